@@ -1,0 +1,1 @@
+//! Builds the design for a configuration: the files of the output tree.

@@ -1,0 +1,1 @@
+//! Emission pass over rust-hdl's Verilog.

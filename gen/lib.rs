@@ -1,0 +1,10 @@
+//! vfpga: generates the Verilog of an FPGA virtualization shell.
+//!
+//! The passes run in this order: `config` (validate what the user asked for),
+//! `design` (build the rust-hdl blocks and emit them through `emit`),
+//! `output` (write the tree atomically, with `manifest.json`), and, on demand,
+//! `synth` (Yosys resource report).
+
+pub mod config;
+pub mod design;
+pub mod emit;

@@ -1,0 +1,39 @@
+//! AXI4-Stream bundles, declared once and reused by every block.
+//!
+//! A field named `m_axis_h2c_p` of type `Vec<AxisMaster<..>>` becomes the
+//! ports `m_axis_h2c_p0_tdata`, `m_axis_h2c_p0_tvalid`, ... after emission.
+
+use crate::FUNCTION_ID_BITS;
+use rust_hdl::prelude::*;
+
+/// A stream leaving a block, tagged with a function number on `tid`.
+#[derive(LogicInterface, Default)]
+pub struct AxisMaster<const DW: usize, const KW: usize> {
+    pub tdata: Signal<Out, Bits<DW>>,
+    pub tkeep: Signal<Out, Bits<KW>>,
+    pub tvalid: Signal<Out, Bit>,
+    pub tready: Signal<In, Bit>,
+    pub tlast: Signal<Out, Bit>,
+    pub tid: Signal<Out, Bits<FUNCTION_ID_BITS>>,
+}
+
+/// A stream entering a block, tagged with a function number on `tid`.
+#[derive(LogicInterface, Default)]
+pub struct AxisSlave<const DW: usize, const KW: usize> {
+    pub tdata: Signal<In, Bits<DW>>,
+    pub tkeep: Signal<In, Bits<KW>>,
+    pub tvalid: Signal<In, Bit>,
+    pub tready: Signal<Out, Bit>,
+    pub tlast: Signal<In, Bit>,
+    pub tid: Signal<In, Bits<FUNCTION_ID_BITS>>,
+}
+
+/// A stream entering a block without a function tag (an accelerator's output).
+#[derive(LogicInterface, Default)]
+pub struct AxisSlaveUntagged<const DW: usize, const KW: usize> {
+    pub tdata: Signal<In, Bits<DW>>,
+    pub tkeep: Signal<In, Bits<KW>>,
+    pub tvalid: Signal<In, Bit>,
+    pub tready: Signal<Out, Bit>,
+    pub tlast: Signal<In, Bit>,
+}

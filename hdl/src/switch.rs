@@ -1,0 +1,372 @@
+//! `switch`: the AXI4-Stream switch between the DMA's tagged stream and the
+//! reconfigurable partitions.
+//!
+//! H2C: each packet is routed by its function number (`tid`) through a
+//! function-to-partition table held in block RAM and written through the
+//! `s_route_*` port. The route is looked up on the first beat and held for the
+//! whole packet, so a table write takes effect between packets only. A packet
+//! whose function has no route (or is out of range) is consumed whole and
+//! counted on `drop_count`, never delivered.
+//!
+//! C2H: the partitions' streams are arbitrated round-robin at packet
+//! boundaries; each packet leaves tagged (`tid`) with the function that owns
+//! the partition when its first beat is taken (`s_owner_*` port).
+//!
+//! Both directions pass one beat per cycle with one cycle of latency. Logic
+//! per partition is a fixed amount (a compare, a mux input, an owner register),
+//! so cost grows linearly with partitions; the per-function table is a RAM.
+//!
+//! After reset the table is cleared, one entry per cycle, for as many cycles as
+//! there are functions; `s_route_ready` and `s_axis_h2c_tready` stay low meanwhile.
+
+use crate::axis::{AxisMaster, AxisSlave, AxisSlaveUntagged};
+use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
+use rust_hdl::prelude::*;
+
+/// Route table entry: bit 0 is "attached", bits `PW:1` the partition.
+const ENTRY_BITS: usize = PW + 1;
+
+#[derive(LogicBlock)]
+pub struct Switch<const DW: usize, const KW: usize> {
+    /// Clock of the static region.
+    pub clk: Signal<In, Clock>,
+    /// Synchronous, active-high reset.
+    pub rst: Signal<In, Bit>,
+    /// H2C stream from the DMA; `tid` is the function number.
+    pub s_axis_h2c: AxisSlave<DW, KW>,
+    /// H2C stream to each partition; `tid` carries the function number on.
+    pub m_axis_h2c_p: Vec<AxisMaster<DW, KW>>,
+    /// C2H stream from each partition's accelerator.
+    pub s_axis_c2h_p: Vec<AxisSlaveUntagged<DW, KW>>,
+    /// C2H stream to the DMA; `tid` is the owner of the partition it came from.
+    pub m_axis_c2h: AxisMaster<DW, KW>,
+    /// Route write: function `s_route_function` goes to `s_route_partition`
+    /// when `s_route_enable` is 1, nowhere (dropped) when it is 0.
+    pub s_route_valid: Signal<In, Bit>,
+    pub s_route_ready: Signal<Out, Bit>,
+    pub s_route_function: Signal<In, Bits<FW>>,
+    pub s_route_partition: Signal<In, Bits<PW>>,
+    pub s_route_enable: Signal<In, Bit>,
+    /// Owner write: C2H packets from `s_owner_partition` are tagged with
+    /// `s_owner_function` from the next packet on. Always ready.
+    pub s_owner_valid: Signal<In, Bit>,
+    pub s_owner_partition: Signal<In, Bits<PW>>,
+    pub s_owner_function: Signal<In, Bits<FW>>,
+    /// Set (until reset) when a route or owner write named a function or a
+    /// partition that does not exist; such a write changes nothing.
+    pub cfg_error: Signal<Out, Bit>,
+    /// Number of H2C packets dropped because their function had no route.
+    pub drop_count: Signal<Out, Bits<32>>,
+
+    // Configuration, as constants in the emitted Verilog.
+    last_function: Constant<Bits<FW>>,
+    last_partition: Constant<Bits<PW>>,
+    /// Partition `i`'s index, for the unrolled per-partition loops.
+    part_index: Vec<Constant<Bits<PW>>>,
+
+    route_table: RAM<Bits<ENTRY_BITS>, FW>,
+    clear_busy: DFF<Bit>,
+    clear_addr: DFF<Bits<FW>>,
+    cfg_error_reg: DFF<Bit>,
+    drops: DFF<Bits<32>>,
+
+    // H2C: one register stage holding a beat and its route.
+    h_valid: DFF<Bit>,
+    h_data: DFF<Bits<DW>>,
+    h_keep: DFF<Bits<KW>>,
+    h_last: DFF<Bit>,
+    h_tid: DFF<Bits<FW>>,
+    h_first: DFF<Bit>,
+    h_in_range: DFF<Bit>,
+    h_lookup: DFF<Bit>,
+    h_route: DFF<Bits<ENTRY_BITS>>,
+    h_in_packet: DFF<Bit>,
+    h_cur_route: Signal<Local, Bits<ENTRY_BITS>>,
+    h_sel_ready: Signal<Local, Bit>,
+    h_fire: Signal<Local, Bit>,
+    h_accept: Signal<Local, Bit>,
+
+    // C2H: round-robin arbiter and one output register stage.
+    c_locked: DFF<Bit>,
+    c_sel: DFF<Bits<PW>>,
+    c_prev: DFF<Bits<PW>>,
+    c_tid: DFF<Bits<FW>>,
+    owners: Vec<DFF<Bits<FW>>>,
+    o_valid: DFF<Bit>,
+    o_data: DFF<Bits<DW>>,
+    o_keep: DFF<Bits<KW>>,
+    o_last: DFF<Bit>,
+    o_tid: DFF<Bits<FW>>,
+    c_found_lo: Signal<Local, Bit>,
+    c_found_hi: Signal<Local, Bit>,
+    c_lo: Signal<Local, Bits<PW>>,
+    c_hi: Signal<Local, Bits<PW>>,
+    c_eff_sel: Signal<Local, Bits<PW>>,
+    c_eff_valid: Signal<Local, Bit>,
+    c_eff_data: Signal<Local, Bits<DW>>,
+    c_eff_keep: Signal<Local, Bits<KW>>,
+    c_eff_last: Signal<Local, Bit>,
+    c_eff_tid: Signal<Local, Bits<FW>>,
+    c_can_take: Signal<Local, Bit>,
+    c_fire: Signal<Local, Bit>,
+}
+
+impl<const DW: usize, const KW: usize> Switch<DW, KW> {
+    /// A switch for `partitions` partitions and `functions` PCIe functions.
+    pub fn new(partitions: usize, functions: usize) -> Self {
+        assert!(DW == KW * 8, "tkeep must have one bit per data byte");
+        assert!((1..=MAX_PARTITIONS).contains(&partitions), "partitions out of range");
+        assert!((1..=MAX_FUNCTIONS).contains(&functions), "functions out of range");
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_axis_h2c: Default::default(),
+            m_axis_h2c_p: (0..partitions).map(|_| Default::default()).collect(),
+            s_axis_c2h_p: (0..partitions).map(|_| Default::default()).collect(),
+            m_axis_c2h: Default::default(),
+            s_route_valid: Default::default(),
+            s_route_ready: Default::default(),
+            s_route_function: Default::default(),
+            s_route_partition: Default::default(),
+            s_route_enable: Default::default(),
+            s_owner_valid: Default::default(),
+            s_owner_partition: Default::default(),
+            s_owner_function: Default::default(),
+            cfg_error: Default::default(),
+            drop_count: Default::default(),
+            last_function: Constant::new(((functions - 1) as u64).into()),
+            last_partition: Constant::new(((partitions - 1) as u64).into()),
+            part_index: (0..partitions).map(|i| Constant::new((i as u64).into())).collect(),
+            route_table: Default::default(),
+            clear_busy: Default::default(),
+            clear_addr: Default::default(),
+            cfg_error_reg: Default::default(),
+            drops: Default::default(),
+            h_valid: Default::default(),
+            h_data: Default::default(),
+            h_keep: Default::default(),
+            h_last: Default::default(),
+            h_tid: Default::default(),
+            h_first: Default::default(),
+            h_in_range: Default::default(),
+            h_lookup: Default::default(),
+            h_route: Default::default(),
+            h_in_packet: Default::default(),
+            h_cur_route: Default::default(),
+            h_sel_ready: Default::default(),
+            h_fire: Default::default(),
+            h_accept: Default::default(),
+            c_locked: Default::default(),
+            c_sel: Default::default(),
+            c_prev: Default::default(),
+            c_tid: Default::default(),
+            owners: (0..partitions).map(|_| Default::default()).collect(),
+            o_valid: Default::default(),
+            o_data: Default::default(),
+            o_keep: Default::default(),
+            o_last: Default::default(),
+            o_tid: Default::default(),
+            c_found_lo: Default::default(),
+            c_found_hi: Default::default(),
+            c_lo: Default::default(),
+            c_hi: Default::default(),
+            c_eff_sel: Default::default(),
+            c_eff_valid: Default::default(),
+            c_eff_data: Default::default(),
+            c_eff_keep: Default::default(),
+            c_eff_last: Default::default(),
+            c_eff_tid: Default::default(),
+            c_can_take: Default::default(),
+            c_fire: Default::default(),
+        }
+    }
+}
+
+impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_valid, h_data, h_keep,
+            h_last, h_tid, h_first, h_in_range, h_lookup, h_route, h_in_packet, c_locked, c_sel,
+            c_prev, c_tid, o_valid, o_data, o_keep, o_last, o_tid
+        );
+        for i in 0..self.owners.len() {
+            self.owners[i].clock.next = self.clk.val();
+            self.owners[i].d.next = self.owners[i].q.val();
+        }
+        self.route_table.read_clock.next = self.clk.val();
+        self.route_table.write_clock.next = self.clk.val();
+
+        // ---- Route table: cleared after reset, then written by s_route_*.
+        self.s_route_ready.next = !self.clear_busy.q.val();
+        self.route_table.write_address.next = self.clear_addr.q.val();
+        self.route_table.write_data.next = 0.into();
+        self.route_table.write_enable.next = self.clear_busy.q.val();
+        if self.clear_busy.q.val() {
+            self.clear_addr.d.next = self.clear_addr.q.val() + 1;
+            if self.clear_addr.q.val() == self.last_function.val() {
+                self.clear_busy.d.next = false;
+            }
+        } else if self.s_route_valid.val() {
+            if (self.s_route_function.val() > self.last_function.val())
+                | (self.s_route_partition.val() > self.last_partition.val())
+            {
+                self.cfg_error_reg.d.next = true;
+            } else {
+                self.route_table.write_address.next = self.s_route_function.val();
+                self.route_table.write_data.next =
+                    (bit_cast::<ENTRY_BITS, PW>(self.s_route_partition.val()) << 1)
+                        | bit_cast::<ENTRY_BITS, 1>(self.s_route_enable.val().into());
+                self.route_table.write_enable.next = true;
+            }
+        }
+        if self.s_owner_valid.val() {
+            if (self.s_owner_function.val() > self.last_function.val())
+                | (self.s_owner_partition.val() > self.last_partition.val())
+            {
+                self.cfg_error_reg.d.next = true;
+            } else {
+                for i in 0..self.owners.len() {
+                    if self.s_owner_partition.val() == self.part_index[i].val() {
+                        self.owners[i].d.next = self.s_owner_function.val();
+                    }
+                }
+            }
+        }
+        self.cfg_error.next = self.cfg_error_reg.q.val();
+        self.drop_count.next = self.drops.q.val();
+
+        // ---- H2C. The table is read with the incoming tid; the entry arrives
+        // one cycle later, alongside the beat in the stage register, and is kept
+        // in h_route for the rest of the packet.
+        self.route_table.read_address.next = self.s_axis_h2c.tid.val();
+        self.h_cur_route.next = self.h_route.q.val();
+        if self.h_lookup.q.val() {
+            self.h_cur_route.next = self.route_table.read_data.val();
+            if !self.h_in_range.q.val() {
+                self.h_cur_route.next = 0.into();
+            }
+        }
+        self.h_route.d.next = self.h_cur_route.val();
+        self.h_lookup.d.next = false;
+
+        self.h_sel_ready.next = false;
+        for i in 0..self.m_axis_h2c_p.len() {
+            self.m_axis_h2c_p[i].tdata.next = self.h_data.q.val();
+            self.m_axis_h2c_p[i].tkeep.next = self.h_keep.q.val();
+            self.m_axis_h2c_p[i].tlast.next = self.h_last.q.val();
+            self.m_axis_h2c_p[i].tid.next = self.h_tid.q.val();
+            self.m_axis_h2c_p[i].tvalid.next = false;
+            if self.h_cur_route.val().get_bits::<PW>(1) == self.part_index[i].val() {
+                self.m_axis_h2c_p[i].tvalid.next =
+                    self.h_valid.q.val() & self.h_cur_route.val().get_bit(0);
+                self.h_sel_ready.next = self.m_axis_h2c_p[i].tready.val();
+            }
+        }
+        // An unrouted beat is consumed at once: the packet is dropped whole.
+        self.h_fire.next = self.h_valid.q.val()
+            & (self.h_sel_ready.val() | !self.h_cur_route.val().get_bit(0));
+        if self.h_fire.val() & !self.h_cur_route.val().get_bit(0) & self.h_first.q.val() {
+            self.drops.d.next = self.drops.q.val() + 1;
+        }
+        self.s_axis_h2c.tready.next =
+            !self.clear_busy.q.val() & (!self.h_valid.q.val() | self.h_fire.val());
+        self.h_accept.next = self.s_axis_h2c.tvalid.val() & self.s_axis_h2c.tready.val();
+        if self.h_accept.val() {
+            self.h_valid.d.next = true;
+            self.h_data.d.next = self.s_axis_h2c.tdata.val();
+            self.h_keep.d.next = self.s_axis_h2c.tkeep.val();
+            self.h_last.d.next = self.s_axis_h2c.tlast.val();
+            self.h_tid.d.next = self.s_axis_h2c.tid.val();
+            self.h_first.d.next = !self.h_in_packet.q.val();
+            self.h_lookup.d.next = !self.h_in_packet.q.val();
+            self.h_in_range.d.next = self.s_axis_h2c.tid.val() <= self.last_function.val();
+            self.h_in_packet.d.next = !self.s_axis_h2c.tlast.val();
+        } else if self.h_fire.val() {
+            self.h_valid.d.next = false;
+        }
+
+        // ---- C2H. Round robin: the first requester after the previous grant,
+        // else the first requester; a grant is held until the packet's tlast.
+        self.c_found_lo.next = false;
+        self.c_found_hi.next = false;
+        self.c_lo.next = 0.into();
+        self.c_hi.next = 0.into();
+        for i in 0..self.s_axis_c2h_p.len() {
+            if self.s_axis_c2h_p[i].tvalid.val() {
+                if !self.c_found_lo.val() {
+                    self.c_lo.next = self.part_index[i].val();
+                    self.c_found_lo.next = true;
+                }
+                if !self.c_found_hi.val() & (self.c_prev.q.val() < self.part_index[i].val()) {
+                    self.c_hi.next = self.part_index[i].val();
+                    self.c_found_hi.next = true;
+                }
+            }
+        }
+        if self.c_locked.q.val() {
+            self.c_eff_sel.next = self.c_sel.q.val();
+        } else if self.c_found_hi.val() {
+            self.c_eff_sel.next = self.c_hi.val();
+        } else {
+            self.c_eff_sel.next = self.c_lo.val();
+        }
+        self.c_eff_valid.next = false;
+        self.c_eff_data.next = 0.into();
+        self.c_eff_keep.next = 0.into();
+        self.c_eff_last.next = false;
+        self.c_eff_tid.next = self.c_tid.q.val();
+        self.c_can_take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
+        for i in 0..self.s_axis_c2h_p.len() {
+            self.s_axis_c2h_p[i].tready.next = false;
+            if self.c_eff_sel.val() == self.part_index[i].val() {
+                self.c_eff_valid.next = self.s_axis_c2h_p[i].tvalid.val();
+                self.c_eff_data.next = self.s_axis_c2h_p[i].tdata.val();
+                self.c_eff_keep.next = self.s_axis_c2h_p[i].tkeep.val();
+                self.c_eff_last.next = self.s_axis_c2h_p[i].tlast.val();
+                self.s_axis_c2h_p[i].tready.next = self.c_can_take.val();
+                if !self.c_locked.q.val() {
+                    self.c_eff_tid.next = self.owners[i].q.val();
+                }
+            }
+        }
+        self.c_fire.next = self.c_eff_valid.val() & self.c_can_take.val();
+        if self.c_fire.val() {
+            self.o_valid.d.next = true;
+            self.o_data.d.next = self.c_eff_data.val();
+            self.o_keep.d.next = self.c_eff_keep.val();
+            self.o_last.d.next = self.c_eff_last.val();
+            self.o_tid.d.next = self.c_eff_tid.val();
+            self.c_tid.d.next = self.c_eff_tid.val();
+            self.c_sel.d.next = self.c_eff_sel.val();
+            self.c_locked.d.next = !self.c_eff_last.val();
+            if self.c_eff_last.val() {
+                self.c_prev.d.next = self.c_eff_sel.val();
+            }
+        } else if self.m_axis_c2h.tready.val() {
+            self.o_valid.d.next = false;
+        }
+        self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
+        self.m_axis_c2h.tdata.next = self.o_data.q.val();
+        self.m_axis_c2h.tkeep.next = self.o_keep.q.val();
+        self.m_axis_c2h.tlast.next = self.o_last.q.val();
+        self.m_axis_c2h.tid.next = self.o_tid.q.val();
+
+        // ---- Synchronous reset of the control state (data registers need none).
+        if self.rst.val() {
+            self.clear_busy.d.next = true;
+            self.clear_addr.d.next = 0.into();
+            self.cfg_error_reg.d.next = false;
+            self.drops.d.next = 0.into();
+            self.h_valid.d.next = false;
+            self.h_in_packet.d.next = false;
+            self.h_lookup.d.next = false;
+            self.c_locked.d.next = false;
+            self.c_prev.d.next = self.last_partition.val();
+            self.o_valid.d.next = false;
+            for i in 0..self.owners.len() {
+                self.owners[i].d.next = 0.into();
+            }
+        }
+    }
+}
