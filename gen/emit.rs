@@ -1,1 +1,532 @@
 //! Emission pass over rust-hdl's Verilog.
+//!
+//! rust-hdl writes one text with a module per block *instance*, named by its
+//! path (`top$h_valid`), with `$` in identifiers and non-ANSI port lists. This
+//! pass turns that into files an FPGA flow accepts as they are:
+//! - every identifier is free of `$`: `m_axis_h2c_p$0$tdata` becomes
+//!   `m_axis_h2c_p0_tdata` (an index is glued to the name before it, any other
+//!   `$` becomes `_`); two names that would collide are refused;
+//! - modules are named `vfpga_<what they are>`; modules whose bodies are
+//!   identical are emitted once and instantiated wherever they were used;
+//! - each module gets an ANSI port list, the standard opening and closing
+//!   lines, a header that states the configuration, and the lint waivers that
+//!   rust-hdl's code style needs, each explained where it is written.
+//!
+//! The pass is a pure function: same input, same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// One emitted Verilog module, ready to be written to `<name>.v`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub name: String,
+    pub text: String,
+}
+
+/// What the caller knows and the Verilog does not.
+pub struct EmitOptions<'a> {
+    /// Name for rust-hdl's `top` module, e.g. `vfpga_switch`.
+    pub top_name: &'a str,
+    /// Prefix of every submodule name (`vfpga_switch` gives `vfpga_switch_route_table`).
+    pub module_prefix: &'a str,
+    /// Comment lines written at the head of every file (configuration summary).
+    pub header: &'a [String],
+    /// One-line description of the top module.
+    pub top_doc: &'a str,
+}
+
+/// A Verilog text the pass cannot turn into clean modules: a generator bug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmitError(pub String);
+
+impl fmt::Display for EmitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "emission pass: {}", self.0)
+    }
+}
+
+impl std::error::Error for EmitError {}
+
+/// A module as rust-hdl wrote it.
+struct RawModule {
+    name: String,
+    /// Declarations of the port list: (direction and kind, range, name).
+    ports: Vec<Port>,
+    /// Everything between the port declarations and `endmodule`.
+    body: String,
+}
+
+#[derive(Clone)]
+struct Port {
+    /// `input wire`, `output reg`, ...
+    kind: String,
+    /// `[63:0]` or empty.
+    range: String,
+    name: String,
+}
+
+/// Runs the pass. Modules come back leaves first, the top last.
+pub fn emit(verilog: &str, opts: &EmitOptions) -> Result<Vec<Module>, EmitError> {
+    let raw = parse_modules(verilog)?;
+    if !raw.iter().any(|m| m.name == "top") {
+        return Err(EmitError("rust-hdl output has no `top` module".into()));
+    }
+
+    // Group modules by body: identical bodies become one module.
+    let mut by_body: BTreeMap<String, Vec<&RawModule>> = BTreeMap::new();
+    for m in &raw {
+        if m.name == "top" {
+            continue;
+        }
+        by_body.entry(canonical_text(m)).or_default().push(m);
+    }
+    let mut new_name: BTreeMap<String, String> = BTreeMap::new();
+    new_name.insert("top".into(), opts.top_name.to_string());
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    taken.insert(opts.top_name.to_string());
+    // Sort groups by their first member's path, so names do not depend on
+    // the bodies' text order.
+    let mut groups: Vec<&Vec<&RawModule>> = by_body.values().collect();
+    groups.sort_by(|a, b| a[0].name.cmp(&b[0].name));
+    for group in groups {
+        let base = module_name_for(group, opts.module_prefix);
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}_v{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        for m in group {
+            new_name.insert(m.name.clone(), name.clone());
+        }
+    }
+
+    // Emit each distinct module once, in dependency order (leaves first).
+    let mut emitted: BTreeMap<String, String> = BTreeMap::new();
+    for m in &raw {
+        let name = &new_name[&m.name];
+        if emitted.contains_key(name) {
+            continue;
+        }
+        let doc = if m.name == "top" { opts.top_doc.to_string() } else { describe(m) };
+        let text = render_module(m, name, &new_name, opts.header, &doc)?;
+        emitted.insert(name.clone(), text);
+    }
+    let order = dependency_order(&emitted, opts.top_name)?;
+    Ok(order
+        .into_iter()
+        .map(|name| {
+            let text = emitted[&name].clone();
+            Module { name, text }
+        })
+        .collect())
+}
+
+/// Splits rust-hdl's text into modules and their port declarations.
+fn parse_modules(verilog: &str) -> Result<Vec<RawModule>, EmitError> {
+    let mut out = Vec::new();
+    let mut lines = verilog.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(rest) = line.trim_start().strip_prefix("module ") else { continue };
+        let name = rest
+            .split('(')
+            .next()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| EmitError(format!("cannot read module header `{line}`")))?
+            .to_string();
+        let mut ports = Vec::new();
+        let mut body = String::new();
+        let mut in_ports = false;
+        let mut closed = false;
+        for line in lines.by_ref() {
+            let t = line.trim();
+            if t.starts_with("endmodule") {
+                closed = true;
+                break;
+            }
+            if t == "// Module arguments" {
+                in_ports = true;
+                continue;
+            }
+            if in_ports {
+                if t.is_empty() {
+                    in_ports = false;
+                } else {
+                    ports.push(parse_port(t)?);
+                }
+                continue;
+            }
+            body.push_str(line.trim_end());
+            body.push('\n');
+        }
+        if !closed {
+            return Err(EmitError(format!("module `{name}` has no endmodule")));
+        }
+        out.push(RawModule { name, ports, body: body.trim_matches('\n').to_string() });
+    }
+    Ok(out)
+}
+
+/// Reads `input wire  [63:0] name;`.
+fn parse_port(decl: &str) -> Result<Port, EmitError> {
+    let decl = decl.trim_end_matches(';');
+    let words: Vec<&str> = decl.split_whitespace().collect();
+    let bad = || EmitError(format!("cannot read port declaration `{decl}`"));
+    match words.as_slice() {
+        [dir, kind, range, name] if range.starts_with('[') => Ok(Port {
+            kind: format!("{dir} {kind}"),
+            range: range.to_string(),
+            name: name.to_string(),
+        }),
+        [dir, kind, name] => {
+            Ok(Port { kind: format!("{dir} {kind}"), range: String::new(), name: name.to_string() })
+        }
+        _ => Err(bad()),
+    }
+    .and_then(|p| match p.kind.as_str() {
+        "input wire" | "output reg" | "output wire" | "inout wire" => Ok(p),
+        _ => Err(bad()),
+    })
+}
+
+/// The module's text with its own name left out, for finding identical modules.
+fn canonical_text(m: &RawModule) -> String {
+    let mut s = String::new();
+    for p in &m.ports {
+        s.push_str(&format!("{} {} {}\n", p.kind, p.range, p.name));
+    }
+    s.push_str(&m.body);
+    s
+}
+
+/// A rust-hdl D flip-flop: ports d, q and clock, and nothing but the register.
+fn dff_width(m: &RawModule) -> Option<String> {
+    let names: Vec<&str> = m.ports.iter().map(|p| p.name.as_str()).collect();
+    if names != ["d", "q", "clock"] || !m.body.contains("q <= d;") {
+        return None;
+    }
+    let range = &m.ports[0].range;
+    Some(if range.is_empty() {
+        "1".to_string()
+    } else {
+        let hi: usize = range.trim_matches(['[', ']']).split(':').next()?.parse().ok()?;
+        (hi + 1).to_string()
+    })
+}
+
+/// Name of a group of identical modules: flip-flops by width, anything else
+/// by its place in the design with array indices left out.
+fn module_name_for(group: &[&RawModule], prefix: &str) -> String {
+    if let Some(w) = dff_width(group[0]) {
+        return format!("vfpga_dff_w{w}");
+    }
+    let path: Vec<&str> = group[0]
+        .name
+        .split('$')
+        .skip(1) // "top"
+        .filter(|seg| !seg.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    format!("{prefix}_{}", path.join("_"))
+}
+
+/// One line that says what a submodule is.
+fn describe(m: &RawModule) -> String {
+    if let Some(w) = dff_width(m) {
+        return format!("{w}-bit register (rust-hdl DFF): q takes d at each rising clock edge.");
+    }
+    if m.body.contains("mem[") {
+        return "Simple dual-port RAM with a registered read port (infers block RAM).".into();
+    }
+    "Submodule generated by rust-hdl.".into()
+}
+
+/// Renames one identifier: `a$0$b` -> `a0_b`, `a$b` -> `a_b`.
+fn clean_ident(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    let mut segs = id.split('$');
+    out.push_str(segs.next().unwrap_or(""));
+    for seg in segs {
+        let is_index = !seg.is_empty() && seg.chars().all(|c| c.is_ascii_digit());
+        if !is_index {
+            out.push('_');
+        }
+        out.push_str(seg);
+    }
+    out
+}
+
+/// Rewrites every identifier of `text` that contains `$`, through `rename`
+/// for module names and `clean_ident` for the rest. Checks collisions.
+fn rename_idents(
+    text: &str,
+    modules: &BTreeMap<String, String>,
+    seen: &mut BTreeMap<String, String>,
+) -> Result<String, EmitError> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        let starts_ident = c.is_ascii_alphabetic() || c == '_';
+        let after_ident_char = i > 0 && {
+            let p = bytes[i - 1] as char;
+            p.is_ascii_alphanumeric() || p == '_' || p == '$' || p == '\''
+        };
+        if starts_ident && !after_ident_char {
+            let start = i;
+            while i < bytes.len() {
+                let d = bytes[i] as char;
+                if d.is_ascii_alphanumeric() || d == '_' || d == '$' {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let id = &text[start..i];
+            let new = if let Some(m) = modules.get(id) {
+                m.clone()
+            } else if id.contains('$') {
+                clean_ident(id)
+            } else {
+                id.to_string()
+            };
+            if let Some(prev) = seen.get(&new) {
+                if prev != id && !modules.contains_key(id) {
+                    return Err(EmitError(format!(
+                        "identifiers `{prev}` and `{id}` would both be emitted as `{new}`"
+                    )));
+                }
+            } else if !modules.contains_key(id) {
+                seen.insert(new.clone(), id.to_string());
+            }
+            out.push_str(&new);
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+fn render_module(
+    m: &RawModule,
+    name: &str,
+    modules: &BTreeMap<String, String>,
+    header: &[String],
+    doc: &str,
+) -> Result<String, EmitError> {
+    let mut seen = BTreeMap::new();
+    let mut s = String::new();
+    for line in header {
+        s.push_str(&format!("// {line}\n"));
+    }
+    s.push_str(&format!("//\n// {name}: {doc}\n\n"));
+    s.push_str("`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    // rust-hdl writes integer literals as 32-bit constants (`32'h1`) and lets
+    // the assignment size them; loops over partitions are unrolled, so index 0
+    // gives comparisons such as `x < 0`. Both are intended: waived here only.
+    s.push_str("/* verilator lint_off WIDTH */\n/* verilator lint_off UNSIGNED */\n");
+    s.push_str(&format!("module {name} (\n"));
+    let kind_w = m.ports.iter().map(|p| p.kind.len()).max().unwrap_or(0);
+    let range_w = m.ports.iter().map(|p| p.range.len()).max().unwrap_or(0);
+    for (k, p) in m.ports.iter().enumerate() {
+        let pname = rename_idents(&p.name, modules, &mut seen)?;
+        let kind = p.kind.replacen("input", "input ", 1);
+        let sep = if k + 1 == m.ports.len() { "" } else { "," };
+        s.push_str(&format!(
+            "    {kind:<kw$} {range:<rw$} {pname}{sep}\n",
+            kw = kind_w + 1,
+            range = p.range,
+            rw = range_w
+        ));
+    }
+    s.push_str(");\n\n");
+    let body = rename_idents(&m.body, modules, &mut seen)?;
+    for line in body.lines() {
+        // rust-hdl's trailing `// top$x` comments name the old module.
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s.push_str(&format!("\nendmodule // {name}\n\n"));
+    s.push_str("/* verilator lint_on UNSIGNED */\n/* verilator lint_on WIDTH */\n`resetall\n");
+    let s = squeeze_blank_lines(&s);
+    if s.contains('$') {
+        return Err(EmitError(format!("module `{name}` still contains `$`")));
+    }
+    Ok(s)
+}
+
+/// At most one blank line in a row, as a hand-written file would have.
+fn squeeze_blank_lines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+            out.push('\n');
+        } else {
+            blank = 0;
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Orders modules so that each comes after every module it instantiates.
+fn dependency_order(
+    modules: &BTreeMap<String, String>,
+    top: &str,
+) -> Result<Vec<String>, EmitError> {
+    let uses = |text: &str, other: &str| {
+        text.lines().any(|l| l.trim_start().starts_with(&format!("{other} ")))
+    };
+    let mut order = Vec::new();
+    let mut done = BTreeSet::new();
+    fn visit(
+        name: &str,
+        modules: &BTreeMap<String, String>,
+        uses: &dyn Fn(&str, &str) -> bool,
+        done: &mut BTreeSet<String>,
+        order: &mut Vec<String>,
+        depth: usize,
+    ) -> Result<(), EmitError> {
+        if depth > 64 {
+            return Err(EmitError("module hierarchy is cyclic or too deep".into()));
+        }
+        if done.contains(name) {
+            return Ok(());
+        }
+        let text = &modules[name];
+        for other in modules.keys() {
+            if other != name && uses(text, other) {
+                visit(other, modules, uses, done, order, depth + 1)?;
+            }
+        }
+        done.insert(name.to_string());
+        order.push(name.to_string());
+        Ok(())
+    }
+    visit(top, modules, &uses, &mut done, &mut order, 0)?;
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_lose_their_dollars() {
+        assert_eq!(clean_ident("m_axis_h2c_p$0$tdata"), "m_axis_h2c_p0_tdata");
+        assert_eq!(clean_ident("s_axis_h2c$tid"), "s_axis_h2c_tid");
+        assert_eq!(clean_ident("owners$12$d"), "owners12_d");
+        assert_eq!(clean_ident("plain"), "plain");
+    }
+
+    const TWO_DFFS: &str = "
+module top(clk,x$0$a,y);
+    
+    // Module arguments
+    input wire  clk;
+    input wire  [3:0] x$0$a;
+    output reg  [3:0] y;
+    
+    // Stub signals
+    reg  [3:0] r$0$d;
+    wire  [3:0] r$0$q;
+    reg  [3:0] r$1$d;
+    wire  [3:0] r$1$q;
+    
+    // Sub module instances
+    top$r$0 r$0(
+        .d(r$0$d),
+        .q(r$0$q),
+        .clock(clk)
+    );
+    top$r$1 r$1(
+        .d(r$1$d),
+        .q(r$1$q),
+        .clock(clk)
+    );
+    always @(*) begin
+        r$0$d = x$0$a;
+        r$1$d = r$0$q + 32'h1;
+        y = r$1$q;
+    end
+endmodule // top
+
+module top$r$0(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    always @(posedge clock) begin
+       q <= d;
+    end
+endmodule // top$r$0
+
+module top$r$1(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    always @(posedge clock) begin
+       q <= d;
+    end
+endmodule // top$r$1
+";
+
+    fn opts() -> EmitOptions<'static> {
+        EmitOptions {
+            top_name: "vfpga_test",
+            module_prefix: "vfpga_test",
+            header: &[],
+            top_doc: "test top",
+        }
+    }
+
+    #[test]
+    fn identical_modules_are_emitted_once_and_named_for_what_they_are() {
+        let mods = emit(TWO_DFFS, &opts()).unwrap();
+        let names: Vec<&str> = mods.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["vfpga_dff_w4", "vfpga_test"]);
+        let top = &mods[1].text;
+        assert_eq!(top.matches("vfpga_dff_w4 r0(").count(), 1);
+        assert_eq!(top.matches("vfpga_dff_w4 r1(").count(), 1);
+        assert!(top.contains("    input  wire [3:0] x0_a,\n"));
+        assert!(top.contains("    output reg  [3:0] y\n);"));
+        assert!(top.contains("r1_d = r0_q + 32'h1;"));
+        for m in &mods {
+            assert!(!m.text.contains('$'), "{}", m.text);
+            assert!(m.text.starts_with("//\n// ") || m.text.starts_with("// "));
+            assert!(m.text.trim_end().ends_with("`resetall"));
+        }
+    }
+
+    #[test]
+    fn colliding_names_are_refused() {
+        let bad = TWO_DFFS.replace("output reg  [3:0] y;", "output reg  [3:0] x0_a;").replace(
+            "y = r$1$q;",
+            "x0_a = r$1$q;",
+        );
+        let err = emit(&bad, &opts()).unwrap_err();
+        assert!(err.0.contains("x0_a"), "{err}");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        assert_eq!(emit(TWO_DFFS, &opts()).unwrap(), emit(TWO_DFFS, &opts()).unwrap());
+    }
+}
