@@ -327,8 +327,13 @@ fn render_module(
     s.push_str("`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     // rust-hdl writes integer literals as 32-bit constants (`32'h1`) and lets
     // the assignment size them; loops over partitions are unrolled, so index 0
-    // gives comparisons such as `x < 0`. Both are intended: waived here only.
-    s.push_str("/* verilator lint_off WIDTH */\n/* verilator lint_off UNSIGNED */\n");
+    // gives comparisons such as `x < 0`; a range check against the configured
+    // maximum is constant when the configuration fills its field (64
+    // partitions in 6 bits). All intended: waived here only.
+    s.push_str(
+        "/* verilator lint_off WIDTH */\n/* verilator lint_off UNSIGNED */\n\
+         /* verilator lint_off CMPCONST */\n",
+    );
     s.push_str(&format!("module {name} (\n"));
     let kind_w = m.ports.iter().map(|p| p.kind.len()).max().unwrap_or(0);
     let range_w = m.ports.iter().map(|p| p.range.len()).max().unwrap_or(0);
@@ -351,7 +356,10 @@ fn render_module(
         s.push('\n');
     }
     s.push_str(&format!("\nendmodule // {name}\n\n"));
-    s.push_str("/* verilator lint_on UNSIGNED */\n/* verilator lint_on WIDTH */\n`resetall\n");
+    s.push_str(
+        "/* verilator lint_on CMPCONST */\n/* verilator lint_on UNSIGNED */\n\
+         /* verilator lint_on WIDTH */\n`resetall\n",
+    );
     let s = squeeze_blank_lines(&s);
     if s.contains('$') {
         return Err(EmitError(format!("module `{name}` still contains `$`")));
