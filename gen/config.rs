@@ -1,6 +1,23 @@
 //! The one configuration of a generated design, validated once.
+//!
+//! A configuration comes from the defaults, then a TOML file (`--config`), then
+//! the command-line flags, each overriding the previous. [`Config::validate`] is
+//! the single range check for all of them.
+
+use std::fmt;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+
+/// Allowed number of reconfigurable partitions.
+pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
+/// Allowed number of SR-IOV virtual functions. Today's PCIe hard blocks expose
+/// up to 252 VFs; the seed paper's benchmark attaches 1000 VMs.
+pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
+/// Allowed widths of the stream data path, in bits.
+pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
+/// Longest design name: it names folders and Verilog modules.
+pub const NAME_MAX: usize = 48;
 
 /// What the user asked for. Field names are those of the TOML file and of the
 /// `vfpga generate` flags.
@@ -19,13 +36,244 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { name: "vfpga".into(), partitions: 4, vfs: 8, data_width: 64 }
+        Config {
+            name: "vfpga".into(),
+            partitions: 4,
+            vfs: 8,
+            data_width: 64,
+        }
     }
 }
+
+/// Why a configuration was refused. The message names the field, the value and
+/// what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A numeric field outside its allowed range.
+    OutOfRange {
+        field: &'static str,
+        value: usize,
+        allowed: String,
+    },
+    /// A numeric field that is not one of a few allowed values.
+    NotOneOf {
+        field: &'static str,
+        value: usize,
+        allowed: String,
+    },
+    /// The design name does not match `[a-z][a-z0-9_]*` or is too long.
+    BadName { value: String, reason: &'static str },
+    /// The configuration file could not be read.
+    Read { path: String, message: String },
+    /// The configuration file is not valid TOML for a [`Config`].
+    Parse { path: String, message: String },
+}
+
+/// The flag that sets a field (`data_width` -> `--data-width`).
+fn flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::OutOfRange { field, value, allowed } => write!(
+                f,
+                "{field} = {value} is out of range: allowed {allowed} (set {} or '{field}' in the config file)",
+                flag(field)
+            ),
+            ConfigError::NotOneOf { field, value, allowed } => write!(
+                f,
+                "{field} = {value} is not supported: allowed {allowed} (set {} or '{field}' in the config file)",
+                flag(field)
+            ),
+            ConfigError::BadName { value, reason } => write!(
+                f,
+                "name = {value:?} is invalid: {reason}; allowed: a lowercase letter, then lowercase letters, \
+                 digits or '_' ([a-z][a-z0-9_]*), at most {NAME_MAX} characters \
+                 (set --name or 'name' in the config file)"
+            ),
+            ConfigError::Read { path, message } => {
+                write!(f, "cannot read config file {path}: {message}")
+            }
+            ConfigError::Parse { path, message } => {
+                write!(f, "invalid config file {path}: {}", message.trim_end())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl Config {
     /// PCIe functions: the PF and every VF.
     pub fn functions(&self) -> usize {
         self.vfs + 1
+    }
+
+    /// Parses a TOML configuration. Missing fields take their defaults; unknown
+    /// fields are refused. The result is not validated yet.
+    pub fn from_toml(text: &str, path: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reads and parses a TOML configuration file (not validated yet).
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        Config::from_toml(&text, &shown)
+    }
+
+    /// The configuration as TOML, in the format `--config` reads.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a Config always serializes")
+    }
+
+    /// Checks every field against its allowed values; the first bad field is
+    /// reported.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        validate_name(&self.name)?;
+        if !PARTITIONS.contains(&self.partitions) {
+            return Err(ConfigError::OutOfRange {
+                field: "partitions",
+                value: self.partitions,
+                allowed: format!("{}..={}", PARTITIONS.start(), PARTITIONS.end()),
+            });
+        }
+        if !VFS.contains(&self.vfs) {
+            return Err(ConfigError::OutOfRange {
+                field: "vfs",
+                value: self.vfs,
+                allowed: format!("{}..={}", VFS.start(), VFS.end()),
+            });
+        }
+        if !DATA_WIDTHS.contains(&self.data_width) {
+            return Err(ConfigError::NotOneOf {
+                field: "data_width",
+                value: self.data_width,
+                allowed: "64, 128, 256 or 512".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn validate_name(name: &str) -> Result<(), ConfigError> {
+    let bad = |reason| {
+        Err(ConfigError::BadName {
+            value: name.to_string(),
+            reason,
+        })
+    };
+    let mut chars = name.chars();
+    match chars.next() {
+        None => return bad("it is empty"),
+        Some(c) if !c.is_ascii_lowercase() => return bad("it must start with a lowercase letter"),
+        Some(_) => {}
+    }
+    if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return bad("it contains a character other than a-z, 0-9 or '_'");
+    }
+    if name.len() > NAME_MAX {
+        return bad("it is too long");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn ranges() {
+        let with = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.validate()
+        };
+        let e = with(|c| c.partitions = 65).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "partitions = 65 is out of range: allowed 1..=64 (set --partitions or 'partitions' in the config file)"
+        );
+        assert!(with(|c| c.partitions = 0).is_err());
+        assert!(with(|c| c.partitions = 64).is_ok());
+        assert!(with(|c| c.vfs = 0).is_err());
+        assert!(with(|c| c.vfs = 1024).is_ok());
+        let e = with(|c| c.vfs = 1025).unwrap_err().to_string();
+        assert!(e.contains("vfs = 1025") && e.contains("1..=1024"), "{e}");
+        let e = with(|c| c.data_width = 100).unwrap_err().to_string();
+        assert!(
+            e.contains("data_width = 100") && e.contains("--data-width"),
+            "{e}"
+        );
+        assert!(with(|c| c.data_width = 0).is_err());
+        for w in DATA_WIDTHS {
+            Config {
+                data_width: w,
+                ..Config::default()
+            }
+            .validate()
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn names() {
+        for ok in ["a", "vfpga", "shell_2", &"a".repeat(48)] {
+            validate_name(ok).unwrap();
+        }
+        for bad in [
+            "",
+            "2a",
+            "_a",
+            "Vfpga",
+            "a-b",
+            "a b",
+            "a$b",
+            "é",
+            &"a".repeat(49),
+        ] {
+            let e = validate_name(bad).unwrap_err().to_string();
+            assert!(e.starts_with("name = "), "{e}");
+        }
+    }
+
+    #[test]
+    fn toml_defaults_and_unknown_fields() {
+        let c = Config::from_toml("partitions = 8\n", "x.toml").unwrap();
+        assert_eq!(
+            c,
+            Config {
+                partitions: 8,
+                ..Config::default()
+            }
+        );
+        let e = Config::from_toml("partition = 8\n", "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("x.toml") && e.contains("partition"), "{e}");
+        let e = Config::from_toml("vfs = \"many\"\n", "x.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("vfs"), "{e}");
+        let c = Config {
+            name: "x".into(),
+            partitions: 2,
+            vfs: 3,
+            data_width: 128,
+        };
+        assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }
 }

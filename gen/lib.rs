@@ -8,3 +8,6 @@
 pub mod config;
 pub mod design;
 pub mod emit;
+pub mod cli;
+pub mod output;
+pub mod synth;

@@ -1,1 +1,5 @@
-fn main() {}
+//! `vfpga`: see `vfpga --help` and README.md.
+
+fn main() -> std::process::ExitCode {
+    vfpga::cli::main()
+}

@@ -1,0 +1,235 @@
+//! The `vfpga` command line: `generate` and `synth`.
+//!
+//! Exit status: 0 on success, 2 when the user must change something (bad flag,
+//! out-of-range value, unreadable or invalid config file, an output directory
+//! that is not vfpga's, Yosys not installed), 1 when something failed anyway.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::synth::Family;
+use crate::{design, output, synth};
+
+/// Generates, as Verilog, an FPGA virtualization shell in which VMs share accelerators.
+///
+/// Each VM attaches to an accelerator through an SR-IOV virtual function; a
+/// multi-function DMA engine, a stream switch, context switching and partial
+/// reconfiguration of the accelerator partitions are driven by a hardware
+/// command engine. See `vfpga generate --help` for the configuration flags.
+#[derive(Debug, Parser)]
+#[command(name = "vfpga", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the design (Verilog, constraints, scripts, manifest.json) into a directory.
+    ///
+    /// The output directory is replaced atomically if it holds a previous vfpga
+    /// output; any other non-empty directory is refused.
+    Generate(GenerateArgs),
+    /// Synthesize the design with Yosys (synth_xilinx) and report its resources.
+    ///
+    /// Prints, per module, the LUTs, LUTs as distributed RAM, shift-register LUTs,
+    /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
+    /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
+    Synth(SynthArgs),
+}
+
+/// The configuration flags, shared by `generate` and `synth`. Each overrides
+/// the same field of the `--config` file, which overrides the defaults.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConfigArgs {
+    /// TOML configuration file with any of the fields name, partitions, vfs,
+    /// data_width (unknown fields are refused); flags override it
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Design name: [a-z][a-z0-9_]*, at most 48 characters; names the output
+    /// folder and prefixes the modules [default: vfpga]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Number of reconfigurable partitions, each holding one accelerator at a
+    /// time, 1..=64 [default: 4]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub partitions: Option<usize>,
+    /// Number of SR-IOV virtual functions (one per VM-accelerator attachment;
+    /// function 0, the PF, comes on top), 1..=1024. Today's PCIe hard blocks
+    /// expose up to 252 VFs; the seed paper's benchmark needs 1000 [default: 8]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub vfs: Option<usize>,
+    /// Width of the stream data path in bits: 64, 128, 256 or 512 [default: 64]
+    #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
+    pub data_width: Option<usize>,
+}
+
+impl ConfigArgs {
+    /// Defaults, then the file, then the flags; validated.
+    pub fn resolve(&self) -> Result<Config, crate::config::ConfigError> {
+        let mut cfg = match &self.config {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        if let Some(v) = &self.name {
+            cfg.name = v.clone();
+        }
+        if let Some(v) = self.partitions {
+            cfg.partitions = v;
+        }
+        if let Some(v) = self.vfs {
+            cfg.vfs = v;
+        }
+        if let Some(v) = self.data_width {
+            cfg.data_width = v;
+        }
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn any(&self) -> bool {
+        self.config.is_some()
+            || self.name.is_some()
+            || self.partitions.is_some()
+            || self.vfs.is_some()
+            || self.data_width.is_some()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Output directory [default: out/<name>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Synthesize an existing `vfpga generate` output instead of generating the
+    /// design (into a temporary directory) from the configuration flags
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Xilinx family for synth_xilinx -family [default: synth_xilinx's own, 7 series]
+    #[arg(long, value_name = "FAMILY")]
+    pub part: Option<Family>,
+    /// Print the report as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// An error and its exit status.
+struct Failure {
+    message: String,
+    usage: bool,
+}
+
+impl Failure {
+    fn usage(e: impl std::fmt::Display) -> Failure {
+        Failure {
+            message: e.to_string(),
+            usage: true,
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    // clap prints its own errors and exits with status 2.
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(&args),
+        Command::Synth(args) => synth_cmd(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            ExitCode::from(if f.usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn build(cfg: &Config) -> design::Design {
+    let mut d = design::build(cfg);
+    synth::add_script(&mut d);
+    d
+}
+
+fn generate(args: &GenerateArgs) -> Result<(), Failure> {
+    let cfg = args.config.resolve().map_err(Failure::usage)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(&cfg.name));
+    // Refuse a foreign destination before the work, not after.
+    output::check_dest(&out).map_err(|e| Failure {
+        usage: e.is_usage(),
+        message: e.to_string(),
+    })?;
+    let design = build(&cfg);
+    let m = output::write_tree(&out, &design, &cfg).map_err(|e| Failure {
+        usage: e.is_usage(),
+        message: e.to_string(),
+    })?;
+    println!(
+        "wrote {}: {} files + {}, top {} ({} partitions, {} VFs, {}-bit data)",
+        out.display(),
+        m.files.len(),
+        output::MANIFEST,
+        m.top,
+        cfg.partitions,
+        cfg.vfs,
+        cfg.data_width
+    );
+    Ok(())
+}
+
+fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
+    let synth_failure = |e: synth::SynthError| Failure {
+        usage: e.is_usage(),
+        message: e.to_string(),
+    };
+    let report = match &args.dir {
+        Some(dir) => {
+            if args.config.any() {
+                return Err(Failure::usage(
+                    "--dir synthesizes an existing output with its own configuration: \
+                     drop --config, --name, --partitions, --vfs and --data-width",
+                ));
+            }
+            synth::synthesize(dir, args.part).map_err(synth_failure)?
+        }
+        None => {
+            let cfg = args.config.resolve().map_err(Failure::usage)?;
+            synth::check_yosys().map_err(synth_failure)?;
+            let tmp = tempfile::Builder::new()
+                .prefix("vfpga-gen-")
+                .tempdir()
+                .map_err(|e| Failure {
+                    usage: false,
+                    message: format!("temporary directory: {e}"),
+                })?;
+            let dir = tmp.path().join(&cfg.name);
+            output::write_tree(&dir, &build(&cfg), &cfg).map_err(|e| Failure {
+                usage: e.is_usage(),
+                message: e.to_string(),
+            })?;
+            synth::synthesize(&dir, args.part).map_err(synth_failure)?
+        }
+    };
+    if args.json {
+        let mut s = serde_json::to_string_pretty(&report).expect("a Report always serializes");
+        s.push('\n');
+        print!("{s}");
+    } else {
+        print!("{}", synth::format_table(&report));
+    }
+    Ok(())
+}

@@ -1,0 +1,619 @@
+//! Writes a [`Design`] to disk, atomically, with its `manifest.json`.
+//!
+//! The tree is written into a temporary directory next to the destination (same
+//! file system), then renamed into place. A destination is replaced only if it is
+//! a previous vfpga output (it holds a `manifest.json` written by vfpga) or empty;
+//! anything else is refused, so user files are never deleted. The output is a pure
+//! function of the design and the configuration: no timestamps, files sorted, so
+//! the same input gives a byte-identical tree.
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::design::Design;
+
+/// Name of the manifest at the root of every output tree.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The `generator` field of every manifest vfpga writes.
+pub fn generator() -> String {
+    format!("vfpga {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// `manifest.json`: what was generated, from which configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// `vfpga <version>`.
+    pub generator: String,
+    pub config: Config,
+    /// Top module of the static design.
+    pub top: String,
+    /// Verilog files of the static design in dependency order (leaves first).
+    pub rtl: Vec<String>,
+    /// Every file of the tree except the manifest itself, sorted by path.
+    pub files: Vec<ManifestFile>,
+}
+
+/// One file of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestFile {
+    /// Relative path, `/` separated.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the contents, lowercase hex (what `sha256sum` prints).
+    pub sha256: String,
+}
+
+impl Manifest {
+    /// Builds the manifest of a design; checks the file paths.
+    pub fn new(design: &Design, cfg: &Config) -> Result<Manifest, OutputError> {
+        let mut files = Vec::with_capacity(design.files.len());
+        for f in &design.files {
+            check_path(&f.path)?;
+            files.push(ManifestFile {
+                path: f.path.clone(),
+                bytes: f.contents.len() as u64,
+                sha256: sha256_hex(f.contents.as_bytes()),
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
+            return Err(OutputError::BadPath {
+                path: w[0].path.clone(),
+                reason: "two files of the design have this path",
+            });
+        }
+        for r in &design.rtl {
+            if files.binary_search_by(|f| f.path.as_str().cmp(r)).is_err() {
+                return Err(OutputError::BadPath {
+                    path: r.clone(),
+                    reason: "listed as RTL but not among the design's files",
+                });
+            }
+        }
+        Ok(Manifest {
+            generator: generator(),
+            config: cfg.clone(),
+            top: design.top.clone(),
+            rtl: design.rtl.clone(),
+            files,
+        })
+    }
+
+    /// The manifest as written to disk: pretty JSON, a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("a Manifest always serializes");
+        s.push('\n');
+        s
+    }
+
+    /// Reads `manifest.json` from a generated directory.
+    pub fn read(dir: &Path) -> Result<Manifest, OutputError> {
+        let path = dir.join(MANIFEST);
+        let text = fs::read_to_string(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OutputError::NotVfpga {
+                dir: dir.to_path_buf(),
+                reason: format!("it has no {MANIFEST}"),
+            },
+            _ => OutputError::io(&path, e),
+        })?;
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| OutputError::NotVfpga {
+            dir: dir.to_path_buf(),
+            reason: format!("its {MANIFEST} is not a vfpga manifest ({e})"),
+        })?;
+        if !m.generator.starts_with("vfpga ") {
+            return Err(OutputError::NotVfpga {
+                dir: dir.to_path_buf(),
+                reason: format!("its {MANIFEST} was written by {:?}", m.generator),
+            });
+        }
+        Ok(m)
+    }
+}
+
+/// Why an output tree was not written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// A directory read as a vfpga output is not one.
+    NotVfpga { dir: PathBuf, reason: String },
+    /// The destination exists and is not a vfpga output directory: not replaced.
+    Refused { dir: PathBuf, reason: String },
+    /// A file path of the design is not a clean relative path.
+    BadPath { path: String, reason: &'static str },
+    /// A file system operation failed.
+    Io { path: PathBuf, error: io::Error },
+}
+
+impl OutputError {
+    fn io(path: &Path, error: io::Error) -> OutputError {
+        OutputError::Io {
+            path: path.to_path_buf(),
+            error,
+        }
+    }
+
+    /// True for errors of the user's making (exit status 2), false for failures.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            OutputError::NotVfpga { .. } | OutputError::Refused { .. }
+        )
+    }
+}
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutputError::NotVfpga { dir, reason } => {
+                write!(
+                    f,
+                    "{} is not a vfpga output directory ({reason})",
+                    dir.display()
+                )
+            }
+            OutputError::Refused { dir, reason } => write!(
+                f,
+                "refusing to overwrite {}: it is not a vfpga output directory ({reason}); \
+                 choose another --out, or remove it yourself",
+                dir.display()
+            ),
+            OutputError::BadPath { path, reason } => {
+                write!(f, "bad output file path {path:?}: {reason}")
+            }
+            OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+/// A path must be relative, `/` separated, without empty, `.` or `..`
+/// components, and must not be the manifest.
+fn check_path(path: &str) -> Result<(), OutputError> {
+    let bad = |reason| {
+        Err(OutputError::BadPath {
+            path: path.to_string(),
+            reason,
+        })
+    };
+    if path.is_empty() || path.starts_with('/') || path.contains('\\') {
+        return bad("not a relative '/'-separated path");
+    }
+    if path
+        .split('/')
+        .any(|c| c.is_empty() || c == "." || c == "..")
+    {
+        return bad("empty, '.' or '..' component");
+    }
+    if path == MANIFEST {
+        return bad("reserved for the manifest");
+    }
+    Ok(())
+}
+
+/// What is at the destination, and whether it may be replaced.
+enum Existing {
+    Nothing,
+    EmptyDir,
+    VfpgaOutput,
+}
+
+fn inspect(dest: &Path) -> Result<Existing, OutputError> {
+    let meta = match fs::symlink_metadata(dest) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(e) => return Err(OutputError::io(dest, e)),
+    };
+    let not = |reason: &str| OutputError::Refused {
+        dir: dest.to_path_buf(),
+        reason: reason.into(),
+    };
+    if meta.file_type().is_symlink() {
+        return Err(not("it is a symbolic link"));
+    }
+    if !meta.is_dir() {
+        return Err(not("it is not a directory"));
+    }
+    let mut entries = fs::read_dir(dest).map_err(|e| OutputError::io(dest, e))?;
+    if entries.next().is_none() {
+        return Ok(Existing::EmptyDir);
+    }
+    if !dest.join(MANIFEST).is_file() {
+        return Err(not(&format!("it is not empty and has no {MANIFEST}")));
+    }
+    match Manifest::read(dest) {
+        Ok(_) => Ok(Existing::VfpgaOutput),
+        Err(OutputError::NotVfpga { dir, reason }) => Err(OutputError::Refused { dir, reason }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks, before any work, that `write_tree` may write to `dest`: it does not
+/// exist, or is an empty directory, or a previous vfpga output.
+pub fn check_dest(dest: &Path) -> Result<(), OutputError> {
+    inspect(dest).map(|_| ())
+}
+
+/// Writes the design's files and `manifest.json` to `dest`, atomically.
+///
+/// Creates `dest`'s parent directories if needed. Replaces `dest` if it is an
+/// empty directory or a previous vfpga output; refuses any other existing
+/// `dest`. On error nothing is left behind but those parent directories.
+pub fn write_tree(dest: &Path, design: &Design, cfg: &Config) -> Result<Manifest, OutputError> {
+    let manifest = Manifest::new(design, cfg)?;
+    let existing = inspect(dest)?;
+
+    let file_name =
+        dest.file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| OutputError::BadPath {
+                path: dest.display().to_string(),
+                reason: "the output directory must end in a UTF-8 name",
+            })?;
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
+
+    // Removed on drop, so every early return below cleans up.
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}.tmp-"))
+        .tempdir_in(&parent)
+        .map_err(|e| OutputError::io(&parent, e))?;
+    set_dir_mode(tmp.path())?;
+    for f in &design.files {
+        let path = tmp.path().join(&f.path);
+        if let Some(dir) = path.parent() {
+            create_dirs(tmp.path(), dir)?;
+        }
+        fs::write(&path, &f.contents).map_err(|e| OutputError::io(&path, e))?;
+    }
+    let mpath = tmp.path().join(MANIFEST);
+    fs::write(&mpath, manifest.to_json()).map_err(|e| OutputError::io(&mpath, e))?;
+
+    match existing {
+        Existing::Nothing => {}
+        Existing::EmptyDir => fs::remove_dir(dest).map_err(|e| OutputError::io(dest, e))?,
+        Existing::VfpgaOutput => {
+            // Move the old tree aside first, so that a failure leaves it in place.
+            let old = tempfile::Builder::new()
+                .prefix(&format!(".{file_name}.old-"))
+                .tempdir_in(&parent)
+                .map_err(|e| OutputError::io(&parent, e))?;
+            let aside = old.path().join("old");
+            fs::rename(dest, &aside).map_err(|e| OutputError::io(dest, e))?;
+            let tmp_path = tmp.keep();
+            if let Err(e) = fs::rename(&tmp_path, dest) {
+                let _ = fs::rename(&aside, dest);
+                let _ = fs::remove_dir_all(&tmp_path);
+                return Err(OutputError::io(dest, e));
+            }
+            // `old` (and the old tree inside it) is removed on drop.
+            return Ok(manifest);
+        }
+    }
+    let tmp_path = tmp.keep();
+    if let Err(e) = fs::rename(&tmp_path, dest) {
+        let _ = fs::remove_dir_all(&tmp_path);
+        return Err(OutputError::io(dest, e));
+    }
+    Ok(manifest)
+}
+
+/// Creates `dir` and its parents below `root` with the usual directory mode.
+fn create_dirs(root: &Path, dir: &Path) -> Result<(), OutputError> {
+    if dir == root || dir.is_dir() {
+        return Ok(());
+    }
+    if let Some(parent) = dir.parent() {
+        create_dirs(root, parent)?;
+    }
+    fs::create_dir(dir).map_err(|e| OutputError::io(dir, e))
+}
+
+/// Temporary directories are created private (0700); the output is not.
+#[cfg(unix)]
+fn set_dir_mode(dir: &Path) -> Result<(), OutputError> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).map_err(|e| OutputError::io(dir, e))
+}
+
+#[cfg(not(unix))]
+fn set_dir_mode(_dir: &Path) -> Result<(), OutputError> {
+    Ok(())
+}
+
+/// SHA-256 (FIPS 180-4) of `data`, lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_be_bytes());
+    for block in msg.chunks_exact(64) {
+        let mut w = [0u32; 64];
+        for (i, word) in block.chunks_exact(4).enumerate() {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..64 {
+            let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::design::OutputFile;
+
+    fn fake_design() -> Design {
+        let file = |path: &str, contents: &str| OutputFile {
+            path: path.into(),
+            contents: contents.into(),
+        };
+        Design {
+            top: "vfpga_switch".into(),
+            rtl: vec!["rtl/vfpga_leaf.v".into(), "rtl/vfpga_switch.v".into()],
+            files: vec![
+                file(
+                    "rtl/vfpga_switch.v",
+                    "module vfpga_switch; vfpga_leaf u(); endmodule\n",
+                ),
+                file("rtl/vfpga_leaf.v", "module vfpga_leaf; endmodule\n"),
+                file("regmap.md", "# Registers\n"),
+                file(
+                    "rtl/rm/vfpga_rm_crc32.v",
+                    "module vfpga_rm_crc32; endmodule\n",
+                ),
+            ],
+        }
+    }
+
+    /// Every file below `dir`, relative, sorted, with its bytes.
+    fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            for e in fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(root, &p, out);
+                } else {
+                    let rel = p
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_str()
+                        .unwrap()
+                        .replace('\\', "/");
+                    out.push((rel, fs::read(&p).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(dir, dir, &mut out);
+        out.sort();
+        out
+    }
+
+    fn leftovers(parent: &Path) -> Vec<String> {
+        fs::read_dir(parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with('.'))
+            .collect()
+    }
+
+    #[test]
+    fn sha256_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(
+            sha256_hex(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        );
+        assert_eq!(
+            sha256_hex(&vec![b'a'; 1_000_000]),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+        );
+    }
+
+    #[test]
+    fn writes_sorted_manifest_and_files() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("out/vfpga");
+        let cfg = Config::default();
+        let m = write_tree(&dest, &fake_design(), &cfg).unwrap();
+        let paths: Vec<_> = m.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "regmap.md",
+                "rtl/rm/vfpga_rm_crc32.v",
+                "rtl/vfpga_leaf.v",
+                "rtl/vfpga_switch.v"
+            ]
+        );
+        let on_disk = tree(&dest);
+        let listed: Vec<_> = on_disk
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| *p != MANIFEST)
+            .collect();
+        assert_eq!(listed, paths);
+        for (f, (_, bytes)) in m
+            .files
+            .iter()
+            .zip(on_disk.iter().filter(|(p, _)| p != MANIFEST))
+        {
+            assert_eq!(f.bytes, bytes.len() as u64);
+            assert_eq!(f.sha256, sha256_hex(bytes));
+        }
+        assert_eq!(Manifest::read(&dest).unwrap(), m);
+        let json = fs::read_to_string(dest.join(MANIFEST)).unwrap();
+        assert!(json.contains("\"generator\": \"vfpga 0.1.0\""), "{json}");
+        assert!(leftovers(&root.path().join("out")).is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
+                0o755
+            );
+        }
+    }
+
+    #[test]
+    fn deterministic_and_replaces_previous_output() {
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        write_tree(&a, &fake_design(), &Config::default()).unwrap();
+        write_tree(&b, &fake_design(), &Config::default()).unwrap();
+        assert_eq!(tree(&a), tree(&b));
+
+        // Rewrite `a` with a different design: stale files go away.
+        let mut d = fake_design();
+        d.files.retain(|f| f.path != "regmap.md");
+        let cfg = Config {
+            partitions: 2,
+            ..Config::default()
+        };
+        write_tree(&a, &d, &cfg).unwrap();
+        let names: Vec<_> = tree(&a).into_iter().map(|(p, _)| p).collect();
+        assert!(!names.contains(&"regmap.md".to_string()), "{names:?}");
+        assert_eq!(Manifest::read(&a).unwrap().config.partitions, 2);
+        assert!(
+            leftovers(root.path()).is_empty(),
+            "{:?}",
+            leftovers(root.path())
+        );
+    }
+
+    #[test]
+    fn refuses_foreign_directories() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("mine");
+        fs::create_dir(&dest).unwrap();
+        fs::write(dest.join("thesis.tex"), "precious").unwrap();
+        let e = write_tree(&dest, &fake_design(), &Config::default()).unwrap_err();
+        assert!(e.is_usage());
+        assert!(e.to_string().contains("refusing to overwrite"), "{e}");
+        assert_eq!(
+            fs::read_to_string(dest.join("thesis.tex")).unwrap(),
+            "precious"
+        );
+
+        // A manifest that vfpga did not write does not count.
+        fs::write(dest.join(MANIFEST), "{\"generator\": \"other\"}").unwrap();
+        assert!(write_tree(&dest, &fake_design(), &Config::default())
+            .unwrap_err()
+            .is_usage());
+        assert_eq!(
+            fs::read_to_string(dest.join("thesis.tex")).unwrap(),
+            "precious"
+        );
+
+        // A plain file.
+        let file = root.path().join("file");
+        fs::write(&file, "x").unwrap();
+        assert!(write_tree(&file, &fake_design(), &Config::default())
+            .unwrap_err()
+            .is_usage());
+        assert_eq!(leftovers(root.path()), Vec::<String>::new());
+
+        // An empty directory is fine.
+        let empty = root.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        write_tree(&empty, &fake_design(), &Config::default()).unwrap();
+        assert!(empty.join(MANIFEST).is_file());
+    }
+
+    #[test]
+    fn bad_paths_write_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        for bad in [
+            "/abs.v",
+            "rtl/../x.v",
+            "rtl//x.v",
+            "",
+            "manifest.json",
+            "rtl\\x.v",
+            "./x.v",
+        ] {
+            let mut d = fake_design();
+            d.files.push(OutputFile {
+                path: bad.into(),
+                contents: String::new(),
+            });
+            let dest = root.path().join("o");
+            let e = write_tree(&dest, &d, &Config::default()).unwrap_err();
+            assert!(matches!(e, OutputError::BadPath { .. }), "{bad}: {e}");
+            assert!(!dest.exists());
+        }
+        let mut d = fake_design();
+        d.files.push(d.files[0].clone());
+        assert!(write_tree(&root.path().join("o"), &d, &Config::default()).is_err());
+        let mut d = fake_design();
+        d.rtl.push("rtl/missing.v".into());
+        assert!(write_tree(&root.path().join("o"), &d, &Config::default()).is_err());
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the whole vfpga test suite on a Debian (or Ubuntu) machine with Rust.
+# Installs Verilator, Icarus Verilog and Yosys (and the C++ compiler and make
+# that Verilator's models need) from the distribution's packages when missing,
+# with sudo unless already root. Extra arguments go to `cargo test`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "error: cargo not found: install Rust first (https://rustup.rs)" >&2
+    exit 2
+fi
+
+# command -> Debian package
+declare -A packages=(
+    [verilator]=verilator
+    [iverilog]=iverilog
+    [yosys]=yosys
+    [g++]=g++
+    [make]=make
+)
+missing=()
+for cmd in verilator iverilog yosys g++ make; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${packages[$cmd]}")
+done
+
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}"
+    sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "error: not root and no sudo: install ${missing[*]} yourself" >&2
+            exit 2
+        fi
+        sudo=(sudo)
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+echo "== tools"
+cargo --version
+rustc --version
+verilator --version
+iverilog -V 2>/dev/null | sed -n 1p
+yosys -V
+echo "== cargo test --workspace $*"
+cargo test --workspace "$@"

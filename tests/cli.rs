@@ -1,0 +1,359 @@
+//! `vfpga generate` end to end: the built binary, outputs in temporary directories.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use vfpga::output::{sha256_hex, Manifest, MANIFEST};
+
+fn vfpga(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vfpga"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run vfpga")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(
+        o.status.success(),
+        "vfpga failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
+    o
+}
+
+/// Every file below `dir`: relative `/`-separated path and bytes, sorted.
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel: Vec<String> = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push((rel.join("/"), fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Runs `generate` with `args` and `--out <tmp>/o`; expects exit status 2, a
+/// message naming every string of `expect`, and nothing written.
+fn refused(args: &[&str], expect: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let mut all = vec!["generate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    let o = vfpga(&all, tmp.path());
+    let err = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{args:?}: status {}, stderr:\n{err}",
+        o.status
+    );
+    for e in expect {
+        assert!(
+            err.contains(e),
+            "{args:?}: stderr does not name {e:?}:\n{err}"
+        );
+    }
+    assert!(!out.exists(), "{args:?}: {} was written", out.display());
+    let left: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{args:?}: left behind {left:?}");
+}
+
+#[test]
+fn out_of_range_values_are_refused() {
+    refused(&["--partitions", "0"], &["partitions", "1..=64"]);
+    refused(
+        &["--partitions", "65"],
+        &["partitions = 65", "1..=64", "--partitions"],
+    );
+    refused(&["--vfs", "0"], &["vfs", "1..=1024"]);
+    refused(&["--vfs", "1025"], &["vfs = 1025", "1..=1024"]);
+    refused(
+        &["--data-width", "100"],
+        &["data_width = 100", "64, 128, 256 or 512", "--data-width"],
+    );
+    refused(&["--name", "Shell"], &["name", "[a-z][a-z0-9_]*"]);
+    refused(&["--name", "my-shell"], &["name"]);
+    refused(&["--name", &"a".repeat(49)], &["name", "48"]);
+}
+
+#[test]
+fn bad_flags_are_refused() {
+    refused(&["--partitions", "-1"], &["--partitions"]);
+    refused(&["--partitions", "four"], &["--partitions"]);
+    refused(&["--data-width"], &["--data-width"]);
+    refused(&["--bogus"], &["--bogus"]);
+}
+
+#[test]
+fn bad_config_files_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| -> String {
+        let p = tmp.path().join(name);
+        fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    refused(
+        &["--config", &file("unknown.toml", "partition = 8\n")],
+        &["unknown.toml", "partition"],
+    );
+    refused(
+        &["--config", &file("type.toml", "vfs = \"many\"\n")],
+        &["type.toml", "vfs"],
+    );
+    refused(
+        &["--config", &file("syntax.toml", "vfs = [\n")],
+        &["syntax.toml"],
+    );
+    refused(
+        &["--config", &file("range.toml", "partitions = 100\n")],
+        &["partitions = 100", "1..=64"],
+    );
+    refused(
+        &["--config", &file("width.toml", "data_width = 48\n")],
+        &["data_width = 48"],
+    );
+    let missing = tmp.path().join("missing.toml");
+    refused(&["--config", missing.to_str().unwrap()], &["missing.toml"]);
+    // A flag does not rescue a bad file...
+    refused(
+        &[
+            "--config",
+            &file("unknown2.toml", "colour = 1\n"),
+            "--partitions",
+            "2",
+        ],
+        &["colour"],
+    );
+    // ...but does override a bad value in it.
+    let p = file("fixed.toml", "partitions = 100\n");
+    let out = tmp.path().join("fixed");
+    ok(vfpga(
+        &[
+            "generate",
+            "--config",
+            &p,
+            "--partitions",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    ));
+}
+
+#[test]
+fn help_explains_every_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = String::from_utf8(ok(vfpga(&["--help"], tmp.path())).stdout).unwrap();
+    assert!(top.contains("generate") && top.contains("synth"), "{top}");
+    let gen = String::from_utf8(ok(vfpga(&["generate", "--help"], tmp.path())).stdout).unwrap();
+    for flag in [
+        "--partitions",
+        "--vfs",
+        "--data-width",
+        "--name",
+        "--config",
+        "--out",
+        "252",
+        "1000",
+    ] {
+        assert!(gen.contains(flag), "generate --help lacks {flag}:\n{gen}");
+    }
+    let synth = String::from_utf8(ok(vfpga(&["synth", "--help"], tmp.path())).stdout).unwrap();
+    for flag in ["--json", "--part", "--dir", "xcup", "--partitions"] {
+        assert!(synth.contains(flag), "synth --help lacks {flag}:\n{synth}");
+    }
+}
+
+#[test]
+fn refuses_to_overwrite_a_foreign_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("thesis");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("chapter1.tex"), "precious").unwrap();
+    let o = vfpga(&["generate", "--out", out.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a vfpga output directory"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        tree(&out),
+        vec![("chapter1.tex".to_string(), b"precious".to_vec())]
+    );
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "temporary files left behind"
+    );
+}
+
+/// Generates into `<tmp>/<name>` and returns the path.
+fn generate(tmp: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = tmp.join(name);
+    let mut all = vec!["generate"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    ok(vfpga(&all, tmp));
+    out
+}
+
+#[test]
+fn manifest_lists_exactly_the_files_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(tmp.path(), "p8", &["--partitions", "8", "--vfs", "16"]);
+    let m = Manifest::read(&out).unwrap();
+    assert_eq!(m.generator, format!("vfpga {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        (m.config.partitions, m.config.vfs, m.config.data_width),
+        (8, 16, 64)
+    );
+
+    let files = tree(&out);
+    let on_disk: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| *p != MANIFEST)
+        .collect();
+    let listed: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(listed, on_disk, "manifest.json and the tree disagree");
+    for (f, (_, bytes)) in m
+        .files
+        .iter()
+        .zip(files.iter().filter(|(p, _)| p != MANIFEST))
+    {
+        assert_eq!(f.bytes, bytes.len() as u64, "{}", f.path);
+        assert_eq!(f.sha256, sha256_hex(bytes), "{}", f.path);
+    }
+
+    assert!(!m.rtl.is_empty());
+    for r in &m.rtl {
+        assert!(r.starts_with("rtl/") && r.ends_with(".v"), "{r}");
+        assert!(out.join(r).is_file(), "{r}");
+    }
+    let top_file = fs::read_to_string(out.join(m.rtl.last().unwrap())).unwrap();
+    assert!(
+        top_file.contains(&format!("module {}", m.top)),
+        "the last RTL file is not the top {}",
+        m.top
+    );
+    assert!(listed.contains(&vfpga::synth::SCRIPT_PATH));
+}
+
+#[test]
+fn no_dollar_in_generated_verilog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(
+        tmp.path(),
+        "d",
+        &["--partitions", "3", "--vfs", "5", "--data-width", "128"],
+    );
+    let mut seen = 0;
+    for (path, bytes) in tree(&out) {
+        if path.ends_with(".v") || path.ends_with(".sv") || path.ends_with(".vh") {
+            seen += 1;
+            let text = String::from_utf8(bytes).unwrap();
+            if let Some((n, line)) = text.lines().enumerate().find(|(_, l)| l.contains('$')) {
+                panic!("{path}:{}: `$` in generated Verilog: {line}", n + 1);
+            }
+        }
+    }
+    assert!(seen > 0, "no Verilog written");
+}
+
+#[test]
+fn output_is_byte_identical_for_the_same_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = generate(tmp.path(), "a", &["--partitions", "2", "--vfs", "4"]);
+    let b = generate(tmp.path(), "b", &["--partitions", "2", "--vfs", "4"]);
+    assert_eq!(tree(&a), tree(&b));
+    // Regenerating over a previous output replaces it, identically.
+    let before = tree(&a);
+    generate(tmp.path(), "a", &["--partitions", "2", "--vfs", "4"]);
+    assert_eq!(tree(&a), before);
+    // Only the two outputs: no temporary directory left behind.
+    let mut names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a", "b"]);
+}
+
+#[test]
+fn config_file_with_flag_override() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("shell.toml");
+    fs::write(
+        &cfg,
+        "name = \"edge\"\npartitions = 2\nvfs = 16\ndata_width = 128\n",
+    )
+    .unwrap();
+    let out = generate(
+        tmp.path(),
+        "o",
+        &["--config", cfg.to_str().unwrap(), "--vfs", "4"],
+    );
+    let c = Manifest::read(&out).unwrap().config;
+    assert_eq!(
+        (c.name.as_str(), c.partitions, c.vfs, c.data_width),
+        ("edge", 2, 4, 128)
+    );
+}
+
+#[test]
+fn default_output_is_out_slash_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    ok(vfpga(&["generate"], tmp.path()));
+    let m = Manifest::read(&tmp.path().join("out/vfpga")).unwrap();
+    assert_eq!(m.config, vfpga::config::Config::default());
+    ok(vfpga(
+        &[
+            "generate",
+            "--name",
+            "small",
+            "--partitions",
+            "1",
+            "--vfs",
+            "1",
+        ],
+        tmp.path(),
+    ));
+    assert!(tmp.path().join("out/small").join(MANIFEST).is_file());
+}
+
+#[test]
+fn changing_the_configuration_replaces_stale_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(tmp.path(), "o", &["--partitions", "4"]);
+    fs::write(out.join("rtl").join("stale.v"), "module stale; endmodule\n").unwrap();
+    generate(tmp.path(), "o", &["--partitions", "2"]);
+    assert!(!out.join("rtl/stale.v").exists());
+    assert_eq!(Manifest::read(&out).unwrap().config.partitions, 2);
+}

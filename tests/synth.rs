@@ -1,0 +1,151 @@
+//! `vfpga synth`: Yosys on the generated design. The test suite requires Yosys
+//! (scripts/test.sh installs it).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vfpga(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vfpga"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run vfpga")
+}
+
+fn require_yosys() {
+    match Command::new("yosys").arg("-V").output() {
+        Ok(o) if o.status.success() => {}
+        _ => panic!(
+            "these tests need Yosys and `yosys -V` does not run: install it \
+             (`sudo apt-get install yosys`, or run scripts/test.sh, which does)"
+        ),
+    }
+}
+
+fn ok(o: Output) -> String {
+    assert!(
+        o.status.success(),
+        "vfpga failed ({}):\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn synth_json_reports_the_default_design() {
+    require_yosys();
+    let tmp = tempfile::tempdir().unwrap();
+    let text = ok(vfpga(&["synth", "--json"], tmp.path()));
+    let r: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
+    let top = r["top"].as_str().unwrap();
+    let modules = r["modules"].as_array().unwrap();
+    assert_eq!(modules[0]["module"], top, "{text}");
+    assert_eq!(modules[0]["instances"], 1);
+    assert!(
+        r["total"]["lut"].as_u64().unwrap() > 0,
+        "no LUT in the top:\n{text}"
+    );
+    assert!(
+        r["total"]["ff"].as_u64().unwrap() > 0,
+        "no flip-flop in the top:\n{text}"
+    );
+    assert_eq!(modules[0]["hierarchical"], r["total"]);
+    for m in modules {
+        for key in [
+            "lut", "lutram", "srl", "ff", "bram36", "bram18", "dsp", "cells",
+        ] {
+            assert!(m["own"][key].is_u64(), "{key} missing in {m}");
+        }
+        assert!(!m["module"].as_str().unwrap().contains('$'), "{m}");
+    }
+    // Nothing written in the working directory.
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn synth_dir_reads_a_generated_tree_and_leaves_it_alone() {
+    require_yosys();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    ok(vfpga(
+        &[
+            "generate",
+            "--partitions",
+            "2",
+            "--vfs",
+            "2",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        tmp.path(),
+    ));
+    let before = fs::read(out.join("manifest.json")).unwrap();
+    let count = |d: &Path| walk(d).len();
+    let n = count(&out);
+    let table = ok(vfpga(
+        &["synth", "--dir", out.to_str().unwrap(), "--part", "xcup"],
+        tmp.path(),
+    ));
+    assert!(table.contains("total ("), "{table}");
+    assert!(table.contains("-family xcup"), "{table}");
+    assert_eq!(count(&out), n, "synth --dir wrote into the output");
+    assert_eq!(fs::read(out.join("manifest.json")).unwrap(), before);
+
+    // The generated script runs as is, from the output directory.
+    let o = Command::new("yosys")
+        .args(["-q", "-s", "scripts/synth.ys"])
+        .current_dir(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stat = fs::read_to_string(out.join(vfpga::synth::STAT_FILE)).unwrap();
+    let top = vfpga::output::Manifest::read(&out).unwrap().top;
+    let r = vfpga::synth::parse_stat_json(&stat, &top, None).unwrap();
+    assert!(r.total.lut > 0);
+}
+
+fn walk(d: &Path) -> Vec<std::path::PathBuf> {
+    let mut v = Vec::new();
+    for e in fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            v.extend(walk(&p));
+        } else {
+            v.push(p);
+        }
+    }
+    v
+}
+
+#[test]
+fn synth_without_yosys_names_the_package() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_vfpga"))
+        .args(["synth", "--json"])
+        .current_dir(tmp.path())
+        .env("PATH", tmp.path()) // an empty directory: no yosys
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("apt-get install yosys"), "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn synth_dir_refuses_other_directories_and_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = vfpga(
+        &["synth", "--dir", tmp.path().to_str().unwrap(), "--vfs", "3"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--dir"));
+    let o = vfpga(&["synth", "--partitions", "65"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1..=64"));
+}
