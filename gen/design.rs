@@ -1,9 +1,9 @@
 //! Builds the design for a configuration: the files of the output tree.
 
 use crate::config::Config;
+use crate::blocks::switch::{switch_modules, SWITCH_TOP};
 use crate::emit::{emit, EmitOptions, Module};
 use rust_hdl::prelude::{generate_verilog, Block};
-use vfpga_hdl::switch::Switch;
 
 /// One file of the output tree, as text. Writing it is `output`'s job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,9 +22,6 @@ pub struct Design {
     pub rtl: Vec<String>,
     pub files: Vec<OutputFile>,
 }
-
-/// Name of the switch's top module.
-pub const SWITCH_TOP: &str = "vfpga_switch";
 
 /// Builds the design. The configuration must already be validated.
 pub fn build(cfg: &Config) -> Design {
@@ -57,28 +54,27 @@ pub fn header(cfg: &Config) -> Vec<String> {
     ]
 }
 
-/// The switch for this configuration, as emitted modules (leaves first).
-pub fn switch_modules(cfg: &Config) -> Vec<Module> {
-    let (p, f) = (cfg.partitions, cfg.functions());
-    let verilog = match cfg.data_width {
-        64 => rust_hdl_text(Switch::<64, 8>::new(p, f)),
-        128 => rust_hdl_text(Switch::<128, 16>::new(p, f)),
-        256 => rust_hdl_text(Switch::<256, 32>::new(p, f)),
-        512 => rust_hdl_text(Switch::<512, 64>::new(p, f)),
-        w => panic!("data width {w} reached the generator unvalidated"),
-    };
+/// Emits a rust-hdl block as `top` and its submodules (leaves first, top
+/// last); submodules are named `<top>_<field path>` unless shared.
+pub fn emit_block<B: Block>(mut block: B, top: &str, doc: &str, cfg: &Config) -> Vec<Module> {
+    block.connect_all();
+    let verilog = generate_verilog(&block);
     let header = header(cfg);
-    let opts = EmitOptions {
-        top_name: SWITCH_TOP,
-        module_prefix: SWITCH_TOP,
-        header: &header,
-        top_doc: "AXI4-Stream switch between the DMA and the partitions \
-                  (H2C routed by function, C2H round-robin tagged with the owner).",
-    };
+    let opts = EmitOptions { top_name: top, module_prefix: top, header: &header, top_doc: doc };
     emit(&verilog, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn rust_hdl_text<B: Block>(mut block: B) -> String {
-    block.connect_all();
-    generate_verilog(&block)
+/// Calls `$body` with the type parameters `DW, KW` of the configured data
+/// width bound as consts: `with_data_width!(cfg, |DW, KW| Switch::<DW, KW>::new(..))`.
+#[macro_export]
+macro_rules! with_data_width {
+    ($cfg:expr, |$dw:ident, $kw:ident| $body:expr) => {
+        match $cfg.data_width {
+            64 => { const $dw: usize = 64; const $kw: usize = 8; $body }
+            128 => { const $dw: usize = 128; const $kw: usize = 16; $body }
+            256 => { const $dw: usize = 256; const $kw: usize = 32; $body }
+            512 => { const $dw: usize = 512; const $kw: usize = 64; $body }
+            w => panic!("data width {w} reached the generator unvalidated"),
+        }
+    };
 }

@@ -5,6 +5,8 @@
 //! into clean `vfpga_*` modules and AXI port names.
 
 pub mod axis;
+pub mod regbus;
+pub mod regmap;
 pub mod switch;
 
 /// Width of every function-number field (`tid`, `aruser`, ...): enough for the

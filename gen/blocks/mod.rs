@@ -1,0 +1,4 @@
+//! One emitter per hardware block: builds the rust-hdl block for a
+//! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
+
+pub mod switch;
