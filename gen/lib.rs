@@ -9,6 +9,7 @@ pub mod blocks;
 pub mod config;
 pub mod design;
 pub mod emit;
+pub mod simulate;
 pub mod cli;
 pub mod output;
 pub mod synth;
