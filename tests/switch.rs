@@ -114,6 +114,15 @@ impl Bench {
     }
 }
 
+/// A (function, partition) for a configuration write; with probability `bad`
+/// one of them (or both) does not exist.
+fn write_target(rng: &mut Rng, nf: usize, np: usize, bad: f64) -> (usize, usize) {
+    let bad = rng.chance(bad);
+    let f = if bad && rng.chance(0.5) { rng.range(nf as u64..1 << FUNCTION_ID_BITS) } else { rng.below(nf as u64) };
+    let p = if bad && np < 64 && rng.chance(0.5) { rng.range(np as u64..64) } else { rng.below(np as u64) };
+    (f as usize, p as usize)
+}
+
 /// Runs random traffic in both directions and checks every packet.
 fn run(cfg: &Config, name: &str, t: &Traffic) {
     let mut b = Bench::new(cfg, name);
@@ -194,10 +203,8 @@ fn run(cfg: &Config, name: &str, t: &Traffic) {
         }
         c2h_sink.drive(&mut b.m);
         let route_write = b.rng.chance(t.route_write_prob).then(|| {
-            let bad = b.rng.chance(t.bad_write_prob);
-            let f = if bad && b.rng.chance(0.5) { b.rng.range(nf as u64..1 << FUNCTION_ID_BITS) } else { b.rng.below(nf as u64) };
-            let p = if bad && np < 64 && b.rng.chance(0.5) { b.rng.range(np as u64..64) } else { b.rng.below(np as u64) };
-            (f as usize, p as usize, b.rng.chance(0.85))
+            let (f, p) = write_target(&mut b.rng, nf, np, t.bad_write_prob);
+            (f, p, b.rng.chance(0.85))
         });
         b.m.set("s_route_valid", route_write.is_some() as u64);
         if let Some((f, p, en)) = route_write {
@@ -206,10 +213,8 @@ fn run(cfg: &Config, name: &str, t: &Traffic) {
             b.m.set("s_route_enable", en as u64);
         }
         let owner_write = b.rng.chance(t.owner_write_prob).then(|| {
-            let bad = b.rng.chance(t.bad_write_prob);
-            let f = if bad && b.rng.chance(0.5) { b.rng.range(nf as u64..1 << FUNCTION_ID_BITS) } else { b.rng.below(nf as u64) };
-            let p = if bad && np < 64 && b.rng.chance(0.5) { b.rng.range(np as u64..64) } else { b.rng.below(np as u64) };
-            (p as usize, f as u32)
+            let (f, p) = write_target(&mut b.rng, nf, np, t.bad_write_prob);
+            (p, f as u32)
         });
         b.m.set("s_owner_valid", owner_write.is_some() as u64);
         if let Some((p, f)) = owner_write {
