@@ -46,7 +46,7 @@ pub enum Command {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
     /// TOML configuration file with any of the fields name, partitions, vfs,
-    /// data_width (unknown fields are refused); flags override it
+    /// data_width, context_words (unknown fields are refused); flags override it
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Design name: [a-z][a-z0-9_]*, at most 48 characters; names the output
@@ -65,6 +65,10 @@ pub struct ConfigArgs {
     /// Width of the stream data path in bits: 64, 128, 256 or 512 [default: 64]
     #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
     pub data_width: Option<usize>,
+    /// 32-bit context words each function keeps for a shared accelerator
+    /// (saved and restored on a context switch): 4, 8, 16, 32 or 64 [default: 16]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub context_words: Option<usize>,
 }
 
 impl ConfigArgs {
@@ -86,6 +90,9 @@ impl ConfigArgs {
         if let Some(v) = self.data_width {
             cfg.data_width = v;
         }
+        if let Some(v) = self.context_words {
+            cfg.context_words = v;
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -96,6 +103,7 @@ impl ConfigArgs {
             || self.partitions.is_some()
             || self.vfs.is_some()
             || self.data_width.is_some()
+            || self.context_words.is_some()
     }
 }
 

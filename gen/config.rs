@@ -16,6 +16,9 @@ pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
 pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
 /// Allowed widths of the stream data path, in bits.
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
+/// Allowed numbers of 32-bit context words per function (the accelerator
+/// context a VM keeps in its window and the hardware saves and restores).
+pub const CONTEXT_WORDS: [usize; 5] = [4, 8, 16, 32, 64];
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -32,6 +35,8 @@ pub struct Config {
     pub vfs: usize,
     /// Width of the stream data path in bits (64, 128, 256 or 512).
     pub data_width: usize,
+    /// 32-bit context words per function (4, 8, 16, 32 or 64).
+    pub context_words: usize,
 }
 
 impl Default for Config {
@@ -41,6 +46,7 @@ impl Default for Config {
             partitions: 4,
             vfs: 8,
             data_width: 64,
+            context_words: 16,
         }
     }
 }
@@ -160,6 +166,13 @@ impl Config {
                 allowed: "64, 128, 256 or 512".into(),
             });
         }
+        if !CONTEXT_WORDS.contains(&self.context_words) {
+            return Err(ConfigError::NotOneOf {
+                field: "context_words",
+                value: self.context_words,
+                allowed: "4, 8, 16, 32 or 64".into(),
+            });
+        }
         Ok(())
     }
 }
@@ -202,6 +215,8 @@ mod tests {
             f(&mut c);
             c.validate()
         };
+        let e = with(|c| c.context_words = 12).unwrap_err().to_string();
+        assert!(e.contains("context_words = 12") && e.contains("4, 8, 16, 32 or 64"), "{e}");
         let e = with(|c| c.partitions = 65).unwrap_err().to_string();
         assert_eq!(
             e,
@@ -273,6 +288,7 @@ mod tests {
             partitions: 2,
             vfs: 3,
             data_width: 128,
+            context_words: 32,
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

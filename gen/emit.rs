@@ -349,7 +349,7 @@ fn render_module(
         ));
     }
     s.push_str(");\n\n");
-    let body = rename_idents(&m.body, modules, &mut seen)?;
+    let body = drop_unused_localparams(&rename_idents(&m.body, modules, &mut seen)?);
     for line in body.lines() {
         // rust-hdl's trailing `// top$x` comments name the old module.
         s.push_str(line.trim_end());
@@ -365,6 +365,36 @@ fn render_module(
         return Err(EmitError(format!("module `{name}` still contains `$`")));
     }
     Ok(s)
+}
+
+/// Removes `localparam`s that nothing in the module uses: rust-hdl declares
+/// every state of an enum in each module that carries one (a register of
+/// that type included), which lint rightly reports as unused.
+fn drop_unused_localparams(body: &str) -> String {
+    let words = |line: &str| -> Vec<String> {
+        line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    for line in body.lines() {
+        for w in words(line) {
+            *uses.entry(w).or_default() += 1;
+        }
+    }
+    let mut out = String::with_capacity(body.len());
+    for line in body.lines() {
+        let declared = line.trim_start().strip_prefix("localparam").and_then(|rest| words(rest).into_iter().next());
+        if let Some(name) = declared {
+            if uses.get(&name) == Some(&1) {
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// At most one blank line in a row, as a hand-written file would have.

@@ -5,8 +5,10 @@
 //! into clean `vfpga_*` modules and AXI port names.
 
 pub mod axis;
+pub mod ctx;
 pub mod regbus;
 pub mod regmap;
+pub mod sized_ram;
 pub mod switch;
 
 /// Width of every function-number field (`tid`, `aruser`, ...): enough for the
