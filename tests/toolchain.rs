@@ -31,9 +31,22 @@ fn large_config() -> Config {
 }
 
 fn check_lint_and_icarus(cfg: &Config) {
-    let design = build(cfg);
+    check_modules_lint_and_icarus(&build(cfg));
+}
+
+/// A block emitted alone, as a design with its own top.
+fn block_design(modules: Vec<vfpga::emit::Module>) -> Design {
+    let top = modules.last().unwrap().name.clone();
+    let files: Vec<vfpga::design::OutputFile> = modules
+        .into_iter()
+        .map(|m| vfpga::design::OutputFile { path: format!("rtl/{}.v", m.name), contents: m.text })
+        .collect();
+    Design { top, rtl: files.iter().map(|f| f.path.clone()).collect(), files }
+}
+
+fn check_modules_lint_and_icarus(design: &Design) {
     let dir = tempfile::tempdir().unwrap();
-    write(&design, dir.path());
+    write(design, dir.path());
     let files: Vec<String> = design.rtl.iter().map(|p| dir.path().join(p).display().to_string()).collect();
     for f in &design.files {
         assert!(!f.contents.contains('$'), "{} contains `$`", f.path);
@@ -44,17 +57,21 @@ fn check_lint_and_icarus(cfg: &Config) {
 }
 
 fn check_yosys(cfg: &Config) {
-    let design = build(cfg);
+    check_design_yosys(&build(cfg));
+}
+
+fn check_design_yosys(design: &Design) {
     let dir = tempfile::tempdir().unwrap();
-    write(&design, dir.path());
+    write(design, dir.path());
     let reads: String = design.rtl.iter().map(|p| format!("read_verilog {};\n", dir.path().join(p).display())).collect();
     let script = format!("{reads}synth_xilinx -top {};\ntee -o {} stat;\n", design.top, dir.path().join("stat.txt").display());
     std::fs::write(dir.path().join("synth.ys"), script).unwrap();
     run(Command::new("yosys").arg("-q").arg("-s").arg(dir.path().join("synth.ys")));
     let stat = std::fs::read_to_string(dir.path().join("stat.txt")).unwrap();
     assert!(stat.contains("LUT"), "no LUTs in the Yosys report:\n{stat}");
-    // The per-function route table must land in block RAM, not flip-flops.
-    assert!(stat.contains("RAMB"), "route table not in block RAM:\n{stat}");
+    // Per-function state (route table, context memory) must land in block
+    // RAM, not flip-flops.
+    assert!(stat.contains("RAMB"), "per-function state not in block RAM:\n{stat}");
 }
 
 #[test]
@@ -81,5 +98,15 @@ fn large_design_synthesizes_with_yosys() {
 fn every_data_width_lints() {
     for w in [128, 256, 512] {
         check_lint_and_icarus(&Config { data_width: w, partitions: 3, ..Config::default() });
+    }
+}
+
+#[test]
+fn ctx_block_lints_compiles_and_synthesizes() {
+    use vfpga::blocks::ctx::ctx_modules;
+    for cfg in [default_config(), Config { context_words: 64, ..large_config() }] {
+        let d = block_design(ctx_modules(&cfg));
+        check_modules_lint_and_icarus(&d);
+        check_design_yosys(&d);
     }
 }
