@@ -1,4 +1,4 @@
-//! The `vfpga` command line: `generate` and `synth`.
+//! The `vfpga` command line: `generate`, `synth` and `bench`.
 //!
 //! Exit status: 0 on success, 2 when the user must change something (bad flag,
 //! out-of-range value, unreadable or invalid config file, an output directory
@@ -39,6 +39,23 @@ pub enum Command {
     /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
     /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
     Synth(SynthArgs),
+    /// Measure performance by simulating the emitted Verilog with Verilator.
+    ///
+    /// Prints each figure (cycles, beats per cycle, ...) next to its target
+    /// from the design document. Needs `verilator` and a C++ compiler
+    /// (scripts/test.sh installs them); models are cached in
+    /// VFPGA_SIM_CACHE (default: the temporary directory).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Which benchmark to run
+    #[arg(value_enum, default_value = "all")]
+    pub target: crate::bench::Target,
+    /// Print the figures as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The configuration flags, shared by `generate` and `synth`. Each overrides
@@ -154,6 +171,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
+        Command::Bench(args) => bench_cmd(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -162,6 +180,16 @@ pub fn main() -> ExitCode {
             ExitCode::from(if f.usage { 2 } else { 1 })
         }
     }
+}
+
+fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
+    let figures = crate::bench::run(args.target).map_err(|message| Failure { message, usage: false })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures).expect("figures serialize"));
+    } else {
+        print!("{}", crate::bench::table(&figures));
+    }
+    Ok(())
 }
 
 fn build(cfg: &Config) -> design::Design {

@@ -357,3 +357,23 @@ fn changing_the_configuration_replaces_stale_files() {
     assert!(!out.join("rtl/stale.v").exists());
     assert_eq!(Manifest::read(&out).unwrap().config.partitions, 2);
 }
+
+/// `vfpga bench ctx --json`: the figures come out as JSON, in cycles, each
+/// next to its target (cycle counts are deterministic, so the targets hold).
+#[test]
+fn bench_ctx_prints_json_figures() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vfpga"))
+        .args(["bench", "ctx", "--json"])
+        .env("VFPGA_SIM_CACHE", concat!(env!("CARGO_TARGET_TMPDIR"), "/bench-cache"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let switches: Vec<&serde_json::Value> =
+        figures.as_array().unwrap().iter().filter(|f| f["name"].as_str().unwrap().starts_with("context switch")).collect();
+    assert_eq!(switches.len(), 3, "{figures:#}");
+    for f in switches {
+        assert_eq!(f["unit"], "cycles");
+        assert_eq!(f["meets_target"], true, "{f}");
+    }
+}

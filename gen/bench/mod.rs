@@ -1,0 +1,108 @@
+//! `vfpga bench`: performance figures measured by simulating the emitted
+//! Verilog with Verilator (cycles, beats per cycle), printed as a table or
+//! JSON. Nothing here asserts a figure: targets are printed next to them.
+
+pub mod ctx;
+pub mod switch;
+
+use serde::Serialize;
+
+/// One measured figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// The benchmark it belongs to (`switch`, `ctx`, ...).
+    pub bench: String,
+    /// What was measured, with its conditions.
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+    /// The target of DESIGN.md, as text (`>= 0.95`), if there is one.
+    pub target: Option<String>,
+    /// Whether the value meets the target (`None` without a target).
+    pub meets_target: Option<bool>,
+}
+
+impl Figure {
+    pub fn new(bench: &str, name: impl Into<String>, value: f64, unit: &str) -> Self {
+        Figure { bench: bench.into(), name: name.into(), value, unit: unit.into(), target: None, meets_target: None }
+    }
+
+    /// Adds a target and whether `value` meets it.
+    pub fn target(mut self, text: impl Into<String>, met: bool) -> Self {
+        self.target = Some(text.into());
+        self.meets_target = Some(met);
+        self
+    }
+}
+
+/// Which benchmark to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    /// Stream switch: sustained beats per cycle and latency, both directions.
+    Switch,
+    /// Context switch latency for 4, 16 and 64 context words.
+    Ctx,
+    /// Every benchmark.
+    All,
+}
+
+/// Runs the benchmarks `target` names.
+pub fn run(target: Target) -> Result<Vec<Figure>, String> {
+    let mut figures = Vec::new();
+    if matches!(target, Target::Switch | Target::All) {
+        figures.extend(switch::run()?);
+    }
+    if matches!(target, Target::Ctx | Target::All) {
+        figures.extend(ctx::run()?);
+    }
+    Ok(figures)
+}
+
+/// The figures as an aligned text table.
+pub fn table(figures: &[Figure]) -> String {
+    let value = |f: &Figure| {
+        if f.value.fract() == 0.0 && f.value.abs() < 1e12 {
+            format!("{}", f.value as i64)
+        } else {
+            format!("{:.3}", f.value)
+        }
+    };
+    let rows: Vec<[String; 5]> = figures
+        .iter()
+        .map(|f| {
+            let verdict = match f.meets_target {
+                Some(true) => "met",
+                Some(false) => "MISSED",
+                None => "",
+            };
+            [
+                f.bench.clone(),
+                f.name.clone(),
+                format!("{} {}", value(f), f.unit),
+                f.target.clone().unwrap_or_default(),
+                verdict.to_string(),
+            ]
+        })
+        .collect();
+    let head = ["bench", "figure", "value", "target", ""];
+    let mut w = head.map(str::len);
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.len());
+        }
+    }
+    let line = |r: &[String; 5]| {
+        format!("{:<a$}  {:<b$}  {:>c$}  {:<d$}  {}", r[0], r[1], r[2], r[3], r[4], a = w[0], b = w[1], c = w[2], d = w[3])
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(&head.map(String::from));
+    out.push('\n');
+    out.push_str(&"-".repeat(w.iter().sum::<usize>() + 8 + w[4].max(6)));
+    out.push('\n');
+    for r in &rows {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    out
+}
