@@ -68,6 +68,19 @@ struct Port {
 
 /// Runs the pass. Modules come back leaves first, the top last.
 pub fn emit(verilog: &str, opts: &EmitOptions) -> Result<Vec<Module>, EmitError> {
+    emit_with_blocks(verilog, opts, &[])
+}
+
+/// Runs the pass on a design made of blocks: `blocks` names the module at a
+/// field path of the top (`("dma", "vfpga_dma")`, `("partitions",
+/// "vfpga_partition")` for every element of a `Vec`), and the modules below
+/// it are named after it (`vfpga_dma_ring_ram`), as when the block is
+/// emitted alone. Other modules are named after the top.
+pub fn emit_with_blocks(
+    verilog: &str,
+    opts: &EmitOptions,
+    blocks: &[(&str, &str)],
+) -> Result<Vec<Module>, EmitError> {
     let raw = parse_modules(verilog)?;
     if !raw.iter().any(|m| m.name == "top") {
         return Err(EmitError("rust-hdl output has no `top` module".into()));
@@ -90,7 +103,7 @@ pub fn emit(verilog: &str, opts: &EmitOptions) -> Result<Vec<Module>, EmitError>
     let mut groups: Vec<&Vec<&RawModule>> = by_body.values().collect();
     groups.sort_by(|a, b| a[0].name.cmp(&b[0].name));
     for group in groups {
-        let base = module_name_for(group, opts.module_prefix);
+        let base = module_name_for(group, opts.module_prefix, blocks);
         let mut name = base.clone();
         let mut n = 2;
         while taken.contains(&name) {
@@ -219,7 +232,7 @@ fn dff_width(m: &RawModule) -> Option<String> {
 
 /// Name of a group of identical modules: flip-flops by width, anything else
 /// by its place in the design with array indices left out.
-fn module_name_for(group: &[&RawModule], prefix: &str) -> String {
+fn module_name_for(group: &[&RawModule], prefix: &str, blocks: &[(&str, &str)]) -> String {
     if let Some(w) = dff_width(group[0]) {
         return format!("vfpga_dff_w{w}");
     }
@@ -229,7 +242,25 @@ fn module_name_for(group: &[&RawModule], prefix: &str) -> String {
         .skip(1) // "top"
         .filter(|seg| !seg.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    format!("{prefix}_{}", path.join("_"))
+    // The block with the longest field path that contains this module.
+    let block = blocks
+        .iter()
+        .filter(|(p, _)| {
+            let p: Vec<&str> = p.split('$').collect();
+            path.len() >= p.len() && path[..p.len()] == p[..]
+        })
+        .max_by_key(|(p, _)| p.split('$').count());
+    match block {
+        Some((p, name)) => {
+            let rest = &path[p.split('$').count()..];
+            if rest.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}_{}", rest.join("_"))
+            }
+        }
+        None => format!("{prefix}_{}", path.join("_")),
+    }
 }
 
 /// One line that says what a submodule is.
@@ -551,6 +582,13 @@ endmodule // top$r$1
             assert!(m.text.starts_with("//\n// ") || m.text.starts_with("// "));
             assert!(m.text.trim_end().ends_with("`resetall"));
         }
+    }
+
+    #[test]
+    fn modules_of_a_block_are_named_after_the_block() {
+        let mods = emit_with_blocks(&TWO_DFFS.replace("q <= d;", "q <= ~d;"), &opts(), &[("r", "vfpga_reg")]).unwrap();
+        let names: Vec<&str> = mods.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["vfpga_reg", "vfpga_test"]);
     }
 
     #[test]
