@@ -2,3 +2,4 @@
 //! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
 
 pub mod switch;
+pub mod bar;

@@ -4,7 +4,9 @@
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
 
+pub mod axil;
 pub mod axis;
+pub mod bar;
 pub mod regbus;
 pub mod regmap;
 pub mod switch;

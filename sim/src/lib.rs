@@ -22,3 +22,4 @@ pub use scoreboard::{ScoreError, Scoreboard};
 pub use verilator::{
     parse_ports, Dir, ErrorKind, Model, ModelLib, ModelSpec, Port, PortId, PortKey, SimError,
 };
+pub mod axil;
