@@ -115,3 +115,13 @@ fn bar_lints_compiles_and_synthesizes() {
     check_block(vfpga::blocks::bar::bar_modules(&default_config()), false);
     check_block(vfpga::blocks::bar::bar_modules(&large_config()), false);
 }
+
+#[test]
+fn dma_lints_compiles_and_synthesizes() {
+    check_block(vfpga::blocks::dma::dma_modules(&default_config()), true);
+}
+
+#[test]
+fn dma_large_lints_compiles_and_synthesizes() {
+    check_block(vfpga::blocks::dma::dma_modules(&large_config()), true);
+}

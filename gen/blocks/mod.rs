@@ -3,3 +3,4 @@
 
 pub mod switch;
 pub mod bar;
+pub mod dma;
