@@ -23,3 +23,4 @@ pub use verilator::{
     parse_ports, Dir, ErrorKind, Model, ModelLib, ModelSpec, Port, PortId, PortKey, SimError,
 };
 pub mod axil;
+pub mod host;
