@@ -3,3 +3,5 @@
 
 pub mod switch;
 pub mod ctx;
+pub mod bar;
+pub mod dma;

@@ -4,8 +4,13 @@
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
 
+pub mod axi;
+pub mod axil;
 pub mod axis;
+pub mod bar;
 pub mod ctx;
+pub mod dma;
+pub mod fifo;
 pub mod regbus;
 pub mod regmap;
 pub mod sized_ram;

