@@ -46,7 +46,8 @@ pub enum Command {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
     /// TOML configuration file with any of the fields name, partitions, vfs,
-    /// data_width (unknown fields are refused); flags override it
+    /// data_width, vm_id_bits, partition_accels (unknown fields are refused);
+    /// flags override it
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Design name: [a-z][a-z0-9_]*, at most 48 characters; names the output
@@ -65,6 +66,31 @@ pub struct ConfigArgs {
     /// Width of the stream data path in bits: 64, 128, 256 or 512 [default: 64]
     #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
     pub data_width: Option<usize>,
+    /// Width of a VM ID in manager commands: 8, 10 or 12 (the manager's VM
+    /// table has 2^BITS entries in block RAM) [default: 10]
+    #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
+    pub vm_id_bits: Option<usize>,
+    /// Accelerator each partition holds at reset, one per partition, comma
+    /// separated: a name (passthrough, crc32, cipher), a number (0x4352_4333)
+    /// or 0 for empty [default: passthrough everywhere]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_acc_id)]
+    pub partition_accels: Option<Vec<u32>>,
+}
+
+/// An accelerator ID: an example accelerator's name or a 32-bit number.
+fn parse_acc_id(s: &str) -> Result<u32, String> {
+    let t = s.trim().replace('_', "");
+    if let Some(v) = vfpga_hdl::acc_id::by_name(&t) {
+        return Ok(v);
+    }
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => t.parse::<u32>(),
+    };
+    parsed.map_err(|_| {
+        let names: Vec<String> = vfpga_hdl::acc_id::ALL.iter().map(|(n, _, _)| n.to_lowercase()).collect();
+        format!("{s:?} is neither an accelerator name ({}) nor a 32-bit number", names.join(", "))
+    })
 }
 
 impl ConfigArgs {
@@ -86,6 +112,12 @@ impl ConfigArgs {
         if let Some(v) = self.data_width {
             cfg.data_width = v;
         }
+        if let Some(v) = self.vm_id_bits {
+            cfg.vm_id_bits = v;
+        }
+        if let Some(v) = &self.partition_accels {
+            cfg.partition_accels = v.clone();
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -96,6 +128,8 @@ impl ConfigArgs {
             || self.partitions.is_some()
             || self.vfs.is_some()
             || self.data_width.is_some()
+            || self.vm_id_bits.is_some()
+            || self.partition_accels.is_some()
     }
 }
 
@@ -201,7 +235,7 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
             if args.config.any() {
                 return Err(Failure::usage(
                     "--dir synthesizes an existing output with its own configuration: \
-                     drop --config, --name, --partitions, --vfs and --data-width",
+                     drop --config, --name, --partitions, --vfs, --data-width, --vm-id-bits and --partition-accels",
                 ));
             }
             synth::synthesize(dir, args.part).map_err(synth_failure)?

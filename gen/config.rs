@@ -16,6 +16,8 @@ pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
 pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
 /// Allowed widths of the stream data path, in bits.
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
+/// Allowed widths of a VM ID (the manager's VM table has 2^bits entries).
+pub const VM_ID_BITS: [usize; 3] = vfpga_hdl::mgr::regs::VM_ID_BITS_ALLOWED;
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -32,6 +34,11 @@ pub struct Config {
     pub vfs: usize,
     /// Width of the stream data path in bits (64, 128, 256 or 512).
     pub data_width: usize,
+    /// Width of a VM ID in manager commands (8, 10 or 12): VMs 0 .. 2^bits - 1.
+    pub vm_id_bits: usize,
+    /// Accelerator ID each partition holds at reset, one per partition
+    /// (0: empty); empty list: every partition holds the passthrough.
+    pub partition_accels: Vec<u32>,
 }
 
 impl Default for Config {
@@ -41,6 +48,8 @@ impl Default for Config {
             partitions: 4,
             vfs: 8,
             data_width: 64,
+            vm_id_bits: 10,
+            partition_accels: Vec::new(),
         }
     }
 }
@@ -59,6 +68,12 @@ pub enum ConfigError {
     NotOneOf {
         field: &'static str,
         value: usize,
+        allowed: String,
+    },
+    /// A list field with the wrong number of elements.
+    BadLength {
+        field: &'static str,
+        len: usize,
         allowed: String,
     },
     /// The design name does not match `[a-z][a-z0-9_]*` or is too long.
@@ -85,6 +100,11 @@ impl fmt::Display for ConfigError {
             ConfigError::NotOneOf { field, value, allowed } => write!(
                 f,
                 "{field} = {value} is not supported: allowed {allowed} (set {} or '{field}' in the config file)",
+                flag(field)
+            ),
+            ConfigError::BadLength { field, len, allowed } => write!(
+                f,
+                "{field} has {len} elements: allowed {allowed} (set {} or '{field}' in the config file)",
                 flag(field)
             ),
             ConfigError::BadName { value, reason } => write!(
@@ -160,7 +180,40 @@ impl Config {
                 allowed: "64, 128, 256 or 512".into(),
             });
         }
+        if !VM_ID_BITS.contains(&self.vm_id_bits) {
+            return Err(ConfigError::NotOneOf {
+                field: "vm_id_bits",
+                value: self.vm_id_bits,
+                allowed: "8, 10 or 12".into(),
+            });
+        }
+        if !self.partition_accels.is_empty() && self.partition_accels.len() != self.partitions {
+            return Err(ConfigError::BadLength {
+                field: "partition_accels",
+                len: self.partition_accels.len(),
+                allowed: format!("0 (all passthrough) or one per partition ({})", self.partitions),
+            });
+        }
         Ok(())
+    }
+
+    /// The accelerator ID each partition holds at reset.
+    pub fn partition_accels(&self) -> Vec<u32> {
+        if self.partition_accels.is_empty() {
+            vec![vfpga_hdl::acc_id::PASSTHROUGH; self.partitions]
+        } else {
+            self.partition_accels.clone()
+        }
+    }
+
+    /// The manager's parameters for this configuration.
+    pub fn mgr_params(&self) -> vfpga_hdl::mgr::regs::MgrParams {
+        vfpga_hdl::mgr::regs::MgrParams {
+            partitions: self.partitions,
+            vfs: self.vfs,
+            vm_id_bits: self.vm_id_bits,
+            partition_accels: self.partition_accels(),
+        }
     }
 }
 
@@ -230,6 +283,25 @@ mod tests {
     }
 
     #[test]
+    fn manager_fields() {
+        let with = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.validate()
+        };
+        let e = with(|c| c.vm_id_bits = 9).unwrap_err().to_string();
+        assert!(e.contains("vm_id_bits = 9") && e.contains("--vm-id-bits"), "{e}");
+        let e = with(|c| c.partition_accels = vec![1, 2]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "partition_accels has 2 elements: allowed 0 (all passthrough) or one per partition (4) \
+             (set --partition-accels or 'partition_accels' in the config file)"
+        );
+        assert!(with(|c| c.partition_accels = vec![1, 2, 3, 4]).is_ok());
+        assert_eq!(Config::default().partition_accels(), vec![vfpga_hdl::acc_id::PASSTHROUGH; 4]);
+    }
+
+    #[test]
     fn names() {
         for ok in ["a", "vfpga", "shell_2", &"a".repeat(48)] {
             validate_name(ok).unwrap();
@@ -273,6 +345,8 @@ mod tests {
             partitions: 2,
             vfs: 3,
             data_width: 128,
+            vm_id_bits: 8,
+            partition_accels: vec![0x5041_5353, 0],
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

@@ -4,7 +4,9 @@
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
 
+pub mod acc_id;
 pub mod axis;
+pub mod mgr;
 pub mod regbus;
 pub mod regmap;
 pub mod switch;
