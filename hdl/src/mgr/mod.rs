@@ -210,6 +210,7 @@ pub struct Mgr<const VMW: usize> {
     r_data: Signal<Local, Bits<32>>,
     r_index: Signal<Local, Bits<PW>>,
     r_owner: Signal<Local, Bits<FW>>,
+    r_ready: Signal<Local, Bit>,
     r_tenants: Signal<Local, Bits<FW>>,
     r_vf_entry: Signal<Local, Bits<VF_ENTRY_BITS>>,
 }
@@ -364,6 +365,7 @@ impl<const VMW: usize> Mgr<VMW> {
             r_data: Default::default(),
             r_index: Default::default(),
             r_owner: Default::default(),
+            r_ready: Default::default(),
             r_tenants: Default::default(),
             r_vf_entry: Default::default(),
         }
@@ -716,6 +718,7 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.r_data.next = 0.into();
         self.r_index.next = self.s_reg.req_addr.val().get_bits::<PW>(2);
         self.r_owner.next = 0.into();
+        self.r_ready.next = false;
         self.r_tenants.next = 0.into();
         self.r_vf_entry.next = self.vf_table_mon.read_data.val();
         if self.s_reg.req_addr.val() == self.a_id.val() {
@@ -725,11 +728,13 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         } else if self.s_reg.req_addr.val() == self.a_depths.val() {
             self.r_data.next = self.depths_value.val();
         } else if self.s_reg.req_addr.val() == self.a_status.val() {
+            // Not negated inside the 32-bit expression: Verilog would widen, then invert.
+            self.r_ready.next = !self.clear_busy.q.val();
             self.r_data.next = bit_cast::<32, FIFO_CW>(self.cmd_count.q.val())
                 | (bit_cast::<32, FIFO_CW>(self.resp_count.q.val()) << 8)
                 | (bit_cast::<32, 1>((self.cmd_count.q.val() == self.fifo_depth.val()).into()) << 16)
                 | (bit_cast::<32, 1>((self.resp_count.q.val() == self.fifo_depth.val()).into()) << 17)
-                | (bit_cast::<32, 1>((!self.clear_busy.q.val()).into()) << 18)
+                | (bit_cast::<32, 1>(self.r_ready.val().into()) << 18)
                 | (bit_cast::<32, 1>((self.state.q.val() != self.s_idle.val()).into()) << 19);
         } else if self.s_reg.req_addr.val() == self.a_errors.val() {
             self.r_ro.next = false;
