@@ -27,8 +27,9 @@ pub struct Design {
 /// Builds the design. The configuration must already be validated.
 pub fn build(cfg: &Config) -> Design {
     // Each block is its own top until the shell instantiates them.
-    let mut modules = switch_modules(cfg);
-    for m in mgr_modules(cfg) {
+    // The switch stays the design's top (its file last) until the shell exists.
+    let mut modules = mgr_modules(cfg);
+    for m in switch_modules(cfg) {
         // Shared leaves (`vfpga_dff_w1`, ...) come once; a name clash of
         // different modules is a generator bug.
         match modules.iter().find(|x| x.name == m.name) {
