@@ -39,6 +39,31 @@ pub enum Command {
     /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
     /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
     Synth(SynthArgs),
+    /// Measure the design in simulation (Verilator on the emitted Verilog), in clock cycles.
+    ///
+    /// `attach`: the seed's VM attach table, 1, 10, 100 and 1000 concurrent
+    /// ATTACH commands through the manager's command FIFO, beside the seed's
+    /// times, and the engine-only latency of one command.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchTarget {
+    /// Concurrent ATTACH commands (the seed's "VM attach time").
+    Attach,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure
+    #[arg(value_enum)]
+    pub target: BenchTarget,
+    /// Clock frequency the cycles are converted at, MHz
+    #[arg(long, value_name = "MHZ", default_value_t = 250.0)]
+    pub clock_mhz: f64,
+    /// Print the report as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The configuration flags, shared by `generate` and `synth`. Each overrides
@@ -180,6 +205,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
+        Command::Bench(args) => bench_cmd(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -264,6 +290,25 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
         print!("{s}");
     } else {
         print!("{}", synth::format_table(&report));
+    }
+    Ok(())
+}
+
+fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
+    if !(args.clock_mhz > 0.0 && args.clock_mhz.is_finite()) {
+        return Err(Failure::usage(format!("--clock-mhz {} must be a positive number", args.clock_mhz)));
+    }
+    match args.target {
+        BenchTarget::Attach => {
+            let report = crate::bench::attach::bench(args.clock_mhz, None).map_err(|message| Failure { message, usage: false })?;
+            if args.json {
+                let mut s = serde_json::to_string_pretty(&report).expect("a Report always serializes");
+                s.push('\n');
+                print!("{s}");
+            } else {
+                print!("{}", crate::bench::attach::format_table(&report));
+            }
+        }
     }
     Ok(())
 }

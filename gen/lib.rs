@@ -5,6 +5,7 @@
 //! `output` (write the tree atomically, with `manifest.json`), and, on demand,
 //! `synth` (Yosys resource report).
 
+pub mod bench;
 pub mod blocks;
 pub mod config;
 pub mod design;
