@@ -37,6 +37,8 @@ const SLOT_BITS: usize = 1 + PW + FW;
 const VF_ENTRY_BITS: usize = 1 + PW + 16 + 8 + 16;
 const VF_VM_LSB: usize = 1 + PW;
 const VF_WEIGHT_LSB: usize = VF_VM_LSB + 16;
+// The decoder compares req_addr[11:8] for the partition arrays.
+const _: () = assert!(PART_ACC & 0xff == 0 && PART_STATUS & 0xff == 0 && MAX_PARTITIONS * 4 <= 0x100);
 const _: () = assert!(VF_VM_LSB == 7 && VF_WEIGHT_LSB == 23 && 1 + PW == 7);
 /// FIFO entries: {CMD_ARG, CMD} and {RESP_DATA, RESP without its valid bit}.
 const FIFO_ENTRY_BITS: usize = 64;
@@ -224,7 +226,6 @@ impl<const VMW: usize> Mgr<VMW> {
     pub fn new(p: &MgrParams) -> Self {
         p.check();
         assert_eq!(VMW, p.vm_id_bits, "VM-ID width of the type and of the parameters differ");
-        assert!(PART_ACC & 0xff == 0 && PART_STATUS & 0xff == 0, "partition arrays must start a 256-byte page");
         let clear_entries = (1usize << VMW).max(p.vfs + 1);
         Self {
             clk: Default::default(),
@@ -746,14 +747,17 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.r_data.next = self.cmd_arg_reg.q.val();
         } else if self.s_reg.req_addr.val() == self.a_cmd.val() {
             self.r_ro.next = false;
-        } else if self.s_reg.req_addr.val() == self.a_resp.val() {
+        } else if (self.s_reg.req_addr.val() == self.a_resp.val())
+            | (self.s_reg.req_addr.val() == self.a_vf_info.val())
+            | (self.s_reg.req_addr.val() == self.a_vf_qos.val())
+        {
+            // Read-only, answered from a RAM output below.
+            self.r_ro.next = true;
         } else if self.s_reg.req_addr.val() == self.a_resp_data.val() {
             self.r_data.next = self.resp_data.q.val();
         } else if self.s_reg.req_addr.val() == self.a_vf_sel.val() {
             self.r_ro.next = false;
             self.r_data.next = bit_cast::<32, FW>(self.vf_sel.q.val());
-        } else if self.s_reg.req_addr.val() == self.a_vf_info.val() {
-        } else if self.s_reg.req_addr.val() == self.a_vf_qos.val() {
         } else if self.s_reg.req_addr.val() == self.a_commands.val() {
             self.r_data.next = self.commands.q.val();
         } else if self.s_reg.req_addr.val().get_bits::<4>(8) == self.a_part_acc_page.val() {
