@@ -42,8 +42,10 @@ pub enum Command {
     /// Measure performance by simulating the emitted Verilog with Verilator.
     ///
     /// Prints each figure (cycles, beats per cycle, ...) next to its target
-    /// from the design document. Needs `verilator` and a C++ compiler
-    /// (scripts/test.sh installs them); models are cached in
+    /// from the design document. `attach` prints the seed's VM attach table:
+    /// 1, 10, 100 and 1000 concurrent ATTACH commands through the manager's
+    /// command FIFO, beside the seed's times. Needs `verilator` and a C++
+    /// compiler (scripts/test.sh installs them); models are cached in
     /// VFPGA_SIM_CACHE (default: the temporary directory).
     Bench(BenchArgs),
 }
@@ -53,6 +55,9 @@ pub struct BenchArgs {
     /// Which benchmark to run
     #[arg(value_enum, default_value = "all")]
     pub target: crate::bench::Target,
+    /// Clock frequency cycles are converted to time at, MHz
+    #[arg(long, value_name = "MHZ", default_value_t = 250.0)]
+    pub clock_mhz: f64,
     /// Print the figures as JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -63,7 +68,8 @@ pub struct BenchArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
     /// TOML configuration file with any of the fields name, partitions, vfs,
-    /// data_width, context_words (unknown fields are refused); flags override it
+    /// data_width, context_words, vm_id_bits, partition_accels (unknown
+    /// fields are refused); flags override it
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Design name: [a-z][a-z0-9_]*, at most 48 characters; names the output
@@ -86,6 +92,31 @@ pub struct ConfigArgs {
     /// (saved and restored on a context switch): 4, 8, 16, 32 or 64 [default: 16]
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub context_words: Option<usize>,
+    /// Width of a VM ID in manager commands: 8, 10 or 12 (the manager's VM
+    /// table has 2^BITS entries in block RAM) [default: 10]
+    #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
+    pub vm_id_bits: Option<usize>,
+    /// Accelerator each partition holds at reset, one per partition, comma
+    /// separated: a name (passthrough, crc32, cipher), a number (0x4352_4333)
+    /// or 0 for empty [default: passthrough everywhere]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_acc_id)]
+    pub partition_accels: Option<Vec<u32>>,
+}
+
+/// An accelerator ID: an example accelerator's name or a 32-bit number.
+fn parse_acc_id(s: &str) -> Result<u32, String> {
+    let t = s.trim().replace('_', "");
+    if let Some(v) = vfpga_hdl::acc_id::by_name(&t) {
+        return Ok(v);
+    }
+    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => t.parse::<u32>(),
+    };
+    parsed.map_err(|_| {
+        let names: Vec<String> = vfpga_hdl::acc_id::ALL.iter().map(|(n, _, _)| n.to_lowercase()).collect();
+        format!("{s:?} is neither an accelerator name ({}) nor a 32-bit number", names.join(", "))
+    })
 }
 
 impl ConfigArgs {
@@ -110,6 +141,12 @@ impl ConfigArgs {
         if let Some(v) = self.context_words {
             cfg.context_words = v;
         }
+        if let Some(v) = self.vm_id_bits {
+            cfg.vm_id_bits = v;
+        }
+        if let Some(v) = &self.partition_accels {
+            cfg.partition_accels = v.clone();
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -121,6 +158,8 @@ impl ConfigArgs {
             || self.vfs.is_some()
             || self.data_width.is_some()
             || self.context_words.is_some()
+            || self.vm_id_bits.is_some()
+            || self.partition_accels.is_some()
     }
 }
 
@@ -182,16 +221,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
-    let figures = crate::bench::run(args.target).map_err(|message| Failure { message, usage: false })?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&figures).expect("figures serialize"));
-    } else {
-        print!("{}", crate::bench::table(&figures));
-    }
-    Ok(())
-}
-
 fn build(cfg: &Config) -> design::Design {
     let mut d = design::build(cfg);
     synth::add_script(&mut d);
@@ -237,7 +266,7 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
             if args.config.any() {
                 return Err(Failure::usage(
                     "--dir synthesizes an existing output with its own configuration: \
-                     drop --config, --name, --partitions, --vfs and --data-width",
+                     drop --config, --name, --partitions, --vfs, --data-width, --vm-id-bits and --partition-accels",
                 ));
             }
             synth::synthesize(dir, args.part).map_err(synth_failure)?
@@ -266,6 +295,30 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
         print!("{s}");
     } else {
         print!("{}", synth::format_table(&report));
+    }
+    Ok(())
+}
+
+fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
+    use crate::bench::{self, Target};
+    if !(args.clock_mhz > 0.0 && args.clock_mhz.is_finite()) {
+        return Err(Failure::usage(format!("--clock-mhz {} must be a positive number", args.clock_mhz)));
+    }
+    let failed = |message| Failure { message, usage: false };
+    if args.target == Target::Attach {
+        let report = bench::attach::bench(args.clock_mhz, None).map_err(failed)?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report).expect("a Report always serializes"));
+        } else {
+            print!("{}", bench::attach::format_table(&report));
+        }
+        return Ok(());
+    }
+    let figures = bench::run(args.target, args.clock_mhz).map_err(failed)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&figures).expect("figures serialize"));
+    } else {
+        print!("{}", bench::table(&figures));
     }
     Ok(())
 }

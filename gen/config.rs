@@ -19,6 +19,8 @@ pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
 /// Allowed numbers of 32-bit context words per function (the accelerator
 /// context a VM keeps in its window and the hardware saves and restores).
 pub const CONTEXT_WORDS: [usize; 5] = [4, 8, 16, 32, 64];
+/// Allowed widths of a VM ID (the manager's VM table has 2^bits entries).
+pub const VM_ID_BITS: [usize; 3] = vfpga_hdl::mgr::regs::VM_ID_BITS_ALLOWED;
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -37,6 +39,11 @@ pub struct Config {
     pub data_width: usize,
     /// 32-bit context words per function (4, 8, 16, 32 or 64).
     pub context_words: usize,
+    /// Width of a VM ID in manager commands (8, 10 or 12): VMs 0 .. 2^bits - 1.
+    pub vm_id_bits: usize,
+    /// Accelerator ID each partition holds at reset, one per partition
+    /// (0: empty); empty list: every partition holds the passthrough.
+    pub partition_accels: Vec<u32>,
 }
 
 impl Default for Config {
@@ -47,6 +54,8 @@ impl Default for Config {
             vfs: 8,
             data_width: 64,
             context_words: 16,
+            vm_id_bits: 10,
+            partition_accels: Vec::new(),
         }
     }
 }
@@ -65,6 +74,12 @@ pub enum ConfigError {
     NotOneOf {
         field: &'static str,
         value: usize,
+        allowed: String,
+    },
+    /// A list field with the wrong number of elements.
+    BadLength {
+        field: &'static str,
+        len: usize,
         allowed: String,
     },
     /// The design name does not match `[a-z][a-z0-9_]*` or is too long.
@@ -91,6 +106,11 @@ impl fmt::Display for ConfigError {
             ConfigError::NotOneOf { field, value, allowed } => write!(
                 f,
                 "{field} = {value} is not supported: allowed {allowed} (set {} or '{field}' in the config file)",
+                flag(field)
+            ),
+            ConfigError::BadLength { field, len, allowed } => write!(
+                f,
+                "{field} has {len} elements: allowed {allowed} (set {} or '{field}' in the config file)",
                 flag(field)
             ),
             ConfigError::BadName { value, reason } => write!(
@@ -173,7 +193,40 @@ impl Config {
                 allowed: "4, 8, 16, 32 or 64".into(),
             });
         }
+        if !VM_ID_BITS.contains(&self.vm_id_bits) {
+            return Err(ConfigError::NotOneOf {
+                field: "vm_id_bits",
+                value: self.vm_id_bits,
+                allowed: "8, 10 or 12".into(),
+            });
+        }
+        if !self.partition_accels.is_empty() && self.partition_accels.len() != self.partitions {
+            return Err(ConfigError::BadLength {
+                field: "partition_accels",
+                len: self.partition_accels.len(),
+                allowed: format!("0 (all passthrough) or one per partition ({})", self.partitions),
+            });
+        }
         Ok(())
+    }
+
+    /// The accelerator ID each partition holds at reset.
+    pub fn partition_accels(&self) -> Vec<u32> {
+        if self.partition_accels.is_empty() {
+            vec![vfpga_hdl::acc_id::PASSTHROUGH; self.partitions]
+        } else {
+            self.partition_accels.clone()
+        }
+    }
+
+    /// The manager's parameters for this configuration.
+    pub fn mgr_params(&self) -> vfpga_hdl::mgr::regs::MgrParams {
+        vfpga_hdl::mgr::regs::MgrParams {
+            partitions: self.partitions,
+            vfs: self.vfs,
+            vm_id_bits: self.vm_id_bits,
+            partition_accels: self.partition_accels(),
+        }
     }
 }
 
@@ -245,6 +298,25 @@ mod tests {
     }
 
     #[test]
+    fn manager_fields() {
+        let with = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            c.validate()
+        };
+        let e = with(|c| c.vm_id_bits = 9).unwrap_err().to_string();
+        assert!(e.contains("vm_id_bits = 9") && e.contains("--vm-id-bits"), "{e}");
+        let e = with(|c| c.partition_accels = vec![1, 2]).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "partition_accels has 2 elements: allowed 0 (all passthrough) or one per partition (4) \
+             (set --partition-accels or 'partition_accels' in the config file)"
+        );
+        assert!(with(|c| c.partition_accels = vec![1, 2, 3, 4]).is_ok());
+        assert_eq!(Config::default().partition_accels(), vec![vfpga_hdl::acc_id::PASSTHROUGH; 4]);
+    }
+
+    #[test]
     fn names() {
         for ok in ["a", "vfpga", "shell_2", &"a".repeat(48)] {
             validate_name(ok).unwrap();
@@ -289,6 +361,8 @@ mod tests {
             vfs: 3,
             data_width: 128,
             context_words: 32,
+            vm_id_bits: 8,
+            partition_accels: vec![0x5041_5353, 0],
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

@@ -1,6 +1,7 @@
 //! Builds the design for a configuration: the files of the output tree.
 
 use crate::config::Config;
+use crate::blocks::mgr::mgr_modules;
 use crate::blocks::switch::{switch_modules, SWITCH_TOP};
 use crate::emit::{emit, EmitOptions, Module};
 use rust_hdl::prelude::{generate_verilog, Block};
@@ -25,7 +26,17 @@ pub struct Design {
 
 /// Builds the design. The configuration must already be validated.
 pub fn build(cfg: &Config) -> Design {
-    let modules = switch_modules(cfg);
+    // Each block is its own top until the shell instantiates them.
+    // The switch stays the design's top (its file last) until the shell exists.
+    let mut modules = mgr_modules(cfg);
+    for m in switch_modules(cfg) {
+        // Shared leaves (`vfpga_dff_w1`, ...) come once; a name clash of
+        // different modules is a generator bug.
+        match modules.iter().find(|x| x.name == m.name) {
+            Some(x) => assert!(x.text == m.text, "two different modules named {}", m.name),
+            None => modules.push(m),
+        }
+    }
     let mut files = Vec::new();
     let mut rtl = Vec::new();
     for m in &modules {
@@ -36,6 +47,9 @@ pub fn build(cfg: &Config) -> Design {
     // A file list for tools that take one (`verilator -f`, `iverilog -c`).
     let list: String = modules.iter().map(|m| format!("{}.v\n", m.name)).collect();
     files.push(OutputFile { path: "rtl/files.f".into(), contents: list });
+    for (path, contents) in crate::regmap::files(cfg) {
+        files.push(OutputFile { path, contents });
+    }
     Design { top: SWITCH_TOP.into(), rtl, files }
 }
 

@@ -13,4 +13,5 @@ pub mod emit;
 pub mod simulate;
 pub mod cli;
 pub mod output;
+pub mod regmap;
 pub mod synth;

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 use vfpga::config::Config;
+use vfpga::blocks::mgr::MGR_TOP;
 use vfpga::design::{build, Design};
 
 fn write(design: &Design, dir: &Path) {
@@ -27,41 +28,45 @@ fn default_config() -> Config {
 }
 
 fn large_config() -> Config {
-    Config { partitions: 64, vfs: 1024, ..Config::default() }
+    Config { partitions: 64, vfs: 1024, vm_id_bits: 12, ..Config::default() }
 }
+
+/// The blocks of the design, each its own top until the shell exists.
+const TOPS: [&str; 2] = ["vfpga_switch", MGR_TOP];
 
 fn check_lint_and_icarus(cfg: &Config) {
-    check_modules_lint_and_icarus(&build(cfg));
-}
-
-fn check_modules_lint_and_icarus(design: &Design) {
+    let design = build(cfg);
     let dir = tempfile::tempdir().unwrap();
-    write(design, dir.path());
+    write(&design, dir.path());
     let files: Vec<String> = design.rtl.iter().map(|p| dir.path().join(p).display().to_string()).collect();
     for f in &design.files {
         assert!(!f.contents.contains('$'), "{} contains `$`", f.path);
     }
-    let lint = run(Command::new("verilator").args(["--lint-only", "-Wall", "--top-module", &design.top]).args(&files));
-    assert!(!lint.contains("%Warning"), "verilator -Wall warns:\n{lint}");
-    run(Command::new("iverilog").args(["-g2001", "-Wall", "-o"]).arg(dir.path().join("a.out")).args(&files));
+    for top in TOPS {
+        let lint = run(Command::new("verilator").args(["--lint-only", "-Wall", "--top-module", top]).args(&files));
+        assert!(!lint.contains("%Warning"), "verilator -Wall warns on {top}:\n{lint}");
+        run(Command::new("iverilog").args(["-g2001", "-Wall", "-s", top, "-o"]).arg(dir.path().join("a.out")).args(&files));
+    }
 }
 
 fn check_yosys(cfg: &Config) {
-    check_design_yosys(&build(cfg));
+    let design = build(cfg);
+    for top in TOPS {
+        check_yosys_top(&design, top);
+    }
 }
 
-fn check_design_yosys(design: &Design) {
+fn check_yosys_top(design: &Design, top: &str) {
     let dir = tempfile::tempdir().unwrap();
     write(design, dir.path());
     let reads: String = design.rtl.iter().map(|p| format!("read_verilog {};\n", dir.path().join(p).display())).collect();
-    let script = format!("{reads}synth_xilinx -top {};\ntee -o {} stat;\n", design.top, dir.path().join("stat.txt").display());
+    let script = format!("{reads}synth_xilinx -top {top};\ntee -o {} stat;\n", dir.path().join("stat.txt").display());
     std::fs::write(dir.path().join("synth.ys"), script).unwrap();
     run(Command::new("yosys").arg("-q").arg("-s").arg(dir.path().join("synth.ys")));
     let stat = std::fs::read_to_string(dir.path().join("stat.txt")).unwrap();
     assert!(stat.contains("LUT"), "no LUTs in the Yosys report:\n{stat}");
-    // Per-function state (route table, context memory) must land in block
-    // RAM, not flip-flops.
-    assert!(stat.contains("RAMB"), "per-function state not in block RAM:\n{stat}");
+    // Per-function (and per-VM) tables must land in block RAM, not flip-flops.
+    assert!(stat.contains("RAMB"), "{top}: tables not in block RAM:\n{stat}");
 }
 
 #[test]

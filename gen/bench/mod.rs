@@ -2,6 +2,7 @@
 //! Verilog with Verilator (cycles, beats per cycle), printed as a table or
 //! JSON. Nothing here asserts a figure: targets are printed next to them.
 
+pub mod attach;
 pub mod ctx;
 pub mod switch;
 
@@ -42,18 +43,23 @@ pub enum Target {
     Switch,
     /// Context switch latency for 4, 16 and 64 context words.
     Ctx,
+    /// The seed's VM attach table: 1, 10, 100 and 1000 concurrent ATTACHes.
+    Attach,
     /// Every benchmark.
     All,
 }
 
 /// Runs the benchmarks `target` names.
-pub fn run(target: Target) -> Result<Vec<Figure>, String> {
+pub fn run(target: Target, clock_mhz: f64) -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
     if matches!(target, Target::Switch | Target::All) {
         figures.extend(switch::run()?);
     }
     if matches!(target, Target::Ctx | Target::All) {
         figures.extend(ctx::run()?);
+    }
+    if matches!(target, Target::Attach | Target::All) {
+        figures.extend(attach::figures(&attach::bench(clock_mhz, None)?));
     }
     Ok(figures)
 }

@@ -1,6 +1,7 @@
 //! One emitter per hardware block: builds the rust-hdl block for a
 //! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
 
+pub mod mgr;
 pub mod switch;
 pub mod ctx;
 pub mod bar;

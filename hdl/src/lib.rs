@@ -4,6 +4,7 @@
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
 
+pub mod acc_id;
 pub mod axi;
 pub mod axil;
 pub mod axis;
@@ -11,6 +12,7 @@ pub mod bar;
 pub mod ctx;
 pub mod dma;
 pub mod fifo;
+pub mod mgr;
 pub mod regbus;
 pub mod regmap;
 pub mod sized_ram;

@@ -57,6 +57,9 @@ pub struct Register {
     pub stride: u32,
     pub doc: String,
     pub fields: Vec<Field>,
+    /// Reset value of each element of an array whose elements differ (whole
+    /// 32-bit words, `count` of them); empty when the fields' `reset` holds.
+    pub resets: Vec<u64>,
 }
 
 /// A named value of an encoding (a command opcode, a status code, ...).
@@ -110,11 +113,29 @@ impl Register {
             stride: 4,
             doc: doc.into(),
             fields: vec![Field { name: name.into(), lsb: 0, width, access, reset, doc: doc.into() }],
+            resets: Vec::new(),
+        }
+    }
+
+    /// Reset value of element `i` as a whole word.
+    pub fn reset_word(&self, i: u32) -> u32 {
+        match self.resets.get(i as usize) {
+            Some(v) => *v as u32,
+            None => self.fields.iter().fold(0u32, |v, f| v | (f.reset as u32) << f.lsb),
         }
     }
 }
 
 impl RegMap {
+    /// The map of a design with `functions` windows made of `blocks`
+    /// (sorted by offset), checked.
+    pub fn assemble(functions: u32, mut blocks: Vec<RegBlock>) -> Result<RegMap, String> {
+        blocks.sort_by_key(|b| b.base);
+        let map = RegMap { window_size: WINDOW_SIZE, functions, blocks };
+        map.validate()?;
+        Ok(map)
+    }
+
     /// The block that owns a window offset, if any.
     pub fn block_at(&self, offset: u32) -> Option<&RegBlock> {
         self.blocks.iter().find(|b| offset >= b.base && offset < b.base + b.size)
@@ -131,6 +152,9 @@ impl RegMap {
             spans.push((b.base, b.base + b.size, b.name.clone()));
             let mut regs: Vec<(u32, u32, &str)> = Vec::new();
             for r in &b.registers {
+                if r.count == 0 || r.stride < 4 || !(r.resets.is_empty() || r.resets.len() == r.count as usize) {
+                    return Err(format!("register {}.{} has a bad count, stride or reset list", b.name, r.name));
+                }
                 let end = r.offset + r.stride * (r.count - 1) + 4;
                 if r.offset % 4 != 0 || r.offset < b.base || end > b.base + b.size {
                     return Err(format!("register {}.{} lies outside its block", b.name, r.name));

@@ -4,6 +4,8 @@
 //!   ([`ModelLib::build`]) and drives instances cycle by cycle ([`Model`]).
 //! * [`axis`]: AXI4-Stream [`AxisSource`], [`AxisSink`] and protocol
 //!   [`AxisChecker`].
+//! * [`regbus`]: a master of the blocks' register bus, [`RegBus`], with the
+//!   bus rules checked every cycle.
 //! * [`scoreboard`]: in-order, per-key packet [`Scoreboard`].
 //! * [`rng`]: deterministic [`Rng`] and per-test seeds ([`test_seed`],
 //!   overridable with `VFPGA_SEED`).
@@ -12,11 +14,13 @@
 //! environment variables (`VFPGA_SIM_CACHE`, `VFPGA_WAVES`, `VFPGA_SEED`).
 
 pub mod axis;
+pub mod regbus;
 pub mod rng;
 pub mod scoreboard;
 pub mod verilator;
 
 pub use axis::{cycle, Agent, AxisChecker, AxisSink, AxisSource, AxisViolation, Packet};
+pub use regbus::{RegBus, RegBusViolation, RegResponse};
 pub use rng::{test_seed, Rng};
 pub use scoreboard::{ScoreError, Scoreboard};
 pub use verilator::{

@@ -27,6 +27,7 @@ pub fn ctx_regs(words: u32) -> RegBlock {
             access: Access::RW,
             count: words,
             stride: 4,
+            resets: Vec::new(),
             doc: "Context word i (register i of the accelerator's context port).".into(),
             fields: vec![Field {
                 name: "value".into(),

@@ -76,6 +76,7 @@ pub fn dma_regs() -> RegBlock {
         access,
         count: 1,
         stride: 4,
+        resets: Vec::new(),
         doc: doc.into(),
         fields,
     };

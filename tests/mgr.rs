@@ -1,0 +1,800 @@
+//! The `mgr` block, simulated with Verilator on the emitted Verilog, in a
+//! small test top that connects it to the `switch` as the shell will: random
+//! command streams checked response by response against a Rust reference
+//! model of the tables, every route/owner/QoS/function-enable write the
+//! manager issues compared with the model's, the switch's routing checked by
+//! sending a packet from every function, exhaustion of the VFs, back-pressure
+//! and overflow of the FIFOs, and every register of `regmap.json` read back
+//! with its reset value and access behaviour. The register bus rules are
+//! checked on every cycle (`vfpga_sim::RegBus`).
+
+mod common;
+
+use rust_hdl::prelude::*;
+use std::collections::{BTreeMap, VecDeque};
+use vfpga::config::Config;
+use vfpga_hdl::acc_id::{CIPHER, CRC32, PASSTHROUGH};
+use vfpga_hdl::axis::{AxisMaster, AxisSlave, AxisSlaveUntagged};
+use vfpga_hdl::mgr::regs::*;
+use vfpga_hdl::mgr::Mgr;
+use vfpga_hdl::regbus::RegBusSlave;
+use vfpga_hdl::switch::Switch;
+use vfpga_hdl::{FUNCTION_ID_BITS as FW, PARTITION_ID_BITS as PW};
+use vfpga_sim::{Model, PortId, RegBus, Rng};
+
+// ---------------------------------------------------------------- test top
+
+/// The manager driving the switch, with the manager's outputs also brought
+/// out so that the testbench sees every write.
+#[derive(LogicBlock)]
+struct MgrWithSwitch<const VMW: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_reg: RegBusSlave,
+    pub s_axis_h2c: AxisSlave<64, 8>,
+    pub m_axis_h2c_p: Vec<AxisMaster<64, 8>>,
+    pub s_axis_c2h_p: Vec<AxisSlaveUntagged<64, 8>>,
+    pub m_axis_c2h: AxisMaster<64, 8>,
+    pub drop_count: Signal<Out, Bits<32>>,
+    pub cfg_error: Signal<Out, Bit>,
+    pub obs_route_valid: Signal<Out, Bit>,
+    pub obs_route_ready: Signal<Out, Bit>,
+    pub obs_route_function: Signal<Out, Bits<FW>>,
+    pub obs_route_partition: Signal<Out, Bits<PW>>,
+    pub obs_route_enable: Signal<Out, Bit>,
+    pub obs_owner_valid: Signal<Out, Bit>,
+    pub obs_owner_partition: Signal<Out, Bits<PW>>,
+    pub obs_owner_function: Signal<Out, Bits<FW>>,
+    pub obs_qos_valid: Signal<Out, Bit>,
+    pub obs_qos_function: Signal<Out, Bits<FW>>,
+    pub obs_qos_weight: Signal<Out, Bits<8>>,
+    pub obs_fnctl_valid: Signal<Out, Bit>,
+    pub obs_fnctl_function: Signal<Out, Bits<FW>>,
+    pub obs_fnctl_enable: Signal<Out, Bit>,
+    mgr: Mgr<VMW>,
+    switch: Switch<64, 8>,
+}
+
+impl<const VMW: usize> MgrWithSwitch<VMW> {
+    fn new(p: &MgrParams) -> Self {
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_reg: Default::default(),
+            s_axis_h2c: Default::default(),
+            m_axis_h2c_p: (0..p.partitions).map(|_| Default::default()).collect(),
+            s_axis_c2h_p: (0..p.partitions).map(|_| Default::default()).collect(),
+            m_axis_c2h: Default::default(),
+            drop_count: Default::default(),
+            cfg_error: Default::default(),
+            obs_route_valid: Default::default(),
+            obs_route_ready: Default::default(),
+            obs_route_function: Default::default(),
+            obs_route_partition: Default::default(),
+            obs_route_enable: Default::default(),
+            obs_owner_valid: Default::default(),
+            obs_owner_partition: Default::default(),
+            obs_owner_function: Default::default(),
+            obs_qos_valid: Default::default(),
+            obs_qos_function: Default::default(),
+            obs_qos_weight: Default::default(),
+            obs_fnctl_valid: Default::default(),
+            obs_fnctl_function: Default::default(),
+            obs_fnctl_enable: Default::default(),
+            mgr: Mgr::new(p),
+            switch: Switch::new(p.partitions, p.vfs + 1),
+        }
+    }
+}
+
+impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.mgr.clk.next = self.clk.val();
+        self.mgr.rst.next = self.rst.val();
+        self.switch.clk.next = self.clk.val();
+        self.switch.rst.next = self.rst.val();
+        self.mgr.s_reg.req_valid.next = self.s_reg.req_valid.val();
+        self.s_reg.req_ready.next = self.mgr.s_reg.req_ready.val();
+        self.mgr.s_reg.req_write.next = self.s_reg.req_write.val();
+        self.mgr.s_reg.req_function.next = self.s_reg.req_function.val();
+        self.mgr.s_reg.req_addr.next = self.s_reg.req_addr.val();
+        self.mgr.s_reg.req_wdata.next = self.s_reg.req_wdata.val();
+        self.mgr.s_reg.req_wstrb.next = self.s_reg.req_wstrb.val();
+        self.s_reg.resp_valid.next = self.mgr.s_reg.resp_valid.val();
+        self.s_reg.resp_rdata.next = self.mgr.s_reg.resp_rdata.val();
+        self.s_reg.resp_error.next = self.mgr.s_reg.resp_error.val();
+        // Streams through the switch.
+        self.switch.s_axis_h2c.tdata.next = self.s_axis_h2c.tdata.val();
+        self.switch.s_axis_h2c.tkeep.next = self.s_axis_h2c.tkeep.val();
+        self.switch.s_axis_h2c.tvalid.next = self.s_axis_h2c.tvalid.val();
+        self.switch.s_axis_h2c.tlast.next = self.s_axis_h2c.tlast.val();
+        self.switch.s_axis_h2c.tid.next = self.s_axis_h2c.tid.val();
+        self.s_axis_h2c.tready.next = self.switch.s_axis_h2c.tready.val();
+        for i in 0..self.m_axis_h2c_p.len() {
+            self.m_axis_h2c_p[i].tdata.next = self.switch.m_axis_h2c_p[i].tdata.val();
+            self.m_axis_h2c_p[i].tkeep.next = self.switch.m_axis_h2c_p[i].tkeep.val();
+            self.m_axis_h2c_p[i].tvalid.next = self.switch.m_axis_h2c_p[i].tvalid.val();
+            self.m_axis_h2c_p[i].tlast.next = self.switch.m_axis_h2c_p[i].tlast.val();
+            self.m_axis_h2c_p[i].tid.next = self.switch.m_axis_h2c_p[i].tid.val();
+            self.switch.m_axis_h2c_p[i].tready.next = self.m_axis_h2c_p[i].tready.val();
+            self.switch.s_axis_c2h_p[i].tdata.next = self.s_axis_c2h_p[i].tdata.val();
+            self.switch.s_axis_c2h_p[i].tkeep.next = self.s_axis_c2h_p[i].tkeep.val();
+            self.switch.s_axis_c2h_p[i].tvalid.next = self.s_axis_c2h_p[i].tvalid.val();
+            self.switch.s_axis_c2h_p[i].tlast.next = self.s_axis_c2h_p[i].tlast.val();
+            self.s_axis_c2h_p[i].tready.next = self.switch.s_axis_c2h_p[i].tready.val();
+        }
+        self.m_axis_c2h.tdata.next = self.switch.m_axis_c2h.tdata.val();
+        self.m_axis_c2h.tkeep.next = self.switch.m_axis_c2h.tkeep.val();
+        self.m_axis_c2h.tvalid.next = self.switch.m_axis_c2h.tvalid.val();
+        self.m_axis_c2h.tlast.next = self.switch.m_axis_c2h.tlast.val();
+        self.m_axis_c2h.tid.next = self.switch.m_axis_c2h.tid.val();
+        self.switch.m_axis_c2h.tready.next = self.m_axis_c2h.tready.val();
+        self.drop_count.next = self.switch.drop_count.val();
+        self.cfg_error.next = self.switch.cfg_error.val();
+        // The manager drives the switch's tables.
+        self.switch.s_route_valid.next = self.mgr.m_route_valid.val();
+        self.mgr.m_route_ready.next = self.switch.s_route_ready.val();
+        self.switch.s_route_function.next = self.mgr.m_route_function.val();
+        self.switch.s_route_partition.next = self.mgr.m_route_partition.val();
+        self.switch.s_route_enable.next = self.mgr.m_route_enable.val();
+        self.switch.s_owner_valid.next = self.mgr.m_owner_valid.val();
+        self.switch.s_owner_partition.next = self.mgr.m_owner_partition.val();
+        self.switch.s_owner_function.next = self.mgr.m_owner_function.val();
+        // Observed copies.
+        self.obs_route_valid.next = self.mgr.m_route_valid.val();
+        self.obs_route_ready.next = self.switch.s_route_ready.val();
+        self.obs_route_function.next = self.mgr.m_route_function.val();
+        self.obs_route_partition.next = self.mgr.m_route_partition.val();
+        self.obs_route_enable.next = self.mgr.m_route_enable.val();
+        self.obs_owner_valid.next = self.mgr.m_owner_valid.val();
+        self.obs_owner_partition.next = self.mgr.m_owner_partition.val();
+        self.obs_owner_function.next = self.mgr.m_owner_function.val();
+        self.obs_qos_valid.next = self.mgr.m_qos_valid.val();
+        self.obs_qos_function.next = self.mgr.m_qos_function.val();
+        self.obs_qos_weight.next = self.mgr.m_qos_weight.val();
+        self.obs_fnctl_valid.next = self.mgr.m_fnctl_valid.val();
+        self.obs_fnctl_function.next = self.mgr.m_fnctl_function.val();
+        self.obs_fnctl_enable.next = self.mgr.m_fnctl_enable.val();
+    }
+}
+
+fn model_for(cfg: &Config) -> std::sync::Arc<vfpga_sim::ModelLib> {
+    let p = cfg.mgr_params();
+    let key = format!(
+        "mgr-switch-{}p-{}vf-{}vm-{}",
+        cfg.partitions,
+        cfg.vfs,
+        cfg.vm_id_bits,
+        p.partition_accels.iter().map(|a| format!("{a:x}")).collect::<Vec<_>>().join("_")
+    );
+    common::model_of_modules(&key, || {
+        vfpga::with_vm_id_bits!(p.vm_id_bits, |VMW| vfpga::design::emit_block(
+            MgrWithSwitch::<VMW>::new(&p),
+            "vfpga_mgr_switch_tb",
+            "Test top: the manager driving the switch.",
+            cfg
+        ))
+    })
+}
+
+// ---------------------------------------------------------------- reference model
+
+/// A write the manager issues to the switch or the DMA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Effect {
+    Route { function: u32, partition: u32, enable: bool },
+    Owner { partition: u32, function: u32 },
+    Qos { function: u32, weight: u32 },
+    Fnctl { function: u32, enable: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Answer {
+    status: u32,
+    result: u32,
+    data: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct VfEntry {
+    attached: bool,
+    partition: u32,
+    vm: u32,
+    weight: u32,
+    slice: u32,
+}
+
+/// The manager's tables as the register map documents them.
+struct Reference {
+    vfs: u32,
+    vm_limit: u32,
+    part_acc: Vec<u32>,
+    owner: Vec<u32>,
+    tenants: Vec<u32>,
+    free: VecDeque<u32>,
+    vf: Vec<VfEntry>,
+    /// Per VM: its slots, (partition, vf) or empty.
+    vms: BTreeMap<u32, [Option<(u32, u32)>; VM_SLOTS]>,
+    commands: u32,
+}
+
+impl Reference {
+    fn new(p: &MgrParams) -> Self {
+        Reference {
+            vfs: p.vfs as u32,
+            vm_limit: 1 << p.vm_id_bits,
+            part_acc: p.partition_accels.clone(),
+            owner: vec![0; p.partitions],
+            tenants: vec![0; p.partitions],
+            free: (1..=p.vfs as u32).collect(),
+            vf: vec![VfEntry::default(); p.vfs + 1],
+            vms: BTreeMap::new(),
+            commands: 0,
+        }
+    }
+
+    fn slots(&self, vm: u32) -> [Option<(u32, u32)>; VM_SLOTS] {
+        self.vms.get(&vm).copied().unwrap_or([None; VM_SLOTS])
+    }
+
+    fn exec(&mut self, op: u32, id: u32, arg: u32, fx: &mut Vec<Effect>) -> Answer {
+        self.commands += 1;
+        let err = |status| Answer { status, result: 0, data: 0 };
+        let np = self.part_acc.len() as u32;
+        match op {
+            OP_ATTACH | OP_DETACH => {
+                if id >= self.vm_limit || arg == 0 {
+                    return err(ST_BAD_ARG);
+                }
+                let Some(first) = self.part_acc.iter().position(|&a| a == arg) else { return err(ST_NO_ACC) };
+                let first = first as u32;
+                let mut slots = self.slots(id);
+                let hit = slots.iter().position(|s| matches!(s, Some((p, _)) if self.part_acc[*p as usize] == arg));
+                if op == OP_ATTACH {
+                    if hit.is_some() {
+                        return err(ST_ALREADY_ATTACHED);
+                    }
+                    let Some(free_slot) = slots.iter().position(|s| s.is_none()) else { return err(ST_VM_FULL) };
+                    let Some(vf) = self.free.pop_front() else { return err(ST_NO_FREE_VF) };
+                    slots[free_slot] = Some((first, vf));
+                    self.vms.insert(id, slots);
+                    self.vf[vf as usize] = VfEntry { attached: true, partition: first, vm: id, weight: DEFAULT_QOS_WEIGHT, slice: 0 };
+                    self.tenants[first as usize] += 1;
+                    fx.push(Effect::Route { function: vf, partition: first, enable: true });
+                    fx.push(Effect::Fnctl { function: vf, enable: true });
+                    fx.push(Effect::Qos { function: vf, weight: DEFAULT_QOS_WEIGHT });
+                    if self.owner[first as usize] == 0 {
+                        self.owner[first as usize] = vf;
+                        fx.push(Effect::Owner { partition: first, function: vf });
+                    }
+                    Answer { status: ST_OK, result: vf | first << 11, data: 0 }
+                } else {
+                    let Some(h) = hit else { return err(ST_NOT_ATTACHED) };
+                    let (p, vf) = slots[h].take().unwrap();
+                    self.vms.insert(id, slots);
+                    self.vf[vf as usize] = VfEntry::default();
+                    self.free.push_back(vf);
+                    self.tenants[p as usize] -= 1;
+                    fx.push(Effect::Route { function: vf, partition: p, enable: false });
+                    fx.push(Effect::Fnctl { function: vf, enable: false });
+                    if self.owner[p as usize] == vf {
+                        self.owner[p as usize] = 0;
+                        fx.push(Effect::Owner { partition: p, function: 0 });
+                    }
+                    Answer { status: ST_OK, result: vf | p << 11, data: 0 }
+                }
+            }
+            OP_QUERY_VM => {
+                if id >= self.vm_limit || arg > 3 {
+                    return err(ST_BAD_ARG);
+                }
+                let slots = self.slots(id);
+                let used = slots.iter().filter(|s| s.is_some()).count() as u32;
+                let data = match slots[arg as usize] {
+                    Some((p, vf)) => 1 | p << 1 | vf << 7,
+                    None => 0,
+                };
+                Answer { status: ST_OK, result: used, data }
+            }
+            OP_QUERY_PARTITION => {
+                if id >= np {
+                    return err(ST_BAD_ARG);
+                }
+                Answer { status: ST_OK, result: self.tenants[id as usize], data: self.part_acc[id as usize] }
+            }
+            OP_SET_QOS => {
+                let weight = arg & 0xff;
+                if id == 0 || id > self.vfs || weight == 0 || arg >> 24 != 0 {
+                    return err(ST_BAD_ARG);
+                }
+                let e = &mut self.vf[id as usize];
+                if !e.attached {
+                    return err(ST_NOT_ATTACHED);
+                }
+                e.weight = weight;
+                e.slice = (arg >> 8) & 0xffff;
+                fx.push(Effect::Qos { function: id, weight });
+                Answer { status: ST_OK, result: 0, data: 0 }
+            }
+            OP_LOAD => {
+                if id >= np {
+                    return err(ST_BAD_ARG);
+                }
+                err(ST_NOT_SUPPORTED)
+            }
+            _ => err(ST_BAD_OPCODE),
+        }
+    }
+
+    /// Route of each function, as the switch must hold it.
+    fn route(&self, f: u32) -> Option<u32> {
+        let e = self.vf.get(f as usize)?;
+        e.attached.then_some(e.partition)
+    }
+}
+
+// ---------------------------------------------------------------- bench
+
+/// Ports of the observed writes.
+struct Observed {
+    route: [PortId; 5],
+    owner: [PortId; 3],
+    qos: [PortId; 3],
+    fnctl: [PortId; 3],
+}
+
+struct Bench {
+    m: Model,
+    bus: RegBus,
+    clk: PortId,
+    obs: Observed,
+    /// Writes seen since the last `take_effects`.
+    effects: Vec<Effect>,
+    rng: Rng,
+    cfg: Config,
+    params: MgrParams,
+    tag: u32,
+    last_arg: Option<u32>,
+}
+
+fn observe(obs: &Observed, m: &Model, out: &mut Vec<Effect>) {
+    let g = |p: PortId| m.get(p) as u32;
+    if g(obs.route[0]) == 1 && g(obs.route[1]) == 1 {
+        out.push(Effect::Route { function: g(obs.route[2]), partition: g(obs.route[3]), enable: g(obs.route[4]) == 1 });
+    }
+    if g(obs.owner[0]) == 1 {
+        out.push(Effect::Owner { partition: g(obs.owner[1]), function: g(obs.owner[2]) });
+    }
+    if g(obs.qos[0]) == 1 {
+        out.push(Effect::Qos { function: g(obs.qos[1]), weight: g(obs.qos[2]) });
+    }
+    if g(obs.fnctl[0]) == 1 {
+        out.push(Effect::Fnctl { function: g(obs.fnctl[1]), enable: g(obs.fnctl[2]) == 1 });
+    }
+}
+
+impl Bench {
+    fn new(cfg: &Config, name: &str) -> Bench {
+        cfg.validate().unwrap();
+        let lib = model_for(cfg);
+        let mut m = lib.instantiate(name);
+        let clk = m.port("clk");
+        let bus = RegBus::new(&m, "s_reg", clk).with_timeout(20_000);
+        bus.init(&mut m);
+        let ids = |names: &[&str]| names.iter().map(|n| m.port(n)).collect::<Vec<_>>();
+        let obs = Observed {
+            route: ids(&["obs_route_valid", "obs_route_ready", "obs_route_function", "obs_route_partition", "obs_route_enable"]).try_into().unwrap(),
+            owner: ids(&["obs_owner_valid", "obs_owner_partition", "obs_owner_function"]).try_into().unwrap(),
+            qos: ids(&["obs_qos_valid", "obs_qos_function", "obs_qos_weight"]).try_into().unwrap(),
+            fnctl: ids(&["obs_fnctl_valid", "obs_fnctl_function", "obs_fnctl_enable"]).try_into().unwrap(),
+        };
+        for port in ["s_axis_h2c_tvalid", "m_axis_c2h_tready"] {
+            m.set(port, 0);
+        }
+        for p in 0..cfg.partitions {
+            m.set(format!("s_axis_c2h_p{p}_tvalid").as_str(), 0);
+            m.set(format!("m_axis_h2c_p{p}_tready").as_str(), 1);
+        }
+        let rng = Rng::for_test(name);
+        let params = cfg.mgr_params();
+        let mut b = Bench { m, bus, clk, obs, effects: Vec::new(), rng, cfg: cfg.clone(), params, tag: 0, last_arg: None };
+        b.reset();
+        b
+    }
+
+    fn reset(&mut self) {
+        self.m.set("rst", 1);
+        for _ in 0..3 {
+            self.m.tick(self.clk);
+        }
+        self.m.set("rst", 0);
+        self.last_arg = None;
+    }
+
+    fn write(&mut self, addr: u32, data: u32) -> bool {
+        let (obs, fx) = (&self.obs, &mut self.effects);
+        let r = self.bus.write(&mut self.m, addr, data, &mut |m| observe(obs, m, fx)).unwrap_or_else(|e| panic!("{e}"));
+        !r.error
+    }
+
+    fn read(&mut self, addr: u32) -> (u32, bool) {
+        let (obs, fx) = (&self.obs, &mut self.effects);
+        let r = self.bus.read(&mut self.m, addr, &mut |m| observe(obs, m, fx)).unwrap_or_else(|e| panic!("{e}"));
+        (r.rdata, !r.error)
+    }
+
+    fn access(&mut self, write: bool, function: u32, addr: u32, data: u32, strb: u32) -> (u32, bool) {
+        let (obs, fx) = (&self.obs, &mut self.effects);
+        let r = self.bus.access(&mut self.m, write, function, addr, data, strb, &mut |m| observe(obs, m, fx)).unwrap_or_else(|e| panic!("{e}"));
+        (r.rdata, !r.error)
+    }
+
+    fn idle(&mut self, n: usize) {
+        for _ in 0..n {
+            let (obs, fx) = (&self.obs, &mut self.effects);
+            self.bus.idle(&mut self.m, &mut |m| observe(obs, m, fx)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    fn wait_ready(&mut self) {
+        for _ in 0..10_000 {
+            let (v, ok) = self.read(STATUS);
+            assert!(ok);
+            if v >> 18 & 1 == 1 {
+                return;
+            }
+        }
+        panic!("manager not ready");
+    }
+
+    /// Pushes a command (writing CMD_ARG only when it changes); returns its tag.
+    fn push(&mut self, op: u32, id: u32, arg: u32) -> u32 {
+        if self.last_arg != Some(arg) {
+            assert!(self.write(CMD_ARG, arg), "CMD_ARG write refused");
+            self.last_arg = Some(arg);
+        }
+        self.tag = (self.tag + 1) & 0xff;
+        assert!(self.write(CMD, cmd_word(op, self.tag, id)), "CMD write refused");
+        self.tag
+    }
+
+    /// Pops the next response, polling RESP: (tag, answer without data).
+    fn pop(&mut self) -> (u32, u32, u32) {
+        for _ in 0..100 {
+            let (v, ok) = self.read(RESP);
+            assert!(ok, "RESP read refused");
+            if v >> 31 == 1 {
+                return (v & 0xff, v >> 8 & 0xf, v >> 12 & 0x7_ffff);
+            }
+        }
+        panic!("no response after 100 polls: the engine hangs");
+    }
+
+    /// Checks the tables through the registers and the switch's routing by
+    /// sending one packet from every function.
+    fn check_tables(&mut self, r: &Reference, when: &str) {
+        let (free, _) = self.read(FREE_VFS);
+        assert_eq!(free, r.free.len() as u32, "{when}: FREE_VFS");
+        for p in 0..self.cfg.partitions as u32 {
+            let (acc, _) = self.read(PART_ACC + 4 * p);
+            assert_eq!(acc, r.part_acc[p as usize], "{when}: PART_ACC[{p}]");
+            let (st, _) = self.read(PART_STATUS + 4 * p);
+            assert_eq!(st, r.owner[p as usize] | r.tenants[p as usize] << 11, "{when}: PART_STATUS[{p}]");
+        }
+        for f in 0..=self.cfg.vfs as u32 {
+            assert!(self.write(VF_SEL, f));
+            let e = r.vf[f as usize];
+            let (info, _) = self.read(VF_INFO);
+            assert_eq!(info, e.attached as u32 | e.partition << 1 | e.vm << 7, "{when}: VF_INFO of VF {f}");
+            let (qos, _) = self.read(VF_QOS);
+            assert_eq!(qos, e.weight | e.slice << 8, "{when}: VF_QOS of VF {f}");
+        }
+        let (count, _) = self.read(COMMANDS);
+        assert_eq!(count, r.commands, "{when}: COMMANDS");
+        self.check_routing(r, when);
+        assert_eq!(self.m.get("cfg_error"), 0, "{when}: the manager wrote a bad route or owner");
+    }
+
+    /// One single-beat packet from every function: it must come out of its
+    /// partition, or be dropped when the function is not attached.
+    fn check_routing(&mut self, r: &Reference, when: &str) {
+        let np = self.cfg.partitions;
+        for f in 0..=self.cfg.vfs as u32 {
+            let drops = self.m.get("drop_count");
+            self.m.set("s_axis_h2c_tvalid", 1);
+            self.m.set("s_axis_h2c_tdata", 0x1234_0000 + f as u64);
+            self.m.set("s_axis_h2c_tkeep", 0xff);
+            self.m.set("s_axis_h2c_tlast", 1);
+            self.m.set("s_axis_h2c_tid", f as u64);
+            let mut seen: Option<usize> = None;
+            let mut taken = false;
+            for _ in 0..20 {
+                self.m.eval();
+                for p in 0..np {
+                    if self.m.get(format!("m_axis_h2c_p{p}_tvalid").as_str()) == 1 {
+                        assert!(seen.is_none(), "{when}: function {f}'s packet delivered twice");
+                        assert_eq!(self.m.get(format!("m_axis_h2c_p{p}_tid").as_str()), f as u64);
+                        assert_eq!(self.m.get(format!("m_axis_h2c_p{p}_tdata").as_str()), 0x1234_0000 + f as u64);
+                        seen = Some(p);
+                    }
+                }
+                if self.m.get("s_axis_h2c_tready") == 1 && !taken {
+                    taken = true;
+                    self.m.tick(self.clk);
+                    self.m.set("s_axis_h2c_tvalid", 0);
+                } else {
+                    self.m.tick(self.clk);
+                }
+            }
+            assert!(taken, "{when}: switch did not take function {f}'s packet");
+            match r.route(f) {
+                Some(p) => assert_eq!(seen, Some(p as usize), "{when}: function {f} should reach partition {p}"),
+                None => {
+                    assert_eq!(seen, None, "{when}: unattached function {f} delivered");
+                    assert_eq!(self.m.get("drop_count"), drops + 1, "{when}: function {f}'s packet not counted as dropped");
+                }
+            }
+        }
+    }
+
+    /// Executes one command and checks its response and its writes.
+    fn command(&mut self, r: &mut Reference, op: u32, id: u32, arg: u32) -> Answer {
+        self.effects.clear();
+        let tag = self.push(op, id, arg);
+        let (rtag, status, result) = self.pop();
+        self.idle(2);
+        let mut want_fx = Vec::new();
+        let want = r.exec(op, id, arg, &mut want_fx);
+        let what = format!("op {op} id {id} arg 0x{arg:x} (command {})", r.commands);
+        assert_eq!(rtag, tag, "{what}: tag");
+        assert_eq!((status, result), (want.status, want.result), "{what}: (status, result)");
+        let (data, _) = self.read(RESP_DATA);
+        assert_eq!(data, want.data, "{what}: RESP_DATA");
+        let mut got_fx = std::mem::take(&mut self.effects);
+        got_fx.sort();
+        want_fx.sort();
+        assert_eq!(got_fx, want_fx, "{what}: writes to the switch and the DMA");
+        want
+    }
+}
+
+fn cfg(partitions: usize, vfs: usize, vm_id_bits: usize, accels: Vec<u32>) -> Config {
+    Config { partitions, vfs, vm_id_bits, partition_accels: accels, ..Config::default() }
+}
+
+// ---------------------------------------------------------------- tests
+
+/// Every register of `regmap.json`: its reset value, then its access
+/// behaviour; unmapped offsets, other functions and partial writes refused.
+#[test]
+fn registers_match_regmap_json() {
+    let c = cfg(3, 8, 10, vec![PASSTHROUGH, CRC32, 0]);
+    let json: serde_json::Value = serde_json::from_str(&vfpga::regmap::to_json(&vfpga::regmap::regmap(&c))).unwrap();
+    let mut b = Bench::new(&c, "mgr_registers");
+    let block = json["blocks"].as_array().unwrap().iter().find(|b| b["name"] == "mgr").expect("mgr in regmap.json");
+    let mut mapped = Vec::new();
+    // Reset values, read before the tables are even initialized.
+    for r in block["registers"].as_array().unwrap() {
+        let count = r["count"].as_u64().unwrap() as u32;
+        for i in 0..count {
+            let offset = r["offset"].as_u64().unwrap() as u32 + i * r["stride"].as_u64().unwrap() as u32;
+            mapped.push(offset);
+            let resets = r["resets"].as_array().unwrap();
+            let want = if r["access"] == "WO" {
+                0
+            } else if !resets.is_empty() {
+                resets[i as usize].as_u64().unwrap() as u32
+            } else {
+                r["fields"].as_array().unwrap().iter().fold(0u32, |v, f| v | (f["reset"].as_u64().unwrap() as u32) << f["lsb"].as_u64().unwrap())
+            };
+            let (got, ok) = b.read(offset);
+            assert!(ok, "read of {} refused", r["name"]);
+            assert_eq!(got, want, "reset value of {}[{i}] at 0x{offset:03x}", r["name"]);
+        }
+    }
+    b.wait_ready();
+    // Access behaviour.
+    for r in block["registers"].as_array().unwrap() {
+        let name = r["name"].as_str().unwrap();
+        let offset = r["offset"].as_u64().unwrap() as u32;
+        match r["access"].as_str().unwrap() {
+            "RO" if name != "RESP" => {
+                let (before, _) = b.read(offset);
+                assert!(!b.write(offset, !before), "write to RO {name} accepted");
+                assert_eq!(b.read(offset).0, before, "write to RO {name} changed it");
+            }
+            "RW" => {
+                let mask = r["fields"].as_array().unwrap().iter().fold(0u64, |v, f| v | ((1u64 << f["width"].as_u64().unwrap()) - 1) << f["lsb"].as_u64().unwrap()) as u32;
+                for v in [0xffff_ffffu32, 0xa5a5_5a5a, 0] {
+                    assert!(b.write(offset, v), "write to RW {name} refused");
+                    assert_eq!(b.read(offset).0, v & mask, "{name} reads back what was written");
+                }
+            }
+            _ => {}
+        }
+    }
+    // RESP is read-only too (and reading it pops).
+    assert!(!b.write(RESP, 0));
+    // Unmapped offsets of the region, another function, partial writes.
+    for offset in (BASE..BASE + SIZE).step_by(4) {
+        if !mapped.contains(&offset) {
+            assert!(!b.read(offset).1, "read of unmapped 0x{offset:03x} accepted");
+            assert!(!b.write(offset, 0), "write of unmapped 0x{offset:03x} accepted");
+        }
+    }
+    assert!(!b.access(false, 1, MGR_ID, 0, 0).1, "a VF read the manager");
+    assert!(!b.access(true, 3, CMD_ARG, 7, 0xf).1, "a VF wrote the manager");
+    assert_eq!(b.read(CMD_ARG).0, 0, "a refused VF write changed CMD_ARG");
+    assert!(!b.access(true, 0, CMD_ARG, 7, 0x3).1, "partial write accepted");
+    assert!(!b.access(false, 0, MGR_ID + 1, 0, 0).1, "unaligned read accepted");
+    // W1C with nothing set (the flag itself: full_fifos_refuse_visibly_and_lose_nothing).
+    assert!(b.write(ERRORS, 1));
+    assert_eq!(b.read(ERRORS).0, 0);
+    assert_eq!(b.read(COMMANDS).0, 0, "no command ran");
+}
+
+/// Responses are never dropped: with RESP unread the engine stops, the
+/// command FIFO fills, the next CMD write is refused with SLVERR and sets
+/// ERRORS.cmd_overflow; then every accepted command is answered, in order.
+#[test]
+fn full_fifos_refuse_visibly_and_lose_nothing() {
+    let c = cfg(2, 8, 8, vec![PASSTHROUGH, CRC32]);
+    let mut b = Bench::new(&c, "mgr_backpressure");
+    b.wait_ready();
+    let mut r = Reference::new(&b.params);
+    assert!(b.write(CMD_ARG, 0));
+    let depth = FIFO_DEPTH;
+    let mut accepted = Vec::new();
+    for i in 0..3 * depth {
+        let word = cmd_word(OP_QUERY_PARTITION, i & 0xff, i % 3);
+        if b.write(CMD, word) {
+            accepted.push(i);
+        } else {
+            break;
+        }
+    }
+    // Response FIFO full, one command held in EXEC, command FIFO full.
+    assert_eq!(accepted.len() as u32, 2 * depth + 1, "commands accepted before the refusal");
+    let (st, _) = b.read(STATUS);
+    assert_eq!(st & 0xff, depth, "STATUS.cmd_count");
+    assert_eq!(st >> 8 & 0xff, depth, "STATUS.resp_count");
+    assert_eq!(st >> 16 & 3, 3, "STATUS.cmd_full and resp_full");
+    assert_eq!(b.read(ERRORS).0, 1, "ERRORS.cmd_overflow");
+    assert!(!b.write(CMD, cmd_word(OP_QUERY_PARTITION, 0, 0)), "a second write to the full FIFO accepted");
+    assert!(b.write(ERRORS, 0));
+    assert_eq!(b.read(ERRORS).0, 1, "writing 0 cleared the W1C flag");
+    for &i in &accepted {
+        let (tag, status, result) = b.pop();
+        let want = r.exec(OP_QUERY_PARTITION, i % 3, 0, &mut Vec::new());
+        assert_eq!((tag, status, result), (i & 0xff, want.status, want.result), "response to command {i}");
+        assert_eq!(b.read(RESP_DATA).0, want.data);
+    }
+    assert_eq!(b.read(RESP).0 >> 31, 0, "more responses than commands");
+    assert!(b.write(ERRORS, 1));
+    assert_eq!(b.read(ERRORS).0, 0);
+    assert_eq!(b.read(STATUS).0, 1 << 18, "STATUS: FIFOs empty, engine idle, ready");
+}
+
+/// Random command streams against the reference model, response by
+/// response, with every switch/DMA write compared, and the tables and the
+/// switch's routing checked along the way.
+fn random_commands(c: &Config, name: &str, commands: usize) {
+    let mut b = Bench::new(c, name);
+    b.wait_ready();
+    let mut r = Reference::new(&b.params);
+    b.check_tables(&r, "after reset");
+    let vm_limit = 1u32 << c.vm_id_bits;
+    // A few VMs, so that they collide, fill their slots and exhaust the VFs.
+    let vms: Vec<u32> = (0..12).map(|_| b.rng.below(vm_limit as u64) as u32).collect();
+    let mut accs = r.part_acc.clone();
+    accs.retain(|&a| a != 0);
+    accs.push(0x0bad_acc0);
+    let mut histogram = BTreeMap::new();
+    for n in 0..commands {
+        let vm = if b.rng.chance(0.03) { b.rng.range(vm_limit as u64..1 << 20) as u32 } else { *b.rng.pick(&vms) };
+        let acc = if b.rng.chance(0.03) { 0 } else { *b.rng.pick(&accs) };
+        let roll = b.rng.below(100);
+        let (op, id, arg) = match roll {
+            0..=39 => (OP_ATTACH, vm, acc),
+            40..=64 => (OP_DETACH, vm, acc),
+            65..=72 => (OP_QUERY_VM, vm, if b.rng.chance(0.9) { b.rng.below(4) as u32 } else { b.rng.next_u32() }),
+            73..=79 => (OP_QUERY_PARTITION, b.rng.below(c.partitions as u64 + 2) as u32, 0),
+            80..=89 => {
+                let vf = b.rng.below(c.vfs as u64 + 2) as u32;
+                let arg = if b.rng.chance(0.9) { b.rng.below(1 << 24) as u32 } else { b.rng.next_u32() };
+                (OP_SET_QOS, vf, arg)
+            }
+            90..=93 => (OP_LOAD, b.rng.below(c.partitions as u64 + 2) as u32, acc),
+            _ => (*b.rng.pick(&[0, 7, 8, 15]), vm, acc),
+        };
+        let a = b.command(&mut r, op, id, arg);
+        *histogram.entry((op, a.status)).or_insert(0u32) += 1;
+        if n % 500 == 499 {
+            b.check_tables(&r, &format!("after {} commands", n + 1));
+        }
+    }
+    b.check_tables(&r, "at the end");
+    // The stream must have exercised every outcome that matters.
+    for (op, st) in [
+        (OP_ATTACH, ST_OK),
+        (OP_ATTACH, ST_ALREADY_ATTACHED),
+        (OP_ATTACH, ST_NO_ACC),
+        (OP_ATTACH, ST_BAD_ARG),
+        (OP_DETACH, ST_OK),
+        (OP_DETACH, ST_NOT_ATTACHED),
+        (OP_SET_QOS, ST_OK),
+        (OP_SET_QOS, ST_NOT_ATTACHED),
+        (OP_QUERY_VM, ST_OK),
+        (OP_QUERY_PARTITION, ST_BAD_ARG),
+        (OP_LOAD, ST_NOT_SUPPORTED),
+    ] {
+        assert!(histogram.contains_key(&(op, st)), "no command of opcode {op} answered status {st}: {histogram:?}");
+    }
+    if c.vfs < 12 {
+        assert!(histogram.contains_key(&(OP_ATTACH, ST_NO_FREE_VF)), "VFs never ran out: {histogram:?}");
+    }
+}
+
+#[test]
+fn random_commands_4_partitions() {
+    random_commands(&cfg(4, 8, 8, vec![PASSTHROUGH, CRC32, PASSTHROUGH, CIPHER]), "mgr_random_4p", 3000);
+}
+
+#[test]
+fn random_commands_3_partitions_more_vfs() {
+    random_commands(&cfg(3, 40, 10, vec![CRC32, CIPHER, PASSTHROUGH]), "mgr_random_3p_40vf", 2000);
+}
+
+/// Attach until no VF is free (distinct VMs, accelerators in turn), check
+/// the refusal, detach everything in a random order, repeat.
+#[test]
+fn exhaustion_rounds() {
+    let c = cfg(5, 24, 12, vec![PASSTHROUGH, CRC32, CIPHER, CRC32, 0]);
+    let mut b = Bench::new(&c, "mgr_exhaustion");
+    b.wait_ready();
+    let mut r = Reference::new(&b.params);
+    let accs = [PASSTHROUGH, CRC32, CIPHER];
+    for round in 0..3 {
+        let mut attached = Vec::new();
+        for i in 0..c.vfs as u32 {
+            let vm = 4000 - 7 * i - round;
+            let acc = accs[(i as usize + round as usize) % 3];
+            let a = b.command(&mut r, OP_ATTACH, vm, acc);
+            assert_eq!(a.status, ST_OK, "round {round}: attach {i}");
+            attached.push((vm, acc));
+        }
+        assert_eq!(b.read(FREE_VFS).0, 0);
+        let a = b.command(&mut r, OP_ATTACH, 5, CRC32);
+        assert_eq!(a.status, ST_NO_FREE_VF, "round {round}: attach with no VF free");
+        b.check_tables(&r, &format!("round {round}, all attached"));
+        b.rng.shuffle(&mut attached);
+        for (vm, acc) in attached {
+            let a = b.command(&mut r, OP_DETACH, vm, acc);
+            assert_eq!(a.status, ST_OK);
+        }
+        b.check_tables(&r, &format!("round {round}, all detached"));
+        assert_eq!(b.read(FREE_VFS).0, c.vfs as u32);
+    }
+}
+
+/// One VM holds at most VM_SLOTS attachments, each to a different accelerator.
+#[test]
+fn vm_slots_limit() {
+    let accels: Vec<u32> = (1..=6).map(|i| 0x4143_4300 + i).collect();
+    let c = cfg(6, 16, 8, accels.clone());
+    let mut b = Bench::new(&c, "mgr_vm_slots");
+    b.wait_ready();
+    let mut r = Reference::new(&b.params);
+    for (i, &acc) in accels.iter().enumerate() {
+        let a = b.command(&mut r, OP_ATTACH, 42, acc);
+        let want = if i < VM_SLOTS { ST_OK } else { ST_VM_FULL };
+        assert_eq!(a.status, want, "attachment {i} of one VM");
+    }
+    for slot in 0..4 {
+        let a = b.command(&mut r, OP_QUERY_VM, 42, slot);
+        assert_eq!(a.result, VM_SLOTS as u32);
+        assert_eq!(a.data & 1, 1);
+    }
+    b.check_tables(&r, "one VM full");
+}
