@@ -1,4 +1,5 @@
 //! One emitter per hardware block: builds the rust-hdl block for a
 //! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
 
+pub mod accel;
 pub mod switch;

@@ -4,6 +4,7 @@
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
 
+pub mod accel;
 pub mod axis;
 pub mod regbus;
 pub mod regmap;
@@ -19,4 +20,5 @@ pub const PARTITION_ID_BITS: usize = 6;
 pub const MAX_PARTITIONS: usize = 1 << PARTITION_ID_BITS;
 /// Largest number of PCIe functions (PF + VFs) a design may have.
 pub const MAX_FUNCTIONS: usize = 1025;
+
 
