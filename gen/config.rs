@@ -16,6 +16,8 @@ pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
 pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
 /// Allowed widths of the stream data path, in bits.
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
+/// Allowed drain limits of the partition wrappers, cycles (a 16-bit counter).
+pub const DRAIN_LIMIT: std::ops::RangeInclusive<u64> = 1..=65535;
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -32,6 +34,9 @@ pub struct Config {
     pub vfs: usize,
     /// Width of the stream data path in bits (64, 128, 256 or 512).
     pub data_width: usize,
+    /// Cycles a partition waits for its RM to drain before it decouples it
+    /// anyway (a hung RM), 1..=65535.
+    pub drain_limit: u64,
 }
 
 impl Default for Config {
@@ -41,6 +46,7 @@ impl Default for Config {
             partitions: 4,
             vfs: 8,
             data_width: 64,
+            drain_limit: 1024,
         }
     }
 }
@@ -160,6 +166,13 @@ impl Config {
                 allowed: "64, 128, 256 or 512".into(),
             });
         }
+        if !DRAIN_LIMIT.contains(&self.drain_limit) {
+            return Err(ConfigError::OutOfRange {
+                field: "drain_limit",
+                value: self.drain_limit as usize,
+                allowed: format!("{}..={}", DRAIN_LIMIT.start(), DRAIN_LIMIT.end()),
+            });
+        }
         Ok(())
     }
 }
@@ -273,6 +286,7 @@ mod tests {
             partitions: 2,
             vfs: 3,
             data_width: 128,
+            drain_limit: 99,
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

@@ -2,4 +2,5 @@
 //! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
 
 pub mod accel;
+pub mod rp;
 pub mod switch;

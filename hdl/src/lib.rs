@@ -6,6 +6,8 @@
 
 pub mod accel;
 pub mod axis;
+pub mod partition;
+pub mod prc;
 pub mod regbus;
 pub mod regmap;
 pub mod switch;

@@ -85,27 +85,33 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
         // tkeep -> one mask bit per data bit (byte 0 ends in the low byte lane).
         self.kk.next = self.s_axis.tkeep.val();
         self.km.next = 0.into();
-        for _j in 0..self.byte_steps.len() {
-            if self.kk.val().get_bit(0) {
-                self.km.next = (self.km.val() >> 8) | self.top_byte.val();
-            } else {
-                self.km.next = self.km.val() >> 8;
+        for j in 0..self.byte_steps.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.byte_steps[j].val() {
+                if self.kk.val().get_bit(0) {
+                    self.km.next = (self.km.val() >> 8) | self.top_byte.val();
+                } else {
+                    self.km.next = self.km.val() >> 8;
+                }
+                self.kk.next = self.kk.val() >> 1;
             }
-            self.kk.next = self.kk.val() >> 1;
         }
         // Bit-serial reflected CRC, LSB of byte 0 first, over the kept bytes.
         self.c.next = self.crc.q.val();
         self.d.next = self.s_axis.tdata.val();
-        for _i in 0..self.bit_steps.len() {
-            if self.km.val().get_bit(0) {
-                if self.c.val().get_bit(0) ^ self.d.val().get_bit(0) {
-                    self.c.next = (self.c.val() >> 1) ^ self.poly.val();
-                } else {
-                    self.c.next = self.c.val() >> 1;
+        for i in 0..self.bit_steps.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.bit_steps[i].val() {
+                if self.km.val().get_bit(0) {
+                    if self.c.val().get_bit(0) ^ self.d.val().get_bit(0) {
+                        self.c.next = (self.c.val() >> 1) ^ self.poly.val();
+                    } else {
+                        self.c.next = self.c.val() >> 1;
+                    }
                 }
+                self.d.next = self.d.val() >> 1;
+                self.km.next = self.km.val() >> 1;
             }
-            self.d.next = self.d.val() >> 1;
-            self.km.next = self.km.val() >> 1;
         }
 
         self.s_axis.tready.next = !self.o_valid.q.val() | self.m_axis.tready.val();

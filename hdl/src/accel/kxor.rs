@@ -81,11 +81,14 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
         // Keystream of one beat: lane 0 first, each lane shifted in from the top.
         self.x.next = self.state.q.val();
         self.ks.next = 0.into();
-        for _l in 0..self.lanes.len() {
-            self.ks.next = (self.ks.val() >> 64) | (bit_cast::<DW, 64>(self.x.val()) << self.top_lane.val());
-            self.x.next = self.x.val() ^ (self.x.val() << 13);
-            self.x.next = self.x.val() ^ (self.x.val() >> 7);
-            self.x.next = self.x.val() ^ (self.x.val() << 17);
+        for l in 0..self.lanes.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.lanes[l].val() {
+                self.ks.next = (self.ks.val() >> 64) | (bit_cast::<DW, 64>(self.x.val()) << self.top_lane.val());
+                self.x.next = self.x.val() ^ (self.x.val() << 13);
+                self.x.next = self.x.val() ^ (self.x.val() >> 7);
+                self.x.next = self.x.val() ^ (self.x.val() << 17);
+            }
         }
 
         self.s_axis.tready.next = !self.valid.q.val() | self.m_axis.tready.val();
