@@ -5,6 +5,8 @@
 //! `output` (write the tree atomically, with `manifest.json`), and, on demand,
 //! `synth` (Yosys resource report).
 
+pub mod bench;
+pub mod bitstream;
 pub mod blocks;
 pub mod config;
 pub mod design;
