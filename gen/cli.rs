@@ -39,6 +39,46 @@ pub enum Command {
     /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
     /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
     Synth(SynthArgs),
+    /// Write a commented Verilog template of an empty reconfigurable module.
+    ///
+    /// Writes vfpga_rm_<NAME>.v: the RM interface every partition expects
+    /// (streams in and out, context port, idle, acc_id), its contract in
+    /// comments, and a passthrough body to replace. Refuses to overwrite.
+    NewAccel(NewAccelArgs),
+    /// Measure performance in simulation (Verilator) and print the figures.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewAccelArgs {
+    /// Accelerator name: [a-z][a-z0-9_]*; the module is vfpga_rm_<NAME> and
+    /// its acc_id defaults to the name's first four characters in ASCII
+    pub name: String,
+    /// Directory to write into [default: .]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Data width of the template's streams: 64, 128, 256 or 512
+    #[arg(long, value_name = "BITS", default_value_t = 64)]
+    pub data_width: usize,
+}
+
+/// What `vfpga bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchTarget {
+    /// A LOAD: cycles per KiB of bitstream, and from LOAD to the first packet
+    /// served by the new accelerator.
+    Load,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    pub target: BenchTarget,
+    /// Bitstream sizes to load, KiB
+    #[arg(long, value_name = "KIB", value_delimiter = ',', default_values_t = [4, 64, 512])]
+    pub kib: Vec<usize>,
+    /// Host memory read latency, cycles
+    #[arg(long, value_name = "CYCLES", default_value_t = 200)]
+    pub latency: u64,
 }
 
 /// The configuration flags, shared by `generate` and `synth`. Each overrides
@@ -146,6 +186,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
+        Command::NewAccel(args) => new_accel(&args),
+        Command::Bench(args) => bench(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -232,4 +274,57 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
         print!("{}", synth::format_table(&report));
     }
     Ok(())
+}
+
+fn new_accel(args: &NewAccelArgs) -> Result<(), Failure> {
+    let n = &args.name;
+    let valid = n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && n.len() <= crate::config::NAME_MAX;
+    if !valid {
+        return Err(Failure::usage(format!(
+            "name = {n:?} is invalid: a lowercase letter, then lowercase letters, digits or '_' ([a-z][a-z0-9_]*), \
+             at most {} characters",
+            crate::config::NAME_MAX
+        )));
+    }
+    if !crate::config::DATA_WIDTHS.contains(&args.data_width) {
+        return Err(Failure::usage(format!("data_width = {} is not supported: allowed 64, 128, 256 or 512", args.data_width)));
+    }
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let path = dir.join(format!("vfpga_rm_{n}.v"));
+    if path.exists() {
+        return Err(Failure::usage(format!("{} exists: not overwritten", path.display())));
+    }
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, crate::flow::new_accel(n, args.data_width)))
+        .map_err(|e| Failure { usage: false, message: format!("{}: {e}", path.display()) })?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn bench(args: &BenchArgs) -> Result<(), Failure> {
+    match args.target {
+        BenchTarget::Load => {
+            let cfg = Config { partitions: 2, ..Config::default() };
+            println!(
+                "LOAD benchmark: simulation subsystem ({} partitions, {}-bit data), host read latency {} cycles; \
+                 target: one 32-bit word per cycle = 256 cycles/KiB",
+                cfg.partitions, cfg.data_width, args.latency
+            );
+            println!("{:>10}  {:>12}  {:>12}  {:>22}", "bitstream", "LOAD cycles", "cycles/KiB", "LOAD -> first packet");
+            for &kib in &args.kib {
+                if kib == 0 {
+                    return Err(Failure::usage("--kib: sizes must be at least 1"));
+                }
+                let f = crate::bench::load::measure(&cfg, kib, args.latency, None)
+                    .map_err(|e| Failure { usage: false, message: e.to_string() })?;
+                println!(
+                    "{:>6} KiB  {:>12}  {:>12.1}  {:>15} cycles",
+                    kib, f.load_cycles, f.cycles_per_kib, f.load_to_first_packet
+                );
+            }
+            Ok(())
+        }
+    }
 }

@@ -18,6 +18,8 @@ pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
 /// Allowed drain limits of the partition wrappers, cycles (a 16-bit counter).
 pub const DRAIN_LIMIT: std::ops::RangeInclusive<u64> = 1..=65535;
+/// Allowed static-region clocks, MHz (ICAPE3 runs at most at 200).
+pub const CLOCK_MHZ: std::ops::RangeInclusive<u32> = 10..=200;
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -37,6 +39,14 @@ pub struct Config {
     /// Cycles a partition waits for its RM to drain before it decouples it
     /// anyway (a hung RM), 1..=65535.
     pub drain_limit: u64,
+    /// Xilinx part the constraints and the Vivado flow target.
+    pub device: String,
+    /// Clock of the static region, MHz (the XDC's clock; the prc's ICAPE3
+    /// takes at most 200).
+    pub clock_mhz: u32,
+    /// One pblock per partition; empty: the device's built-in preset
+    /// (`gen/floorplan.rs`).
+    pub floorplan: Vec<crate::floorplan::Pblock>,
 }
 
 impl Default for Config {
@@ -47,6 +57,9 @@ impl Default for Config {
             vfs: 8,
             data_width: 64,
             drain_limit: 1024,
+            device: "xcu250-figd2104-2L-e".into(),
+            clock_mhz: 200,
+            floorplan: Vec::new(),
         }
     }
 }
@@ -69,6 +82,8 @@ pub enum ConfigError {
     },
     /// The design name does not match `[a-z][a-z0-9_]*` or is too long.
     BadName { value: String, reason: &'static str },
+    /// The floorplan (`floorplan`, `device`, `partitions`) cannot be built.
+    Floorplan(String),
     /// The configuration file could not be read.
     Read { path: String, message: String },
     /// The configuration file is not valid TOML for a [`Config`].
@@ -99,6 +114,7 @@ impl fmt::Display for ConfigError {
                  digits or '_' ([a-z][a-z0-9_]*), at most {NAME_MAX} characters \
                  (set --name or 'name' in the config file)"
             ),
+            ConfigError::Floorplan(m) => write!(f, "floorplan: {m} (set 'floorplan' or 'device' in the config file)"),
             ConfigError::Read { path, message } => {
                 write!(f, "cannot read config file {path}: {message}")
             }
@@ -173,6 +189,15 @@ impl Config {
                 allowed: format!("{}..={}", DRAIN_LIMIT.start(), DRAIN_LIMIT.end()),
             });
         }
+        if !CLOCK_MHZ.contains(&self.clock_mhz) {
+            return Err(ConfigError::OutOfRange {
+                field: "clock_mhz",
+                value: self.clock_mhz as usize,
+                allowed: format!("{}..={}", CLOCK_MHZ.start(), CLOCK_MHZ.end()),
+            });
+        }
+        crate::floorplan::resolve(&self.device, self.partitions, &self.floorplan)
+            .map_err(ConfigError::Floorplan)?;
         Ok(())
     }
 }
@@ -287,6 +312,7 @@ mod tests {
             vfs: 3,
             data_width: 128,
             drain_limit: 99,
+            ..Config::default()
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

@@ -11,6 +11,8 @@ pub mod blocks;
 pub mod config;
 pub mod design;
 pub mod emit;
+pub mod floorplan;
+pub mod flow;
 pub mod simulate;
 pub mod cli;
 pub mod output;
