@@ -364,16 +364,12 @@ pub fn measure(cfg: &Config, kib: usize, latency: u64, cache: Option<PathBuf>) -
     impl Traffic for Watch<'_> {
         fn drive(&mut self, m: &mut Model) {
             m.set("m_axis_c2h_p0_tready", 1);
-            if m.get("s_axis_h2c_p0_tready") == 1 {
-                // taken at the coming edge; nothing more to send afterwards
-            }
         }
         fn sample(&mut self, m: &Model, cycle: u64) {
             if self.first.is_none() && m.get("m_axis_c2h_p0_tvalid") == 1 {
                 *self.first = Some(cycle);
             }
         }
-        fn after(&mut self, _m: &Model, _cycle: u64) {}
     }
     let mut sent = false;
     for _ in 0..10_000_000u64 {

@@ -11,22 +11,23 @@
 # 4. pr_verify every configuration against the first;
 # 5. write the full bitstream of each configuration and the partial
 #    bitstream of every (RM, partition).
+# (Variables are read with [set name], not the dollar form: vfpga output
+# holds no dollar sign anywhere, so that it passes through any tool.)
 # Hook points: set VFPGA_HOOK_AFTER_SYNTH / VFPGA_HOOK_AFTER_ROUTE to a Tcl
 # file to source at that point.
 
 set part {{ device }}
 set out build
-file mkdir $out
+file mkdir [set out]
 proc hook {name} {
-    if {[info exists ::env($name)]} { source $::env($name) }
+    if {[info exists ::env([set name])]} { source [set ::env([set name])] }
 }
 
 # ---- 1. static
 read_verilog [list {% for f in static_files %}{{ f }} {% endfor %}]
-read_xdc constraints/vfpga.xdc
-synth_design -mode default -top {{ static_top }} -part $part
+synth_design -mode default -top {{ static_top }} -part [set part]
 hook VFPGA_HOOK_AFTER_SYNTH
-write_checkpoint -force $out/static_synth.dcp
+write_checkpoint -force [set out]/static_synth.dcp
 close_project
 
 # ---- 2. each RM out of context, per partition
@@ -35,52 +36,57 @@ set rms [list {% for r in rms %}{{ r.name }} {% endfor %}]
 set rm_files({{ r.name }}) [list {% for f in r.files %}{{ f }} {% endfor %}]
 {%- endfor %}
 set partitions {{ partitions }}
-foreach rm $rms {
-    for {set i 0} {$i < $partitions} {incr i} {
-        read_verilog $rm_files($rm)
-        read_verilog rtl/rm/$rm/vfpga_rp_p$i.v
-        synth_design -mode out_of_context -top vfpga_rp_p$i -part $part
-        write_checkpoint -force $out/rm_${rm}_p$i.dcp
+foreach rm [set rms] {
+    for {set i 0} {[set i] < [set partitions]} {incr i} {
+        read_verilog [set rm_files([set rm])]
+        read_verilog rtl/rm/[set rm]/vfpga_rp_p[set i].v
+        synth_design -mode out_of_context -top vfpga_rp_p[set i] -part [set part]
+        write_checkpoint -force [set out]/rm_[set rm]_p[set i].dcp
         close_project
     }
 }
 
 # ---- 3. implement every configuration
 set first 1
-foreach rm $rms {
-    if {$first} {
-        open_checkpoint $out/static_synth.dcp
+foreach rm [set rms] {
+    if {[set first]} {
+        open_checkpoint [set out]/static_synth.dcp
     } else {
         # The routed static region of the first configuration, locked.
-        open_checkpoint $out/static_routed.dcp
+        open_checkpoint [set out]/static_routed.dcp
     }
-    for {set i 0} {$i < $partitions} {incr i} {
-        read_checkpoint -cell [get_cells -hierarchical rp_p$i] $out/rm_${rm}_p$i.dcp
+    for {set i 0} {[set i] < [set partitions]} {incr i} {
+        read_checkpoint -cell [get_cells -hierarchical rp_p[set i]] [set out]/rm_[set rm]_p[set i].dcp
+    }
+    if {[set first]} {
+        # Clock, pblocks and DFX properties, once the RMs are linked in (the
+        # routed static checkpoint keeps them for the other configurations).
+        read_xdc constraints/vfpga.xdc
     }
     opt_design
     place_design
     route_design
     hook VFPGA_HOOK_AFTER_ROUTE
-    write_checkpoint -force $out/config_$rm.dcp
-    if {$first} {
-        for {set i 0} {$i < $partitions} {incr i} {
-            update_design -cell [get_cells -hierarchical rp_p$i] -black_box
+    write_checkpoint -force [set out]/config_[set rm].dcp
+    if {[set first]} {
+        for {set i 0} {[set i] < [set partitions]} {incr i} {
+            update_design -cell [get_cells -hierarchical rp_p[set i]] -black_box
         }
         lock_design -level routing
-        write_checkpoint -force $out/static_routed.dcp
+        write_checkpoint -force [set out]/static_routed.dcp
         set first 0
     }
     close_project
 }
 
 # ---- 4. verify
-set configs [lmap rm $rms {string cat $out/config_$rm.dcp}]
-pr_verify -full_check -initial [lindex $configs 0] -additional [lrange $configs 1 end] -file $out/pr_verify.log
+set configs [lmap rm [set rms] {string cat [set out]/config_[set rm].dcp}]
+pr_verify -full_check -initial [lindex [set configs] 0] -additional [lrange [set configs] 1 end] -file [set out]/pr_verify.log
 
 # ---- 5. bitstreams: full per configuration, partial per RM and partition
-foreach rm $rms {
-    open_checkpoint $out/config_$rm.dcp
-    write_bitstream -force -bin_file $out/full_$rm.bit
+foreach rm [set rms] {
+    open_checkpoint [set out]/config_[set rm].dcp
+    write_bitstream -force -bin_file [set out]/full_[set rm].bit
     # Partials come out as <name>_pblock_rp_p<i>_partial.bit/.bin; the .bin
     # files are what the prc streams from host memory.
     close_project
