@@ -39,6 +39,12 @@ pub enum Command {
     /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
     /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
     Synth(SynthArgs),
+    /// Write a commented Verilog template of an empty reconfigurable module.
+    ///
+    /// Writes vfpga_rm_<NAME>.v: the RM interface every partition expects
+    /// (streams in and out, context port, idle, acc_id), its contract in
+    /// comments, and a passthrough body to replace. Refuses to overwrite.
+    NewAccel(NewAccelArgs),
     /// Measure performance by simulating the emitted Verilog with Verilator.
     ///
     /// Prints each figure (cycles, beats per cycle, ...) next to its target
@@ -48,6 +54,19 @@ pub enum Command {
     /// compiler (scripts/test.sh installs them); models are cached in
     /// VFPGA_SIM_CACHE (default: the temporary directory).
     Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewAccelArgs {
+    /// Accelerator name: [a-z][a-z0-9_]*; the module is vfpga_rm_<NAME> and
+    /// its acc_id defaults to the name's first four characters in ASCII
+    pub name: String,
+    /// Directory to write into [default: .]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Data width of the template's streams: 64, 128, 256 or 512
+    #[arg(long, value_name = "BITS", default_value_t = 64)]
+    pub data_width: usize,
 }
 
 #[derive(Debug, Args)]
@@ -61,6 +80,12 @@ pub struct BenchArgs {
     /// Print the figures as JSON instead of a table
     #[arg(long)]
     pub json: bool,
+    /// `load`: bitstream sizes to load, KiB
+    #[arg(long, value_name = "KIB", value_delimiter = ',', default_values_t = [4, 64, 512])]
+    pub kib: Vec<usize>,
+    /// `load`: host memory read latency, cycles
+    #[arg(long, value_name = "CYCLES", default_value_t = 200)]
+    pub latency: u64,
 }
 
 /// The configuration flags, shared by `generate` and `synth`. Each overrides
@@ -210,6 +235,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
+        Command::NewAccel(args) => new_accel(&args),
         Command::Bench(args) => bench_cmd(&args),
     };
     match result {
@@ -299,6 +325,33 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn new_accel(args: &NewAccelArgs) -> Result<(), Failure> {
+    let n = &args.name;
+    let valid = n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && n.len() <= crate::config::NAME_MAX;
+    if !valid {
+        return Err(Failure::usage(format!(
+            "name = {n:?} is invalid: a lowercase letter, then lowercase letters, digits or '_' ([a-z][a-z0-9_]*), \
+             at most {} characters",
+            crate::config::NAME_MAX
+        )));
+    }
+    if !crate::config::DATA_WIDTHS.contains(&args.data_width) {
+        return Err(Failure::usage(format!("data_width = {} is not supported: allowed 64, 128, 256 or 512", args.data_width)));
+    }
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
+    let path = dir.join(format!("vfpga_rm_{n}.v"));
+    if path.exists() {
+        return Err(Failure::usage(format!("{} exists: not overwritten", path.display())));
+    }
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&path, crate::flow::new_accel(n, args.data_width)))
+        .map_err(|e| Failure { usage: false, message: format!("{}: {e}", path.display()) })?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
 fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
     use crate::bench::{self, Target};
     if !(args.clock_mhz > 0.0 && args.clock_mhz.is_finite()) {
@@ -314,7 +367,11 @@ fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let figures = bench::run(args.target, args.clock_mhz).map_err(failed)?;
+    if args.kib.contains(&0) {
+        return Err(Failure::usage("--kib: bitstream sizes must be at least 1 KiB"));
+    }
+    let opts = bench::Options { clock_mhz: args.clock_mhz, load_kib: args.kib.clone(), load_latency: args.latency };
+    let figures = bench::run(args.target, &opts).map_err(failed)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&figures).expect("figures serialize"));
     } else {

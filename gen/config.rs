@@ -21,6 +21,10 @@ pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
 pub const CONTEXT_WORDS: [usize; 5] = [4, 8, 16, 32, 64];
 /// Allowed widths of a VM ID (the manager's VM table has 2^bits entries).
 pub const VM_ID_BITS: [usize; 3] = vfpga_hdl::mgr::regs::VM_ID_BITS_ALLOWED;
+/// Allowed drain limits of the partition wrappers, cycles (a 16-bit counter).
+pub const DRAIN_LIMIT: std::ops::RangeInclusive<u64> = 1..=65535;
+/// Allowed static-region clocks, MHz (ICAPE3 runs at most at 200).
+pub const CLOCK_MHZ: std::ops::RangeInclusive<u32> = 10..=200;
 /// Longest design name: it names folders and Verilog modules.
 pub const NAME_MAX: usize = 48;
 
@@ -44,6 +48,17 @@ pub struct Config {
     /// Accelerator ID each partition holds at reset, one per partition
     /// (0: empty); empty list: every partition holds the passthrough.
     pub partition_accels: Vec<u32>,
+    /// Cycles a partition waits for its RM to drain before it decouples it
+    /// anyway (a hung RM), 1..=65535.
+    pub drain_limit: u64,
+    /// Xilinx part the constraints and the Vivado flow target.
+    pub device: String,
+    /// Clock of the static region, MHz (the XDC's clock; the prc's ICAPE3
+    /// takes at most 200).
+    pub clock_mhz: u32,
+    /// One pblock per partition; empty: the device's built-in preset
+    /// (`gen/floorplan.rs`).
+    pub floorplan: Vec<crate::floorplan::Pblock>,
 }
 
 impl Default for Config {
@@ -56,6 +71,10 @@ impl Default for Config {
             context_words: 16,
             vm_id_bits: 10,
             partition_accels: Vec::new(),
+            drain_limit: 1024,
+            device: "xcu250-figd2104-2L-e".into(),
+            clock_mhz: 200,
+            floorplan: Vec::new(),
         }
     }
 }
@@ -84,6 +103,8 @@ pub enum ConfigError {
     },
     /// The design name does not match `[a-z][a-z0-9_]*` or is too long.
     BadName { value: String, reason: &'static str },
+    /// The floorplan (`floorplan`, `device`, `partitions`) cannot be built.
+    Floorplan(String),
     /// The configuration file could not be read.
     Read { path: String, message: String },
     /// The configuration file is not valid TOML for a [`Config`].
@@ -119,6 +140,7 @@ impl fmt::Display for ConfigError {
                  digits or '_' ([a-z][a-z0-9_]*), at most {NAME_MAX} characters \
                  (set --name or 'name' in the config file)"
             ),
+            ConfigError::Floorplan(m) => write!(f, "floorplan: {m} (set 'floorplan' or 'device' in the config file)"),
             ConfigError::Read { path, message } => {
                 write!(f, "cannot read config file {path}: {message}")
             }
@@ -207,6 +229,22 @@ impl Config {
                 allowed: format!("0 (all passthrough) or one per partition ({})", self.partitions),
             });
         }
+        if !DRAIN_LIMIT.contains(&self.drain_limit) {
+            return Err(ConfigError::OutOfRange {
+                field: "drain_limit",
+                value: self.drain_limit as usize,
+                allowed: format!("{}..={}", DRAIN_LIMIT.start(), DRAIN_LIMIT.end()),
+            });
+        }
+        if !CLOCK_MHZ.contains(&self.clock_mhz) {
+            return Err(ConfigError::OutOfRange {
+                field: "clock_mhz",
+                value: self.clock_mhz as usize,
+                allowed: format!("{}..={}", CLOCK_MHZ.start(), CLOCK_MHZ.end()),
+            });
+        }
+        crate::floorplan::resolve(&self.device, self.partitions, &self.floorplan)
+            .map_err(ConfigError::Floorplan)?;
         Ok(())
     }
 
@@ -363,6 +401,8 @@ mod tests {
             context_words: 32,
             vm_id_bits: 8,
             partition_accels: vec![0x5041_5353, 0],
+            drain_limit: 99,
+            ..Config::default()
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
     }

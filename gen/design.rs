@@ -50,7 +50,75 @@ pub fn build(cfg: &Config) -> Design {
     for (path, contents) in crate::regmap::files(cfg) {
         files.push(OutputFile { path, contents });
     }
+    add_reconfiguration(cfg, &mut files);
     Design { top: SWITCH_TOP.into(), rtl, files }
+}
+
+/// Adds `f` unless the same path is there with the same text (shared
+/// submodules such as `vfpga_dff_w1`); the same path with other text is a bug.
+fn add_file(files: &mut Vec<OutputFile>, path: String, contents: String) {
+    match files.iter().find(|f| f.path == path) {
+        Some(f) => assert_eq!(f.contents, contents, "two different files for {path}"),
+        None => files.push(OutputFile { path, contents }),
+    }
+}
+
+/// The reconfiguration subsystem: `rtl/` (static part, partitions as black
+/// boxes, list `rtl/rps.f`), `rtl/rm/<rm>/` (each example RM for
+/// out-of-context synthesis, with its wrapper per partition), `sim/` (the
+/// simulation top), `constraints/` and `scripts/`.
+fn add_reconfiguration(cfg: &Config, files: &mut Vec<OutputFile>) {
+    use crate::blocks::{accel, rp};
+    let static_mods = rp::rps_static_modules(cfg);
+    let mut static_files = Vec::new();
+    let mut blackbox_files = Vec::new();
+    for m in &static_mods {
+        let path = format!("rtl/{}.v", m.name);
+        add_file(files, path.clone(), m.text.clone());
+        if (0..cfg.partitions).any(|i| m.name == rp::rp_module(i)) {
+            blackbox_files.push(path);
+        } else {
+            static_files.push(path);
+        }
+    }
+    let list: String = static_mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
+    files.push(OutputFile { path: "rtl/rps.f".into(), contents: list });
+
+    let mut rms = Vec::new();
+    for (name, _) in vfpga_hdl::accel::EXAMPLES {
+        let mods = accel::rm_modules(cfg, name);
+        let dir = format!("rtl/rm/{name}");
+        let paths: Vec<String> = mods.iter().map(|m| format!("{dir}/{}.v", m.name)).collect();
+        for (m, p) in mods.iter().zip(&paths) {
+            add_file(files, p.clone(), m.text.clone());
+        }
+        let list: String = mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
+        files.push(OutputFile { path: format!("{dir}/files.f"), contents: list });
+        for i in 0..cfg.partitions {
+            let w = rp::rp_rm_wrapper(cfg, i, name);
+            files.push(OutputFile { path: format!("{dir}/{}.v", w.name), contents: w.text });
+        }
+        rms.push(crate::flow::RmFiles { name: name.to_string(), top: accel::rm_top(name), files: paths });
+    }
+
+    let sim_mods = rp::rps_sim_modules(cfg);
+    for m in &sim_mods {
+        add_file(files, format!("sim/{}.v", m.name), m.text.clone());
+    }
+    let list: String = sim_mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
+    files.push(OutputFile { path: "sim/files.f".into(), contents: list });
+
+    files.push(OutputFile { path: crate::flow::XDC_PATH.into(), contents: crate::flow::xdc(cfg) });
+    let mut vivado_static = static_files.clone();
+    vivado_static.extend(blackbox_files.iter().cloned());
+    files.push(OutputFile {
+        path: crate::flow::VIVADO_PATH.into(),
+        contents: crate::flow::vivado_tcl(cfg, &vivado_static, &rms),
+    });
+    files.push(OutputFile {
+        path: crate::flow::YOSYS_RP_PATH.into(),
+        contents: crate::flow::yosys_rp(&static_files, &blackbox_files, &rms),
+    });
 }
 
 /// The header comment of every emitted Verilog file.

@@ -6,10 +6,13 @@
 //! `synth` (Yosys resource report).
 
 pub mod bench;
+pub mod bitstream;
 pub mod blocks;
 pub mod config;
 pub mod design;
 pub mod emit;
+pub mod floorplan;
+pub mod flow;
 pub mod simulate;
 pub mod cli;
 pub mod output;

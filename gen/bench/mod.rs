@@ -4,6 +4,7 @@
 
 pub mod attach;
 pub mod ctx;
+pub mod load;
 pub mod switch;
 
 use serde::Serialize;
@@ -45,12 +46,26 @@ pub enum Target {
     Ctx,
     /// The seed's VM attach table: 1, 10, 100 and 1000 concurrent ATTACHes.
     Attach,
+    /// A LOAD: cycles per KiB of bitstream, and from LOAD to the first packet
+    /// served by the new accelerator.
+    Load,
     /// Every benchmark.
     All,
 }
 
+/// Settings of the benchmarks.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Clock at which cycles are converted to time, MHz.
+    pub clock_mhz: f64,
+    /// Bitstream sizes the LOAD benchmark loads, KiB.
+    pub load_kib: Vec<usize>,
+    /// Host memory read latency of the LOAD benchmark, cycles.
+    pub load_latency: u64,
+}
+
 /// Runs the benchmarks `target` names.
-pub fn run(target: Target, clock_mhz: f64) -> Result<Vec<Figure>, String> {
+pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
     if matches!(target, Target::Switch | Target::All) {
         figures.extend(switch::run()?);
@@ -59,7 +74,10 @@ pub fn run(target: Target, clock_mhz: f64) -> Result<Vec<Figure>, String> {
         figures.extend(ctx::run()?);
     }
     if matches!(target, Target::Attach | Target::All) {
-        figures.extend(attach::figures(&attach::bench(clock_mhz, None)?));
+        figures.extend(attach::figures(&attach::bench(opts.clock_mhz, None)?));
+    }
+    if matches!(target, Target::Load | Target::All) {
+        figures.extend(load::figures(&opts.load_kib, opts.load_latency)?);
     }
     Ok(figures)
 }

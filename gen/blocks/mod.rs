@@ -1,6 +1,8 @@
 //! One emitter per hardware block: builds the rust-hdl block for a
 //! configuration and emits it as `vfpga_<block>` (see `crate::design::emit_block`).
 
+pub mod accel;
+pub mod rp;
 pub mod mgr;
 pub mod switch;
 pub mod ctx;

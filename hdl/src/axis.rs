@@ -37,3 +37,14 @@ pub struct AxisSlaveUntagged<const DW: usize, const KW: usize> {
     pub tready: Signal<Out, Bit>,
     pub tlast: Signal<In, Bit>,
 }
+
+/// A stream leaving a block without a function tag (into or out of an
+/// accelerator: the RM interface carries no function number).
+#[derive(LogicInterface, Default)]
+pub struct AxisMasterUntagged<const DW: usize, const KW: usize> {
+    pub tdata: Signal<Out, Bits<DW>>,
+    pub tkeep: Signal<Out, Bits<KW>>,
+    pub tvalid: Signal<Out, Bit>,
+    pub tready: Signal<In, Bit>,
+    pub tlast: Signal<Out, Bit>,
+}

@@ -5,6 +5,7 @@
 //! into clean `vfpga_*` modules and AXI port names.
 
 pub mod acc_id;
+pub mod accel;
 pub mod axi;
 pub mod axil;
 pub mod axis;
@@ -13,6 +14,8 @@ pub mod ctx;
 pub mod dma;
 pub mod fifo;
 pub mod mgr;
+pub mod partition;
+pub mod prc;
 pub mod regbus;
 pub mod regmap;
 pub mod sized_ram;
@@ -28,4 +31,5 @@ pub const PARTITION_ID_BITS: usize = 6;
 pub const MAX_PARTITIONS: usize = 1 << PARTITION_ID_BITS;
 /// Largest number of PCIe functions (PF + VFs) a design may have.
 pub const MAX_FUNCTIONS: usize = 1025;
+
 

@@ -3,6 +3,8 @@
 //! (`VFPGA_SIM_CACHE` overrides the place).
 #![allow(dead_code)]
 
+pub mod rm_ref;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use vfpga::config::Config;

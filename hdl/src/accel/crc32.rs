@@ -1,0 +1,148 @@
+//! The CRC-32 RM: IEEE 802.3 CRC-32 (reflected, polynomial 0xEDB88320,
+//! final XOR with all ones), computed over the whole stream.
+//!
+//! For each input packet it emits one packet of 4 bytes (`tkeep` = 0xF,
+//! `tlast`): the CRC-32 of every byte received since the CRC register was last
+//! set (by reset, to 0xFFFFFFFF, or by a context write). The CRC register is
+//! the context (register 0, raw, before the final XOR): saving it and
+//! restoring it into another instance continues the same CRC. All `KW` bytes
+//! of a beat are folded in one cycle (a chain of bit steps, unrolled at
+//! generation), so the RM takes one beat per cycle.
+
+use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct Crc32<const DW: usize, const KW: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub m_axis: AxisMasterUntagged<DW, KW>,
+    pub ctx_addr: Signal<In, Bits<8>>,
+    pub ctx_wdata: Signal<In, Bits<32>>,
+    pub ctx_we: Signal<In, Bit>,
+    pub ctx_rdata: Signal<Out, Bits<32>>,
+    pub idle: Signal<Out, Bit>,
+    pub acc_id: Signal<Out, Bits<32>>,
+
+    id: Constant<Bits<32>>,
+    init: Constant<Bits<32>>,
+    poly: Constant<Bits<32>>,
+    /// One byte of ones in the top byte lane, to expand `tkeep` to a bit mask.
+    top_byte: Constant<Bits<DW>>,
+    /// One entry per data bit / per byte: only their count matters (loop bounds).
+    bit_steps: Vec<Constant<Bit>>,
+    byte_steps: Vec<Constant<Bit>>,
+
+    crc: DFF<Bits<32>>,
+    o_valid: DFF<Bit>,
+    o_crc: DFF<Bits<32>>,
+    in_packet: DFF<Bit>,
+    c: Signal<Local, Bits<32>>,
+    d: Signal<Local, Bits<DW>>,
+    km: Signal<Local, Bits<DW>>,
+    kk: Signal<Local, Bits<KW>>,
+}
+
+impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
+    fn default() -> Self {
+        assert!(DW == KW * 8, "tkeep must have one bit per data byte");
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_axis: Default::default(),
+            m_axis: Default::default(),
+            ctx_addr: Default::default(),
+            ctx_wdata: Default::default(),
+            ctx_we: Default::default(),
+            ctx_rdata: Default::default(),
+            idle: Default::default(),
+            acc_id: Default::default(),
+            id: Constant::new((super::CRC32_ID as u64).into()),
+            init: Constant::new((super::CRC32_INIT as u64).into()),
+            poly: Constant::new((super::CRC32_POLY as u64).into()),
+            top_byte: Constant::new(Bits::<DW>::from(0xFFu64) << Bits::<16>::from((DW - 8) as u64)),
+            bit_steps: (0..DW).map(|_| Constant::new(true)).collect(),
+            byte_steps: (0..KW).map(|_| Constant::new(true)).collect(),
+            crc: Default::default(),
+            o_valid: Default::default(),
+            o_crc: Default::default(),
+            in_packet: Default::default(),
+            c: Default::default(),
+            d: Default::default(),
+            km: Default::default(),
+            kk: Default::default(),
+        }
+    }
+}
+
+impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, crc, o_valid, o_crc, in_packet);
+        self.acc_id.next = self.id.val();
+
+        // tkeep -> one mask bit per data bit (byte 0 ends in the low byte lane).
+        self.kk.next = self.s_axis.tkeep.val();
+        self.km.next = 0.into();
+        for j in 0..self.byte_steps.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.byte_steps[j].val() {
+                if self.kk.val().get_bit(0) {
+                    self.km.next = (self.km.val() >> 8) | self.top_byte.val();
+                } else {
+                    self.km.next = self.km.val() >> 8;
+                }
+                self.kk.next = self.kk.val() >> 1;
+            }
+        }
+        // Bit-serial reflected CRC, LSB of byte 0 first, over the kept bytes.
+        self.c.next = self.crc.q.val();
+        self.d.next = self.s_axis.tdata.val();
+        for i in 0..self.bit_steps.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.bit_steps[i].val() {
+                if self.km.val().get_bit(0) {
+                    if self.c.val().get_bit(0) ^ self.d.val().get_bit(0) {
+                        self.c.next = (self.c.val() >> 1) ^ self.poly.val();
+                    } else {
+                        self.c.next = self.c.val() >> 1;
+                    }
+                }
+                self.d.next = self.d.val() >> 1;
+                self.km.next = self.km.val() >> 1;
+            }
+        }
+
+        self.s_axis.tready.next = !self.o_valid.q.val() | self.m_axis.tready.val();
+        if self.m_axis.tready.val() {
+            self.o_valid.d.next = false;
+        }
+        if self.s_axis.tvalid.val() & self.s_axis.tready.val() {
+            self.crc.d.next = self.c.val();
+            self.in_packet.d.next = !self.s_axis.tlast.val();
+            if self.s_axis.tlast.val() {
+                self.o_valid.d.next = true;
+                self.o_crc.d.next = self.c.val() ^ self.init.val();
+            }
+        }
+        self.m_axis.tvalid.next = self.o_valid.q.val();
+        self.m_axis.tdata.next = bit_cast::<DW, 32>(self.o_crc.q.val());
+        self.m_axis.tkeep.next = 0xF.into();
+        self.m_axis.tlast.next = true;
+        self.idle.next = !self.o_valid.q.val() & !self.in_packet.q.val();
+
+        self.ctx_rdata.next = 0.into();
+        if self.ctx_addr.val() == 0 {
+            self.ctx_rdata.next = self.crc.q.val();
+            if self.ctx_we.val() {
+                self.crc.d.next = self.ctx_wdata.val();
+            }
+        }
+        if self.rst.val() {
+            self.crc.d.next = self.init.val();
+            self.o_valid.d.next = false;
+            self.in_packet.d.next = false;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The KXOR RM: a keyed stream cipher. Each 64-bit lane of each beat is XORed
+//! with the next word of an xorshift64 keystream (`x ^= x << 13; x ^= x >> 7;
+//! x ^= x << 17`): lane 0 with the current state, lane 1 with the state after
+//! one step, ...; after the beat the state has advanced one step per lane.
+//! The lanes of a last, partial beat are consumed too, so the keystream
+//! position depends on the beat count, not the byte count. Encrypting twice
+//! from the same state decrypts.
+//!
+//! The state is the key and the context: register 0 is its low 32 bits,
+//! register 1 its high 32 bits. A zero state stays zero (the identity).
+
+use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct Kxor<const DW: usize, const KW: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub m_axis: AxisMasterUntagged<DW, KW>,
+    pub ctx_addr: Signal<In, Bits<8>>,
+    pub ctx_wdata: Signal<In, Bits<32>>,
+    pub ctx_we: Signal<In, Bit>,
+    pub ctx_rdata: Signal<Out, Bits<32>>,
+    pub idle: Signal<Out, Bit>,
+    pub acc_id: Signal<Out, Bits<32>>,
+
+    id: Constant<Bits<32>>,
+    init: Constant<Bits<64>>,
+    /// Shift that puts a 64-bit word into the top lane.
+    top_lane: Constant<Bits<16>>,
+    /// One entry per 64-bit lane (loop bound).
+    lanes: Vec<Constant<Bit>>,
+
+    state: DFF<Bits<64>>,
+    valid: DFF<Bit>,
+    data: DFF<Bits<DW>>,
+    keep: DFF<Bits<KW>>,
+    last: DFF<Bit>,
+    in_packet: DFF<Bit>,
+    x: Signal<Local, Bits<64>>,
+    ks: Signal<Local, Bits<DW>>,
+}
+
+impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
+    fn default() -> Self {
+        assert!(DW == KW * 8 && DW % 64 == 0, "data width must be a multiple of 64 with one tkeep bit per byte");
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_axis: Default::default(),
+            m_axis: Default::default(),
+            ctx_addr: Default::default(),
+            ctx_wdata: Default::default(),
+            ctx_we: Default::default(),
+            ctx_rdata: Default::default(),
+            idle: Default::default(),
+            acc_id: Default::default(),
+            id: Constant::new((super::KXOR_ID as u64).into()),
+            init: Constant::new(super::KXOR_INIT.into()),
+            top_lane: Constant::new(((DW - 64) as u64).into()),
+            lanes: (0..DW / 64).map(|_| Constant::new(true)).collect(),
+            state: Default::default(),
+            valid: Default::default(),
+            data: Default::default(),
+            keep: Default::default(),
+            last: Default::default(),
+            in_packet: Default::default(),
+            x: Default::default(),
+            ks: Default::default(),
+        }
+    }
+}
+
+impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, state, valid, data, keep, last, in_packet);
+        self.acc_id.next = self.id.val();
+
+        // Keystream of one beat: lane 0 first, each lane shifted in from the top.
+        self.x.next = self.state.q.val();
+        self.ks.next = 0.into();
+        for l in 0..self.lanes.len() {
+            // The entry is a constant 1: it only sets the loop count.
+            if self.lanes[l].val() {
+                self.ks.next = (self.ks.val() >> 64) | (bit_cast::<DW, 64>(self.x.val()) << self.top_lane.val());
+                self.x.next = self.x.val() ^ (self.x.val() << 13);
+                self.x.next = self.x.val() ^ (self.x.val() >> 7);
+                self.x.next = self.x.val() ^ (self.x.val() << 17);
+            }
+        }
+
+        self.s_axis.tready.next = !self.valid.q.val() | self.m_axis.tready.val();
+        if self.m_axis.tready.val() {
+            self.valid.d.next = false;
+        }
+        if self.s_axis.tvalid.val() & self.s_axis.tready.val() {
+            self.valid.d.next = true;
+            self.data.d.next = self.s_axis.tdata.val() ^ self.ks.val();
+            self.keep.d.next = self.s_axis.tkeep.val();
+            self.last.d.next = self.s_axis.tlast.val();
+            self.in_packet.d.next = !self.s_axis.tlast.val();
+            self.state.d.next = self.x.val();
+        }
+        self.m_axis.tvalid.next = self.valid.q.val();
+        self.m_axis.tdata.next = self.data.q.val();
+        self.m_axis.tkeep.next = self.keep.q.val();
+        self.m_axis.tlast.next = self.last.q.val();
+        self.idle.next = !self.valid.q.val() & !self.in_packet.q.val();
+
+        self.ctx_rdata.next = 0.into();
+        if self.ctx_addr.val() == 0 {
+            self.ctx_rdata.next = self.state.q.val().get_bits::<32>(0);
+            if self.ctx_we.val() {
+                self.state.d.next = (bit_cast::<64, 32>(self.state.q.val().get_bits::<32>(32)) << 32)
+                    | bit_cast::<64, 32>(self.ctx_wdata.val());
+            }
+        }
+        if self.ctx_addr.val() == 1 {
+            self.ctx_rdata.next = self.state.q.val().get_bits::<32>(32);
+            if self.ctx_we.val() {
+                self.state.d.next = (bit_cast::<64, 32>(self.ctx_wdata.val()) << 32)
+                    | bit_cast::<64, 32>(self.state.q.val().get_bits::<32>(0));
+            }
+        }
+        if self.rst.val() {
+            self.state.d.next = self.init.val();
+            self.valid.d.next = false;
+            self.in_packet.d.next = false;
+        }
+    }
+}
