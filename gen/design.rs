@@ -1,8 +1,7 @@
 //! Builds the design for a configuration: the files of the output tree.
 
 use crate::config::Config;
-use crate::blocks::mgr::mgr_modules;
-use crate::blocks::switch::{switch_modules, SWITCH_TOP};
+use crate::blocks::shell::{shell_modules, SHELL_TOP};
 use crate::emit::{emit, EmitOptions, Module};
 use rust_hdl::prelude::{generate_verilog, Block};
 
@@ -17,7 +16,7 @@ pub struct OutputFile {
 /// Everything `vfpga generate` writes for one configuration, except `manifest.json`.
 #[derive(Debug, Clone)]
 pub struct Design {
-    /// Name of the top module (`vfpga_switch` for now).
+    /// Name of the top module (`vfpga_shell`).
     pub top: String,
     /// Verilog files of the static design, in dependency order (leaves first).
     pub rtl: Vec<String>,
@@ -26,17 +25,8 @@ pub struct Design {
 
 /// Builds the design. The configuration must already be validated.
 pub fn build(cfg: &Config) -> Design {
-    // Each block is its own top until the shell instantiates them.
-    // The switch stays the design's top (its file last) until the shell exists.
-    let mut modules = mgr_modules(cfg);
-    for m in switch_modules(cfg) {
-        // Shared leaves (`vfpga_dff_w1`, ...) come once; a name clash of
-        // different modules is a generator bug.
-        match modules.iter().find(|x| x.name == m.name) {
-            Some(x) => assert!(x.text == m.text, "two different modules named {}", m.name),
-            None => modules.push(m),
-        }
-    }
+    // The static shell: every block, the partitions as black boxes.
+    let modules = shell_modules(cfg, false);
     let mut files = Vec::new();
     let mut rtl = Vec::new();
     for m in &modules {
@@ -50,8 +40,8 @@ pub fn build(cfg: &Config) -> Design {
     for (path, contents) in crate::regmap::files(cfg) {
         files.push(OutputFile { path, contents });
     }
-    add_reconfiguration(cfg, &mut files);
-    Design { top: SWITCH_TOP.into(), rtl, files }
+    add_reconfiguration(cfg, &modules, &mut files);
+    Design { top: SHELL_TOP.into(), rtl, files }
 }
 
 /// Adds `f` unless the same path is there with the same text (shared
@@ -63,26 +53,22 @@ fn add_file(files: &mut Vec<OutputFile>, path: String, contents: String) {
     }
 }
 
-/// The reconfiguration subsystem: `rtl/` (static part, partitions as black
-/// boxes, list `rtl/rps.f`), `rtl/rm/<rm>/` (each example RM for
-/// out-of-context synthesis, with its wrapper per partition), `sim/` (the
-/// simulation top), `constraints/` and `scripts/`.
-fn add_reconfiguration(cfg: &Config, files: &mut Vec<OutputFile>) {
+/// What partial reconfiguration needs besides the static shell:
+/// `rtl/rm/<rm>/` (each example RM for out-of-context synthesis, with its
+/// wrapper per partition), `sim/` (the simulation shell: every RM behind a
+/// select), `constraints/` and `scripts/` (Vivado DFX flow, Yosys script).
+fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<OutputFile>) {
     use crate::blocks::{accel, rp};
-    let static_mods = rp::rps_static_modules(cfg);
     let mut static_files = Vec::new();
     let mut blackbox_files = Vec::new();
-    for m in &static_mods {
+    for m in static_mods {
         let path = format!("rtl/{}.v", m.name);
-        add_file(files, path.clone(), m.text.clone());
         if (0..cfg.partitions).any(|i| m.name == rp::rp_module(i)) {
             blackbox_files.push(path);
         } else {
             static_files.push(path);
         }
     }
-    let list: String = static_mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
-    files.push(OutputFile { path: "rtl/rps.f".into(), contents: list });
 
     let mut rms = Vec::new();
     for (name, _) in vfpga_hdl::accel::EXAMPLES {
@@ -101,7 +87,7 @@ fn add_reconfiguration(cfg: &Config, files: &mut Vec<OutputFile>) {
         rms.push(crate::flow::RmFiles { name: name.to_string(), top: accel::rm_top(name), files: paths });
     }
 
-    let sim_mods = rp::rps_sim_modules(cfg);
+    let sim_mods = shell_modules(cfg, true);
     for m in &sim_mods {
         add_file(files, format!("sim/{}.v", m.name), m.text.clone());
     }

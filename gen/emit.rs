@@ -81,7 +81,10 @@ pub fn emit_with_blocks(
     opts: &EmitOptions,
     blocks: &[(&str, &str)],
 ) -> Result<Vec<Module>, EmitError> {
-    let raw = parse_modules(verilog)?;
+    let mut raw = parse_modules(verilog)?;
+    for m in raw.iter_mut() {
+        canonical_dff(m);
+    }
     if !raw.iter().any(|m| m.name == "top") {
         return Err(EmitError("rust-hdl output has no `top` module".into()));
     }
@@ -228,6 +231,21 @@ fn dff_width(m: &RawModule) -> Option<String> {
         let hi: usize = range.trim_matches(['[', ']']).split(':').next()?.parse().ok()?;
         (hi + 1).to_string()
     })
+}
+
+/// Gives every rust-hdl flip-flop of a width the same text, whatever the type
+/// it held (an enum's register carries an empty `// Enums` section and a
+/// 64-bit zero), so that blocks emitted apart share `vfpga_dff_w<N>`. A
+/// register whose initial value is not zero keeps its own text.
+fn canonical_dff(m: &mut RawModule) {
+    let Some(w) = dff_width(m) else { return };
+    let init = m.body.lines().find_map(|l| l.trim().strip_prefix("q = ").map(|v| v.trim_end_matches(';').to_string()));
+    let zero = init.as_deref().is_some_and(|v| v.split('h').nth(1).is_some_and(|d| d.chars().all(|c| c == '0')));
+    if zero {
+        m.body = format!(
+            "    // Update code (custom)\n    initial begin\n       q = {w}'h0;\n    end\n\n    always @(posedge clock) begin\n       q <= d;\n    end"
+        );
+    }
 }
 
 /// Name of a group of identical modules: flip-flops by width, anything else

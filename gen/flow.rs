@@ -6,7 +6,8 @@
 
 use askama::Template;
 
-use crate::blocks::rp::{rp_module, RPS_TOP};
+use crate::blocks::rp::rp_module;
+use crate::blocks::shell::SHELL_TOP;
 use crate::config::Config;
 use crate::floorplan;
 use crate::output;
@@ -95,7 +96,7 @@ pub fn vivado_tcl(cfg: &Config, static_files: &[String], rms: &[RmFiles]) -> Str
         name: &cfg.name,
         generator: output::generator(),
         device: &cfg.device,
-        static_top: RPS_TOP,
+        static_top: SHELL_TOP,
         static_files,
         rms,
         partitions: cfg.partitions,
@@ -123,7 +124,7 @@ struct YosysRp<'a> {
 pub fn yosys_rp(static_files: &[String], blackbox_files: &[String], rms: &[RmFiles]) -> String {
     let mut s = YosysRp {
         generator: output::generator(),
-        static_top: RPS_TOP,
+        static_top: SHELL_TOP,
         static_files,
         blackbox_files,
         rms,

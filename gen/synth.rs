@@ -244,15 +244,18 @@ fn public(name: &str) -> &str {
     name.strip_prefix('\\').unwrap_or(name)
 }
 
-/// Parses the output of Yosys' `stat -json -top <top>` (Yosys 0.23 format).
+/// Parses the output of Yosys' `stat -json -top <top>` (Yosys 0.23 format;
+/// the lines of its hierarchy table that it mixes in when the design has
+/// black boxes are left out first).
 pub fn parse_stat_json(
     text: &str,
     top: &str,
     family: Option<Family>,
 ) -> Result<Report, SynthError> {
     let bad = |m: String| SynthError::BadReport(m);
+    let text = crate::flow::read_stat_json(text);
     let v: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     let yosys = v
         .get("creator")
         .and_then(|c| c.as_str())

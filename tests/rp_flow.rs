@@ -29,20 +29,20 @@ fn yosys_synthesizes_the_static_part_and_each_rm_separately() {
         let text = std::fs::read_to_string(dir.path().join(format!("{}{name}.json", flow::RP_REPORT_PREFIX))).unwrap();
         parse_stat_json(&flow::read_stat_json(&text), top, Some(Family::Xcup)).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
-    let st = report("static", "vfpga_rps");
+    let st = report("static", "vfpga_shell");
     assert!(st.total.lut > 100 && st.total.ff > 100, "static: {:?}", st.total);
     let icap = st.modules.iter().find(|m| m.module == "vfpga_icap").expect("vfpga_icap");
     assert_eq!(icap.cells_by_type.get("ICAPE3"), Some(&1), "ICAPE3 instance");
-    let top = &st.modules[0];
+    let rps = st.modules.iter().find(|m| m.module == "vfpga_rps").expect("vfpga_rps");
     for i in 0..cfg.partitions {
-        assert_eq!(top.cells_by_type.get(&format!("vfpga_rp_p{i}")), Some(&1), "black box of partition {i}");
+        assert_eq!(rps.cells_by_type.get(&format!("vfpga_rp_p{i}")), Some(&1), "black box of partition {i}");
     }
     for (name, _) in vfpga_hdl::accel::EXAMPLES {
         let r = report(&format!("rm_{name}"), &format!("vfpga_rm_{name}"));
         assert!(r.total.lut > 0 && r.total.ff > 0, "{name}: {:?}", r.total);
         println!("{name}: {} LUT, {} FF", r.total.lut, r.total.ff);
     }
-    println!("static subsystem: {} LUT, {} LUTRAM, {} FF", st.total.lut, st.total.lutram, st.total.ff);
+    println!("static shell: {} LUT, {} LUTRAM, {} FF", st.total.lut, st.total.lutram, st.total.ff);
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn constraints_and_vivado_flow_name_every_partition() {
     let d = build(&cfg);
     let tcl = &d.files.iter().find(|f| f.path == flow::VIVADO_PATH).unwrap().contents;
     for needle in [
-        "synth_design -mode default -top vfpga_rps",
+        "synth_design -mode default -top vfpga_shell",
         "synth_design -mode out_of_context -top vfpga_rp_p[set i]",
         "read_checkpoint -cell [get_cells -hierarchical rp_p[set i]]",
         "lock_design -level routing",

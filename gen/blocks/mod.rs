@@ -8,3 +8,4 @@ pub mod switch;
 pub mod ctx;
 pub mod bar;
 pub mod dma;
+pub mod shell;

@@ -247,6 +247,8 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
         ports.push(("input", 1, format!("ctx_p{i}_we")));
         ports.push(("output", 32, format!("ctx_p{i}_rdata")));
         ports.push(("output", 1, format!("decoupled_p{i}")));
+        // The RM has no packet in flight (what a context switch waits for).
+        ports.push(("output", 1, format!("idle_p{i}")));
         if sim {
             ports.push(("output", 3, format!("rm_select_p{i}")));
         }
@@ -377,6 +379,7 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             ("rm_acc_id".into(), p("rm_acc_id")),
         ]);
         s.push_str(&instance(PARTITION_TOP, &format!("partition_p{i}"), &part));
+        s.push_str(&format!("    assign idle_p{i} = p{i}_rm_idle;\n"));
         s.push('\n');
         let mut rp: Vec<(String, String)> = vec![c("clk", "clk"), ("rst".into(), p("rm_rst"))];
         for f in ["tdata", "tkeep", "tvalid", "tready", "tlast"] {

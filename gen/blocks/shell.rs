@@ -1,0 +1,248 @@
+//! Emits the shell: the top that instantiates `bar`, `dma`, `switch`, `ctx`,
+//! `mgr` and the reconfiguration subsystem (`prc` and the partitions) for a
+//! configuration, and wires them by the contracts of `hdl/README.md`.
+//!
+//! The top is glue only (instances and wires), written as text from the
+//! blocks' own port lists: every port of every block is connected by a rule
+//! below, and the netlist is checked before it is written (one driver per
+//! wire, equal widths, every wire read), so a block whose ports change breaks
+//! generation, not the flow.
+//!
+//! Two tops: `vfpga_shell` (static design, `rtl/`, partitions as black boxes)
+//! and `vfpga_shell_sim` (`sim/`, every RM behind a select, the
+//! configuration-port model). Until the sharing scheduler and LOAD reach the
+//! manager, the `ctx` operation port and the prc's LOAD port are tied idle.
+
+use std::collections::BTreeMap;
+
+use crate::blocks::{bar, ctx, dma, mgr, rp, switch};
+use crate::config::Config;
+use crate::design::header;
+use crate::emit::Module;
+use vfpga_sim::{parse_ports, Dir};
+
+pub const SHELL_TOP: &str = "vfpga_shell";
+pub const SHELL_SIM_TOP: &str = "vfpga_shell_sim";
+
+/// How one port of one instance is connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rule {
+    /// A port of the shell, under this name.
+    External(String),
+    /// A wire between blocks.
+    Net(String),
+    /// An input held at zero (a feature not wired yet).
+    Zero,
+    /// An output nobody reads (kept on a wire named `unused_*`).
+    Unused,
+}
+
+fn net(s: impl Into<String>) -> Rule {
+    Rule::Net(s.into())
+}
+
+/// The rule for port `p` of instance `inst`.
+fn rule(inst: &str, p: &str) -> Rule {
+    if p == "clk" || p == "rst" {
+        return Rule::External(p.into());
+    }
+    let strip = |prefix: &str| p.strip_prefix(prefix);
+    match inst {
+        "bar" => match strip("m_reg_") {
+            Some(rest) => net(format!("reg_{rest}")),
+            None => Rule::External(p.into()),
+        },
+        "dma" => {
+            if let Some(x) = strip("s_reg_") {
+                net(format!("reg_dma_{x}"))
+            } else if let Some(x) = strip("m_axis_h2c_") {
+                net(format!("h2c_{x}"))
+            } else if let Some(x) = strip("s_axis_c2h_") {
+                net(format!("c2h_{x}"))
+            } else if let Some(x) = strip("s_qos_") {
+                net(format!("qos_{x}"))
+            } else if let Some(x) = strip("s_fnctl_") {
+                net(format!("fnctl_{x}"))
+            } else {
+                Rule::External(p.into()) // m_axi_host_*, irq_*
+            }
+        }
+        "switch" => {
+            if let Some(x) = strip("s_axis_h2c_") {
+                net(format!("h2c_{x}"))
+            } else if let Some(x) = strip("m_axis_c2h_") {
+                net(format!("c2h_{x}"))
+            } else if let Some(x) = strip("m_axis_h2c_") {
+                // Accelerators see packets, not functions: tid stays here.
+                if x.ends_with("_tid") { Rule::Unused } else { net(format!("part_h2c_{x}")) }
+            } else if let Some(x) = strip("s_axis_c2h_") {
+                net(format!("part_c2h_{x}"))
+            } else if let Some(x) = strip("s_route_") {
+                net(format!("route_{x}"))
+            } else if let Some(x) = strip("s_owner_") {
+                net(format!("owner_{x}"))
+            } else {
+                Rule::External(format!("switch_{p}")) // cfg_error, drop_count
+            }
+        }
+        "mgr" => {
+            if let Some(x) = strip("s_reg_") {
+                net(format!("reg_mgr_{x}"))
+            } else if let Some(x) = strip("m_") {
+                net(x.to_string()) // route_*, owner_*, qos_*, fnctl_*
+            } else {
+                Rule::External(format!("mgr_{p}"))
+            }
+        }
+        "ctx" => {
+            if let Some(x) = strip("s_reg_") {
+                net(format!("reg_ctx_{x}"))
+            } else if p.starts_with("s_op_") {
+                if p == "s_op_ready" { Rule::Unused } else { Rule::Zero }
+            } else if let Some(x) = strip("m_ctx_") {
+                // m_ctx_p<i>_<f>: the context port of partition i.
+                let (part, f) = x.split_once('_').expect("m_ctx_p<i>_<field>");
+                if f == "idle" { net(format!("idle_{part}")) } else { net(format!("ctx_{part}_{f}")) }
+            } else {
+                Rule::Unused // m_op_done_*, busy
+            }
+        }
+        "rps" => {
+            if let Some(x) = strip("s_reg_") {
+                net(format!("reg_prc_{x}"))
+            } else if p.starts_with("s_load_") {
+                if p == "s_load_ready" { Rule::Unused } else { Rule::Zero }
+            } else if p.starts_with("m_load_done_") {
+                Rule::Unused
+            } else if let Some(x) = strip("s_axis_h2c_") {
+                net(format!("part_h2c_{x}"))
+            } else if let Some(x) = strip("m_axis_c2h_") {
+                net(format!("part_c2h_{x}"))
+            } else if p.starts_with("ctx_") || p.starts_with("idle_") {
+                net(p.to_string())
+            } else {
+                Rule::External(p.into()) // m_axi_prc_*, decoupled_p<i>, rm_select_p<i>
+            }
+        }
+        _ => panic!("no wiring rules for instance {inst}"),
+    }
+}
+
+/// Adds `more` to `into`, once per name (same name, same text).
+fn merge(into: &mut Vec<Module>, more: Vec<Module>) {
+    rp::merge(into, more)
+}
+
+/// Every module of the shell, leaves first, the shell top last.
+pub fn shell_modules(cfg: &Config, sim: bool) -> Vec<Module> {
+    let rps = if sim { rp::rps_sim_modules(cfg) } else { rp::rps_static_modules(cfg) };
+    let blocks: Vec<(&str, Vec<Module>)> = vec![
+        ("bar", bar::bar_modules(cfg)),
+        ("dma", dma::dma_modules(cfg)),
+        ("switch", switch::switch_modules(cfg)),
+        ("ctx", ctx::ctx_modules(cfg)),
+        ("mgr", mgr::mgr_modules(cfg)),
+        ("rps", rps),
+    ];
+    let mut all = Vec::new();
+    let mut insts = Vec::new();
+    for (inst, mods) in blocks {
+        let top = mods.last().expect("a block has a top").clone();
+        merge(&mut all, mods);
+        insts.push((inst, top));
+    }
+    let name = if sim { SHELL_SIM_TOP } else { SHELL_TOP };
+    all.push(shell_top(cfg, name, sim, &insts));
+    all
+}
+
+struct Wire {
+    width: u32,
+    drivers: Vec<String>,
+    readers: usize,
+}
+
+fn range(w: u32) -> String {
+    if w == 1 { String::new() } else { format!("[{}:0]", w - 1) }
+}
+
+fn shell_top(cfg: &Config, name: &str, sim: bool, insts: &[(&str, Module)]) -> Module {
+    let mut externals: Vec<(Dir, u32, String)> = Vec::new();
+    let mut wires: BTreeMap<String, Wire> = BTreeMap::new();
+    let mut instances = String::new();
+    for (inst, top) in insts {
+        let ports = parse_ports(&top.text, &top.name).unwrap_or_else(|e| panic!("ports of {}: {e}", top.name));
+        let mut conns = Vec::new();
+        for p in &ports {
+            let target = match rule(inst, &p.name) {
+                Rule::External(ext) => {
+                    match externals.iter().find(|e| e.2 == ext) {
+                        Some(e) => assert!(
+                            e.0 == Dir::In && p.dir == Dir::In && e.1 == p.width,
+                            "shell port {ext} would be driven twice or with two widths"
+                        ),
+                        None => externals.push((p.dir, p.width, ext.clone())),
+                    }
+                    ext
+                }
+                Rule::Net(n) => {
+                    let w = wires.entry(n.clone()).or_insert(Wire { width: p.width, drivers: vec![], readers: 0 });
+                    assert_eq!(w.width, p.width, "wire {n}: {inst}.{} is {} bits, others {}", p.name, p.width, w.width);
+                    match p.dir {
+                        Dir::Out => w.drivers.push(format!("{inst}.{}", p.name)),
+                        Dir::In => w.readers += 1,
+                    }
+                    n
+                }
+                Rule::Zero => {
+                    assert_eq!(p.dir, Dir::In, "{inst}.{} is an output: it cannot be tied", p.name);
+                    format!("{}'d0", p.width)
+                }
+                Rule::Unused => {
+                    assert_eq!(p.dir, Dir::Out, "{inst}.{} is an input: it must be driven", p.name);
+                    let n = format!("unused_{inst}_{}", p.name);
+                    wires.insert(n.clone(), Wire { width: p.width, drivers: vec![format!("{inst}.{}", p.name)], readers: 1 });
+                    n
+                }
+            };
+            conns.push((p.name.clone(), target));
+        }
+        let w = conns.iter().map(|c| c.0.len()).max().unwrap_or(0);
+        let lines: Vec<String> = conns.iter().map(|(p, t)| format!("        .{p:<w$}({t})")).collect();
+        instances.push_str(&format!("    {} {inst} (\n{}\n    );\n\n", top.name, lines.join(",\n")));
+    }
+    for (n, w) in &wires {
+        assert!(w.drivers.len() == 1, "wire {n} has drivers {:?}", w.drivers);
+        assert!(w.readers > 0, "wire {n} (from {}) is read by nobody", w.drivers[0]);
+    }
+
+    let mut s = String::new();
+    for line in header(cfg) {
+        s.push_str(&format!("// {line}\n"));
+    }
+    let what = if sim {
+        "simulation top of the shell (every example RM behind a select in each partition, configuration-port model)"
+    } else {
+        "the shell: BAR decoder, SR-IOV DMA, switch, context manager, command engine, reconfiguration controller and partitions"
+    };
+    s.push_str(&format!("//\n// {name}: {what}.\n\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n"));
+    // rust-hdl writes each block's combinational logic as one always block,
+    // so Verilator sees a loop wherever a block's input and output meet
+    // through another block (tvalid in, tready out) although no bit depends
+    // on itself; it settles them by iteration. Waived here only.
+    s.push_str("/* verilator lint_off UNOPTFLAT */\n");
+    let rw = externals.iter().map(|e| range(e.1).len()).max().unwrap_or(0);
+    let ports: Vec<String> = externals
+        .iter()
+        .map(|(d, w, n)| format!("    {:<6} wire {:<rw$} {n}", if *d == Dir::In { "input" } else { "output" }, range(*w)))
+        .collect();
+    s.push_str(&format!("module {name} (\n{}\n);\n\n", ports.join(",\n")));
+    let rw = wires.values().map(|w| range(w.width).len()).max().unwrap_or(0);
+    for (n, w) in &wires {
+        s.push_str(&format!("    wire {:<rw$} {n};\n", range(w.width)));
+    }
+    s.push('\n');
+    s.push_str(&instances);
+    s.push_str(&format!("endmodule // {name}\n\n/* verilator lint_on UNOPTFLAT */\n`resetall\n"));
+    Module { name: name.into(), text: s }
+}
