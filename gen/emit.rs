@@ -378,10 +378,14 @@ fn render_module(
     // the assignment size them; loops over partitions are unrolled, so index 0
     // gives comparisons such as `x < 0`; a range check against the configured
     // maximum is constant when the configuration fills its field (64
-    // partitions in 6 bits). All intended: waived here only.
+    // partitions in 6 bits). rust-hdl writes a block's combinational logic as
+    // one always block, so where blocks are joined (tvalid in, tready out)
+    // Verilator sees a loop through the whole block although no bit depends
+    // on itself (UNOPTFLAT); it settles it by iteration. All intended: waived
+    // here only.
     s.push_str(
         "/* verilator lint_off WIDTH */\n/* verilator lint_off UNSIGNED */\n\
-         /* verilator lint_off CMPCONST */\n",
+         /* verilator lint_off CMPCONST */\n/* verilator lint_off UNOPTFLAT */\n",
     );
     s.push_str(&format!("module {name} (\n"));
     let kind_w = m.ports.iter().map(|p| p.kind.len()).max().unwrap_or(0);
@@ -406,8 +410,8 @@ fn render_module(
     }
     s.push_str(&format!("\nendmodule // {name}\n\n"));
     s.push_str(
-        "/* verilator lint_on CMPCONST */\n/* verilator lint_on UNSIGNED */\n\
-         /* verilator lint_on WIDTH */\n`resetall\n",
+        "/* verilator lint_on UNOPTFLAT */\n/* verilator lint_on CMPCONST */\n\
+         /* verilator lint_on UNSIGNED */\n/* verilator lint_on WIDTH */\n`resetall\n",
     );
     let s = squeeze_blank_lines(&s);
     if s.contains('$') {

@@ -1,0 +1,158 @@
+//! The whole shell (`vfpga_shell_sim`, as `vfpga generate` writes it into
+//! `sim/`), driven the way the host drives it: through the AXI4-Lite BAR,
+//! one 4 KiB window per PCIe function. The orchestrator (the PF) attaches VMs
+//! to accelerators through the manager's command FIFO and gets VFs back; each
+//! VF reaches its own registers and context memory, and nothing of anyone
+//! else's. Every access goes through the AXI4-Lite agent, which checks the
+//! slave's side of the protocol every cycle.
+
+mod common;
+
+use vfpga::blocks::shell::shell_modules;
+use vfpga::config::Config;
+use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
+use vfpga_hdl::bar::regs::{BAR_MAGIC, HDR_FUNCTION, HDR_ID};
+use vfpga_hdl::ctx::regs::CTX_BASE;
+use vfpga_hdl::dma::regs::{DMA_ID, R_ID};
+use vfpga_hdl::mgr::regs::*;
+use vfpga_hdl::regmap::WINDOW_SIZE;
+use vfpga_sim::axil::{AxilMaster, AxilOp};
+use vfpga_sim::{Model, PortId, Rng};
+
+const OKAY: u8 = 0;
+const SLVERR: u8 = 2;
+
+/// The host side of the shell: its BAR, one access at a time.
+struct Host {
+    m: Model,
+    clk: PortId,
+    bar: AxilMaster,
+}
+
+impl Host {
+    fn new(cfg: &Config, name: &str) -> Host {
+        let key = format!("shell-sim-{}p-{}vf", cfg.partitions, cfg.vfs);
+        let lib = common::model_of_modules(&key, || shell_modules(cfg, true));
+        let mut m = lib.instantiate(name);
+        let clk = m.port("clk");
+        // Idle host interfaces: no memory traffic expected here.
+        for p in ["m_axi_host_awready", "m_axi_host_wready", "m_axi_host_arready", "m_axi_prc_arready", "irq_ready"] {
+            m.set(p, 1);
+        }
+        for p in ["m_axi_host_bvalid", "m_axi_host_rvalid", "m_axi_prc_rvalid"] {
+            m.set(p, 0);
+        }
+        let bar = AxilMaster::new(&m, "s_axil_bar", Rng::for_test(name)).with_probs(0.8, 0.8);
+        let mut h = Host { m, clk, bar };
+        h.m.set("rst", 1);
+        h.m.ticks(h.clk, 4);
+        h.m.set("rst", 0);
+        // Every block clears its tables after reset (one entry per cycle).
+        h.m.ticks(h.clk, 4 * (cfg.functions() as u64 + 64));
+        h
+    }
+
+    /// One access of function `f`'s window at `offset`: (response, data).
+    fn access(&mut self, op: AxilOp) -> (u8, u32) {
+        self.bar.push(op);
+        for _ in 0..10_000 {
+            self.bar.drive(&mut self.m);
+            self.m.eval();
+            self.bar.sample(&self.m).unwrap_or_else(|e| panic!("{e}"));
+            self.m.tick(self.clk);
+            if let Some(d) = self.bar.pop() {
+                return (d.resp, d.rdata);
+            }
+        }
+        panic!("no response to {op:?}");
+    }
+
+    fn read(&mut self, f: u32, offset: u32) -> (u8, u32) {
+        self.access(AxilOp::read(addr(f, offset)))
+    }
+
+    fn write(&mut self, f: u32, offset: u32, data: u32) -> u8 {
+        self.access(AxilOp::write(addr(f, offset), data)).0
+    }
+
+    /// A manager command from the PF; returns (status, result).
+    fn command(&mut self, opcode: u32, tag: u32, id: u32, arg: u32) -> (u32, u32) {
+        assert_eq!(self.write(0, CMD_ARG, arg), OKAY);
+        assert_eq!(self.write(0, CMD, cmd_word(opcode, tag, id)), OKAY);
+        loop {
+            let (resp, word) = self.read(0, RESP);
+            assert_eq!(resp, OKAY);
+            if word >> RESP_VALID_BIT & 1 == 1 {
+                assert_eq!(word & 0xff, tag & 0xff, "response tag");
+                let status = word >> RESP_STATUS_LSB & ((1 << RESP_STATUS_BITS) - 1);
+                let result = word >> RESP_RESULT_LSB & ((1 << RESP_RESULT_BITS) - 1);
+                return (status, result);
+            }
+        }
+    }
+}
+
+fn addr(f: u32, offset: u32) -> u64 {
+    (f as u64) * WINDOW_SIZE as u64 + offset as u64
+}
+
+fn config() -> Config {
+    Config { partitions: 2, vfs: 8, partition_accels: vec![PASSTHROUGH, CRC32], ..Config::default() }
+}
+
+#[test]
+fn every_function_sees_its_own_window_header() {
+    let cfg = config();
+    let mut h = Host::new(&cfg, "shell_headers");
+    for f in 0..cfg.functions() as u32 {
+        assert_eq!(h.read(f, HDR_ID), (OKAY, BAR_MAGIC), "function {f}: magic");
+        assert_eq!(h.read(f, HDR_FUNCTION), (OKAY, f), "function {f}: own number");
+        assert_eq!(h.read(f, R_ID), (OKAY, DMA_ID), "function {f}: DMA block");
+    }
+    // A window past the last function answers SLVERR.
+    assert_eq!(h.read(cfg.functions() as u32, HDR_ID).0, SLVERR);
+}
+
+#[test]
+fn orchestrator_attaches_vms_and_vfs_stay_in_their_windows() {
+    let cfg = config();
+    let mut h = Host::new(&cfg, "shell_attach");
+    assert_eq!(h.read(0, MGR_ID), (OKAY, MGR_ID_VALUE));
+    assert_eq!(h.read(0, FREE_VFS), (OKAY, cfg.vfs as u32));
+
+    // Two VMs on the passthrough, one on the CRC: each gets its own VF.
+    let mut vfs = Vec::new();
+    for (tag, (vm, acc)) in [(5, PASSTHROUGH), (9, PASSTHROUGH), (5, CRC32)].into_iter().enumerate() {
+        let (status, result) = h.command(OP_ATTACH, tag as u32 + 1, vm, acc);
+        assert_eq!(status, ST_OK, "ATTACH vm {vm} acc {acc:#x}");
+        let vf = result & 0x7ff;
+        assert!((1..=cfg.vfs as u32).contains(&vf), "vf {vf}");
+        assert!(!vfs.contains(&vf), "VF {vf} given twice");
+        vfs.push(vf);
+    }
+    assert_eq!(h.command(OP_ATTACH, 7, 5, PASSTHROUGH).0, ST_ALREADY_ATTACHED);
+    assert_eq!(h.command(OP_ATTACH, 8, 5, 0x1234_5678).0, ST_NO_ACC);
+    assert_eq!(h.read(0, FREE_VFS), (OKAY, cfg.vfs as u32 - 3));
+
+    // Each VF writes its context; each reads back its own, never another's.
+    for (i, &vf) in vfs.iter().enumerate() {
+        for w in 0..4 {
+            assert_eq!(h.write(vf, CTX_BASE + 4 * w, 0xc0de_0000 | (i as u32) << 8 | w), OKAY);
+        }
+    }
+    for (i, &vf) in vfs.iter().enumerate() {
+        for w in 0..4 {
+            assert_eq!(h.read(vf, CTX_BASE + 4 * w), (OKAY, 0xc0de_0000 | (i as u32) << 8 | w));
+        }
+    }
+    // A VF cannot reach the manager (PF only): refused, and nothing changes.
+    let vf = vfs[0];
+    assert_eq!(h.write(vf, CMD, cmd_word(OP_DETACH, 1, 5)), SLVERR);
+    assert_eq!(h.read(vf, FREE_VFS).0, SLVERR);
+    assert_eq!(h.read(0, FREE_VFS), (OKAY, cfg.vfs as u32 - 3));
+
+    // Detach gives the VF back.
+    assert_eq!(h.command(OP_DETACH, 9, 9, PASSTHROUGH).0, ST_OK);
+    assert_eq!(h.read(0, FREE_VFS), (OKAY, cfg.vfs as u32 - 2));
+    assert_eq!(h.command(OP_DETACH, 10, 9, PASSTHROUGH).0, ST_NOT_ATTACHED);
+}
