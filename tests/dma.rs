@@ -191,7 +191,6 @@ fn put_desc(b: &mut Bench, ring: u64, idx: u32, addr: u64, len: u32, flags: u32)
 }
 
 #[test]
-#[ignore = "deadlocks: the control engine serves H2C and C2H one after the other, so a looped-back packet waits for itself (see the issue note)"]
 fn loopback_one_function_small() {
     let cfg = Config::default();
     let mut b = Bench::new(&cfg, "dma_loopback_small", 20);
