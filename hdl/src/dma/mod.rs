@@ -57,6 +57,8 @@ use rust_hdl::prelude::*;
 /// Ring record: base (63:0), log2 size (67:64), PIDX (83:68), CIDX (99:84),
 /// fetch index (115:100, H2C: descriptors fetched).
 const RING_BITS: usize = 116;
+/// C2H ring record: the same without the fetch index.
+const C2H_RING_BITS: usize = 100;
 /// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
 /// status (11:9), generation (12).
 const FN_BITS: usize = 13;
@@ -65,9 +67,9 @@ const FN_BITS: usize = 13;
 /// end of packet (33), last burst of its descriptor (34), generation (35),
 /// descriptor length (59:36), interrupt flag (60).
 const TAG_BITS: usize = 61;
-/// H2C descriptor FIFO entry: descriptor bits 97:0 (address 63:0, length
-/// 87:64, EOP 96, IRQ 97), function (108:98), generation (109), read error (110).
-const DQ_BITS: usize = 111;
+/// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
+/// (89), function (100:90), generation (101), read error (102).
+const DQ_BITS: usize = 103;
 /// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19).
 const DM_BITS: usize = 20;
 /// Largest `outstanding`.
@@ -180,7 +182,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
 
     // ---- per-function state (block RAM)
     h2c_ring: RAM<Bits<RING_BITS>, FW>,
-    c2h_ring: RAM<Bits<RING_BITS>, FW>,
+    c2h_ring: RAM<Bits<C2H_RING_BITS>, FW>,
     fn_state: RAM<Bits<FN_BITS>, FW>,
     enable_ram: RAM<Bits<1>, FW>,
     weight_ram: RAM<Bits<8>, FW>,
@@ -465,7 +467,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     w_load: Signal<Local, Bit>,
     wl_fn: Signal<Local, Bits<FW>>,
     q_err: Signal<Local, Bit>,
-    q_desc: Signal<Local, Bits<98>>,
+    q_addr: Signal<Local, Bits<64>>,
+    q_eop: Signal<Local, Bit>,
+    q_irq: Signal<Local, Bit>,
     b_fire: Signal<Local, Bit>,
 }
 
@@ -812,7 +816,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             w_load: Default::default(),
             wl_fn: Default::default(),
             q_err: Default::default(),
-            q_desc: Default::default(),
+            q_addr: Default::default(),
+            q_eop: Default::default(),
+            q_irq: Default::default(),
             b_fire: Default::default(),
         }
     }
@@ -1050,10 +1056,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.d_acc_nx.next = self.rb_data.val();
             self.d_err_nx.next = self.r_bad.val();
         }
-        self.dq_in.next = bit_cast::<DQ_BITS, 98>(self.d_acc_nx.val().get_bits::<98>(0))
-            | (bit_cast::<DQ_BITS, FW>(self.t_fn.val()) << 98)
-            | (bit_cast::<DQ_BITS, 1>(self.t_gen.val().into()) << 109)
-            | (bit_cast::<DQ_BITS, 1>(self.d_err_nx.val().into()) << 110);
+        self.dq_in.next = bit_cast::<DQ_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
+            | (bit_cast::<DQ_BITS, 2>(self.d_acc_nx.val().get_bits::<2>(96)) << 88)
+            | (bit_cast::<DQ_BITS, FW>(self.t_fn.val()) << 90)
+            | (bit_cast::<DQ_BITS, 1>(self.t_gen.val().into()) << 101)
+            | (bit_cast::<DQ_BITS, 1>(self.d_err_nx.val().into()) << 102);
         self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
         self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
             | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
@@ -1452,11 +1459,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.qw_seen.d.next = self.qw_ptr.q.val();
         self.dq_empty.next = self.qr_ptr.q.val() == self.qw_seen.q.val();
         self.dq_head.next = self.dq_ram.read_data.val();
-        self.q_desc.next = self.dq_head.val().get_bits::<98>(0);
+        self.q_addr.next = self.dq_head.val().get_bits::<64>(0);
         self.q_len.next = self.dq_head.val().get_bits::<24>(64);
-        self.q_fn.next = self.dq_head.val().get_bits::<FW>(98);
-        self.q_gen.next = self.dq_head.val().get_bit(109);
-        self.q_err.next = self.dq_head.val().get_bit(110);
+        self.q_eop.next = self.dq_head.val().get_bit(88);
+        self.q_irq.next = self.dq_head.val().get_bit(89);
+        self.q_fn.next = self.dq_head.val().get_bits::<FW>(90);
+        self.q_gen.next = self.dq_head.val().get_bit(101);
+        self.q_err.next = self.dq_head.val().get_bit(102);
         self.burst.next = self.b_left.q.val();
         self.room.next = bit_cast::<24, 13>(self.max_burst.val())
             - (bit_cast::<24, 64>(self.b_addr.q.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
@@ -1517,11 +1526,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.i_state.d.next = true;
                     self.i_fn.d.next = self.q_fn.val();
                     self.i_gen.d.next = self.q_gen.val();
-                    self.i_eop.d.next = self.q_desc.val().get_bit(96);
-                    self.i_irq.d.next = self.q_desc.val().get_bit(97);
+                    self.i_eop.d.next = self.q_eop.val();
+                    self.i_irq.d.next = self.q_irq.val();
                     self.i_len.d.next = self.q_len.val();
                     self.i_any.d.next = false;
-                    self.b_addr.d.next = self.q_desc.val().get_bits::<64>(0);
+                    self.b_addr.d.next = self.q_addr.val();
                     self.b_left.d.next = self.q_len.val();
                 }
             }
@@ -1882,10 +1891,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<RING_BITS, 16>(self.nhp.val()) << 68)
             | (bit_cast::<RING_BITS, 16>(self.nhc.val()) << 84)
             | (bit_cast::<RING_BITS, 16>(self.nhf.val()) << 100);
-        self.c2h_ring.write_data.next = bit_cast::<RING_BITS, 64>(self.ncb.val())
-            | (bit_cast::<RING_BITS, 4>(self.ncl.val()) << 64)
-            | (bit_cast::<RING_BITS, 16>(self.ncp.val()) << 68)
-            | (bit_cast::<RING_BITS, 16>(self.ncc.val()) << 84);
+        self.c2h_ring.write_data.next = bit_cast::<C2H_RING_BITS, 64>(self.ncb.val())
+            | (bit_cast::<C2H_RING_BITS, 4>(self.ncl.val()) << 64)
+            | (bit_cast::<C2H_RING_BITS, 16>(self.ncp.val()) << 68)
+            | (bit_cast::<C2H_RING_BITS, 16>(self.ncc.val()) << 84);
         self.fn_state.write_data.next = bit_cast::<FN_BITS, 2>(self.nf_run.val())
             | (bit_cast::<FN_BITS, 4>(self.nf_err.val()) << 2)
             | (bit_cast::<FN_BITS, 3>(self.nf_mask.val()) << 6)
