@@ -74,7 +74,9 @@ const DQ_BITS: usize = 103;
 const DM_BITS: usize = 20;
 /// Largest `outstanding`.
 pub const MAX_OUTSTANDING: usize = 31;
-/// Data FIFO depth (beats): every read burst reserves its beats here first.
+/// Data FIFO depth (beats): every read burst reserves its beats here first;
+/// the last 8 are kept for the entries that end a stopped function's packet,
+/// so that stopping a function never waits for the stream to drain.
 pub const DATA_FIFO_BEATS: usize = 512;
 /// H2C descriptors fetched ahead (in flight or waiting for the issuer).
 pub const DESC_PREFETCH: usize = 16;
@@ -465,6 +467,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_fill_out: Signal<Local, Bits<8>>,
     // writes
     w_load: Signal<Local, Bit>,
+    w_count: Signal<Local, Bits<7>>,
+    tag_count: Signal<Local, Bits<7>>,
     wl_fn: Signal<Local, Bits<FW>>,
     q_err: Signal<Local, Bit>,
     q_addr: Signal<Local, Bits<64>>,
@@ -814,6 +818,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_acc_out: Default::default(),
             c_fill_out: Default::default(),
             w_load: Default::default(),
+            w_count: Default::default(),
+            tag_count: Default::default(),
             wl_fn: Default::default(),
             q_err: Default::default(),
             q_addr: Default::default(),
@@ -948,12 +954,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
         self.slot_free.next = (!self.aw_valid.q.val() | self.m_axi_host.awready.val())
             & (!self.w_valid.q.val() | self.m_axi_host.wready.val());
-        self.w_room.next = (self.ww_ptr.q.val() - self.wr_ptr.q.val()) < 60;
+        // Differences into their own width first (Verilog widens a comparison's operands).
+        self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
+        self.w_room.next = self.w_count.val() < 60;
         self.irq_busy.next = self.irq_v.q.val() & !self.irq_ready.val();
         if self.irq_v.q.val() & self.irq_ready.val() {
             self.irq_v.d.next = false;
         }
-        self.tags_full.next = (self.tw_ptr.q.val() - self.tr_ptr.q.val()) >= 62;
+        self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
+        self.tags_full.next = self.tag_count.val() >= 62;
 
         // Register access: the old value of the addressed register.
         self.wmask.next = 0.into();
@@ -1013,6 +1022,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.old_word.next = bit_cast::<32, 8>(self.weight.val());
             self.reg_ro.next = true;
         } else {
+            self.reg_hit.next = false;
+        }
+        if self.cur_fn.q.val() > self.last_function.val() {
+            // No such function: refused.
             self.reg_hit.next = false;
         }
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0) & self.wmask.val().get_bits::<3>(0);
@@ -1480,7 +1493,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             & self.ar_free.val()
             & !self.tags_full.val()
             & (self.outstanding.q.val() < self.max_outstanding.val())
-            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.beats.val()) <= bit_cast::<24, 10>(self.df_cap.val()));
+            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.beats.val() + 8) <= bit_cast::<24, 10>(self.df_cap.val()));
         if self.k_v.q.val() & !self.close_pend.q.val() {
             // A function stopped or reset: end its open packet, drop its descriptor.
             self.k_v.d.next = false;
@@ -1496,12 +1509,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             }
         } else if !self.i_state.q.val() {
             if self.close_pend.q.val() {
-                if !self.ctl_ar.val() & !self.tags_full.val() & (self.dres.q.val() < self.df_cap.val()) {
-                    self.tag_push.next = true;
-                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.close_fn.q.val()) << 2);
-                    self.dres_inc.next = 1.into();
-                    self.close_pend.d.next = false;
-                }
+                // Waits for the end-of-packet entry below.
             } else if !self.dq_empty.val() {
                 if self.dead_v.q.val() & (self.q_fn.val() == self.dead_fn.q.val()) & (self.q_gen.val() == self.dead_gen.q.val()) {
                     self.dq_pop.next = true;
@@ -1558,6 +1566,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.i_open.d.next = !self.i_eop.q.val();
                 self.i_open_fn.d.next = self.i_fn.q.val();
             }
+        }
+        if self.close_pend.q.val() & !self.tag_push.val() & !self.tags_full.val() & (self.dres.q.val() < self.df_cap.val()) {
+            // The end of a stopped function's packet, after its data in flight.
+            self.tag_push.next = true;
+            self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.close_fn.q.val()) << 2);
+            self.dres_inc.next = 1.into();
+            self.close_pend.d.next = false;
         }
         if self.dq_pop.val() {
             self.dqu_dec.next = true;
