@@ -28,3 +28,4 @@ pub use verilator::{
 };
 pub mod axil;
 pub mod host;
+pub mod driver;

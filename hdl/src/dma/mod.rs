@@ -1,33 +1,45 @@
 //! `dma`: the multi-function (SR-IOV) DMA engine.
 //!
 //! Every PCIe function has one H2C and one C2H descriptor ring in host memory
-//! (registers and descriptor format: `regs.rs`). One control engine serves
-//! the functions in turn and keeps their state in block RAM; one shared data
-//! path moves the bytes, tagged with the function number (`tid` on the
-//! streams, `aruser`/`awuser` on every host access).
+//! (registers and descriptor format: `regs.rs`). Per-function state lives in
+//! block RAM; one shared data path moves the bytes, tagged with the function
+//! number (`tid` on the streams, `aruser`/`awuser` on every host access).
 //!
-//! H2C: the scheduler visits the functions round-robin and serves a function
-//! with work up to WEIGHT descriptors (`s_qos_*`) before moving on, never in
-//! the middle of a packet. A descriptor is read, its buffer is read in bursts
-//! that end at every `max_burst` boundary (a power of two dividing 4 KiB, so
-//! no burst crosses a 4 KiB page), up to `outstanding` bursts in flight; the
-//! bytes, at any alignment, are packed into the stream (`m_axis_h2c`); a
-//! packet ends at the descriptor flagged EOP (scatter-gather). When all of a
-//! descriptor's data has been read, its completion is written back into the
-//! ring (bytes 8-15: length, flags | DONE), CIDX advances and, if flagged,
-//! the function's interrupt is requested.
+//! Four engines run side by side, so that neither direction waits for the
+//! other (a looped-back H2C stream feeds C2H):
+//! - the *control engine* owns the per-function RAMs and does short
+//!   read-modify-write operations on one function at a time: register
+//!   accesses, H2C descriptor fetches (the scheduler), completions of both
+//!   directions (write-back, CIDX, interrupt), C2H buffer fetches, errors.
+//!   It never waits on data.
+//! - the *H2C issuer* takes fetched descriptors in order from a descriptor
+//!   FIFO and issues their data reads in bursts that end at every `max_burst`
+//!   boundary (a power of two dividing 4 KiB: no burst crosses a page), with
+//!   at most `outstanding` bursts in flight and only as far as the data FIFO
+//!   has room reserved for every beat: read data is never back-pressured
+//!   beyond that credit, so the R channel always drains.
+//! - the *read side* sorts R beats by the in-order tag FIFO: data into the
+//!   data FIFO (then the packer, which aligns bytes into `m_axis_h2c`),
+//!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
+//!   beat of a descriptor's data is its completion.
+//! - the *C2H engine* asks the control engine for the packet's function's next
+//!   buffer, unpacks `s_axis_c2h` into single-beat writes with strobes, and
+//!   hands each full buffer (or the packet's end) back for its write-back.
 //!
-//! C2H: a packet on `s_axis_c2h` (function on `tid`) is written into the
-//! function's next C2H buffers, as many as it needs, each written back with
-//! the length used and EOP on the last. Writes are single beats with byte
-//! strobes (any alignment, never across a page).
+//! Scheduling (H2C, weighted round robin): the scheduler visits the functions
+//! in turn and fetches up to 16 x WEIGHT descriptors of a function with work,
+//! ahead of their data (descriptor prefetch, up to 16 in flight). It leaves a
+//! function only when the last descriptor fetched has arrived and ended its
+//! packet, so packets of different functions never interleave on the stream.
 //!
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
-//! misconfigured, no C2H buffer, an H2C packet left without its EOP
-//! descriptor) stop that function's queues, set its STATUS code, request its
+//! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
+//! posted) stop that function's queues, set its STATUS code, request its
 //! error interrupt; an H2C packet cut short is still ended (tlast) on the
-//! stream, and the rest of a C2H packet is dropped. Other functions go on.
-//! CTRL.RESET restarts one function's queues alone.
+//! stream, and the rest of a C2H packet is dropped. Descriptors of that
+//! function already fetched are not completed. Other functions go on.
+//! CTRL.RESET restarts one function's queues alone: its generation bit flips,
+//! and whatever was in flight for the old generation is dropped.
 //!
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
@@ -42,16 +54,34 @@ use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use regs::*;
 use rust_hdl::prelude::*;
 
-/// Ring record: base (63:0), log2 size (67:64), PIDX (83:68), CIDX (99:84).
-const RING_BITS: usize = 100;
-/// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq status (11:9).
-const FN_BITS: usize = 12;
-/// Read tag: kind (1:0: 0 data, 1 descriptor, 2 close packet), function
-/// (12:2), first-beat offset (19:13), bytes (32:20), end of packet (33).
-const TAG_BITS: usize = 34;
-/// Largest `outstanding`: the tag FIFO holds 32.
+/// Ring record: base (63:0), log2 size (67:64), PIDX (83:68), CIDX (99:84),
+/// fetch index (115:100, H2C: descriptors fetched).
+const RING_BITS: usize = 116;
+/// C2H ring record: the same without the fetch index.
+const C2H_RING_BITS: usize = 100;
+/// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
+/// status (11:9), generation (12).
+const FN_BITS: usize = 13;
+/// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
+/// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
+/// end of packet (33), last burst of its descriptor (34), generation (35),
+/// descriptor length (59:36), interrupt flag (60).
+const TAG_BITS: usize = 61;
+/// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
+/// (89), function (100:90), generation (101), read error (102).
+const DQ_BITS: usize = 103;
+/// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19).
+const DM_BITS: usize = 20;
+/// Largest `outstanding`.
 pub const MAX_OUTSTANDING: usize = 31;
-
+/// Data FIFO depth (beats): every read burst reserves its beats here first;
+/// the last 8 are kept for the entries that end a stopped function's packet,
+/// so that stopping a function never waits for the stream to drain.
+pub const DATA_FIFO_BEATS: usize = 512;
+/// H2C descriptors fetched ahead (in flight or waiting for the issuer).
+pub const DESC_PREFETCH: usize = 16;
+/// Descriptors per weight unit in one scheduler turn.
+pub const QUANTUM: usize = 16;
 /// Build-time parameters of the engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DmaParams {
@@ -88,17 +118,6 @@ impl DmaParams {
     }
 }
 
-// `state` (plain numbers: hdl_gen cannot read Rust consts):
-//  0 clear RAMs after reset      1 idle
-//  2 reg: RAM read in flight     3 reg: answer, write
-//  4 h2c: RAM read in flight     5 h2c: decide
-//  6 h2c: wait for descriptor    7 h2c: issue data bursts
-//  8 h2c: wait for the data      9 write-back: issue
-// 10 write-back: wait for B     11 complete: CIDX, interrupt
-// 12 c2h: RAM read in flight    13 c2h: decide
-// 14 c2h: wait for descriptor   15 c2h: write data
-// 16 error: record, stop, interrupt
-
 #[derive(LogicBlock)]
 pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// Clock of the static region.
@@ -118,7 +137,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub irq_function: Signal<Out, Bits<FW>>,
     pub irq_vector: Signal<Out, Bits<4>>,
     pub irq_ready: Signal<In, Bit>,
-    /// Scheduler weight of a function (descriptors per turn; 0 counts as 1).
+    /// Scheduler weight of a function (16 x weight descriptors per turn; 0 counts as 1).
     pub s_qos_valid: Signal<In, Bit>,
     pub s_qos_function: Signal<In, Bits<FW>>,
     pub s_qos_weight: Signal<In, Bits<8>>,
@@ -135,6 +154,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ar_size: Constant<Bits<3>>,
     max_burst: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
+    df_cap: Constant<Bits<10>>,
+    dq_cap: Constant<Bits<6>>,
     keep_all: Constant<Bits<KW>>,
     data_all: Constant<Bits<DW>>,
     wb_strb: Constant<Bits<KW>>,
@@ -163,17 +184,26 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
 
     // ---- per-function state (block RAM)
     h2c_ring: RAM<Bits<RING_BITS>, FW>,
-    c2h_ring: RAM<Bits<RING_BITS>, FW>,
+    c2h_ring: RAM<Bits<C2H_RING_BITS>, FW>,
     fn_state: RAM<Bits<FN_BITS>, FW>,
     enable_ram: RAM<Bits<1>, FW>,
     weight_ram: RAM<Bits<8>, FW>,
     clear_addr: DFF<Bits<FW>>,
 
     // ---- control engine
-    state: DFF<Bits<5>>,
+    state: DFF<Bits<2>>,
+    op: DFF<Bits<3>>,
     cur_fn: DFF<Bits<FW>>,
     scan_fn: DFF<Bits<FW>>,
-    served: DFF<Bits<8>>,
+    served: DFF<Bits<16>>,
+    h_wait: DFF<Bit>,
+    h_inflight: DFF<Bits<6>>,
+    dq_used: DFF<Bits<6>>,
+    a_open: DFF<Bit>,
+    a_open_fn: DFF<Bits<FW>>,
+    dead_v: DFF<Bit>,
+    dead_fn: DFF<Bits<FW>>,
+    dead_gen: DFF<Bit>,
     r_write: DFF<Bit>,
     r_addr: DFF<Bits<OW>>,
     r_wdata: DFF<Bits<32>>,
@@ -181,55 +211,82 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     resp_v: DFF<Bit>,
     resp_data: DFF<Bits<32>>,
     resp_err: DFF<Bit>,
-    err_code: DFF<Bits<4>>,
-    wb_c2h: DFF<Bit>,
-    d_addr: DFF<Bits<64>>,
-    d_len: DFF<Bits<24>>,
-    d_eop: DFF<Bit>,
-    d_irq: DFF<Bit>,
-    d_waddr: DFF<Bits<64>>,
-    b_addr: DFF<Bits<64>>,
-    b_left: DFF<Bits<24>>,
-    used: DFF<Bits<24>>,
-    h_mid: DFF<Bit>,
-    h_mid_fn: DFF<Bits<FW>>,
-    // AR channel and read tags
+    e_code: DFF<Bits<4>>,
+    e_gen: DFF<Bit>,
+    e_anygen: DFF<Bit>,
+    e_c2h: DFF<Bit>,
+    cm_len: DFF<Bits<24>>,
+    cm_eop: DFF<Bit>,
+    cm_irq: DFF<Bit>,
+    cm_gen: DFF<Bit>,
+    cm_err: DFF<Bit>,
+    // mailboxes into the control engine
+    hcmp_v: DFF<Bit>,
+    hcmp_fn: DFF<Bits<FW>>,
+    hcmp_gen: DFF<Bit>,
+    hcmp_len: DFF<Bits<24>>,
+    hcmp_eop: DFF<Bit>,
+    hcmp_irq: DFF<Bit>,
+    hcmp_err: DFF<Bit>,
+    ie_v: DFF<Bit>,
+    ie_fn: DFF<Bits<FW>>,
+    ie_gen: DFF<Bit>,
+    ie_code: DFF<Bits<4>>,
+    be_v: DFF<Bit>,
+    be_fn: DFF<Bits<FW>>,
+    k_v: DFF<Bit>,
+    k_fn: DFF<Bits<FW>>,
+    c_req_v: DFF<Bit>,
+    c_req_kind: DFF<Bits<2>>,
+    c_ans_v: DFF<Bit>,
+    c_ans_ok: DFF<Bit>,
+    c_ans_gen: DFF<Bit>,
+    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM;
+    // inline: a FIFO submodule's flags would form a false combinational loop
+    // with this block's single always block)
     ar_valid: DFF<Bit>,
     ar_addr: DFF<Bits<64>>,
     ar_len: DFF<Bits<8>>,
     ar_user: DFF<Bits<FW>>,
-    // Read tags, in AXI order: a FIFO of 32 in block RAM (inline: a FIFO
-    // submodule's flags would form a false combinational loop with this
-    // block's single always block).
-    tag_ram: RAM<Bits<TAG_BITS>, 5>,
-    tw_ptr: DFF<Bits<6>>,
-    tr_ptr: DFF<Bits<6>>,
-    tw_seen: DFF<Bits<6>>,
-    tags_full: Signal<Local, Bit>,
-    tags_empty: Signal<Local, Bit>,
-    tags_head: Signal<Local, Bits<TAG_BITS>>,
-    tr_next: Signal<Local, Bits<6>>,
+    tag_ram: RAM<Bits<TAG_BITS>, 6>,
+    tw_ptr: DFF<Bits<7>>,
+    tr_ptr: DFF<Bits<7>>,
+    tw_seen: DFF<Bits<7>>,
     outstanding: DFF<Bits<6>>,
-    r_error: DFF<Bit>,
-    // AW/W: single-beat writes
-    aw_valid: DFF<Bit>,
-    aw_addr: DFF<Bits<64>>,
-    aw_user: DFF<Bits<FW>>,
-    w_valid: DFF<Bit>,
-    w_data: DFF<Bits<DW>>,
-    w_strb: DFF<Bits<KW>>,
-    writes_out: DFF<Bits<8>>,
-    b_error: DFF<Bit>,
-    // interrupt request
-    irq_v: DFF<Bit>,
-    irq_f: DFF<Bits<FW>>,
-    irq_vec: DFF<Bits<4>>,
-    // R side: descriptor assembly and H2C packer
+    // read side
     rc_first: DFF<Bit>,
     rc_left: DFF<Bits<13>>,
     d_acc: DFF<Bits<DW2>>,
     d_fill: DFF<Bits<8>>,
-    desc_ready: DFF<Bit>,
+    d_err: DFF<Bit>,
+    rd_err: DFF<Bit>,
+    // H2C descriptor FIFO (16)
+    dq_ram: RAM<Bits<DQ_BITS>, 4>,
+    qw_ptr: DFF<Bits<5>>,
+    qr_ptr: DFF<Bits<5>>,
+    qw_seen: DFF<Bits<5>>,
+    // data FIFO (512 beats): data and side word
+    df_data: RAM<Bits<DW>, 9>,
+    df_meta: RAM<Bits<DM_BITS>, 9>,
+    fw_ptr: DFF<Bits<10>>,
+    fr_ptr: DFF<Bits<10>>,
+    fw_seen: DFF<Bits<10>>,
+    dres: DFF<Bits<10>>,
+    // H2C issuer
+    i_state: DFF<Bit>,
+    i_fn: DFF<Bits<FW>>,
+    i_gen: DFF<Bit>,
+    i_eop: DFF<Bit>,
+    i_irq: DFF<Bit>,
+    i_len: DFF<Bits<24>>,
+    i_any: DFF<Bit>,
+    b_addr: DFF<Bits<64>>,
+    b_left: DFF<Bits<24>>,
+    i_open: DFF<Bit>,
+    i_open_fn: DFF<Bits<FW>>,
+    close_pend: DFF<Bit>,
+    close_fn: DFF<Bits<FW>>,
+    // H2C packer
     g_acc: DFF<Bits<DW2>>,
     g_fill: DFF<Bits<8>>,
     g_flush: DFF<Bit>,
@@ -239,20 +296,45 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     o_keep: DFF<Bits<KW>>,
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
-    // C2H unpacker
-    c_active: DFF<Bit>,
+    // C2H engine
+    c_state: DFF<Bits<3>>,
     c_drop: DFF<Bit>,
     c_fn: DFF<Bits<FW>>,
+    c_gen: DFF<Bit>,
     c_done_in: DFF<Bit>,
     c_pkt_done: DFF<Bit>,
     c_acc: DFF<Bits<DW2>>,
     c_fill: DFF<Bits<8>>,
+    c_dv: DFF<Bit>,
+    c_desc: DFF<Bits<98>>,
+    c_derr: DFF<Bit>,
+    cb_addr: DFF<Bits<64>>,
+    cb_left: DFF<Bits<24>>,
+    c_used: DFF<Bits<24>>,
+    c_eop_w: DFF<Bit>,
+    c_dirq: DFF<Bit>,
+    c_code: DFF<Bits<4>>,
+    // AW/W: single-beat writes; functions of the writes awaiting B
+    aw_valid: DFF<Bit>,
+    aw_addr: DFF<Bits<64>>,
+    aw_user: DFF<Bits<FW>>,
+    w_valid: DFF<Bit>,
+    w_data: DFF<Bits<DW>>,
+    w_strb: DFF<Bits<KW>>,
+    wfn_ram: RAM<Bits<FW>, 6>,
+    ww_ptr: DFF<Bits<7>>,
+    wr_ptr: DFF<Bits<7>>,
+    // interrupt request
+    irq_v: DFF<Bit>,
+    irq_f: DFF<Bits<FW>>,
+    irq_vec: DFF<Bits<4>>,
 
     // ---- combinational temporaries
     hb: Signal<Local, Bits<64>>,
     hl: Signal<Local, Bits<4>>,
     hp: Signal<Local, Bits<16>>,
     hc: Signal<Local, Bits<16>>,
+    hf: Signal<Local, Bits<16>>,
     cb: Signal<Local, Bits<64>>,
     cl: Signal<Local, Bits<4>>,
     cp: Signal<Local, Bits<16>>,
@@ -261,6 +343,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     nhl: Signal<Local, Bits<4>>,
     nhp: Signal<Local, Bits<16>>,
     nhc: Signal<Local, Bits<16>>,
+    nhf: Signal<Local, Bits<16>>,
     ncb: Signal<Local, Bits<64>>,
     ncl: Signal<Local, Bits<4>>,
     ncp: Signal<Local, Bits<16>>,
@@ -272,12 +355,16 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     f_err: Signal<Local, Bits<4>>,
     f_mask: Signal<Local, Bits<3>>,
     f_stat: Signal<Local, Bits<3>>,
+    f_gen: Signal<Local, Bit>,
     nf_run: Signal<Local, Bits<2>>,
     nf_err: Signal<Local, Bits<4>>,
     nf_mask: Signal<Local, Bits<3>>,
     nf_stat: Signal<Local, Bits<3>>,
+    nf_gen: Signal<Local, Bit>,
+    not_gen: Signal<Local, Bit>,
     fn_enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
+    budget: Signal<Local, Bits<16>>,
     wmask: Signal<Local, Bits<32>>,
     old_word: Signal<Local, Bits<32>>,
     merged: Signal<Local, Bits<32>>,
@@ -288,31 +375,87 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ring_mask_c: Signal<Local, Bits<16>>,
     h_bad: Signal<Local, Bit>,
     c_bad: Signal<Local, Bit>,
-    burst: Signal<Local, Bits<24>>,
-    room: Signal<Local, Bits<24>>,
-    beats: Signal<Local, Bits<24>>,
-    tag_in: Signal<Local, Bits<TAG_BITS>>,
-    tag_push: Signal<Local, Bit>,
+    h_live: Signal<Local, Bit>,
+    fa_h: Signal<Local, Bits<64>>,
+    fa_c: Signal<Local, Bits<64>>,
+    wa_h: Signal<Local, Bits<64>>,
+    wa_c: Signal<Local, Bits<64>>,
+    wb_addr: Signal<Local, Bits<64>>,
+    wb_word: Signal<Local, Bits<64>>,
+    wb_off: Signal<Local, Bits<8>>,
+    stale: Signal<Local, Bit>,
+    ar_free: Signal<Local, Bit>,
     ar_fire: Signal<Local, Bit>,
-    irq_want: Signal<Local, Bit>,
+    ctl_ar: Signal<Local, Bit>,
+    ctl_w: Signal<Local, Bit>,
+    tag_push: Signal<Local, Bit>,
+    tag_in: Signal<Local, Bits<TAG_BITS>>,
+    slot_free: Signal<Local, Bit>,
+    w_room: Signal<Local, Bit>,
     irq_raise: Signal<Local, Bit>,
-    // R side
+    irq_busy: Signal<Local, Bit>,
+    hi_inc: Signal<Local, Bit>,
+    hi_dec: Signal<Local, Bit>,
+    dqu_inc: Signal<Local, Bit>,
+    dqu_dec: Signal<Local, Bit>,
+    out_inc: Signal<Local, Bit>,
+    out_dec: Signal<Local, Bit>,
+    dres_inc: Signal<Local, Bits<10>>,
+    dres_dec: Signal<Local, Bit>,
+    // read side
+    tags_empty: Signal<Local, Bit>,
+    tags_full: Signal<Local, Bit>,
+    tags_head: Signal<Local, Bits<TAG_BITS>>,
+    tr_next: Signal<Local, Bits<7>>,
     t_kind: Signal<Local, Bits<2>>,
     t_fn: Signal<Local, Bits<FW>>,
     t_s: Signal<Local, Bits<8>>,
     t_bytes: Signal<Local, Bits<13>>,
     t_eop: Signal<Local, Bit>,
+    t_lastd: Signal<Local, Bit>,
+    t_gen: Signal<Local, Bit>,
+    t_len: Signal<Local, Bits<24>>,
+    t_irq: Signal<Local, Bit>,
     rb_s: Signal<Local, Bits<8>>,
     rb_left: Signal<Local, Bits<13>>,
     rb_n: Signal<Local, Bits<8>>,
     rb_data: Signal<Local, Bits<DW2>>,
+    r_bad: Signal<Local, Bit>,
     r_fire: Signal<Local, Bit>,
     tag_pop: Signal<Local, Bit>,
+    d_acc_nx: Signal<Local, Bits<DW2>>,
+    d_err_nx: Signal<Local, Bit>,
+    t_dead: Signal<Local, Bit>,
+    dq_push: Signal<Local, Bit>,
+    dq_in: Signal<Local, Bits<DQ_BITS>>,
+    dq_empty: Signal<Local, Bit>,
+    dq_head: Signal<Local, Bits<DQ_BITS>>,
+    dq_pop: Signal<Local, Bit>,
+    qr_next: Signal<Local, Bits<5>>,
+    q_fn: Signal<Local, Bits<FW>>,
+    q_gen: Signal<Local, Bit>,
+    q_len: Signal<Local, Bits<24>>,
+    df_push: Signal<Local, Bit>,
+    df_in_data: Signal<Local, Bits<DW>>,
+    df_in_meta: Signal<Local, Bits<DM_BITS>>,
+    df_empty: Signal<Local, Bit>,
+    df_pop: Signal<Local, Bit>,
+    fr_next: Signal<Local, Bits<10>>,
+    h_n: Signal<Local, Bits<8>>,
+    h_fn: Signal<Local, Bits<FW>>,
+    h_flush: Signal<Local, Bit>,
+    // issuer
+    burst: Signal<Local, Bits<24>>,
+    room: Signal<Local, Bits<24>>,
+    beats: Signal<Local, Bits<24>>,
+    i_ok: Signal<Local, Bit>,
+    // packer
     g_emit: Signal<Local, Bit>,
     g_acc_out: Signal<Local, Bits<DW2>>,
     g_fill_out: Signal<Local, Bits<8>>,
     g_can_take: Signal<Local, Bit>,
     // C2H side
+    c_open: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
     in_mask: Signal<Local, Bits<DW>>,
     c_take: Signal<Local, Bit>,
@@ -322,8 +465,16 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_pop: Signal<Local, Bit>,
     c_acc_out: Signal<Local, Bits<DW2>>,
     c_fill_out: Signal<Local, Bits<8>>,
-    slot_free: Signal<Local, Bit>,
-    wb_off: Signal<Local, Bits<8>>,
+    // writes
+    w_load: Signal<Local, Bit>,
+    w_count: Signal<Local, Bits<7>>,
+    tag_count: Signal<Local, Bits<7>>,
+    wl_fn: Signal<Local, Bits<FW>>,
+    q_err: Signal<Local, Bit>,
+    q_addr: Signal<Local, Bits<64>>,
+    q_eop: Signal<Local, Bit>,
+    q_irq: Signal<Local, Bit>,
+    b_fire: Signal<Local, Bit>,
 }
 
 /// A constant of any width, for the configuration fields.
@@ -354,22 +505,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             })
             .collect();
         Self {
-            clk: Default::default(),
-            rst: Default::default(),
-            s_reg: Default::default(),
-            m_axi_host: Default::default(),
-            m_axis_h2c: Default::default(),
-            s_axis_c2h: Default::default(),
-            irq_valid: Default::default(),
-            irq_function: Default::default(),
-            irq_vector: Default::default(),
-            irq_ready: Default::default(),
-            s_qos_valid: Default::default(),
-            s_qos_function: Default::default(),
-            s_qos_weight: Default::default(),
-            s_fnctl_valid: Default::default(),
-            s_fnctl_function: Default::default(),
-            s_fnctl_enable: Default::default(),
             last_function: cst((p.functions - 1) as u64),
             kw: cst(KW as u64),
             kw_mask: cst(KW as u64 - 1),
@@ -377,6 +512,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ar_size: cst(KW.trailing_zeros() as u64),
             max_burst: cst(p.max_burst as u64),
             max_outstanding: cst(p.outstanding as u64),
+            df_cap: cst(DATA_FIFO_BEATS as u64),
+            dq_cap: cst(DESC_PREFETCH as u64),
             keep_all: Constant::new(keep_all),
             data_all: Constant::new(data_all),
             wb_strb: cst(0xff),
@@ -402,6 +539,22 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             o_irq_mask: off(R_IRQ_MASK),
             o_irq_status: off(R_IRQ_STATUS),
             o_weight: off(R_WEIGHT),
+            clk: Default::default(),
+            rst: Default::default(),
+            s_reg: Default::default(),
+            m_axi_host: Default::default(),
+            m_axis_h2c: Default::default(),
+            s_axis_c2h: Default::default(),
+            irq_valid: Default::default(),
+            irq_function: Default::default(),
+            irq_vector: Default::default(),
+            irq_ready: Default::default(),
+            s_qos_valid: Default::default(),
+            s_qos_function: Default::default(),
+            s_qos_weight: Default::default(),
+            s_fnctl_valid: Default::default(),
+            s_fnctl_function: Default::default(),
+            s_fnctl_enable: Default::default(),
             h2c_ring: Default::default(),
             c2h_ring: Default::default(),
             fn_state: Default::default(),
@@ -409,9 +562,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             weight_ram: Default::default(),
             clear_addr: Default::default(),
             state: Default::default(),
+            op: Default::default(),
             cur_fn: Default::default(),
             scan_fn: Default::default(),
             served: Default::default(),
+            h_wait: Default::default(),
+            h_inflight: Default::default(),
+            dq_used: Default::default(),
+            a_open: Default::default(),
+            a_open_fn: Default::default(),
+            dead_v: Default::default(),
+            dead_fn: Default::default(),
+            dead_gen: Default::default(),
             r_write: Default::default(),
             r_addr: Default::default(),
             r_wdata: Default::default(),
@@ -419,18 +581,35 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             resp_v: Default::default(),
             resp_data: Default::default(),
             resp_err: Default::default(),
-            err_code: Default::default(),
-            wb_c2h: Default::default(),
-            d_addr: Default::default(),
-            d_len: Default::default(),
-            d_eop: Default::default(),
-            d_irq: Default::default(),
-            d_waddr: Default::default(),
-            b_addr: Default::default(),
-            b_left: Default::default(),
-            used: Default::default(),
-            h_mid: Default::default(),
-            h_mid_fn: Default::default(),
+            e_code: Default::default(),
+            e_gen: Default::default(),
+            e_anygen: Default::default(),
+            e_c2h: Default::default(),
+            cm_len: Default::default(),
+            cm_eop: Default::default(),
+            cm_irq: Default::default(),
+            cm_gen: Default::default(),
+            cm_err: Default::default(),
+            hcmp_v: Default::default(),
+            hcmp_fn: Default::default(),
+            hcmp_gen: Default::default(),
+            hcmp_len: Default::default(),
+            hcmp_eop: Default::default(),
+            hcmp_irq: Default::default(),
+            hcmp_err: Default::default(),
+            ie_v: Default::default(),
+            ie_fn: Default::default(),
+            ie_gen: Default::default(),
+            ie_code: Default::default(),
+            be_v: Default::default(),
+            be_fn: Default::default(),
+            k_v: Default::default(),
+            k_fn: Default::default(),
+            c_req_v: Default::default(),
+            c_req_kind: Default::default(),
+            c_ans_v: Default::default(),
+            c_ans_ok: Default::default(),
+            c_ans_gen: Default::default(),
             ar_valid: Default::default(),
             ar_addr: Default::default(),
             ar_len: Default::default(),
@@ -439,28 +618,36 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             tw_ptr: Default::default(),
             tr_ptr: Default::default(),
             tw_seen: Default::default(),
-            tags_full: Default::default(),
-            tags_empty: Default::default(),
-            tags_head: Default::default(),
-            tr_next: Default::default(),
             outstanding: Default::default(),
-            r_error: Default::default(),
-            aw_valid: Default::default(),
-            aw_addr: Default::default(),
-            aw_user: Default::default(),
-            w_valid: Default::default(),
-            w_data: Default::default(),
-            w_strb: Default::default(),
-            writes_out: Default::default(),
-            b_error: Default::default(),
-            irq_v: Default::default(),
-            irq_f: Default::default(),
-            irq_vec: Default::default(),
             rc_first: Default::default(),
             rc_left: Default::default(),
             d_acc: Default::default(),
             d_fill: Default::default(),
-            desc_ready: Default::default(),
+            d_err: Default::default(),
+            rd_err: Default::default(),
+            dq_ram: Default::default(),
+            qw_ptr: Default::default(),
+            qr_ptr: Default::default(),
+            qw_seen: Default::default(),
+            df_data: Default::default(),
+            df_meta: Default::default(),
+            fw_ptr: Default::default(),
+            fr_ptr: Default::default(),
+            fw_seen: Default::default(),
+            dres: Default::default(),
+            i_state: Default::default(),
+            i_fn: Default::default(),
+            i_gen: Default::default(),
+            i_eop: Default::default(),
+            i_irq: Default::default(),
+            i_len: Default::default(),
+            i_any: Default::default(),
+            b_addr: Default::default(),
+            b_left: Default::default(),
+            i_open: Default::default(),
+            i_open_fn: Default::default(),
+            close_pend: Default::default(),
+            close_fn: Default::default(),
             g_acc: Default::default(),
             g_fill: Default::default(),
             g_flush: Default::default(),
@@ -470,17 +657,40 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             o_keep: Default::default(),
             o_last: Default::default(),
             o_tid: Default::default(),
-            c_active: Default::default(),
+            c_state: Default::default(),
             c_drop: Default::default(),
             c_fn: Default::default(),
+            c_gen: Default::default(),
             c_done_in: Default::default(),
             c_pkt_done: Default::default(),
             c_acc: Default::default(),
             c_fill: Default::default(),
+            c_dv: Default::default(),
+            c_desc: Default::default(),
+            c_derr: Default::default(),
+            cb_addr: Default::default(),
+            cb_left: Default::default(),
+            c_used: Default::default(),
+            c_eop_w: Default::default(),
+            c_dirq: Default::default(),
+            c_code: Default::default(),
+            aw_valid: Default::default(),
+            aw_addr: Default::default(),
+            aw_user: Default::default(),
+            w_valid: Default::default(),
+            w_data: Default::default(),
+            w_strb: Default::default(),
+            wfn_ram: Default::default(),
+            ww_ptr: Default::default(),
+            wr_ptr: Default::default(),
+            irq_v: Default::default(),
+            irq_f: Default::default(),
+            irq_vec: Default::default(),
             hb: Default::default(),
             hl: Default::default(),
             hp: Default::default(),
             hc: Default::default(),
+            hf: Default::default(),
             cb: Default::default(),
             cl: Default::default(),
             cp: Default::default(),
@@ -489,6 +699,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             nhl: Default::default(),
             nhp: Default::default(),
             nhc: Default::default(),
+            nhf: Default::default(),
             ncb: Default::default(),
             ncl: Default::default(),
             ncp: Default::default(),
@@ -500,12 +711,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             f_err: Default::default(),
             f_mask: Default::default(),
             f_stat: Default::default(),
+            f_gen: Default::default(),
             nf_run: Default::default(),
             nf_err: Default::default(),
             nf_mask: Default::default(),
             nf_stat: Default::default(),
+            nf_gen: Default::default(),
+            not_gen: Default::default(),
             fn_enabled: Default::default(),
             weight: Default::default(),
+            budget: Default::default(),
             wmask: Default::default(),
             old_word: Default::default(),
             merged: Default::default(),
@@ -516,29 +731,83 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ring_mask_c: Default::default(),
             h_bad: Default::default(),
             c_bad: Default::default(),
-            burst: Default::default(),
-            room: Default::default(),
-            beats: Default::default(),
-            tag_in: Default::default(),
-            tag_push: Default::default(),
+            h_live: Default::default(),
+            fa_h: Default::default(),
+            fa_c: Default::default(),
+            wa_h: Default::default(),
+            wa_c: Default::default(),
+            wb_addr: Default::default(),
+            wb_word: Default::default(),
+            wb_off: Default::default(),
+            stale: Default::default(),
+            ar_free: Default::default(),
             ar_fire: Default::default(),
-            irq_want: Default::default(),
+            ctl_ar: Default::default(),
+            ctl_w: Default::default(),
+            tag_push: Default::default(),
+            tag_in: Default::default(),
+            slot_free: Default::default(),
+            w_room: Default::default(),
             irq_raise: Default::default(),
+            irq_busy: Default::default(),
+            hi_inc: Default::default(),
+            hi_dec: Default::default(),
+            dqu_inc: Default::default(),
+            dqu_dec: Default::default(),
+            out_inc: Default::default(),
+            out_dec: Default::default(),
+            dres_inc: Default::default(),
+            dres_dec: Default::default(),
+            tags_empty: Default::default(),
+            tags_full: Default::default(),
+            tags_head: Default::default(),
+            tr_next: Default::default(),
             t_kind: Default::default(),
             t_fn: Default::default(),
             t_s: Default::default(),
             t_bytes: Default::default(),
             t_eop: Default::default(),
+            t_lastd: Default::default(),
+            t_gen: Default::default(),
+            t_len: Default::default(),
+            t_irq: Default::default(),
             rb_s: Default::default(),
             rb_left: Default::default(),
             rb_n: Default::default(),
             rb_data: Default::default(),
+            r_bad: Default::default(),
             r_fire: Default::default(),
             tag_pop: Default::default(),
+            d_acc_nx: Default::default(),
+            d_err_nx: Default::default(),
+            t_dead: Default::default(),
+            dq_push: Default::default(),
+            dq_in: Default::default(),
+            dq_empty: Default::default(),
+            dq_head: Default::default(),
+            dq_pop: Default::default(),
+            qr_next: Default::default(),
+            q_fn: Default::default(),
+            q_gen: Default::default(),
+            q_len: Default::default(),
+            df_push: Default::default(),
+            df_in_data: Default::default(),
+            df_in_meta: Default::default(),
+            df_empty: Default::default(),
+            df_pop: Default::default(),
+            fr_next: Default::default(),
+            h_n: Default::default(),
+            h_fn: Default::default(),
+            h_flush: Default::default(),
+            burst: Default::default(),
+            room: Default::default(),
+            beats: Default::default(),
+            i_ok: Default::default(),
             g_emit: Default::default(),
             g_acc_out: Default::default(),
             g_fill_out: Default::default(),
             g_can_take: Default::default(),
+            c_open: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
             c_take: Default::default(),
@@ -548,8 +817,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_pop: Default::default(),
             c_acc_out: Default::default(),
             c_fill_out: Default::default(),
-            slot_free: Default::default(),
-            wb_off: Default::default(),
+            w_load: Default::default(),
+            w_count: Default::default(),
+            tag_count: Default::default(),
+            wl_fn: Default::default(),
+            q_err: Default::default(),
+            q_addr: Default::default(),
+            q_eop: Default::default(),
+            q_irq: Default::default(),
+            b_fire: Default::default(),
         }
     }
 }
@@ -558,19 +834,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, cur_fn, scan_fn, served, r_write, r_addr, r_wdata, r_wstrb,
-            resp_v, resp_data, resp_err, err_code, wb_c2h, d_addr, d_len, d_eop, d_irq, d_waddr,
-            b_addr, b_left, used, h_mid, h_mid_fn, tw_ptr, tr_ptr, tw_seen, ar_valid, ar_addr, ar_len, ar_user, outstanding,
-            r_error, aw_valid, aw_addr, aw_user, w_valid, w_data, w_strb, writes_out, b_error, irq_v,
-            irq_f, irq_vec, rc_first, rc_left, d_acc, d_fill, desc_ready, g_acc, g_fill, g_flush,
-            g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_active, c_drop, c_fn, c_done_in,
-            c_pkt_done, c_acc, c_fill
+            self, clk, clear_addr, state, op, cur_fn, scan_fn, served, h_wait, h_inflight, dq_used, a_open,
+            a_open_fn, dead_v, dead_fn, dead_gen, r_write, r_addr, r_wdata, r_wstrb, resp_v, resp_data, resp_err,
+            e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcmp_v, hcmp_fn, hcmp_gen,
+            hcmp_len, hcmp_eop, hcmp_irq, hcmp_err, ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
+            c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
+            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, qw_ptr, qr_ptr, qw_seen, fw_ptr, fr_ptr,
+            fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
+            close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_state,
+            c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
+            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_user, w_valid, w_data, w_strb, ww_ptr, wr_ptr,
+            irq_v, irq_f, irq_vec
         );
         self.tag_ram.read_clock.next = self.clk.val();
         self.tag_ram.write_clock.next = self.clk.val();
-        self.tw_seen.d.next = self.tw_ptr.q.val();
-        self.tags_empty.next = self.tr_ptr.q.val() == self.tw_seen.q.val();
-        self.tags_full.next = (self.tw_ptr.q.val() - self.tr_ptr.q.val()) == 32;
+        self.dq_ram.read_clock.next = self.clk.val();
+        self.dq_ram.write_clock.next = self.clk.val();
+        self.df_data.read_clock.next = self.clk.val();
+        self.df_data.write_clock.next = self.clk.val();
+        self.df_meta.read_clock.next = self.clk.val();
+        self.df_meta.write_clock.next = self.clk.val();
+        self.wfn_ram.read_clock.next = self.clk.val();
+        self.wfn_ram.write_clock.next = self.clk.val();
         self.h2c_ring.read_clock.next = self.clk.val();
         self.h2c_ring.write_clock.next = self.clk.val();
         self.c2h_ring.read_clock.next = self.clk.val();
@@ -582,7 +867,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
 
-        // ---- Per-function records of the function being served.
+        // ---- Per-function records of the function the control engine serves.
         self.h2c_ring.read_address.next = self.cur_fn.q.val();
         self.c2h_ring.read_address.next = self.cur_fn.q.val();
         self.fn_state.read_address.next = self.cur_fn.q.val();
@@ -592,6 +877,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.hl.next = self.h2c_ring.read_data.val().get_bits::<4>(64);
         self.hp.next = self.h2c_ring.read_data.val().get_bits::<16>(68);
         self.hc.next = self.h2c_ring.read_data.val().get_bits::<16>(84);
+        self.hf.next = self.h2c_ring.read_data.val().get_bits::<16>(100);
         self.cb.next = self.c2h_ring.read_data.val().get_bits::<64>(0);
         self.cl.next = self.c2h_ring.read_data.val().get_bits::<4>(64);
         self.cp.next = self.c2h_ring.read_data.val().get_bits::<16>(68);
@@ -600,19 +886,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.f_err.next = self.fn_state.read_data.val().get_bits::<4>(2);
         self.f_mask.next = self.fn_state.read_data.val().get_bits::<3>(6);
         self.f_stat.next = self.fn_state.read_data.val().get_bits::<3>(9);
+        self.f_gen.next = self.fn_state.read_data.val().get_bit(12);
+        self.not_gen.next = !self.fn_state.read_data.val().get_bit(12);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
             self.weight.next = 1.into();
         }
+        self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
         self.ring_mask_h.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.hl.val())) - 1;
         self.ring_mask_c.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.cl.val())) - 1;
         self.h_bad.next = (self.hl.val() < 4) | self.hb.val().get_bits::<4>(0).any() | (self.hp.val() > self.ring_mask_h.val());
         self.c_bad.next = (self.cl.val() < 4) | self.cb.val().get_bits::<4>(0).any() | (self.cp.val() > self.ring_mask_c.val());
+        self.h_live.next = self.fn_enabled.val() & self.f_run.val().get_bit(0) & (self.f_err.val() == 0);
+        self.fa_h.next = self.hb.val() + (bit_cast::<64, 16>(self.hf.val()) << 4);
+        self.fa_c.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4);
+        self.wa_h.next = self.hb.val() + (bit_cast::<64, 16>(self.hc.val()) << 4) + 8;
+        self.wa_c.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4) + 8;
         self.nhb.next = self.hb.val();
         self.nhl.next = self.hl.val();
         self.nhp.next = self.hp.val();
         self.nhc.next = self.hc.val();
+        self.nhf.next = self.hf.val();
         self.ncb.next = self.cb.val();
         self.ncl.next = self.cl.val();
         self.ncp.next = self.cp.val();
@@ -621,33 +916,53 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.nf_err.next = self.f_err.val();
         self.nf_mask.next = self.f_mask.val();
         self.nf_stat.next = self.f_stat.val();
+        self.nf_gen.next = self.f_gen.val();
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
 
-        // ---- Defaults of the control engine's outputs.
+        // ---- Defaults.
         self.s_reg.req_ready.next = false;
         self.resp_v.d.next = false;
+        self.c_ans_v.d.next = false;
         self.tag_push.next = false;
         self.tag_in.next = 0.into();
-        self.irq_want.next = false;
+        self.ctl_ar.next = false;
+        self.ctl_w.next = false;
+        self.w_load.next = false;
         self.irq_raise.next = false;
-        self.burst.next = self.b_left.q.val();
-        self.room.next = bit_cast::<24, 13>(self.max_burst.val())
-            - (bit_cast::<24, 64>(self.b_addr.q.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
-        if self.room.val() < self.b_left.q.val() {
-            self.burst.next = self.room.val();
-        }
-        self.beats.next = ((bit_cast::<24, 64>(self.b_addr.q.val()) & bit_cast::<24, 8>(self.kw_mask.val()))
-            + self.burst.val()
-            + bit_cast::<24, 8>(self.kw_mask.val()))
-            >> bit_cast::<24, 8>(self.log2_kw.val());
+        self.hi_inc.next = false;
+        self.hi_dec.next = false;
+        self.dqu_inc.next = false;
+        self.dqu_dec.next = false;
+        self.out_inc.next = false;
+        self.out_dec.next = false;
+        self.dres_inc.next = 0.into();
+        self.dres_dec.next = false;
+        self.dq_push.next = false;
+        self.dq_pop.next = false;
+        self.df_push.next = false;
+        self.df_pop.next = false;
+        self.stale.next = false;
+        self.wb_addr.next = self.wa_h.val();
+        self.wb_word.next = 0.into();
+        self.wb_off.next = self.wa_h.val().get_bits::<8>(0) & self.kw_mask.val();
         self.ar_fire.next = self.ar_valid.q.val() & self.m_axi_host.arready.val();
         if self.ar_fire.val() {
             self.ar_valid.d.next = false;
         }
-        self.slot_free.next = !self.aw_valid.q.val() & !self.w_valid.q.val();
-        self.wb_off.next = self.d_waddr.q.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
+        self.slot_free.next = (!self.aw_valid.q.val() | self.m_axi_host.awready.val())
+            & (!self.w_valid.q.val() | self.m_axi_host.wready.val());
+        // Differences into their own width first (Verilog widens a comparison's operands).
+        self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
+        self.w_room.next = self.w_count.val() < 60;
+        self.irq_busy.next = self.irq_v.q.val() & !self.irq_ready.val();
+        if self.irq_v.q.val() & self.irq_ready.val() {
+            self.irq_v.d.next = false;
+        }
+        self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
+        self.tags_full.next = self.tag_count.val() >= 62;
 
         // Register access: the old value of the addressed register.
         self.wmask.next = 0.into();
@@ -709,452 +1024,27 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         } else {
             self.reg_hit.next = false;
         }
+        if self.cur_fn.q.val() > self.last_function.val() {
+            // No such function: refused.
+            self.reg_hit.next = false;
+        }
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0) & self.wmask.val().get_bits::<3>(0);
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
-        // ---- The control engine.
-        if self.state.q.val() == 0 {
-            // Clearing the per-function RAMs (writes below).
-            self.clear_addr.d.next = self.clear_addr.q.val() + 1;
-            if self.clear_addr.q.val() == self.last_function.val() {
-                self.state.d.next = 1.into();
-            }
-        } else if self.state.q.val() == 1 {
-            if self.s_reg.req_valid.val() {
-                self.s_reg.req_ready.next = true;
-                self.cur_fn.d.next = self.s_reg.req_function.val();
-                self.r_write.d.next = self.s_reg.req_write.val();
-                self.r_addr.d.next = self.s_reg.req_addr.val();
-                self.r_wdata.d.next = self.s_reg.req_wdata.val();
-                self.r_wstrb.d.next = self.s_reg.req_wstrb.val();
-                self.state.d.next = 2.into();
-            } else if !self.c_active.q.val() & !self.c_drop.q.val() & self.s_axis_c2h.tvalid.val() {
-                if self.s_axis_c2h.tid.val() > self.last_function.val() {
-                    self.c_drop.d.next = true;
-                } else {
-                    self.cur_fn.d.next = self.s_axis_c2h.tid.val();
-                    self.c_fn.d.next = self.s_axis_c2h.tid.val();
-                    self.c_active.d.next = true;
-                    self.c_done_in.d.next = false;
-                    self.c_pkt_done.d.next = false;
-                    self.state.d.next = 12.into();
-                }
-            } else {
-                self.cur_fn.d.next = self.scan_fn.q.val();
-                if self.h_mid.q.val() {
-                    self.cur_fn.d.next = self.h_mid_fn.q.val();
-                }
-                self.state.d.next = 4.into();
-            }
-        } else if self.state.q.val() == 2 {
-            self.state.d.next = 3.into();
-        } else if self.state.q.val() == 3 {
-            // Answer; a refused access changes nothing.
-            self.state.d.next = 1.into();
-            self.resp_v.d.next = true;
-            self.resp_data.d.next = 0.into();
-            self.resp_err.d.next = !self.reg_hit.val() | (self.r_write.q.val() & self.reg_ro.val());
-            if !self.r_write.q.val() & self.reg_hit.val() {
-                self.resp_data.d.next = self.old_word.val();
-            }
-            if self.r_write.q.val() & self.reg_hit.val() & !self.reg_ro.val() {
-                if self.r_addr.q.val() == self.o_ctrl.val() {
-                    self.nf_run.next = self.merged.val().get_bits::<2>(0);
-                    self.f_we.next = true;
-                    if self.merged.val().get_bit(2) {
-                        // Queue reset of this function alone.
-                        self.nhp.next = 0.into();
-                        self.nhc.next = 0.into();
-                        self.ncp.next = 0.into();
-                        self.ncc.next = 0.into();
-                        self.nf_err.next = 0.into();
-                        self.nf_stat.next = 0.into();
-                        self.h_we.next = true;
-                        self.c_we.next = true;
-                        if self.h_mid.q.val() & (self.h_mid_fn.q.val() == self.cur_fn.q.val()) {
-                            // Its H2C packet is ended on the stream.
-                            self.h_mid.d.next = false;
-                            self.tag_push.next = true;
-                            self.tag_in.next = 2.into();
-                        }
-                    }
-                } else if self.r_addr.q.val() == self.o_h_base_lo.val() {
-                    self.nhb.next = (self.hb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
-                    self.h_we.next = true;
-                } else if self.r_addr.q.val() == self.o_h_base_hi.val() {
-                    self.nhb.next = (self.hb.val() & 0xffffffff_u64) | (bit_cast::<64, 32>(self.merged.val()) << 32);
-                    self.h_we.next = true;
-                } else if self.r_addr.q.val() == self.o_h_size.val() {
-                    self.nhl.next = self.merged.val().get_bits::<4>(0);
-                    self.h_we.next = true;
-                } else if self.r_addr.q.val() == self.o_h_pidx.val() {
-                    self.nhp.next = self.merged.val().get_bits::<16>(0);
-                    self.h_we.next = true;
-                } else if self.r_addr.q.val() == self.o_c_base_lo.val() {
-                    self.ncb.next = (self.cb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
-                    self.c_we.next = true;
-                } else if self.r_addr.q.val() == self.o_c_base_hi.val() {
-                    self.ncb.next = (self.cb.val() & 0xffffffff_u64) | (bit_cast::<64, 32>(self.merged.val()) << 32);
-                    self.c_we.next = true;
-                } else if self.r_addr.q.val() == self.o_c_size.val() {
-                    self.ncl.next = self.merged.val().get_bits::<4>(0);
-                    self.c_we.next = true;
-                } else if self.r_addr.q.val() == self.o_c_pidx.val() {
-                    self.ncp.next = self.merged.val().get_bits::<16>(0);
-                    self.c_we.next = true;
-                } else if self.r_addr.q.val() == self.o_irq_mask.val() {
-                    self.nf_mask.next = self.merged.val().get_bits::<3>(0);
-                    self.f_we.next = true;
-                } else if self.r_addr.q.val() == self.o_irq_status.val() {
-                    self.nf_stat.next = self.f_stat.val() & !self.w1c.val();
-                    self.f_we.next = true;
-                }
-            }
-        } else if self.state.q.val() == 4 {
-            self.state.d.next = 5.into();
-        } else if self.state.q.val() == 5 {
-            // H2C: serve this function, or move the scan on.
-            self.state.d.next = 1.into();
-            if self.fn_enabled.val() & self.f_run.val().get_bit(0) & (self.f_err.val() == 0) & (self.hp.val() != self.hc.val()) {
-                if self.h_bad.val() {
-                    self.err_code.d.next = 4.into(); // ERR_RING_CONFIG
-                    self.state.d.next = 16.into();
-                } else if !self.ar_valid.q.val() & !self.tags_full.val() {
-                    self.ar_valid.d.next = true;
-                    self.ar_addr.d.next = self.hb.val() + (bit_cast::<64, 16>(self.hc.val()) << 4);
-                    self.ar_len.d.next = ((bit_cast::<8, 64>(self.hb.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                    self.ar_user.d.next = self.cur_fn.q.val();
-                    self.d_waddr.d.next = self.hb.val() + (bit_cast::<64, 16>(self.hc.val()) << 4) + 8;
-                    self.tag_push.next = true;
-                    self.tag_in.next = 1.into();
-                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
-                        | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                        | (bit_cast::<TAG_BITS, 8>(self.hb.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
-                        | (bit_cast::<TAG_BITS, 13>(16.into()) << 20);
-                    self.state.d.next = 6.into();
-                } else {
-                    self.state.d.next = 4.into();
-                }
-            } else if self.h_mid.q.val() & (self.h_mid_fn.q.val() == self.cur_fn.q.val()) {
-                // The rest of the packet was not posted (or the queue stopped).
-                self.err_code.d.next = 7.into(); // ERR_INCOMPLETE
-                self.state.d.next = 16.into();
-            } else {
-                self.served.d.next = 0.into();
-                self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                if self.scan_fn.q.val() == self.last_function.val() {
-                    self.scan_fn.d.next = 0.into();
-                }
-            }
-        } else if (self.state.q.val() == 6) | (self.state.q.val() == 14) {
-            // A descriptor arrives.
-            if self.desc_ready.q.val() {
-                self.desc_ready.d.next = false;
-                self.d_addr.d.next = self.d_acc.q.val().get_bits::<64>(0);
-                self.d_len.d.next = self.d_acc.q.val().get_bits::<24>(64);
-                self.d_eop.d.next = self.d_acc.q.val().get_bit(96);
-                self.d_irq.d.next = self.d_acc.q.val().get_bit(97);
-                self.b_addr.d.next = self.d_acc.q.val().get_bits::<64>(0);
-                self.b_left.d.next = self.d_acc.q.val().get_bits::<24>(64);
-                self.used.d.next = 0.into();
-                if self.state.q.val() == 6 {
-                    self.state.d.next = 7.into();
-                } else {
-                    self.state.d.next = 15.into();
-                }
-                if self.r_error.q.val() {
-                    self.err_code.d.next = 6.into(); // ERR_DESC_READ
-                    self.state.d.next = 16.into();
-                } else if self.d_acc.q.val().get_bits::<24>(64) == 0 {
-                    self.err_code.d.next = 3.into(); // ERR_ZERO_LENGTH
-                    self.state.d.next = 16.into();
-                }
-            }
-        } else if self.state.q.val() == 7 {
-            // H2C data bursts.
-            if !self.ar_valid.q.val() & !self.tags_full.val() & (self.outstanding.q.val() < self.max_outstanding.val()) {
-                self.ar_valid.d.next = true;
-                self.ar_addr.d.next = self.b_addr.q.val();
-                self.ar_len.d.next = bit_cast::<8, 24>(self.beats.val() - 1);
-                self.ar_user.d.next = self.cur_fn.q.val();
-                self.tag_push.next = true;
-                self.tag_in.next = (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                    | (bit_cast::<TAG_BITS, 8>(self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
-                    | (bit_cast::<TAG_BITS, 24>(self.burst.val()) << 20)
-                    | (bit_cast::<TAG_BITS, 1>((self.d_eop.q.val() & (self.burst.val() == self.b_left.q.val())).into()) << 33);
-                self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.burst.val());
-                self.b_left.d.next = self.b_left.q.val() - self.burst.val();
-                if self.burst.val() == self.b_left.q.val() {
-                    self.state.d.next = 8.into();
-                    self.h_mid.d.next = !self.d_eop.q.val();
-                    self.h_mid_fn.d.next = self.cur_fn.q.val();
-                }
-            }
-        } else if self.state.q.val() == 8 {
-            // Every byte of the descriptor has been read.
-            if (self.outstanding.q.val() == 0) & !self.ar_valid.q.val() & self.tags_empty.val() {
-                self.wb_c2h.d.next = false;
-                self.used.d.next = self.d_len.q.val();
-                self.state.d.next = 9.into();
-                if self.r_error.q.val() {
-                    self.err_code.d.next = 1.into(); // ERR_H2C_READ
-                    self.state.d.next = 16.into();
-                }
-            }
-        } else if self.state.q.val() == 9 {
-            // Write-back of bytes 8-15: length, flags | DONE.
-            if self.slot_free.val() {
-                self.aw_valid.d.next = true;
-                self.aw_addr.d.next = self.d_waddr.q.val();
-                self.aw_user.d.next = self.cur_fn.q.val();
-                self.w_valid.d.next = true;
-                self.w_data.d.next = bit_cast::<DW, 64>(
-                    bit_cast::<64, 24>(self.used.q.val())
-                        | (bit_cast::<64, 1>(self.d_eop.q.val().into()) << 32)
-                        | (bit_cast::<64, 1>(self.d_irq.q.val().into()) << 33)
-                        | (bit_cast::<64, 1>(true.into()) << 63),
-                ) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
-                self.w_strb.d.next = self.wb_strb.val() << self.wb_off.val();
-                self.state.d.next = 10.into();
-            }
-        } else if self.state.q.val() == 10 {
-            if self.slot_free.val() & (self.writes_out.q.val() == 0) {
-                self.state.d.next = 11.into();
-                if self.b_error.q.val() {
-                    self.err_code.d.next = 2.into(); // ERR_C2H_WRITE
-                    self.state.d.next = 16.into();
-                }
-            }
-        } else if self.state.q.val() == 11 {
-            // Completion: CIDX, interrupt.
-            self.irq_want.next = self.d_irq.q.val();
-            if self.wb_c2h.q.val() {
-                self.irq_raise.next = self.d_irq.q.val() & !self.f_mask.val().get_bit(1);
-            } else {
-                self.irq_raise.next = self.d_irq.q.val() & !self.f_mask.val().get_bit(0);
-            }
-            if !(self.irq_raise.val() & self.irq_v.q.val()) {
-                self.state.d.next = 1.into();
-                if self.wb_c2h.q.val() {
-                    self.ncc.next = (self.cc.val() + 1) & self.ring_mask_c.val();
-                    self.c_we.next = true;
-                    if self.irq_want.val() {
-                        self.nf_stat.next = self.f_stat.val() | 2;
-                        self.f_we.next = true;
-                    }
-                    if self.c_pkt_done.q.val() {
-                        self.c_active.d.next = false;
-                    } else {
-                        self.state.d.next = 12.into();
-                    }
-                } else {
-                    self.nhc.next = (self.hc.val() + 1) & self.ring_mask_h.val();
-                    self.h_we.next = true;
-                    if self.irq_want.val() {
-                        self.nf_stat.next = self.f_stat.val() | 1;
-                        self.f_we.next = true;
-                    }
-                    self.served.d.next = self.served.q.val() + 1;
-                    if !self.h_mid.q.val() & (self.served.q.val() + 1 >= self.weight.val()) {
-                        self.served.d.next = 0.into();
-                        self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                        if self.scan_fn.q.val() == self.last_function.val() {
-                            self.scan_fn.d.next = 0.into();
-                        }
-                    }
-                }
-                if self.irq_raise.val() {
-                    self.irq_v.d.next = true;
-                    self.irq_f.d.next = self.cur_fn.q.val();
-                    self.irq_vec.d.next = bit_cast::<4, 1>(self.wb_c2h.q.val().into());
-                }
-            }
-        } else if self.state.q.val() == 12 {
-            self.state.d.next = 13.into();
-        } else if self.state.q.val() == 13 {
-            // C2H: the next buffer of this packet's function.
-            if !(self.fn_enabled.val() & self.f_run.val().get_bit(1) & (self.f_err.val() == 0)) {
-                // Not accepting: the packet is dropped.
-                self.c_active.d.next = false;
-                self.c_drop.d.next = !self.c_done_in.q.val();
-                self.state.d.next = 1.into();
-            } else if self.c_bad.val() {
-                self.err_code.d.next = 4.into(); // ERR_RING_CONFIG
-                self.state.d.next = 16.into();
-            } else if self.cp.val() == self.cc.val() {
-                self.err_code.d.next = 5.into(); // ERR_NO_BUFFER
-                self.state.d.next = 16.into();
-            } else if !self.ar_valid.q.val() & !self.tags_full.val() {
-                self.ar_valid.d.next = true;
-                self.ar_addr.d.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4);
-                self.ar_len.d.next = ((bit_cast::<8, 64>(self.cb.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                self.ar_user.d.next = self.cur_fn.q.val();
-                self.d_waddr.d.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4) + 8;
-                self.tag_push.next = true;
-                self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
-                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                    | (bit_cast::<TAG_BITS, 8>(self.cb.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
-                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20);
-                self.state.d.next = 14.into();
-            }
-        } else if self.state.q.val() == 15 {
-            // C2H data: written below, beat by beat, until the buffer is
-            // full or the packet ends; then the write-back.
-        } else if self.state.q.val() == 16 {
-            // Error: record it, stop this function's queues, interrupt.
-            self.irq_raise.next = !self.f_mask.val().get_bit(2);
-            if !(self.irq_raise.val() & self.irq_v.q.val()) & self.slot_free.val() & (self.writes_out.q.val() == 0) {
-                self.nf_err.next = self.err_code.q.val();
-                self.nf_run.next = 0.into();
-                self.nf_stat.next = self.f_stat.val() | 4;
-                self.f_we.next = true;
-                self.r_error.d.next = false;
-                self.b_error.d.next = false;
-                if self.irq_raise.val() {
-                    self.irq_v.d.next = true;
-                    self.irq_f.d.next = self.cur_fn.q.val();
-                    self.irq_vec.d.next = 2.into();
-                }
-                if self.h_mid.q.val() & (self.h_mid_fn.q.val() == self.cur_fn.q.val()) {
-                    self.h_mid.d.next = false;
-                    self.tag_push.next = true;
-                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2);
-                }
-                if self.c_active.q.val() & (self.c_fn.q.val() == self.cur_fn.q.val()) {
-                    self.c_active.d.next = false;
-                    self.c_drop.d.next = !self.c_done_in.q.val();
-                }
-                self.served.d.next = 0.into();
-                self.state.d.next = 1.into();
-            }
-        }
-
-        // ---- C2H data: unpack the stream into single-beat writes.
-        self.in_count.next = 0.into();
-        self.in_mask.next = 0.into();
-        for i in 0..self.keep_bit.len() {
-            if (self.s_axis_c2h.tkeep.val() & self.keep_bit[i].val()).any() {
-                self.in_count.next = self.keep_count[i].val();
-                self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
-            }
-        }
-        self.c_off.next = self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val();
-        self.c_nmax.next = bit_cast::<24, 8>(self.kw.val() - self.c_off.val());
-        if self.b_left.q.val() < self.c_nmax.val() {
-            self.c_nmax.next = self.b_left.q.val();
-        }
-        self.c_n.next = bit_cast::<8, 24>(self.c_nmax.val());
-        if bit_cast::<24, 8>(self.c_fill.q.val()) < self.c_nmax.val() {
-            self.c_n.next = self.c_fill.q.val();
-        }
-        self.c_pop.next = false;
-        if (self.state.q.val() == 15) & self.slot_free.val() {
-            if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
-                // Packet ended: this buffer is complete with EOP.
-                self.c_pkt_done.d.next = true;
-                self.d_eop.d.next = true;
-                self.wb_c2h.d.next = true;
-                self.state.d.next = 9.into();
-            } else if (bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val() {
-                self.c_pop.next = true;
-                self.aw_valid.d.next = true;
-                self.aw_addr.d.next = self.b_addr.q.val();
-                self.aw_user.d.next = self.cur_fn.q.val();
-                self.w_valid.d.next = true;
-                self.w_data.d.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
-                self.w_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
-                self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
-                self.b_left.d.next = self.b_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
-                self.used.d.next = self.used.q.val() + bit_cast::<24, 8>(self.c_n.val());
-                if self.b_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
-                    // Buffer full: written back; EOP if the packet ends here too.
-                    self.d_eop.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                    self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                    self.wb_c2h.d.next = true;
-                    self.state.d.next = 9.into();
-                }
-            }
-        }
-        self.c_acc_out.next = self.c_acc.q.val();
-        self.c_fill_out.next = self.c_fill.q.val();
-        if self.c_pop.val() {
-            self.c_acc_out.next = self.c_acc.q.val() >> (bit_cast::<11, 8>(self.c_n.val()) << 3);
-            self.c_fill_out.next = self.c_fill.q.val() - self.c_n.val();
-        }
-        self.c_take.next = self.s_axis_c2h.tvalid.val()
-            & (self.c_drop.q.val() | (self.c_active.q.val() & !self.c_done_in.q.val() & (self.c_fill_out.val() <= self.kw.val())));
-        self.s_axis_c2h.tready.next = self.c_drop.q.val() | (self.c_active.q.val() & !self.c_done_in.q.val() & (self.c_fill_out.val() <= self.kw.val()));
-        self.c_acc.d.next = self.c_acc_out.val();
-        self.c_fill.d.next = self.c_fill_out.val();
-        if self.c_take.val() {
-            if self.c_drop.q.val() {
-                if self.s_axis_c2h.tlast.val() {
-                    self.c_drop.d.next = false;
-                }
-            } else {
-                self.c_acc.d.next = self.c_acc_out.val()
-                    | (bit_cast::<DW2, DW>(self.s_axis_c2h.tdata.val() & self.in_mask.val())
-                        << (bit_cast::<11, 8>(self.c_fill_out.val()) << 3));
-                self.c_fill.d.next = self.c_fill_out.val() + self.in_count.val();
-                self.c_done_in.d.next = self.s_axis_c2h.tlast.val();
-            }
-        }
-        if !self.c_active.q.val() {
-            self.c_fill.d.next = 0.into();
-            self.c_acc.d.next = 0.into();
-        }
-
-        // ---- Host writes: AW and W of single beats, B counted.
-        self.m_axi_host.awvalid.next = self.aw_valid.q.val();
-        self.m_axi_host.awaddr.next = self.aw_addr.q.val();
-        self.m_axi_host.awlen.next = 0.into();
-        self.m_axi_host.awsize.next = self.ar_size.val();
-        self.m_axi_host.awburst.next = 1.into();
-        self.m_axi_host.awuser.next = self.aw_user.q.val();
-        self.m_axi_host.wvalid.next = self.w_valid.q.val();
-        self.m_axi_host.wdata.next = self.w_data.q.val();
-        self.m_axi_host.wstrb.next = self.w_strb.q.val();
-        self.m_axi_host.wlast.next = true;
-        self.m_axi_host.bready.next = true;
-        if self.aw_valid.q.val() & self.m_axi_host.awready.val() {
-            self.aw_valid.d.next = false;
-        }
-        if self.w_valid.q.val() & self.m_axi_host.wready.val() {
-            self.w_valid.d.next = false;
-        }
-        // A write is outstanding from its W beat until its B.
-        if (self.w_valid.q.val() & self.m_axi_host.wready.val()) & !self.m_axi_host.bvalid.val() {
-            self.writes_out.d.next = self.writes_out.q.val() + 1;
-        } else if !(self.w_valid.q.val() & self.m_axi_host.wready.val()) & self.m_axi_host.bvalid.val() {
-            self.writes_out.d.next = self.writes_out.q.val() - 1;
-        }
-        if self.m_axi_host.bvalid.val() & (self.m_axi_host.bresp.val() != 0) {
-            self.b_error.d.next = true;
-        }
-        if ((self.state.q.val() == 9) | (self.state.q.val() == 15)) & self.slot_free.val() & (self.writes_out.q.val() == 0) {
-            // Errors are attributed to the function being served: every
-            // write of the previous one has been answered by now.
-        }
-
-        // ---- Host reads: AR from the engine, R by the tag at the FIFO head.
-        self.m_axi_host.arvalid.next = self.ar_valid.q.val();
-        self.m_axi_host.araddr.next = self.ar_addr.q.val();
-        self.m_axi_host.arlen.next = self.ar_len.q.val();
-        self.m_axi_host.arsize.next = self.ar_size.val();
-        self.m_axi_host.arburst.next = 1.into();
-        self.m_axi_host.aruser.next = self.ar_user.q.val();
-        self.tag_ram.write_address.next = bit_cast::<5, 6>(self.tw_ptr.q.val());
-        self.tag_ram.write_data.next = self.tag_in.val();
-        self.tag_ram.write_enable.next = self.tag_push.val();
-        if self.tag_push.val() {
-            self.tw_ptr.d.next = self.tw_ptr.q.val() + 1;
-        }
+        // ---- Read side: R beats sorted by the tag at the head of the tag FIFO.
+        self.tw_seen.d.next = self.tw_ptr.q.val();
+        self.tags_empty.next = self.tr_ptr.q.val() == self.tw_seen.q.val();
         self.tags_head.next = self.tag_ram.read_data.val();
         self.t_kind.next = self.tags_head.val().get_bits::<2>(0);
         self.t_fn.next = self.tags_head.val().get_bits::<FW>(2);
         self.t_s.next = bit_cast::<8, 7>(self.tags_head.val().get_bits::<7>(13));
         self.t_bytes.next = self.tags_head.val().get_bits::<13>(20);
         self.t_eop.next = self.tags_head.val().get_bit(33);
+        self.t_lastd.next = self.tags_head.val().get_bit(34);
+        self.t_gen.next = self.tags_head.val().get_bit(35);
+        self.t_len.next = self.tags_head.val().get_bits::<24>(36);
+        self.t_irq.next = self.tags_head.val().get_bit(60);
+        self.t_dead.next = self.dead_v.q.val() & (self.dead_fn.q.val() == self.t_fn.val()) & (self.dead_gen.q.val() == self.t_gen.val());
         self.rb_s.next = 0.into();
         self.rb_left.next = self.rc_left.q.val();
         if self.rc_first.q.val() {
@@ -1165,14 +1055,535 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.rb_left.val() < bit_cast::<13, 8>(self.rb_n.val()) {
             self.rb_n.next = bit_cast::<8, 13>(self.rb_left.val());
         }
+        self.r_bad.next = self.m_axi_host.rresp.val() != 0;
         self.rb_data.next = bit_cast::<DW2, DW>(
             (self.m_axi_host.rdata.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
                 & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3)),
         );
-        if self.m_axi_host.rresp.val() != 0 {
+        if self.r_bad.val() {
             self.rb_data.next = 0.into();
         }
-        // H2C packer: one beat out per cycle when it has one.
+        self.d_acc_nx.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
+        self.d_err_nx.next = self.d_err.q.val() | self.r_bad.val();
+        if self.rc_first.q.val() {
+            self.d_acc_nx.next = self.rb_data.val();
+            self.d_err_nx.next = self.r_bad.val();
+        }
+        self.dq_in.next = bit_cast::<DQ_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
+            | (bit_cast::<DQ_BITS, 2>(self.d_acc_nx.val().get_bits::<2>(96)) << 88)
+            | (bit_cast::<DQ_BITS, FW>(self.t_fn.val()) << 90)
+            | (bit_cast::<DQ_BITS, 1>(self.t_gen.val().into()) << 101)
+            | (bit_cast::<DQ_BITS, 1>(self.d_err_nx.val().into()) << 102);
+        self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
+        self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
+            | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
+            | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19);
+        self.m_axi_host.rready.next = false;
+        self.tag_pop.next = false;
+        self.r_fire.next = false;
+        if !self.tags_empty.val() {
+            if self.t_kind.val() == 2 {
+                // End the packet of a function stopped in its middle (room reserved).
+                self.df_push.next = true;
+                self.df_in_data.next = 0.into();
+                self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8) | (bit_cast::<DM_BITS, 1>(true.into()) << 19);
+                self.tag_pop.next = true;
+            } else if self.t_kind.val() == 0 {
+                // Data: its room in the data FIFO was reserved with the burst.
+                self.m_axi_host.rready.next = !(self.t_lastd.val() & self.hcmp_v.q.val());
+                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.t_lastd.val() & self.hcmp_v.q.val());
+                if self.r_fire.val() {
+                    self.df_push.next = true;
+                    self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
+                    if self.m_axi_host.rlast.val() {
+                        self.out_dec.next = true;
+                        if self.t_lastd.val() {
+                            // The descriptor's data is all in: its completion.
+                            self.rd_err.d.next = false;
+                            self.hcmp_v.d.next = true;
+                            self.hcmp_fn.d.next = self.t_fn.val();
+                            self.hcmp_gen.d.next = self.t_gen.val();
+                            self.hcmp_len.d.next = self.t_len.val();
+                            self.hcmp_eop.d.next = self.t_eop.val();
+                            self.hcmp_irq.d.next = self.t_irq.val();
+                            self.hcmp_err.d.next = self.rd_err.q.val() | self.r_bad.val();
+                        }
+                    }
+                }
+            } else {
+                // A descriptor: assembled, then to the issuer (H2C) or the C2H engine.
+                self.m_axi_host.rready.next = true;
+                self.r_fire.next = self.m_axi_host.rvalid.val();
+                if self.r_fire.val() {
+                    self.d_acc.d.next = self.d_acc_nx.val();
+                    self.d_err.d.next = self.d_err_nx.val();
+                    if self.rc_first.q.val() {
+                        self.d_fill.d.next = self.rb_n.val();
+                    } else {
+                        self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
+                    }
+                    if self.m_axi_host.rlast.val() {
+                        if self.t_kind.val() == 1 {
+                            self.dq_push.next = true;
+                            self.hi_dec.next = true;
+                            if !self.t_dead.val() {
+                                // What the scheduler needs before it leaves the function.
+                                self.a_open.d.next = !self.d_acc_nx.val().get_bit(96);
+                                self.a_open_fn.d.next = self.t_fn.val();
+                            }
+                        } else {
+                            self.c_dv.d.next = true;
+                            self.c_desc.d.next = self.d_acc_nx.val().get_bits::<98>(0);
+                            self.c_derr.d.next = self.d_err_nx.val();
+                        }
+                    }
+                }
+            }
+        }
+        if self.r_fire.val() {
+            self.rc_first.d.next = self.m_axi_host.rlast.val();
+            self.rc_left.d.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
+            if self.m_axi_host.rlast.val() {
+                self.tag_pop.next = true;
+            }
+        }
+
+        // ---- The control engine: one short operation on one function at a time.
+        if self.state.q.val() == 0 {
+            // Clearing the per-function RAMs (writes below).
+            self.clear_addr.d.next = self.clear_addr.q.val() + 1;
+            if self.clear_addr.q.val() == self.last_function.val() {
+                self.state.d.next = 1.into();
+            }
+        } else if self.state.q.val() == 1 {
+            // Dispatch: errors, completions, C2H requests, registers, then the scheduler.
+            self.state.d.next = 2.into();
+            self.e_anygen.d.next = false;
+            self.e_c2h.d.next = false;
+            if self.ie_v.q.val() {
+                self.ie_v.d.next = false;
+                self.op.d.next = 5.into();
+                self.cur_fn.d.next = self.ie_fn.q.val();
+                self.e_code.d.next = self.ie_code.q.val();
+                self.e_gen.d.next = self.ie_gen.q.val();
+            } else if self.be_v.q.val() {
+                self.be_v.d.next = false;
+                self.op.d.next = 5.into();
+                self.cur_fn.d.next = self.be_fn.q.val();
+                self.e_code.d.next = 2.into(); // ERR_C2H_WRITE
+                self.e_anygen.d.next = true;
+            } else if self.hcmp_v.q.val() {
+                self.hcmp_v.d.next = false;
+                self.op.d.next = 2.into();
+                self.cur_fn.d.next = self.hcmp_fn.q.val();
+                self.cm_len.d.next = self.hcmp_len.q.val();
+                self.cm_eop.d.next = self.hcmp_eop.q.val();
+                self.cm_irq.d.next = self.hcmp_irq.q.val();
+                self.cm_gen.d.next = self.hcmp_gen.q.val();
+                self.cm_err.d.next = self.hcmp_err.q.val();
+            } else if self.c_req_v.q.val() {
+                self.c_req_v.d.next = false;
+                self.cur_fn.d.next = self.c_fn.q.val();
+                self.cm_len.d.next = self.c_used.q.val();
+                self.cm_eop.d.next = self.c_eop_w.q.val();
+                self.cm_irq.d.next = self.c_dirq.q.val();
+                self.cm_gen.d.next = self.c_gen.q.val();
+                self.e_gen.d.next = self.c_gen.q.val();
+                self.e_code.d.next = self.c_code.q.val();
+                self.e_c2h.d.next = true;
+                if self.c_req_kind.q.val() == 0 {
+                    self.op.d.next = 3.into();
+                } else if self.c_req_kind.q.val() == 1 {
+                    self.op.d.next = 4.into();
+                } else {
+                    self.op.d.next = 5.into();
+                }
+            } else if self.s_reg.req_valid.val() {
+                self.s_reg.req_ready.next = true;
+                self.op.d.next = 0.into();
+                self.cur_fn.d.next = self.s_reg.req_function.val();
+                self.r_write.d.next = self.s_reg.req_write.val();
+                self.r_addr.d.next = self.s_reg.req_addr.val();
+                self.r_wdata.d.next = self.s_reg.req_wdata.val();
+                self.r_wstrb.d.next = self.s_reg.req_wstrb.val();
+            } else if !self.h_wait.q.val() | (self.h_inflight.q.val() == 0) {
+                self.op.d.next = 1.into();
+                self.cur_fn.d.next = self.scan_fn.q.val();
+            } else {
+                self.state.d.next = 1.into();
+            }
+        } else if self.state.q.val() == 2 {
+            // RAM read in flight.
+            self.state.d.next = 3.into();
+        } else if self.op.q.val() == 0 {
+            // Register access: answer; a refused access changes nothing.
+            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val()) {
+                self.state.d.next = 1.into();
+                self.resp_v.d.next = true;
+                self.resp_data.d.next = 0.into();
+                self.resp_err.d.next = !self.reg_hit.val() | (self.r_write.q.val() & self.reg_ro.val());
+                if !self.r_write.q.val() & self.reg_hit.val() {
+                    self.resp_data.d.next = self.old_word.val();
+                }
+                if self.r_write.q.val() & self.reg_hit.val() & !self.reg_ro.val() {
+                    if self.r_addr.q.val() == self.o_ctrl.val() {
+                        self.nf_run.next = self.merged.val().get_bits::<2>(0);
+                        self.f_we.next = true;
+                        if self.merged.val().get_bit(2) {
+                            // Queue reset of this function alone: a new generation.
+                            self.nhp.next = 0.into();
+                            self.nhc.next = 0.into();
+                            self.nhf.next = 0.into();
+                            self.ncp.next = 0.into();
+                            self.ncc.next = 0.into();
+                            self.nf_err.next = 0.into();
+                            self.nf_stat.next = 0.into();
+                            self.nf_gen.next = self.not_gen.val();
+                            self.h_we.next = true;
+                            self.c_we.next = true;
+                            self.stale.next = true;
+                        }
+                    } else if self.r_addr.q.val() == self.o_h_base_lo.val() {
+                        self.nhb.next = (self.hb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
+                        self.h_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_h_base_hi.val() {
+                        self.nhb.next = (self.hb.val() & 0xffffffff_u64) | (bit_cast::<64, 32>(self.merged.val()) << 32);
+                        self.h_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_h_size.val() {
+                        self.nhl.next = self.merged.val().get_bits::<4>(0);
+                        self.h_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_h_pidx.val() {
+                        self.nhp.next = self.merged.val().get_bits::<16>(0);
+                        self.h_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_c_base_lo.val() {
+                        self.ncb.next = (self.cb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
+                        self.c_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_c_base_hi.val() {
+                        self.ncb.next = (self.cb.val() & 0xffffffff_u64) | (bit_cast::<64, 32>(self.merged.val()) << 32);
+                        self.c_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_c_size.val() {
+                        self.ncl.next = self.merged.val().get_bits::<4>(0);
+                        self.c_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_c_pidx.val() {
+                        self.ncp.next = self.merged.val().get_bits::<16>(0);
+                        self.c_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_irq_mask.val() {
+                        self.nf_mask.next = self.merged.val().get_bits::<3>(0);
+                        self.f_we.next = true;
+                    } else if self.r_addr.q.val() == self.o_irq_status.val() {
+                        self.nf_stat.next = self.f_stat.val() & !self.w1c.val();
+                        self.f_we.next = true;
+                    }
+                }
+            }
+        } else if self.op.q.val() == 1 {
+            // Scheduler: fetch this function's next descriptor, or decide to move on.
+            self.state.d.next = 1.into();
+            if self.h_wait.q.val() {
+                // Every descriptor fetched has arrived: stay while its packet is open.
+                self.h_wait.d.next = false;
+                self.served.d.next = 0.into();
+                if !(self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val())) {
+                    self.scan_fn.d.next = self.scan_fn.q.val() + 1;
+                    if self.scan_fn.q.val() == self.last_function.val() {
+                        self.scan_fn.d.next = 0.into();
+                    }
+                }
+            } else if self.h_live.val() & self.h_bad.val() & (self.hp.val() != self.hf.val()) {
+                self.op.d.next = 5.into();
+                self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
+                self.e_anygen.d.next = true;
+                self.state.d.next = 3.into();
+            } else if self.h_live.val() & (self.hp.val() != self.hf.val()) {
+                if (self.dq_used.q.val() < self.dq_cap.val()) & self.ar_free.val() & !self.tags_full.val() {
+                    self.ctl_ar.next = true;
+                    self.ar_valid.d.next = true;
+                    self.ar_addr.d.next = self.fa_h.val();
+                    self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
+                    self.ar_user.d.next = self.cur_fn.q.val();
+                    self.tag_push.next = true;
+                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
+                        | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
+                        | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) << 13)
+                        | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
+                        | (bit_cast::<TAG_BITS, 1>(self.f_gen.val().into()) << 35);
+                    self.hi_inc.next = true;
+                    self.dqu_inc.next = true;
+                    self.nhf.next = (self.hf.val() + 1) & self.ring_mask_h.val();
+                    self.h_we.next = true;
+                    self.served.d.next = self.served.q.val() + 1;
+                    if self.served.q.val() + 1 >= self.budget.val() {
+                        self.h_wait.d.next = true;
+                    }
+                }
+            } else if self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val()) & (self.h_inflight.q.val() == 0) {
+                // The packet's next descriptor is not posted (or the queue stopped).
+                self.op.d.next = 5.into();
+                self.e_code.d.next = 7.into(); // ERR_INCOMPLETE
+                self.e_anygen.d.next = true;
+                self.state.d.next = 3.into();
+            } else if (self.served.q.val() != 0) | (self.h_inflight.q.val() != 0) {
+                self.h_wait.d.next = true;
+            } else {
+                self.scan_fn.d.next = self.scan_fn.q.val() + 1;
+                if self.scan_fn.q.val() == self.last_function.val() {
+                    self.scan_fn.d.next = 0.into();
+                }
+            }
+        } else if (self.op.q.val() == 2) | (self.op.q.val() == 4) {
+            // Completion (2 H2C, 4 C2H): write-back, CIDX, interrupt.
+            if self.op.q.val() == 4 {
+                self.wb_addr.next = self.wa_c.val();
+                self.irq_raise.next = self.cm_irq.q.val() & !self.f_mask.val().get_bit(1);
+            } else {
+                self.irq_raise.next = self.cm_irq.q.val() & !self.f_mask.val().get_bit(0);
+            }
+            self.wb_off.next = self.wb_addr.val().get_bits::<8>(0) & self.kw_mask.val();
+            self.wb_word.next = bit_cast::<64, 24>(self.cm_len.q.val())
+                | (bit_cast::<64, 1>(self.cm_eop.q.val().into()) << 32)
+                | (bit_cast::<64, 1>(self.cm_irq.q.val().into()) << 33)
+                | (bit_cast::<64, 1>(true.into()) << 63);
+            if (self.cm_gen.q.val() != self.f_gen.val()) | (self.f_err.val() != 0) {
+                // Of a queue reset or stopped since: dropped.
+                self.state.d.next = 1.into();
+                if self.op.q.val() == 4 {
+                    self.c_ans_v.d.next = true;
+                    self.c_ans_ok.d.next = false;
+                }
+            } else if self.cm_err.q.val() & (self.op.q.val() == 2) {
+                self.op.d.next = 5.into();
+                self.e_code.d.next = 1.into(); // ERR_H2C_READ
+                self.e_anygen.d.next = true;
+            } else if self.slot_free.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
+                self.state.d.next = 1.into();
+                self.ctl_w.next = true;
+                self.w_load.next = true;
+                self.aw_addr.d.next = self.wb_addr.val();
+                self.aw_user.d.next = self.cur_fn.q.val();
+                self.w_data.d.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
+                self.w_strb.d.next = self.wb_strb.val() << self.wb_off.val();
+                if self.op.q.val() == 4 {
+                    self.ncc.next = (self.cc.val() + 1) & self.ring_mask_c.val();
+                    self.c_we.next = true;
+                    if self.cm_irq.q.val() {
+                        self.nf_stat.next = self.f_stat.val() | 2;
+                        self.f_we.next = true;
+                    }
+                    self.c_ans_v.d.next = true;
+                    self.c_ans_ok.d.next = true;
+                } else {
+                    self.nhc.next = (self.hc.val() + 1) & self.ring_mask_h.val();
+                    self.h_we.next = true;
+                    if self.cm_irq.q.val() {
+                        self.nf_stat.next = self.f_stat.val() | 1;
+                        self.f_we.next = true;
+                    }
+                }
+                if self.irq_raise.val() {
+                    self.irq_v.d.next = true;
+                    self.irq_f.d.next = self.cur_fn.q.val();
+                    self.irq_vec.d.next = bit_cast::<4, 1>((self.op.q.val() == 4).into());
+                }
+            }
+        } else if self.op.q.val() == 3 {
+            // C2H: fetch the next buffer of the packet's function.
+            if !(self.fn_enabled.val() & self.f_run.val().get_bit(1) & (self.f_err.val() == 0))
+                | (self.e_code.q.val().get_bit(0) & (self.e_gen.q.val() != self.f_gen.val()))
+            {
+                // Not accepting (or reset since the packet began): dropped.
+                self.state.d.next = 1.into();
+                self.c_ans_v.d.next = true;
+                self.c_ans_ok.d.next = false;
+            } else if self.c_bad.val() {
+                self.op.d.next = 5.into();
+                self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
+                self.e_anygen.d.next = true;
+            } else if self.cp.val() == self.cc.val() {
+                self.op.d.next = 5.into();
+                self.e_code.d.next = 5.into(); // ERR_NO_BUFFER
+                self.e_anygen.d.next = true;
+            } else if self.ar_free.val() & !self.tags_full.val() {
+                self.state.d.next = 1.into();
+                self.ctl_ar.next = true;
+                self.ar_valid.d.next = true;
+                self.ar_addr.d.next = self.fa_c.val();
+                self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_c.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
+                self.ar_user.d.next = self.cur_fn.q.val();
+                self.tag_push.next = true;
+                self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
+                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
+                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_c.val()) & self.kw_mask.val()) << 13)
+                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20);
+                self.c_ans_v.d.next = true;
+                self.c_ans_ok.d.next = true;
+                self.c_ans_gen.d.next = self.f_gen.val();
+            }
+        } else {
+            // Error: record it, stop this function's queues, interrupt; what it
+            // had in flight is dropped (the issuer ends its open H2C packet).
+            self.irq_raise.next = !self.f_mask.val().get_bit(2);
+            if (!self.e_anygen.q.val() & (self.e_gen.q.val() != self.f_gen.val())) | (self.f_err.val() != 0) {
+                // Stale, or the function has stopped already.
+                self.state.d.next = 1.into();
+                self.stale.next = true;
+                if self.e_c2h.q.val() {
+                    self.c_ans_v.d.next = true;
+                    self.c_ans_ok.d.next = false;
+                }
+            } else if !(self.irq_raise.val() & self.irq_busy.val()) & !self.k_v.q.val() {
+                self.state.d.next = 1.into();
+                self.nf_err.next = self.e_code.q.val();
+                self.nf_run.next = 0.into();
+                self.nf_stat.next = self.f_stat.val() | 4;
+                self.f_we.next = true;
+                self.stale.next = true;
+                if self.irq_raise.val() {
+                    self.irq_v.d.next = true;
+                    self.irq_f.d.next = self.cur_fn.q.val();
+                    self.irq_vec.d.next = 2.into();
+                }
+                if self.e_c2h.q.val() {
+                    self.c_ans_v.d.next = true;
+                    self.c_ans_ok.d.next = false;
+                }
+            }
+        }
+        if self.stale.val() {
+            // This function's generation is over (error or reset): descriptors
+            // still in flight are dropped, an open H2C packet is ended, and the
+            // scheduler no longer waits for it.
+            if !self.k_v.q.val() {
+                self.k_v.d.next = true;
+                self.k_fn.d.next = self.cur_fn.q.val();
+            }
+            self.dead_v.d.next = true;
+            self.dead_fn.d.next = self.cur_fn.q.val();
+            self.dead_gen.d.next = self.f_gen.val();
+            if self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val()) {
+                self.a_open.d.next = false;
+            }
+            if self.scan_fn.q.val() == self.cur_fn.q.val() {
+                self.h_wait.d.next = false;
+                self.served.d.next = 0.into();
+            }
+        }
+
+        // ---- H2C issuer: descriptors in fetch order, their data in bursts.
+        self.qw_seen.d.next = self.qw_ptr.q.val();
+        self.dq_empty.next = self.qr_ptr.q.val() == self.qw_seen.q.val();
+        self.dq_head.next = self.dq_ram.read_data.val();
+        self.q_addr.next = self.dq_head.val().get_bits::<64>(0);
+        self.q_len.next = self.dq_head.val().get_bits::<24>(64);
+        self.q_eop.next = self.dq_head.val().get_bit(88);
+        self.q_irq.next = self.dq_head.val().get_bit(89);
+        self.q_fn.next = self.dq_head.val().get_bits::<FW>(90);
+        self.q_gen.next = self.dq_head.val().get_bit(101);
+        self.q_err.next = self.dq_head.val().get_bit(102);
+        self.burst.next = self.b_left.q.val();
+        self.room.next = bit_cast::<24, 13>(self.max_burst.val())
+            - (bit_cast::<24, 64>(self.b_addr.q.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
+        if self.room.val() < self.b_left.q.val() {
+            self.burst.next = self.room.val();
+        }
+        self.beats.next = ((bit_cast::<24, 64>(self.b_addr.q.val()) & bit_cast::<24, 8>(self.kw_mask.val()))
+            + self.burst.val()
+            + bit_cast::<24, 8>(self.kw_mask.val()))
+            >> bit_cast::<24, 8>(self.log2_kw.val());
+        self.i_ok.next = !self.ctl_ar.val()
+            & self.ar_free.val()
+            & !self.tags_full.val()
+            & (self.outstanding.q.val() < self.max_outstanding.val())
+            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.beats.val() + 8) <= bit_cast::<24, 10>(self.df_cap.val()));
+        if self.k_v.q.val() & !self.close_pend.q.val() {
+            // A function stopped or reset: end its open packet, drop its descriptor.
+            self.k_v.d.next = false;
+            if ((self.i_state.q.val() & (self.i_fn.q.val() == self.k_fn.q.val())) & self.i_any.q.val())
+                | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.k_fn.q.val()))
+            {
+                self.close_pend.d.next = true;
+                self.close_fn.d.next = self.k_fn.q.val();
+                self.i_open.d.next = false;
+            }
+            if self.i_state.q.val() & (self.i_fn.q.val() == self.k_fn.q.val()) {
+                self.i_state.d.next = false;
+            }
+        } else if !self.i_state.q.val() {
+            if self.close_pend.q.val() {
+                // Waits for the end-of-packet entry below.
+            } else if !self.dq_empty.val() {
+                if self.dead_v.q.val() & (self.q_fn.val() == self.dead_fn.q.val()) & (self.q_gen.val() == self.dead_gen.q.val()) {
+                    self.dq_pop.next = true;
+                } else if self.q_err.val() | (self.q_len.val() == 0) {
+                    if !self.ie_v.q.val() {
+                        self.dq_pop.next = true;
+                        self.ie_v.d.next = true;
+                        self.ie_fn.d.next = self.q_fn.val();
+                        self.ie_gen.d.next = self.q_gen.val();
+                        self.ie_code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                        if self.q_err.val() {
+                            self.ie_code.d.next = 6.into(); // ERR_DESC_READ
+                        }
+                        if self.i_open.q.val() & (self.i_open_fn.q.val() == self.q_fn.val()) {
+                            self.close_pend.d.next = true;
+                            self.close_fn.d.next = self.q_fn.val();
+                            self.i_open.d.next = false;
+                        }
+                    }
+                } else {
+                    self.dq_pop.next = true;
+                    self.i_state.d.next = true;
+                    self.i_fn.d.next = self.q_fn.val();
+                    self.i_gen.d.next = self.q_gen.val();
+                    self.i_eop.d.next = self.q_eop.val();
+                    self.i_irq.d.next = self.q_irq.val();
+                    self.i_len.d.next = self.q_len.val();
+                    self.i_any.d.next = false;
+                    self.b_addr.d.next = self.q_addr.val();
+                    self.b_left.d.next = self.q_len.val();
+                }
+            }
+        } else if self.i_ok.val() {
+            self.ar_valid.d.next = true;
+            self.ar_addr.d.next = self.b_addr.q.val();
+            self.ar_len.d.next = bit_cast::<8, 24>(self.beats.val() - 1);
+            self.ar_user.d.next = self.i_fn.q.val();
+            self.tag_push.next = true;
+            self.tag_in.next = (bit_cast::<TAG_BITS, FW>(self.i_fn.q.val()) << 2)
+                | (bit_cast::<TAG_BITS, 8>(self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
+                | (bit_cast::<TAG_BITS, 24>(self.burst.val()) << 20)
+                | (bit_cast::<TAG_BITS, 1>((self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val())).into()) << 33)
+                | (bit_cast::<TAG_BITS, 1>((self.burst.val() == self.b_left.q.val()).into()) << 34)
+                | (bit_cast::<TAG_BITS, 1>(self.i_gen.q.val().into()) << 35)
+                | (bit_cast::<TAG_BITS, 24>(self.i_len.q.val()) << 36)
+                | (bit_cast::<TAG_BITS, 1>(self.i_irq.q.val().into()) << 60);
+            self.out_inc.next = true;
+            self.dres_inc.next = bit_cast::<10, 24>(self.beats.val());
+            self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.burst.val());
+            self.b_left.d.next = self.b_left.q.val() - self.burst.val();
+            self.i_any.d.next = true;
+            if self.burst.val() == self.b_left.q.val() {
+                self.i_state.d.next = false;
+                self.i_open.d.next = !self.i_eop.q.val();
+                self.i_open_fn.d.next = self.i_fn.q.val();
+            }
+        }
+        if self.close_pend.q.val() & !self.tag_push.val() & !self.tags_full.val() & (self.dres.q.val() < self.df_cap.val()) {
+            // The end of a stopped function's packet, after its data in flight.
+            self.tag_push.next = true;
+            self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.close_fn.q.val()) << 2);
+            self.dres_inc.next = 1.into();
+            self.close_pend.d.next = false;
+        }
+        if self.dq_pop.val() {
+            self.dqu_dec.next = true;
+        }
+
+        // ---- H2C packer: bytes from the data FIFO, one beat out per cycle.
+        self.fw_seen.d.next = self.fw_ptr.q.val();
+        self.df_empty.next = self.fr_ptr.q.val() == self.fw_seen.q.val();
+        self.h_n.next = self.df_meta.read_data.val().get_bits::<8>(0);
+        self.h_fn.next = self.df_meta.read_data.val().get_bits::<FW>(8);
+        self.h_flush.next = self.df_meta.read_data.val().get_bit(19);
         self.g_emit.next = (!self.o_valid.q.val() | self.m_axis_h2c.tready.val())
             & ((self.g_fill.q.val() >= self.kw.val()) | (self.g_flush.q.val() & (self.g_fill.q.val() != 0)));
         self.g_acc_out.next = self.g_acc.q.val();
@@ -1198,111 +1609,312 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             }
         }
         self.g_can_take.next = !self.g_flush.q.val() & (self.g_fill_out.val() <= self.kw.val());
-        self.m_axi_host.rready.next = false;
-        self.tag_pop.next = false;
-        self.r_fire.next = false;
         self.g_acc.d.next = self.g_acc_out.val();
         self.g_fill.d.next = self.g_fill_out.val();
-        if !self.tags_empty.val() {
-            if self.t_kind.val() == 2 {
-                // End the packet of a function that stopped in its middle.
-                if self.g_can_take.val() {
-                    self.tag_pop.next = true;
-                    self.g_flush.d.next = true;
-                    self.g_tid.d.next = self.t_fn.val();
-                    if self.g_fill_out.val() == 0 {
-                        self.g_fill.d.next = 1.into();
-                    }
-                }
-            } else if self.t_kind.val() == 1 {
-                self.m_axi_host.rready.next = true;
-                self.r_fire.next = self.m_axi_host.rvalid.val();
-                if self.r_fire.val() {
-                    if self.rc_first.q.val() {
-                        self.d_acc.d.next = self.rb_data.val();
-                        self.d_fill.d.next = self.rb_n.val();
-                    } else {
-                        self.d_acc.d.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
-                        self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
-                    }
-                    if self.m_axi_host.rlast.val() {
-                        self.desc_ready.d.next = true;
-                    }
-                }
-            } else {
-                self.m_axi_host.rready.next = self.g_can_take.val();
-                self.r_fire.next = self.m_axi_host.rvalid.val() & self.g_can_take.val();
-                if self.r_fire.val() {
-                    self.g_acc.d.next = self.g_acc_out.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.g_fill_out.val()) << 3));
-                    self.g_fill.d.next = self.g_fill_out.val() + self.rb_n.val();
-                    self.g_tid.d.next = self.t_fn.val();
-                    if self.m_axi_host.rlast.val() & self.t_eop.val() {
-                        self.g_flush.d.next = true;
-                    }
+        if !self.df_empty.val() & self.g_can_take.val() {
+            self.df_pop.next = true;
+            self.dres_dec.next = true;
+            self.g_acc.d.next = self.g_acc_out.val()
+                | (bit_cast::<DW2, DW>(self.df_data.read_data.val()) << (bit_cast::<11, 8>(self.g_fill_out.val()) << 3));
+            self.g_fill.d.next = self.g_fill_out.val() + self.h_n.val();
+            self.g_tid.d.next = self.h_fn.val();
+            if self.h_flush.val() {
+                self.g_flush.d.next = true;
+                if (self.g_fill_out.val() + self.h_n.val()) == 0 {
+                    // A packet ended with nothing left to send: one byte carries tlast.
+                    self.g_fill.d.next = 1.into();
                 }
             }
-        }
-        if self.r_fire.val() {
-            self.rc_first.d.next = self.m_axi_host.rlast.val();
-            self.rc_left.d.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
-            if self.m_axi_host.rresp.val() != 0 {
-                self.r_error.d.next = true;
-            }
-            if self.m_axi_host.rlast.val() {
-                self.tag_pop.next = true;
-            }
-        }
-        // Read ahead: the RAM shows the head after this cycle's pop.
-        self.tr_next.next = self.tr_ptr.q.val() + 1;
-        self.tag_ram.read_address.next = bit_cast::<5, 6>(self.tr_ptr.q.val());
-        if self.tag_pop.val() {
-            self.tr_ptr.d.next = self.tr_next.val();
-            self.tag_ram.read_address.next = bit_cast::<5, 6>(self.tr_next.val());
-        }
-        // Reads in flight: counted from the tag push to the last beat.
-        if self.tag_push.val() & (self.tag_in.val().get_bits::<2>(0) != 2) & !(self.tag_pop.val() & (self.t_kind.val() != 2)) {
-            self.outstanding.d.next = self.outstanding.q.val() + 1;
-        } else if !(self.tag_push.val() & (self.tag_in.val().get_bits::<2>(0) != 2)) & self.tag_pop.val() & (self.t_kind.val() != 2) {
-            self.outstanding.d.next = self.outstanding.q.val() - 1;
         }
         self.m_axis_h2c.tvalid.next = self.o_valid.q.val();
         self.m_axis_h2c.tdata.next = self.o_data.q.val();
         self.m_axis_h2c.tkeep.next = self.o_keep.q.val();
         self.m_axis_h2c.tlast.next = self.o_last.q.val();
         self.m_axis_h2c.tid.next = self.o_tid.q.val();
-        if self.g_emit.val() {
-            self.o_valid.d.next = true;
+
+        // ---- C2H engine: a packet into its function's buffers.
+        self.in_count.next = 0.into();
+        self.in_mask.next = 0.into();
+        for i in 0..self.keep_bit.len() {
+            if (self.s_axis_c2h.tkeep.val() & self.keep_bit[i].val()).any() {
+                self.in_count.next = self.keep_count[i].val();
+                self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
+            }
+        }
+        self.c_off.next = self.cb_addr.q.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.c_nmax.next = bit_cast::<24, 8>(self.kw.val() - self.c_off.val());
+        if self.cb_left.q.val() < self.c_nmax.val() {
+            self.c_nmax.next = self.cb_left.q.val();
+        }
+        self.c_n.next = bit_cast::<8, 24>(self.c_nmax.val());
+        if bit_cast::<24, 8>(self.c_fill.q.val()) < self.c_nmax.val() {
+            self.c_n.next = self.c_fill.q.val();
+        }
+        self.c_pop.next = false;
+        self.wl_fn.next = self.cur_fn.q.val();
+        if self.c_state.q.val() == 0 {
+            if !self.c_drop.q.val() & self.s_axis_c2h.tvalid.val() {
+                if self.s_axis_c2h.tid.val() > self.last_function.val() {
+                    self.c_drop.d.next = true;
+                } else {
+                    self.c_fn.d.next = self.s_axis_c2h.tid.val();
+                    self.c_done_in.d.next = false;
+                    self.c_pkt_done.d.next = false;
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 0.into();
+                    self.c_code.d.next = 0.into();
+                    self.c_state.d.next = 1.into();
+                }
+            }
+        } else if self.c_state.q.val() == 1 {
+            // Waiting for the control engine: buffer fetch issued, or drop.
+            if self.c_ans_v.q.val() {
+                if self.c_ans_ok.q.val() {
+                    if !self.c_code.q.val().get_bit(0) {
+                        self.c_gen.d.next = self.c_ans_gen.q.val();
+                    }
+                    self.c_state.d.next = 2.into();
+                } else {
+                    self.c_drop.d.next = !self.c_done_in.q.val();
+                    self.c_state.d.next = 0.into();
+                }
+            }
+        } else if self.c_state.q.val() == 2 {
+            // Waiting for the buffer's descriptor.
+            if self.c_dv.q.val() {
+                self.c_dv.d.next = false;
+                self.cb_addr.d.next = self.c_desc.q.val().get_bits::<64>(0);
+                self.cb_left.d.next = self.c_desc.q.val().get_bits::<24>(64);
+                self.c_dirq.d.next = self.c_desc.q.val().get_bit(97);
+                self.c_used.d.next = 0.into();
+                self.c_state.d.next = 3.into();
+                if self.c_derr.q.val() {
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 2.into();
+                    self.c_code.d.next = 6.into(); // ERR_DESC_READ
+                    self.c_state.d.next = 5.into();
+                } else if self.c_desc.q.val().get_bits::<24>(64) == 0 {
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 2.into();
+                    self.c_code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                    self.c_state.d.next = 5.into();
+                }
+            }
+        } else if self.c_state.q.val() == 3 {
+            // Data: single-beat writes until the buffer is full or the packet ends.
+            if self.slot_free.val() & !self.ctl_w.val() & self.w_room.val() {
+                if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
+                    self.c_pkt_done.d.next = true;
+                    self.c_eop_w.d.next = true;
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 1.into();
+                    self.c_state.d.next = 4.into();
+                } else if (bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val() {
+                    self.c_pop.next = true;
+                    self.w_load.next = true;
+                    self.wl_fn.next = self.c_fn.q.val();
+                    self.aw_addr.d.next = self.cb_addr.q.val();
+                    self.aw_user.d.next = self.c_fn.q.val();
+                    self.w_data.d.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
+                    self.w_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
+                    self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
+                    self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
+                    self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
+                    if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
+                        // Buffer full: its write-back; EOP if the packet ends here too.
+                        self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                        self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                        self.c_req_v.d.next = true;
+                        self.c_req_kind.d.next = 1.into();
+                        self.c_state.d.next = 4.into();
+                    }
+                }
+            }
+        } else if self.c_state.q.val() == 4 {
+            // Waiting for the write-back.
+            if self.c_ans_v.q.val() {
+                if self.c_ans_ok.q.val() & !self.c_pkt_done.q.val() {
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 0.into();
+                    self.c_code.d.next = 1.into(); // continuation of the packet
+                    self.c_state.d.next = 1.into();
+                } else {
+                    self.c_drop.d.next = !self.c_ans_ok.q.val() & !self.c_done_in.q.val();
+                    self.c_state.d.next = 0.into();
+                }
+            }
+        } else {
+            // Waiting for the error to be recorded; the rest of the packet is dropped.
+            if self.c_ans_v.q.val() {
+                self.c_drop.d.next = !self.c_done_in.q.val();
+                self.c_state.d.next = 0.into();
+            }
+        }
+        self.c_acc_out.next = self.c_acc.q.val();
+        self.c_fill_out.next = self.c_fill.q.val();
+        if self.c_pop.val() {
+            self.c_acc_out.next = self.c_acc.q.val() >> (bit_cast::<11, 8>(self.c_n.val()) << 3);
+            self.c_fill_out.next = self.c_fill.q.val() - self.c_n.val();
+        }
+        self.c_open.next = (self.c_state.q.val() != 0) & !self.c_done_in.q.val() & (self.c_fill_out.val() <= self.kw.val());
+        self.c_take.next = self.s_axis_c2h.tvalid.val() & (self.c_drop.q.val() | self.c_open.val());
+        self.s_axis_c2h.tready.next = self.c_drop.q.val() | self.c_open.val();
+        self.c_acc.d.next = self.c_acc_out.val();
+        self.c_fill.d.next = self.c_fill_out.val();
+        if self.c_take.val() {
+            if self.c_drop.q.val() {
+                if self.s_axis_c2h.tlast.val() {
+                    self.c_drop.d.next = false;
+                }
+            } else {
+                self.c_acc.d.next = self.c_acc_out.val()
+                    | (bit_cast::<DW2, DW>(self.s_axis_c2h.tdata.val() & self.in_mask.val())
+                        << (bit_cast::<11, 8>(self.c_fill_out.val()) << 3));
+                self.c_fill.d.next = self.c_fill_out.val() + self.in_count.val();
+                self.c_done_in.d.next = self.s_axis_c2h.tlast.val();
+            }
+        }
+        if self.c_state.q.val() == 0 {
+            self.c_fill.d.next = 0.into();
+            self.c_acc.d.next = 0.into();
+        }
+
+        // ---- Host writes: AW and W of single beats; B answers in order.
+        self.m_axi_host.awvalid.next = self.aw_valid.q.val();
+        self.m_axi_host.awaddr.next = self.aw_addr.q.val();
+        self.m_axi_host.awlen.next = 0.into();
+        self.m_axi_host.awsize.next = self.ar_size.val();
+        self.m_axi_host.awburst.next = 1.into();
+        self.m_axi_host.awuser.next = self.aw_user.q.val();
+        self.m_axi_host.wvalid.next = self.w_valid.q.val();
+        self.m_axi_host.wdata.next = self.w_data.q.val();
+        self.m_axi_host.wstrb.next = self.w_strb.q.val();
+        self.m_axi_host.wlast.next = true;
+        if self.aw_valid.q.val() & self.m_axi_host.awready.val() {
+            self.aw_valid.d.next = false;
+        }
+        if self.w_valid.q.val() & self.m_axi_host.wready.val() {
+            self.w_valid.d.next = false;
+        }
+        self.wfn_ram.write_address.next = bit_cast::<6, 7>(self.ww_ptr.q.val());
+        self.wfn_ram.write_data.next = self.wl_fn.val();
+        self.wfn_ram.write_enable.next = self.w_load.val();
+        if self.w_load.val() {
+            self.aw_valid.d.next = true;
+            self.w_valid.d.next = true;
+            self.ww_ptr.d.next = self.ww_ptr.q.val() + 1;
+        }
+        // An error answer stops the function of that write (held until taken).
+        self.m_axi_host.bready.next = !self.be_v.q.val();
+        self.b_fire.next = self.m_axi_host.bvalid.val() & !self.be_v.q.val();
+        self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val());
+        if self.b_fire.val() {
+            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
+            self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val() + 1);
+            if self.m_axi_host.bresp.val() != 0 {
+                self.be_v.d.next = true;
+                self.be_fn.d.next = self.wfn_ram.read_data.val();
+            }
+        }
+
+        // ---- Host reads: AR, the tag FIFO, the descriptor and data FIFOs.
+        self.m_axi_host.arvalid.next = self.ar_valid.q.val();
+        self.m_axi_host.araddr.next = self.ar_addr.q.val();
+        self.m_axi_host.arlen.next = self.ar_len.q.val();
+        self.m_axi_host.arsize.next = self.ar_size.val();
+        self.m_axi_host.arburst.next = 1.into();
+        self.m_axi_host.aruser.next = self.ar_user.q.val();
+        self.tag_ram.write_address.next = bit_cast::<6, 7>(self.tw_ptr.q.val());
+        self.tag_ram.write_data.next = self.tag_in.val();
+        self.tag_ram.write_enable.next = self.tag_push.val();
+        if self.tag_push.val() {
+            self.tw_ptr.d.next = self.tw_ptr.q.val() + 1;
+        }
+        // Read ahead: each RAM shows the head after this cycle's pop.
+        self.tr_next.next = self.tr_ptr.q.val() + 1;
+        self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_ptr.q.val());
+        if self.tag_pop.val() {
+            self.tr_ptr.d.next = self.tr_next.val();
+            self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_next.val());
+        }
+        self.dq_ram.write_address.next = bit_cast::<4, 5>(self.qw_ptr.q.val());
+        self.dq_ram.write_data.next = self.dq_in.val();
+        self.dq_ram.write_enable.next = self.dq_push.val();
+        if self.dq_push.val() {
+            self.qw_ptr.d.next = self.qw_ptr.q.val() + 1;
+        }
+        self.qr_next.next = self.qr_ptr.q.val() + 1;
+        self.dq_ram.read_address.next = bit_cast::<4, 5>(self.qr_ptr.q.val());
+        if self.dq_pop.val() {
+            self.qr_ptr.d.next = self.qr_next.val();
+            self.dq_ram.read_address.next = bit_cast::<4, 5>(self.qr_next.val());
+        }
+        self.df_data.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
+        self.df_meta.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
+        self.df_data.write_data.next = self.df_in_data.val();
+        self.df_meta.write_data.next = self.df_in_meta.val();
+        self.df_data.write_enable.next = self.df_push.val();
+        self.df_meta.write_enable.next = self.df_push.val();
+        if self.df_push.val() {
+            self.fw_ptr.d.next = self.fw_ptr.q.val() + 1;
+        }
+        self.fr_next.next = self.fr_ptr.q.val() + 1;
+        self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
+        self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
+        if self.df_pop.val() {
+            self.fr_ptr.d.next = self.fr_next.val();
+            self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
+            self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
+        }
+        // Counters: bursts in flight, descriptors in flight and fetched, data FIFO room reserved.
+        if self.out_inc.val() & !self.out_dec.val() {
+            self.outstanding.d.next = self.outstanding.q.val() + 1;
+        } else if !self.out_inc.val() & self.out_dec.val() {
+            self.outstanding.d.next = self.outstanding.q.val() - 1;
+        }
+        if self.hi_inc.val() & !self.hi_dec.val() {
+            self.h_inflight.d.next = self.h_inflight.q.val() + 1;
+        } else if !self.hi_inc.val() & self.hi_dec.val() {
+            self.h_inflight.d.next = self.h_inflight.q.val() - 1;
+        }
+        if self.dqu_inc.val() & !self.dqu_dec.val() {
+            self.dq_used.d.next = self.dq_used.q.val() + 1;
+        } else if !self.dqu_inc.val() & self.dqu_dec.val() {
+            self.dq_used.d.next = self.dq_used.q.val() - 1;
+        }
+        self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
+        if self.dres_dec.val() {
+            self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
         // ---- Interrupt request.
         self.irq_valid.next = self.irq_v.q.val();
         self.irq_function.next = self.irq_f.q.val();
         self.irq_vector.next = self.irq_vec.q.val();
-        if self.irq_v.q.val() & self.irq_ready.val() {
-            self.irq_v.d.next = false;
-        }
 
         // ---- Register bus answer.
         self.s_reg.resp_valid.next = self.resp_v.q.val();
         self.s_reg.resp_rdata.next = self.resp_data.q.val();
         self.s_reg.resp_error.next = self.resp_err.q.val();
 
-        // ---- RAM writes: clearing after reset, else the engine's updates.
+        // ---- RAM writes: clearing after reset, else the control engine's updates.
         self.h2c_ring.write_address.next = self.cur_fn.q.val();
         self.c2h_ring.write_address.next = self.cur_fn.q.val();
         self.fn_state.write_address.next = self.cur_fn.q.val();
         self.h2c_ring.write_data.next = bit_cast::<RING_BITS, 64>(self.nhb.val())
             | (bit_cast::<RING_BITS, 4>(self.nhl.val()) << 64)
             | (bit_cast::<RING_BITS, 16>(self.nhp.val()) << 68)
-            | (bit_cast::<RING_BITS, 16>(self.nhc.val()) << 84);
-        self.c2h_ring.write_data.next = bit_cast::<RING_BITS, 64>(self.ncb.val())
-            | (bit_cast::<RING_BITS, 4>(self.ncl.val()) << 64)
-            | (bit_cast::<RING_BITS, 16>(self.ncp.val()) << 68)
-            | (bit_cast::<RING_BITS, 16>(self.ncc.val()) << 84);
+            | (bit_cast::<RING_BITS, 16>(self.nhc.val()) << 84)
+            | (bit_cast::<RING_BITS, 16>(self.nhf.val()) << 100);
+        self.c2h_ring.write_data.next = bit_cast::<C2H_RING_BITS, 64>(self.ncb.val())
+            | (bit_cast::<C2H_RING_BITS, 4>(self.ncl.val()) << 64)
+            | (bit_cast::<C2H_RING_BITS, 16>(self.ncp.val()) << 68)
+            | (bit_cast::<C2H_RING_BITS, 16>(self.ncc.val()) << 84);
         self.fn_state.write_data.next = bit_cast::<FN_BITS, 2>(self.nf_run.val())
             | (bit_cast::<FN_BITS, 4>(self.nf_err.val()) << 2)
             | (bit_cast::<FN_BITS, 3>(self.nf_mask.val()) << 6)
-            | (bit_cast::<FN_BITS, 3>(self.nf_stat.val()) << 9);
+            | (bit_cast::<FN_BITS, 3>(self.nf_stat.val()) << 9)
+            | (bit_cast::<FN_BITS, 1>(self.nf_gen.val().into()) << 12);
         self.h2c_ring.write_enable.next = self.h_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
@@ -1335,27 +1947,47 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.clear_addr.d.next = 0.into();
             self.scan_fn.d.next = 0.into();
             self.served.d.next = 0.into();
+            self.h_wait.d.next = false;
+            self.h_inflight.d.next = 0.into();
+            self.dq_used.d.next = 0.into();
+            self.a_open.d.next = false;
+            self.dead_v.d.next = false;
             self.resp_v.d.next = false;
-            self.h_mid.d.next = false;
+            self.hcmp_v.d.next = false;
+            self.ie_v.d.next = false;
+            self.be_v.d.next = false;
+            self.k_v.d.next = false;
+            self.c_req_v.d.next = false;
+            self.c_ans_v.d.next = false;
             self.ar_valid.d.next = false;
-            self.outstanding.d.next = 0.into();
             self.tw_ptr.d.next = 0.into();
             self.tr_ptr.d.next = 0.into();
             self.tw_seen.d.next = 0.into();
-            self.r_error.d.next = false;
-            self.aw_valid.d.next = false;
-            self.w_valid.d.next = false;
-            self.writes_out.d.next = 0.into();
-            self.b_error.d.next = false;
-            self.irq_v.d.next = false;
+            self.outstanding.d.next = 0.into();
             self.rc_first.d.next = true;
-            self.desc_ready.d.next = false;
+            self.rd_err.d.next = false;
+            self.qw_ptr.d.next = 0.into();
+            self.qr_ptr.d.next = 0.into();
+            self.qw_seen.d.next = 0.into();
+            self.fw_ptr.d.next = 0.into();
+            self.fr_ptr.d.next = 0.into();
+            self.fw_seen.d.next = 0.into();
+            self.dres.d.next = 0.into();
+            self.i_state.d.next = false;
+            self.i_open.d.next = false;
+            self.close_pend.d.next = false;
             self.g_fill.d.next = 0.into();
             self.g_flush.d.next = false;
             self.o_valid.d.next = false;
-            self.c_active.d.next = false;
+            self.c_state.d.next = 0.into();
             self.c_drop.d.next = false;
+            self.c_dv.d.next = false;
             self.c_fill.d.next = 0.into();
+            self.aw_valid.d.next = false;
+            self.w_valid.d.next = false;
+            self.ww_ptr.d.next = 0.into();
+            self.wr_ptr.d.next = 0.into();
+            self.irq_v.d.next = false;
         }
     }
 }
