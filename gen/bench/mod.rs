@@ -4,6 +4,7 @@
 
 pub mod attach;
 pub mod ctx;
+pub mod dma;
 pub mod load;
 pub mod switch;
 
@@ -44,6 +45,8 @@ pub enum Target {
     Switch,
     /// Context switch latency for 4, 16 and 64 context words.
     Ctx,
+    /// DMA: beats per cycle with 1 and 16 functions, fairness, weighted shares.
+    Dma,
     /// The seed's VM attach table: 1, 10, 100 and 1000 concurrent ATTACHes.
     Attach,
     /// A LOAD: cycles per KiB of bitstream, and from LOAD to the first packet
@@ -72,6 +75,9 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
     }
     if matches!(target, Target::Ctx | Target::All) {
         figures.extend(ctx::run()?);
+    }
+    if matches!(target, Target::Dma | Target::All) {
+        figures.extend(dma::run_all()?);
     }
     if matches!(target, Target::Attach | Target::All) {
         figures.extend(attach::figures(&attach::bench(opts.clock_mhz, None)?));

@@ -1,0 +1,211 @@
+//! DMA benchmark: the emitted `dma` block with a host memory of 200 cycles
+//! read latency (`vfpga_sim::host`), VF driver models posting transmit
+//! packets (H2C), and the stream always ready. Measures the data path's
+//! beats per cycle with 1 and 16 functions active, Jain's fairness with equal
+//! weights, and the shares with weights 1:2:4:8, for 4 KiB and 256 B packets.
+
+use super::Figure;
+use crate::blocks::dma::dma_modules;
+use crate::config::Config;
+use crate::simulate::model_of_modules;
+use std::collections::BTreeMap;
+use vfpga_sim::driver::{VfDriver, Window};
+use vfpga_sim::host::HostMem;
+use vfpga_sim::{Model, PortId, Rng};
+
+const BENCH: &str = "dma";
+const LATENCY: u64 = 200;
+
+/// The DMA alone, its register bus driven here, its host port served by the
+/// host model, its H2C stream always ready.
+struct Dma {
+    m: Model,
+    clk: PortId,
+    host: HostMem,
+    cycle: u64,
+    /// (cycle, function) of every H2C beat.
+    beats: Vec<(u64, u32)>,
+}
+
+impl Dma {
+    fn step(&mut self) -> Result<(), String> {
+        self.host.drive(&mut self.m);
+        self.m.set("m_axis_h2c_tready", 1);
+        self.m.set("s_axis_c2h_tvalid", 0);
+        self.m.set("irq_ready", 1);
+        self.m.eval();
+        if self.m.get("m_axis_h2c_tvalid") == 1 {
+            self.beats.push((self.cycle, self.m.get("m_axis_h2c_tid") as u32));
+        }
+        self.host.sample(&self.m).map_err(|e| format!("host: {e}"))?;
+        self.m.tick(self.clk);
+        self.cycle += 1;
+        Ok(())
+    }
+
+    fn reg(&mut self, write: bool, f: u32, off: u32, data: u32) -> (u32, bool) {
+        for (p, v) in [("s_reg_req_valid", 1), ("s_reg_req_write", write as u64), ("s_reg_req_function", f as u64)] {
+            self.m.set(p, v);
+        }
+        self.m.set("s_reg_req_addr", off as u64);
+        self.m.set("s_reg_req_wdata", data as u64);
+        self.m.set("s_reg_req_wstrb", 0xf);
+        loop {
+            self.m.eval();
+            let taken = self.m.get("s_reg_req_ready") == 1;
+            if self.step().is_err() || taken {
+                break;
+            }
+        }
+        self.m.set("s_reg_req_valid", 0);
+        for _ in 0..100_000 {
+            self.m.eval();
+            if self.m.get("s_reg_resp_valid") == 1 {
+                let r = (self.m.get("s_reg_resp_rdata") as u32, self.m.get("s_reg_resp_error") == 1);
+                let _ = self.step();
+                return r;
+            }
+            let _ = self.step();
+        }
+        (0, true)
+    }
+
+    /// A one-cycle write on one of the manager's ports (`s_fnctl`, `s_qos`).
+    fn mgr_port(&mut self, port: &str, function: u32, value: u64, field: &str) -> Result<(), String> {
+        self.m.set(format!("{port}_valid").as_str(), 1);
+        self.m.set(format!("{port}_function").as_str(), function as u64);
+        self.m.set(format!("{port}_{field}").as_str(), value);
+        self.step()?;
+        self.m.set(format!("{port}_valid").as_str(), 0);
+        Ok(())
+    }
+}
+
+impl Window for Dma {
+    fn reg_write(&mut self, f: u32, off: u32, v: u32) -> bool {
+        !self.reg(true, f, off, v).1
+    }
+    fn reg_read(&mut self, f: u32, off: u32) -> Option<u32> {
+        let (v, e) = self.reg(false, f, off, 0);
+        (!e).then_some(v)
+    }
+    fn host(&mut self) -> &mut HostMem {
+        &mut self.host
+    }
+}
+
+/// What one run measured.
+struct Run {
+    /// Beats per cycle from the first H2C beat to the last.
+    rate: f64,
+    /// Beats of each function while every function still had packets queued.
+    shares: Vec<u64>,
+}
+
+/// `functions` functions (1..), with `weights`, each with `packets` packets of
+/// `len` bytes queued at once.
+fn run(cfg: &Config, functions: u32, weights: &[u32], packets: usize, len: usize) -> Result<Run, String> {
+    let key = format!("bench-dma-{}vf-{}b", cfg.vfs, cfg.data_width);
+    let lib = model_of_modules(&key, None, || dma_modules(cfg)).map_err(|e| e.to_string())?;
+    let mut m = lib.instantiate("bench_dma");
+    let clk = m.port("clk");
+    let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, LATENCY, Rng::new(7));
+    for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid"] {
+        m.set(p, 0);
+    }
+    m.set("rst", 1);
+    m.ticks(clk, 3);
+    m.set("rst", 0);
+    let mut d = Dma { m, clk, host, cycle: 0, beats: Vec::new() };
+    for _ in 0..cfg.functions() + 8 {
+        d.step()?;
+    }
+    let mut rng = Rng::new(11);
+    let mut drivers = Vec::new();
+    for i in 0..functions {
+        let f = i + 1;
+        let region = (0x1_0000_0000 + (f as u64) * (1 << 24), 1u64 << 24);
+        d.host.iommu.map(f, region.0, region.1, true);
+        d.mgr_port("s_fnctl", f, 1, "enable")?;
+        d.mgr_port("s_qos", f, weights[i as usize] as u64, "weight")?;
+        let mut drv = VfDriver::open(&mut d, f, region, 11)?;
+        for _ in 0..packets {
+            if !drv.post_tx(&mut d, &rng.bytes(len), &[], 0, false)? {
+                return Err("transmit ring or buffers full".into());
+            }
+        }
+        drivers.push(drv);
+    }
+    let start = d.beats.len();
+    for drv in drivers.iter_mut() {
+        drv.ring(&mut d)?;
+    }
+    let beats_per_packet = len.div_ceil(cfg.data_width / 8) as u64;
+    let total = beats_per_packet * packets as u64 * functions as u64;
+    let limit = d.cycle + 100 * total + 100_000;
+    while ((d.beats.len() - start) as u64) < total {
+        d.step()?;
+        if d.cycle > limit {
+            return Err(format!("H2C stalled: {} of {total} beats", d.beats.len() - start));
+        }
+    }
+    if !d.host.iommu.violations.is_empty() {
+        return Err(format!("IOMMU violations: {:?}", d.host.iommu.violations));
+    }
+    let beats = &d.beats[start..];
+    let (first, last) = (beats[0].0, beats[beats.len() - 1].0);
+    // The window where every function still had packets: up to the first
+    // function's last beat.
+    let mut last_of: BTreeMap<u32, u64> = BTreeMap::new();
+    for &(c, f) in beats {
+        last_of.insert(f, c);
+    }
+    let end = last_of.values().copied().min().unwrap_or(last);
+    let mut shares = vec![0u64; functions as usize];
+    for &(c, f) in beats.iter().filter(|b| b.0 <= end) {
+        let _ = c;
+        shares[(f - 1) as usize] += 1;
+    }
+    Ok(Run { rate: total as f64 / (last + 1 - first) as f64, shares })
+}
+
+fn jain(x: &[u64]) -> f64 {
+    let s: f64 = x.iter().map(|&v| v as f64).sum();
+    let q: f64 = x.iter().map(|&v| (v as f64) * (v as f64)).sum();
+    s * s / (x.len() as f64 * q)
+}
+
+pub fn run_all() -> Result<Vec<Figure>, String> {
+    let cfg = Config { vfs: 16, ..Config::default() };
+    let mut out = Vec::new();
+    // Enough packets that every function is served for several scheduler
+    // turns (16 x weight descriptors each) before the first one runs dry.
+    for (label, len, packets) in [("4 KiB", 4096usize, 96usize), ("256 B", 256, 256)] {
+        let one = run(&cfg, 1, &[1], packets * 4, len)?;
+        out.push(
+            Figure::new(BENCH, format!("H2C beats/cycle, 1 function, {label} transfers, latency {LATENCY}"), one.rate, "beats/cycle")
+                .target(">= 0.95", one.rate >= 0.95),
+        );
+        let sixteen = run(&cfg, 16, &[1; 16], packets, len)?;
+        out.push(
+            Figure::new(BENCH, format!("H2C beats/cycle, 16 functions, {label} transfers, latency {LATENCY}"), sixteen.rate, "beats/cycle")
+                .target(">= 0.95", sixteen.rate >= 0.95),
+        );
+        let j = jain(&sixteen.shares);
+        out.push(Figure::new(BENCH, format!("Jain's fairness, 16 functions, equal weights, {label}"), j, "").target(">= 0.99", j >= 0.99));
+        let weights = [1u32, 2, 4, 8];
+        let w = run(&cfg, 4, &weights, 16 * 8 * 3, len)?;
+        let total: u64 = w.shares.iter().sum();
+        let wsum: u32 = weights.iter().sum();
+        for (i, &wt) in weights.iter().enumerate() {
+            let share = w.shares[i] as f64 / total.max(1) as f64;
+            let want = wt as f64 / wsum as f64;
+            let err = (share - want).abs() / want;
+            out.push(
+                Figure::new(BENCH, format!("share of weight {wt} (configured {:.1} %), weights 1:2:4:8, {label}", 100.0 * want), 100.0 * share, "%")
+                    .target("within 5 % of configured", err <= 0.05),
+            );
+        }
+    }
+    Ok(out)
+}
