@@ -94,6 +94,10 @@ pub struct Bar {
     timer: DFF<Bits<10>>,
     take_write: Signal<Local, Bit>,
     take_read: Signal<Local, Bit>,
+    /// The block the access in Decode goes to (as `target`), known this cycle.
+    dec_target: Signal<Local, Bits<3>>,
+    /// The block whose register bus is selected this cycle.
+    sel_target: Signal<Local, Bits<3>>,
     header_word: Signal<Local, Bits<32>>,
     header_hit: Signal<Local, Bit>,
     is_pf: Signal<Local, Bit>,
@@ -156,6 +160,8 @@ impl Bar {
             timer: Default::default(),
             take_write: Default::default(),
             take_read: Default::default(),
+            dec_target: Default::default(),
+            sel_target: Default::default(),
             header_word: Default::default(),
             header_hit: Default::default(),
             is_pf: Default::default(),
@@ -245,29 +251,34 @@ impl Logic for Bar {
         }
 
         // ---- Decode.
+        // Decode is combinational so that the request leaves in the Decode
+        // cycle itself (one cycle less per access).
+        if self.offset.q.val() < self.dma_base.val() {
+            self.dec_target.next = 0.into();
+        } else if self.offset.q.val() < self.prc_base.val() {
+            self.dec_target.next = 1.into();
+        } else if self.offset.q.val() < self.mgr_base.val() {
+            self.dec_target.next = 2.into();
+        } else if self.offset.q.val() < self.ctx_base.val() {
+            self.dec_target.next = 3.into();
+        } else {
+            self.dec_target.next = 4.into();
+        }
+        if (self.acc_function.q.val() > self.last_function.val())
+            | self.misaligned.q.val()
+            | (!self.is_pf.val()
+                & (self.offset.q.val() >= self.prc_base.val())
+                & (self.offset.q.val() < self.ctx_base.val()))
+        {
+            self.dec_target.next = 7.into();
+        }
         if self.state.q.val() == 1 {
             self.timer.d.next = 0.into();
             self.state.d.next = 2.into();
             self.refused.d.next = false;
             self.rdata.d.next = 0.into();
-            if self.offset.q.val() < self.dma_base.val() {
-                self.target.d.next = 0.into();
-            } else if self.offset.q.val() < self.prc_base.val() {
-                self.target.d.next = 1.into();
-            } else if self.offset.q.val() < self.mgr_base.val() {
-                self.target.d.next = 2.into();
-            } else if self.offset.q.val() < self.ctx_base.val() {
-                self.target.d.next = 3.into();
-            } else {
-                self.target.d.next = 4.into();
-            }
-            if (self.acc_function.q.val() > self.last_function.val())
-                | self.misaligned.q.val()
-                | (!self.is_pf.val()
-                    & (self.offset.q.val() >= self.prc_base.val())
-                    & (self.offset.q.val() < self.ctx_base.val()))
-            {
-                self.target.d.next = 7.into();
+            self.target.d.next = self.dec_target.val();
+            if self.dec_target.val() == 7 {
                 self.refused.d.next = true;
                 self.state.d.next = 4.into();
             } else if self.offset.q.val() < self.dma_base.val() {
@@ -307,42 +318,48 @@ impl Logic for Bar {
         self.m_reg_mgr.req_wstrb.next = self.wstrb.q.val();
         self.m_reg_ctx.req_wstrb.next = self.wstrb.q.val();
         // The selected block's side of the bus.
+        self.sel_target.next = self.target.q.val();
+        if self.state.q.val() == 1 {
+            self.sel_target.next = self.dec_target.val();
+        }
         self.req_ready.next = false;
         self.resp_valid.next = false;
         self.resp_rdata.next = 0.into();
         self.resp_error.next = false;
-        if self.target.q.val() == 1 {
+        if self.sel_target.val() == 1 {
             self.req_ready.next = self.m_reg_dma.req_ready.val();
             self.resp_valid.next = self.m_reg_dma.resp_valid.val();
             self.resp_rdata.next = self.m_reg_dma.resp_rdata.val();
             self.resp_error.next = self.m_reg_dma.resp_error.val();
-        } else if self.target.q.val() == 2 {
+        } else if self.sel_target.val() == 2 {
             self.req_ready.next = self.m_reg_prc.req_ready.val();
             self.resp_valid.next = self.m_reg_prc.resp_valid.val();
             self.resp_rdata.next = self.m_reg_prc.resp_rdata.val();
             self.resp_error.next = self.m_reg_prc.resp_error.val();
-        } else if self.target.q.val() == 3 {
+        } else if self.sel_target.val() == 3 {
             self.req_ready.next = self.m_reg_mgr.req_ready.val();
             self.resp_valid.next = self.m_reg_mgr.resp_valid.val();
             self.resp_rdata.next = self.m_reg_mgr.resp_rdata.val();
             self.resp_error.next = self.m_reg_mgr.resp_error.val();
-        } else if self.target.q.val() == 4 {
+        } else if self.sel_target.val() == 4 {
             self.req_ready.next = self.m_reg_ctx.req_ready.val();
             self.resp_valid.next = self.m_reg_ctx.resp_valid.val();
             self.resp_rdata.next = self.m_reg_ctx.resp_rdata.val();
             self.resp_error.next = self.m_reg_ctx.resp_error.val();
         }
-        if self.state.q.val() == 2 {
-            if self.target.q.val() == 1 {
+        // Request: in Decode already when the access goes to a block, then
+        // held in Request until taken.
+        if (self.state.q.val() == 2) | ((self.state.q.val() == 1) & (self.dec_target.val() != 0) & (self.dec_target.val() != 7)) {
+            if self.sel_target.val() == 1 {
                 self.m_reg_dma.req_valid.next = true;
             }
-            if self.target.q.val() == 2 {
+            if self.sel_target.val() == 2 {
                 self.m_reg_prc.req_valid.next = true;
             }
-            if self.target.q.val() == 3 {
+            if self.sel_target.val() == 3 {
                 self.m_reg_mgr.req_valid.next = true;
             }
-            if self.target.q.val() == 4 {
+            if self.sel_target.val() == 4 {
                 self.m_reg_ctx.req_valid.next = true;
             }
             if self.req_ready.val() {
@@ -369,7 +386,8 @@ impl Logic for Bar {
             }
         }
 
-        // ---- Answer.
+        // ---- Answer: in the cycle the block answers (then held in Answer
+        // until taken), or from Answer for what was decided here.
         self.s_axil_bar.bvalid.next = (self.state.q.val() == 4) & self.is_write.q.val();
         self.s_axil_bar.rvalid.next = (self.state.q.val() == 4) & !self.is_write.q.val();
         self.s_axil_bar.bresp.next = 0.into();
@@ -379,7 +397,19 @@ impl Logic for Bar {
             self.s_axil_bar.rresp.next = 2.into();
         }
         self.s_axil_bar.rdata.next = self.rdata.q.val();
-        if (self.state.q.val() == 4)
+        if (self.state.q.val() == 3) & self.resp_valid.val() {
+            self.s_axil_bar.bvalid.next = self.is_write.q.val();
+            self.s_axil_bar.rvalid.next = !self.is_write.q.val();
+            self.s_axil_bar.bresp.next = 0.into();
+            self.s_axil_bar.rresp.next = 0.into();
+            self.s_axil_bar.rdata.next = self.resp_rdata.val();
+            if self.resp_error.val() {
+                self.s_axil_bar.bresp.next = 2.into();
+                self.s_axil_bar.rresp.next = 2.into();
+                self.s_axil_bar.rdata.next = 0.into();
+            }
+        }
+        if ((self.state.q.val() == 4) | ((self.state.q.val() == 3) & self.resp_valid.val()))
             & ((self.is_write.q.val() & self.s_axil_bar.bready.val())
                 | (!self.is_write.q.val() & self.s_axil_bar.rready.val()))
         {
