@@ -6,7 +6,9 @@
 //! sending a packet from every function, exhaustion of the VFs, back-pressure
 //! and overflow of the FIFOs, and every register of `regmap.json` read back
 //! with its reset value and access behaviour. The register bus rules are
-//! checked on every cycle (`vfpga_sim::RegBus`).
+//! checked on every cycle (`vfpga_sim::RegBus`). A stub in the test top
+//! plays the prc on the LOAD port: the bench stalls its `ready` at random and
+//! tells it when to end the LOAD it holds, with a random status.
 
 mod common;
 
@@ -51,6 +53,24 @@ struct MgrWithSwitch<const VMW: usize> {
     pub obs_fnctl_valid: Signal<Out, Bit>,
     pub obs_fnctl_function: Signal<Out, Bits<FW>>,
     pub obs_fnctl_enable: Signal<Out, Bit>,
+    /// prc stub: takes a LOAD when idle and `tb_load_ready_en`; ends it with
+    /// `tb_done_status` the cycle after `tb_done_go` is seen.
+    pub tb_load_ready_en: Signal<In, Bit>,
+    pub tb_done_go: Signal<In, Bit>,
+    pub tb_done_status: Signal<In, Bits<4>>,
+    pub obs_load_valid: Signal<Out, Bit>,
+    pub obs_load_ready: Signal<Out, Bit>,
+    pub obs_load_partition: Signal<Out, Bits<PW>>,
+    pub obs_load_acc_id: Signal<Out, Bits<32>>,
+    pub obs_load_busy: Signal<Out, Bit>,
+    pub obs_done_valid: Signal<Out, Bit>,
+    pub obs_done_partition: Signal<Out, Bits<PW>>,
+    pub obs_done_status: Signal<Out, Bits<4>>,
+    stub_busy: DFF<Bit>,
+    stub_part: DFF<Bits<PW>>,
+    stub_done: DFF<Bit>,
+    stub_done_part: DFF<Bits<PW>>,
+    stub_done_status: DFF<Bits<4>>,
     mgr: Mgr<VMW>,
     switch: Switch<64, 8>,
 }
@@ -81,6 +101,22 @@ impl<const VMW: usize> MgrWithSwitch<VMW> {
             obs_fnctl_valid: Default::default(),
             obs_fnctl_function: Default::default(),
             obs_fnctl_enable: Default::default(),
+            tb_load_ready_en: Default::default(),
+            tb_done_go: Default::default(),
+            tb_done_status: Default::default(),
+            obs_load_valid: Default::default(),
+            obs_load_ready: Default::default(),
+            obs_load_partition: Default::default(),
+            obs_load_acc_id: Default::default(),
+            obs_load_busy: Default::default(),
+            obs_done_valid: Default::default(),
+            obs_done_partition: Default::default(),
+            obs_done_status: Default::default(),
+            stub_busy: Default::default(),
+            stub_part: Default::default(),
+            stub_done: Default::default(),
+            stub_done_part: Default::default(),
+            stub_done_status: Default::default(),
             mgr: Mgr::new(p),
             switch: Switch::new(p.partitions, p.vfs + 1),
         }
@@ -156,6 +192,35 @@ impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
         self.obs_fnctl_valid.next = self.mgr.m_fnctl_valid.val();
         self.obs_fnctl_function.next = self.mgr.m_fnctl_function.val();
         self.obs_fnctl_enable.next = self.mgr.m_fnctl_enable.val();
+        // The prc stub.
+        dff_setup!(self, clk, stub_busy, stub_part, stub_done, stub_done_part, stub_done_status);
+        self.mgr.m_load_ready.next = !self.stub_busy.q.val() & self.tb_load_ready_en.val();
+        self.stub_done.d.next = false;
+        if self.mgr.m_load_valid.val() & self.mgr.m_load_ready.val() {
+            self.stub_busy.d.next = true;
+            self.stub_part.d.next = self.mgr.m_load_partition.val();
+        }
+        if self.stub_busy.q.val() & self.tb_done_go.val() {
+            self.stub_busy.d.next = false;
+            self.stub_done.d.next = true;
+            self.stub_done_part.d.next = self.stub_part.q.val();
+            self.stub_done_status.d.next = self.tb_done_status.val();
+        }
+        if self.rst.val() {
+            self.stub_busy.d.next = false;
+            self.stub_done.d.next = false;
+        }
+        self.mgr.s_load_done_valid.next = self.stub_done.q.val();
+        self.mgr.s_load_done_partition.next = self.stub_done_part.q.val();
+        self.mgr.s_load_done_status.next = self.stub_done_status.q.val();
+        self.obs_load_valid.next = self.mgr.m_load_valid.val();
+        self.obs_load_ready.next = self.mgr.m_load_ready.val();
+        self.obs_load_partition.next = self.mgr.m_load_partition.val();
+        self.obs_load_acc_id.next = self.mgr.m_load_acc_id.val();
+        self.obs_load_busy.next = self.stub_busy.q.val();
+        self.obs_done_valid.next = self.stub_done.q.val();
+        self.obs_done_partition.next = self.stub_done_part.q.val();
+        self.obs_done_status.next = self.stub_done_status.q.val();
     }
 }
 
@@ -187,6 +252,10 @@ enum Effect {
     Owner { partition: u32, function: u32 },
     Qos { function: u32, weight: u32 },
     Fnctl { function: u32, enable: bool },
+    /// A LOAD handed to the prc.
+    Load { partition: u32, acc: u32 },
+    /// The (stub) prc ended a LOAD: applied to the reference, not compared.
+    Done { partition: u32, status: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +281,8 @@ struct Reference {
     part_acc: Vec<u32>,
     owner: Vec<u32>,
     tenants: Vec<u32>,
+    /// Accelerator the last LOAD of each partition asked for.
+    req: Vec<u32>,
     free: VecDeque<u32>,
     vf: Vec<VfEntry>,
     /// Per VM: its slots, (partition, vf) or empty.
@@ -227,6 +298,7 @@ impl Reference {
             part_acc: p.partition_accels.clone(),
             owner: vec![0; p.partitions],
             tenants: vec![0; p.partitions],
+            req: p.partition_accels.clone(),
             free: (1..=p.vfs as u32).collect(),
             vf: vec![VfEntry::default(); p.vfs + 1],
             vms: BTreeMap::new(),
@@ -318,12 +390,25 @@ impl Reference {
                 Answer { status: ST_OK, result: 0, data: 0 }
             }
             OP_LOAD => {
-                if id >= np {
+                if id >= np || arg == 0 {
                     return err(ST_BAD_ARG);
                 }
-                err(ST_NOT_SUPPORTED)
+                if self.tenants[id as usize] > 0 {
+                    return err(ST_PARTITION_BUSY);
+                }
+                self.part_acc[id as usize] = 0;
+                self.req[id as usize] = arg;
+                fx.push(Effect::Load { partition: id, acc: arg });
+                Answer { status: ST_OK, result: id, data: 0 }
             }
             _ => err(ST_BAD_OPCODE),
+        }
+    }
+
+    /// The prc's end of the LOAD of partition `p`.
+    fn load_done(&mut self, p: u32, status: u32) {
+        if status == 0 {
+            self.part_acc[p as usize] = self.req[p as usize];
         }
     }
 
@@ -342,6 +427,8 @@ struct Observed {
     owner: [PortId; 3],
     qos: [PortId; 3],
     fnctl: [PortId; 3],
+    load: [PortId; 4],
+    done: [PortId; 3],
 }
 
 struct Bench {
@@ -356,6 +443,12 @@ struct Bench {
     params: MgrParams,
     tag: u32,
     last_arg: Option<u32>,
+    /// The command in flight is a LOAD (the stub may end an older LOAD while it waits).
+    in_load: bool,
+    /// Chance that an ended LOAD fails.
+    load_fail: f64,
+    /// The bench ends LOADs at random times by itself.
+    auto_finish: bool,
 }
 
 fn observe(obs: &Observed, m: &Model, out: &mut Vec<Effect>) {
@@ -371,6 +464,12 @@ fn observe(obs: &Observed, m: &Model, out: &mut Vec<Effect>) {
     }
     if g(obs.fnctl[0]) == 1 {
         out.push(Effect::Fnctl { function: g(obs.fnctl[1]), enable: g(obs.fnctl[2]) == 1 });
+    }
+    if g(obs.load[0]) == 1 && g(obs.load[1]) == 1 {
+        out.push(Effect::Load { partition: g(obs.load[2]), acc: g(obs.load[3]) });
+    }
+    if g(obs.done[0]) == 1 {
+        out.push(Effect::Done { partition: g(obs.done[1]), status: g(obs.done[2]) });
     }
 }
 
@@ -388,17 +487,20 @@ impl Bench {
             owner: ids(&["obs_owner_valid", "obs_owner_partition", "obs_owner_function"]).try_into().unwrap(),
             qos: ids(&["obs_qos_valid", "obs_qos_function", "obs_qos_weight"]).try_into().unwrap(),
             fnctl: ids(&["obs_fnctl_valid", "obs_fnctl_function", "obs_fnctl_enable"]).try_into().unwrap(),
+            load: ids(&["obs_load_valid", "obs_load_ready", "obs_load_partition", "obs_load_acc_id"]).try_into().unwrap(),
+            done: ids(&["obs_done_valid", "obs_done_partition", "obs_done_status"]).try_into().unwrap(),
         };
-        for port in ["s_axis_h2c_tvalid", "m_axis_c2h_tready"] {
+        for port in ["s_axis_h2c_tvalid", "m_axis_c2h_tready", "tb_done_go", "tb_done_status"] {
             m.set(port, 0);
         }
+        m.set("tb_load_ready_en", 1);
         for p in 0..cfg.partitions {
             m.set(format!("s_axis_c2h_p{p}_tvalid").as_str(), 0);
             m.set(format!("m_axis_h2c_p{p}_tready").as_str(), 1);
         }
         let rng = Rng::for_test(name);
         let params = cfg.mgr_params();
-        let mut b = Bench { m, bus, clk, obs, effects: Vec::new(), rng, cfg: cfg.clone(), params, tag: 0, last_arg: None };
+        let mut b = Bench { m, bus, clk, obs, effects: Vec::new(), rng, cfg: cfg.clone(), params, tag: 0, last_arg: None, in_load: false, load_fail: 0.25, auto_finish: true };
         b.reset();
         b
     }
@@ -459,9 +561,39 @@ impl Bench {
         self.tag
     }
 
+    /// The stub prc ends the LOAD it holds (if any) with a random status
+    /// (0 = OK, else a failure code); the Done appears in the effects.
+    fn finish_load(&mut self) {
+        if !self.auto_finish || self.m.get("obs_load_busy") == 0 {
+            return;
+        }
+        let status = if self.rng.chance(self.load_fail) { self.rng.range(1..16) } else { 0 };
+        self.finish_load_with(status as u32);
+    }
+
+    fn finish_load_with(&mut self, status: u32) {
+        assert_eq!(self.m.get("obs_load_busy"), 1, "no LOAD to end");
+        self.m.set("tb_done_status", status as u64);
+        self.m.set("tb_done_go", 1);
+        self.idle(1);
+        self.m.set("tb_done_go", 0);
+        self.idle(1);
+    }
+
+    /// Between polls: random stalls of the prc's ready; while a LOAD waits
+    /// for it and the stub holds an older one, sometimes end that one.
+    fn prc_poll(&mut self) {
+        self.m.set("tb_load_ready_en", self.rng.chance(0.6) as u64);
+        let waiting = self.in_load && !self.effects.iter().any(|e| matches!(e, Effect::Load { .. }));
+        if waiting && self.rng.chance(0.3) {
+            self.finish_load();
+        }
+    }
+
     /// Pops the next response, polling RESP: (tag, answer without data).
     fn pop(&mut self) -> (u32, u32, u32) {
         for _ in 0..100 {
+            self.prc_poll();
             let (v, ok) = self.read(RESP);
             assert!(ok, "RESP read refused");
             if v >> 31 == 1 {
@@ -541,10 +673,23 @@ impl Bench {
     /// Executes one command and checks its response and its writes.
     fn command(&mut self, r: &mut Reference, op: u32, id: u32, arg: u32) -> Answer {
         self.effects.clear();
+        // The prc's answers come at random times: between commands, or while
+        // a LOAD waits for the prc (so always before the command's decision).
+        if self.rng.chance(0.3) {
+            self.finish_load();
+        }
+        self.in_load = op == OP_LOAD;
         let tag = self.push(op, id, arg);
         let (rtag, status, result) = self.pop();
+        self.in_load = false;
         self.idle(2);
         let mut want_fx = Vec::new();
+        for e in &self.effects {
+            if let Effect::Done { partition, status } = *e {
+                r.load_done(partition, status);
+            }
+        }
+        self.effects.retain(|e| !matches!(e, Effect::Done { .. }));
         let want = r.exec(op, id, arg, &mut want_fx);
         let what = format!("op {op} id {id} arg 0x{arg:x} (command {})", r.commands);
         assert_eq!(rtag, tag, "{what}: tag");
@@ -727,11 +872,14 @@ fn random_commands(c: &Config, name: &str, commands: usize) {
         (OP_SET_QOS, ST_NOT_ATTACHED),
         (OP_QUERY_VM, ST_OK),
         (OP_QUERY_PARTITION, ST_BAD_ARG),
-        (OP_LOAD, ST_NOT_SUPPORTED),
+        (OP_LOAD, ST_PARTITION_BUSY),
+        (OP_LOAD, ST_BAD_ARG),
     ] {
         assert!(histogram.contains_key(&(op, st)), "no command of opcode {op} answered status {st}: {histogram:?}");
     }
     if c.vfs < 12 {
+        // Few VFs: partitions empty out, so LOADs go ahead.
+        assert!(histogram.contains_key(&(OP_LOAD, ST_OK)), "no LOAD went ahead: {histogram:?}");
         assert!(histogram.contains_key(&(OP_ATTACH, ST_NO_FREE_VF)), "VFs never ran out: {histogram:?}");
     }
 }
@@ -797,4 +945,57 @@ fn vm_slots_limit() {
         assert_eq!(a.data & 1, 1);
     }
     b.check_tables(&r, "one VM full");
+}
+
+/// LOAD step by step against the stub prc: refusals, PART_ACC emptied at
+/// once and set by a successful end, left empty by a failed one, a busy prc
+/// holding the next LOAD until it ends the previous one, and ATTACH to the
+/// new accelerator only once it is loaded.
+#[test]
+fn load_handshake_with_prc() {
+    let c = cfg(3, 8, 8, vec![PASSTHROUGH, PASSTHROUGH, 0]);
+    let mut b = Bench::new(&c, "mgr_load");
+    b.wait_ready();
+    b.auto_finish = false;
+    let mut r = Reference::new(&b.params);
+    let part_acc = |b: &mut Bench, p: u32| b.read(PART_ACC + 4 * p).0;
+    assert_eq!(b.command(&mut r, OP_LOAD, 3, CRC32).status, ST_BAD_ARG, "partition out of range");
+    assert_eq!(b.command(&mut r, OP_LOAD, 1, 0).status, ST_BAD_ARG, "accelerator 0");
+    assert_eq!(b.command(&mut r, OP_ATTACH, 7, PASSTHROUGH).status, ST_OK);
+    assert_eq!(b.command(&mut r, OP_LOAD, 0, CRC32).status, ST_PARTITION_BUSY, "a VF is attached to partition 0");
+    assert_eq!(part_acc(&mut b, 0), PASSTHROUGH);
+    // Accepted: answered at once, the partition empty until the prc ends.
+    let a = b.command(&mut r, OP_LOAD, 1, CRC32);
+    assert_eq!((a.status, a.result), (ST_OK, 1));
+    assert_eq!(part_acc(&mut b, 1), 0, "PART_ACC of a loading partition");
+    assert_eq!(b.command(&mut r, OP_ATTACH, 8, CRC32).status, ST_NO_ACC, "attach before the end of the LOAD");
+    b.idle(50);
+    assert_eq!(part_acc(&mut b, 1), 0, "no end from the prc yet");
+    b.finish_load_with(0);
+    r.load_done(1, 0);
+    assert_eq!(part_acc(&mut b, 1), CRC32, "PART_ACC after a successful end");
+    assert_eq!(b.command(&mut r, OP_ATTACH, 8, CRC32).status, ST_OK, "attach after the end of the LOAD");
+    // The prc holds a LOAD: the next one waits in EXEC (no response) until
+    // the first ends; a failed end leaves the partition empty.
+    assert_eq!(b.command(&mut r, OP_DETACH, 8, CRC32).status, ST_OK);
+    b.m.set("tb_load_ready_en", 1);
+    assert!(b.write(CMD_ARG, CIPHER));
+    assert!(b.write(CMD, cmd_word(OP_LOAD, 1, 2)));
+    b.last_arg = Some(CIPHER);
+    b.idle(10);
+    assert_eq!(b.m.get("obs_load_busy"), 1);
+    assert!(b.write(CMD, cmd_word(OP_LOAD, 2, 1)));
+    b.idle(20);
+    assert_eq!(b.read(STATUS).0 >> 8 & 0xff, 1, "the second LOAD answered before the prc took it");
+    b.finish_load_with(5);
+    b.idle(10);
+    for (tag, p) in [(1, 2), (2, 1)] {
+        let (t, st, res) = b.pop();
+        assert_eq!((t, st, res), (tag, ST_OK, p), "LOAD of partition {p}");
+    }
+    assert_eq!(part_acc(&mut b, 2), 0, "PART_ACC after a failed end");
+    assert_eq!(part_acc(&mut b, 1), 0, "PART_ACC of the second, still loading");
+    b.finish_load_with(0);
+    assert_eq!(part_acc(&mut b, 1), CIPHER);
+    assert_eq!(part_acc(&mut b, 0), PASSTHROUGH, "other partitions untouched");
 }

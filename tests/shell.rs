@@ -4,13 +4,18 @@
 //! to accelerators through the manager's command FIFO and gets VFs back; each
 //! VF reaches its own registers and context memory, and nothing of anyone
 //! else's. Every access goes through the AXI4-Lite agent, which checks the
-//! slave's side of the protocol every cycle.
+//! slave's side of the protocol every cycle. The PF reconfigures a partition
+//! with the manager's LOAD: the prc reads the bitstream from a host memory
+//! modelled in Rust (`vfpga::bench::load::HostMem`) and the manager's
+//! PART_ACC follows the prc's end of the LOAD.
 
 mod common;
 
+use vfpga::bench::load::{place_bitstream, HostMem, MemPorts};
 use vfpga::blocks::shell::shell_modules;
 use vfpga::config::Config;
 use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
+use vfpga_hdl::prc::regs::{offset, status_code};
 use vfpga_hdl::bar::regs::{BAR_MAGIC, HDR_FUNCTION, HDR_ID};
 use vfpga_hdl::ctx::regs::CTX_BASE;
 use vfpga_hdl::dma::regs::{DMA_ID, R_ID};
@@ -27,23 +32,32 @@ struct Host {
     m: Model,
     clk: PortId,
     bar: AxilMaster,
+    /// Host memory behind `m_axi_prc_*`, served every cycle.
+    mem: HostMem,
+    mem_ports: MemPorts,
+    mem_rng: Rng,
+    cycle: u64,
 }
 
 impl Host {
     fn new(cfg: &Config, name: &str) -> Host {
-        let key = format!("shell-sim-{}p-{}vf", cfg.partitions, cfg.vfs);
+        let accels: Vec<String> = cfg.partition_accels.iter().map(|a| format!("{a:x}")).collect();
+        let key = format!("shell-sim-{}p-{}vf-{}", cfg.partitions, cfg.vfs, accels.join("_"));
         let lib = common::model_of_modules(&key, || shell_modules(cfg, true));
         let mut m = lib.instantiate(name);
         let clk = m.port("clk");
         // Idle host interfaces: no memory traffic expected here.
-        for p in ["m_axi_host_awready", "m_axi_host_wready", "m_axi_host_arready", "m_axi_prc_arready", "irq_ready"] {
+        for p in ["m_axi_host_awready", "m_axi_host_wready", "m_axi_host_arready", "irq_ready"] {
             m.set(p, 1);
         }
         for p in ["m_axi_host_bvalid", "m_axi_host_rvalid", "m_axi_prc_rvalid"] {
             m.set(p, 0);
         }
         let bar = AxilMaster::new(&m, "s_axil_bar", Rng::for_test(name)).with_probs(0.8, 0.8);
-        let mut h = Host { m, clk, bar };
+        let mem_ports = MemPorts::new(&m);
+        let mut mem = HostMem::new(MEM_BASE, 0x1_0000, 30);
+        mem.gap_prob = 0.1;
+        let mut h = Host { m, clk, bar, mem, mem_ports, mem_rng: Rng::for_test(&format!("{name}_mem")), cycle: 0 };
         h.m.set("rst", 1);
         h.m.ticks(h.clk, 4);
         h.m.set("rst", 0);
@@ -57,9 +71,12 @@ impl Host {
         self.bar.push(op);
         for _ in 0..10_000 {
             self.bar.drive(&mut self.m);
+            self.mem.drive(&mut self.m, &self.mem_ports, self.cycle, &mut self.mem_rng);
             self.m.eval();
             self.bar.sample(&self.m).unwrap_or_else(|e| panic!("{e}"));
+            self.mem.sample(&self.m, &self.mem_ports, self.cycle);
             self.m.tick(self.clk);
+            self.cycle += 1;
             if let Some(d) = self.bar.pop() {
                 return (d.resp, d.rdata);
             }
@@ -91,6 +108,9 @@ impl Host {
         }
     }
 }
+
+/// Bus address of the host memory the prc reads bitstreams from.
+const MEM_BASE: u64 = 0x8_0000_0000;
 
 fn addr(f: u32, offset: u32) -> u64 {
     (f as u64) * WINDOW_SIZE as u64 + offset as u64
@@ -155,4 +175,64 @@ fn orchestrator_attaches_vms_and_vfs_stay_in_their_windows() {
     assert_eq!(h.command(OP_DETACH, 9, 9, PASSTHROUGH).0, ST_OK);
     assert_eq!(h.read(0, FREE_VFS), (OKAY, cfg.vfs as u32 - 2));
     assert_eq!(h.command(OP_DETACH, 10, 9, PASSTHROUGH).0, ST_NOT_ATTACHED);
+}
+
+/// LOAD from the PF through the BAR: the manager hands it to the prc, which
+/// reads the registered bitstream from host memory; PART_ACC is 0 while the
+/// partition loads and the new accelerator's ID once the prc ends OK. A LOAD
+/// of an accelerator no slot holds ends in failure: PART_ACC stays 0.
+#[test]
+fn pf_loads_a_partition_through_the_manager() {
+    let cfg = Config { partitions: 2, vfs: 8, partition_accels: vec![PASSTHROUGH, PASSTHROUGH], ..Config::default() };
+    let mut h = Host::new(&cfg, "shell_load");
+    assert_eq!(h.read(0, PART_ACC + 4), (OKAY, PASSTHROUGH));
+    // The CRC32 bitstream for partition 1, in host memory and in slot 0.
+    let at = MEM_BASE + 0x7f0; // bursts cross a 4 KiB boundary
+    let bytes = place_bitstream(&mut h.mem, at, CRC32, 1, 300);
+    let o = 0; // slot 0
+    for (reg, v) in [
+        ("slot_acc_id", CRC32),
+        ("slot_target", 0x8000_0001),
+        ("slot_addr_lo", at as u32),
+        ("slot_addr_hi", (at >> 32) as u32),
+        ("slot_length", bytes),
+    ] {
+        assert_eq!(h.write(0, offset(reg) + o, v), OKAY, "{reg}");
+    }
+    // A VF attached to partition 1 makes it busy.
+    let (st, res) = h.command(OP_ATTACH, 1, 3, PASSTHROUGH);
+    assert_eq!(st, ST_OK);
+    let part = res >> 11 & 0x3f;
+    let (st, _) = h.command(OP_LOAD, 2, part, CRC32);
+    assert_eq!(st, ST_PARTITION_BUSY);
+    assert_eq!(h.command(OP_DETACH, 3, 3, PASSTHROUGH).0, ST_OK);
+    // LOAD(CRC32, 1): answered OK at once, partition empty while loading.
+    assert_eq!(h.command(OP_LOAD, 4, 1, CRC32), (ST_OK, 1));
+    assert_eq!(h.read(0, PART_ACC + 4), (OKAY, 0), "PART_ACC[1] while loading");
+    let mut polls = 0;
+    while h.read(0, PART_ACC + 4).1 != CRC32 {
+        polls += 1;
+        assert!(polls < 2000, "PART_ACC[1] never became CRC32");
+    }
+    assert!(!h.mem.bursts.is_empty(), "the prc read no bitstream");
+    assert_eq!(h.read(0, offset("load_count")), (OKAY, 1));
+    assert_eq!(h.m.get("rm_select_p1"), 2, "partition 1 runs the CRC32 RM");
+    assert_eq!(h.read(0, PART_ACC), (OKAY, PASSTHROUGH), "partition 0 untouched");
+    // The new accelerator can be attached.
+    let (st, res) = h.command(OP_ATTACH, 5, 9, CRC32);
+    assert_eq!(st, ST_OK);
+    assert_eq!(res >> 11 & 0x3f, 1);
+    assert_eq!(h.command(OP_DETACH, 6, 9, CRC32).0, ST_OK);
+    // A LOAD of an accelerator no slot holds: answered OK, ends in failure.
+    let unregistered = 0x4b58_4f52;
+    assert_eq!(h.command(OP_LOAD, 7, 1, unregistered), (ST_OK, 1));
+    let mut polls = 0;
+    while h.read(0, offset("fail_count")).1 != 1 {
+        polls += 1;
+        assert!(polls < 200, "the prc never ended the second LOAD");
+    }
+    let (_, prc_status) = h.read(0, offset("status"));
+    assert_eq!(prc_status >> 4 & 0xf, status_code("NO_BITSTREAM"));
+    assert_eq!(h.read(0, PART_ACC + 4), (OKAY, 0), "PART_ACC[1] after a failed LOAD");
+    assert_eq!(h.command(OP_ATTACH, 8, 9, CRC32).0, ST_NO_ACC);
 }

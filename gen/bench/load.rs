@@ -66,6 +66,58 @@ impl HostMem {
         self.bytes[o..o + data.len()].copy_from_slice(data);
     }
 
+    /// Before `eval`: drives `ar_ready` and the beat due at `cycle`.
+    pub fn drive(&mut self, m: &mut Model, p: &MemPorts, cycle: u64, rng: &mut Rng) {
+        // Host memory: always ready for addresses; beats as they come due.
+        m.set(p.arready, 1);
+        if self.beat.is_none() {
+            if let Some(&(due, addr, _)) = self.queue.front() {
+                if due <= cycle && !rng.chance(self.gap_prob) {
+                    let (_, _, left) = self.queue.front_mut().unwrap();
+                    *left -= 1;
+                    let last = *left == 0;
+                    self.beat = Some((addr, last));
+                    if last {
+                        self.queue.pop_front();
+                    } else {
+                        self.queue.front_mut().unwrap().1 += 4;
+                    }
+                }
+            }
+        }
+        match self.beat {
+            Some((addr, last)) => {
+                let err = self.error_range.is_some_and(|(lo, hi)| addr >= lo && addr < hi);
+                m.set(p.rvalid, 1);
+                m.set(p.rdata, if err { 0 } else { self.word(addr) as u64 });
+                m.set(p.rresp, if err { 2 } else { 0 });
+                m.set(p.rlast, last as u64);
+            }
+            None => {
+                m.set(p.rvalid, 0);
+            }
+        }
+    }
+
+    /// After `eval`, before the clock edge: takes the burst addresses and the
+    /// beat the prc accepted, checking the bursts' form.
+    pub fn sample(&mut self, m: &Model, p: &MemPorts, cycle: u64) {
+        if m.get(p.arvalid) == 1 {
+            let (addr, beats) = (m.get(p.araddr), m.get(p.arlen) as u32 + 1);
+            assert_eq!(m.get(p.arsize), 2, "arsize: the prc reads 32-bit words");
+            assert_eq!(m.get(p.arburst), 1, "arburst: INCR");
+            assert_eq!(m.get(p.aruser), 0, "aruser: bitstream buffers are the PF's");
+            assert_eq!(addr % 4, 0, "unaligned read {addr:#x}");
+            assert_eq!(addr / 4096, (addr + 4 * beats as u64 - 1) / 4096, "burst {addr:#x}+{beats} crosses 4 KiB");
+            self.queue.push_back((cycle + self.latency, addr, beats));
+            self.bursts.push((addr, beats));
+            self.max_outstanding = self.max_outstanding.max(self.queue.len());
+        }
+        if self.beat.is_some() && m.get(p.rready) == 1 {
+            self.beat = None;
+        }
+    }
+
     fn word(&self, addr: u64) -> u32 {
         let o = addr.wrapping_sub(self.base) as usize;
         match self.bytes.get(o..o + 4) {
@@ -75,9 +127,9 @@ impl HostMem {
     }
 }
 
-/// Ports of the prc's side of the subsystem, looked up once.
-struct Ports {
-    clk: PortId,
+/// The prc's `m_axi_prc_*` ports of a model (the subsystem's or the
+/// shell's), looked up once, for [`HostMem::drive`] and [`HostMem::sample`].
+pub struct MemPorts {
     arvalid: PortId,
     arready: PortId,
     araddr: PortId,
@@ -90,6 +142,31 @@ struct Ports {
     rdata: PortId,
     rresp: PortId,
     rlast: PortId,
+}
+
+impl MemPorts {
+    pub fn new(m: &Model) -> MemPorts {
+        MemPorts {
+            arvalid: m.port("m_axi_prc_arvalid"),
+            arready: m.port("m_axi_prc_arready"),
+            araddr: m.port("m_axi_prc_araddr"),
+            arlen: m.port("m_axi_prc_arlen"),
+            arsize: m.port("m_axi_prc_arsize"),
+            arburst: m.port("m_axi_prc_arburst"),
+            aruser: m.port("m_axi_prc_aruser"),
+            rvalid: m.port("m_axi_prc_rvalid"),
+            rready: m.port("m_axi_prc_rready"),
+            rdata: m.port("m_axi_prc_rdata"),
+            rresp: m.port("m_axi_prc_rresp"),
+            rlast: m.port("m_axi_prc_rlast"),
+        }
+    }
+}
+
+/// Ports of the prc's side of the subsystem, looked up once.
+struct Ports {
+    clk: PortId,
+    mem: MemPorts,
     done_valid: PortId,
     done_partition: PortId,
     done_status: PortId,
@@ -139,18 +216,7 @@ impl RpsSim {
         let m = lib.instantiate(name);
         let p = Ports {
             clk: m.port("clk"),
-            arvalid: m.port("m_axi_prc_arvalid"),
-            arready: m.port("m_axi_prc_arready"),
-            araddr: m.port("m_axi_prc_araddr"),
-            arlen: m.port("m_axi_prc_arlen"),
-            arsize: m.port("m_axi_prc_arsize"),
-            arburst: m.port("m_axi_prc_arburst"),
-            aruser: m.port("m_axi_prc_aruser"),
-            rvalid: m.port("m_axi_prc_rvalid"),
-            rready: m.port("m_axi_prc_rready"),
-            rdata: m.port("m_axi_prc_rdata"),
-            rresp: m.port("m_axi_prc_rresp"),
-            rlast: m.port("m_axi_prc_rlast"),
+            mem: MemPorts::new(&m),
             done_valid: m.port("m_load_done_valid"),
             done_partition: m.port("m_load_done_partition"),
             done_status: m.port("m_load_done_status"),
@@ -176,52 +242,11 @@ impl RpsSim {
 
     /// One clock cycle: host memory and `t` drive, evaluate, check, tick.
     pub fn cycle(&mut self, t: &mut dyn Traffic) {
-        let p = &self.p;
-        // Host memory: always ready for addresses; beats as they come due.
-        self.m.set(p.arready, 1);
-        if self.mem.beat.is_none() {
-            if let Some(&(due, addr, _)) = self.mem.queue.front() {
-                if due <= self.cycle && !self.rng.chance(self.mem.gap_prob) {
-                    let (_, _, left) = self.mem.queue.front_mut().unwrap();
-                    *left -= 1;
-                    let last = *left == 0;
-                    self.mem.beat = Some((addr, last));
-                    if last {
-                        self.mem.queue.pop_front();
-                    } else {
-                        self.mem.queue.front_mut().unwrap().1 += 4;
-                    }
-                }
-            }
-        }
-        match self.mem.beat {
-            Some((addr, last)) => {
-                let err = self.mem.error_range.is_some_and(|(lo, hi)| addr >= lo && addr < hi);
-                self.m.set(p.rvalid, 1);
-                self.m.set(p.rdata, if err { 0 } else { self.mem.word(addr) as u64 });
-                self.m.set(p.rresp, if err { 2 } else { 0 });
-                self.m.set(p.rlast, last as u64);
-            }
-            None => {
-                self.m.set(p.rvalid, 0);
-            }
-        }
+        self.mem.drive(&mut self.m, &self.p.mem, self.cycle, &mut self.rng);
         t.drive(&mut self.m);
         self.m.eval();
-        if self.m.get(p.arvalid) == 1 {
-            let (addr, beats) = (self.m.get(p.araddr), self.m.get(p.arlen) as u32 + 1);
-            assert_eq!(self.m.get(p.arsize), 2, "arsize: the prc reads 32-bit words");
-            assert_eq!(self.m.get(p.arburst), 1, "arburst: INCR");
-            assert_eq!(self.m.get(p.aruser), 0, "aruser: bitstream buffers are the PF's");
-            assert_eq!(addr % 4, 0, "unaligned read {addr:#x}");
-            assert_eq!(addr / 4096, (addr + 4 * beats as u64 - 1) / 4096, "burst {addr:#x}+{beats} crosses 4 KiB");
-            self.mem.queue.push_back((self.cycle + self.mem.latency, addr, beats));
-            self.mem.bursts.push((addr, beats));
-            self.mem.max_outstanding = self.mem.max_outstanding.max(self.mem.queue.len());
-        }
-        if self.mem.beat.is_some() && self.m.get(p.rready) == 1 {
-            self.mem.beat = None;
-        }
+        self.mem.sample(&self.m, &self.p.mem, self.cycle);
+        let p = &self.p;
         if self.m.get(p.done_valid) == 1 {
             self.done.push_back(LoadDone {
                 partition: self.m.get(p.done_partition) as u32,

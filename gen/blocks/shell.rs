@@ -10,8 +10,10 @@
 //!
 //! Two tops: `vfpga_shell` (static design, `rtl/`, partitions as black boxes)
 //! and `vfpga_shell_sim` (`sim/`, every RM behind a select, the
-//! configuration-port model). Until the sharing scheduler and LOAD reach the
-//! manager, the `ctx` operation port and the prc's LOAD port are tied idle.
+//! configuration-port model). The manager's LOAD port drives the prc's
+//! (`load_*`) and the prc's ends of LOADs come back to it (`load_done_*`).
+//! Until the sharing scheduler reaches the manager, the `ctx` operation port
+//! is tied idle.
 
 use std::collections::BTreeMap;
 
@@ -89,7 +91,9 @@ fn rule(inst: &str, p: &str) -> Rule {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_mgr_{x}"))
             } else if let Some(x) = strip("m_") {
-                net(x.to_string()) // route_*, owner_*, qos_*, fnctl_*
+                net(x.to_string()) // route_*, owner_*, qos_*, fnctl_*, load_*
+            } else if let Some(x) = strip("s_load_done_") {
+                net(format!("load_done_{x}"))
             } else {
                 Rule::External(format!("mgr_{p}"))
             }
@@ -110,10 +114,10 @@ fn rule(inst: &str, p: &str) -> Rule {
         "rps" => {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_prc_{x}"))
-            } else if p.starts_with("s_load_") {
-                if p == "s_load_ready" { Rule::Unused } else { Rule::Zero }
-            } else if p.starts_with("m_load_done_") {
-                Rule::Unused
+            } else if let Some(x) = strip("s_load_") {
+                net(format!("load_{x}")) // LOAD requests from the mgr
+            } else if let Some(x) = strip("m_load_done_") {
+                net(format!("load_done_{x}")) // their ends, to the mgr
             } else if let Some(x) = strip("s_axis_h2c_") {
                 net(format!("part_h2c_{x}"))
             } else if let Some(x) = strip("m_axis_c2h_") {

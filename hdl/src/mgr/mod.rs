@@ -10,9 +10,21 @@
 //!   unrolled compare, linear in partitions) while the VM's table entry, the
 //!   VF's entry and the head of the free-VF list are read from block RAM;
 //! - EXEC decides, writes the tables, drives the switch's route and owner
-//!   ports and the DMA's function-enable and QoS ports, and pushes the
-//!   response. It waits there while the response FIFO is full (responses are
-//!   never dropped) or the switch's route port is not ready.
+//!   ports, the DMA's function-enable and QoS ports and the prc's LOAD port,
+//!   and pushes the response. It waits there while the response FIFO is full
+//!   (responses are never dropped), the switch's route port is not ready or,
+//!   for a LOAD that goes ahead, the prc's load port is not ready.
+//!
+//! LOAD(p, acc) checks p < partitions and acc != 0 (BAD_ARG) and that no VF
+//! is attached to p (PARTITION_BUSY); then it hands (p, acc) to the prc
+//! (`m_load_*`, one cycle once `m_load_ready`), sets `PART_ACC[p]` to 0
+//! (empty: nothing can attach to it while it loads), keeps acc as p's
+//! requested accelerator and answers OK (result: p) at once; the command
+//! takes constant time, the reconfiguration ends asynchronously. When the prc
+//! reports the end (`s_load_done_*`): status 0 sets `PART_ACC[p]` to the
+//! requested accelerator, any other status leaves it 0. A done and a LOAD's
+//! EXEC in the same cycle: the LOAD's writes win (the prc takes a LOAD only
+//! when it is idle, so the done belongs to the previous one).
 //!
 //! Tables: the VM table (2^VMW entries of `VM_SLOTS` attachment slots, one
 //! block RAM per slot), the VF table (per function: attached, partition, VM,
@@ -75,6 +87,15 @@ pub struct Mgr<const VMW: usize> {
     pub m_fnctl_valid: Signal<Out, Bit>,
     pub m_fnctl_function: Signal<Out, Bits<FW>>,
     pub m_fnctl_enable: Signal<Out, Bit>,
+    /// LOAD requests to the prc: partition and accelerator ID.
+    pub m_load_valid: Signal<Out, Bit>,
+    pub m_load_ready: Signal<In, Bit>,
+    pub m_load_partition: Signal<Out, Bits<PW>>,
+    pub m_load_acc_id: Signal<Out, Bits<32>>,
+    /// End of a LOAD, from the prc: one cycle, status 0 = OK.
+    pub s_load_done_valid: Signal<In, Bit>,
+    pub s_load_done_partition: Signal<In, Bits<PW>>,
+    pub s_load_done_status: Signal<In, Bits<4>>,
 
     // Configuration, as constants in the emitted Verilog.
     vfs: Constant<Bits<FW>>,
@@ -125,7 +146,7 @@ pub struct Mgr<const VMW: usize> {
     st_already_attached: Constant<Bits<4>>,
     st_not_attached: Constant<Bits<4>>,
     st_vm_full: Constant<Bits<4>>,
-    st_not_supported: Constant<Bits<4>>,
+    st_partition_busy: Constant<Bits<4>>,
     s_idle: Constant<Bits<STATE_BITS>>,
     s_fetch: Constant<Bits<STATE_BITS>>,
     s_lookup: Constant<Bits<STATE_BITS>>,
@@ -157,6 +178,8 @@ pub struct Mgr<const VMW: usize> {
     part_acc: Vec<DFF<Bits<32>>>,
     part_owner: Vec<DFF<Bits<FW>>>,
     part_tenants: Vec<DFF<Bits<FW>>>,
+    /// Accelerator the last LOAD of the partition asked for.
+    part_req: Vec<DFF<Bits<32>>>,
     clear_busy: DFF<Bit>,
     clear_addr: DFF<Bits<CLEAR_BITS>>,
 
@@ -191,6 +214,7 @@ pub struct Mgr<const VMW: usize> {
     x_attach: Signal<Local, Bit>,
     x_detach: Signal<Local, Bit>,
     x_set_qos: Signal<Local, Bit>,
+    x_load: Signal<Local, Bit>,
     x_found: Signal<Local, Bit>,
     x_match: Signal<Local, Bits<MAX_PARTITIONS>>,
     x_first: Signal<Local, Bits<PW>>,
@@ -245,6 +269,13 @@ impl<const VMW: usize> Mgr<VMW> {
             m_fnctl_valid: Default::default(),
             m_fnctl_function: Default::default(),
             m_fnctl_enable: Default::default(),
+            m_load_valid: Default::default(),
+            m_load_ready: Default::default(),
+            m_load_partition: Default::default(),
+            m_load_acc_id: Default::default(),
+            s_load_done_valid: Default::default(),
+            s_load_done_partition: Default::default(),
+            s_load_done_status: Default::default(),
             vfs: k(p.vfs as u64),
             last_partition: k(p.partitions as u64 - 1),
             vm_limit: k(1 << VMW),
@@ -288,7 +319,7 @@ impl<const VMW: usize> Mgr<VMW> {
             st_already_attached: k(ST_ALREADY_ATTACHED as u64),
             st_not_attached: k(ST_NOT_ATTACHED as u64),
             st_vm_full: k(ST_VM_FULL as u64),
-            st_not_supported: k(ST_NOT_SUPPORTED as u64),
+            st_partition_busy: k(ST_PARTITION_BUSY as u64),
             s_idle: k(0),
             s_fetch: k(1),
             s_lookup: k(2),
@@ -315,6 +346,7 @@ impl<const VMW: usize> Mgr<VMW> {
             part_acc: (0..p.partitions).map(|_| Default::default()).collect(),
             part_owner: (0..p.partitions).map(|_| Default::default()).collect(),
             part_tenants: (0..p.partitions).map(|_| Default::default()).collect(),
+            part_req: (0..p.partitions).map(|_| Default::default()).collect(),
             clear_busy: Default::default(),
             clear_addr: Default::default(),
             state: Default::default(),
@@ -347,6 +379,7 @@ impl<const VMW: usize> Mgr<VMW> {
             x_attach: Default::default(),
             x_detach: Default::default(),
             x_set_qos: Default::default(),
+            x_load: Default::default(),
             x_found: Default::default(),
             x_match: Default::default(),
             x_first: Default::default(),
@@ -389,6 +422,8 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.part_owner[i].d.next = self.part_owner[i].q.val();
             self.part_tenants[i].clock.next = self.clk.val();
             self.part_tenants[i].d.next = self.part_tenants[i].q.val();
+            self.part_req[i].clock.next = self.clk.val();
+            self.part_req[i].d.next = self.part_req[i].q.val();
         }
         self.cmd_fifo.read_clock.next = self.clk.val();
         self.cmd_fifo.write_clock.next = self.clk.val();
@@ -442,6 +477,19 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.m_fnctl_valid.next = false;
         self.m_fnctl_function.next = 0.into();
         self.m_fnctl_enable.next = false;
+        self.m_load_valid.next = false;
+        self.m_load_partition.next = 0.into();
+        self.m_load_acc_id.next = 0.into();
+
+        // ---- End of a LOAD: the partition holds what was asked for, or
+        // stays empty. (EXEC below is later in this block: its writes win.)
+        if self.s_load_done_valid.val() & !self.s_load_done_status.val().any() {
+            for i in 0..self.part_acc.len() {
+                if self.s_load_done_partition.val() == self.part_index[i].val() {
+                    self.part_acc[i].d.next = self.part_req[i].q.val();
+                }
+            }
+        }
 
         // ---- Engine.
         self.cmd_fifo.read_address.next = self.cmd_rd.q.val();
@@ -512,6 +560,7 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.x_attach.next = false;
         self.x_detach.next = false;
         self.x_set_qos.next = false;
+        self.x_load.next = false;
         self.x_status.next = self.st_ok.val();
         self.x_result.next = 0.into();
         self.x_data.next = 0.into();
@@ -570,19 +619,24 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.x_set_qos.next = true;
             }
         } else if self.x_op.val() == self.op_load.val() {
-            if self.x_id.val() > self.last_partition.val() {
+            if (self.x_id.val() > self.last_partition.val()) | !self.cmd_arg.q.val().any() {
                 self.x_status.next = self.st_bad_arg.val();
+            } else if self.x_part_tenants.val().any() {
+                self.x_status.next = self.st_partition_busy.val();
             } else {
-                self.x_status.next = self.st_not_supported.val();
+                self.x_load.next = true;
+                self.x_result.next = bit_cast::<19, PW>(self.x_id.val().get_bits::<PW>(0));
             }
         } else {
             self.x_status.next = self.st_bad_opcode.val();
         }
 
-        // EXEC completes when the response has room and the switch takes a route.
+        // EXEC completes when the response has room, the switch takes a
+        // route and, for a LOAD, the prc takes it.
         self.x_go.next = (self.state.q.val() == self.s_exec.val())
             & (self.resp_count.q.val() != self.fifo_depth.val())
-            & self.m_route_ready.val();
+            & self.m_route_ready.val()
+            & (self.m_load_ready.val() | !self.x_load.val());
         if self.x_go.val() {
             self.resp_push.next = true;
             self.resp_fifo.write_data.next = (bit_cast::<FIFO_ENTRY_BITS, 32>(self.x_data.val()) << 32)
@@ -662,6 +716,17 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                             self.m_owner_partition.next = self.x_hit_part.val();
                             self.m_owner_function.next = 0.into();
                         }
+                    }
+                }
+            }
+            if self.x_load.val() {
+                self.m_load_valid.next = true;
+                self.m_load_partition.next = self.x_id.val().get_bits::<PW>(0);
+                self.m_load_acc_id.next = self.cmd_arg.q.val();
+                for i in 0..self.part_acc.len() {
+                    if self.x_id.val().get_bits::<PW>(0) == self.part_index[i].val() {
+                        self.part_acc[i].d.next = 0.into();
+                        self.part_req[i].d.next = self.cmd_arg.q.val();
                     }
                 }
             }
@@ -888,6 +953,7 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.part_acc[i].d.next = self.part_acc_reset[i].val();
                 self.part_owner[i].d.next = 0.into();
                 self.part_tenants[i].d.next = 0.into();
+                self.part_req[i].d.next = self.part_acc_reset[i].val();
             }
         }
     }

@@ -64,6 +64,7 @@ pub const ST_ALREADY_ATTACHED: u32 = 5;
 pub const ST_NOT_ATTACHED: u32 = 6;
 pub const ST_VM_FULL: u32 = 7;
 pub const ST_NOT_SUPPORTED: u32 = 8;
+pub const ST_PARTITION_BUSY: u32 = 9;
 
 /// Field positions of the command word (`CMD`).
 pub const CMD_OPCODE_LSB: u32 = 0;
@@ -201,7 +202,7 @@ pub fn reg_block(p: &MgrParams) -> RegBlock {
             access: RO,
             count: p.partitions as u32,
             stride: 4,
-            doc: "Accelerator ID held by partition p (0: empty), at PART_ACC + 4 p. Reset: the configuration's partition_accels.".into(),
+            doc: "Accelerator ID held by partition p (0: empty), at PART_ACC + 4 p. Reset: the configuration's partition_accels. A LOAD accepted for p sets it to 0; the prc's end of that LOAD sets it to the LOAD's accelerator on success, leaves it 0 on failure.".into(),
             fields: vec![field("acc_id", 0, 32, RO, 0, "Accelerator ID (reset value per partition: see `resets`).")],
             resets: p.partition_accels.iter().map(|&a| a as u64).collect(),
         },
@@ -228,7 +229,7 @@ pub fn reg_block(p: &MgrParams) -> RegBlock {
             enc("QUERY_VM", OP_QUERY_VM, "QUERY_VM(vm = id, slot = CMD_ARG[1:0]): result: attachments of the VM [2:0]; RESP_DATA: slot used [0], partition [6:1], vf [17:7]. Errors: BAD_ARG (vm out of range or CMD_ARG > 3)."),
             enc("QUERY_PARTITION", OP_QUERY_PARTITION, "QUERY_PARTITION(p = id): result: tenants [10:0]; RESP_DATA: accelerator ID. Errors: BAD_ARG (p >= partitions)."),
             enc("SET_QOS", OP_SET_QOS, "SET_QOS(vf = id, weight = CMD_ARG[7:0], slice = CMD_ARG[23:8]): sets the DMA weight and time slice of an attached VF (reset to weight 1, slice 0 at ATTACH). Errors: BAD_ARG (vf not in 1..=vfs, weight 0, or CMD_ARG[31:24] not 0), NOT_ATTACHED."),
-            enc("LOAD", OP_LOAD, "LOAD(p = id, acc = CMD_ARG): partial reconfiguration; answers NOT_SUPPORTED until the prc block exists. Errors: BAD_ARG (p >= partitions)."),
+            enc("LOAD", OP_LOAD, "LOAD(p = id, acc = CMD_ARG): partial reconfiguration of partition p with accelerator acc by the prc (its bitstream must be registered in a prc slot). When accepted: hands (p, acc) to the prc, sets PART_ACC[p] to 0 (empty: nothing can attach to p while it loads) and answers at once, in constant time; result: p [5:0]. The reconfiguration ends later: on success PART_ACC[p] becomes acc, on failure it stays 0 (the prc's registers say why; a new LOAD may target p again). QUERY_PARTITION or PART_ACC show the end. Errors: BAD_ARG (p >= partitions or acc 0), PARTITION_BUSY (VFs are attached to p) (checked in that order)."),
         ],
     };
     let statuses = EncodingSet {
@@ -243,7 +244,8 @@ pub fn reg_block(p: &MgrParams) -> RegBlock {
             enc("ALREADY_ATTACHED", ST_ALREADY_ATTACHED, "The VM is already attached to that accelerator; nothing changed."),
             enc("NOT_ATTACHED", ST_NOT_ATTACHED, "The VM (or VF) is not attached (to that accelerator); nothing changed."),
             enc("VM_FULL", ST_VM_FULL, "The VM already holds MGR_CAPS.vm_slots attachments; nothing changed."),
-            enc("NOT_SUPPORTED", ST_NOT_SUPPORTED, "The command needs a block this design does not have; nothing changed."),
+            enc("NOT_SUPPORTED", ST_NOT_SUPPORTED, "The command needs a block this design does not have; nothing changed (no command answers it at present)."),
+            enc("PARTITION_BUSY", ST_PARTITION_BUSY, "LOAD: VFs are attached to the partition (PART_STATUS.tenants > 0); detach them first; nothing changed."),
         ],
     };
     let accels = EncodingSet {
