@@ -61,7 +61,8 @@ struct Bench {
 
 impl Bench {
     fn new(cfg: &Config, name: &str) -> Bench {
-        let lib = common::model_for(cfg);
+        let key = format!("switch-{}p-{}vf-{}b", cfg.partitions, cfg.vfs, cfg.data_width);
+        let lib = common::model_of_modules(&key, || vfpga::blocks::switch::switch_modules(cfg));
         let m = lib.instantiate(name);
         let clk = m.port("clk");
         let rng = Rng::for_test(name);

@@ -7,23 +7,11 @@ pub mod rm_ref;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use vfpga::config::Config;
-use vfpga::design::build;
 use vfpga::emit::Module;
 use vfpga_sim::ModelLib;
 
 fn root() -> Option<PathBuf> {
     Some(PathBuf::from(env!("CARGO_TARGET_TMPDIR")))
-}
-
-/// The Verilator model of the design `vfpga generate` emits for `cfg`.
-pub fn model_for(cfg: &Config) -> Arc<ModelLib> {
-    let key = format!("design-{}p-{}vf-{}b", cfg.partitions, cfg.vfs, cfg.data_width);
-    vfpga::simulate::model_cached(&key, root(), || {
-        let d = build(cfg);
-        (d.top, d.files.into_iter().map(|f| (f.path, f.contents)).collect())
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The Verilator model of a set of emitted modules (the last one is the top).
