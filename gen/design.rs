@@ -93,6 +93,14 @@ fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<Out
     }
     let list: String = sim_mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
     files.push(OutputFile { path: "sim/files.f".into(), contents: list });
+    let rtl: Vec<String> = static_mods.iter().map(|m| format!("rtl/{}.v", m.name)).collect();
+    let sim: Vec<String> = sim_mods.iter().map(|m| format!("sim/{}.v", m.name)).collect();
+    let sim_top = &sim_mods.last().expect("the simulation shell").name;
+    let top = &static_mods.last().expect("the shell").name;
+    files.push(OutputFile {
+        path: crate::fusesoc::path(cfg),
+        contents: crate::fusesoc::core(cfg, top, sim_top, &rtl, &sim),
+    });
 
     files.push(OutputFile { path: crate::flow::XDC_PATH.into(), contents: crate::flow::xdc(cfg) });
     let mut vivado_static = static_files.clone();

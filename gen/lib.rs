@@ -12,6 +12,7 @@ pub mod config;
 pub mod design;
 pub mod emit;
 pub mod floorplan;
+pub mod fusesoc;
 pub mod flow;
 pub mod simulate;
 pub mod cli;
