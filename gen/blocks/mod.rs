@@ -6,6 +6,7 @@ pub mod rp;
 pub mod mgr;
 pub mod switch;
 pub mod ctx;
+pub mod sched;
 pub mod bar;
 pub mod dma;
 pub mod shell;

@@ -18,6 +18,7 @@ pub mod partition;
 pub mod prc;
 pub mod regbus;
 pub mod regmap;
+pub mod sched;
 pub mod sized_ram;
 pub mod switch;
 
