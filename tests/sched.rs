@@ -262,8 +262,12 @@ impl Bench {
                 }
             } else {
                 // A close takes effect after the VF's packet in flight drains.
-                let at = now + 1 + self.rng.below(self.drain_max);
-                e.vfs[f].gate = Gate::Closing(at.max(now + 1));
+                // One report per cycle, as the DMA's port carries.
+                let mut at = now + 1 + self.rng.below(self.drain_max);
+                while e.vfs.iter().any(|v| v.gate == Gate::Closing(at)) {
+                    at += 1;
+                }
+                e.vfs[f].gate = Gate::Closing(at);
                 e.vfs[f].reported = false;
             }
         }
@@ -331,15 +335,20 @@ impl Bench {
         }
     }
 
-    /// Lets everything settle (no work, no operation, no pending close).
+    /// Lets everything settle (no work, no operation, no pending close, and
+    /// longer than any turn: a queued VF without work still gets its turn).
     fn settle(&mut self) {
         for v in self.env.vfs.iter_mut() {
             v.work = 0;
         }
         let start = self.cycle;
-        while self.cycle - self.env.last_activity < 300 || self.env.vfs.iter().any(|v| matches!(v.gate, Gate::Closing(_))) {
+        while self.cycle - self.env.last_activity < 3000 || self.env.vfs.iter().any(|v| matches!(v.gate, Gate::Closing(_))) {
             self.step();
-            assert!(self.cycle - start < 50_000, "no settling");
+            assert!(
+                self.cycle - start < 50_000,
+                "no settling: op {:?}, reports {:?}, owners {:?}, contexts {:?}",
+                self.env.op, self.env.reports, self.env.owner, self.env.loaded
+            );
         }
     }
 
