@@ -21,6 +21,7 @@ pub fn blocks(cfg: &Config) -> Vec<RegBlock> {
         vfpga_hdl::dma::regs::dma_regs(),
         vfpga_hdl::prc::regs::prc_regs(),
         vfpga_hdl::mgr::regs::reg_block(&cfg.mgr_params()),
+        vfpga_hdl::sched::regs::sched_regs(),
         vfpga_hdl::ctx::regs::ctx_regs(cfg.context_words as u32),
     ]
 }
@@ -303,6 +304,6 @@ mod tests {
         }
         let json: serde_json::Value = serde_json::from_str(&to_json(&regmap(&cfg))).unwrap();
         let names: Vec<&str> = json["blocks"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
-        assert_eq!(names, ["bar", "dma", "prc", "mgr", "ctx"]);
+        assert_eq!(names, ["bar", "dma", "prc", "mgr", "sched", "ctx"]);
     }
 }

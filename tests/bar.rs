@@ -15,7 +15,7 @@ use vfpga_hdl::bar::regs::*;
 use vfpga_sim::axil::{AxilMaster, AxilOp};
 use vfpga_sim::{Model, Rng};
 
-const BLOCKS: [&str; 4] = ["dma", "prc", "mgr", "ctx"];
+const BLOCKS: [&str; 5] = ["dma", "prc", "mgr", "sched", "ctx"];
 
 /// A block behind `bar`: register memory per (function, offset).
 struct BlockModel {

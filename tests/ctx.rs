@@ -94,6 +94,10 @@ fn run(s: &Setup, name: &str, ops: usize) {
     let mut ops_done = 0;
     let mut max_latency = 0;
     let mut reg_accesses = 0;
+    // Clears pushed on `s_clear` and not yet seen to have run: they run
+    // before the next window access or operation is taken.
+    let mut clears: Vec<usize> = Vec::new();
+    let mut clears_pushed = 0;
     let limit = 200_000;
     while ops_done < ops || !script.is_empty() || pending.is_some() || op_in_flight.is_some() {
         assert!(b.cycle < limit, "no progress after {limit} cycles");
@@ -118,6 +122,10 @@ fn run(s: &Setup, name: &str, ops: usize) {
             b.m.set("s_op_from", o.from as u64);
             b.m.set("s_op_to", o.to as u64);
         }
+        // About a quarter of the block's time goes to clears.
+        let clear = (initial_writes == 0 && rng.chance(0.25 / (nw as f64 + 2.0))).then(|| rng.below(nf as u64) as usize);
+        b.m.set("s_clear_valid", u64::from(clear.is_some()));
+        b.m.set("s_clear_function", clear.unwrap_or(0) as u64);
         for pp in &ports {
             b.m.set(pp[4], u64::from(rng.chance(0.4)));
         }
@@ -132,7 +140,17 @@ fn run(s: &Setup, name: &str, ops: usize) {
         // ---- check and sample before the edge
         let c = b.cycle;
         let busy = b.m.get("busy") == 1;
-        assert_eq!(b.m.get("s_reg_req_ready") == 1, !busy, "cycle {c}: register port ready while busy");
+        let ready = b.m.get("s_reg_req_ready") == 1;
+        assert!(!(ready && busy), "cycle {c}: register port ready while busy");
+        assert!(ready || busy || !clears.is_empty(), "cycle {c}: register port not ready, with nothing to do");
+        assert_eq!(b.m.get("s_op_ready") == 1, ready, "cycle {c}: operations and window accesses wait alike");
+        let apply_clears = |r: &mut Reference, clears: &mut Vec<usize>| {
+            for f in clears.drain(..) {
+                r.mem[f].iter_mut().for_each(|w| *w = 0);
+            }
+        };
+        // A clear pushed now runs after whatever is taken in this cycle.
+        let pushed = clear.filter(|_| b.m.get("s_clear_ready") == 1);
         if b.m.get("s_reg_resp_valid") == 1 {
             let p = pending.take().unwrap_or_else(|| panic!("cycle {c}: a response without a request"));
             assert!(p.taken_at < c, "cycle {c}: response in the cycle of its request");
@@ -142,6 +160,7 @@ fn run(s: &Setup, name: &str, ops: usize) {
             }
         }
         if want_reg && b.m.get("s_reg_req_ready") == 1 {
+            apply_clears(&mut r, &mut clears);
             let (f, off, write, data, strb) = script.pop_front().unwrap();
             initial_writes = initial_writes.saturating_sub(1);
             reg_accesses += 1;
@@ -155,6 +174,7 @@ fn run(s: &Setup, name: &str, ops: usize) {
         }
         if let Some(o) = op {
             if b.m.get("s_op_ready") == 1 {
+                apply_clears(&mut r, &mut clears);
                 // The accelerator's context as the operation found it.
                 snapshot = r.rm.get(o.partition).cloned().unwrap_or_default();
                 op_in_flight = Some((o, c, None));
@@ -165,6 +185,7 @@ fn run(s: &Setup, name: &str, ops: usize) {
             if b.m.get(pp[2]) == 1 {
                 let (o, _, _) = op_in_flight.unwrap_or_else(|| panic!("cycle {c}: context write to partition {p} outside an operation"));
                 assert!(o.code == OP_SWITCH || o.code == OP_RESTORE, "cycle {c}: context write during {o:?}");
+                assert!(clears.is_empty() || b.m.get("busy") == 1, "cycle {c}: context write while clears are pending");
                 assert_eq!(o.partition, p, "cycle {c}: context write to the wrong partition");
                 let a = b.m.get(pp[0]) as usize;
                 assert!(a < nw, "cycle {c}: context write to register {a}");
@@ -190,9 +211,23 @@ fn run(s: &Setup, name: &str, ops: usize) {
             }
             ops_done += 1;
         }
+        if let Some(f) = pushed {
+            clears.push(f);
+            clears_pushed += 1;
+        }
         b.tick();
     }
-    // Every function's memory, read back through its window.
+    // Every function's memory, read back through its window (after the
+    // last clears ran).
+    b.m.set("s_clear_valid", 0);
+    b.m.set("s_op_valid", 0);
+    b.m.set("s_reg_req_valid", 0);
+    for _ in 0..(nw as u64 + 2) * (clears.len() as u64 + 1) {
+        b.tick();
+    }
+    for f in clears.drain(..) {
+        r.mem[f].iter_mut().for_each(|w| *w = 0);
+    }
     for f in 0..nf {
         for w in 0..nw {
             b.m.set("s_reg_req_valid", 1);
@@ -208,7 +243,8 @@ fn run(s: &Setup, name: &str, ops: usize) {
             assert_eq!(b.m.get("s_reg_resp_rdata") as u32, r.mem[f][w], "function {f} word {w} at the end");
         }
     }
-    eprintln!("{name}: {} cycles, {ops_done} operations, {reg_accesses} register accesses, longest operation {max_latency} cycles after idle (bound {})", b.cycle, 2 * nw + 32);
+    assert!(clears_pushed > 5, "too few clears to mean anything");
+    eprintln!("{name}: {} cycles, {ops_done} operations, {reg_accesses} register accesses, {clears_pushed} queued clears, longest operation {max_latency} cycles after idle (bound {})", b.cycle, 2 * nw + 32);
 }
 
 /// At the end of an operation: the memories take what was saved, and the

@@ -1,7 +1,8 @@
 //! The `mgr` block, simulated with Verilator on the emitted Verilog, in a
 //! small test top that connects it to the `switch` as the shell will: random
 //! command streams checked response by response against a Rust reference
-//! model of the tables, every route/owner/QoS/function-enable write the
+//! model of the tables, every route/QoS/function-enable write, scheduler
+//! event and context clear the
 //! manager issues compared with the model's, the switch's routing checked by
 //! sending a packet from every function, exhaustion of the VFs, back-pressure
 //! and overflow of the FIFOs, and every register of `regmap.json` read back
@@ -19,6 +20,7 @@ use vfpga_hdl::acc_id::{CIPHER, CRC32, PASSTHROUGH};
 use vfpga_hdl::axis::{AxisMaster, AxisSlave, AxisSlaveUntagged};
 use vfpga_hdl::mgr::regs::*;
 use vfpga_hdl::mgr::Mgr;
+use vfpga_hdl::sched::regs::{EV_ATTACH, EV_DETACH, EV_QOS};
 use vfpga_hdl::regbus::RegBusSlave;
 use vfpga_hdl::switch::Switch;
 use vfpga_hdl::{FUNCTION_ID_BITS as FW, PARTITION_ID_BITS as PW};
@@ -44,9 +46,14 @@ struct MgrWithSwitch<const VMW: usize> {
     pub obs_route_function: Signal<Out, Bits<FW>>,
     pub obs_route_partition: Signal<Out, Bits<PW>>,
     pub obs_route_enable: Signal<Out, Bit>,
-    pub obs_owner_valid: Signal<Out, Bit>,
-    pub obs_owner_partition: Signal<Out, Bits<PW>>,
-    pub obs_owner_function: Signal<Out, Bits<FW>>,
+    pub obs_event_valid: Signal<Out, Bit>,
+    pub obs_event_kind: Signal<Out, Bits<2>>,
+    pub obs_event_function: Signal<Out, Bits<FW>>,
+    pub obs_event_partition: Signal<Out, Bits<PW>>,
+    pub obs_event_weight: Signal<Out, Bits<8>>,
+    pub obs_event_slice: Signal<Out, Bits<16>>,
+    pub obs_clear_valid: Signal<Out, Bit>,
+    pub obs_clear_function: Signal<Out, Bits<FW>>,
     pub obs_qos_valid: Signal<Out, Bit>,
     pub obs_qos_function: Signal<Out, Bits<FW>>,
     pub obs_qos_weight: Signal<Out, Bits<8>>,
@@ -92,9 +99,14 @@ impl<const VMW: usize> MgrWithSwitch<VMW> {
             obs_route_function: Default::default(),
             obs_route_partition: Default::default(),
             obs_route_enable: Default::default(),
-            obs_owner_valid: Default::default(),
-            obs_owner_partition: Default::default(),
-            obs_owner_function: Default::default(),
+            obs_event_valid: Default::default(),
+            obs_event_kind: Default::default(),
+            obs_event_function: Default::default(),
+            obs_event_partition: Default::default(),
+            obs_event_weight: Default::default(),
+            obs_event_slice: Default::default(),
+            obs_clear_valid: Default::default(),
+            obs_clear_function: Default::default(),
             obs_qos_valid: Default::default(),
             obs_qos_function: Default::default(),
             obs_qos_weight: Default::default(),
@@ -174,18 +186,29 @@ impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
         self.switch.s_route_function.next = self.mgr.m_route_function.val();
         self.switch.s_route_partition.next = self.mgr.m_route_partition.val();
         self.switch.s_route_enable.next = self.mgr.m_route_enable.val();
-        self.switch.s_owner_valid.next = self.mgr.m_owner_valid.val();
-        self.switch.s_owner_partition.next = self.mgr.m_owner_partition.val();
-        self.switch.s_owner_function.next = self.mgr.m_owner_function.val();
+        // Owners are the sharing scheduler's (tests/sched.rs); none here.
+        self.switch.s_owner_valid.next = false;
+        self.switch.s_owner_partition.next = 0.into();
+        self.switch.s_owner_function.next = 0.into();
+        self.mgr.s_owner_valid.next = false;
+        self.mgr.s_owner_partition.next = 0.into();
+        self.mgr.s_owner_function.next = 0.into();
+        self.mgr.m_event_ready.next = true;
+        self.mgr.m_clear_ready.next = true;
         // Observed copies.
         self.obs_route_valid.next = self.mgr.m_route_valid.val();
         self.obs_route_ready.next = self.switch.s_route_ready.val();
         self.obs_route_function.next = self.mgr.m_route_function.val();
         self.obs_route_partition.next = self.mgr.m_route_partition.val();
         self.obs_route_enable.next = self.mgr.m_route_enable.val();
-        self.obs_owner_valid.next = self.mgr.m_owner_valid.val();
-        self.obs_owner_partition.next = self.mgr.m_owner_partition.val();
-        self.obs_owner_function.next = self.mgr.m_owner_function.val();
+        self.obs_event_valid.next = self.mgr.m_event_valid.val();
+        self.obs_event_kind.next = self.mgr.m_event_kind.val();
+        self.obs_event_function.next = self.mgr.m_event_function.val();
+        self.obs_event_partition.next = self.mgr.m_event_partition.val();
+        self.obs_event_weight.next = self.mgr.m_event_weight.val();
+        self.obs_event_slice.next = self.mgr.m_event_slice.val();
+        self.obs_clear_valid.next = self.mgr.m_clear_valid.val();
+        self.obs_clear_function.next = self.mgr.m_clear_function.val();
         self.obs_qos_valid.next = self.mgr.m_qos_valid.val();
         self.obs_qos_function.next = self.mgr.m_qos_function.val();
         self.obs_qos_weight.next = self.mgr.m_qos_weight.val();
@@ -249,7 +272,10 @@ fn model_for(cfg: &Config) -> std::sync::Arc<vfpga_sim::ModelLib> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Effect {
     Route { function: u32, partition: u32, enable: bool },
-    Owner { partition: u32, function: u32 },
+    /// A tenant event to the sharing scheduler.
+    Event { kind: u32, function: u32, partition: u32, weight: u32, slice: u32 },
+    /// A context clear to `ctx`.
+    Clear { function: u32 },
     Qos { function: u32, weight: u32 },
     Fnctl { function: u32, enable: bool },
     /// A LOAD handed to the prc.
@@ -336,10 +362,8 @@ impl Reference {
                     fx.push(Effect::Route { function: vf, partition: first, enable: true });
                     fx.push(Effect::Fnctl { function: vf, enable: true });
                     fx.push(Effect::Qos { function: vf, weight: DEFAULT_QOS_WEIGHT });
-                    if self.owner[first as usize] == 0 {
-                        self.owner[first as usize] = vf;
-                        fx.push(Effect::Owner { partition: first, function: vf });
-                    }
+                    fx.push(Effect::Event { kind: EV_ATTACH as u32, function: vf, partition: first, weight: DEFAULT_QOS_WEIGHT, slice: 0 });
+                    fx.push(Effect::Clear { function: vf });
                     Answer { status: ST_OK, result: vf | first << 11, data: 0 }
                 } else {
                     let Some(h) = hit else { return err(ST_NOT_ATTACHED) };
@@ -350,10 +374,7 @@ impl Reference {
                     self.tenants[p as usize] -= 1;
                     fx.push(Effect::Route { function: vf, partition: p, enable: false });
                     fx.push(Effect::Fnctl { function: vf, enable: false });
-                    if self.owner[p as usize] == vf {
-                        self.owner[p as usize] = 0;
-                        fx.push(Effect::Owner { partition: p, function: 0 });
-                    }
+                    fx.push(Effect::Event { kind: EV_DETACH as u32, function: vf, partition: p, weight: 0, slice: 0 });
                     Answer { status: ST_OK, result: vf | p << 11, data: 0 }
                 }
             }
@@ -387,6 +408,7 @@ impl Reference {
                 e.weight = weight;
                 e.slice = (arg >> 8) & 0xffff;
                 fx.push(Effect::Qos { function: id, weight });
+                fx.push(Effect::Event { kind: EV_QOS as u32, function: id, partition: e.partition, weight, slice: e.slice });
                 Answer { status: ST_OK, result: 0, data: 0 }
             }
             OP_LOAD => {
@@ -424,7 +446,8 @@ impl Reference {
 /// Ports of the observed writes.
 struct Observed {
     route: [PortId; 5],
-    owner: [PortId; 3],
+    event: [PortId; 6],
+    clear: [PortId; 2],
     qos: [PortId; 3],
     fnctl: [PortId; 3],
     load: [PortId; 4],
@@ -456,8 +479,12 @@ fn observe(obs: &Observed, m: &Model, out: &mut Vec<Effect>) {
     if g(obs.route[0]) == 1 && g(obs.route[1]) == 1 {
         out.push(Effect::Route { function: g(obs.route[2]), partition: g(obs.route[3]), enable: g(obs.route[4]) == 1 });
     }
-    if g(obs.owner[0]) == 1 {
-        out.push(Effect::Owner { partition: g(obs.owner[1]), function: g(obs.owner[2]) });
+    if g(obs.event[0]) == 1 {
+        let e = |i: usize| g(obs.event[i]);
+        out.push(Effect::Event { kind: e(1), function: e(2), partition: e(3), weight: e(4), slice: e(5) });
+    }
+    if g(obs.clear[0]) == 1 {
+        out.push(Effect::Clear { function: g(obs.clear[1]) });
     }
     if g(obs.qos[0]) == 1 {
         out.push(Effect::Qos { function: g(obs.qos[1]), weight: g(obs.qos[2]) });
@@ -484,7 +511,8 @@ impl Bench {
         let ids = |names: &[&str]| names.iter().map(|n| m.port(n)).collect::<Vec<_>>();
         let obs = Observed {
             route: ids(&["obs_route_valid", "obs_route_ready", "obs_route_function", "obs_route_partition", "obs_route_enable"]).try_into().unwrap(),
-            owner: ids(&["obs_owner_valid", "obs_owner_partition", "obs_owner_function"]).try_into().unwrap(),
+            event: ids(&["obs_event_valid", "obs_event_kind", "obs_event_function", "obs_event_partition", "obs_event_weight", "obs_event_slice"]).try_into().unwrap(),
+            clear: ids(&["obs_clear_valid", "obs_clear_function"]).try_into().unwrap(),
             qos: ids(&["obs_qos_valid", "obs_qos_function", "obs_qos_weight"]).try_into().unwrap(),
             fnctl: ids(&["obs_fnctl_valid", "obs_fnctl_function", "obs_fnctl_enable"]).try_into().unwrap(),
             load: ids(&["obs_load_valid", "obs_load_ready", "obs_load_partition", "obs_load_acc_id"]).try_into().unwrap(),

@@ -289,6 +289,7 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             (1, "rm_ctx_we"),
             (32, "rm_ctx_rdata"),
             (1, "rm_idle"),
+            (1, "idle"),
             (32, "rm_acc_id"),
         ] {
             wires.push(("", w, format!("p{i}_{n}")));
@@ -377,9 +378,10 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             ("rm_rst".into(), p("rm_rst")),
             ("rm_idle".into(), p("rm_idle")),
             ("rm_acc_id".into(), p("rm_acc_id")),
+            ("status_idle".into(), p("idle")),
         ]);
         s.push_str(&instance(PARTITION_TOP, &format!("partition_p{i}"), &part));
-        s.push_str(&format!("    assign idle_p{i} = p{i}_rm_idle;\n"));
+        s.push_str(&format!("    assign idle_p{i} = p{i}_idle;\n"));
         s.push('\n');
         let mut rp: Vec<(String, String)> = vec![c("clk", "clk"), ("rst".into(), p("rm_rst"))];
         for f in ["tdata", "tkeep", "tvalid", "tready", "tlast"] {

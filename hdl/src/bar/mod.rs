@@ -36,7 +36,7 @@ pub const BAR_ADDR_BITS: usize = FW + OW;
 // 2 request (presented to a block until taken), 3 wait (for the block's
 // answer), 4 respond (B or R presented until the host takes it).
 
-/// `target`: 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx, 7 refused.
+/// `target`: 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx, 5 sched, 7 refused.
 
 #[derive(LogicBlock)]
 pub struct Bar {
@@ -54,6 +54,8 @@ pub struct Bar {
     pub m_reg_mgr: RegBusMaster,
     /// Register bus to the context memory (every function).
     pub m_reg_ctx: RegBusMaster,
+    /// Register bus to the manager's sharing scheduler (PF only).
+    pub m_reg_sched: RegBusMaster,
 
     // Configuration and layout, constants in the emitted Verilog.
     last_function: Constant<Bits<FW>>,
@@ -69,6 +71,7 @@ pub struct Bar {
     prc_base: Constant<Bits<OW>>,
     mgr_base: Constant<Bits<OW>>,
     ctx_base: Constant<Bits<OW>>,
+    sched_base: Constant<Bits<OW>>,
     timeout_limit: Constant<Bits<10>>,
     // Header register offsets, from `regs::header_regs()`.
     hdr_id: Constant<Bits<OW>>,
@@ -124,6 +127,7 @@ impl Bar {
             m_reg_prc: Default::default(),
             m_reg_mgr: Default::default(),
             m_reg_ctx: Default::default(),
+            m_reg_sched: Default::default(),
             last_function: Constant::new(((functions - 1) as u64).into()),
             functions: c32(functions as u32),
             partitions: c32(partitions as u32),
@@ -137,6 +141,7 @@ impl Bar {
             prc_base: base("prc"),
             mgr_base: base("mgr"),
             ctx_base: base("ctx"),
+            sched_base: base("sched"),
             timeout_limit: Constant::new((REG_TIMEOUT as u64).into()),
             hdr_id: Constant::new((hdr("ID") as u64).into()),
             hdr_version: Constant::new((hdr("VERSION") as u64).into()),
@@ -172,8 +177,8 @@ impl Bar {
         };
         // The decoder below assumes the regions in this order, tiling the window.
         let names: Vec<&str> = REGIONS.iter().map(|r| r.name).collect();
-        assert_eq!(names, ["bar", "dma", "prc", "mgr", "ctx"]);
-        assert!(REGIONS.iter().all(|r| r.pf_only == (r.name == "prc" || r.name == "mgr")));
+        assert_eq!(names, ["bar", "dma", "prc", "mgr", "sched", "ctx"]);
+        assert!(REGIONS.iter().all(|r| r.pf_only == (r.name == "prc" || r.name == "mgr" || r.name == "sched")));
         b
     }
 }
@@ -259,8 +264,10 @@ impl Logic for Bar {
             self.dec_target.next = 1.into();
         } else if self.offset.q.val() < self.mgr_base.val() {
             self.dec_target.next = 2.into();
-        } else if self.offset.q.val() < self.ctx_base.val() {
+        } else if self.offset.q.val() < self.sched_base.val() {
             self.dec_target.next = 3.into();
+        } else if self.offset.q.val() < self.ctx_base.val() {
+            self.dec_target.next = 5.into();
         } else {
             self.dec_target.next = 4.into();
         }
@@ -297,26 +304,32 @@ impl Logic for Bar {
         self.m_reg_prc.req_valid.next = false;
         self.m_reg_mgr.req_valid.next = false;
         self.m_reg_ctx.req_valid.next = false;
+        self.m_reg_sched.req_valid.next = false;
         self.m_reg_dma.req_write.next = self.is_write.q.val();
         self.m_reg_prc.req_write.next = self.is_write.q.val();
         self.m_reg_mgr.req_write.next = self.is_write.q.val();
         self.m_reg_ctx.req_write.next = self.is_write.q.val();
+        self.m_reg_sched.req_write.next = self.is_write.q.val();
         self.m_reg_dma.req_function.next = self.acc_function.q.val();
         self.m_reg_prc.req_function.next = self.acc_function.q.val();
         self.m_reg_mgr.req_function.next = self.acc_function.q.val();
         self.m_reg_ctx.req_function.next = self.acc_function.q.val();
+        self.m_reg_sched.req_function.next = self.acc_function.q.val();
         self.m_reg_dma.req_addr.next = self.offset.q.val();
         self.m_reg_prc.req_addr.next = self.offset.q.val();
         self.m_reg_mgr.req_addr.next = self.offset.q.val();
         self.m_reg_ctx.req_addr.next = self.offset.q.val();
+        self.m_reg_sched.req_addr.next = self.offset.q.val();
         self.m_reg_dma.req_wdata.next = self.wdata.q.val();
         self.m_reg_prc.req_wdata.next = self.wdata.q.val();
         self.m_reg_mgr.req_wdata.next = self.wdata.q.val();
         self.m_reg_ctx.req_wdata.next = self.wdata.q.val();
+        self.m_reg_sched.req_wdata.next = self.wdata.q.val();
         self.m_reg_dma.req_wstrb.next = self.wstrb.q.val();
         self.m_reg_prc.req_wstrb.next = self.wstrb.q.val();
         self.m_reg_mgr.req_wstrb.next = self.wstrb.q.val();
         self.m_reg_ctx.req_wstrb.next = self.wstrb.q.val();
+        self.m_reg_sched.req_wstrb.next = self.wstrb.q.val();
         // The selected block's side of the bus.
         self.sel_target.next = self.target.q.val();
         if self.state.q.val() == 1 {
@@ -346,6 +359,11 @@ impl Logic for Bar {
             self.resp_valid.next = self.m_reg_ctx.resp_valid.val();
             self.resp_rdata.next = self.m_reg_ctx.resp_rdata.val();
             self.resp_error.next = self.m_reg_ctx.resp_error.val();
+        } else if self.sel_target.val() == 5 {
+            self.req_ready.next = self.m_reg_sched.req_ready.val();
+            self.resp_valid.next = self.m_reg_sched.resp_valid.val();
+            self.resp_rdata.next = self.m_reg_sched.resp_rdata.val();
+            self.resp_error.next = self.m_reg_sched.resp_error.val();
         }
         // Request: in Decode already when the access goes to a block, then
         // held in Request until taken.
@@ -361,6 +379,9 @@ impl Logic for Bar {
             }
             if self.sel_target.val() == 4 {
                 self.m_reg_ctx.req_valid.next = true;
+            }
+            if self.sel_target.val() == 5 {
+                self.m_reg_sched.req_valid.next = true;
             }
             if self.req_ready.val() {
                 self.state.d.next = 3.into();

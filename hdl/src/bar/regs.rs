@@ -19,11 +19,12 @@ pub struct Region {
 /// even before the ctx block exists: whatever sits there (the shell ties it
 /// to a block that answers SLVERR until then) answers; `bar` also answers
 /// SLVERR by itself when a block does not answer within `REG_TIMEOUT` cycles.
-pub const REGIONS: [Region; 5] = [
+pub const REGIONS: [Region; 6] = [
     Region { name: "bar", base: 0x000, size: 0x100, pf_only: false, bit: 0 },
     Region { name: "dma", base: 0x100, size: 0x200, pf_only: false, bit: 1 },
     Region { name: "prc", base: 0x300, size: 0x100, pf_only: true, bit: 2 },
-    Region { name: "mgr", base: 0x400, size: 0x400, pf_only: true, bit: 3 },
+    Region { name: "mgr", base: 0x400, size: 0x300, pf_only: true, bit: 3 },
+    Region { name: "sched", base: 0x700, size: 0x100, pf_only: true, bit: 5 },
     Region { name: "ctx", base: 0x800, size: 0x800, pf_only: false, bit: 4 },
 ];
 
@@ -78,7 +79,7 @@ pub fn header_regs() -> RegBlock {
             ro("FUNCTIONS", HDR_FUNCTIONS, 12, 0, "Number of PCIe functions of the design (PF + VFs)."),
             ro("PARTITIONS", HDR_PARTITIONS, 7, 0, "Number of reconfigurable partitions."),
             ro("DATA_WIDTH", HDR_DATA_WIDTH, 10, 0, "Width of the stream data path, bits."),
-            ro("BLOCKS", HDR_BLOCKS, 5, 0, "Regions this function may access: bit 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx."),
+            ro("BLOCKS", HDR_BLOCKS, 6, 0, "Regions this function may access: bit 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx, 5 sched."),
             ro("NEXT", HDR_NEXT, 12, 0x100, "Offset of the next block header (the dma block's ID register)."),
         ],
         encodings: vec![],

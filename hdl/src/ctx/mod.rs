@@ -9,7 +9,13 @@
 //! - `SAVE` (1): wait for idle, save into `from`'s memory (the owner detaches);
 //! - `RESTORE` (2): wait for idle, restore `to`'s context (first tenant);
 //! - `CLEAR` (3): zero `to`'s memory (its VF goes to a new VM).
-//! Each ends with one `m_op_done_valid` pulse; an operation naming a partition
+//! Clears also come on their own port (`s_clear_*`, from the manager at each
+//! ATTACH) into a FIFO, so that an ATTACH never waits for a clear: they run
+//! one after the other, before any operation and any window access (both
+//! wait while a clear is pending, so a VM never reads its VF's previous
+//! tenant's context and a RESTORE never finds a stale one; a burst of N
+//! ATTACHes delays context accesses by up to N x (words + 2) cycles).
+//! Each operation ends with one `m_op_done_valid` pulse; an operation naming a partition
 //! or function that does not exist ends at once with `m_op_done_error` and
 //! changes nothing. Save and restore move one word per cycle, so a switch
 //! takes 2 x words + 4 cycles after the partition is idle.
@@ -31,6 +37,10 @@ pub const MIN_CTX_WORDS: usize = 4;
 pub const MAX_CTX_WORDS: usize = 64;
 /// Address bits of the context memory: function and word.
 const MEM_AW: usize = FW + 6;
+/// The clear FIFO: one entry per function at most is ever needed.
+const CLEAR_AW: usize = 10;
+const CLEAR_CW: usize = CLEAR_AW + 1;
+pub const CLEAR_FIFO_DEPTH: usize = 1 << CLEAR_AW;
 
 pub const OP_SWITCH: u64 = 0;
 pub const OP_SAVE: u64 = 1;
@@ -57,6 +67,8 @@ pub enum CtxState {
     Restore,
     Clear,
     Done,
+    /// A queued clear: its function is read from the FIFO.
+    ClearFetch,
 }
 
 #[derive(LogicBlock)]
@@ -80,6 +92,10 @@ pub struct Ctx {
     pub m_ctx_p: Vec<RmContextPort>,
     /// An operation is in progress.
     pub busy: Signal<Out, Bit>,
+    /// Clear a function's context memory (its VF goes to a new VM); queued.
+    pub s_clear_valid: Signal<In, Bit>,
+    pub s_clear_ready: Signal<Out, Bit>,
+    pub s_clear_function: Signal<In, Bits<FW>>,
 
     last_function: Constant<Bits<FW>>,
     last_partition: Constant<Bits<PW>>,
@@ -94,6 +110,14 @@ pub struct Ctx {
     op_clear: Constant<Bits<2>>,
 
     context_mem: SizedRam<MEM_AW, 32>,
+    clear_fifo: SizedRam<CLEAR_AW, FW>,
+    clear_rd: DFF<Bits<CLEAR_AW>>,
+    clear_wr: DFF<Bits<CLEAR_AW>>,
+    clear_count: DFF<Bits<CLEAR_CW>>,
+    clear_depth: Constant<Bits<CLEAR_CW>>,
+    internal: DFF<Bit>,
+    clear_pop: Signal<Local, Bit>,
+    clear_push: Signal<Local, Bit>,
     state: DFF<CtxState>,
     op_code: DFF<Bits<2>>,
     op_part: DFF<Bits<PW>>,
@@ -143,6 +167,9 @@ impl Ctx {
             m_op_done_error: Default::default(),
             m_ctx_p: (0..partitions).map(|_| Default::default()).collect(),
             busy: Default::default(),
+            s_clear_valid: Default::default(),
+            s_clear_ready: Default::default(),
+            s_clear_function: Default::default(),
             last_function: Constant::new(((functions - 1) as u64).into()),
             last_partition: Constant::new(((partitions - 1) as u64).into()),
             words_log2: Constant::new((words.trailing_zeros() as u64).into()),
@@ -154,6 +181,14 @@ impl Ctx {
             op_restore: Constant::new(OP_RESTORE.into()),
             op_clear: Constant::new(OP_CLEAR.into()),
             context_mem: SizedRam::new(functions * words),
+            clear_fifo: SizedRam::new(CLEAR_FIFO_DEPTH),
+            clear_rd: Default::default(),
+            clear_wr: Default::default(),
+            clear_count: Default::default(),
+            clear_depth: Constant::new((CLEAR_FIFO_DEPTH as u64).into()),
+            internal: Default::default(),
+            clear_pop: Default::default(),
+            clear_push: Default::default(),
             state: Default::default(),
             op_code: Default::default(),
             op_part: Default::default(),
@@ -182,9 +217,31 @@ impl Logic for Ctx {
     fn update(&mut self) {
         dff_setup!(
             self, clk, state, op_code, op_part, op_from, op_to, op_error, word, resp_valid,
-            resp_error, resp_read
+            resp_error, resp_read, clear_rd, clear_wr, clear_count, internal
         );
         self.context_mem.clock.next = self.clk.val();
+        self.clear_fifo.clock.next = self.clk.val();
+
+        // ---- The clear FIFO.
+        self.s_clear_ready.next = self.clear_count.q.val() != self.clear_depth.val();
+        self.clear_push.next = self.s_clear_valid.val() & self.s_clear_ready.val();
+        self.clear_pop.next = (self.state.q.val() == CtxState::Idle) & self.clear_count.q.val().any();
+        self.clear_fifo.write_address.next = self.clear_wr.q.val();
+        self.clear_fifo.write_data.next = self.s_clear_function.val();
+        self.clear_fifo.write_enable.next = self.clear_push.val();
+        self.clear_fifo.read_address.next = self.clear_rd.q.val();
+        if self.clear_push.val() {
+            self.clear_wr.d.next = self.clear_wr.q.val() + 1;
+        }
+        if self.clear_pop.val() {
+            self.clear_rd.d.next = self.clear_rd.q.val() + 1;
+        }
+        if self.clear_push.val() & !self.clear_pop.val() {
+            self.clear_count.d.next = self.clear_count.q.val() + 1;
+        }
+        if !self.clear_push.val() & self.clear_pop.val() {
+            self.clear_count.d.next = self.clear_count.q.val() - 1;
+        }
 
         // The selected partition's context port.
         self.sel_rdata.next = 0.into();
@@ -199,7 +256,7 @@ impl Logic for Ctx {
         self.to_base.next = bit_cast::<MEM_AW, FW>(self.op_to.q.val()) << self.words_log2.val();
 
         // ---- Register accesses: one word of one function's memory.
-        self.s_reg.req_ready.next = self.state.q.val() == CtxState::Idle;
+        self.s_reg.req_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_count.q.val().any();
         self.req_take.next = self.s_reg.req_valid.val() & self.s_reg.req_ready.val();
         self.req_offset.next = self.s_reg.req_addr.val() - self.region_base.val();
         self.req_ok.next = (self.s_reg.req_function.val() <= self.last_function.val())
@@ -226,7 +283,7 @@ impl Logic for Ctx {
             self.req_take.val() & self.req_ok.val() & self.s_reg.req_write.val();
 
         // ---- Operations.
-        self.s_op_ready.next = self.state.q.val() == CtxState::Idle;
+        self.s_op_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_count.q.val().any();
         self.m_op_done_valid.next = self.state.q.val() == CtxState::Done;
         self.m_op_done_partition.next = self.op_part.q.val();
         self.m_op_done_error.next = self.op_error.q.val();
@@ -234,7 +291,10 @@ impl Logic for Ctx {
         self.restore_we.next = false;
         match self.state.q.val() {
             CtxState::Idle => {
-                if self.s_op_valid.val() {
+                if self.clear_pop.val() {
+                    self.state.d.next = CtxState::ClearFetch;
+                } else if self.s_op_valid.val() {
+                    self.internal.d.next = false;
                     self.op_code.d.next = self.s_op_code.val();
                     self.op_part.d.next = self.s_op_partition.val();
                     self.op_from.d.next = self.s_op_from.val();
@@ -295,7 +355,16 @@ impl Logic for Ctx {
                 self.word.d.next = self.word.q.val() + 1;
                 if self.word.q.val() == self.last_word.val() {
                     self.state.d.next = CtxState::Done;
+                    if self.internal.q.val() {
+                        self.state.d.next = CtxState::Idle;
+                    }
                 }
+            }
+            CtxState::ClearFetch => {
+                self.op_to.d.next = self.clear_fifo.read_data.val();
+                self.word.d.next = 0.into();
+                self.internal.d.next = true;
+                self.state.d.next = CtxState::Clear;
             }
             CtxState::Done => {
                 self.state.d.next = CtxState::Idle;
@@ -319,6 +388,9 @@ impl Logic for Ctx {
             self.state.d.next = CtxState::Idle;
             self.resp_valid.d.next = false;
             self.resp_read.d.next = false;
+            self.clear_rd.d.next = 0.into();
+            self.clear_wr.d.next = 0.into();
+            self.clear_count.d.next = 0.into();
         }
     }
 }

@@ -9,11 +9,14 @@
 //! - LOOKUP compares the accelerator ID with every partition's at once (an
 //!   unrolled compare, linear in partitions) while the VM's table entry, the
 //!   VF's entry and the head of the free-VF list are read from block RAM;
-//! - EXEC decides, writes the tables, drives the switch's route and owner
-//!   ports, the DMA's function-enable and QoS ports and the prc's LOAD port,
-//!   and pushes the response. It waits there while the response FIFO is full
-//!   (responses are never dropped), the switch's route port is not ready or,
-//!   for a LOAD that goes ahead, the prc's load port is not ready.
+//! - EXEC decides, writes the tables, drives the switch's route port, the
+//!   DMA's function-enable and QoS ports, the prc's LOAD port, the sharing
+//!   scheduler's event port (`sched`: ATTACH, DETACH, SET_QOS) and the
+//!   context clear of an attached VF (`ctx`), and pushes the response. It waits there while the response FIFO is full
+//!   (responses are never dropped), the switch's route port is not ready,
+//!   for a LOAD that goes ahead the prc's load port is not ready, or the
+//!   scheduler is in a turn change (ATTACH, DETACH, SET_QOS, LOAD).
+//! Partition owners are the scheduler's: `s_owner_*` keeps PART_STATUS.
 //!
 //! LOAD(p, acc) checks p < partitions and acc != 0 (BAD_ARG) and that no VF
 //! is attached to p (PARTITION_BUSY); then it hands (p, acc) to the prc
@@ -39,6 +42,7 @@ pub mod regs;
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as AW};
 use crate::{FUNCTION_ID_BITS as FW, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use regs::*;
+use crate::sched::regs as vfpga_ev;
 use rust_hdl::prelude::*;
 
 /// VM-table slot: used [0], partition [6:1], VF [17:7].
@@ -75,10 +79,24 @@ pub struct Mgr<const VMW: usize> {
     pub m_route_function: Signal<Out, Bits<FW>>,
     pub m_route_partition: Signal<Out, Bits<PW>>,
     pub m_route_enable: Signal<Out, Bit>,
-    /// Owner writes to the switch (C2H tag of a partition); always accepted.
-    pub m_owner_valid: Signal<Out, Bit>,
-    pub m_owner_partition: Signal<Out, Bits<PW>>,
-    pub m_owner_function: Signal<Out, Bits<FW>>,
+    /// Owner changes, from the sharing scheduler (`sched`), for PART_STATUS.
+    pub s_owner_valid: Signal<In, Bit>,
+    pub s_owner_partition: Signal<In, Bits<PW>>,
+    pub s_owner_function: Signal<In, Bits<FW>>,
+    /// Tenant events to the sharing scheduler: ATTACH, DETACH, SET_QOS of a
+    /// VF (kinds `sched::regs::EV_*`). EXEC waits for `m_event_ready` (the
+    /// scheduler is between turn changes) for these and for LOAD.
+    pub m_event_valid: Signal<Out, Bit>,
+    pub m_event_ready: Signal<In, Bit>,
+    pub m_event_kind: Signal<Out, Bits<2>>,
+    pub m_event_function: Signal<Out, Bits<FW>>,
+    pub m_event_partition: Signal<Out, Bits<PW>>,
+    pub m_event_weight: Signal<Out, Bits<8>>,
+    pub m_event_slice: Signal<Out, Bits<16>>,
+    /// Context clears to `ctx` (a VF given to a new VM), queued there.
+    pub m_clear_valid: Signal<Out, Bit>,
+    pub m_clear_ready: Signal<In, Bit>,
+    pub m_clear_function: Signal<Out, Bits<FW>>,
     /// DMA scheduler weight of a function.
     pub m_qos_valid: Signal<Out, Bit>,
     pub m_qos_function: Signal<Out, Bits<FW>>,
@@ -98,6 +116,9 @@ pub struct Mgr<const VMW: usize> {
     pub s_load_done_status: Signal<In, Bits<4>>,
 
     // Configuration, as constants in the emitted Verilog.
+    ev_attach: Constant<Bits<2>>,
+    ev_detach: Constant<Bits<2>>,
+    ev_qos: Constant<Bits<2>>,
     vfs: Constant<Bits<FW>>,
     last_partition: Constant<Bits<20>>,
     vm_limit: Constant<Bits<20>>,
@@ -260,9 +281,22 @@ impl<const VMW: usize> Mgr<VMW> {
             m_route_function: Default::default(),
             m_route_partition: Default::default(),
             m_route_enable: Default::default(),
-            m_owner_valid: Default::default(),
-            m_owner_partition: Default::default(),
-            m_owner_function: Default::default(),
+            s_owner_valid: Default::default(),
+            s_owner_partition: Default::default(),
+            s_owner_function: Default::default(),
+            m_event_valid: Default::default(),
+            m_event_ready: Default::default(),
+            m_event_kind: Default::default(),
+            m_event_function: Default::default(),
+            m_event_partition: Default::default(),
+            m_event_weight: Default::default(),
+            m_event_slice: Default::default(),
+            m_clear_valid: Default::default(),
+            m_clear_ready: Default::default(),
+            m_clear_function: Default::default(),
+            ev_attach: Constant::new(vfpga_ev::EV_ATTACH.into()),
+            ev_detach: Constant::new(vfpga_ev::EV_DETACH.into()),
+            ev_qos: Constant::new(vfpga_ev::EV_QOS.into()),
             m_qos_valid: Default::default(),
             m_qos_function: Default::default(),
             m_qos_weight: Default::default(),
@@ -468,9 +502,19 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.m_route_function.next = 0.into();
         self.m_route_partition.next = 0.into();
         self.m_route_enable.next = false;
-        self.m_owner_valid.next = false;
-        self.m_owner_partition.next = 0.into();
-        self.m_owner_function.next = 0.into();
+        self.m_event_valid.next = false;
+        self.m_event_kind.next = 0.into();
+        self.m_event_function.next = 0.into();
+        self.m_event_partition.next = 0.into();
+        self.m_event_weight.next = 0.into();
+        self.m_event_slice.next = 0.into();
+        self.m_clear_valid.next = false;
+        self.m_clear_function.next = 0.into();
+        for i in 0..self.part_owner.len() {
+            if self.s_owner_valid.val() & (self.s_owner_partition.val() == self.part_index[i].val()) {
+                self.part_owner[i].d.next = self.s_owner_function.val();
+            }
+        }
         self.m_qos_valid.next = false;
         self.m_qos_function.next = 0.into();
         self.m_qos_weight.next = 0.into();
@@ -636,7 +680,9 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.x_go.next = (self.state.q.val() == self.s_exec.val())
             & (self.resp_count.q.val() != self.fifo_depth.val())
             & self.m_route_ready.val()
-            & (self.m_load_ready.val() | !self.x_load.val());
+            & (self.m_load_ready.val() | !self.x_load.val())
+            & (self.m_event_ready.val() | !(self.x_attach.val() | self.x_detach.val() | self.x_set_qos.val() | self.x_load.val()))
+            & (self.m_clear_ready.val() | !self.x_attach.val());
         if self.x_go.val() {
             self.resp_push.next = true;
             self.resp_fifo.write_data.next = (bit_cast::<FIFO_ENTRY_BITS, 32>(self.x_data.val()) << 32)
@@ -672,15 +718,16 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.m_qos_valid.next = true;
                 self.m_qos_function.next = self.x_new_vf.val();
                 self.m_qos_weight.next = self.default_weight.val();
+                self.m_event_valid.next = true;
+                self.m_event_kind.next = self.ev_attach.val();
+                self.m_event_function.next = self.x_new_vf.val();
+                self.m_event_partition.next = self.l_part.q.val();
+                self.m_event_weight.next = self.default_weight.val();
+                self.m_clear_valid.next = true;
+                self.m_clear_function.next = self.x_new_vf.val();
                 for i in 0..self.part_acc.len() {
                     if self.l_part.q.val() == self.part_index[i].val() {
                         self.part_tenants[i].d.next = self.part_tenants[i].q.val() + 1;
-                        if !self.part_owner[i].q.val().any() {
-                            self.part_owner[i].d.next = self.x_new_vf.val();
-                            self.m_owner_valid.next = true;
-                            self.m_owner_partition.next = self.l_part.q.val();
-                            self.m_owner_function.next = self.x_new_vf.val();
-                        }
                     }
                 }
             }
@@ -707,15 +754,13 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.m_fnctl_valid.next = true;
                 self.m_fnctl_function.next = self.x_hit_vf.val();
                 self.m_fnctl_enable.next = false;
+                self.m_event_valid.next = true;
+                self.m_event_kind.next = self.ev_detach.val();
+                self.m_event_function.next = self.x_hit_vf.val();
+                self.m_event_partition.next = self.x_hit_part.val();
                 for i in 0..self.part_acc.len() {
                     if self.x_hit_part.val() == self.part_index[i].val() {
                         self.part_tenants[i].d.next = self.part_tenants[i].q.val() - 1;
-                        if self.part_owner[i].q.val() == self.x_hit_vf.val() {
-                            self.part_owner[i].d.next = 0.into();
-                            self.m_owner_valid.next = true;
-                            self.m_owner_partition.next = self.x_hit_part.val();
-                            self.m_owner_function.next = 0.into();
-                        }
                     }
                 }
             }
@@ -738,6 +783,12 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.m_qos_valid.next = true;
                 self.m_qos_function.next = bit_cast::<FW, 20>(self.x_id.val());
                 self.m_qos_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
+                self.m_event_valid.next = true;
+                self.m_event_kind.next = self.ev_qos.val();
+                self.m_event_function.next = bit_cast::<FW, 20>(self.x_id.val());
+                self.m_event_partition.next = self.x_vf_entry.val().get_bits::<PW>(1);
+                self.m_event_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
+                self.m_event_slice.next = self.cmd_arg.q.val().get_bits::<16>(8);
             }
         }
         // The monitoring copy of the VF table takes every write.

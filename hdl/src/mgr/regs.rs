@@ -14,7 +14,7 @@ use crate::{acc_id, FUNCTION_ID_BITS, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_I
 /// First byte of the manager's region in the PF window.
 pub const BASE: u32 = 0x400;
 /// Size of the region, bytes.
-pub const SIZE: u32 = 0x400;
+pub const SIZE: u32 = 0x300;
 
 // Register offsets inside the window.
 pub const MGR_ID: u32 = 0x400;
@@ -214,7 +214,7 @@ pub fn reg_block(p: &MgrParams) -> RegBlock {
             stride: 4,
             doc: "Owner and tenants of partition p, at PART_STATUS + 4 p.".into(),
             fields: vec![
-                field("owner", 0, fw, RO, 0, "Function whose context the partition runs (0: none). Set by the first ATTACH to an unowned partition, cleared when the owner detaches."),
+                field("owner", 0, fw, RO, 0, "Function whose context the partition runs (0: none), as the sharing scheduler (`sched`) sets it: a VF becomes the owner when its turn comes (its first packet, or a context switch); 0 after the owner detaches."),
                 field("tenants", 11, 11, RO, 0, "VFs attached to the partition."),
             ],
             resets: Vec::new(),

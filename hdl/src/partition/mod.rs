@@ -54,6 +54,11 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub status_forced: Signal<Out, Bit>,
     /// The RM's `acc_id`, as it drives it (the prc checks it while decoupled).
     pub status_acc_id: Signal<Out, Bits<32>>,
+    /// Nothing of any packet is inside the partition or offered to it: no H2C
+    /// beat waiting at its input, no packet open either way, the C2H register
+    /// empty and the RM idle. `ctx` saves and restores contexts only then, so
+    /// no packet meets another tenant's context or leaves with its tag.
+    pub status_idle: Signal<Out, Bit>,
     /// The RM side: its reset, streams and context port.
     pub rm_rst: Signal<Out, Bit>,
     pub m_axis_rm: AxisMasterUntagged<DW, KW>,
@@ -98,6 +103,7 @@ impl<const DW: usize, const KW: usize> Partition<DW, KW> {
             s_ctx_rdata: Default::default(),
             status_decoupled: Default::default(),
             status_forced: Default::default(),
+            status_idle: Default::default(),
             status_acc_id: Default::default(),
             rm_rst: Default::default(),
             m_axis_rm: Default::default(),
@@ -192,6 +198,7 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
 
         // ---- Drain, isolate, recouple.
         self.quiet.next = !self.in_open.q.val() & !self.out_open.q.val() & self.rm_idle.val();
+        self.status_idle.next = self.quiet.val() & !self.o_valid.q.val() & !self.s_axis_h2c.tvalid.val();
         if self.decouple.val() & !self.dec.q.val() {
             self.drain_count.d.next = self.drain_count.q.val() + 1;
             if self.quiet.val() | (self.drain_count.q.val() == self.drain_limit.val()) {
