@@ -345,3 +345,23 @@ impl ReadPort {
         self.reads.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iommu_maps_and_unmaps_whole_pages_per_function() {
+        let mut io = Iommu::default();
+        io.map(3, 0x1_0000_0800, 0x1000, true); // two pages
+        io.map(4, 0x1_0000_1000, 1, false);
+        assert!(io.allows(3, 0x1_0000_0000, true) && io.allows(3, 0x1_0000_1fff, true));
+        assert!(!io.allows(3, 0x1_0000_2000, false), "the page after");
+        assert!(!io.allows(5, 0x1_0000_0000, false), "another function");
+        assert!(io.allows(4, 0x1_0000_1000, false) && !io.allows(4, 0x1_0000_1000, true), "read-only");
+        assert_eq!(io.functions_of(0x1_0000_1234), vec![3, 4]);
+        io.unmap(3, 0x1_0000_0000, 0x2000);
+        assert!(!io.allows(3, 0x1_0000_0000, false) && !io.allows(3, 0x1_0000_1000, false));
+        assert!(io.allows(4, 0x1_0000_1000, false), "others keep theirs");
+    }
+}

@@ -347,3 +347,19 @@ impl Orchestrator {
         Ok(StatusTable { partitions, vfs, free_vfs })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_through_their_codes() {
+        assert_eq!(Status::from_code(ST_OK), None);
+        for code in 1..16 {
+            let s = Status::from_code(code).unwrap();
+            assert_eq!(s.code(), code);
+            assert_eq!(matches!(s, Status::Unknown(_)), code > ST_PARTITION_BUSY, "{code}: {s:?}");
+        }
+        assert_eq!(Status::from_code(ST_PARTITION_BUSY), Some(Status::PartitionBusy));
+    }
+}
