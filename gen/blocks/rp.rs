@@ -64,7 +64,7 @@ pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
 
 pub fn icap_model_modules(cfg: &Config) -> Vec<Module> {
     emit_block(
-        IcapModel::new(cfg.partitions),
+        IcapModel::with_accels(&cfg.partition_accels()),
         ICAP_MODEL_TOP,
         "Simulation only: behavioural configuration port for vfpga simulation bitstreams.",
         cfg,

@@ -21,6 +21,15 @@ pub trait Window {
     fn host(&mut self) -> &mut HostMem;
 }
 
+/// A [`Window`] whose testbench also lets time pass and reports the
+/// interrupts the design raised (a whole platform: the shell, its host).
+pub trait Platform: Window {
+    /// Lets `cycles` clock cycles pass (everything keeps running).
+    fn advance(&mut self, cycles: u64);
+    /// Interrupt vectors raised for `function` since the last call, oldest first.
+    fn take_irqs(&mut self, function: u32) -> Vec<u32>;
+}
+
 /// One ring as the driver keeps it.
 #[derive(Debug, Clone)]
 struct Ring {
@@ -207,6 +216,13 @@ impl VfDriver {
         Self::put_desc(w, self.h2c.desc_addr(self.h2c.pidx), addr, len, flags);
         self.tx_posted.push_back((len, flags & DESC_EOP != 0));
         self.h2c.pidx = self.h2c.pidx.wrapping_add(1);
+    }
+
+    /// Posts a raw C2H descriptor (any address, length, flags), for error tests.
+    pub fn post_rx_raw(&mut self, w: &mut impl Window, addr: u64, len: u32, flags: u32) {
+        Self::put_desc(w, self.c2h.desc_addr(self.c2h.pidx), addr, len, flags);
+        self.rx_posted.push_back((addr, len));
+        self.c2h.pidx = self.c2h.pidx.wrapping_add(1);
     }
 
     /// Posts one receive buffer of `len` bytes at byte offset `align`.

@@ -29,6 +29,22 @@ impl Iommu {
         }
     }
 
+    /// Takes back every permission of `function` on the pages of `[addr, addr+len)`.
+    pub fn unmap(&mut self, function: u32, addr: u64, len: u64) {
+        let mut p = addr / PAGE;
+        while p * PAGE < addr + len.max(1) {
+            self.perms.remove(&(function, p));
+            p += 1;
+        }
+    }
+
+    /// Functions that may touch the page of `addr` (any access).
+    pub fn functions_of(&self, addr: u64) -> Vec<u32> {
+        let mut v: Vec<u32> = self.perms.keys().filter(|k| k.1 == addr / PAGE).map(|k| k.0).collect();
+        v.sort();
+        v
+    }
+
     pub fn allows(&self, function: u32, addr: u64, write: bool) -> bool {
         match self.perms.get(&(function, addr / PAGE)) {
             Some(&(r, w)) => if write { w } else { r },
@@ -239,5 +255,113 @@ impl HostMem {
     /// Nothing in flight.
     pub fn idle(&self) -> bool {
         self.reads.is_empty() && self.aws.is_empty() && self.bs.is_empty()
+    }
+}
+
+/// A second, read-only AXI4 slave port on the same host memory and IOMMU as
+/// a [`HostMem`] (for a read-only master such as the prc's `m_axi_prc_*`):
+/// bursts in order, `latency` cycles after their address, random gaps; every
+/// burst checked (INCR of full beats, no 4 KiB crossing, function on
+/// `aruser` within the design's, each page allowed for that function); a
+/// refused read is answered SLVERR and recorded in the IOMMU's violations.
+pub struct ReadPort {
+    p: HashMap<&'static str, PortId>,
+    kw: u64,
+    pub latency: u64,
+    /// Probability of `rvalid` when a beat is due.
+    pub ready_prob: f64,
+    rng: Rng,
+    cycle: u64,
+    reads: VecDeque<ReadJob>,
+    r_beat: u64,
+    r_on: bool,
+    /// Every burst accepted: (function, address, beats).
+    pub bursts: Vec<(u32, u64, u64)>,
+    pub r_beats: u64,
+}
+
+impl ReadPort {
+    pub fn new(m: &Model, prefix: &str, latency: u64, rng: Rng) -> Self {
+        let names = ["araddr", "arlen", "arsize", "arburst", "aruser", "arvalid", "arready", "rdata", "rresp", "rlast", "rvalid", "rready"];
+        let p: HashMap<&'static str, PortId> = names.iter().map(|n| (*n, m.port(&format!("{prefix}_{n}")))).collect();
+        let kw = m.port_width(p["rdata"]) as u64 / 8;
+        ReadPort { p, kw, latency, ready_prob: 1.0, rng, cycle: 0, reads: VecDeque::new(), r_beat: 0, r_on: false, bursts: Vec::new(), r_beats: 0 }
+    }
+
+    /// Sets the port's outputs for this cycle from `mem`.
+    pub fn drive(&mut self, m: &mut Model, mem: &HostMem) {
+        let p = &self.p;
+        m.set(p["arready"], 1);
+        self.r_on = false;
+        if let Some(j) = self.reads.front() {
+            if j.ready_at <= self.cycle && self.rng.chance(self.ready_prob) {
+                self.r_on = true;
+                let base = (j.addr & !(self.kw - 1)) + self.r_beat * self.kw;
+                let data: Vec<u8> = if j.ok { (0..self.kw).map(|i| mem.byte(base + i)).collect() } else { vec![0; self.kw as usize] };
+                m.set_bytes(p["rdata"], &data);
+                m.set(p["rresp"], if j.ok { 0 } else { 2 });
+                m.set(p["rlast"], (self.r_beat + 1 == j.beats) as u64);
+            }
+        }
+        m.set(p["rvalid"], self.r_on as u64);
+    }
+
+    /// Takes this cycle's handshakes (after `eval`, before `tick`) and checks them.
+    pub fn sample(&mut self, m: &Model, mem: &mut HostMem) -> Result<(), String> {
+        let g = |n: &str| m.get(self.p[n]);
+        if g("arvalid") == 1 {
+            let (addr, beats, f) = (g("araddr"), g("arlen") + 1, g("aruser") as u32);
+            if f >= mem.functions {
+                return Err(format!("read at {addr:#x} carries function {f}, beyond the design's {}", mem.functions));
+            }
+            if g("arburst") != 1 || 1u64 << g("arsize") != self.kw {
+                return Err(format!("read at {addr:#x}: burst type or size is not INCR of full beats"));
+            }
+            let end = (addr & !(self.kw - 1)) + beats * self.kw - 1;
+            if addr / PAGE != end / PAGE {
+                return Err(format!("read burst {addr:#x}..={end:#x} crosses a 4 KiB boundary"));
+            }
+            let ok = mem.iommu.allows(f, addr, false);
+            if !ok {
+                mem.iommu.violations.push((f, addr, false));
+            }
+            self.bursts.push((f, addr, beats));
+            self.reads.push_back(ReadJob { addr, beats, function: f, ok, ready_at: self.cycle + self.latency });
+        }
+        if self.r_on && g("rready") == 1 {
+            self.r_beats += 1;
+            self.r_beat += 1;
+            if self.r_beat == self.reads[0].beats {
+                self.reads.pop_front();
+                self.r_beat = 0;
+            }
+        }
+        self.cycle += 1;
+        Ok(())
+    }
+
+    /// Nothing in flight.
+    pub fn idle(&self) -> bool {
+        self.reads.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iommu_maps_and_unmaps_whole_pages_per_function() {
+        let mut io = Iommu::default();
+        io.map(3, 0x1_0000_0800, 0x1000, true); // two pages
+        io.map(4, 0x1_0000_1000, 1, false);
+        assert!(io.allows(3, 0x1_0000_0000, true) && io.allows(3, 0x1_0000_1fff, true));
+        assert!(!io.allows(3, 0x1_0000_2000, false), "the page after");
+        assert!(!io.allows(5, 0x1_0000_0000, false), "another function");
+        assert!(io.allows(4, 0x1_0000_1000, false) && !io.allows(4, 0x1_0000_1000, true), "read-only");
+        assert_eq!(io.functions_of(0x1_0000_1234), vec![3, 4]);
+        io.unmap(3, 0x1_0000_0000, 0x2000);
+        assert!(!io.allows(3, 0x1_0000_0000, false) && !io.allows(3, 0x1_0000_1000, false));
+        assert!(io.allows(4, 0x1_0000_1000, false), "others keep theirs");
     }
 }

@@ -7,6 +7,13 @@
 //! * [`regbus`]: a master of the blocks' register bus, [`RegBus`], with the
 //!   bus rules checked every cycle.
 //! * [`scoreboard`]: in-order, per-key packet [`Scoreboard`].
+//! * [`host`]: host memory behind an IOMMU ([`host::HostMem`], and
+//!   [`host::ReadPort`] for a second, read-only master on it); [`driver`]: a
+//!   VF's DMA driver ([`driver::VfDriver`]) over a [`driver::Window`].
+//! * [`axicheck`]: per-cycle checks of valid/ready channels and AXI4 masters.
+//! * [`shell`]: the whole shell as a [`driver::Platform`] ([`shell::ShellSim`]);
+//!   on it, [`orchestrator::Orchestrator`] (the PF: attach, detach, load,
+//!   QoS, status table) and [`vm::Vm`] (a VM and its VF).
 //! * [`rng`]: deterministic [`Rng`] and per-test seeds ([`test_seed`],
 //!   overridable with `VFPGA_SEED`).
 //!
@@ -29,3 +36,7 @@ pub use verilator::{
 pub mod axil;
 pub mod host;
 pub mod driver;
+pub mod axicheck;
+pub mod shell;
+pub mod orchestrator;
+pub mod vm;

@@ -22,6 +22,10 @@
 //! does not hold in reset is refused (`prerror`, nothing rewritten). A
 //! bitstream that stops for [`GAP_LIMIT`] cycles before its checksum
 //! (truncated) ends with `prerror`, as do words that never synchronized.
+//!
+//! At reset each partition holds the RM the design was configured with
+//! ([`IcapModel::with_accels`], the configuration's `partition_accels`), as
+//! a device does after its full bitstream; `new` leaves every one empty.
 
 use crate::partition::sim_rp::RP_GARBAGE;
 use crate::PARTITION_ID_BITS as PW;
@@ -66,6 +70,8 @@ pub struct IcapModel {
     done_r: DFF<Bit>,
     err_r: DFF<Bit>,
     select_r: Vec<DFF<Bits<3>>>,
+    /// Select of each partition at reset.
+    initial: Vec<Constant<Bits<3>>>,
     tmp: Signal<Local, Bits<32>>,
     rev: Signal<Local, Bits<32>>,
     w: Signal<Local, Bits<32>>,
@@ -74,8 +80,27 @@ pub struct IcapModel {
     target_ok: Signal<Local, Bit>,
 }
 
+/// Select value of the simulated RM with `acc_id` (`sim_rp`: 1 passthrough,
+/// 2 CRC-32, 3 KXOR, 4 the misbehaving one); 0 (empty) for any other ID.
+pub fn select_of(acc_id: u32) -> u64 {
+    match acc_id {
+        crate::accel::PASSTHROUGH_ID => 1,
+        crate::accel::CRC32_ID => 2,
+        crate::accel::KXOR_ID => 3,
+        crate::accel::CHAOS_ID => RP_GARBAGE,
+        _ => 0,
+    }
+}
+
 impl IcapModel {
+    /// Every partition empty at reset.
     pub fn new(partitions: usize) -> Self {
+        Self::with_accels(&vec![0; partitions])
+    }
+
+    /// Partition `i` holds the RM of `accels[i]` at reset (0: empty).
+    pub fn with_accels(accels: &[u32]) -> Self {
+        let partitions = accels.len();
         assert!(partitions >= 1 && partitions <= crate::MAX_PARTITIONS && PW == 6);
         Self {
             clk: Default::default(),
@@ -105,6 +130,7 @@ impl IcapModel {
             done_r: Default::default(),
             err_r: Default::default(),
             select_r: (0..partitions).map(|_| Default::default()).collect(),
+            initial: accels.iter().map(|&a| Constant::new(select_of(a).into())).collect(),
             tmp: Default::default(),
             rev: Default::default(),
             w: Default::default(),
@@ -228,7 +254,7 @@ impl Logic for IcapModel {
             self.done_r.d.next = false;
             self.err_r.d.next = false;
             for i in 0..self.select_r.len() {
-                self.select_r[i].d.next = 0.into();
+                self.select_r[i].d.next = self.initial[i].val();
             }
         }
     }
