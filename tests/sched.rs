@@ -60,6 +60,8 @@ struct Env {
     longest_wait: u64,
     /// Last cycle with any output activity of the scheduler.
     last_activity: u64,
+    /// When the last close is answered.
+    last_close: u64,
 }
 
 struct Ports {
@@ -70,7 +72,6 @@ struct Ports {
     gate_function: PortId,
     gate_open: PortId,
     closed_valid: PortId,
-    closed_function: PortId,
     wait_valid: PortId,
     wait_ready: PortId,
     wait_function: PortId,
@@ -98,7 +99,6 @@ impl Ports {
             gate_function: p("m_gate_function"),
             gate_open: p("m_gate_open"),
             closed_valid: p("s_gate_closed_valid"),
-            closed_function: p("s_gate_closed_function"),
             wait_valid: p("s_waiting_valid"),
             wait_ready: p("s_waiting_ready"),
             wait_function: p("s_waiting_function"),
@@ -166,6 +166,7 @@ impl Bench {
             owned_since: vec![0; f],
             longest_wait: 0,
             last_activity: 0,
+            last_close: 0,
         };
         Bench { m, io, rng: Rng::for_test(name), cycle: 0, env, words: 16, drain_max: 40, event: None, default_slice: DEFAULT_SLICE_RESET as u64 }
     }
@@ -192,7 +193,6 @@ impl Bench {
         }
         let closing = e.vfs.iter().position(|v| v.gate == Gate::Closing(now));
         m.set(io.closed_valid, closing.is_some() as u64);
-        m.set(io.closed_function, closing.unwrap_or(0) as u64);
         m.set(io.wait_valid, !e.reports.is_empty() as u64);
         m.set(io.wait_function, *e.reports.front().unwrap_or(&0) as u64);
         let op_ready = e.op.is_none() && self.rng.chance(0.7);
@@ -262,11 +262,9 @@ impl Bench {
                 }
             } else {
                 // A close takes effect after the VF's packet in flight drains.
-                // One report per cycle, as the DMA's port carries.
-                let mut at = now + 1 + self.rng.below(self.drain_max);
-                while e.vfs.iter().any(|v| v.gate == Gate::Closing(at)) {
-                    at += 1;
-                }
+                // Answered in order, one per cycle, as the DMA does.
+                let at = (now + 1 + self.rng.below(self.drain_max)).max(e.last_close + 1);
+                e.last_close = at;
                 e.vfs[f].gate = Gate::Closing(at);
                 e.vfs[f].reported = false;
             }

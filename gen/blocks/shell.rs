@@ -12,12 +12,15 @@
 //! and `vfpga_shell_sim` (`sim/`, every RM behind a select, the
 //! configuration-port model). The manager's LOAD port drives the prc's
 //! (`load_*`) and the prc's ends of LOADs come back to it (`load_done_*`).
-//! Until the sharing scheduler reaches the manager, the `ctx` operation port
-//! is tied idle.
+//! Sharing: the manager tells the scheduler (`sched`) of tenants
+//! (`event_*`) and `ctx` of VFs to clear (`clear_*`); the scheduler opens
+//! and closes the DMA's H2C gates (`gate_*`, `gate_closed_*`, `waiting_*`),
+//! drives `ctx`'s operations (`op_*`, `op_done_*`) and sets the owners that
+//! the switch tags C2H packets with and the manager reports (`owner_*`).
 
 use std::collections::BTreeMap;
 
-use crate::blocks::{bar, ctx, dma, mgr, rp, switch};
+use crate::blocks::{bar, ctx, dma, mgr, rp, sched, switch};
 use crate::config::Config;
 use crate::design::header;
 use crate::emit::Module;
@@ -65,6 +68,14 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("qos_{x}"))
             } else if let Some(x) = strip("s_fnctl_") {
                 net(format!("fnctl_{x}"))
+            } else if let Some(x) = strip("s_gate_") {
+                net(format!("gate_{x}"))
+            } else if p == "m_gate_closed_function" {
+                Rule::Unused // answers come in order: the scheduler counts them
+            } else if let Some(x) = strip("m_gate_closed_") {
+                net(format!("gate_closed_{x}"))
+            } else if let Some(x) = strip("m_waiting_") {
+                net(format!("waiting_{x}"))
             } else {
                 Rule::External(p.into()) // m_axi_host_*, irq_*
             }
@@ -94,21 +105,48 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(x.to_string()) // route_*, owner_*, qos_*, fnctl_*, load_*
             } else if let Some(x) = strip("s_load_done_") {
                 net(format!("load_done_{x}"))
+            } else if let Some(x) = strip("s_owner_") {
+                net(format!("owner_{x}"))
             } else {
                 Rule::External(format!("mgr_{p}"))
+            }
+        }
+        "sched" => {
+            if let Some(x) = strip("s_reg_") {
+                net(format!("reg_sched_{x}"))
+            } else if let Some(x) = strip("s_event_") {
+                net(format!("event_{x}"))
+            } else if let Some(x) = strip("s_gate_closed_") {
+                net(format!("gate_closed_{x}"))
+            } else if let Some(x) = strip("m_gate_") {
+                net(format!("gate_{x}"))
+            } else if let Some(x) = strip("s_waiting_") {
+                net(format!("waiting_{x}"))
+            } else if let Some(x) = strip("m_op_") {
+                net(format!("op_{x}"))
+            } else if let Some(x) = strip("s_op_done_") {
+                net(format!("op_done_{x}"))
+            } else if let Some(x) = strip("m_owner_") {
+                net(format!("owner_{x}"))
+            } else {
+                panic!("sched port {p} has no wiring rule")
             }
         }
         "ctx" => {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_ctx_{x}"))
-            } else if p.starts_with("s_op_") {
-                if p == "s_op_ready" { Rule::Unused } else { Rule::Zero }
+            } else if let Some(x) = strip("s_op_") {
+                net(format!("op_{x}"))
+            } else if let Some(x) = strip("m_op_done_") {
+                net(format!("op_done_{x}"))
+            } else if let Some(x) = strip("s_clear_") {
+                net(format!("clear_{x}"))
             } else if let Some(x) = strip("m_ctx_") {
                 // m_ctx_p<i>_<f>: the context port of partition i.
                 let (part, f) = x.split_once('_').expect("m_ctx_p<i>_<field>");
                 if f == "idle" { net(format!("idle_{part}")) } else { net(format!("ctx_{part}_{f}")) }
             } else {
-                Rule::Unused // m_op_done_*, busy
+                Rule::Unused // busy
             }
         }
         "rps" => {
@@ -146,6 +184,7 @@ pub fn shell_modules(cfg: &Config, sim: bool) -> Vec<Module> {
         ("switch", switch::switch_modules(cfg)),
         ("ctx", ctx::ctx_modules(cfg)),
         ("mgr", mgr::mgr_modules(cfg)),
+        ("sched", sched::sched_modules(cfg)),
         ("rps", rps),
     ];
     let mut all = Vec::new();

@@ -21,7 +21,10 @@
 //! moved to that partition's queue then).
 //!
 //! A turn change on partition p (owner o, next VF n): close o's gate, wait
-//! until the DMA reports that o's last packet has left it, ctx SWITCH(p, o ->
+//! until the DMA reports that o's last packet has left it (the DMA answers
+//! closes in order, so: until no close is unanswered; the closes of ATTACH,
+//! which only re-arm the DMA's waiting report of a VF, are answered too
+//! and cannot be mistaken for this one), ctx SWITCH(p, o ->
 //! n) (which waits for the partition to be idle, saves o's context and
 //! restores n's), account o's cycles, owner := n, open n's gate. With no
 //! owner: ctx RESTORE(p, n) and the rest. DETACH of the owner: close, wait,
@@ -87,8 +90,8 @@ pub struct Sched {
     pub m_gate_function: Signal<Out, Bits<FW>>,
     pub m_gate_open: Signal<Out, Bit>,
     /// From the DMA: a close took effect (the VF's issued packets have left it).
+    /// (In order: which function is not needed.)
     pub s_gate_closed_valid: Signal<In, Bit>,
-    pub s_gate_closed_function: Signal<In, Bits<FW>>,
     /// From the DMA: a closed VF has H2C work.
     pub s_waiting_valid: Signal<In, Bit>,
     pub s_waiting_ready: Signal<Out, Bit>,
@@ -164,6 +167,8 @@ pub struct Sched {
     rq_addr: DFF<Bits<AW>>,
     rq_wdata: DFF<Bits<32>>,
     rq_function: DFF<Bits<FW>>,
+    /// Closes issued and not yet answered (the DMA answers them in order).
+    closes_out: DFF<Bits<12>>,
 
     // Per-cycle views.
     entry: Signal<Local, Bits<ENTRY_BITS>>,
@@ -219,7 +224,6 @@ impl Sched {
             m_gate_function: Default::default(),
             m_gate_open: Default::default(),
             s_gate_closed_valid: Default::default(),
-            s_gate_closed_function: Default::default(),
             s_waiting_valid: Default::default(),
             s_waiting_ready: Default::default(),
             s_waiting_function: Default::default(),
@@ -286,6 +290,7 @@ impl Sched {
             rq_addr: Default::default(),
             rq_wdata: Default::default(),
             rq_function: Default::default(),
+            closes_out: Default::default(),
             entry: Default::default(),
             e_attached: Default::default(),
             e_partition: Default::default(),
@@ -321,7 +326,8 @@ impl Logic for Sched {
     fn update(&mut self) {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
-            op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function
+            op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
+            closes_out
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -573,7 +579,9 @@ impl Logic for Sched {
                 }
             }
             SchedState::WaitClosed => {
-                if self.s_gate_closed_valid.val() & (self.s_gate_closed_function.val() == self.old.q.val()) {
+                // The DMA answers closes in order: when none is outstanding,
+                // the one just issued (the last) took effect too.
+                if self.closes_out.q.val() == 0 {
                     self.state.d.next = SchedState::OpIssue;
                 }
             }
@@ -616,6 +624,14 @@ impl Logic for Sched {
             _ => {
                 self.state.d.next = SchedState::Idle;
             }
+        }
+
+        // ---- Closes outstanding.
+        if self.m_gate_valid.val() & !self.m_gate_open.val() & !self.s_gate_closed_valid.val() {
+            self.closes_out.d.next = self.closes_out.q.val() + 1;
+        }
+        if !(self.m_gate_valid.val() & !self.m_gate_open.val()) & self.s_gate_closed_valid.val() {
+            self.closes_out.d.next = self.closes_out.q.val() - 1;
         }
 
         // ---- Queue append (a waiting VF, or one moved between queues).
@@ -694,6 +710,7 @@ impl Logic for Sched {
             self.state.d.next = SchedState::Clear;
             self.clear_idx.d.next = 0.into();
             self.scan.d.next = 0.into();
+            self.closes_out.d.next = 0.into();
             self.default_slice.d.next = self.slice_reset.val();
             self.part_sel.d.next = 0.into();
             self.vf_sel.d.next = 0.into();
