@@ -324,6 +324,11 @@ impl World {
             self.sim.irqs.len(),
             ts.iter().map(|t| format!("vm {} {}", t.vm.id, t.vm.received)).collect::<Vec<_>>().join(", ")
         );
+        let ahead: u64 = ts.iter().map(|t| t.vm.cidx_ahead()).sum();
+        if ahead > 0 {
+            // See `cidx_never_runs_ahead_of_its_write_back`.
+            eprintln!("{}: KNOWN DMA ISSUE: CIDX read ahead of its write-back in host memory {ahead} times", self.name);
+        }
     }
 }
 
@@ -356,9 +361,9 @@ fn story_vms_attach_send_and_get_results() {
     assert_eq!(t0.partitions.iter().map(|p| p.acc).collect::<Vec<_>>(), config().partition_accels);
     assert!(t0.partitions.iter().all(|p| p.tenants == 0 && p.owner == 0) && t0.vfs.iter().all(|v| !v.attached));
 
-    let mut a = Tenant::new(&mut w, 11, PASSTHROUGH, 24);
-    let mut b = Tenant::new(&mut w, 22, CRC32, 24);
-    let mut c = Tenant::new(&mut w, 33, CIPHER, 24);
+    let mut a = Tenant::new(&mut w, 11, PASSTHROUGH, 120);
+    let mut b = Tenant::new(&mut w, 22, CRC32, 120);
+    let mut c = Tenant::new(&mut w, 33, CIPHER, 120);
     let atts: Vec<Attachment> = [&mut a, &mut b, &mut c].into_iter().map(|t| t.attach_fresh(&mut w)).collect();
     assert_eq!(atts.iter().map(|x| x.partition).collect::<Vec<_>>(), [0, 1, 2], "partitions holding each accelerator");
     let mut vfs: Vec<u32> = atts.iter().map(|x| x.vf).collect();
@@ -387,7 +392,7 @@ fn story_vms_attach_send_and_get_results() {
     assert_eq!(w.orch.set_qos(&mut w.sim, free_vf, 2, 0).unwrap_err(), Status::NotAttached);
 
     let mut ts = [&mut a, &mut b, &mut c];
-    w.run_to_end(&mut ts, std::env::var("E2E_MAX").map(|v| v.parse().unwrap()).unwrap_or(300_000));
+    w.run_to_end(&mut ts, 2_000_000);
     check_irqs(&ts);
     w.finish(&mut ts, |_, _, _| false);
 }
@@ -406,14 +411,14 @@ const DEFAULT_WEIGHT: u32 = vfpga_hdl::mgr::regs::DEFAULT_QOS_WEIGHT;
 #[test]
 fn load_while_others_run() {
     let mut w = World::new("e2e_load");
-    let mut a = Tenant::new(&mut w, 5, CRC32, 60);
-    let mut b = Tenant::new(&mut w, 6, CIPHER, 60);
+    let mut a = Tenant::new(&mut w, 5, CRC32, 100);
+    let mut b = Tenant::new(&mut w, 6, CIPHER, 100);
     let pa = a.attach_fresh(&mut w);
     let pb = b.attach_fresh(&mut w);
     assert_eq!((pa.partition, pb.partition), (1, 2));
 
     // The CRC-32's partial bitstream for partition 0, in PF memory, in slot 2.
-    let words = 3000;
+    let words = 12_000;
     let bits = vfpga::bitstream::pack(CRC32, 0, &vfpga::bitstream::payload(CRC32, 0, words));
     w.orch.register_bitstream(&mut w.sim, 2, CRC32, 0, BITSTREAMS + 0x7c0, &bits).unwrap();
     assert_eq!(w.orch.start_load(&mut w.sim, CRC32, 1).unwrap_err(), LoadError::Refused(Status::PartitionBusy));
@@ -421,6 +426,8 @@ fn load_while_others_run() {
     // Traffic first, then the LOAD in the middle of it.
     w.run_for(&mut [&mut a, &mut b], 3000);
     let before = (a.vm.received, b.vm.received);
+    let dma = |w: &World, f: u32| w.sim.host.accesses.get(&f).map_or(0, |a| a.0 + a.1);
+    let dma_before = (dma(&w, pa.vf), dma(&w, pb.vf));
     let load = w.orch.start_load(&mut w.sim, CRC32, 0).unwrap();
     assert_eq!(w.sim.read(0, PART_ACC), (OKAY, 0), "partition 0 empty while it loads");
     assert!(w.sim.m.get("decoupled_p0") == 1 || w.orch.poll_load(&mut w.sim, &load).is_some(), "partition 0 decoupled while it loads");
@@ -433,8 +440,10 @@ fn load_while_others_run() {
     });
     ended.unwrap().unwrap_or_else(|e| panic!("LOAD: {e:?}"));
     let during = (a.vm.received - before.0, b.vm.received - before.1);
-    eprintln!("e2e_load: LOAD ended after {polls} polls; results during it: {during:?}");
-    assert!(during.0 > 0 && during.1 > 0, "the others' traffic flowed during the LOAD: {during:?}");
+    let dma_during = (dma(&w, pa.vf) - dma_before.0, dma(&w, pb.vf) - dma_before.1);
+    eprintln!("e2e_load: LOAD ended after {polls} polls; during it: results {during:?}, host accesses {dma_during:?}");
+    assert!(dma_during.0 > 0 && dma_during.1 > 0, "the others' DMA ran during the LOAD: {dma_during:?}");
+    assert!(during.0 + during.1 > 0, "results came back during the LOAD");
     assert_eq!(w.sim.m.get("decoupled_p0"), 0, "partition 0 coupled again");
     let (st, acc) = w.orch.prc_partition(&mut w.sim, 0).unwrap();
     assert_eq!((st >> 3 & 1, acc), (1, CRC32), "prc: partition 0 loaded with the CRC-32 (part_status {st:#x})");
@@ -445,19 +454,20 @@ fn load_while_others_run() {
     assert_eq!(w.sim.read(0, prc::offset("load_count")), (OKAY, 1));
 
     // A new VM on the CRC-32: partition 0, fresh from its reset.
-    let mut c = Tenant::new(&mut w, 7, CRC32, 30);
+    let mut c = Tenant::new(&mut w, 7, CRC32, 60);
     let pc = c.attach_fresh(&mut w);
     assert_eq!(pc.partition, 0, "ATTACH finds the loaded CRC-32 first");
     let t = w.table();
     assert_eq!(t.partitions.iter().map(|p| p.acc).collect::<Vec<_>>(), [CRC32, CRC32, CIPHER, PASSTHROUGH]);
     assert_eq!((t.partitions[0].owner, t.partitions[0].tenants), (pc.vf, 1));
     // The passthrough is still reachable, in partition 3.
-    let mut d = Tenant::new(&mut w, 8, PASSTHROUGH, 20);
+    let mut d = Tenant::new(&mut w, 8, PASSTHROUGH, 60);
     assert_eq!(d.attach_fresh(&mut w).partition, 3);
     a.to_send += 20;
     b.to_send += 20;
     let mut ts = [&mut a, &mut b, &mut c, &mut d];
     w.run_to_end(&mut ts, 2_000_000);
+    check_irqs(&ts);
     w.finish(&mut ts, |_, _, _| false);
 }
 
@@ -472,9 +482,9 @@ fn load_while_others_run() {
 #[test]
 fn detach_and_reattach() {
     let mut w = World::new("e2e_reattach");
-    let mut a = Tenant::new(&mut w, 100, CRC32, 20);
-    let mut b = Tenant::new(&mut w, 200, PASSTHROUGH, 80);
-    let mut c = Tenant::new(&mut w, 300, CIPHER, 80);
+    let mut a = Tenant::new(&mut w, 100, CRC32, 50);
+    let mut b = Tenant::new(&mut w, 200, PASSTHROUGH, 200);
+    let mut c = Tenant::new(&mut w, 300, CIPHER, 200);
     let old = a.attach_fresh(&mut w);
     b.attach_fresh(&mut w);
     c.attach_fresh(&mut w);
@@ -519,9 +529,10 @@ fn detach_and_reattach() {
     let t = w.table();
     assert_eq!((t.partitions[1].owner, t.partitions[1].tenants), (new.vf, 1));
     assert!(t.vf(new.vf).attached && t.vf(new.vf).vm == 100);
-    a.to_send = 30;
+    a.to_send = 50;
     let mut ts = [&mut a, &mut b, &mut c];
     w.run_to_end(&mut ts, 2_000_000);
+    check_irqs(&ts);
     w.finish(&mut ts, |_, _, _| false);
 }
 
@@ -689,6 +700,7 @@ fn misbehaving_vm_affects_no_one_else() {
     let mut ts = [&mut g1, &mut g2, &mut x];
     w.run_to_end(&mut ts, 1_000_000);
     assert!(ts[0].vm.received > 50 && ts[1].vm.received > 50, "the others kept going");
+    check_irqs(&ts[..2]);
     w.finish(&mut ts, |f, _, _| f == xvf);
 }
 
@@ -740,5 +752,50 @@ fn two_vms_share_one_accelerator() {
     assert_ne!(pa.vf, pb.vf);
     let mut ts = [&mut a, &mut b];
     w.run_to_end(&mut ts, 4_000_000);
+    w.finish(&mut ts, |_, _, _| false);
+}
+
+/// Two tenants of one partition, only the second sends: its results must
+/// come back to it, never to the partition's owner (the first tenant).
+/// Today the manager lets both attach, routes both VFs' H2C into the
+/// partition and tags every C2H packet with the owner, so the second
+/// tenant's results land in the first tenant's memory; the sharing
+/// scheduler (gating a VF's DMA until it owns the partition) closes this.
+#[test]
+#[ignore = "needs the sharing scheduler: today a non-owner tenant's results are delivered to the partition's owner"]
+fn a_tenant_s_results_never_reach_the_partition_s_owner() {
+    let mut w = World::new("e2e_share_leak");
+    let mut owner = Tenant::new(&mut w, 1, PASSTHROUGH, 0);
+    let mut other = Tenant::new(&mut w, 2, PASSTHROUGH, 10);
+    let po = owner.attach_fresh(&mut w);
+    let pt = other.attach_fresh(&mut w);
+    assert_eq!(po.partition, pt.partition);
+    // The owner keeps receive buffers posted: anything arriving there is a leak.
+    for _ in 0..16 {
+        owner.vm.driver().unwrap().post_rx(&mut w.sim, 9000, 0, false).unwrap();
+    }
+    owner.vm.driver().unwrap().ring(&mut w.sim).unwrap();
+    let mut ts = [&mut owner, &mut other];
+    w.run_to_end(&mut ts, 300_000);
+    w.finish(&mut ts, |_, _, _| false);
+}
+
+/// CIDX promises that the descriptors before it are done and written back
+/// (register map). The DMA advances CIDX (and raises the interrupt) in the
+/// cycle it *issues* a descriptor's write-back, not when the write reaches
+/// host memory (its B response), so a driver that reads CIDX while the host
+/// is slow to take the write sees a descriptor CIDX has passed without its
+/// DONE flag. Host memory that stalls AW/W often makes it happen at once;
+/// the driver here trusts CIDX (`trust_cidx`).
+#[test]
+#[ignore = "dma: CIDX advances when the write-back is issued, before it reaches host memory"]
+fn cidx_never_runs_ahead_of_its_write_back() {
+    let mut w = World::new("e2e_cidx_order");
+    w.sim.host.ready_prob = 0.3;
+    let mut a = Tenant::new(&mut w, 1, PASSTHROUGH, 60);
+    a.vm.trust_cidx = true;
+    a.attach_fresh(&mut w);
+    let mut ts = [&mut a];
+    w.run_to_end(&mut ts, 1_000_000);
     w.finish(&mut ts, |_, _, _| false);
 }

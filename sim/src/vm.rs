@@ -50,6 +50,11 @@ pub struct Vm {
     pub lost: u64,
     /// Interrupts taken, by vector.
     pub irqs: BTreeMap<u32, u64>,
+    /// Trust CIDX as the register map promises (a descriptor it passed must
+    /// be written back); off (the default), the driver polls each
+    /// descriptor's DONE flag, as real drivers do ([`VfDriver::poll_done`]).
+    pub trust_cidx: bool,
+    cidx_ahead_before: u64,
 }
 
 impl Vm {
@@ -70,7 +75,20 @@ impl Vm {
             sent: 0,
             lost: 0,
             irqs: BTreeMap::new(),
+            trust_cidx: false,
+            cidx_ahead_before: 0,
         }
+    }
+
+    /// Times its driver saw CIDX ahead of a write-back in host memory.
+    pub fn cidx_ahead(&self) -> u64 {
+        self.cidx_ahead_before + self.vf.as_ref().map_or(0, |p| p.drv.cidx_ahead)
+    }
+
+    fn open(&self, w: &mut impl Window, vf: u32) -> Result<VfDriver, String> {
+        let mut drv = VfDriver::open(w, vf, self.region, self.ring_log2)?;
+        drv.poll_done = !self.trust_cidx;
+        Ok(drv)
     }
 
     /// Its current attachment.
@@ -99,7 +117,7 @@ impl Vm {
             return Err(format!("vm {}: already holds a VF", self.id));
         }
         w.host().iommu.map(att.vf, self.region.0, self.region.1, true);
-        let drv = VfDriver::open(w, att.vf, self.region, self.ring_log2)?;
+        let drv = self.open(w, att.vf)?;
         self.vf = Some(Plugged { att, drv });
         Ok(())
     }
@@ -109,6 +127,7 @@ impl Vm {
     /// given up. Returns the attachment it was.
     pub fn unplug(&mut self, w: &mut impl Window) -> Result<Attachment, String> {
         let p = self.vf.take().ok_or_else(|| format!("vm {}: no VF to unplug", self.id))?;
+        self.cidx_ahead_before += p.drv.cidx_ahead;
         w.host().iommu.unmap(p.att.vf, self.region.0, self.region.1);
         self.past_vfs.push(p.att.vf);
         self.forget_expected();
@@ -243,9 +262,10 @@ impl Vm {
     /// from scratch (ring bases and sizes too), empty; whatever was expected
     /// is given up.
     pub fn reset(&mut self, w: &mut impl Window) -> Result<(), String> {
-        let (region, log2) = (self.region, self.ring_log2);
-        let p = self.plugged_mut()?;
-        p.drv = VfDriver::open(w, p.att.vf, region, log2)?;
+        let vf = self.plugged()?.att.vf;
+        let drv = self.open(w, vf)?;
+        self.cidx_ahead_before += self.plugged()?.drv.cidx_ahead;
+        self.plugged_mut()?.drv = drv;
         self.forget_expected();
         Ok(())
     }
