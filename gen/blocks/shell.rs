@@ -13,7 +13,8 @@
 //! configuration-port model). The manager's LOAD port drives the prc's
 //! (`load_*`) and the prc's ends of LOADs come back to it (`load_done_*`).
 //! Until the sharing scheduler reaches the manager, the `ctx` operation port
-//! is tied idle.
+//! and the DMA's H2C gate (`s_gate_*` in, `m_gate_closed_*` and
+//! `m_waiting_*` out) are tied idle.
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,13 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("qos_{x}"))
             } else if let Some(x) = strip("s_fnctl_") {
                 net(format!("fnctl_{x}"))
+            } else if p.starts_with("s_gate_") || p == "m_waiting_ready" {
+                // The sharing scheduler's gate (hdl/README.md, dma <-> mgr):
+                // until the manager drives it, no gate is ever closed, so
+                // every function stays open and no waiting report is made.
+                Rule::Zero
+            } else if p.starts_with("m_gate_closed_") || p.starts_with("m_waiting_") {
+                Rule::Unused
             } else {
                 Rule::External(p.into()) // m_axi_host_*, irq_*
             }
