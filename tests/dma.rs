@@ -26,6 +26,19 @@ struct Bench {
     irqs: Vec<(u32, u32)>,
     /// Without loopback, H2C goes into this sink and C2H stays idle.
     sink: Option<vfpga_sim::AxisSink>,
+    /// Gate requests (function, open) to drive on `s_gate_*`, one per cycle.
+    gate_req: VecDeque<(u32, bool)>,
+    /// (cycle, function, open) of every gate request driven.
+    gate_sent: Vec<(u64, u32, bool)>,
+    /// (cycle, function) of every `m_gate_closed` pulse.
+    gate_closed: Vec<(u64, u32)>,
+    /// (cycle, function) of every `m_waiting` handshake.
+    waiting: Vec<(u64, u32)>,
+    /// Probability of `m_waiting_ready` in a cycle.
+    waiting_ready_prob: f64,
+    /// (cycle, tid, first beat of its packet) of every H2C beat taken.
+    h2c_beats: Vec<(u64, u32, bool)>,
+    h2c_in_packet: bool,
 }
 
 impl Bench {
@@ -38,13 +51,32 @@ impl Bench {
         let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, latency, rng.fork());
         let h2c_chk = AxisChecker::new(&m, "m_axis_h2c");
         let c2h_chk = AxisChecker::new(&m, "s_axis_c2h");
-        for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "irq_ready"] {
+        for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "irq_ready", "s_gate_valid", "m_waiting_ready"] {
             m.set(p, 0);
         }
         m.set("rst", 1);
         m.ticks(clk, 3);
         m.set("rst", 0);
-        let mut b = Bench { m, clk, host, rng, loop_prob: 1.0, loop_hold: false, h2c_chk, c2h_chk, cycle: 0, irqs: Vec::new(), sink: None };
+        let mut b = Bench {
+            m,
+            clk,
+            host,
+            rng,
+            loop_prob: 1.0,
+            loop_hold: false,
+            h2c_chk,
+            c2h_chk,
+            cycle: 0,
+            irqs: Vec::new(),
+            sink: None,
+            gate_req: VecDeque::new(),
+            gate_sent: Vec::new(),
+            gate_closed: Vec::new(),
+            waiting: Vec::new(),
+            waiting_ready_prob: 1.0,
+            h2c_beats: Vec::new(),
+            h2c_in_packet: false,
+        };
         for _ in 0..cfg.functions() + 4 {
             b.step();
         }
@@ -56,6 +88,17 @@ impl Bench {
         let m = &mut self.m;
         self.host.drive(m);
         m.set("irq_ready", self.rng.chance(0.5) as u64);
+        match self.gate_req.pop_front() {
+            Some((f, open)) => {
+                m.set("s_gate_valid", 1);
+                m.set("s_gate_function", f as u64);
+                m.set("s_gate_open", open as u64);
+                self.gate_sent.push((self.cycle, f, open));
+            }
+            None => m.set("s_gate_valid", 0),
+        }
+        let wr = self.waiting_ready_prob >= 1.0 || (self.waiting_ready_prob > 0.0 && self.rng.chance(self.waiting_ready_prob));
+        m.set("m_waiting_ready", wr as u64);
         m.eval();
         if let Some(sink) = self.sink.as_mut() {
             m.set("s_axis_c2h_tvalid", 0);
@@ -83,6 +126,16 @@ impl Bench {
         self.host.sample(m).unwrap_or_else(|e| panic!("cycle {}: host: {e}", self.cycle));
         if m.get("irq_valid") == 1 && m.get("irq_ready") == 1 {
             self.irqs.push((m.get("irq_function") as u32, m.get("irq_vector") as u32));
+        }
+        if m.get("m_gate_closed_valid") == 1 {
+            self.gate_closed.push((self.cycle, m.get("m_gate_closed_function") as u32));
+        }
+        if m.get("m_waiting_valid") == 1 && m.get("m_waiting_ready") == 1 {
+            self.waiting.push((self.cycle, m.get("m_waiting_function") as u32));
+        }
+        if m.get("m_axis_h2c_tvalid") == 1 && m.get("m_axis_h2c_tready") == 1 {
+            self.h2c_beats.push((self.cycle, m.get("m_axis_h2c_tid") as u32, !self.h2c_in_packet));
+            self.h2c_in_packet = m.get("m_axis_h2c_tlast") == 0;
         }
         m.tick(self.clk);
         self.cycle += 1;
@@ -574,4 +627,278 @@ fn isolation_and_reset_under_traffic() {
     // No such function: refused, nothing changes.
     let (_, err) = b.reg(true, cfg.functions() as u32, R_H2C_PIDX, 5);
     assert!(err, "a register of a function beyond the design is refused");
+}
+
+/// H2C traffic of one function for the gate tests: its driver keeps up to 8
+/// descriptors posted (random packets of 1 B..3 KiB over 1..3 descriptors,
+/// random alignment); every packet is expected on the scoreboard.
+struct Traffic {
+    d: VfDriver,
+    /// Whether new packets are posted.
+    post: bool,
+    posted: u64,
+    received: u64,
+}
+
+/// Posts what each function's ring has room for, rings, runs `cycles`
+/// cycles, and scores what came out of `m_axis_h2c`.
+fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32>, rng: &mut Rng, cycles: u64) {
+    for t in ts.iter_mut() {
+        t.d.reap_tx(b).unwrap();
+        while t.post && t.d.tx_in_flight() < 8 {
+            let n = rng.range_usize(1..3001);
+            let p = rng.bytes(n);
+            let cuts: Vec<usize> = (0..rng.below(3)).map(|_| rng.range_usize(0..p.len() + 1)).collect();
+            let mut cuts = cuts;
+            cuts.sort();
+            if !t.d.post_tx(b, &p, &cuts, rng.below(64), false).unwrap() {
+                break;
+            }
+            board.expect(t.d.function, vfpga_sim::Packet::new(p).tid(t.d.function));
+            t.posted += 1;
+        }
+        t.d.ring(b).unwrap();
+    }
+    for _ in 0..cycles {
+        b.step();
+        while let Some(p) = b.sink.as_mut().unwrap().pop() {
+            let f = p.tid;
+            board.observe(f, p).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
+            if let Some(t) = ts.iter_mut().find(|t| t.d.function == f) {
+                t.received += 1;
+            }
+        }
+    }
+}
+
+/// What the test knows of one function's gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GateSt {
+    Open,
+    /// Close requested at this cycle, no answer yet.
+    Closing(u64),
+    /// Closed: the answer came at this cycle.
+    Closed(u64),
+}
+
+/// The test's side of the sharing gate: requests, their answers, the
+/// waiting reports, checked as they come.
+struct Gates {
+    st: [GateSt; 16],
+    /// Closes sent and not yet answered.
+    pending: [u32; 16],
+    /// Reports in the current closed period.
+    reports: [u32; 16],
+    /// Whether the function still had packets to send at its closed pulse.
+    had_work: [bool; 16],
+    /// Cycle by which the last open request is driven.
+    open_at: [u64; 16],
+    /// (function, from, to): cycles in which no beat of the function may leave.
+    silent: Vec<(u32, u64, u64)>,
+    seen_closed: usize,
+    seen_waiting: usize,
+}
+
+impl Gates {
+    fn new() -> Gates {
+        Gates {
+            st: [GateSt::Open; 16],
+            pending: [0; 16],
+            reports: [0; 16],
+            had_work: [false; 16],
+            open_at: [0; 16],
+            silent: Vec::new(),
+            seen_closed: 0,
+            seen_waiting: 0,
+        }
+    }
+
+    fn close(&mut self, b: &mut Bench, f: u32) {
+        let fi = f as usize;
+        b.gate_req.push_back((f, false));
+        self.pending[fi] += 1;
+        if self.st[fi] == GateSt::Open {
+            self.reports[fi] = 0;
+            self.st[fi] = GateSt::Closing(b.cycle);
+        }
+    }
+
+    fn open(&mut self, b: &mut Bench, f: u32) {
+        let fi = f as usize;
+        let GateSt::Closed(at) = self.st[fi] else { panic!("function {f} opened while {:?}", self.st[fi]) };
+        b.gate_req.push_back((f, true));
+        self.open_at[fi] = b.cycle + b.gate_req.len() as u64;
+        self.silent.push((f, at + 1, self.open_at[fi] - 1));
+        self.st[fi] = GateSt::Open;
+    }
+
+    /// Whether function `f` may be opened now: answered, and reported if it had work.
+    fn settled(&self, f: u32) -> bool {
+        let fi = f as usize;
+        matches!(self.st[fi], GateSt::Closed(_)) && self.pending[fi] == 0 && (!self.had_work[fi] || self.reports[fi] == 1)
+    }
+
+    /// Takes the gate outputs logged since the last call.
+    fn events(&mut self, b: &Bench, ts: &[Traffic]) {
+        for &(c, f) in &b.gate_closed[self.seen_closed..] {
+            let fi = f as usize;
+            assert!(self.pending[fi] > 0, "cycle {c}: closed pulse of function {f} without a close request");
+            self.pending[fi] -= 1;
+            if let GateSt::Closing(_) = self.st[fi] {
+                self.st[fi] = GateSt::Closed(c);
+                let t = ts.iter().find(|t| t.d.function == f).unwrap();
+                self.had_work[fi] = t.received < t.posted;
+            }
+        }
+        self.seen_closed = b.gate_closed.len();
+        for &(c, f) in &b.waiting[self.seen_waiting..] {
+            let fi = f as usize;
+            // Made while closed; an open request may have been on its way.
+            assert!(
+                self.st[fi] != GateSt::Open || c < self.open_at[fi] + 32,
+                "cycle {c}: waiting report of open function {f}"
+            );
+            self.reports[fi] += 1;
+            assert!(self.reports[fi] <= 1, "cycle {c}: function {f} reported twice in one closed period");
+        }
+        self.seen_waiting = b.waiting.len();
+    }
+}
+
+/// The sharing gate driven directly (no scheduler exists yet): functions 1-4
+/// are closed and opened at random under H2C traffic of functions 1-6 (seed
+/// printed); 5 and 6 are never gated. Checked: exactly one `m_gate_closed`
+/// pulse per close request (closing a closed function answers again); no
+/// beat of a function between its closed pulse and its next open; at most
+/// one waiting report per closed period, and one whenever the function still
+/// had work after its pulse; a doorbell on a closed, idle function leads to
+/// a report; `m_waiting_ready` held low for long blocks nobody; every packet
+/// of every function arrives, in order, byte for byte (scoreboard).
+#[test]
+fn gate_close_open_under_traffic() {
+    let cfg = Config::default();
+    let name = "dma_gate";
+    let mut b = Bench::new(&cfg, name, 100);
+    let mut rng = b.rng.fork();
+    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let mut ts = Vec::new();
+    for f in 1..=6u32 {
+        b.host.iommu.map(f, region(f).0, region(f).1, true);
+        b.enable(f);
+        ts.push(Traffic { d: VfDriver::open(&mut b, f, region(f), 8).unwrap(), post: true, posted: 0, received: 0 });
+    }
+    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c by function");
+    let gated = [1u32, 2, 3, 4];
+    let mut g = Gates::new();
+    let (mut closes, mut double_closes) = (0, 0);
+    for round in 0..160 {
+        for &f in &gated {
+            let fi = f as usize;
+            match g.st[fi] {
+                GateSt::Open if rng.chance(0.3) => {
+                    g.close(&mut b, f);
+                    closes += 1;
+                }
+                GateSt::Closed(_) if rng.chance(0.08) => {
+                    // Closing a closed function answers once more.
+                    g.close(&mut b, f);
+                    double_closes += 1;
+                }
+                GateSt::Closed(_) if g.settled(f) && rng.chance(0.5) => g.open(&mut b, f),
+                GateSt::Closed(at) if g.had_work[fi] && g.reports[fi] == 0 => {
+                    assert!(b.cycle < at + 20_000, "round {round}: function {f} closed with work since {at}, never reported");
+                }
+                GateSt::Closing(at) => {
+                    assert!(b.cycle < at + 50_000, "round {round}: close of function {f} at {at} never answered");
+                }
+                _ => {}
+            }
+        }
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+    }
+    eprintln!("{name}: {closes} closes, {double_closes} closes of closed functions, {} reports", b.waiting.len());
+    assert!(closes >= 10 && double_closes >= 2, "the random schedule exercised too little");
+    // Everything open again.
+    let mut guard = 0;
+    while gated.iter().any(|&f| g.st[f as usize] != GateSt::Open) {
+        for &f in &gated {
+            if g.settled(f) {
+                g.open(&mut b, f);
+            }
+        }
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+        guard += 1;
+        assert!(guard < 200, "gates not settled: {:?}", &g.st[1..5]);
+    }
+
+    // m_waiting_ready low for long: 1 and 2 closed with work, nobody takes
+    // the report; 3-6 keep moving.
+    b.waiting_ready_prob = 0.0;
+    g.close(&mut b, 1);
+    g.close(&mut b, 2);
+    let before: Vec<u64> = ts.iter().map(|t| t.received).collect();
+    for _ in 0..25 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+    }
+    assert!(matches!(g.st[1], GateSt::Closed(_)) && matches!(g.st[2], GateSt::Closed(_)), "closes answered while m_waiting_ready is low");
+    for t in &ts[2..] {
+        assert!(t.received >= before[t.d.function as usize - 1] + 3, "function {} starved while m_waiting_ready is low", t.d.function);
+    }
+    assert!(g.had_work[1] && g.had_work[2], "functions 1 and 2 had packets queued");
+    assert_eq!(b.m.get("m_waiting_valid"), 1, "a report waits for m_waiting_ready");
+    b.waiting_ready_prob = 1.0;
+    pump(&mut b, &mut ts, &mut board, &mut rng, 3000);
+    g.events(&b, &ts);
+    assert_eq!((g.reports[1], g.reports[2]), (1, 1), "closed functions 1 and 2 with work: one report each");
+
+    // A doorbell on a closed function without work leads to a report.
+    g.open(&mut b, 2);
+    g.open(&mut b, 1);
+    ts[0].post = false;
+    let mut guard = 0;
+    while ts[0].received < ts[0].posted {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+        guard += 1;
+        assert!(guard < 200, "function 1 did not drain");
+    }
+    g.close(&mut b, 1);
+    for _ in 0..10 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+    }
+    assert!(matches!(g.st[1], GateSt::Closed(_)) && g.reports[1] == 0, "closed and idle: no report ({:?}, {})", g.st[1], g.reports[1]);
+    ts[0].post = true;
+    pump(&mut b, &mut ts, &mut board, &mut rng, 2000);
+    g.events(&b, &ts);
+    assert_eq!(g.reports[1], 1, "the doorbell of a closed function leads to one report");
+
+    // Open everything; every packet arrives.
+    g.open(&mut b, 1);
+    for t in ts.iter_mut() {
+        t.post = false;
+    }
+    let limit = b.cycle + 300_000;
+    while board.outstanding() > 0 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        g.events(&b, &ts);
+        assert!(b.cycle < limit, "H2C stalled: {} packets missing", board.outstanding());
+    }
+    board.finish().unwrap();
+    assert!(g.pending.iter().all(|&p| p == 0), "closes without an answer: {:?}", g.pending);
+    assert_eq!(b.gate_closed.len(), b.gate_sent.iter().filter(|r| !r.2).count(), "one pulse per close request");
+    for &(f, from, to) in &g.silent {
+        if let Some(&(c, _, _)) = b.h2c_beats.iter().find(|&&(c, tid, _)| tid == f && c >= from && c < to) {
+            panic!("function {f}: beat at cycle {c}, after its closed pulse ({}) and before it was opened ({to})", from - 1);
+        }
+    }
+    for t in ts.iter_mut() {
+        assert_eq!(t.d.error(&mut b).unwrap(), ERR_NONE, "function {} stopped", t.d.function);
+    }
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
+    let quiet: u64 = g.silent.iter().map(|&(_, from, to)| to - from).sum();
+    eprintln!("{name}: {} cycles, {} H2C beats, {} closed periods ({quiet} cycles) checked", b.cycle, b.h2c_beats.len(), g.silent.len());
 }

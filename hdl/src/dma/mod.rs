@@ -41,6 +41,27 @@
 //! CTRL.RESET restarts one function's queues alone: its generation bit flips,
 //! and whatever was in flight for the old generation is dropped.
 //!
+//! Sharing gate (H2C only; `s_gate_*` from the manager's scheduler, for
+//! functions that share one partition): requests are always accepted into a
+//! FIFO of 64 and applied in order by the control engine (one every 3 cycles,
+//! ahead of completions and scheduling) to the function's record (gate bit,
+//! parked bit). A closed function starts no new packet: the scheduler fetches
+//! none of its descriptors, except to finish a packet left open by those
+//! already fetched (one at a time, each after the previous one arrived).
+//! Packets whose descriptors were fetched before the close took effect still
+//! go out. Each close is then answered once on `m_gate_closed_*`, in order,
+//! when (0) the scheduler holds nothing of the function, (1) the issuer has
+//! taken every descriptor pushed until then and holds nothing of it, and (2)
+//! as many packet ends (tlast) have left `m_axis_h2c` as had been issued at
+//! step 1: conservative, it also waits for other functions' packets issued
+//! before, i.e. at most the prefetch and the data FIFO. (A function opened
+//! again before its close is answered is answered when the scheduler is next
+//! off it.) A closed function with H2C work (running, no error, descriptors
+//! posted and not fetched) is reported on `m_waiting_*` when the scheduler
+//! visits it or its doorbell is written, once per closed period: it is then
+//! parked until opened. A report is made only when the output is free, so a
+//! low `m_waiting_ready` blocks nothing (the scheduler visits it again later).
+//!
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
 //! queues run only while `s_fnctl` has enabled it (the PF always may).
@@ -60,8 +81,9 @@ const RING_BITS: usize = 116;
 /// C2H ring record: the same without the fetch index.
 const C2H_RING_BITS: usize = 100;
 /// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
-/// status (11:9), generation (12).
-const FN_BITS: usize = 13;
+/// status (11:9), generation (12), gate closed (13), parked (14: reported
+/// waiting in this closed period).
+const FN_BITS: usize = 15;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
@@ -145,6 +167,21 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub s_fnctl_valid: Signal<In, Bit>,
     pub s_fnctl_function: Signal<In, Bits<FW>>,
     pub s_fnctl_enable: Signal<In, Bit>,
+    /// Sharing gate of a function's H2C queue (from the manager's scheduler),
+    /// always accepted: open (1) lets the H2C side start packets of the
+    /// function, close (0) stops it from starting new ones (a packet already
+    /// started is finished). Every function is open after reset.
+    pub s_gate_valid: Signal<In, Bit>,
+    pub s_gate_function: Signal<In, Bits<FW>>,
+    pub s_gate_open: Signal<In, Bit>,
+    /// One pulse per close request: the close has taken effect and every H2C
+    /// beat of the function issued before it has left `m_axis_h2c`.
+    pub m_gate_closed_valid: Signal<Out, Bit>,
+    pub m_gate_closed_function: Signal<Out, Bits<FW>>,
+    /// A closed function has H2C work (reported once per closed period).
+    pub m_waiting_valid: Signal<Out, Bit>,
+    pub m_waiting_ready: Signal<In, Bit>,
+    pub m_waiting_function: Signal<Out, Bits<FW>>,
 
     // ---- configuration
     last_function: Constant<Bits<FW>>,
@@ -241,6 +278,28 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_ans_v: DFF<Bit>,
     c_ans_ok: DFF<Bit>,
     c_ans_gen: DFF<Bit>,
+    // sharing gate: requests (open bit 11, function 10:0) applied in order by
+    // the control engine; closes awaiting their answer; the answer's phase
+    // and mark; packet ends issued and delivered; the two outputs
+    gq_ram: RAM<Bits<12>, 6>,
+    gqw_ptr: DFF<Bits<7>>,
+    gqr_ptr: DFF<Bits<7>>,
+    gqw_seen: DFF<Bits<7>>,
+    g_open: DFF<Bit>,
+    cq_ram: RAM<Bits<FW>, 6>,
+    cqw_ptr: DFF<Bits<7>>,
+    cqr_ptr: DFF<Bits<7>>,
+    cqw_seen: DFF<Bits<7>>,
+    ca_ph: DFF<Bits<2>>,
+    ca_mark: DFF<Bits<16>>,
+    dq_in_n: DFF<Bits<16>>,
+    dq_out_n: DFF<Bits<16>>,
+    iss_n: DFF<Bits<16>>,
+    out_n: DFF<Bits<16>>,
+    gc_v: DFF<Bit>,
+    gc_fn: DFF<Bits<FW>>,
+    wt_v: DFF<Bit>,
+    wt_fn: DFF<Bits<FW>>,
     // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM;
     // inline: a FIFO submodule's flags would form a false combinational loop
     // with this block's single always block)
@@ -475,6 +534,28 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     q_eop: Signal<Local, Bit>,
     q_irq: Signal<Local, Bit>,
     b_fire: Signal<Local, Bit>,
+    // sharing gate
+    f_closed: Signal<Local, Bit>,
+    f_parked: Signal<Local, Bit>,
+    nf_closed: Signal<Local, Bit>,
+    nf_parked: Signal<Local, Bit>,
+    a_cur: Signal<Local, Bit>,
+    wt_free: Signal<Local, Bit>,
+    gq_empty: Signal<Local, Bit>,
+    gq_pop: Signal<Local, Bit>,
+    gq_next: Signal<Local, Bits<7>>,
+    cq_empty: Signal<Local, Bit>,
+    cq_full: Signal<Local, Bit>,
+    cq_count: Signal<Local, Bits<7>>,
+    cq_push: Signal<Local, Bit>,
+    cq_pop: Signal<Local, Bit>,
+    cq_next: Signal<Local, Bits<7>>,
+    ca_f: Signal<Local, Bits<FW>>,
+    ca_sched: Signal<Local, Bit>,
+    ca_issuer: Signal<Local, Bit>,
+    ca_dq_diff: Signal<Local, Bits<16>>,
+    ca_out_diff: Signal<Local, Bits<16>>,
+    iss_end: Signal<Local, Bit>,
 }
 
 /// A constant of any width, for the configuration fields.
@@ -555,6 +636,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             s_fnctl_valid: Default::default(),
             s_fnctl_function: Default::default(),
             s_fnctl_enable: Default::default(),
+            s_gate_valid: Default::default(),
+            s_gate_function: Default::default(),
+            s_gate_open: Default::default(),
+            m_gate_closed_valid: Default::default(),
+            m_gate_closed_function: Default::default(),
+            m_waiting_valid: Default::default(),
+            m_waiting_ready: Default::default(),
+            m_waiting_function: Default::default(),
             h2c_ring: Default::default(),
             c2h_ring: Default::default(),
             fn_state: Default::default(),
@@ -826,6 +915,46 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             q_eop: Default::default(),
             q_irq: Default::default(),
             b_fire: Default::default(),
+            gq_ram: Default::default(),
+            gqw_ptr: Default::default(),
+            gqr_ptr: Default::default(),
+            gqw_seen: Default::default(),
+            g_open: Default::default(),
+            cq_ram: Default::default(),
+            cqw_ptr: Default::default(),
+            cqr_ptr: Default::default(),
+            cqw_seen: Default::default(),
+            ca_ph: Default::default(),
+            ca_mark: Default::default(),
+            dq_in_n: Default::default(),
+            dq_out_n: Default::default(),
+            iss_n: Default::default(),
+            out_n: Default::default(),
+            gc_v: Default::default(),
+            gc_fn: Default::default(),
+            wt_v: Default::default(),
+            wt_fn: Default::default(),
+            f_closed: Default::default(),
+            f_parked: Default::default(),
+            nf_closed: Default::default(),
+            nf_parked: Default::default(),
+            a_cur: Default::default(),
+            wt_free: Default::default(),
+            gq_empty: Default::default(),
+            gq_pop: Default::default(),
+            gq_next: Default::default(),
+            cq_empty: Default::default(),
+            cq_full: Default::default(),
+            cq_count: Default::default(),
+            cq_push: Default::default(),
+            cq_pop: Default::default(),
+            cq_next: Default::default(),
+            ca_f: Default::default(),
+            ca_sched: Default::default(),
+            ca_issuer: Default::default(),
+            ca_dq_diff: Default::default(),
+            ca_out_diff: Default::default(),
+            iss_end: Default::default(),
         }
     }
 }
@@ -844,7 +973,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
             c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_user, w_valid, w_data, w_strb, ww_ptr, wr_ptr,
-            irq_v, irq_f, irq_vec
+            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
+            dq_in_n, dq_out_n, iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
         );
         self.tag_ram.read_clock.next = self.clk.val();
         self.tag_ram.write_clock.next = self.clk.val();
@@ -866,6 +996,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.enable_ram.write_clock.next = self.clk.val();
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
+        self.gq_ram.read_clock.next = self.clk.val();
+        self.gq_ram.write_clock.next = self.clk.val();
+        self.cq_ram.read_clock.next = self.clk.val();
+        self.cq_ram.write_clock.next = self.clk.val();
 
         // ---- Per-function records of the function the control engine serves.
         self.h2c_ring.read_address.next = self.cur_fn.q.val();
@@ -888,6 +1022,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.f_stat.next = self.fn_state.read_data.val().get_bits::<3>(9);
         self.f_gen.next = self.fn_state.read_data.val().get_bit(12);
         self.not_gen.next = !self.fn_state.read_data.val().get_bit(12);
+        self.f_closed.next = self.fn_state.read_data.val().get_bit(13);
+        self.f_parked.next = self.fn_state.read_data.val().get_bit(14);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
@@ -917,6 +1053,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.nf_mask.next = self.f_mask.val();
         self.nf_stat.next = self.f_stat.val();
         self.nf_gen.next = self.f_gen.val();
+        self.nf_closed.next = self.f_closed.val();
+        self.nf_parked.next = self.f_parked.val();
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
@@ -963,6 +1101,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
         self.tags_full.next = self.tag_count.val() >= 62;
+        // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
+        self.gq_pop.next = false;
+        self.cq_push.next = false;
+        self.cq_pop.next = false;
+        self.iss_end.next = false;
+        self.gc_v.d.next = false;
+        self.wt_free.next = !self.wt_v.q.val() | self.m_waiting_ready.val();
+        if self.wt_v.q.val() & self.m_waiting_ready.val() {
+            self.wt_v.d.next = false;
+        }
+        self.a_cur.next = self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val());
+        self.gqw_seen.d.next = self.gqw_ptr.q.val();
+        self.gq_empty.next = self.gqr_ptr.q.val() == self.gqw_seen.q.val();
+        self.cqw_seen.d.next = self.cqw_ptr.q.val();
+        self.cq_empty.next = self.cqr_ptr.q.val() == self.cqw_seen.q.val();
+        self.cq_count.next = self.cqw_ptr.q.val() - self.cqr_ptr.q.val();
+        self.cq_full.next = self.cq_count.val() >= 62;
 
         // Register access: the old value of the addressed register.
         self.wmask.next = 0.into();
@@ -1172,6 +1327,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.cur_fn.d.next = self.be_fn.q.val();
                 self.e_code.d.next = 2.into(); // ERR_C2H_WRITE
                 self.e_anygen.d.next = true;
+            } else if !self.gq_empty.val() {
+                self.gq_pop.next = true;
+                self.op.d.next = 6.into();
+                self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
+                self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
             } else if self.hcmp_v.q.val() {
                 self.hcmp_v.d.next = false;
                 self.op.d.next = 2.into();
@@ -1255,6 +1415,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     } else if self.r_addr.q.val() == self.o_h_pidx.val() {
                         self.nhp.next = self.merged.val().get_bits::<16>(0);
                         self.h_we.next = true;
+                        if self.f_closed.val()
+                            & !self.f_parked.val()
+                            & self.h_live.val()
+                            & (self.merged.val().get_bits::<16>(0) != self.hf.val())
+                            & self.wt_free.val()
+                        {
+                            // A doorbell of a closed function: it waits for its gate.
+                            self.nf_parked.next = true;
+                            self.f_we.next = true;
+                            self.wt_v.d.next = true;
+                            self.wt_fn.d.next = self.cur_fn.q.val();
+                        }
                     } else if self.r_addr.q.val() == self.o_c_base_lo.val() {
                         self.ncb.next = (self.cb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
                         self.c_we.next = true;
@@ -1284,6 +1456,29 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.h_wait.d.next = false;
                 self.served.d.next = 0.into();
                 if !(self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val())) {
+                    self.scan_fn.d.next = self.scan_fn.q.val() + 1;
+                    if self.scan_fn.q.val() == self.last_function.val() {
+                        self.scan_fn.d.next = 0.into();
+                    }
+                }
+            } else if self.f_closed.val()
+                & self.h_live.val()
+                & (self.hp.val() != self.hf.val())
+                & !(self.a_cur.val() & (self.h_inflight.q.val() == 0))
+            {
+                // Gate closed: no new packet starts. A packet left open by the
+                // descriptors fetched so far is finished one descriptor at a
+                // time (each fetched after the previous one arrived).
+                if (self.served.q.val() != 0) | (self.h_inflight.q.val() != 0) {
+                    self.h_wait.d.next = true;
+                } else {
+                    if !self.f_parked.val() & self.wt_free.val() {
+                        // Reported once per closed period, then parked until opened.
+                        self.nf_parked.next = true;
+                        self.f_we.next = true;
+                        self.wt_v.d.next = true;
+                        self.wt_fn.d.next = self.cur_fn.q.val();
+                    }
                     self.scan_fn.d.next = self.scan_fn.q.val() + 1;
                     if self.scan_fn.q.val() == self.last_function.val() {
                         self.scan_fn.d.next = 0.into();
@@ -1417,6 +1612,20 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.c_ans_v.d.next = true;
                 self.c_ans_ok.d.next = true;
                 self.c_ans_gen.d.next = self.f_gen.val();
+            }
+        } else if self.op.q.val() == 6 {
+            // Sharing gate: open (clears the parked mark) or close this
+            // function's H2C side; a close then waits for its answer.
+            if self.g_open.q.val() {
+                self.state.d.next = 1.into();
+                self.nf_closed.next = false;
+                self.nf_parked.next = false;
+                self.f_we.next = true;
+            } else if !self.cq_full.val() {
+                self.state.d.next = 1.into();
+                self.nf_closed.next = true;
+                self.f_we.next = true;
+                self.cq_push.next = true;
             }
         } else {
             // Error: record it, stop this function's queues, interrupt; what it
@@ -1557,6 +1766,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 | (bit_cast::<TAG_BITS, 24>(self.i_len.q.val()) << 36)
                 | (bit_cast::<TAG_BITS, 1>(self.i_irq.q.val().into()) << 60);
             self.out_inc.next = true;
+            self.iss_end.next = self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val());
             self.dres_inc.next = bit_cast::<10, 24>(self.beats.val());
             self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.burst.val());
             self.b_left.d.next = self.b_left.q.val() - self.burst.val();
@@ -1573,6 +1783,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.close_fn.q.val()) << 2);
             self.dres_inc.next = 1.into();
             self.close_pend.d.next = false;
+            self.iss_end.next = true;
         }
         if self.dq_pop.val() {
             self.dqu_dec.next = true;
@@ -1887,6 +2098,84 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
+        // ---- Sharing gate: requests in, closes answered in order.
+        self.gq_ram.write_address.next = bit_cast::<6, 7>(self.gqw_ptr.q.val());
+        self.gq_ram.write_data.next = bit_cast::<12, FW>(self.s_gate_function.val())
+            | (bit_cast::<12, 1>(self.s_gate_open.val().into()) << 11);
+        self.gq_ram.write_enable.next = self.s_gate_valid.val();
+        if self.s_gate_valid.val() {
+            self.gqw_ptr.d.next = self.gqw_ptr.q.val() + 1;
+        }
+        self.gq_next.next = self.gqr_ptr.q.val() + 1;
+        self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gqr_ptr.q.val());
+        if self.gq_pop.val() {
+            self.gqr_ptr.d.next = self.gq_next.val();
+            self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gq_next.val());
+        }
+        self.cq_ram.write_address.next = bit_cast::<6, 7>(self.cqw_ptr.q.val());
+        self.cq_ram.write_data.next = self.cur_fn.q.val();
+        self.cq_ram.write_enable.next = self.cq_push.val();
+        if self.cq_push.val() {
+            self.cqw_ptr.d.next = self.cqw_ptr.q.val() + 1;
+        }
+        // The close at the head is answered in three steps: (0) the scheduler
+        // has left the function (no fetch of it in flight, no packet of it
+        // open): mark the descriptors pushed so far; (1) the issuer has taken
+        // them all and holds nothing of the function: mark the packet ends
+        // issued so far; (2) that many packet ends (tlast) have left
+        // `m_axis_h2c`: answer. Conservative: it also waits for the packets
+        // of other functions issued before the mark.
+        self.ca_f.next = self.cq_ram.read_data.val();
+        self.ca_sched.next = ((self.scan_fn.q.val() == self.ca_f.val())
+            & ((self.served.q.val() != 0) | self.h_wait.q.val() | (self.h_inflight.q.val() != 0)))
+            | (self.a_open.q.val() & (self.a_open_fn.q.val() == self.ca_f.val()));
+        self.ca_issuer.next = (self.i_state.q.val() & (self.i_fn.q.val() == self.ca_f.val()))
+            | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.ca_f.val()))
+            | (self.close_pend.q.val() & (self.close_fn.q.val() == self.ca_f.val()))
+            | (self.k_v.q.val() & (self.k_fn.q.val() == self.ca_f.val()));
+        self.ca_dq_diff.next = self.dq_out_n.q.val() - self.ca_mark.q.val();
+        self.ca_out_diff.next = self.out_n.q.val() - self.ca_mark.q.val();
+        if !self.cq_empty.val() {
+            if self.ca_ph.q.val() == 0 {
+                if !self.ca_sched.val() {
+                    self.ca_mark.d.next = self.dq_in_n.q.val();
+                    self.ca_ph.d.next = 1.into();
+                }
+            } else if self.ca_ph.q.val() == 1 {
+                if (self.ca_dq_diff.val() < 0x8000) & !self.ca_issuer.val() {
+                    self.ca_mark.d.next = self.iss_n.q.val();
+                    self.ca_ph.d.next = 2.into();
+                }
+            } else if self.ca_out_diff.val() < 0x8000 {
+                self.ca_ph.d.next = 0.into();
+                self.gc_v.d.next = true;
+                self.gc_fn.d.next = self.ca_f.val();
+                self.cq_pop.next = true;
+            }
+        }
+        self.cq_next.next = self.cqr_ptr.q.val() + 1;
+        self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cqr_ptr.q.val());
+        if self.cq_pop.val() {
+            self.cqr_ptr.d.next = self.cq_next.val();
+            self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cq_next.val());
+        }
+        if self.iss_end.val() {
+            self.iss_n.d.next = self.iss_n.q.val() + 1;
+        }
+        if self.dq_push.val() {
+            self.dq_in_n.d.next = self.dq_in_n.q.val() + 1;
+        }
+        if self.dq_pop.val() {
+            self.dq_out_n.d.next = self.dq_out_n.q.val() + 1;
+        }
+        if self.o_valid.q.val() & self.o_last.q.val() & self.m_axis_h2c.tready.val() {
+            self.out_n.d.next = self.out_n.q.val() + 1;
+        }
+        self.m_gate_closed_valid.next = self.gc_v.q.val();
+        self.m_gate_closed_function.next = self.gc_fn.q.val();
+        self.m_waiting_valid.next = self.wt_v.q.val();
+        self.m_waiting_function.next = self.wt_fn.q.val();
+
         // ---- Interrupt request.
         self.irq_valid.next = self.irq_v.q.val();
         self.irq_function.next = self.irq_f.q.val();
@@ -1914,7 +2203,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<FN_BITS, 4>(self.nf_err.val()) << 2)
             | (bit_cast::<FN_BITS, 3>(self.nf_mask.val()) << 6)
             | (bit_cast::<FN_BITS, 3>(self.nf_stat.val()) << 9)
-            | (bit_cast::<FN_BITS, 1>(self.nf_gen.val().into()) << 12);
+            | (bit_cast::<FN_BITS, 1>(self.nf_gen.val().into()) << 12)
+            | (bit_cast::<FN_BITS, 1>(self.nf_closed.val().into()) << 13)
+            | (bit_cast::<FN_BITS, 1>(self.nf_parked.val().into()) << 14);
         self.h2c_ring.write_enable.next = self.h_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
@@ -1988,6 +2279,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.ww_ptr.d.next = 0.into();
             self.wr_ptr.d.next = 0.into();
             self.irq_v.d.next = false;
+            self.gqw_ptr.d.next = 0.into();
+            self.gqr_ptr.d.next = 0.into();
+            self.gqw_seen.d.next = 0.into();
+            self.cqw_ptr.d.next = 0.into();
+            self.cqr_ptr.d.next = 0.into();
+            self.cqw_seen.d.next = 0.into();
+            self.ca_ph.d.next = 0.into();
+            self.gc_v.d.next = false;
+            self.wt_v.d.next = false;
+            self.dq_in_n.d.next = 0.into();
+            self.dq_out_n.d.next = 0.into();
+            self.iss_n.d.next = 0.into();
+            self.out_n.d.next = 0.into();
         }
     }
 }
