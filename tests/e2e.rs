@@ -94,22 +94,11 @@ fn reference(acc: u32) -> Box<dyn Reference> {
     }
 }
 
-/// The context a VM starts an accelerator with.
-///
-/// Today nothing restores a VF's context into its partition before the VF's
-/// first packet (the sharing scheduler will: it RESTOREs the VF's context
-/// memory, which ATTACH clears), so the RM runs with the state it has: its
-/// reset state for a partition's first user (at reset or after a LOAD). A
-/// VM therefore writes exactly that state into its context memory, and the
-/// expected results, derived from it, hold in both worlds.
-///
-/// ONCE THE SCHEDULER RESTORES CONTEXTS, make the context non-trivial by
-/// changing the marked line below to
-/// `let mut ctx: Vec<u32> = (0..reference.ctx_regs()).map(|_| rng.next_u32() | 1).collect();`
-/// (a random initial CRC or key; `| 1` keeps KXOR's state non-zero).
-fn start_context(reference: &dyn Reference, _rng: &mut Rng) -> Vec<u32> {
-    let ctx = reference.reset_ctx(); // <- the line to change once sharing lands
-    ctx
+/// The context a VM starts an accelerator with: a random one (an initial
+/// CRC, a key; `| 1` keeps KXOR's state non-zero). The sharing scheduler
+/// RESTOREs it from the VF's context memory before the VF's first packet.
+fn start_context(reference: &dyn Reference, rng: &mut Rng) -> Vec<u32> {
+    (0..reference.ctx_regs()).map(|_| rng.next_u32() | 1).collect()
 }
 
 /// Context memory image: the accelerator's registers, then zeros.
@@ -380,7 +369,8 @@ fn story_vms_attach_send_and_get_results() {
         let r = t.vf(x.vf);
         assert!(r.attached && r.vm == x.vm && r.partition == x.partition && r.weight == DEFAULT_WEIGHT, "VF {}: {r:?}", x.vf);
         let p = t.partitions[x.partition as usize];
-        assert_eq!((p.owner, p.tenants), (x.vf, 1), "partition {}", x.partition);
+        // A VF owns its partition from its first turn (its first packet).
+        assert_eq!((p.owner, p.tenants), (0, 1), "partition {}", x.partition);
     }
     // QoS: the orchestrator sets weight 4 for the CRC's VF; its window shows it.
     w.orch.set_qos(&mut w.sim, atts[1].vf, 4, 100).unwrap();
@@ -393,6 +383,10 @@ fn story_vms_attach_send_and_get_results() {
 
     let mut ts = [&mut a, &mut b, &mut c];
     w.run_to_end(&mut ts, 2_000_000);
+    let t = w.table();
+    for x in &atts {
+        assert_eq!(t.partitions[x.partition as usize].owner, x.vf, "VF {} owns partition {} once it sent", x.vf, x.partition);
+    }
     check_irqs(&ts);
     w.finish(&mut ts, |_, _, _| false);
 }
@@ -459,7 +453,7 @@ fn load_while_others_run() {
     assert_eq!(pc.partition, 0, "ATTACH finds the loaded CRC-32 first");
     let t = w.table();
     assert_eq!(t.partitions.iter().map(|p| p.acc).collect::<Vec<_>>(), [CRC32, CRC32, CIPHER, PASSTHROUGH]);
-    assert_eq!((t.partitions[0].owner, t.partitions[0].tenants), (pc.vf, 1));
+    assert_eq!((t.partitions[0].owner, t.partitions[0].tenants), (0, 1), "owned from the VF's first packet");
     // The passthrough is still reachable, in partition 3.
     let mut d = Tenant::new(&mut w, 8, PASSTHROUGH, 60);
     assert_eq!(d.attach_fresh(&mut w).partition, 3);
@@ -499,6 +493,8 @@ fn detach_and_reattach() {
     let t = w.table();
     assert!(!t.vf(old.vf).attached, "VF {} free", old.vf);
     assert_eq!((t.partitions[1].owner, t.partitions[1].tenants), (0, 0), "partition 1 without tenant");
+    // Its context was saved into its VF's memory: the running CRC.
+    assert_eq!(w.sim.read(old.vf, vfpga_hdl::ctx::regs::CTX_BASE), (OKAY, a.ctx[0]), "saved context of the detached owner");
     assert_eq!(t.free_vfs, VFS as u32 - 2);
     assert_eq!(w.orch.detach(&mut w.sim, 100, CRC32).unwrap_err(), Status::NotAttached);
 
@@ -527,11 +523,12 @@ fn detach_and_reattach() {
     assert_eq!(new.partition, 1);
     eprintln!("e2e_reattach: VF {} -> VF {}", old.vf, new.vf);
     let t = w.table();
-    assert_eq!((t.partitions[1].owner, t.partitions[1].tenants), (new.vf, 1));
+    assert_eq!((t.partitions[1].owner, t.partitions[1].tenants), (0, 1), "owned from the VF's first packet");
     assert!(t.vf(new.vf).attached && t.vf(new.vf).vm == 100);
     a.to_send = 50;
     let mut ts = [&mut a, &mut b, &mut c];
     w.run_to_end(&mut ts, 2_000_000);
+    assert_eq!(w.table().partitions[1].owner, new.vf, "the VF owns its partition once it sent");
     check_irqs(&ts);
     w.finish(&mut ts, |_, _, _| false);
 }
@@ -710,7 +707,6 @@ fn misbehaving_vm_affects_no_one_else() {
 /// sharing scheduler, which drives the `ctx` operations; until then the next
 /// VM given that VF reads the previous VM's context words.
 #[test]
-#[ignore = "ctx CLEAR at ATTACH comes with the sharing scheduler; until then a reused VF's context memory holds its previous VM's words"]
 fn reused_vf_starts_with_a_clean_context() {
     let mut w = World::new("e2e_ctx_clear");
     let first = w.orch.attach(&mut w.sim, 1, CIPHER).unwrap();
@@ -740,7 +736,6 @@ fn reused_vf_starts_with_a_clean_context() {
 /// the partition, contexts saved and restored at each switch), which is
 /// being built in the manager; then remove the `ignore`.
 #[test]
-#[ignore = "needs the sharing scheduler (context switches between a partition's tenants)"]
 fn two_vms_share_one_accelerator() {
     let mut w = World::new("e2e_share");
     let mut a = Tenant::new(&mut w, 1, CRC32, 30);
@@ -762,7 +757,6 @@ fn two_vms_share_one_accelerator() {
 /// tenant's results land in the first tenant's memory; the sharing
 /// scheduler (gating a VF's DMA until it owns the partition) closes this.
 #[test]
-#[ignore = "needs the sharing scheduler: today a non-owner tenant's results are delivered to the partition's owner"]
 fn a_tenant_s_results_never_reach_the_partition_s_owner() {
     let mut w = World::new("e2e_share_leak");
     let mut owner = Tenant::new(&mut w, 1, PASSTHROUGH, 0);

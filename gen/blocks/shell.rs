@@ -36,8 +36,6 @@ enum Rule {
     External(String),
     /// A wire between blocks.
     Net(String),
-    /// An input held at zero (a feature not wired yet).
-    Zero,
     /// An output nobody reads (kept on a wire named `unused_*`).
     Unused,
 }
@@ -236,10 +234,6 @@ fn shell_top(cfg: &Config, name: &str, sim: bool, insts: &[(&str, Module)]) -> M
                         Dir::In => w.readers += 1,
                     }
                     n
-                }
-                Rule::Zero => {
-                    assert_eq!(p.dir, Dir::In, "{inst}.{} is an output: it cannot be tied", p.name);
-                    format!("{}'d0", p.width)
                 }
                 Rule::Unused => {
                     assert_eq!(p.dir, Dir::Out, "{inst}.{} is an input: it must be driven", p.name);

@@ -214,10 +214,21 @@ impl Orchestrator {
         Ok(Attachment { vm, acc, vf: r & 0x7ff, partition: r >> 11 & 0x3f })
     }
 
-    /// DETACH(vm, acc): the VF goes back to the free list; returns what it was.
+    /// DETACH(vm, acc): the VF goes back to the free list; returns what it
+    /// was. If the VF owned its partition, the scheduler saves its context
+    /// after the answer (its last packet drains first); this waits until the
+    /// partition's owner is no longer that VF, so the VM reads back its
+    /// final context.
     pub fn detach(&mut self, w: &mut impl Window, vm: u32, acc: u32) -> Result<Attachment, Status> {
         let (r, _) = self.command(w, OP_DETACH, vm, acc)?;
-        Ok(Attachment { vm, acc, vf: r & 0x7ff, partition: r >> 11 & 0x3f })
+        let att = Attachment { vm, acc, vf: r & 0x7ff, partition: r >> 11 & 0x3f };
+        for _ in 0..10_000 {
+            match Self::read(w, PART_STATUS + 4 * att.partition) {
+                Ok(st) if st & 0x7ff == att.vf => continue,
+                _ => return Ok(att),
+            }
+        }
+        panic!("DETACH of VF {}: partition {} never let it go", att.vf, att.partition);
     }
 
     /// SET_QOS(vf, weight, slice).

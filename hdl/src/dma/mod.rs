@@ -1614,16 +1614,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.c_ans_gen.d.next = self.f_gen.val();
             }
         } else if self.op.q.val() == 6 {
-            // Sharing gate: open (clears the parked mark) or close this
-            // function's H2C side; a close then waits for its answer.
+            // Sharing gate: open or close this function's H2C side (both
+            // clear the parked mark); a close then waits for its answer.
             if self.g_open.q.val() {
                 self.state.d.next = 1.into();
                 self.nf_closed.next = false;
                 self.nf_parked.next = false;
                 self.f_we.next = true;
             } else if !self.cq_full.val() {
+                // A close starts a new closed period: a VF closed again (at
+                // its ATTACH) is reported again when it has work.
                 self.state.d.next = 1.into();
                 self.nf_closed.next = true;
+                self.nf_parked.next = false;
                 self.f_we.next = true;
                 self.cq_push.next = true;
             }
