@@ -21,9 +21,9 @@
 //!
 //! ATTACH binds a VM to the *first* partition holding the accelerator, so
 //! with this layout VMs reach partitions 0-2 (partition 3's passthrough is
-//! behind partition 0's); no two VMs that send data share a partition: the
-//! sharing scheduler (context switches between a partition's tenants) is
-//! not in the shell yet (see `two_vms_share_one_accelerator`, ignored).
+//! behind partition 0's), and VMs on the same accelerator share its
+//! partition: the sharing scenarios at the end (the scheduler's turns,
+//! context switches, weights) use exactly that.
 
 mod common;
 
@@ -38,6 +38,7 @@ use vfpga_hdl::dma::regs::*;
 use vfpga_hdl::mgr::regs::{cmd_word, CMD, CMD_ARG, COMMANDS, OP_DETACH, PART_ACC, VF_SEL};
 use vfpga_hdl::prc::icap_model::select_of;
 use vfpga_hdl::prc::regs as prc;
+use vfpga_hdl::sched::regs as sched;
 use vfpga_sim::axil::AxilOp;
 use vfpga_sim::driver::{Platform, VfDriver};
 use vfpga_sim::orchestrator::{Attachment, LoadError, Orchestrator, Status, StatusTable};
@@ -118,8 +119,12 @@ struct Tenant {
     /// Messages still to send; at most `window` results outstanding.
     to_send: usize,
     window: usize,
-    /// Largest message.
+    /// Largest message (but for a few of up to 9 KiB, with `big_prob`).
     max_len: usize,
+    big_prob: f64,
+    /// Length of every message sent, in order (one result each but for
+    /// none here: every reference answers each message with its packets).
+    lens: Vec<usize>,
     rng: Rng,
 }
 
@@ -135,6 +140,8 @@ impl Tenant {
             to_send: messages,
             window: 6,
             max_len: 3000,
+            big_prob: 0.1,
+            lens: Vec::new(),
             rng,
         }
     }
@@ -159,7 +166,7 @@ impl Tenant {
     fn pump(&mut self, sim: &mut ShellSim) {
         while self.to_send > 0 && self.vm.outstanding() < self.window {
             let rng = &mut self.rng;
-            let len = if rng.chance(0.1) { rng.range_usize(1..9000) } else { rng.range_usize(1..self.max_len + 1) };
+            let len = if rng.chance(self.big_prob) { rng.range_usize(1..9000) } else { rng.range_usize(1..self.max_len + 1) };
             let msg = rng.bytes(len);
             let cuts: Vec<usize> = (0..rng.below(3)).map(|_| rng.range_usize(0..len + 1)).collect();
             let mut cuts = cuts;
@@ -172,11 +179,18 @@ impl Tenant {
             }
             self.ctx = ctx;
             self.to_send -= 1;
+            self.lens.push(len);
         }
     }
 
     fn done(&self) -> bool {
         self.to_send == 0 && self.vm.idle()
+    }
+
+    /// Bytes of the messages whose results all came back (results arrive
+    /// in order, one packet per message for every accelerator here).
+    fn bytes_done(&self) -> u64 {
+        self.lens[..self.vm.received as usize].iter().map(|&l| l as u64).sum()
     }
 }
 
@@ -730,24 +744,129 @@ fn reused_vf_starts_with_a_clean_context() {
     }
 }
 
-/// Two VMs sharing one accelerator, each with its own context (initial
-/// CRC): each VM's results must be its own stream's CRCs, whatever the
-/// interleaving. Needs the sharing scheduler (a VF's DMA gated until it owns
-/// the partition, contexts saved and restored at each switch), which is
-/// being built in the manager; then remove the `ignore`.
+// ---------------------------------------------------------------- sharing
+
+/// The scheduler's default time slice, cycles (PF window).
+fn set_default_slice(w: &mut World, cycles: u32) {
+    assert_eq!(w.sim.write(0, sched::DEFAULT_SLICE, cycles), OKAY);
+}
+
+/// Turns given on partition `p` so far (PART_SWITCHES).
+fn turns(w: &mut World, p: u32) -> u32 {
+    assert_eq!(w.sim.write(0, sched::PART_SEL, p), OKAY);
+    w.sim.read(0, sched::PART_SWITCHES).1
+}
+
+/// Cycles VF `vf` owned its partition in its finished turns (VF_OWNED).
+fn owned(w: &mut World, vf: u32) -> u32 {
+    assert_eq!(w.sim.write(0, sched::VF_SEL, vf), OKAY);
+    w.sim.read(0, sched::VF_OWNED).1
+}
+
+/// `n` VMs share the partition of `acc`, each with its own random context
+/// (initial CRC, key), each sending a stream of packets interleaved with the
+/// others'; the default time slice is short, so each stream is cut across
+/// many turns. Each VM's results must equal its accelerator's reference run
+/// on its own stream from its own context, as if it had been alone.
+fn share(name: &str, acc: u32, n: u32, messages: usize, slice: u32) {
+    let mut w = World::new(name);
+    set_default_slice(&mut w, slice);
+    let mut ts: Vec<Tenant> = (0..n).map(|i| Tenant::new(&mut w, 1 + i, acc, messages)).collect();
+    let mut parts = Vec::new();
+    for t in ts.iter_mut() {
+        // More queued than a turn moves, so that streams are cut.
+        t.max_len = 1500;
+        t.big_prob = 0.02;
+        t.window = 24;
+        t.vm.ring_log2 = 8;
+        parts.push(t.attach_fresh(&mut w).partition);
+    }
+    assert!(parts.iter().all(|&p| p == parts[0]), "all on one partition: {parts:?}");
+    let mut refs: Vec<&mut Tenant> = ts.iter_mut().collect();
+    w.run_to_end(&mut refs, 20_000_000);
+    let given = turns(&mut w, parts[0]);
+    eprintln!("{name}: {n} VMs, {given} turns on partition {}", parts[0]);
+    assert!(given >= 6 * n, "{name}: only {given} turns: the streams were not cut");
+    w.finish(&mut refs, |_, _, _| false);
+}
+
+/// 2, 4 and 8 VMs share one CRC-32.
 #[test]
-fn two_vms_share_one_accelerator() {
-    let mut w = World::new("e2e_share");
-    let mut a = Tenant::new(&mut w, 1, CRC32, 30);
-    let mut b = Tenant::new(&mut w, 2, CRC32, 30);
-    let (ca, cb) = (vec![w.rng.next_u32()], vec![w.rng.next_u32()]);
-    let pa = a.attach(&mut w, ca);
-    let pb = b.attach(&mut w, cb);
-    assert_eq!(pa.partition, pb.partition, "both on the CRC-32's partition");
-    assert_ne!(pa.vf, pb.vf);
-    let mut ts = [&mut a, &mut b];
-    w.run_to_end(&mut ts, 4_000_000);
-    w.finish(&mut ts, |_, _, _| false);
+fn crc32_shared_by_2_4_and_8_vms() {
+    for n in [2, 4, 8] {
+        share(&format!("e2e_share_crc32_{n}"), CRC32, n, 48, 300);
+    }
+}
+
+/// 4 VMs share the keyed stream (KXOR): no VM ever gets output computed
+/// with another VM's key (its reference would not match).
+#[test]
+fn kxor_shared_by_4_vms_never_mixes_keys() {
+    share("e2e_share_kxor", CIPHER, 4, 48, 300);
+}
+
+/// Shared and exclusive partitions at once, attach and detach while
+/// sharing, and weights: two VMs share the CRC-32 (one leaves mid-way, a
+/// new one joins), one VM has the passthrough alone, and two VMs share the
+/// KXOR with weights 1 and 3 (SET_QOS, time slice 2000 cycles), both always
+/// busy: the second gets 3/4 of the KXOR's work (bytes done, within 5 %);
+/// the scheduler's VF_OWNED counters say about the same.
+#[test]
+fn mixed_sharing_attach_detach_and_weights() {
+    let mut w = World::new("e2e_share_mixed");
+    set_default_slice(&mut w, 400);
+    let mut a = Tenant::new(&mut w, 1, CRC32, 40);
+    let mut b = Tenant::new(&mut w, 2, CRC32, 15);
+    let mut c = Tenant::new(&mut w, 3, PASSTHROUGH, 40);
+    let mut d = Tenant::new(&mut w, 4, CIPHER, usize::MAX);
+    let mut e = Tenant::new(&mut w, 5, CIPHER, usize::MAX);
+    d.vm.ring_log2 = 10;
+    e.vm.ring_log2 = 10;
+    let pa = a.attach_fresh(&mut w);
+    let pb = b.attach_fresh(&mut w);
+    let pc = c.attach_fresh(&mut w);
+    let pd = d.attach_fresh(&mut w);
+    let pe = e.attach_fresh(&mut w);
+    assert_eq!((pa.partition, pb.partition, pc.partition, pd.partition, pe.partition), (1, 1, 0, 2, 2));
+    for (t, weight) in [(&mut d, 1), (&mut e, 3)] {
+        // Always more queued than a turn (up to 6000 cycles) moves.
+        t.max_len = 1024;
+        t.big_prob = 0.0;
+        t.window = 256;
+        w.orch.set_qos(&mut w.sim, t.vm.vf().unwrap(), weight, 2000).unwrap();
+    }
+
+    // b leaves once its stream is done, while the others run.
+    w.run(&mut [&mut a, &mut b, &mut c, &mut d, &mut e], 20_000_000, |_, ts| ts[1].done());
+    w.orch.detach(&mut w.sim, 2, CRC32).unwrap();
+    b.vm.unplug(&mut w.sim).unwrap();
+    // f joins a on the CRC-32.
+    let mut f = Tenant::new(&mut w, 6, CRC32, 25);
+    assert_eq!(f.attach_fresh(&mut w).partition, 1);
+
+    w.run(&mut [&mut a, &mut c, &mut d, &mut e, &mut f], 20_000_000, |_, ts| ts[0].done() && ts[1].done() && ts[4].done());
+    // The weights, measured over a window where d and e are both busy and
+    // alone on the DMA (the others' traffic would take its bandwidth from
+    // whichever turn it falls in).
+    let (d0, e0) = (d.bytes_done(), e.bytes_done());
+    let (od0, oe0) = (owned(&mut w, pd.vf), owned(&mut w, pe.vf));
+    let more = w.sim.cycle + 200_000;
+    w.run(&mut [&mut d, &mut e], 1_000_000, |w, _| w.sim.cycle >= more);
+    let (dd, de) = (d.bytes_done() - d0, e.bytes_done() - e0);
+    let (od, oe) = (owned(&mut w, pd.vf) - od0, owned(&mut w, pe.vf) - oe0);
+    let share = de as f64 / (dd + de) as f64;
+    let owned_share = oe as f64 / (od + oe) as f64;
+    eprintln!("e2e_share_mixed: weights 1:3 on the KXOR: bytes {dd} / {de} (share {share:.4}), cycles owned {od} / {oe} (share {owned_share:.4})");
+    assert!((share - 0.75).abs() <= 0.05 * 0.75, "weight 3 of 4 got {share:.4} of the bytes");
+    // VF_OWNED counts from a turn's start to the end of the switch that
+    // ends it (drain and context switch included): close to, not exactly, 3:1.
+    assert!(owned_share > 0.6 && owned_share < 0.8, "weight 3 of 4 owned {owned_share:.4} of the time");
+
+    // Stop d and e: let what they sent finish.
+    d.to_send = 0;
+    e.to_send = 0;
+    w.run_to_end(&mut [&mut d, &mut e], 2_000_000);
+    w.finish(&mut [&mut a, &mut b, &mut c, &mut d, &mut e, &mut f], |_, _, _| false);
 }
 
 /// Two tenants of one partition, only the second sends: its results must

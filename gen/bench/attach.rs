@@ -112,7 +112,10 @@ fn run(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> Result<(u64, u64,
     let clk = m.port("clk");
     let bus = RegBus::new(&m, "s_reg", clk).with_timeout(100_000);
     bus.init(&mut m);
-    m.set("m_route_ready", 1);
+    // The manager alone: its neighbours (switch, scheduler, ctx) always ready.
+    for p in ["m_route_ready", "m_event_ready", "m_clear_ready"] {
+        m.set(p, 1);
+    }
     m.set("rst", 1);
     m.ticks(clk, 3);
     m.set("rst", 0);

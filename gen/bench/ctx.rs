@@ -1,12 +1,22 @@
 //! Context-switch benchmark: cycles from a SWITCH taken by the `ctx` block to
 //! its end, with the partition already idle (drain excluded), for 4, 16 and 64
-//! context words; and what that costs a shared accelerator per time slice.
+//! context words; and, measured on the whole shell, what sharing a partition
+//! costs per time slice: two VMs that always have work share one
+//! passthrough, against one VM alone.
 
 use super::Figure;
 use crate::blocks::ctx::ctx_modules;
+use crate::blocks::shell::shell_modules;
 use crate::config::Config;
 use crate::simulate::model_of_modules;
+use vfpga_hdl::acc_id::PASSTHROUGH;
 use vfpga_hdl::ctx::OP_SWITCH;
+use vfpga_hdl::sched::regs as sched;
+use vfpga_sim::driver::Platform;
+use vfpga_sim::orchestrator::Orchestrator;
+use vfpga_sim::shell::{ShellSim, OKAY};
+use vfpga_sim::vm::Vm;
+use vfpga_sim::Rng;
 
 const BENCH: &str = "ctx";
 
@@ -57,16 +67,99 @@ pub fn run() -> Result<Vec<Figure>, String> {
             latency16 = cycles;
         }
     }
-    // With the data path otherwise busy, each slice of `s` cycles costs one
-    // switch: the share of cycles not spent moving data.
-    for slice in [256u64, 1024, 4096] {
-        let lost = 100.0 * latency16 as f64 / (slice + latency16) as f64;
+    // Measured on the whole shell: VMs stream 4 KiB messages through one
+    // passthrough partition, 200 cycles of host latency.
+    let alone = sharing_throughput(1, 1024)?;
+    figures.push(Figure::new(BENCH, "one VM alone on a partition (4 KiB messages, 200-cycle host latency)", alone.beats_per_cycle, "beats/cycle"));
+    for slice in [256u32, 1024, 4096] {
+        let shared = sharing_throughput(2, slice)?;
+        let lost = 100.0 * (1.0 - shared.beats_per_cycle / alone.beats_per_cycle);
         figures.push(Figure::new(
             BENCH,
-            format!("throughput lost to sharing, {slice}-cycle slices, 16 words (switch cycles / slice + switch)"),
+            format!("throughput lost to sharing, 2 VMs, {slice}-cycle slices ({:.3} beats/cycle, {} turns, {:.0} cycles per turn change)", shared.beats_per_cycle, shared.turns, shared.cycles_per_change),
             lost,
             "%",
         ));
     }
     Ok(figures)
+}
+
+/// What a run of VMs sharing one partition moved.
+struct Sharing {
+    beats_per_cycle: f64,
+    turns: u32,
+    /// Cycles per turn change not owned by anyone (drain, context switch,
+    /// the new owner's first descriptors and data).
+    cycles_per_change: f64,
+}
+
+const MSG: usize = 4096;
+
+/// `vms` VMs stream 4 KiB messages through partition 0 (a passthrough) of
+/// the default shell with time slices of `slice` cycles; beats per cycle
+/// delivered back to them over a measured window.
+fn sharing_throughput(vms: u32, slice: u32) -> Result<Sharing, String> {
+    let cfg = Config { partition_accels: vec![PASSTHROUGH; 4], ..Config::default() };
+    let lib = model_of_modules("bench-ctx-shell", None, || shell_modules(&cfg, true)).map_err(|e| e.to_string())?;
+    let mut rng = Rng::new(0x5ca1e);
+    let mut sim = ShellSim::new(&lib, "bench_ctx_sharing", cfg.functions() as u32, 200, rng.fork())?;
+    sim.host.ready_prob = 1.0;
+    sim.prc_port.ready_prob = 1.0;
+    let mut orch = Orchestrator::new(&mut sim)?;
+    if sim.write(0, sched::DEFAULT_SLICE, slice) != OKAY {
+        return Err("DEFAULT_SLICE refused".into());
+    }
+    let mut fleet = Vec::new();
+    for i in 0..vms {
+        let vm_id = i + 1;
+        let att = orch.attach(&mut sim, vm_id, PASSTHROUGH).map_err(|s| format!("ATTACH: {s:?}"))?;
+        if att.partition != 0 {
+            return Err(format!("VM {vm_id} landed on partition {}", att.partition));
+        }
+        let mut vm = Vm::new(vm_id, (0x1_0000_0000 + vm_id as u64 * (8 << 20), 8 << 20), MSG as u32, rng.fork());
+        vm.ring_log2 = 7;
+        vm.plug(&mut sim, att)?;
+        fleet.push(vm);
+    }
+    let msg = rng.bytes(MSG);
+    let (warmup, window) = (30_000u64, 120_000u64);
+    let mut start: Option<(u64, u64, u32, u64)> = None; // cycle, packets, turns, owned
+    loop {
+        for vm in fleet.iter_mut() {
+            while vm.outstanding() < 24 && vm.send(&mut sim, &msg, &[], 0, false, vec![msg.clone()])? {}
+        }
+        sim.advance(300);
+        for vm in fleet.iter_mut() {
+            vm.collect(&mut sim)?;
+        }
+        let packets: u64 = fleet.iter().map(|v| v.received).sum();
+        let counters = |sim: &mut ShellSim, fleet: &[Vm]| -> (u32, u64) {
+            sim.write(0, sched::PART_SEL, 0);
+            let turns = sim.read(0, sched::PART_SWITCHES).1;
+            let mut owned = 0u64;
+            for vm in fleet {
+                sim.write(0, sched::VF_SEL, vm.vf().unwrap_or(0));
+                owned += sim.read(0, sched::VF_OWNED).1 as u64;
+            }
+            (turns, owned)
+        };
+        match start {
+            None if sim.cycle >= warmup => {
+                let (turns, owned) = counters(&mut sim, &fleet);
+                start = Some((sim.cycle, packets, turns, owned));
+            }
+            Some((c0, p0, t0, o0)) if sim.cycle >= c0 + window => {
+                let (turns, owned) = counters(&mut sim, &fleet);
+                let cycles = sim.cycle - c0;
+                let turns = turns - t0;
+                let unowned = cycles.saturating_sub(owned - o0);
+                return Ok(Sharing {
+                    beats_per_cycle: ((packets - p0) * (MSG as u64 / 8)) as f64 / cycles as f64,
+                    turns,
+                    cycles_per_change: if turns > 1 { unowned as f64 / turns as f64 } else { 0.0 },
+                });
+            }
+            _ => {}
+        }
+    }
 }

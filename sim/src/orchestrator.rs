@@ -185,7 +185,9 @@ impl Orchestrator {
         let r = (|| -> Result<(u32, u32, u32), String> {
             Self::write(w, CMD_ARG, arg)?;
             Self::write(w, CMD, cmd_word(opcode, tag, id))?;
-            for _ in 0..1000 {
+            // A DETACH or an ATTACH may wait for the scheduler's turn change
+            // in progress (its drain, a context switch).
+            for _ in 0..20_000 {
                 let word = Self::read(w, RESP)?;
                 if word >> RESP_VALID_BIT & 1 == 0 {
                     continue;

@@ -138,6 +138,9 @@ pub struct Sched {
     vf_ram: SizedRam<FW, ENTRY_BITS>,
     next_ram: SizedRam<FW, FW>,
     owned_ram: SizedRam<FW, 32>,
+    /// Per VF: how long its last turn ran past its end (the close's drain:
+    /// packets the DMA had fetched still go out), taken off its next turn.
+    debt_ram: SizedRam<FW, 16>,
     // Per partition.
     owner: Vec<DFF<Bits<FW>>>,
     head: Vec<DFF<Bits<FW>>>,
@@ -169,6 +172,10 @@ pub struct Sched {
     rq_function: DFF<Bits<FW>>,
     /// Closes issued and not yet answered (the DMA answers them in order).
     closes_out: DFF<Bits<12>>,
+    close_at: DFF<Bits<32>>,
+    cur_debt: DFF<Bits<16>>,
+    overrun: Signal<Local, Bits<32>>,
+    first_slice: Signal<Local, Bits<16>>,
 
     // Per-cycle views.
     entry: Signal<Local, Bits<ENTRY_BITS>>,
@@ -263,6 +270,7 @@ impl Sched {
             vf_ram: SizedRam::new(functions),
             next_ram: SizedRam::new(functions),
             owned_ram: SizedRam::new(functions),
+            debt_ram: SizedRam::new(functions),
             owner: (0..partitions).map(|_| Default::default()).collect(),
             head: (0..partitions).map(|_| Default::default()).collect(),
             tail: (0..partitions).map(|_| Default::default()).collect(),
@@ -291,6 +299,10 @@ impl Sched {
             rq_wdata: Default::default(),
             rq_function: Default::default(),
             closes_out: Default::default(),
+            close_at: Default::default(),
+            cur_debt: Default::default(),
+            overrun: Default::default(),
+            first_slice: Default::default(),
             entry: Default::default(),
             e_attached: Default::default(),
             e_partition: Default::default(),
@@ -327,11 +339,12 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out
+            closes_out, close_at, cur_debt
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
         self.owned_ram.clock.next = self.clk.val();
+        self.debt_ram.clock.next = self.clk.val();
         self.now.d.next = self.now.q.val() + 1;
 
         // ---- The entry read last cycle, and the partitions' registers.
@@ -345,6 +358,13 @@ impl Logic for Sched {
         if !self.cur_slice.q.val().any() {
             self.eff_slice.next = self.default_slice.q.val();
         }
+        // The first slice of a turn pays the VF's last overrun (up to all but
+        // one cycle of it), so turns with their drains follow the weights.
+        self.first_slice.next = 1.into();
+        if self.cur_debt.q.val() < self.eff_slice.val() {
+            self.first_slice.next = self.eff_slice.val() - self.cur_debt.q.val();
+        }
+        self.overrun.next = self.now.q.val() - self.close_at.q.val();
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
         self.c_tail.next = 0.into();
@@ -431,6 +451,13 @@ impl Logic for Sched {
         self.owned_ram.write_address.next = self.old.q.val();
         self.owned_ram.write_data.next = self.owned_ram.read_data.val() + (self.now.q.val() - self.c_since.val());
         self.owned_ram.write_enable.next = false;
+        self.debt_ram.read_address.next = self.cur_f.q.val();
+        self.debt_ram.write_address.next = self.old.q.val();
+        self.debt_ram.write_data.next = 0xFFFF.into();
+        if self.overrun.val() < 0xFFFF {
+            self.debt_ram.write_data.next = self.overrun.val().get_bits::<16>(0);
+        }
+        self.debt_ram.write_enable.next = false;
         self.app_valid.next = false;
         self.app_f.next = self.cur_f.q.val();
         self.app_p.next = self.e_partition.val();
@@ -446,6 +473,9 @@ impl Logic for Sched {
                 self.owned_ram.write_address.next = self.clear_idx.q.val();
                 self.owned_ram.write_data.next = 0.into();
                 self.owned_ram.write_enable.next = true;
+                self.debt_ram.write_address.next = self.clear_idx.q.val();
+                self.debt_ram.write_data.next = 0.into();
+                self.debt_ram.write_enable.next = true;
                 self.clear_idx.d.next = self.clear_idx.q.val() + 1;
                 if self.clear_idx.q.val() == self.last_function.val() {
                     self.state.d.next = SchedState::Idle;
@@ -514,9 +544,16 @@ impl Logic for Sched {
                 // A new tenant and a leaving one are closed until they own
                 // the partition.
                 self.m_gate_valid.next = self.cur_kind.q.val() != self.ev_qos.val();
+                if self.cur_kind.q.val() == self.ev_attach.val() {
+                    // A new tenant owes nothing.
+                    self.debt_ram.write_address.next = self.cur_f.q.val();
+                    self.debt_ram.write_data.next = 0.into();
+                    self.debt_ram.write_enable.next = true;
+                }
                 self.state.d.next = SchedState::Idle;
                 if (self.cur_kind.q.val() == self.ev_detach.val()) & (self.c_owner.val() == self.cur_f.q.val()) {
                     // The owner leaves: save its context, the partition is free.
+                    self.close_at.d.next = self.now.q.val();
                     self.old.d.next = self.cur_f.q.val();
                     self.cur_f.d.next = 0.into();
                     self.op_code.d.next = self.op_save.val();
@@ -538,6 +575,7 @@ impl Logic for Sched {
             SchedState::PopRead => {
                 self.vf_ram.read_address.next = self.c_head.val();
                 self.next_ram.read_address.next = self.c_head.val();
+                self.debt_ram.read_address.next = self.c_head.val();
                 self.cur_f.d.next = self.c_head.val();
                 self.state.d.next = SchedState::PopDecide;
             }
@@ -558,7 +596,9 @@ impl Logic for Sched {
                     self.vf_ram.write_enable.next = true;
                     self.cur_weight.d.next = self.e_weight.val();
                     self.cur_slice.d.next = self.e_slice.val();
+                    self.cur_debt.d.next = self.debt_ram.read_data.val();
                     self.old.d.next = self.c_owner.val();
+                    self.close_at.d.next = self.now.q.val();
                     if self.c_owner.val().any() {
                         self.op_code.d.next = self.op_switch.val();
                         self.m_gate_valid.next = true;
@@ -583,6 +623,7 @@ impl Logic for Sched {
                 // the one just issued (the last) took effect too.
                 if self.closes_out.q.val() == 0 {
                     self.state.d.next = SchedState::OpIssue;
+                    self.debt_ram.write_enable.next = true;
                 }
             }
             SchedState::OpIssue => {
@@ -651,7 +692,7 @@ impl Logic for Sched {
                 self.owner[i].d.next = self.cur_f.q.val();
                 self.since[i].d.next = self.now.q.val();
                 self.slice_len[i].d.next = self.eff_slice.val();
-                self.slice_left[i].d.next = self.eff_slice.val();
+                self.slice_left[i].d.next = self.first_slice.val();
                 self.rounds_left[i].d.next = self.cur_weight.q.val();
                 if self.cur_f.q.val().any() {
                     self.switches[i].d.next = self.switches[i].q.val() + 1;

@@ -52,7 +52,10 @@ pub fn sched_regs() -> RegBlock {
               keeps the partition for `weight` time slices (SET_QOS weight; slice = SET_QOS slice, \
               or DEFAULT_SLICE if 0) and is switched out when they are used up and another VF \
               waits: its H2C packet in flight ends, the partition drains, the context is saved and \
-              the next VF's restored (ctx SWITCH), then the next VF owns it. A VF's first packet \
+              the next VF's restored (ctx SWITCH), then the next VF owns it. Packets the DMA had \
+              fetched before the end still go out (the turn's overrun, up to its 16 prefetched \
+              descriptors): the VF's next turn is shortened by as much (by all but one cycle of its \
+              first slice at most), so that turns follow the weights. A VF's first packet \
               waits for its context to be restored (RESTORE), so a VF alone on a partition also \
               runs with the context in its window. Nobody starves: a waiting VF is served after at \
               most the turns of the VFs queued before it."
