@@ -376,4 +376,14 @@ fn bench_ctx_prints_json_figures() {
         assert_eq!(f["unit"], "cycles");
         assert_eq!(f["meets_target"], true, "{f}");
     }
+    // Sharing, measured on the whole shell: a loss per slice length.
+    let lost: Vec<f64> = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"].as_str().unwrap().starts_with("throughput lost to sharing"))
+        .map(|f| f["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(lost.len(), 3, "{figures:#}");
+    assert!(lost.iter().all(|l| (0.0..50.0).contains(l)), "losses {lost:?}");
 }

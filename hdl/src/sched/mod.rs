@@ -67,8 +67,6 @@ pub enum SchedState {
     AcctRead,
     AcctWrite,
     Finish,
-    /// A register access is answered.
-    RegResp,
 }
 
 #[derive(LogicBlock)]
@@ -138,6 +136,9 @@ pub struct Sched {
     vf_ram: SizedRam<FW, ENTRY_BITS>,
     next_ram: SizedRam<FW, FW>,
     owned_ram: SizedRam<FW, 32>,
+    /// A copy of `owned_ram` for VF_OWNED reads, so that register accesses
+    /// never wait for a turn change.
+    owned_mon: SizedRam<FW, 32>,
     /// Per VF: how long its last turn ran past its end (the close's drain:
     /// packets the DMA had fetched still go out), taken off its next turn.
     debt_ram: SizedRam<FW, 16>,
@@ -170,6 +171,7 @@ pub struct Sched {
     rq_addr: DFF<Bits<AW>>,
     rq_wdata: DFF<Bits<32>>,
     rq_function: DFF<Bits<FW>>,
+    rq_pending: DFF<Bit>,
     /// Closes issued and not yet answered (the DMA answers them in order).
     closes_out: DFF<Bits<12>>,
     close_at: DFF<Bits<32>>,
@@ -270,6 +272,7 @@ impl Sched {
             vf_ram: SizedRam::new(functions),
             next_ram: SizedRam::new(functions),
             owned_ram: SizedRam::new(functions),
+            owned_mon: SizedRam::new(functions),
             debt_ram: SizedRam::new(functions),
             owner: (0..partitions).map(|_| Default::default()).collect(),
             head: (0..partitions).map(|_| Default::default()).collect(),
@@ -298,6 +301,7 @@ impl Sched {
             rq_addr: Default::default(),
             rq_wdata: Default::default(),
             rq_function: Default::default(),
+            rq_pending: Default::default(),
             closes_out: Default::default(),
             close_at: Default::default(),
             cur_debt: Default::default(),
@@ -339,11 +343,12 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, close_at, cur_debt
+            closes_out, close_at, cur_debt, rq_pending
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
         self.owned_ram.clock.next = self.clk.val();
+        self.owned_mon.clock.next = self.clk.val();
         self.debt_ram.clock.next = self.clk.val();
         self.now.d.next = self.now.q.val() + 1;
 
@@ -486,10 +491,8 @@ impl Logic for Sched {
                 // accesses, then one partition of the turn-change scan.
                 self.s_event_ready.next = true;
                 self.s_waiting_ready.next = !self.s_event_valid.val();
-                self.s_reg.req_ready.next = !self.s_event_valid.val() & !self.s_waiting_valid.val();
                 self.take_event.next = self.s_event_valid.val();
                 self.take_waiting.next = !self.s_event_valid.val() & self.s_waiting_valid.val();
-                self.take_reg.next = !self.s_event_valid.val() & !self.s_waiting_valid.val() & self.s_reg.req_valid.val();
                 if self.take_event.val() {
                     self.cur_kind.d.next = self.s_event_kind.val();
                     self.cur_f.d.next = self.s_event_function.val();
@@ -502,13 +505,6 @@ impl Logic for Sched {
                     self.cur_f.d.next = self.s_waiting_function.val();
                     self.vf_ram.read_address.next = self.s_waiting_function.val();
                     self.state.d.next = SchedState::WaitRead;
-                } else if self.take_reg.val() {
-                    self.rq_write.d.next = self.s_reg.req_write.val();
-                    self.rq_addr.d.next = self.s_reg.req_addr.val();
-                    self.rq_wdata.d.next = self.s_reg.req_wdata.val();
-                    self.rq_function.d.next = self.s_reg.req_function.val();
-                    self.owned_ram.read_address.next = self.vf_sel.q.val();
-                    self.state.d.next = SchedState::RegResp;
                 } else {
                     self.scan.d.next = self.scan.q.val() + 1;
                     if self.scan.q.val() == self.last_partition.val() {
@@ -658,10 +654,6 @@ impl Logic for Sched {
                 }
                 self.state.d.next = SchedState::Idle;
             }
-            SchedState::RegResp => {
-                self.s_reg.resp_valid.next = true;
-                self.state.d.next = SchedState::Idle;
-            }
             _ => {
                 self.state.d.next = SchedState::Idle;
             }
@@ -700,7 +692,21 @@ impl Logic for Sched {
             }
         }
 
-        // ---- Registers (answered in RegResp from the latched request).
+        // ---- Registers: taken any cycle (but while clearing), answered the
+        // next from the latched request.
+        self.owned_mon.write_address.next = self.owned_ram.write_address.val();
+        self.owned_mon.write_data.next = self.owned_ram.write_data.val();
+        self.owned_mon.write_enable.next = self.owned_ram.write_enable.val();
+        self.owned_mon.read_address.next = self.vf_sel.q.val();
+        self.s_reg.req_ready.next = !self.rq_pending.q.val() & (self.state.q.val() != SchedState::Clear);
+        self.take_reg.next = self.s_reg.req_valid.val() & self.s_reg.req_ready.val();
+        self.rq_pending.d.next = self.take_reg.val();
+        if self.take_reg.val() {
+            self.rq_write.d.next = self.s_reg.req_write.val();
+            self.rq_addr.d.next = self.s_reg.req_addr.val();
+            self.rq_wdata.d.next = self.s_reg.req_wdata.val();
+            self.rq_function.d.next = self.s_reg.req_function.val();
+        }
         self.r_ok.next = true;
         self.r_data.next = 0.into();
         if self.rq_addr.q.val() == self.a_id.val() {
@@ -721,7 +727,7 @@ impl Logic for Sched {
         } else if self.rq_addr.q.val() == self.a_vf_sel.val() {
             self.r_data.next = bit_cast::<32, FW>(self.vf_sel.q.val());
         } else if self.rq_addr.q.val() == self.a_vf_owned.val() {
-            self.r_data.next = self.owned_ram.read_data.val();
+            self.r_data.next = self.owned_mon.read_data.val();
             self.r_ok.next = !self.rq_write.q.val();
         } else {
             self.r_ok.next = false;
@@ -729,7 +735,8 @@ impl Logic for Sched {
         if self.rq_function.q.val().any() {
             self.r_ok.next = false;
         }
-        if self.state.q.val() == SchedState::RegResp {
+        if self.rq_pending.q.val() {
+            self.s_reg.resp_valid.next = true;
             self.s_reg.resp_error.next = !self.r_ok.val();
             if self.r_ok.val() & !self.rq_write.q.val() {
                 self.s_reg.resp_rdata.next = self.r_data.val();
@@ -752,6 +759,7 @@ impl Logic for Sched {
             self.clear_idx.d.next = 0.into();
             self.scan.d.next = 0.into();
             self.closes_out.d.next = 0.into();
+            self.rq_pending.d.next = false;
             self.default_slice.d.next = self.slice_reset.val();
             self.part_sel.d.next = 0.into();
             self.vf_sel.d.next = 0.into();
