@@ -23,8 +23,16 @@
 //!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
 //!   beat of a descriptor's data is its completion.
 //! - the *C2H engine* asks the control engine for the packet's function's next
-//!   buffer, unpacks `s_axis_c2h` into single-beat writes with strobes, and
-//!   hands each full buffer (or the packet's end) back for its write-back.
+//!   buffer, unpacks `s_axis_c2h` into beats aligned to the buffer's address
+//!   (with strobes) in a write queue of 64, and hands each full buffer (or the
+//!   packet's end) back for its write-back. A burst's AW goes out once its
+//!   last beat is queued; bursts end at every min(max_burst, 32 beats)
+//!   boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
+//!   W serves the bursts in AW order from the write queue or from the
+//!   write-back FIFO. A register read is answered only after every write-back
+//!   queued before it has left on W (PCIe orders a read completion after the
+//!   posted writes before it), so CIDX never runs ahead of the written-back
+//!   descriptors in host memory.
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
@@ -206,6 +214,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     log2_kw: Constant<Bits<8>>,
     ar_size: Constant<Bits<3>>,
     max_burst: Constant<Bits<13>>,
+    cburst_mask: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
     df_cap: Constant<Bits<10>>,
     dq_cap: Constant<Bits<5>>,
@@ -406,13 +415,32 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_eop_w: DFF<Bit>,
     c_dirq: DFF<Bit>,
     c_code: DFF<Bits<4>>,
-    // AW/W: single-beat writes; functions of the writes awaiting B
+    // Host writes. C2H data beats wait in a write queue (64) until their
+    // burst is complete, then its AW goes out; write-back beats in their own
+    // FIFO (16); the W channel serves the bursts in AW order (a FIFO of
+    // 16: source, beats). Functions of the bursts awaiting B.
     aw_valid: DFF<Bit>,
     aw_addr: DFF<Bits<64>>,
+    aw_len: DFF<Bits<8>>,
     aw_user: DFF<Bits<FW>>,
-    w_valid: DFF<Bit>,
-    w_data: DFF<Bits<DW>>,
-    w_strb: DFF<Bits<KW>>,
+    wq_data: RAM<Bits<DW>, 6>,
+    wq_strb: RAM<Bits<KW>, 6>,
+    wqw: DFF<Bits<7>>,
+    wqr: DFF<Bits<7>>,
+    wqs: DFF<Bits<7>>,
+    wbq_data: RAM<Bits<DW>, 4>,
+    wbq_strb: RAM<Bits<KW>, 4>,
+    wbw: DFF<Bits<5>>,
+    wbr: DFF<Bits<5>>,
+    wbs: DFF<Bits<5>>,
+    wo_ram: RAM<Bits<9>, 4>,
+    wo_wp: DFF<Bits<5>>,
+    wo_rp: DFF<Bits<5>>,
+    wo_sp: DFF<Bits<5>>,
+    w_rem: DFF<Bits<9>>,
+    w_src: DFF<Bit>,
+    c_bb: DFF<Bits<9>>,
+    c_bstart: DFF<Bits<64>>,
     wfn_ram: RAM<Bits<FW>, 6>,
     ww_ptr: DFF<Bits<7>>,
     wr_ptr: DFF<Bits<7>>,
@@ -482,7 +510,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ctl_w: Signal<Local, Bit>,
     tag_push: Signal<Local, Bit>,
     tag_in: Signal<Local, Bits<TAG_BITS>>,
-    slot_free: Signal<Local, Bit>,
     w_room: Signal<Local, Bit>,
     irq_raise: Signal<Local, Bit>,
     irq_busy: Signal<Local, Bit>,
@@ -580,6 +607,36 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     q_eop: Signal<Local, Bit>,
     q_irq: Signal<Local, Bit>,
     b_fire: Signal<Local, Bit>,
+    aw_free: Signal<Local, Bit>,
+    wo_room: Signal<Local, Bit>,
+    wq_room: Signal<Local, Bit>,
+    wq_push: Signal<Local, Bit>,
+    wq_in_data: Signal<Local, Bits<DW>>,
+    wq_in_strb: Signal<Local, Bits<KW>>,
+    wq_pop: Signal<Local, Bit>,
+    wq_empty: Signal<Local, Bit>,
+    wq_count: Signal<Local, Bits<7>>,
+    wq_next: Signal<Local, Bits<7>>,
+    wb_push: Signal<Local, Bit>,
+    wb_pop: Signal<Local, Bit>,
+    wb_empty: Signal<Local, Bit>,
+    wb_next: Signal<Local, Bits<5>>,
+    wb_in_data: Signal<Local, Bits<DW>>,
+    wb_in_strb: Signal<Local, Bits<KW>>,
+    wo_push_l: Signal<Local, Bit>,
+    wo_in: Signal<Local, Bits<9>>,
+    wo_pop: Signal<Local, Bit>,
+    wo_empty: Signal<Local, Bit>,
+    wo_count: Signal<Local, Bits<5>>,
+    wo_next: Signal<Local, Bits<5>>,
+    e_rem: Signal<Local, Bits<9>>,
+    e_src: Signal<Local, Bit>,
+    e_new: Signal<Local, Bit>,
+    w_fire: Signal<Local, Bit>,
+    w_vl: Signal<Local, Bit>,
+    c_bend: Signal<Local, Bit>,
+    c_na13: Signal<Local, Bits<13>>,
+    aw_ok_c: Signal<Local, Bit>,
     hc_empty: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
     hc_count: Signal<Local, Bits<5>>,
@@ -644,6 +701,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             log2_kw: cst(KW.trailing_zeros() as u64),
             ar_size: cst(KW.trailing_zeros() as u64),
             max_burst: cst(p.max_burst as u64),
+            cburst_mask: cst((p.max_burst.min(32 * KW) - 1) as u64),
             max_outstanding: cst(p.outstanding as u64),
             df_cap: cst(DATA_FIFO_BEATS as u64),
             dq_cap: cst(DESC_PREFETCH as u64),
@@ -799,9 +857,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             aw_valid: Default::default(),
             aw_addr: Default::default(),
             aw_user: Default::default(),
-            w_valid: Default::default(),
-            w_data: Default::default(),
-            w_strb: Default::default(),
             wfn_ram: Default::default(),
             ww_ptr: Default::default(),
             wr_ptr: Default::default(),
@@ -868,7 +923,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ctl_w: Default::default(),
             tag_push: Default::default(),
             tag_in: Default::default(),
-            slot_free: Default::default(),
             w_room: Default::default(),
             irq_raise: Default::default(),
             irq_busy: Default::default(),
@@ -942,6 +996,55 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             q_eop: Default::default(),
             q_irq: Default::default(),
             b_fire: Default::default(),
+            aw_len: Default::default(),
+            wq_data: Default::default(),
+            wq_strb: Default::default(),
+            wqw: Default::default(),
+            wqr: Default::default(),
+            wqs: Default::default(),
+            wbq_data: Default::default(),
+            wbq_strb: Default::default(),
+            wbw: Default::default(),
+            wbr: Default::default(),
+            wbs: Default::default(),
+            wo_ram: Default::default(),
+            wo_wp: Default::default(),
+            wo_rp: Default::default(),
+            wo_sp: Default::default(),
+            w_rem: Default::default(),
+            w_src: Default::default(),
+            c_bb: Default::default(),
+            c_bstart: Default::default(),
+            aw_free: Default::default(),
+            wo_room: Default::default(),
+            wq_room: Default::default(),
+            wq_push: Default::default(),
+            wq_in_data: Default::default(),
+            wq_in_strb: Default::default(),
+            wq_pop: Default::default(),
+            wq_empty: Default::default(),
+            wq_count: Default::default(),
+            wq_next: Default::default(),
+            wb_push: Default::default(),
+            wb_pop: Default::default(),
+            wb_empty: Default::default(),
+            wb_next: Default::default(),
+            wb_in_data: Default::default(),
+            wb_in_strb: Default::default(),
+            wo_push_l: Default::default(),
+            wo_in: Default::default(),
+            wo_pop: Default::default(),
+            wo_empty: Default::default(),
+            wo_count: Default::default(),
+            wo_next: Default::default(),
+            e_rem: Default::default(),
+            e_src: Default::default(),
+            e_new: Default::default(),
+            w_fire: Default::default(),
+            w_vl: Default::default(),
+            c_bend: Default::default(),
+            c_na13: Default::default(),
+            aw_ok_c: Default::default(),
             hc_ram: Default::default(),
             hcw_ptr: Default::default(),
             hcr_ptr: Default::default(),
@@ -1050,7 +1153,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
             close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
-            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_user, w_valid, w_data, w_strb, ww_ptr, wr_ptr,
+            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
             irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
             iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
         );
@@ -1074,6 +1177,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.enable_ram.write_clock.next = self.clk.val();
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
+        self.wq_data.read_clock.next = self.clk.val();
+        self.wq_data.write_clock.next = self.clk.val();
+        self.wq_strb.read_clock.next = self.clk.val();
+        self.wq_strb.write_clock.next = self.clk.val();
+        self.wbq_data.read_clock.next = self.clk.val();
+        self.wbq_data.write_clock.next = self.clk.val();
+        self.wbq_strb.read_clock.next = self.clk.val();
+        self.wbq_strb.write_clock.next = self.clk.val();
+        self.wo_ram.read_clock.next = self.clk.val();
+        self.wo_ram.write_clock.next = self.clk.val();
         self.hc_ram.read_clock.next = self.clk.val();
         self.hc_ram.write_clock.next = self.clk.val();
         self.gq_ram.read_clock.next = self.clk.val();
@@ -1171,8 +1284,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.ar_valid.d.next = false;
         }
         self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
-        self.slot_free.next = (!self.aw_valid.q.val() | self.m_axi_host.awready.val())
-            & (!self.w_valid.q.val() | self.m_axi_host.wready.val());
+        self.aw_free.next = !self.aw_valid.q.val() | self.m_axi_host.awready.val();
+        self.wq_push.next = false;
+        self.wq_in_data.next = 0.into();
+        self.wq_in_strb.next = 0.into();
+        self.wq_pop.next = false;
+        self.wqs.d.next = self.wqw.q.val();
+        self.wq_empty.next = self.wqr.q.val() == self.wqs.q.val();
+        self.wq_count.next = self.wqw.q.val() - self.wqr.q.val();
+        self.wq_room.next = self.wq_count.val() < 62;
+        self.wb_push.next = false;
+        self.wb_in_data.next = 0.into();
+        self.wb_in_strb.next = 0.into();
+        self.wb_pop.next = false;
+        self.wbs.d.next = self.wbw.q.val();
+        self.wb_empty.next = self.wbr.q.val() == self.wbs.q.val();
+        self.wo_push_l.next = false;
+        self.wo_in.next = 0.into();
+        self.wo_pop.next = false;
+        self.wo_sp.d.next = self.wo_wp.q.val();
+        self.wo_empty.next = self.wo_rp.q.val() == self.wo_sp.q.val();
+        self.wo_count.next = self.wo_wp.q.val() - self.wo_rp.q.val();
+        self.wo_room.next = self.wo_count.val() < 14;
         // Differences into their own width first (Verilog widens a comparison's operands).
         self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
         self.w_room.next = self.w_count.val() < 60;
@@ -1513,8 +1646,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // RAM read in flight.
             self.state.d.next = 3.into();
         } else if self.op.q.val() == 0 {
-            // Register access: answer; a refused access changes nothing.
-            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val()) {
+            // Register access: answer; a refused access changes nothing. A
+            // read is answered once every write-back queued before it has
+            // left on W (as PCIe orders a read completion after the posted
+            // writes before it): a CIDX read never runs ahead of its
+            // descriptors' write-backs.
+            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
+                & (self.r_write.q.val() | (self.wbw.q.val() == self.wbr.q.val()))
+            {
                 self.state.d.next = 1.into();
                 self.resp_v.d.next = true;
                 self.resp_data.d.next = 0.into();
@@ -1682,14 +1821,17 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 1.into(); // ERR_H2C_READ
                 self.e_anygen.d.next = true;
-            } else if self.slot_free.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
+            } else if self.aw_free.val() & self.wo_room.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
                 self.state.d.next = 1.into();
                 self.ctl_w.next = true;
                 self.w_load.next = true;
                 self.aw_addr.d.next = self.wb_addr.val();
+                self.aw_len.d.next = 0.into();
                 self.aw_user.d.next = self.cur_fn.q.val();
-                self.w_data.d.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
-                self.w_strb.d.next = self.wb_strb.val() << self.wb_off.val();
+                self.wo_in.next = bit_cast::<9, 1>(true.into()) << 8;
+                self.wb_push.next = true;
+                self.wb_in_data.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
+                self.wb_in_strb.next = self.wb_strb.val() << self.wb_off.val();
                 if self.op.q.val() == 4 {
                     self.ncc.next = (self.cc.val() + 1) & self.ring_mask_c.val();
                     self.c_we.next = true;
@@ -1989,6 +2131,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.c_pop.next = false;
         self.wl_fn.next = self.cur_fn.q.val();
+        // A burst's AW may go now; whether the next beat ends its burst.
+        self.aw_ok_c.next = self.aw_free.val() & !self.ctl_w.val() & self.w_room.val() & self.wo_room.val();
+        self.c_na13.next = bit_cast::<13, 64>(self.cb_addr.q.val()) + bit_cast::<13, 8>(self.c_n.val());
+        self.c_bend.next = (self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()))
+            | ((self.c_na13.val() & self.cburst_mask.val()) == 0)
+            | (self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val()));
         if self.c_state.q.val() == 0 {
             if !self.c_drop.q.val() & self.s_axis_c2h.tvalid.val() {
                 if self.s_axis_c2h.tid.val() > self.last_function.val() {
@@ -2038,33 +2186,62 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             }
         } else if self.c_state.q.val() == 3 {
-            // Data: single-beat writes until the buffer is full or the packet ends.
-            if self.slot_free.val() & !self.ctl_w.val() & self.w_room.val() {
-                if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
+            // Data: beats into the write queue until the buffer is full or the
+            // packet ends; a burst's AW once its last beat is in (bursts end
+            // at every min(max_burst, 32 beats) boundary, so never cross 4 KiB).
+            if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
+                if self.c_bb.q.val() != 0 {
+                    // The packet ended after the burst's last beat: its AW.
+                    if self.aw_ok_c.val() {
+                        self.w_load.next = true;
+                        self.wl_fn.next = self.c_fn.q.val();
+                        self.aw_addr.d.next = self.c_bstart.q.val();
+                        self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val() - 1);
+                        self.aw_user.d.next = self.c_fn.q.val();
+                        self.wo_in.next = self.c_bb.q.val() - 1;
+                        self.c_bb.d.next = 0.into();
+                    }
+                } else {
                     self.c_pkt_done.d.next = true;
                     self.c_eop_w.d.next = true;
                     self.c_req_v.d.next = true;
                     self.c_req_kind.d.next = 1.into();
                     self.c_state.d.next = 4.into();
-                } else if (bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val() {
-                    self.c_pop.next = true;
+                }
+            } else if ((bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val())
+                & self.wq_room.val()
+                & (!self.c_bend.val() | self.aw_ok_c.val())
+            {
+                self.c_pop.next = true;
+                self.wq_push.next = true;
+                self.wq_in_data.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
+                self.wq_in_strb.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
+                self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
+                self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
+                self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
+                self.c_bb.d.next = self.c_bb.q.val() + 1;
+                if self.c_bb.q.val() == 0 {
+                    self.c_bstart.d.next = self.cb_addr.q.val();
+                }
+                if self.c_bend.val() {
                     self.w_load.next = true;
                     self.wl_fn.next = self.c_fn.q.val();
-                    self.aw_addr.d.next = self.cb_addr.q.val();
-                    self.aw_user.d.next = self.c_fn.q.val();
-                    self.w_data.d.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
-                    self.w_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
-                    self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
-                    self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
-                    self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
-                    if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
-                        // Buffer full: its write-back; EOP if the packet ends here too.
-                        self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                        self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                        self.c_req_v.d.next = true;
-                        self.c_req_kind.d.next = 1.into();
-                        self.c_state.d.next = 4.into();
+                    self.aw_addr.d.next = self.c_bstart.q.val();
+                    if self.c_bb.q.val() == 0 {
+                        self.aw_addr.d.next = self.cb_addr.q.val();
                     }
+                    self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val());
+                    self.aw_user.d.next = self.c_fn.q.val();
+                    self.wo_in.next = self.c_bb.q.val();
+                    self.c_bb.d.next = 0.into();
+                }
+                if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
+                    // Buffer full: its write-back; EOP if the packet ends here too.
+                    self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                    self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 1.into();
+                    self.c_state.d.next = 4.into();
                 }
             }
         } else if self.c_state.q.val() == 4 {
@@ -2116,30 +2293,102 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_acc.d.next = 0.into();
         }
 
-        // ---- Host writes: AW and W of single beats; B answers in order.
+        // ---- Host writes: AW of whole bursts; W in AW order from the write
+        // queue (C2H data) or the write-back FIFO; B answers in order.
         self.m_axi_host.awvalid.next = self.aw_valid.q.val();
         self.m_axi_host.awaddr.next = self.aw_addr.q.val();
-        self.m_axi_host.awlen.next = 0.into();
+        self.m_axi_host.awlen.next = self.aw_len.q.val();
         self.m_axi_host.awsize.next = self.ar_size.val();
         self.m_axi_host.awburst.next = 1.into();
         self.m_axi_host.awuser.next = self.aw_user.q.val();
-        self.m_axi_host.wvalid.next = self.w_valid.q.val();
-        self.m_axi_host.wdata.next = self.w_data.q.val();
-        self.m_axi_host.wstrb.next = self.w_strb.q.val();
-        self.m_axi_host.wlast.next = true;
         if self.aw_valid.q.val() & self.m_axi_host.awready.val() {
             self.aw_valid.d.next = false;
-        }
-        if self.w_valid.q.val() & self.m_axi_host.wready.val() {
-            self.w_valid.d.next = false;
         }
         self.wfn_ram.write_address.next = bit_cast::<6, 7>(self.ww_ptr.q.val());
         self.wfn_ram.write_data.next = self.wl_fn.val();
         self.wfn_ram.write_enable.next = self.w_load.val();
         if self.w_load.val() {
             self.aw_valid.d.next = true;
-            self.w_valid.d.next = true;
             self.ww_ptr.d.next = self.ww_ptr.q.val() + 1;
+            self.wo_push_l.next = true;
+        }
+        // The burst on W: the one started, else the next in AW order.
+        self.e_rem.next = self.w_rem.q.val();
+        self.e_src.next = self.w_src.q.val();
+        self.e_new.next = false;
+        if (self.w_rem.q.val() == 0) & !self.wo_empty.val() {
+            self.e_rem.next = bit_cast::<9, 8>(self.wo_ram.read_data.val().get_bits::<8>(0)) + 1;
+            self.e_src.next = self.wo_ram.read_data.val().get_bit(8);
+            self.e_new.next = true;
+        }
+        self.w_vl.next = (self.e_rem.val() != 0)
+            & ((self.e_src.val() & !self.wb_empty.val()) | (!self.e_src.val() & !self.wq_empty.val()));
+        self.m_axi_host.wvalid.next = self.w_vl.val();
+        self.m_axi_host.wdata.next = self.wq_data.read_data.val();
+        self.m_axi_host.wstrb.next = self.wq_strb.read_data.val();
+        if self.e_src.val() {
+            self.m_axi_host.wdata.next = self.wbq_data.read_data.val();
+            self.m_axi_host.wstrb.next = self.wbq_strb.read_data.val();
+        }
+        self.m_axi_host.wlast.next = self.e_rem.val() == 1;
+        self.w_fire.next = self.w_vl.val() & self.m_axi_host.wready.val();
+        self.wo_pop.next = self.e_new.val();
+        self.w_rem.d.next = self.e_rem.val();
+        self.w_src.d.next = self.e_src.val();
+        if self.w_fire.val() {
+            self.w_rem.d.next = self.e_rem.val() - 1;
+            if self.e_src.val() {
+                self.wb_pop.next = true;
+            } else {
+                self.wq_pop.next = true;
+            }
+        }
+        // The three FIFOs (read ahead: each RAM shows the head after this cycle's pop).
+        self.wq_data.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
+        self.wq_strb.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
+        self.wq_data.write_data.next = self.wq_in_data.val();
+        self.wq_strb.write_data.next = self.wq_in_strb.val();
+        self.wq_data.write_enable.next = self.wq_push.val();
+        self.wq_strb.write_enable.next = self.wq_push.val();
+        if self.wq_push.val() {
+            self.wqw.d.next = self.wqw.q.val() + 1;
+        }
+        self.wq_next.next = self.wqr.q.val() + 1;
+        self.wq_data.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
+        self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
+        if self.wq_pop.val() {
+            self.wqr.d.next = self.wq_next.val();
+            self.wq_data.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
+            self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
+        }
+        self.wbq_data.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
+        self.wbq_strb.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
+        self.wbq_data.write_data.next = self.wb_in_data.val();
+        self.wbq_strb.write_data.next = self.wb_in_strb.val();
+        self.wbq_data.write_enable.next = self.wb_push.val();
+        self.wbq_strb.write_enable.next = self.wb_push.val();
+        if self.wb_push.val() {
+            self.wbw.d.next = self.wbw.q.val() + 1;
+        }
+        self.wb_next.next = self.wbr.q.val() + 1;
+        self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
+        self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
+        if self.wb_pop.val() {
+            self.wbr.d.next = self.wb_next.val();
+            self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
+            self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
+        }
+        self.wo_ram.write_address.next = bit_cast::<4, 5>(self.wo_wp.q.val());
+        self.wo_ram.write_data.next = self.wo_in.val();
+        self.wo_ram.write_enable.next = self.wo_push_l.val();
+        if self.wo_push_l.val() {
+            self.wo_wp.d.next = self.wo_wp.q.val() + 1;
+        }
+        self.wo_next.next = self.wo_rp.q.val() + 1;
+        self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_rp.q.val());
+        if self.wo_pop.val() {
+            self.wo_rp.d.next = self.wo_next.val();
+            self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_next.val());
         }
         // An error answer stops the function of that write (held until taken).
         self.m_axi_host.bready.next = !self.be_v.q.val();
@@ -2524,7 +2773,17 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_dv.d.next = false;
             self.c_fill.d.next = 0.into();
             self.aw_valid.d.next = false;
-            self.w_valid.d.next = false;
+            self.wqw.d.next = 0.into();
+            self.wqr.d.next = 0.into();
+            self.wqs.d.next = 0.into();
+            self.wbw.d.next = 0.into();
+            self.wbr.d.next = 0.into();
+            self.wbs.d.next = 0.into();
+            self.wo_wp.d.next = 0.into();
+            self.wo_rp.d.next = 0.into();
+            self.wo_sp.d.next = 0.into();
+            self.w_rem.d.next = 0.into();
+            self.c_bb.d.next = 0.into();
             self.ww_ptr.d.next = 0.into();
             self.wr_ptr.d.next = 0.into();
             self.irq_v.d.next = false;
