@@ -1,8 +1,10 @@
 //! DMA benchmark: the emitted `dma` block with a host memory of 200 cycles
 //! read latency (`vfpga_sim::host`), VF driver models posting transmit
-//! packets (H2C), and the stream always ready. Measures the data path's
-//! beats per cycle with 1 and 16 functions active, Jain's fairness with equal
-//! weights, and the shares with weights 1:2:4:8, for 4 KiB and 256 B packets.
+//! packets (H2C) or receive buffers (C2H), the streams never stalling.
+//! Measures the H2C data path's beats per cycle with 1 and 16 functions
+//! active, Jain's fairness with equal weights, and the shares with weights
+//! 1:2:4:8, for 4 KiB and 256 B packets; and the C2H beats per cycle taken
+//! from `s_axis_c2h` (every packet checked back in its buffers).
 
 use super::Figure;
 use crate::blocks::dma::dma_modules;
@@ -11,7 +13,7 @@ use crate::simulate::model_of_modules;
 use std::collections::BTreeMap;
 use vfpga_sim::driver::{VfDriver, Window};
 use vfpga_sim::host::HostMem;
-use vfpga_sim::{Model, PortId, Rng};
+use vfpga_sim::{AxisSource, Model, Packet, PortId, Rng};
 
 const BENCH: &str = "dma";
 const LATENCY: u64 = 200;
@@ -25,17 +27,30 @@ struct Dma {
     cycle: u64,
     /// (cycle, function) of every H2C beat.
     beats: Vec<(u64, u32)>,
+    /// C2H packets into `s_axis_c2h` (C2H runs), else the stream is idle.
+    src: Option<AxisSource>,
+    /// Cycle of every C2H beat taken.
+    c2h_beats: Vec<u64>,
 }
 
 impl Dma {
     fn step(&mut self) -> Result<(), String> {
         self.host.drive(&mut self.m);
         self.m.set("m_axis_h2c_tready", 1);
-        self.m.set("s_axis_c2h_tvalid", 0);
+        match self.src.as_mut() {
+            Some(src) => src.drive(&mut self.m),
+            None => self.m.set("s_axis_c2h_tvalid", 0),
+        }
         self.m.set("irq_ready", 1);
         self.m.eval();
         if self.m.get("m_axis_h2c_tvalid") == 1 {
             self.beats.push((self.cycle, self.m.get("m_axis_h2c_tid") as u32));
+        }
+        if self.m.get("s_axis_c2h_tvalid") == 1 && self.m.get("s_axis_c2h_tready") == 1 {
+            self.c2h_beats.push(self.cycle);
+        }
+        if let Some(src) = self.src.as_mut() {
+            src.sample(&self.m);
         }
         self.host.sample(&self.m).map_err(|e| format!("host: {e}"))?;
         self.m.tick(self.clk);
@@ -102,24 +117,87 @@ struct Run {
     shares: Vec<u64>,
 }
 
-/// `functions` functions (1..), with `weights`, each with `packets` packets of
-/// `len` bytes queued at once.
-fn run(cfg: &Config, functions: u32, weights: &[u32], packets: usize, len: usize) -> Result<Run, String> {
+/// The DMA out of reset, its host memory of 200 cycles latency.
+fn dma(cfg: &Config) -> Result<Dma, String> {
     let key = format!("bench-dma-{}vf-{}b", cfg.vfs, cfg.data_width);
     let lib = model_of_modules(&key, None, || dma_modules(cfg)).map_err(|e| e.to_string())?;
     let mut m = lib.instantiate("bench_dma");
     let clk = m.port("clk");
     let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, LATENCY, Rng::new(7));
-    for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid"] {
+    for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "s_gate_valid"] {
         m.set(p, 0);
     }
     m.set("rst", 1);
     m.ticks(clk, 3);
     m.set("rst", 0);
-    let mut d = Dma { m, clk, host, cycle: 0, beats: Vec::new() };
+    let mut d = Dma { m, clk, host, cycle: 0, beats: Vec::new(), src: None, c2h_beats: Vec::new() };
     for _ in 0..cfg.functions() + 8 {
         d.step()?;
     }
+    Ok(d)
+}
+
+/// C2H: `functions` functions (1..) each with `packets` receive buffers of
+/// `len` bytes posted, and as many packets of `len` bytes offered on
+/// `s_axis_c2h` at once, the functions in turn. Beats per cycle taken from
+/// the stream, from its first beat to its last; then every packet must be
+/// back in its function's buffers.
+fn run_c2h(cfg: &Config, functions: u32, packets: usize, len: usize) -> Result<f64, String> {
+    let mut d = dma(cfg)?;
+    let mut drivers = Vec::new();
+    for f in 1..=functions {
+        let region = (0x1_0000_0000 + (f as u64) * (1 << 24), 1u64 << 24);
+        d.host.iommu.map(f, region.0, region.1, true);
+        d.mgr_port("s_fnctl", f, 1, "enable")?;
+        let mut drv = VfDriver::open(&mut d, f, region, 11)?;
+        for _ in 0..packets {
+            if !drv.post_rx(&mut d, len as u32, 0, false)? {
+                return Err("receive ring or buffers full".into());
+            }
+        }
+        drv.ring(&mut d)?;
+        drivers.push(drv);
+    }
+    let mut rng = Rng::new(13);
+    let mut src = AxisSource::new(&d.m, "s_axis_c2h", Rng::new(17));
+    let mut sent: Vec<Vec<Vec<u8>>> = vec![Vec::new(); functions as usize];
+    for _ in 0..packets {
+        for f in 1..=functions {
+            let p = rng.bytes(len);
+            sent[(f - 1) as usize].push(p.clone());
+            src.push(Packet::new(p).tid(f));
+        }
+    }
+    d.src = Some(src);
+    let start = d.c2h_beats.len();
+    let total = (len.div_ceil(cfg.data_width / 8) * packets * functions as usize) as u64;
+    let limit = d.cycle + 100 * total + 100_000;
+    while ((d.c2h_beats.len() - start) as u64) < total {
+        d.step()?;
+        if d.cycle > limit {
+            return Err(format!("C2H stalled: {} of {total} beats", d.c2h_beats.len() - start));
+        }
+    }
+    let (first, last) = (d.c2h_beats[start], d.c2h_beats[d.c2h_beats.len() - 1]);
+    for _ in 0..2000 {
+        d.step()?;
+    }
+    for (i, drv) in drivers.iter_mut().enumerate() {
+        let got = drv.reap_rx(&mut d)?;
+        if got.len() != packets || got.iter().zip(&sent[i]).any(|(g, s)| &g.data != s) {
+            return Err(format!("function {}: {} of {packets} packets back, or bytes differ", drv.function, got.len()));
+        }
+    }
+    if !d.host.iommu.violations.is_empty() {
+        return Err(format!("IOMMU violations: {:?}", d.host.iommu.violations));
+    }
+    Ok(total as f64 / (last + 1 - first) as f64)
+}
+
+/// `functions` functions (1..), with `weights`, each with `packets` packets of
+/// `len` bytes queued at once.
+fn run(cfg: &Config, functions: u32, weights: &[u32], packets: usize, len: usize) -> Result<Run, String> {
+    let mut d = dma(cfg)?;
     let mut rng = Rng::new(11);
     let mut drivers = Vec::new();
     for i in 0..functions {
@@ -205,6 +283,19 @@ pub fn run_all() -> Result<Vec<Figure>, String> {
                 Figure::new(BENCH, format!("share of weight {wt} (configured {:.1} %), weights 1:2:4:8, {label}", 100.0 * want), 100.0 * share, "%")
                     .target("within 5 % of configured", err <= 0.05),
             );
+        }
+    }
+    // C2H: packets of one buffer each (4 KiB and 256 B), 1 and 16 functions.
+    for (label, len, packets) in [("4 KiB", 4096usize, 48usize), ("256 B", 256, 256)] {
+        for functions in [1u32, 16] {
+            let n = if functions == 1 { packets * 4 } else { packets };
+            let rate = run_c2h(&cfg, functions, n, len)?;
+            out.push(Figure::new(
+                BENCH,
+                format!("C2H beats/cycle, {functions} function{}, {label} packets into {label} buffers, latency {LATENCY}", if functions == 1 { "" } else { "s" }),
+                rate,
+                "beats/cycle",
+            ));
         }
     }
     Ok(out)

@@ -23,14 +23,32 @@
 //!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
 //!   beat of a descriptor's data is its completion.
 //! - the *C2H engine* asks the control engine for the packet's function's next
-//!   buffer, unpacks `s_axis_c2h` into single-beat writes with strobes, and
-//!   hands each full buffer (or the packet's end) back for its write-back.
+//!   buffer, unpacks `s_axis_c2h` into beats aligned to the buffer's address
+//!   (with strobes) in a write queue of 64, and hands each full buffer (or the
+//!   packet's end) back for its write-back. A burst's AW goes out once its
+//!   last beat is queued; bursts end at every min(max_burst, 32 beats)
+//!   boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
+//!   W serves the bursts in AW order from the write queue or from the
+//!   write-back FIFO. A register read is answered only after every write-back
+//!   queued before it has left on W (PCIe orders a read completion after the
+//!   posted writes before it), so CIDX never runs ahead of the written-back
+//!   descriptors in host memory.
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
-//! in turn and fetches up to 16 x WEIGHT descriptors of a function with work,
-//! ahead of their data (descriptor prefetch, up to 16 in flight). It leaves a
-//! function only when the last descriptor fetched has arrived and ended its
-//! packet, so packets of different functions never interleave on the stream.
+//! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
+//! fetches, ahead of their data. A turn fills one of two descriptor banks
+//! (FIFOs of 16 in one RAM, each holding one function's descriptors in fetch
+//! order); the issuer drains the older bank, then the newer one, so packets of
+//! different functions never interleave on the stream. When a turn ends
+//! (budget spent, no more work, gate closed) its bank waits for its last
+//! fetches to arrive: if the last one leaves a packet open, the bank fetches
+//! again (first, ahead of the newer turn) until a descriptor ends it; else it
+//! is done. Meanwhile the next turn already fills the other bank, so the
+//! fetch pipeline never drains at a turn boundary (a new turn of the same
+//! function simply continues the older one). The descriptor reads queue
+//! behind the data reads on the one in-order R channel; two banks keep up to
+//! 32 descriptors fetched ahead of the issuer, enough to keep R busy across
+//! a turn.
 //!
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
 //! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
@@ -60,7 +78,9 @@
 //! posted and not fetched) is reported on `m_waiting_*` when the scheduler
 //! visits it or its doorbell is written, once per closed period: it is then
 //! parked until opened. A report is made only when the output is free, so a
-//! low `m_waiting_ready` blocks nothing (the scheduler visits it again later).
+//! low `m_waiting_ready` blocks nothing: a function passed over meanwhile is
+//! reported at its next visit (within one round of the other functions'
+//! turns).
 //!
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
@@ -87,8 +107,11 @@ const FN_BITS: usize = 15;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
-/// descriptor length (59:36), interrupt flag (60).
-const TAG_BITS: usize = 61;
+/// descriptor length (59:36), interrupt flag (60), descriptor bank (61).
+const TAG_BITS: usize = 62;
+/// H2C completion: function (10:0), generation (11), length (35:12), end of
+/// packet (36), interrupt flag (37), read error (38).
+const HC_BITS: usize = 39;
 /// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
 /// (89), function (100:90), generation (101), read error (102).
 const DQ_BITS: usize = 103;
@@ -100,7 +123,8 @@ pub const MAX_OUTSTANDING: usize = 31;
 /// the last 8 are kept for the entries that end a stopped function's packet,
 /// so that stopping a function never waits for the stream to drain.
 pub const DATA_FIFO_BEATS: usize = 512;
-/// H2C descriptors fetched ahead (in flight or waiting for the issuer).
+/// H2C descriptors fetched ahead per bank (in flight or waiting for the
+/// issuer); two banks.
 pub const DESC_PREFETCH: usize = 16;
 /// Descriptors per weight unit in one scheduler turn.
 pub const QUANTUM: usize = 16;
@@ -190,9 +214,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     log2_kw: Constant<Bits<8>>,
     ar_size: Constant<Bits<3>>,
     max_burst: Constant<Bits<13>>,
+    cburst_mask: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
     df_cap: Constant<Bits<10>>,
-    dq_cap: Constant<Bits<6>>,
+    dq_cap: Constant<Bits<5>>,
     keep_all: Constant<Bits<KW>>,
     data_all: Constant<Bits<DW>>,
     wb_strb: Constant<Bits<KW>>,
@@ -232,15 +257,32 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     op: DFF<Bits<3>>,
     cur_fn: DFF<Bits<FW>>,
     scan_fn: DFF<Bits<FW>>,
-    served: DFF<Bits<16>>,
-    h_wait: DFF<Bit>,
-    h_inflight: DFF<Bits<6>>,
-    dq_used: DFF<Bits<6>>,
-    a_open: DFF<Bit>,
-    a_open_fn: DFF<Bits<FW>>,
-    dead_v: DFF<Bit>,
-    dead_fn: DFF<Bits<FW>>,
-    dead_gen: DFF<Bit>,
+    // H2C descriptor banks (two scheduler turns, each of one function): state
+    // (0 free, 1 fetching, 2 tail: fetching stopped, waiting for the fetches
+    // in flight to tell whether a packet is left open, 3 done: drained by the
+    // issuer), function, descriptors fetched in the turn, fetches in flight,
+    // descriptors fetched and not yet taken by the issuer, packet left open by
+    // the last arrived descriptor, killed (function stopped or reset: its
+    // descriptors are dropped).
+    bk0_st: DFF<Bits<2>>,
+    bk1_st: DFF<Bits<2>>,
+    bk0_fn: DFF<Bits<FW>>,
+    bk1_fn: DFF<Bits<FW>>,
+    bk0_served: DFF<Bits<16>>,
+    bk1_served: DFF<Bits<16>>,
+    bk0_inf: DFF<Bits<5>>,
+    bk1_inf: DFF<Bits<5>>,
+    bk0_used: DFF<Bits<5>>,
+    bk1_used: DFF<Bits<5>>,
+    bk0_open: DFF<Bit>,
+    bk1_open: DFF<Bit>,
+    bk0_kill: DFF<Bit>,
+    bk1_kill: DFF<Bit>,
+    /// Bank the issuer drains (the older turn).
+    ib: DFF<Bit>,
+    /// The scheduler operation's bank, and whether it visits `scan_fn` for a new turn.
+    sb: DFF<Bit>,
+    s_new: DFF<Bit>,
     r_write: DFF<Bit>,
     r_addr: DFF<Bits<OW>>,
     r_wdata: DFF<Bits<32>>,
@@ -258,13 +300,12 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     cm_gen: DFF<Bit>,
     cm_err: DFF<Bit>,
     // mailboxes into the control engine
-    hcmp_v: DFF<Bit>,
-    hcmp_fn: DFF<Bits<FW>>,
-    hcmp_gen: DFF<Bit>,
-    hcmp_len: DFF<Bits<24>>,
-    hcmp_eop: DFF<Bit>,
-    hcmp_irq: DFF<Bit>,
-    hcmp_err: DFF<Bit>,
+    // H2C completions (a FIFO of 16 in block RAM: the read side never waits
+    // for the control engine unless 14 are pending)
+    hc_ram: RAM<Bits<HC_BITS>, 4>,
+    hcw_ptr: DFF<Bits<5>>,
+    hcr_ptr: DFF<Bits<5>>,
+    hcw_seen: DFF<Bits<5>>,
     ie_v: DFF<Bit>,
     ie_fn: DFF<Bits<FW>>,
     ie_gen: DFF<Bit>,
@@ -292,8 +333,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     cqw_seen: DFF<Bits<7>>,
     ca_ph: DFF<Bits<2>>,
     ca_mark: DFF<Bits<16>>,
-    dq_in_n: DFF<Bits<16>>,
-    dq_out_n: DFF<Bits<16>>,
     iss_n: DFF<Bits<16>>,
     out_n: DFF<Bits<16>>,
     gc_v: DFF<Bit>,
@@ -319,11 +358,14 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     d_fill: DFF<Bits<8>>,
     d_err: DFF<Bit>,
     rd_err: DFF<Bit>,
-    // H2C descriptor FIFO (16)
-    dq_ram: RAM<Bits<DQ_BITS>, 4>,
-    qw_ptr: DFF<Bits<5>>,
-    qr_ptr: DFF<Bits<5>>,
-    qw_seen: DFF<Bits<5>>,
+    // H2C descriptors fetched: two FIFOs of 16 (the banks), in one RAM
+    dq_ram: RAM<Bits<DQ_BITS>, 5>,
+    qw0: DFF<Bits<5>>,
+    qr0: DFF<Bits<5>>,
+    qs0: DFF<Bits<5>>,
+    qw1: DFF<Bits<5>>,
+    qr1: DFF<Bits<5>>,
+    qs1: DFF<Bits<5>>,
     // data FIFO (512 beats): data and side word
     df_data: RAM<Bits<DW>, 9>,
     df_meta: RAM<Bits<DM_BITS>, 9>,
@@ -373,13 +415,32 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_eop_w: DFF<Bit>,
     c_dirq: DFF<Bit>,
     c_code: DFF<Bits<4>>,
-    // AW/W: single-beat writes; functions of the writes awaiting B
+    // Host writes. C2H data beats wait in a write queue (64) until their
+    // burst is complete, then its AW goes out; write-back beats in their own
+    // FIFO (16); the W channel serves the bursts in AW order (a FIFO of
+    // 16: source, beats). Functions of the bursts awaiting B.
     aw_valid: DFF<Bit>,
     aw_addr: DFF<Bits<64>>,
+    aw_len: DFF<Bits<8>>,
     aw_user: DFF<Bits<FW>>,
-    w_valid: DFF<Bit>,
-    w_data: DFF<Bits<DW>>,
-    w_strb: DFF<Bits<KW>>,
+    wq_data: RAM<Bits<DW>, 6>,
+    wq_strb: RAM<Bits<KW>, 6>,
+    wqw: DFF<Bits<7>>,
+    wqr: DFF<Bits<7>>,
+    wqs: DFF<Bits<7>>,
+    wbq_data: RAM<Bits<DW>, 4>,
+    wbq_strb: RAM<Bits<KW>, 4>,
+    wbw: DFF<Bits<5>>,
+    wbr: DFF<Bits<5>>,
+    wbs: DFF<Bits<5>>,
+    wo_ram: RAM<Bits<9>, 4>,
+    wo_wp: DFF<Bits<5>>,
+    wo_rp: DFF<Bits<5>>,
+    wo_sp: DFF<Bits<5>>,
+    w_rem: DFF<Bits<9>>,
+    w_src: DFF<Bit>,
+    c_bb: DFF<Bits<9>>,
+    c_bstart: DFF<Bits<64>>,
     wfn_ram: RAM<Bits<FW>, 6>,
     ww_ptr: DFF<Bits<7>>,
     wr_ptr: DFF<Bits<7>>,
@@ -449,14 +510,28 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ctl_w: Signal<Local, Bit>,
     tag_push: Signal<Local, Bit>,
     tag_in: Signal<Local, Bits<TAG_BITS>>,
-    slot_free: Signal<Local, Bit>,
     w_room: Signal<Local, Bit>,
     irq_raise: Signal<Local, Bit>,
     irq_busy: Signal<Local, Bit>,
-    hi_inc: Signal<Local, Bit>,
-    hi_dec: Signal<Local, Bit>,
-    dqu_inc: Signal<Local, Bit>,
-    dqu_dec: Signal<Local, Bit>,
+    fetch: Signal<Local, Bit>,
+    start_turn: Signal<Local, Bit>,
+    shortcut: Signal<Local, Bit>,
+    end_turn: Signal<Local, Bit>,
+    arr: Signal<Local, Bit>,
+    t_bank: Signal<Local, Bit>,
+    b_served: Signal<Local, Bits<16>>,
+    b_inf: Signal<Local, Bits<5>>,
+    b_used: Signal<Local, Bits<5>>,
+    b_open: Signal<Local, Bit>,
+    o_st: Signal<Local, Bits<2>>,
+    o_fn: Signal<Local, Bits<FW>>,
+    ib_st: Signal<Local, Bits<2>>,
+    ob_st: Signal<Local, Bits<2>>,
+    ib_kill: Signal<Local, Bit>,
+    ib_done: Signal<Local, Bit>,
+    nib: Signal<Local, Bit>,
+    qr0_nx: Signal<Local, Bits<5>>,
+    qr1_nx: Signal<Local, Bits<5>>,
     out_inc: Signal<Local, Bit>,
     out_dec: Signal<Local, Bit>,
     dres_inc: Signal<Local, Bits<10>>,
@@ -484,13 +559,11 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     tag_pop: Signal<Local, Bit>,
     d_acc_nx: Signal<Local, Bits<DW2>>,
     d_err_nx: Signal<Local, Bit>,
-    t_dead: Signal<Local, Bit>,
     dq_push: Signal<Local, Bit>,
     dq_in: Signal<Local, Bits<DQ_BITS>>,
     dq_empty: Signal<Local, Bit>,
     dq_head: Signal<Local, Bits<DQ_BITS>>,
     dq_pop: Signal<Local, Bit>,
-    qr_next: Signal<Local, Bits<5>>,
     q_fn: Signal<Local, Bits<FW>>,
     q_gen: Signal<Local, Bit>,
     q_len: Signal<Local, Bits<24>>,
@@ -534,12 +607,49 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     q_eop: Signal<Local, Bit>,
     q_irq: Signal<Local, Bit>,
     b_fire: Signal<Local, Bit>,
+    aw_free: Signal<Local, Bit>,
+    wo_room: Signal<Local, Bit>,
+    wq_room: Signal<Local, Bit>,
+    wq_push: Signal<Local, Bit>,
+    wq_in_data: Signal<Local, Bits<DW>>,
+    wq_in_strb: Signal<Local, Bits<KW>>,
+    wq_pop: Signal<Local, Bit>,
+    wq_empty: Signal<Local, Bit>,
+    wq_count: Signal<Local, Bits<7>>,
+    wq_next: Signal<Local, Bits<7>>,
+    wb_push: Signal<Local, Bit>,
+    wb_pop: Signal<Local, Bit>,
+    wb_empty: Signal<Local, Bit>,
+    wb_next: Signal<Local, Bits<5>>,
+    wb_in_data: Signal<Local, Bits<DW>>,
+    wb_in_strb: Signal<Local, Bits<KW>>,
+    wo_push_l: Signal<Local, Bit>,
+    wo_in: Signal<Local, Bits<9>>,
+    wo_pop: Signal<Local, Bit>,
+    wo_empty: Signal<Local, Bit>,
+    wo_count: Signal<Local, Bits<5>>,
+    wo_next: Signal<Local, Bits<5>>,
+    e_rem: Signal<Local, Bits<9>>,
+    e_src: Signal<Local, Bit>,
+    e_new: Signal<Local, Bit>,
+    w_fire: Signal<Local, Bit>,
+    w_vl: Signal<Local, Bit>,
+    c_bend: Signal<Local, Bit>,
+    c_na13: Signal<Local, Bits<13>>,
+    aw_ok_c: Signal<Local, Bit>,
+    hc_empty: Signal<Local, Bit>,
+    hc_full: Signal<Local, Bit>,
+    hc_count: Signal<Local, Bits<5>>,
+    hc_push: Signal<Local, Bit>,
+    hc_pop: Signal<Local, Bit>,
+    hc_in: Signal<Local, Bits<HC_BITS>>,
+    hc_head: Signal<Local, Bits<HC_BITS>>,
+    hc_next: Signal<Local, Bits<5>>,
     // sharing gate
     f_closed: Signal<Local, Bit>,
     f_parked: Signal<Local, Bit>,
     nf_closed: Signal<Local, Bit>,
     nf_parked: Signal<Local, Bit>,
-    a_cur: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
     gq_empty: Signal<Local, Bit>,
     gq_pop: Signal<Local, Bit>,
@@ -553,7 +663,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ca_f: Signal<Local, Bits<FW>>,
     ca_sched: Signal<Local, Bit>,
     ca_issuer: Signal<Local, Bit>,
-    ca_dq_diff: Signal<Local, Bits<16>>,
     ca_out_diff: Signal<Local, Bits<16>>,
     iss_end: Signal<Local, Bit>,
 }
@@ -592,6 +701,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             log2_kw: cst(KW.trailing_zeros() as u64),
             ar_size: cst(KW.trailing_zeros() as u64),
             max_burst: cst(p.max_burst as u64),
+            cburst_mask: cst((p.max_burst.min(32 * KW) - 1) as u64),
             max_outstanding: cst(p.outstanding as u64),
             df_cap: cst(DATA_FIFO_BEATS as u64),
             dq_cap: cst(DESC_PREFETCH as u64),
@@ -654,15 +764,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             op: Default::default(),
             cur_fn: Default::default(),
             scan_fn: Default::default(),
-            served: Default::default(),
-            h_wait: Default::default(),
-            h_inflight: Default::default(),
-            dq_used: Default::default(),
-            a_open: Default::default(),
-            a_open_fn: Default::default(),
-            dead_v: Default::default(),
-            dead_fn: Default::default(),
-            dead_gen: Default::default(),
             r_write: Default::default(),
             r_addr: Default::default(),
             r_wdata: Default::default(),
@@ -679,13 +780,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             cm_irq: Default::default(),
             cm_gen: Default::default(),
             cm_err: Default::default(),
-            hcmp_v: Default::default(),
-            hcmp_fn: Default::default(),
-            hcmp_gen: Default::default(),
-            hcmp_len: Default::default(),
-            hcmp_eop: Default::default(),
-            hcmp_irq: Default::default(),
-            hcmp_err: Default::default(),
             ie_v: Default::default(),
             ie_fn: Default::default(),
             ie_gen: Default::default(),
@@ -715,9 +809,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             d_err: Default::default(),
             rd_err: Default::default(),
             dq_ram: Default::default(),
-            qw_ptr: Default::default(),
-            qr_ptr: Default::default(),
-            qw_seen: Default::default(),
             df_data: Default::default(),
             df_meta: Default::default(),
             fw_ptr: Default::default(),
@@ -766,9 +857,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             aw_valid: Default::default(),
             aw_addr: Default::default(),
             aw_user: Default::default(),
-            w_valid: Default::default(),
-            w_data: Default::default(),
-            w_strb: Default::default(),
             wfn_ram: Default::default(),
             ww_ptr: Default::default(),
             wr_ptr: Default::default(),
@@ -835,14 +923,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ctl_w: Default::default(),
             tag_push: Default::default(),
             tag_in: Default::default(),
-            slot_free: Default::default(),
             w_room: Default::default(),
             irq_raise: Default::default(),
             irq_busy: Default::default(),
-            hi_inc: Default::default(),
-            hi_dec: Default::default(),
-            dqu_inc: Default::default(),
-            dqu_dec: Default::default(),
             out_inc: Default::default(),
             out_dec: Default::default(),
             dres_inc: Default::default(),
@@ -869,13 +952,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             tag_pop: Default::default(),
             d_acc_nx: Default::default(),
             d_err_nx: Default::default(),
-            t_dead: Default::default(),
             dq_push: Default::default(),
             dq_in: Default::default(),
             dq_empty: Default::default(),
             dq_head: Default::default(),
             dq_pop: Default::default(),
-            qr_next: Default::default(),
             q_fn: Default::default(),
             q_gen: Default::default(),
             q_len: Default::default(),
@@ -915,6 +996,109 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             q_eop: Default::default(),
             q_irq: Default::default(),
             b_fire: Default::default(),
+            aw_len: Default::default(),
+            wq_data: Default::default(),
+            wq_strb: Default::default(),
+            wqw: Default::default(),
+            wqr: Default::default(),
+            wqs: Default::default(),
+            wbq_data: Default::default(),
+            wbq_strb: Default::default(),
+            wbw: Default::default(),
+            wbr: Default::default(),
+            wbs: Default::default(),
+            wo_ram: Default::default(),
+            wo_wp: Default::default(),
+            wo_rp: Default::default(),
+            wo_sp: Default::default(),
+            w_rem: Default::default(),
+            w_src: Default::default(),
+            c_bb: Default::default(),
+            c_bstart: Default::default(),
+            aw_free: Default::default(),
+            wo_room: Default::default(),
+            wq_room: Default::default(),
+            wq_push: Default::default(),
+            wq_in_data: Default::default(),
+            wq_in_strb: Default::default(),
+            wq_pop: Default::default(),
+            wq_empty: Default::default(),
+            wq_count: Default::default(),
+            wq_next: Default::default(),
+            wb_push: Default::default(),
+            wb_pop: Default::default(),
+            wb_empty: Default::default(),
+            wb_next: Default::default(),
+            wb_in_data: Default::default(),
+            wb_in_strb: Default::default(),
+            wo_push_l: Default::default(),
+            wo_in: Default::default(),
+            wo_pop: Default::default(),
+            wo_empty: Default::default(),
+            wo_count: Default::default(),
+            wo_next: Default::default(),
+            e_rem: Default::default(),
+            e_src: Default::default(),
+            e_new: Default::default(),
+            w_fire: Default::default(),
+            w_vl: Default::default(),
+            c_bend: Default::default(),
+            c_na13: Default::default(),
+            aw_ok_c: Default::default(),
+            hc_ram: Default::default(),
+            hcw_ptr: Default::default(),
+            hcr_ptr: Default::default(),
+            hcw_seen: Default::default(),
+            hc_empty: Default::default(),
+            hc_full: Default::default(),
+            hc_count: Default::default(),
+            hc_push: Default::default(),
+            hc_pop: Default::default(),
+            hc_in: Default::default(),
+            hc_head: Default::default(),
+            hc_next: Default::default(),
+            bk0_st: Default::default(),
+            bk1_st: Default::default(),
+            bk0_fn: Default::default(),
+            bk1_fn: Default::default(),
+            bk0_served: Default::default(),
+            bk1_served: Default::default(),
+            bk0_inf: Default::default(),
+            bk1_inf: Default::default(),
+            bk0_used: Default::default(),
+            bk1_used: Default::default(),
+            bk0_open: Default::default(),
+            bk1_open: Default::default(),
+            bk0_kill: Default::default(),
+            bk1_kill: Default::default(),
+            ib: Default::default(),
+            sb: Default::default(),
+            s_new: Default::default(),
+            qw0: Default::default(),
+            qr0: Default::default(),
+            qs0: Default::default(),
+            qw1: Default::default(),
+            qr1: Default::default(),
+            qs1: Default::default(),
+            fetch: Default::default(),
+            start_turn: Default::default(),
+            shortcut: Default::default(),
+            end_turn: Default::default(),
+            arr: Default::default(),
+            t_bank: Default::default(),
+            b_served: Default::default(),
+            b_inf: Default::default(),
+            b_used: Default::default(),
+            b_open: Default::default(),
+            o_st: Default::default(),
+            o_fn: Default::default(),
+            ib_st: Default::default(),
+            ob_st: Default::default(),
+            ib_kill: Default::default(),
+            ib_done: Default::default(),
+            nib: Default::default(),
+            qr0_nx: Default::default(),
+            qr1_nx: Default::default(),
             gq_ram: Default::default(),
             gqw_ptr: Default::default(),
             gqr_ptr: Default::default(),
@@ -926,8 +1110,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             cqw_seen: Default::default(),
             ca_ph: Default::default(),
             ca_mark: Default::default(),
-            dq_in_n: Default::default(),
-            dq_out_n: Default::default(),
             iss_n: Default::default(),
             out_n: Default::default(),
             gc_v: Default::default(),
@@ -938,7 +1120,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             f_parked: Default::default(),
             nf_closed: Default::default(),
             nf_parked: Default::default(),
-            a_cur: Default::default(),
             wt_free: Default::default(),
             gq_empty: Default::default(),
             gq_pop: Default::default(),
@@ -952,7 +1133,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ca_f: Default::default(),
             ca_sched: Default::default(),
             ca_issuer: Default::default(),
-            ca_dq_diff: Default::default(),
             ca_out_diff: Default::default(),
             iss_end: Default::default(),
         }
@@ -963,18 +1143,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, op, cur_fn, scan_fn, served, h_wait, h_inflight, dq_used, a_open,
-            a_open_fn, dead_v, dead_fn, dead_gen, r_write, r_addr, r_wdata, r_wstrb, resp_v, resp_data, resp_err,
-            e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcmp_v, hcmp_fn, hcmp_gen,
-            hcmp_len, hcmp_eop, hcmp_irq, hcmp_err, ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
+            self, clk, clear_addr, state, op, cur_fn, scan_fn, bk0_st, bk1_st, bk0_fn, bk1_fn, bk0_served,
+            bk1_served, bk0_inf, bk1_inf, bk0_used, bk1_used, bk0_open, bk1_open, bk0_kill, bk1_kill, ib, sb, s_new,
+            r_write, r_addr, r_wdata, r_wstrb, resp_v, resp_data, resp_err,
+            e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr, hcw_seen,
+            ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
             c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
-            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, qw_ptr, qr_ptr, qw_seen, fw_ptr, fr_ptr,
+            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, qw0, qr0, qs0, qw1, qr1, qs1, fw_ptr, fr_ptr,
             fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
             close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
-            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_user, w_valid, w_data, w_strb, ww_ptr, wr_ptr,
+            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
             irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
-            dq_in_n, dq_out_n, iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
+            iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
         );
         self.tag_ram.read_clock.next = self.clk.val();
         self.tag_ram.write_clock.next = self.clk.val();
@@ -996,6 +1177,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.enable_ram.write_clock.next = self.clk.val();
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
+        self.wq_data.read_clock.next = self.clk.val();
+        self.wq_data.write_clock.next = self.clk.val();
+        self.wq_strb.read_clock.next = self.clk.val();
+        self.wq_strb.write_clock.next = self.clk.val();
+        self.wbq_data.read_clock.next = self.clk.val();
+        self.wbq_data.write_clock.next = self.clk.val();
+        self.wbq_strb.read_clock.next = self.clk.val();
+        self.wbq_strb.write_clock.next = self.clk.val();
+        self.wo_ram.read_clock.next = self.clk.val();
+        self.wo_ram.write_clock.next = self.clk.val();
+        self.hc_ram.read_clock.next = self.clk.val();
+        self.hc_ram.write_clock.next = self.clk.val();
         self.gq_ram.read_clock.next = self.clk.val();
         self.gq_ram.write_clock.next = self.clk.val();
         self.cq_ram.read_clock.next = self.clk.val();
@@ -1069,10 +1262,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ctl_w.next = false;
         self.w_load.next = false;
         self.irq_raise.next = false;
-        self.hi_inc.next = false;
-        self.hi_dec.next = false;
-        self.dqu_inc.next = false;
-        self.dqu_dec.next = false;
+        self.fetch.next = false;
+        self.start_turn.next = false;
+        self.shortcut.next = false;
+        self.end_turn.next = false;
+        self.arr.next = false;
         self.out_inc.next = false;
         self.out_dec.next = false;
         self.dres_inc.next = 0.into();
@@ -1090,8 +1284,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.ar_valid.d.next = false;
         }
         self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
-        self.slot_free.next = (!self.aw_valid.q.val() | self.m_axi_host.awready.val())
-            & (!self.w_valid.q.val() | self.m_axi_host.wready.val());
+        self.aw_free.next = !self.aw_valid.q.val() | self.m_axi_host.awready.val();
+        self.wq_push.next = false;
+        self.wq_in_data.next = 0.into();
+        self.wq_in_strb.next = 0.into();
+        self.wq_pop.next = false;
+        self.wqs.d.next = self.wqw.q.val();
+        self.wq_empty.next = self.wqr.q.val() == self.wqs.q.val();
+        self.wq_count.next = self.wqw.q.val() - self.wqr.q.val();
+        self.wq_room.next = self.wq_count.val() < 62;
+        self.wb_push.next = false;
+        self.wb_in_data.next = 0.into();
+        self.wb_in_strb.next = 0.into();
+        self.wb_pop.next = false;
+        self.wbs.d.next = self.wbw.q.val();
+        self.wb_empty.next = self.wbr.q.val() == self.wbs.q.val();
+        self.wo_push_l.next = false;
+        self.wo_in.next = 0.into();
+        self.wo_pop.next = false;
+        self.wo_sp.d.next = self.wo_wp.q.val();
+        self.wo_empty.next = self.wo_rp.q.val() == self.wo_sp.q.val();
+        self.wo_count.next = self.wo_wp.q.val() - self.wo_rp.q.val();
+        self.wo_room.next = self.wo_count.val() < 14;
         // Differences into their own width first (Verilog widens a comparison's operands).
         self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
         self.w_room.next = self.w_count.val() < 60;
@@ -1101,6 +1315,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
         self.tags_full.next = self.tag_count.val() >= 62;
+        self.hc_push.next = false;
+        self.hc_pop.next = false;
+        self.hc_in.next = 0.into();
+        self.hcw_seen.d.next = self.hcw_ptr.q.val();
+        self.hc_empty.next = self.hcr_ptr.q.val() == self.hcw_seen.q.val();
+        self.hc_count.next = self.hcw_ptr.q.val() - self.hcr_ptr.q.val();
+        self.hc_full.next = self.hc_count.val() >= 14;
+        self.hc_head.next = self.hc_ram.read_data.val();
         // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
         self.gq_pop.next = false;
         self.cq_push.next = false;
@@ -1111,7 +1333,31 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.wt_v.q.val() & self.m_waiting_ready.val() {
             self.wt_v.d.next = false;
         }
-        self.a_cur.next = self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val());
+        // The scheduler operation's bank (sb), the other one, the issuer's (ib).
+        self.b_served.next = self.bk0_served.q.val();
+        self.b_inf.next = self.bk0_inf.q.val();
+        self.b_used.next = self.bk0_used.q.val();
+        self.b_open.next = self.bk0_open.q.val();
+        self.o_st.next = self.bk1_st.q.val();
+        self.o_fn.next = self.bk1_fn.q.val();
+        if self.sb.q.val() {
+            self.b_served.next = self.bk1_served.q.val();
+            self.b_inf.next = self.bk1_inf.q.val();
+            self.b_used.next = self.bk1_used.q.val();
+            self.b_open.next = self.bk1_open.q.val();
+            self.o_st.next = self.bk0_st.q.val();
+            self.o_fn.next = self.bk0_fn.q.val();
+        }
+        self.ib_st.next = self.bk0_st.q.val();
+        self.ob_st.next = self.bk1_st.q.val();
+        self.ib_kill.next = self.bk0_kill.q.val();
+        self.ib_done.next = (self.bk0_st.q.val() == 3) & (self.bk0_inf.q.val() == 0) & (self.qr0.q.val() == self.qw0.q.val());
+        if self.ib.q.val() {
+            self.ib_st.next = self.bk1_st.q.val();
+            self.ob_st.next = self.bk0_st.q.val();
+            self.ib_kill.next = self.bk1_kill.q.val();
+            self.ib_done.next = (self.bk1_st.q.val() == 3) & (self.bk1_inf.q.val() == 0) & (self.qr1.q.val() == self.qw1.q.val());
+        }
         self.gqw_seen.d.next = self.gqw_ptr.q.val();
         self.gq_empty.next = self.gqr_ptr.q.val() == self.gqw_seen.q.val();
         self.cqw_seen.d.next = self.cqw_ptr.q.val();
@@ -1199,7 +1445,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.t_gen.next = self.tags_head.val().get_bit(35);
         self.t_len.next = self.tags_head.val().get_bits::<24>(36);
         self.t_irq.next = self.tags_head.val().get_bit(60);
-        self.t_dead.next = self.dead_v.q.val() & (self.dead_fn.q.val() == self.t_fn.val()) & (self.dead_gen.q.val() == self.t_gen.val());
+        self.t_bank.next = self.tags_head.val().get_bit(61);
         self.rb_s.next = 0.into();
         self.rb_left.next = self.rc_left.q.val();
         if self.rc_first.q.val() {
@@ -1245,8 +1491,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.tag_pop.next = true;
             } else if self.t_kind.val() == 0 {
                 // Data: its room in the data FIFO was reserved with the burst.
-                self.m_axi_host.rready.next = !(self.t_lastd.val() & self.hcmp_v.q.val());
-                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.t_lastd.val() & self.hcmp_v.q.val());
+                self.m_axi_host.rready.next = !(self.t_lastd.val() & self.hc_full.val());
+                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.t_lastd.val() & self.hc_full.val());
                 if self.r_fire.val() {
                     self.df_push.next = true;
                     self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
@@ -1255,13 +1501,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         if self.t_lastd.val() {
                             // The descriptor's data is all in: its completion.
                             self.rd_err.d.next = false;
-                            self.hcmp_v.d.next = true;
-                            self.hcmp_fn.d.next = self.t_fn.val();
-                            self.hcmp_gen.d.next = self.t_gen.val();
-                            self.hcmp_len.d.next = self.t_len.val();
-                            self.hcmp_eop.d.next = self.t_eop.val();
-                            self.hcmp_irq.d.next = self.t_irq.val();
-                            self.hcmp_err.d.next = self.rd_err.q.val() | self.r_bad.val();
+                            self.hc_push.next = true;
+                            self.hc_in.next = bit_cast::<HC_BITS, FW>(self.t_fn.val())
+                                | (bit_cast::<HC_BITS, 1>(self.t_gen.val().into()) << 11)
+                                | (bit_cast::<HC_BITS, 24>(self.t_len.val()) << 12)
+                                | (bit_cast::<HC_BITS, 1>(self.t_eop.val().into()) << 36)
+                                | (bit_cast::<HC_BITS, 1>(self.t_irq.val().into()) << 37)
+                                | (bit_cast::<HC_BITS, 1>((self.rd_err.q.val() | self.r_bad.val()).into()) << 38);
                         }
                     }
                 }
@@ -1279,12 +1525,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     }
                     if self.m_axi_host.rlast.val() {
                         if self.t_kind.val() == 1 {
+                            // Into its bank; whether it leaves a packet open.
                             self.dq_push.next = true;
-                            self.hi_dec.next = true;
-                            if !self.t_dead.val() {
-                                // What the scheduler needs before it leaves the function.
-                                self.a_open.d.next = !self.d_acc_nx.val().get_bit(96);
-                                self.a_open_fn.d.next = self.t_fn.val();
+                            self.arr.next = true;
+                            if !self.t_bank.val() & !self.bk0_kill.q.val() {
+                                self.bk0_open.d.next = !self.d_acc_nx.val().get_bit(96);
+                            }
+                            if self.t_bank.val() & !self.bk1_kill.q.val() {
+                                self.bk1_open.d.next = !self.d_acc_nx.val().get_bit(96);
                             }
                         } else {
                             self.c_dv.d.next = true;
@@ -1332,15 +1580,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 6.into();
                 self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
                 self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
-            } else if self.hcmp_v.q.val() {
-                self.hcmp_v.d.next = false;
+            } else if !self.hc_empty.val() {
+                self.hc_pop.next = true;
                 self.op.d.next = 2.into();
-                self.cur_fn.d.next = self.hcmp_fn.q.val();
-                self.cm_len.d.next = self.hcmp_len.q.val();
-                self.cm_eop.d.next = self.hcmp_eop.q.val();
-                self.cm_irq.d.next = self.hcmp_irq.q.val();
-                self.cm_gen.d.next = self.hcmp_gen.q.val();
-                self.cm_err.d.next = self.hcmp_err.q.val();
+                self.cur_fn.d.next = self.hc_head.val().get_bits::<FW>(0);
+                self.cm_gen.d.next = self.hc_head.val().get_bit(11);
+                self.cm_len.d.next = self.hc_head.val().get_bits::<24>(12);
+                self.cm_eop.d.next = self.hc_head.val().get_bit(36);
+                self.cm_irq.d.next = self.hc_head.val().get_bit(37);
+                self.cm_err.d.next = self.hc_head.val().get_bit(38);
             } else if self.c_req_v.q.val() {
                 self.c_req_v.d.next = false;
                 self.cur_fn.d.next = self.c_fn.q.val();
@@ -1366,9 +1614,31 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.r_addr.d.next = self.s_reg.req_addr.val();
                 self.r_wdata.d.next = self.s_reg.req_wdata.val();
                 self.r_wstrb.d.next = self.s_reg.req_wstrb.val();
-            } else if !self.h_wait.q.val() | (self.h_inflight.q.val() == 0) {
+            } else if (self.ib_st.val() == 1) | (self.ob_st.val() == 1) | (self.ob_st.val() == 0) {
+                // Scheduler: the older turn's bank first (it may have a packet
+                // to finish), then the newer one's, else a new turn in a free bank.
                 self.op.d.next = 1.into();
-                self.cur_fn.d.next = self.scan_fn.q.val();
+                self.s_new.d.next = false;
+                if self.ib_st.val() == 1 {
+                    self.sb.d.next = self.ib.q.val();
+                    self.cur_fn.d.next = self.bk0_fn.q.val();
+                    if self.ib.q.val() {
+                        self.cur_fn.d.next = self.bk1_fn.q.val();
+                    }
+                } else if self.ob_st.val() == 1 {
+                    self.sb.d.next = !self.ib.q.val();
+                    self.cur_fn.d.next = self.bk1_fn.q.val();
+                    if self.ib.q.val() {
+                        self.cur_fn.d.next = self.bk0_fn.q.val();
+                    }
+                } else {
+                    self.s_new.d.next = true;
+                    self.cur_fn.d.next = self.scan_fn.q.val();
+                    self.sb.d.next = !self.ib.q.val();
+                    if self.ib_st.val() == 0 {
+                        self.sb.d.next = self.ib.q.val();
+                    }
+                }
             } else {
                 self.state.d.next = 1.into();
             }
@@ -1376,8 +1646,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // RAM read in flight.
             self.state.d.next = 3.into();
         } else if self.op.q.val() == 0 {
-            // Register access: answer; a refused access changes nothing.
-            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val()) {
+            // Register access: answer; a refused access changes nothing. A
+            // read is answered once every write-back queued before it has
+            // left on W (as PCIe orders a read completion after the posted
+            // writes before it): a CIDX read never runs ahead of its
+            // descriptors' write-backs.
+            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
+                & (self.r_write.q.val() | (self.wbw.q.val() == self.wbr.q.val()))
+            {
                 self.state.d.next = 1.into();
                 self.resp_v.d.next = true;
                 self.resp_data.d.next = 0.into();
@@ -1449,81 +1725,77 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             }
         } else if self.op.q.val() == 1 {
-            // Scheduler: fetch this function's next descriptor, or decide to move on.
+            // Scheduler: a new turn for `scan_fn` in a free bank, or the next
+            // descriptor of the turn in bank `sb`.
             self.state.d.next = 1.into();
-            if self.h_wait.q.val() {
-                // Every descriptor fetched has arrived: stay while its packet is open.
-                self.h_wait.d.next = false;
-                self.served.d.next = 0.into();
-                if !(self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val())) {
-                    self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                    if self.scan_fn.q.val() == self.last_function.val() {
-                        self.scan_fn.d.next = 0.into();
-                    }
+            if self.s_new.q.val() {
+                self.scan_fn.d.next = self.scan_fn.q.val() + 1;
+                if self.scan_fn.q.val() == self.last_function.val() {
+                    self.scan_fn.d.next = 0.into();
                 }
-            } else if self.f_closed.val()
-                & self.h_live.val()
-                & (self.hp.val() != self.hf.val())
-                & !(self.a_cur.val() & (self.h_inflight.q.val() == 0))
-            {
-                // Gate closed: no new packet starts. A packet left open by the
-                // descriptors fetched so far is finished one descriptor at a
-                // time (each fetched after the previous one arrived).
-                if (self.served.q.val() != 0) | (self.h_inflight.q.val() != 0) {
-                    self.h_wait.d.next = true;
-                } else {
+                if self.f_closed.val() & self.h_live.val() & (self.hp.val() != self.hf.val()) {
+                    // Gate closed: no new packet. Reported once per closed
+                    // period, then parked until opened.
                     if !self.f_parked.val() & self.wt_free.val() {
-                        // Reported once per closed period, then parked until opened.
                         self.nf_parked.next = true;
                         self.f_we.next = true;
                         self.wt_v.d.next = true;
                         self.wt_fn.d.next = self.cur_fn.q.val();
                     }
-                    self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                    if self.scan_fn.q.val() == self.last_function.val() {
-                        self.scan_fn.d.next = 0.into();
+                } else if self.h_live.val() & self.h_bad.val() & (self.hp.val() != self.hf.val()) {
+                    self.op.d.next = 5.into();
+                    self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
+                    self.e_anygen.d.next = true;
+                    self.state.d.next = 3.into();
+                } else if self.h_live.val() & (self.hp.val() != self.hf.val()) {
+                    if self.ar_free.val() & !self.tags_full.val() {
+                        self.fetch.next = true;
+                        self.start_turn.next = true;
+                        // The older turn, of the same function and still
+                        // waiting for its last arrivals: this turn continues it.
+                        self.shortcut.next = (self.o_st.val() == 2) & (self.o_fn.val() == self.cur_fn.q.val());
+                    } else {
+                        self.scan_fn.d.next = self.scan_fn.q.val();
                     }
                 }
-            } else if self.h_live.val() & self.h_bad.val() & (self.hp.val() != self.hf.val()) {
+            } else if !(self.h_live.val() & (self.hp.val() != self.hf.val())) {
+                if self.b_open.val() & (self.b_inf.val() == 0) {
+                    // The packet's next descriptor is not posted (or the queue stopped).
+                    self.op.d.next = 5.into();
+                    self.e_code.d.next = 7.into(); // ERR_INCOMPLETE
+                    self.e_anygen.d.next = true;
+                    self.state.d.next = 3.into();
+                } else {
+                    self.end_turn.next = true;
+                }
+            } else if self.f_closed.val() & (self.b_served.val() != 0) {
+                // Closed: only the open packet is finished, one descriptor at a time.
+                self.end_turn.next = true;
+            } else if self.h_bad.val() {
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
                 self.e_anygen.d.next = true;
                 self.state.d.next = 3.into();
-            } else if self.h_live.val() & (self.hp.val() != self.hf.val()) {
-                if (self.dq_used.q.val() < self.dq_cap.val()) & self.ar_free.val() & !self.tags_full.val() {
-                    self.ctl_ar.next = true;
-                    self.ar_valid.d.next = true;
-                    self.ar_addr.d.next = self.fa_h.val();
-                    self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                    self.ar_user.d.next = self.cur_fn.q.val();
-                    self.tag_push.next = true;
-                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
-                        | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                        | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) << 13)
-                        | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
-                        | (bit_cast::<TAG_BITS, 1>(self.f_gen.val().into()) << 35);
-                    self.hi_inc.next = true;
-                    self.dqu_inc.next = true;
-                    self.nhf.next = (self.hf.val() + 1) & self.ring_mask_h.val();
-                    self.h_we.next = true;
-                    self.served.d.next = self.served.q.val() + 1;
-                    if self.served.q.val() + 1 >= self.budget.val() {
-                        self.h_wait.d.next = true;
-                    }
-                }
-            } else if self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val()) & (self.h_inflight.q.val() == 0) {
-                // The packet's next descriptor is not posted (or the queue stopped).
-                self.op.d.next = 5.into();
-                self.e_code.d.next = 7.into(); // ERR_INCOMPLETE
-                self.e_anygen.d.next = true;
-                self.state.d.next = 3.into();
-            } else if (self.served.q.val() != 0) | (self.h_inflight.q.val() != 0) {
-                self.h_wait.d.next = true;
-            } else {
-                self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                if self.scan_fn.q.val() == self.last_function.val() {
-                    self.scan_fn.d.next = 0.into();
-                }
+            } else if (self.b_used.val() < self.dq_cap.val()) & self.ar_free.val() & !self.tags_full.val() {
+                self.fetch.next = true;
+                self.end_turn.next = ((self.b_served.val() + 1) >= self.budget.val()) | self.f_closed.val();
+            }
+            if self.fetch.val() {
+                // Fetch the descriptor at the fetch index into bank sb.
+                self.ctl_ar.next = true;
+                self.ar_valid.d.next = true;
+                self.ar_addr.d.next = self.fa_h.val();
+                self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
+                self.ar_user.d.next = self.cur_fn.q.val();
+                self.tag_push.next = true;
+                self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
+                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
+                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) << 13)
+                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
+                    | (bit_cast::<TAG_BITS, 1>(self.f_gen.val().into()) << 35)
+                    | (bit_cast::<TAG_BITS, 1>(self.sb.q.val().into()) << 61);
+                self.nhf.next = (self.hf.val() + 1) & self.ring_mask_h.val();
+                self.h_we.next = true;
             }
         } else if (self.op.q.val() == 2) | (self.op.q.val() == 4) {
             // Completion (2 H2C, 4 C2H): write-back, CIDX, interrupt.
@@ -1549,14 +1821,17 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 1.into(); // ERR_H2C_READ
                 self.e_anygen.d.next = true;
-            } else if self.slot_free.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
+            } else if self.aw_free.val() & self.wo_room.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
                 self.state.d.next = 1.into();
                 self.ctl_w.next = true;
                 self.w_load.next = true;
                 self.aw_addr.d.next = self.wb_addr.val();
+                self.aw_len.d.next = 0.into();
                 self.aw_user.d.next = self.cur_fn.q.val();
-                self.w_data.d.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
-                self.w_strb.d.next = self.wb_strb.val() << self.wb_off.val();
+                self.wo_in.next = bit_cast::<9, 1>(true.into()) << 8;
+                self.wb_push.next = true;
+                self.wb_in_data.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
+                self.wb_in_strb.next = self.wb_strb.val() << self.wb_off.val();
                 if self.op.q.val() == 4 {
                     self.ncc.next = (self.cc.val() + 1) & self.ring_mask_c.val();
                     self.c_we.next = true;
@@ -1668,21 +1943,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.k_v.d.next = true;
                 self.k_fn.d.next = self.cur_fn.q.val();
             }
-            self.dead_v.d.next = true;
-            self.dead_fn.d.next = self.cur_fn.q.val();
-            self.dead_gen.d.next = self.f_gen.val();
-            if self.a_open.q.val() & (self.a_open_fn.q.val() == self.cur_fn.q.val()) {
-                self.a_open.d.next = false;
-            }
-            if self.scan_fn.q.val() == self.cur_fn.q.val() {
-                self.h_wait.d.next = false;
-                self.served.d.next = 0.into();
-            }
+            // (Its banks are killed below.)
         }
 
         // ---- H2C issuer: descriptors in fetch order, their data in bursts.
-        self.qw_seen.d.next = self.qw_ptr.q.val();
-        self.dq_empty.next = self.qr_ptr.q.val() == self.qw_seen.q.val();
+        self.qs0.d.next = self.qw0.q.val();
+        self.qs1.d.next = self.qw1.q.val();
+        self.dq_empty.next = self.qr0.q.val() == self.qs0.q.val();
+        if self.ib.q.val() {
+            self.dq_empty.next = self.qr1.q.val() == self.qs1.q.val();
+        }
         self.dq_head.next = self.dq_ram.read_data.val();
         self.q_addr.next = self.dq_head.val().get_bits::<64>(0);
         self.q_len.next = self.dq_head.val().get_bits::<24>(64);
@@ -1723,7 +1993,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             if self.close_pend.q.val() {
                 // Waits for the end-of-packet entry below.
             } else if !self.dq_empty.val() {
-                if self.dead_v.q.val() & (self.q_fn.val() == self.dead_fn.q.val()) & (self.q_gen.val() == self.dead_gen.q.val()) {
+                if self.ib_kill.val() {
+                    // Of a function stopped or reset since its fetch: dropped.
                     self.dq_pop.next = true;
                 } else if self.q_err.val() | (self.q_len.val() == 0) {
                     if !self.ie_v.q.val() {
@@ -1787,9 +2058,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dres_inc.next = 1.into();
             self.close_pend.d.next = false;
             self.iss_end.next = true;
-        }
-        if self.dq_pop.val() {
-            self.dqu_dec.next = true;
         }
 
         // ---- H2C packer: bytes from the data FIFO, one beat out per cycle.
@@ -1866,6 +2134,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.c_pop.next = false;
         self.wl_fn.next = self.cur_fn.q.val();
+        // A burst's AW may go now; whether the next beat ends its burst.
+        self.aw_ok_c.next = self.aw_free.val() & !self.ctl_w.val() & self.w_room.val() & self.wo_room.val();
+        self.c_na13.next = bit_cast::<13, 64>(self.cb_addr.q.val()) + bit_cast::<13, 8>(self.c_n.val());
+        self.c_bend.next = (self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()))
+            | ((self.c_na13.val() & self.cburst_mask.val()) == 0)
+            | (self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val()));
         if self.c_state.q.val() == 0 {
             if !self.c_drop.q.val() & self.s_axis_c2h.tvalid.val() {
                 if self.s_axis_c2h.tid.val() > self.last_function.val() {
@@ -1915,33 +2189,62 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             }
         } else if self.c_state.q.val() == 3 {
-            // Data: single-beat writes until the buffer is full or the packet ends.
-            if self.slot_free.val() & !self.ctl_w.val() & self.w_room.val() {
-                if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
+            // Data: beats into the write queue until the buffer is full or the
+            // packet ends; a burst's AW once its last beat is in (bursts end
+            // at every min(max_burst, 32 beats) boundary, so never cross 4 KiB).
+            if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
+                if self.c_bb.q.val() != 0 {
+                    // The packet ended after the burst's last beat: its AW.
+                    if self.aw_ok_c.val() {
+                        self.w_load.next = true;
+                        self.wl_fn.next = self.c_fn.q.val();
+                        self.aw_addr.d.next = self.c_bstart.q.val();
+                        self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val() - 1);
+                        self.aw_user.d.next = self.c_fn.q.val();
+                        self.wo_in.next = self.c_bb.q.val() - 1;
+                        self.c_bb.d.next = 0.into();
+                    }
+                } else {
                     self.c_pkt_done.d.next = true;
                     self.c_eop_w.d.next = true;
                     self.c_req_v.d.next = true;
                     self.c_req_kind.d.next = 1.into();
                     self.c_state.d.next = 4.into();
-                } else if (bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val() {
-                    self.c_pop.next = true;
+                }
+            } else if ((bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val())
+                & self.wq_room.val()
+                & (!self.c_bend.val() | self.aw_ok_c.val())
+            {
+                self.c_pop.next = true;
+                self.wq_push.next = true;
+                self.wq_in_data.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
+                self.wq_in_strb.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
+                self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
+                self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
+                self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
+                self.c_bb.d.next = self.c_bb.q.val() + 1;
+                if self.c_bb.q.val() == 0 {
+                    self.c_bstart.d.next = self.cb_addr.q.val();
+                }
+                if self.c_bend.val() {
                     self.w_load.next = true;
                     self.wl_fn.next = self.c_fn.q.val();
-                    self.aw_addr.d.next = self.cb_addr.q.val();
-                    self.aw_user.d.next = self.c_fn.q.val();
-                    self.w_data.d.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
-                    self.w_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
-                    self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
-                    self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
-                    self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
-                    if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
-                        // Buffer full: its write-back; EOP if the packet ends here too.
-                        self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                        self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                        self.c_req_v.d.next = true;
-                        self.c_req_kind.d.next = 1.into();
-                        self.c_state.d.next = 4.into();
+                    self.aw_addr.d.next = self.c_bstart.q.val();
+                    if self.c_bb.q.val() == 0 {
+                        self.aw_addr.d.next = self.cb_addr.q.val();
                     }
+                    self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val());
+                    self.aw_user.d.next = self.c_fn.q.val();
+                    self.wo_in.next = self.c_bb.q.val();
+                    self.c_bb.d.next = 0.into();
+                }
+                if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
+                    // Buffer full: its write-back; EOP if the packet ends here too.
+                    self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                    self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
+                    self.c_req_v.d.next = true;
+                    self.c_req_kind.d.next = 1.into();
+                    self.c_state.d.next = 4.into();
                 }
             }
         } else if self.c_state.q.val() == 4 {
@@ -1993,30 +2296,102 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_acc.d.next = 0.into();
         }
 
-        // ---- Host writes: AW and W of single beats; B answers in order.
+        // ---- Host writes: AW of whole bursts; W in AW order from the write
+        // queue (C2H data) or the write-back FIFO; B answers in order.
         self.m_axi_host.awvalid.next = self.aw_valid.q.val();
         self.m_axi_host.awaddr.next = self.aw_addr.q.val();
-        self.m_axi_host.awlen.next = 0.into();
+        self.m_axi_host.awlen.next = self.aw_len.q.val();
         self.m_axi_host.awsize.next = self.ar_size.val();
         self.m_axi_host.awburst.next = 1.into();
         self.m_axi_host.awuser.next = self.aw_user.q.val();
-        self.m_axi_host.wvalid.next = self.w_valid.q.val();
-        self.m_axi_host.wdata.next = self.w_data.q.val();
-        self.m_axi_host.wstrb.next = self.w_strb.q.val();
-        self.m_axi_host.wlast.next = true;
         if self.aw_valid.q.val() & self.m_axi_host.awready.val() {
             self.aw_valid.d.next = false;
-        }
-        if self.w_valid.q.val() & self.m_axi_host.wready.val() {
-            self.w_valid.d.next = false;
         }
         self.wfn_ram.write_address.next = bit_cast::<6, 7>(self.ww_ptr.q.val());
         self.wfn_ram.write_data.next = self.wl_fn.val();
         self.wfn_ram.write_enable.next = self.w_load.val();
         if self.w_load.val() {
             self.aw_valid.d.next = true;
-            self.w_valid.d.next = true;
             self.ww_ptr.d.next = self.ww_ptr.q.val() + 1;
+            self.wo_push_l.next = true;
+        }
+        // The burst on W: the one started, else the next in AW order.
+        self.e_rem.next = self.w_rem.q.val();
+        self.e_src.next = self.w_src.q.val();
+        self.e_new.next = false;
+        if (self.w_rem.q.val() == 0) & !self.wo_empty.val() {
+            self.e_rem.next = bit_cast::<9, 8>(self.wo_ram.read_data.val().get_bits::<8>(0)) + 1;
+            self.e_src.next = self.wo_ram.read_data.val().get_bit(8);
+            self.e_new.next = true;
+        }
+        self.w_vl.next = (self.e_rem.val() != 0)
+            & ((self.e_src.val() & !self.wb_empty.val()) | (!self.e_src.val() & !self.wq_empty.val()));
+        self.m_axi_host.wvalid.next = self.w_vl.val();
+        self.m_axi_host.wdata.next = self.wq_data.read_data.val();
+        self.m_axi_host.wstrb.next = self.wq_strb.read_data.val();
+        if self.e_src.val() {
+            self.m_axi_host.wdata.next = self.wbq_data.read_data.val();
+            self.m_axi_host.wstrb.next = self.wbq_strb.read_data.val();
+        }
+        self.m_axi_host.wlast.next = self.e_rem.val() == 1;
+        self.w_fire.next = self.w_vl.val() & self.m_axi_host.wready.val();
+        self.wo_pop.next = self.e_new.val();
+        self.w_rem.d.next = self.e_rem.val();
+        self.w_src.d.next = self.e_src.val();
+        if self.w_fire.val() {
+            self.w_rem.d.next = self.e_rem.val() - 1;
+            if self.e_src.val() {
+                self.wb_pop.next = true;
+            } else {
+                self.wq_pop.next = true;
+            }
+        }
+        // The three FIFOs (read ahead: each RAM shows the head after this cycle's pop).
+        self.wq_data.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
+        self.wq_strb.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
+        self.wq_data.write_data.next = self.wq_in_data.val();
+        self.wq_strb.write_data.next = self.wq_in_strb.val();
+        self.wq_data.write_enable.next = self.wq_push.val();
+        self.wq_strb.write_enable.next = self.wq_push.val();
+        if self.wq_push.val() {
+            self.wqw.d.next = self.wqw.q.val() + 1;
+        }
+        self.wq_next.next = self.wqr.q.val() + 1;
+        self.wq_data.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
+        self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
+        if self.wq_pop.val() {
+            self.wqr.d.next = self.wq_next.val();
+            self.wq_data.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
+            self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
+        }
+        self.wbq_data.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
+        self.wbq_strb.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
+        self.wbq_data.write_data.next = self.wb_in_data.val();
+        self.wbq_strb.write_data.next = self.wb_in_strb.val();
+        self.wbq_data.write_enable.next = self.wb_push.val();
+        self.wbq_strb.write_enable.next = self.wb_push.val();
+        if self.wb_push.val() {
+            self.wbw.d.next = self.wbw.q.val() + 1;
+        }
+        self.wb_next.next = self.wbr.q.val() + 1;
+        self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
+        self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
+        if self.wb_pop.val() {
+            self.wbr.d.next = self.wb_next.val();
+            self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
+            self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
+        }
+        self.wo_ram.write_address.next = bit_cast::<4, 5>(self.wo_wp.q.val());
+        self.wo_ram.write_data.next = self.wo_in.val();
+        self.wo_ram.write_enable.next = self.wo_push_l.val();
+        if self.wo_push_l.val() {
+            self.wo_wp.d.next = self.wo_wp.q.val() + 1;
+        }
+        self.wo_next.next = self.wo_rp.q.val() + 1;
+        self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_rp.q.val());
+        if self.wo_pop.val() {
+            self.wo_rp.d.next = self.wo_next.val();
+            self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_next.val());
         }
         // An error answer stops the function of that write (held until taken).
         self.m_axi_host.bready.next = !self.be_v.q.val();
@@ -2029,6 +2404,127 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.be_v.d.next = true;
                 self.be_fn.d.next = self.wfn_ram.read_data.val();
             }
+        }
+
+        // ---- The descriptor banks. A tail bank learns from its last arrival
+        // whether its packet is left open (then it fetches again) or not
+        // (done); the issuer frees a done bank it has emptied and takes the
+        // other; the scheduler's operation starts, extends or ends a turn.
+        if (self.bk0_st.q.val() == 2) & (self.bk0_inf.q.val() == 0) {
+            self.bk0_st.d.next = 3.into();
+            if self.bk0_open.q.val() & !self.bk0_kill.q.val() {
+                self.bk0_st.d.next = 1.into();
+                self.bk0_served.d.next = 0.into();
+            }
+        }
+        if (self.bk1_st.q.val() == 2) & (self.bk1_inf.q.val() == 0) {
+            self.bk1_st.d.next = 3.into();
+            if self.bk1_open.q.val() & !self.bk1_kill.q.val() {
+                self.bk1_st.d.next = 1.into();
+                self.bk1_served.d.next = 0.into();
+            }
+        }
+        self.nib.next = self.ib.q.val();
+        if self.ib_done.val() {
+            self.nib.next = !self.ib.q.val();
+            self.ib.d.next = !self.ib.q.val();
+            if self.ib.q.val() {
+                self.bk1_st.d.next = 0.into();
+            } else {
+                self.bk0_st.d.next = 0.into();
+            }
+        }
+        if self.start_turn.val() & !self.sb.q.val() {
+            self.bk0_st.d.next = 1.into();
+            self.bk0_fn.d.next = self.cur_fn.q.val();
+            self.bk0_served.d.next = 0.into();
+            self.bk0_open.d.next = false;
+            self.bk0_kill.d.next = false;
+        }
+        if self.start_turn.val() & self.sb.q.val() {
+            self.bk1_st.d.next = 1.into();
+            self.bk1_fn.d.next = self.cur_fn.q.val();
+            self.bk1_served.d.next = 0.into();
+            self.bk1_open.d.next = false;
+            self.bk1_kill.d.next = false;
+        }
+        if self.fetch.val() & !self.sb.q.val() {
+            self.bk0_served.d.next = self.b_served.val() + 1;
+            if self.start_turn.val() {
+                self.bk0_served.d.next = 1.into();
+            }
+        }
+        if self.fetch.val() & self.sb.q.val() {
+            self.bk1_served.d.next = self.b_served.val() + 1;
+            if self.start_turn.val() {
+                self.bk1_served.d.next = 1.into();
+            }
+        }
+        if self.end_turn.val() & !self.sb.q.val() {
+            self.bk0_st.d.next = 2.into();
+        }
+        if self.end_turn.val() & self.sb.q.val() {
+            self.bk1_st.d.next = 2.into();
+        }
+        if self.shortcut.val() & self.sb.q.val() {
+            self.bk0_st.d.next = 3.into();
+        }
+        if self.shortcut.val() & !self.sb.q.val() {
+            self.bk1_st.d.next = 3.into();
+        }
+        if self.stale.val() & (self.bk0_st.q.val() != 0) & (self.bk0_fn.q.val() == self.cur_fn.q.val()) {
+            self.bk0_kill.d.next = true;
+            self.bk0_open.d.next = false;
+            if self.bk0_st.q.val() == 1 {
+                self.bk0_st.d.next = 2.into();
+            }
+        }
+        if self.stale.val() & (self.bk1_st.q.val() != 0) & (self.bk1_fn.q.val() == self.cur_fn.q.val()) {
+            self.bk1_kill.d.next = true;
+            self.bk1_open.d.next = false;
+            if self.bk1_st.q.val() == 1 {
+                self.bk1_st.d.next = 2.into();
+            }
+        }
+        // Fetches in flight (in by the scheduler, out by arrival) and descriptors
+        // held (in by the scheduler, out by the issuer), per bank.
+        if (self.fetch.val() & !self.sb.q.val()) & !(self.arr.val() & !self.t_bank.val()) {
+            self.bk0_inf.d.next = self.bk0_inf.q.val() + 1;
+        }
+        if !(self.fetch.val() & !self.sb.q.val()) & (self.arr.val() & !self.t_bank.val()) {
+            self.bk0_inf.d.next = self.bk0_inf.q.val() - 1;
+        }
+        if (self.fetch.val() & self.sb.q.val()) & !(self.arr.val() & self.t_bank.val()) {
+            self.bk1_inf.d.next = self.bk1_inf.q.val() + 1;
+        }
+        if !(self.fetch.val() & self.sb.q.val()) & (self.arr.val() & self.t_bank.val()) {
+            self.bk1_inf.d.next = self.bk1_inf.q.val() - 1;
+        }
+        if (self.fetch.val() & !self.sb.q.val()) & !(self.dq_pop.val() & !self.ib.q.val()) {
+            self.bk0_used.d.next = self.bk0_used.q.val() + 1;
+        }
+        if !(self.fetch.val() & !self.sb.q.val()) & (self.dq_pop.val() & !self.ib.q.val()) {
+            self.bk0_used.d.next = self.bk0_used.q.val() - 1;
+        }
+        if (self.fetch.val() & self.sb.q.val()) & !(self.dq_pop.val() & self.ib.q.val()) {
+            self.bk1_used.d.next = self.bk1_used.q.val() + 1;
+        }
+        if !(self.fetch.val() & self.sb.q.val()) & (self.dq_pop.val() & self.ib.q.val()) {
+            self.bk1_used.d.next = self.bk1_used.q.val() - 1;
+        }
+
+        // ---- H2C completions FIFO.
+        self.hc_ram.write_address.next = bit_cast::<4, 5>(self.hcw_ptr.q.val());
+        self.hc_ram.write_data.next = self.hc_in.val();
+        self.hc_ram.write_enable.next = self.hc_push.val();
+        if self.hc_push.val() {
+            self.hcw_ptr.d.next = self.hcw_ptr.q.val() + 1;
+        }
+        self.hc_next.next = self.hcr_ptr.q.val() + 1;
+        self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hcr_ptr.q.val());
+        if self.hc_pop.val() {
+            self.hcr_ptr.d.next = self.hc_next.val();
+            self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hc_next.val());
         }
 
         // ---- Host reads: AR, the tag FIFO, the descriptor and data FIFOs.
@@ -2051,17 +2547,33 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.tr_ptr.d.next = self.tr_next.val();
             self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_next.val());
         }
-        self.dq_ram.write_address.next = bit_cast::<4, 5>(self.qw_ptr.q.val());
+        // The descriptor banks: bank b's FIFO at b x 16 in the RAM.
+        self.dq_ram.write_address.next = self.qw0.q.val() & 15;
+        if self.t_bank.val() {
+            self.dq_ram.write_address.next = (self.qw1.q.val() & 15) | 16;
+        }
         self.dq_ram.write_data.next = self.dq_in.val();
         self.dq_ram.write_enable.next = self.dq_push.val();
-        if self.dq_push.val() {
-            self.qw_ptr.d.next = self.qw_ptr.q.val() + 1;
+        if self.dq_push.val() & !self.t_bank.val() {
+            self.qw0.d.next = self.qw0.q.val() + 1;
         }
-        self.qr_next.next = self.qr_ptr.q.val() + 1;
-        self.dq_ram.read_address.next = bit_cast::<4, 5>(self.qr_ptr.q.val());
-        if self.dq_pop.val() {
-            self.qr_ptr.d.next = self.qr_next.val();
-            self.dq_ram.read_address.next = bit_cast::<4, 5>(self.qr_next.val());
+        if self.dq_push.val() & self.t_bank.val() {
+            self.qw1.d.next = self.qw1.q.val() + 1;
+        }
+        self.qr0_nx.next = self.qr0.q.val();
+        self.qr1_nx.next = self.qr1.q.val();
+        if self.dq_pop.val() & !self.ib.q.val() {
+            self.qr0_nx.next = self.qr0.q.val() + 1;
+        }
+        if self.dq_pop.val() & self.ib.q.val() {
+            self.qr1_nx.next = self.qr1.q.val() + 1;
+        }
+        self.qr0.d.next = self.qr0_nx.val();
+        self.qr1.d.next = self.qr1_nx.val();
+        // Read ahead: the head of the bank the issuer takes from next cycle.
+        self.dq_ram.read_address.next = self.qr0_nx.val() & 15;
+        if self.nib.val() {
+            self.dq_ram.read_address.next = (self.qr1_nx.val() & 15) | 16;
         }
         self.df_data.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
         self.df_meta.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
@@ -2080,21 +2592,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
             self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
         }
-        // Counters: bursts in flight, descriptors in flight and fetched, data FIFO room reserved.
+        // Counters: bursts in flight, data FIFO room reserved.
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
         } else if !self.out_inc.val() & self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() - 1;
-        }
-        if self.hi_inc.val() & !self.hi_dec.val() {
-            self.h_inflight.d.next = self.h_inflight.q.val() + 1;
-        } else if !self.hi_inc.val() & self.hi_dec.val() {
-            self.h_inflight.d.next = self.h_inflight.q.val() - 1;
-        }
-        if self.dqu_inc.val() & !self.dqu_dec.val() {
-            self.dq_used.d.next = self.dq_used.q.val() + 1;
-        } else if !self.dqu_inc.val() & self.dqu_dec.val() {
-            self.dq_used.d.next = self.dq_used.q.val() - 1;
         }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
         if self.dres_dec.val() {
@@ -2121,33 +2623,25 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.cq_push.val() {
             self.cqw_ptr.d.next = self.cqw_ptr.q.val() + 1;
         }
-        // The close at the head is answered in three steps: (0) the scheduler
-        // has left the function (no fetch of it in flight, no packet of it
-        // open): mark the descriptors pushed so far; (1) the issuer has taken
-        // them all and holds nothing of the function: mark the packet ends
-        // issued so far; (2) that many packet ends (tlast) have left
-        // `m_axis_h2c`: answer. Conservative: it also waits for the packets
-        // of other functions issued before the mark.
+        // The close at the head is answered in two steps: (0) no descriptor
+        // bank holds the function (its turns are over and drained) and the
+        // issuer holds nothing of it: mark the packet ends issued so far; (1)
+        // that many packet ends (tlast) have left `m_axis_h2c`: answer.
+        // Conservative: it also waits for the packets of other functions
+        // issued before the mark.
         self.ca_f.next = self.cq_ram.read_data.val();
-        self.ca_sched.next = ((self.scan_fn.q.val() == self.ca_f.val())
-            & ((self.served.q.val() != 0) | self.h_wait.q.val() | (self.h_inflight.q.val() != 0)))
-            | (self.a_open.q.val() & (self.a_open_fn.q.val() == self.ca_f.val()));
+        self.ca_sched.next = ((self.bk0_st.q.val() != 0) & (self.bk0_fn.q.val() == self.ca_f.val()))
+            | ((self.bk1_st.q.val() != 0) & (self.bk1_fn.q.val() == self.ca_f.val()));
         self.ca_issuer.next = (self.i_state.q.val() & (self.i_fn.q.val() == self.ca_f.val()))
             | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.ca_f.val()))
             | (self.close_pend.q.val() & (self.close_fn.q.val() == self.ca_f.val()))
             | (self.k_v.q.val() & (self.k_fn.q.val() == self.ca_f.val()));
-        self.ca_dq_diff.next = self.dq_out_n.q.val() - self.ca_mark.q.val();
         self.ca_out_diff.next = self.out_n.q.val() - self.ca_mark.q.val();
         if !self.cq_empty.val() {
             if self.ca_ph.q.val() == 0 {
-                if !self.ca_sched.val() {
-                    self.ca_mark.d.next = self.dq_in_n.q.val();
-                    self.ca_ph.d.next = 1.into();
-                }
-            } else if self.ca_ph.q.val() == 1 {
-                if (self.ca_dq_diff.val() < 0x8000) & !self.ca_issuer.val() {
+                if !self.ca_sched.val() & !self.ca_issuer.val() {
                     self.ca_mark.d.next = self.iss_n.q.val();
-                    self.ca_ph.d.next = 2.into();
+                    self.ca_ph.d.next = 1.into();
                 }
             } else if self.ca_out_diff.val() < 0x8000 {
                 self.ca_ph.d.next = 0.into();
@@ -2164,12 +2658,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         if self.iss_end.val() {
             self.iss_n.d.next = self.iss_n.q.val() + 1;
-        }
-        if self.dq_push.val() {
-            self.dq_in_n.d.next = self.dq_in_n.q.val() + 1;
-        }
-        if self.dq_pop.val() {
-            self.dq_out_n.d.next = self.dq_out_n.q.val() + 1;
         }
         if self.o_valid.q.val() & self.o_last.q.val() & self.m_axis_h2c.tready.val() {
             self.out_n.d.next = self.out_n.q.val() + 1;
@@ -2240,14 +2728,21 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.state.d.next = 0.into();
             self.clear_addr.d.next = 0.into();
             self.scan_fn.d.next = 0.into();
-            self.served.d.next = 0.into();
-            self.h_wait.d.next = false;
-            self.h_inflight.d.next = 0.into();
-            self.dq_used.d.next = 0.into();
-            self.a_open.d.next = false;
-            self.dead_v.d.next = false;
+            self.bk0_st.d.next = 0.into();
+            self.bk1_st.d.next = 0.into();
+            self.bk0_inf.d.next = 0.into();
+            self.bk1_inf.d.next = 0.into();
+            self.bk0_used.d.next = 0.into();
+            self.bk1_used.d.next = 0.into();
+            self.bk0_open.d.next = false;
+            self.bk1_open.d.next = false;
+            self.bk0_kill.d.next = false;
+            self.bk1_kill.d.next = false;
+            self.ib.d.next = false;
             self.resp_v.d.next = false;
-            self.hcmp_v.d.next = false;
+            self.hcw_ptr.d.next = 0.into();
+            self.hcr_ptr.d.next = 0.into();
+            self.hcw_seen.d.next = 0.into();
             self.ie_v.d.next = false;
             self.be_v.d.next = false;
             self.k_v.d.next = false;
@@ -2260,9 +2755,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.outstanding.d.next = 0.into();
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
-            self.qw_ptr.d.next = 0.into();
-            self.qr_ptr.d.next = 0.into();
-            self.qw_seen.d.next = 0.into();
+            self.qw0.d.next = 0.into();
+            self.qr0.d.next = 0.into();
+            self.qs0.d.next = 0.into();
+            self.qw1.d.next = 0.into();
+            self.qr1.d.next = 0.into();
+            self.qs1.d.next = 0.into();
             self.fw_ptr.d.next = 0.into();
             self.fr_ptr.d.next = 0.into();
             self.fw_seen.d.next = 0.into();
@@ -2278,7 +2776,17 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_dv.d.next = false;
             self.c_fill.d.next = 0.into();
             self.aw_valid.d.next = false;
-            self.w_valid.d.next = false;
+            self.wqw.d.next = 0.into();
+            self.wqr.d.next = 0.into();
+            self.wqs.d.next = 0.into();
+            self.wbw.d.next = 0.into();
+            self.wbr.d.next = 0.into();
+            self.wbs.d.next = 0.into();
+            self.wo_wp.d.next = 0.into();
+            self.wo_rp.d.next = 0.into();
+            self.wo_sp.d.next = 0.into();
+            self.w_rem.d.next = 0.into();
+            self.c_bb.d.next = 0.into();
             self.ww_ptr.d.next = 0.into();
             self.wr_ptr.d.next = 0.into();
             self.irq_v.d.next = false;
@@ -2291,8 +2799,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.ca_ph.d.next = 0.into();
             self.gc_v.d.next = false;
             self.wt_v.d.next = false;
-            self.dq_in_n.d.next = 0.into();
-            self.dq_out_n.d.next = 0.into();
             self.iss_n.d.next = 0.into();
             self.out_n.d.next = 0.into();
         }
