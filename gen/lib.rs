@@ -18,4 +18,5 @@ pub mod simulate;
 pub mod cli;
 pub mod output;
 pub mod regmap;
+pub mod scale;
 pub mod synth;
