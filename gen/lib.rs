@@ -10,6 +10,7 @@ pub mod bitstream;
 pub mod blocks;
 pub mod config;
 pub mod design;
+pub mod diagram;
 pub mod emit;
 pub mod floorplan;
 pub mod fusesoc;
