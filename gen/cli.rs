@@ -1,4 +1,4 @@
-//! The `vfpga` command line: `generate`, `synth` and `bench`.
+//! The `vfpga` command line: `generate`, `synth`, `scale`, `new-accel` and `bench`.
 //!
 //! Exit status: 0 on success, 2 when the user must change something (bad flag,
 //! out-of-range value, unreadable or invalid config file, an output directory
@@ -39,6 +39,15 @@ pub enum Command {
     /// flip-flops, block RAMs and DSP slices, and the total of the whole hierarchy.
     /// Needs `yosys` on the PATH (Debian: apt-get install yosys).
     Synth(SynthArgs),
+    /// Generate, lint and synthesize the shell for a grid of partitions x VFs.
+    ///
+    /// For each configuration (by default partitions 1, 4, 16, 64 x VFs 8, 64,
+    /// 252, 1024): generate the shell, lint it with `verilator --lint-only
+    /// -Wall` and synthesize it with Yosys; prints one row per configuration
+    /// (LUT, FF, block RAM, lint, seconds) and how the resources grow per
+    /// added VF and per added partition. The largest configurations take Yosys
+    /// many minutes each. Needs `verilator` and `yosys` on the PATH.
+    Scale(ScaleArgs),
     /// Write a commented Verilog template of an empty reconfigurable module.
     ///
     /// Writes vfpga_rm_<NAME>.v: the RM interface every partition expects
@@ -213,6 +222,35 @@ pub struct SynthArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ScaleArgs {
+    /// TOML configuration file for every field but partitions and VFs
+    /// (data_width, context_words, ...)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Partition counts to sweep, comma separated
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_values_t = crate::scale::PARTITIONS)]
+    pub partitions: Vec<usize>,
+    /// VF counts to sweep, comma separated
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_values_t = crate::scale::VFS)]
+    pub vfs: Vec<usize>,
+    /// Generate and lint only (no Yosys)
+    #[arg(long)]
+    pub no_synth: bool,
+    /// Configurations worked on at the same time (each runs its own Yosys)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+    /// Xilinx family for synth_xilinx -family [default: synth_xilinx's own, 7 series]
+    #[arg(long, value_name = "FAMILY")]
+    pub part: Option<Family>,
+    /// Print the report as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing while the configurations run (by default one line each on stderr)
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 /// An error and its exit status.
 struct Failure {
     message: String,
@@ -235,6 +273,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
+        Command::Scale(args) => scale_cmd(&args),
         Command::NewAccel(args) => new_accel(&args),
         Command::Bench(args) => bench_cmd(&args),
     };
@@ -321,6 +360,62 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
         print!("{s}");
     } else {
         print!("{}", synth::format_table(&report));
+    }
+    Ok(())
+}
+
+fn scale_cmd(args: &ScaleArgs) -> Result<(), Failure> {
+    use crate::scale;
+    if args.jobs == 0 {
+        return Err(Failure::usage("--jobs must be at least 1"));
+    }
+    if args.partitions.is_empty() || args.vfs.is_empty() {
+        return Err(Failure::usage("--partitions and --vfs need at least one value each"));
+    }
+    let base = match &args.config {
+        Some(path) => Config::from_file(path).map_err(Failure::usage)?,
+        None => Config::default(),
+    };
+    let opts = scale::Options {
+        base,
+        partitions: args.partitions.clone(),
+        vfs: args.vfs.clone(),
+        synth: !args.no_synth,
+        family: args.part,
+        jobs: args.jobs,
+    };
+    opts.configs().map_err(Failure::usage)?;
+    let quiet = args.quiet;
+    let progress = move |r: &scale::Row| {
+        if quiet {
+            return;
+        }
+        let synth = match (&r.total, r.synth_seconds) {
+            (Some(t), Some(s)) => format!(", synth {s:.0} s: {} LUT, {} FF, {:.1} BRAM", t.lut, t.ff, r.bram.unwrap_or(0.0)),
+            (None, Some(s)) => format!(", synth FAILED after {s:.0} s"),
+            _ => String::new(),
+        };
+        eprintln!(
+            "scale: {} partitions x {} VFs: generated in {:.1} s, lint {} ({:.1} s){synth}",
+            r.partitions,
+            r.vfs,
+            r.generate_seconds,
+            if r.lint_ok { "ok" } else { "FAILED" },
+            r.lint_seconds
+        );
+    };
+    let report = scale::run(&opts, &progress).map_err(|e| Failure { usage: e.is_usage(), message: e.to_string() })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("a Report always serializes"));
+    } else {
+        print!("{}", scale::format_table(&report));
+    }
+    let failed = report.rows.iter().filter(|r| !r.ok()).count();
+    if failed > 0 {
+        return Err(Failure {
+            usage: false,
+            message: format!("{failed} of {} configurations failed (see the table)", report.rows.len()),
+        });
     }
     Ok(())
 }

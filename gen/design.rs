@@ -41,6 +41,8 @@ pub fn build(cfg: &Config) -> Design {
         files.push(OutputFile { path, contents });
     }
     add_reconfiguration(cfg, &modules, &mut files);
+    // The block diagram, drawn from the shell's netlist.
+    files.push(OutputFile { path: crate::diagram::SVG_PATH.into(), contents: crate::diagram::shell_svg(cfg, &modules) });
     Design { top: SHELL_TOP.into(), rtl, files }
 }
 

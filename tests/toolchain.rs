@@ -136,22 +136,8 @@ use vfpga::blocks::{accel, rp};
 use vfpga::emit::Module;
 
 /// A port-compatible stand-in for the Xilinx ICAPE3 primitive, for tools
-/// without the vendor library (lint, Icarus).
-const ICAPE3_STUB: &str = "`default_nettype none
-/* verilator lint_off UNUSEDPARAM */
-module ICAPE3 #(parameter DEVICE_ID = 32'h03628093, parameter ICAP_AUTO_SWITCH = \"DISABLE\", parameter SIM_CFG_FILE_NAME = \"NONE\") (
-    output wire AVAIL, output wire [31:0] O, output wire PRDONE, output wire PRERROR,
-    input wire CLK, input wire CSIB, input wire [31:0] I, input wire RDWRB);
-/* verilator lint_on UNUSEDPARAM */
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = CLK ^ CSIB ^ (^I) ^ RDWRB;
-    /* verilator lint_on UNUSEDSIGNAL */
-    assign AVAIL = 1'b1;
-    assign O = 32'h0;
-    assign PRDONE = 1'b0;
-    assign PRERROR = 1'b0;
-endmodule
-";
+/// without the vendor library (lint, Icarus); `vfpga scale` lints with it too.
+use vfpga::scale::ICAPE3_STUB;
 
 fn lint_modules(modules: &[Module], extra: &[(&str, &str)], flags: &[&str]) {
     let dir = tempfile::tempdir().unwrap();

@@ -6,6 +6,7 @@ pub mod attach;
 pub mod ctx;
 pub mod dma;
 pub mod load;
+pub mod scale;
 pub mod switch;
 
 use serde::Serialize;
@@ -52,6 +53,9 @@ pub enum Target {
     /// A LOAD: cycles per KiB of bitstream, and from LOAD to the first packet
     /// served by the new accelerator.
     Load,
+    /// Scale: the grid's corners generate and lint; flip-flops and block
+    /// RAM added per VF (Yosys on the whole shell; the full grid is `vfpga scale`).
+    Scale,
     /// Every benchmark.
     All,
 }
@@ -84,6 +88,9 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
     }
     if matches!(target, Target::Load | Target::All) {
         figures.extend(load::figures(&opts.load_kib, opts.load_latency)?);
+    }
+    if matches!(target, Target::Scale | Target::All) {
+        figures.extend(scale::run()?);
     }
     Ok(figures)
 }

@@ -14,13 +14,16 @@
 # (Variables are read with [set name], not the dollar form: vfpga output
 # holds no dollar sign anywhere, so that it passes through any tool.)
 # Hook points: set VFPGA_HOOK_AFTER_SYNTH / VFPGA_HOOK_AFTER_ROUTE to a Tcl
-# file to source at that point.
+# file to source at that point, and VFPGA_HOOK_RMS to one that adds your own
+# RMs to the list (lappend rms NAME; set rm_files(NAME) [list FILES]; with
+# rtl/rm/NAME/vfpga_rp_p<i>.v wrappers; see docs/add-accelerator.md).
+# Hooks run at the top level of the script.
 
 set part {{ device }}
 set out build
 file mkdir [set out]
 proc hook {name} {
-    if {[info exists ::env([set name])]} { source [set ::env([set name])] }
+    if {[info exists ::env([set name])]} { uplevel #0 [list source [set ::env([set name])]] }
 }
 
 # ---- 1. static
@@ -35,6 +38,7 @@ set rms [list {% for r in rms %}{{ r.name }} {% endfor %}]
 {%- for r in rms %}
 set rm_files({{ r.name }}) [list {% for f in r.files %}{{ f }} {% endfor %}]
 {%- endfor %}
+hook VFPGA_HOOK_RMS
 set partitions {{ partitions }}
 foreach rm [set rms] {
     for {set i 0} {[set i] < [set partitions]} {incr i} {
