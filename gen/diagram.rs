@@ -18,7 +18,7 @@
 //! with `gen/templates/shell.svg`; the output is a pure function of the
 //! modules.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use askama::Template;
 
@@ -348,7 +348,6 @@ impl Diagram {
             tdata: u32,
             bits: BTreeMap<(usize, usize), u32>,
             valid: Option<(usize, usize)>,
-            indices: BTreeSet<String>,
         }
         let mut acc: BTreeMap<(usize, usize, String), Acc> = BTreeMap::new();
         let mut ports: BTreeMap<(usize, String), (u32, u32)> = BTreeMap::new(); // bits in, out
@@ -382,9 +381,6 @@ impl Diagram {
                     *e.bits.entry((a, b)).or_default() += d.width;
                     if last == "valid" || last == "tvalid" {
                         e.valid = Some((a, b));
-                    }
-                    if let Some(i) = index_of(&n.name).or_else(|| n.name.split('_').find_map(|s| s.strip_prefix('p')?.parse().ok())) {
-                        e.indices.insert(format!("{i}"));
                     }
                 }
             }
@@ -422,7 +418,6 @@ impl Diagram {
                         // (`req` over `resp`).
                         let first = (x.len(), &x) <= (y.len(), &y);
                         e1.valid = if first { e1.valid.or(e2.valid) } else { e2.valid.or(e1.valid) };
-                        e1.indices.extend(e2.indices);
                         list[i].0 = name;
                         merged = true;
                         break 'outer;
