@@ -786,7 +786,9 @@ fn share(name: &str, acc: u32, n: u32, messages: usize, slice: u32) {
     w.run_to_end(&mut refs, 20_000_000);
     let given = turns(&mut w, parts[0]);
     eprintln!("{name}: {n} VMs, {given} turns on partition {}", parts[0]);
-    assert!(given >= 6 * n, "{name}: only {given} turns: the streams were not cut");
+    // A turn moves at least its slice's worth plus the packets the DMA had
+    // already fetched (two banks of descriptors): a few turns per stream.
+    assert!(given >= 3 * n, "{name}: only {given} turns: the streams were not cut");
     w.finish(&mut refs, |_, _, _| false);
 }
 

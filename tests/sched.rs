@@ -200,7 +200,6 @@ impl Bench {
         let done = e.op.filter(|o| o.0 == now);
         m.set(io.done_valid, done.is_some() as u64);
         m.set(io.done_partition, done.map(|o| o.1).unwrap_or(0) as u64);
-        m.set("s_op_done_error", 0);
         m.eval();
 
         // ---- Outputs and handshakes of this cycle.

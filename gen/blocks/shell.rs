@@ -135,6 +135,8 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("reg_ctx_{x}"))
             } else if let Some(x) = strip("s_op_") {
                 net(format!("op_{x}"))
+            } else if p == "m_op_done_error" {
+                Rule::Unused // the scheduler names only partitions and functions that exist
             } else if let Some(x) = strip("m_op_done_") {
                 net(format!("op_done_{x}"))
             } else if let Some(x) = strip("s_clear_") {

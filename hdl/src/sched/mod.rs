@@ -103,7 +103,6 @@ pub struct Sched {
     pub m_op_to: Signal<Out, Bits<FW>>,
     pub s_op_done_valid: Signal<In, Bit>,
     pub s_op_done_partition: Signal<In, Bits<PW>>,
-    pub s_op_done_error: Signal<In, Bit>,
     /// Owner writes: to the switch (C2H tag) and the manager (PART_STATUS).
     pub m_owner_valid: Signal<Out, Bit>,
     pub m_owner_partition: Signal<Out, Bits<PW>>,
@@ -171,6 +170,7 @@ pub struct Sched {
     rq_addr: DFF<Bits<AW>>,
     rq_wdata: DFF<Bits<32>>,
     rq_function: DFF<Bits<FW>>,
+    rq_wstrb: DFF<Bits<4>>,
     rq_pending: DFF<Bit>,
     /// Closes issued and not yet answered (the DMA answers them in order).
     closes_out: DFF<Bits<12>>,
@@ -188,7 +188,6 @@ pub struct Sched {
     e_queued: Signal<Local, Bit>,
     c_owner: Signal<Local, Bits<FW>>,
     c_head: Signal<Local, Bits<FW>>,
-    c_tail: Signal<Local, Bits<FW>>,
     c_since: Signal<Local, Bits<32>>,
     s_owner: Signal<Local, Bits<FW>>,
     s_queued: Signal<Local, Bit>,
@@ -244,7 +243,6 @@ impl Sched {
             m_op_to: Default::default(),
             s_op_done_valid: Default::default(),
             s_op_done_partition: Default::default(),
-            s_op_done_error: Default::default(),
             m_owner_valid: Default::default(),
             m_owner_partition: Default::default(),
             m_owner_function: Default::default(),
@@ -301,6 +299,7 @@ impl Sched {
             rq_addr: Default::default(),
             rq_wdata: Default::default(),
             rq_function: Default::default(),
+            rq_wstrb: Default::default(),
             rq_pending: Default::default(),
             closes_out: Default::default(),
             close_at: Default::default(),
@@ -315,7 +314,6 @@ impl Sched {
             e_queued: Default::default(),
             c_owner: Default::default(),
             c_head: Default::default(),
-            c_tail: Default::default(),
             c_since: Default::default(),
             s_owner: Default::default(),
             s_queued: Default::default(),
@@ -343,7 +341,7 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, close_at, cur_debt, rq_pending
+            closes_out, close_at, cur_debt, rq_pending, rq_wstrb
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -372,7 +370,6 @@ impl Logic for Sched {
         self.overrun.next = self.now.q.val() - self.close_at.q.val();
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
-        self.c_tail.next = 0.into();
         self.c_since.next = 0.into();
         self.s_owner.next = 0.into();
         self.s_queued.next = false;
@@ -411,7 +408,6 @@ impl Logic for Sched {
             if self.cur_p.q.val() == self.part_index[i].val() {
                 self.c_owner.next = self.owner[i].q.val();
                 self.c_head.next = self.head[i].q.val();
-                self.c_tail.next = self.tail[i].q.val();
                 self.c_since.next = self.since[i].q.val();
             }
             if self.scan.q.val() == self.part_index[i].val() {
@@ -629,7 +625,7 @@ impl Logic for Sched {
                 }
             }
             SchedState::OpWait => {
-                if self.s_op_done_valid.val() {
+                if self.s_op_done_valid.val() & (self.s_op_done_partition.val() == self.cur_p.q.val()) {
                     if self.old.q.val().any() {
                         self.state.d.next = SchedState::AcctRead;
                     } else {
@@ -706,6 +702,7 @@ impl Logic for Sched {
             self.rq_addr.d.next = self.s_reg.req_addr.val();
             self.rq_wdata.d.next = self.s_reg.req_wdata.val();
             self.rq_function.d.next = self.s_reg.req_function.val();
+            self.rq_wstrb.d.next = self.s_reg.req_wstrb.val();
         }
         self.r_ok.next = true;
         self.r_data.next = 0.into();
@@ -732,7 +729,7 @@ impl Logic for Sched {
         } else {
             self.r_ok.next = false;
         }
-        if self.rq_function.q.val().any() {
+        if self.rq_function.q.val().any() | (self.rq_write.q.val() & (self.rq_wstrb.q.val() != 15)) {
             self.r_ok.next = false;
         }
         if self.rq_pending.q.val() {
