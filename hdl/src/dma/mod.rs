@@ -53,9 +53,19 @@
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
 //! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
 //! posted) stop that function's queues, set its STATUS code, request its
-//! error interrupt; an H2C packet cut short is still ended (tlast) on the
-//! stream, and the rest of a C2H packet is dropped. Descriptors of that
-//! function already fetched are not completed. Other functions go on.
+//! error interrupt; the rest of a C2H packet is dropped. An H2C packet cut
+//! short is still ended (tlast) on the stream, its last beat flagged with
+//! `m_axis_h2c_tuser` = 1 (drop it): after a refused read, the refused bytes
+//! and the rest of the packet's are dropped (never sent as zeros); a packet
+//! whose function stops or is reset in its middle ends where it was cut.
+//! Descriptors of that function already fetched are not completed. Other
+//! functions go on.
+//!
+//! Interrupts: a completion whose descriptor asks for one (or an error)
+//! sets the source's bit in IRQ_STATUS; if the source is masked in IRQ_MASK
+//! the request stays pending in the function's record and is made when the
+//! source is unmasked (once), unless IRQ_STATUS was cleared meanwhile.
+//!
 //! CTRL.RESET restarts one function's queues alone: its generation bit flips,
 //! and whatever was in flight for the old generation is dropped.
 //!
