@@ -39,6 +39,8 @@ struct Bench {
     /// (cycle, tid, first beat of its packet) of every H2C beat taken.
     h2c_beats: Vec<(u64, u32, bool)>,
     h2c_in_packet: bool,
+    /// Packets from the sink of functions without `Traffic` in `pump`.
+    stray: Vec<vfpga_sim::Packet>,
 }
 
 impl Bench {
@@ -76,6 +78,7 @@ impl Bench {
             waiting_ready_prob: 1.0,
             h2c_beats: Vec::new(),
             h2c_in_packet: false,
+            stray: Vec::new(),
         };
         for _ in 0..cfg.functions() + 4 {
             b.step();
@@ -663,9 +666,12 @@ fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32
         b.step();
         while let Some(p) = b.sink.as_mut().unwrap().pop() {
             let f = p.tid;
-            board.observe(f, p).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
-            if let Some(t) = ts.iter_mut().find(|t| t.d.function == f) {
-                t.received += 1;
+            match ts.iter_mut().find(|t| t.d.function == f) {
+                Some(t) => {
+                    t.received += 1;
+                    board.observe(f, p).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
+                }
+                None => b.stray.push(p),
             }
         }
     }
@@ -916,4 +922,349 @@ fn gate_close_open_under_traffic() {
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
     let quiet: u64 = g.silent.iter().map(|&(_, from, to)| to - from).sum();
     eprintln!("{name}: {} cycles, {} H2C beats, {} closed periods ({quiet} cycles) checked", b.cycle, b.h2c_beats.len(), g.silent.len());
+}
+
+/// Error interrupts requested so far, as (function, vector) pairs.
+fn error_irqs(b: &Bench) -> Vec<u32> {
+    b.irqs.iter().filter(|i| i.1 == IRQ_ERROR).map(|i| i.0).collect()
+}
+
+/// A refused read cuts its packet: function 1 sends one packet over three
+/// descriptors, the middle one pointing into function 2's memory, while 2
+/// and 3 send random packets (scoreboard). The IOMMU refuses the middle read:
+/// the packet still ends on the stream, flagged with `m_axis_h2c_tuser`,
+/// carrying only the bytes before the refused ones (at most one pad byte
+/// after them) — never the refused bytes as zeros. Function 1 stops with
+/// H2C_READ and its error interrupt; after its reset it sends again.
+#[test]
+fn refused_read_cuts_the_packet() {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, "dma_refused_read", 100);
+    let mut rng = b.rng.fork();
+    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let mut ts = Vec::new();
+    let mut d1 = None;
+    for f in 1..=3u32 {
+        b.host.iommu.map(f, region(f).0, region(f).1, true);
+        b.enable(f);
+        let d = VfDriver::open(&mut b, f, region(f), 8).unwrap();
+        if f == 1 {
+            d1 = Some(d);
+        } else {
+            ts.push(Traffic { d, post: true, posted: 0, received: 0 });
+        }
+    }
+    let mut d1 = d1.unwrap();
+    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c by function");
+    let good = rng.bytes(200);
+    let tail = rng.bytes(50);
+    let a = region(1).0 + 0x10_0000 + rng.below(64);
+    let c = region(1).0 + 0x20_0000;
+    b.host.write_bytes(a, &good);
+    b.host.write_bytes(c, &tail);
+    d1.post_tx_raw(&mut b, a, good.len() as u32, 0);
+    d1.post_tx_raw(&mut b, region(2).0 + 0x8_0000, 100, 0);
+    d1.post_tx_raw(&mut b, c, tail.len() as u32, DESC_EOP);
+    d1.ring(&mut b).unwrap();
+    for _ in 0..30 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+    }
+    assert_eq!(d1.error(&mut b).unwrap(), ERR_H2C_READ, "function 1 stops with H2C_READ");
+    assert_eq!(error_irqs(&b), vec![1], "one error interrupt, function 1's");
+    assert_eq!(b.stray.len(), 1, "function 1's packet ends on the stream once: {:?}", b.stray);
+    let p = &b.stray[0];
+    assert_eq!(p.tid, 1);
+    assert_eq!(p.tuser, 1, "the cut packet is flagged on tuser");
+    assert!(
+        p.data.len() >= good.len() && p.data.len() <= good.len() + 1 && p.data[..good.len()] == good[..],
+        "only the bytes before the refused read (and at most one pad byte): {} bytes",
+        p.data.len()
+    );
+    assert!(p.data.len() == good.len() || p.data[good.len()] == 0);
+    assert!(b.read(1, R_H2C_CIDX) <= 1, "the refused descriptor is not completed");
+    assert!(b.host.iommu.violations.iter().all(|v| v.0 == 1 && !v.2), "only function 1's read was refused");
+    // Reset: function 1 sends again, with the others.
+    d1.reset(&mut b).unwrap();
+    ts.push(Traffic { d: d1, post: true, posted: 0, received: 0 });
+    for _ in 0..30 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+    }
+    for t in ts.iter_mut() {
+        t.post = false;
+    }
+    let limit = b.cycle + 200_000;
+    while board.outstanding() > 0 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 300);
+        assert!(b.cycle < limit, "H2C stalled: {} packets missing", board.outstanding());
+    }
+    board.finish().unwrap();
+    assert!(ts[2].received > 10, "function 1 moves packets again after its reset");
+    for t in ts.iter_mut() {
+        assert_eq!(t.d.error(&mut b).unwrap(), ERR_NONE, "function {} stopped", t.d.function);
+    }
+    assert_eq!(b.stray.len(), 1, "no other cut packet");
+}
+
+/// Loopback bench of functions 1-3 (each owning 4 MiB), function 1 the one
+/// driven into errors.
+fn error_bench(name: &str) -> (Bench, Vec<VfDriver>, Rng) {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, name, 100);
+    b.loop_prob = 0.8;
+    let rng = b.rng.fork();
+    let mut ds = Vec::new();
+    for f in 1..=3u32 {
+        b.host.iommu.map(f, region(f).0, region(f).1, true);
+        b.enable(f);
+        ds.push(VfDriver::open(&mut b, f, region(f), 6).unwrap());
+    }
+    (b, ds, rng)
+}
+
+/// Function 1 has just been provoked: 2 and 3 exchange random packets
+/// meanwhile (every byte back, STATUS 0); then function 1 must have stopped
+/// with `code` and requested its error interrupt (no one else did); its
+/// registers `restore` are written back, and after its reset all three
+/// exchange packets again.
+fn expect_error_then_reset(b: &mut Bench, ds: &mut [VfDriver], rng: &mut Rng, code: u32, what: &str, restore: &[(u32, u32)]) {
+    let irqs_before = error_irqs(b).len();
+    {
+        let (_, rest) = ds.split_first_mut().unwrap();
+        let (d2, d3) = rest.split_first_mut().unwrap();
+        exchange(b, &mut [d2, &mut d3[0]], 8, rng);
+    }
+    let limit = b.cycle + 20_000;
+    while error_irqs(b).len() == irqs_before && b.cycle < limit {
+        b.step();
+    }
+    assert_eq!(ds[0].error(b).unwrap(), code, "{what}: function 1's STATUS");
+    assert_eq!(&error_irqs(b)[irqs_before..], &[1], "{what}: function 1's error interrupt, nobody else's");
+    let st = ds[0].take_irq_status(b).unwrap();
+    assert!(st & (1 << IRQ_ERROR) != 0, "{what}: IRQ_STATUS.ERROR");
+    for &(reg, v) in restore {
+        b.write(1, reg, v);
+    }
+    ds[0].reset(b).unwrap();
+    assert_eq!(ds[0].error(b).unwrap(), ERR_NONE, "{what}: reset clears the error");
+    let (d1, rest) = ds.split_first_mut().unwrap();
+    let (d2, d3) = rest.split_first_mut().unwrap();
+    exchange(b, &mut [d1, d2, &mut d3[0]], 6, rng);
+}
+
+/// Zero-length descriptors: an H2C descriptor of length 0, then a C2H
+/// buffer of length 0 (a packet looped back into it) stop function 1 with
+/// ZERO_LENGTH; the others' traffic is unaffected; reset restarts it.
+#[test]
+fn zero_length_descriptors() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_zero_length");
+    ds[0].post_tx_raw(&mut b, region(1).0 + 0x10_0000, 0, DESC_EOP);
+    ds[0].ring(&mut b).unwrap();
+    expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_ZERO_LENGTH, "H2C descriptor of length 0", &[]);
+    assert!(ds[0].post_rx(&mut b, 0, 0, false).unwrap());
+    let p = rng.bytes(300);
+    assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+    ds[0].ring(&mut b).unwrap();
+    expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_ZERO_LENGTH, "C2H buffer of length 0", &[]);
+}
+
+/// Ring misconfiguration (RING_CONFIG, as `regs.rs` documents: size below 4,
+/// base not 16-byte aligned, PIDX beyond the ring) on a queue with work
+/// stops function 1; the others' traffic is unaffected; reset restarts it.
+#[test]
+fn ring_misconfiguration() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_ring_config");
+    let base = region(1).0 as u32;
+    let cases: [(&str, u32, u32); 4] = [
+        ("H2C ring size 2", R_H2C_SIZE, 2),
+        ("H2C ring base not 16-byte aligned", R_H2C_BASE_LO, base + 8),
+        ("H2C PIDX beyond the ring", R_H2C_PIDX, 1 << 6),
+        ("C2H ring size 3", R_C2H_SIZE, 3),
+    ];
+    for (what, reg, v) in cases {
+        let p = rng.bytes(100);
+        match reg {
+            R_C2H_SIZE => {
+                // A packet looped back into a C2H ring of 8 descriptors.
+                assert!(ds[0].post_rx(&mut b, 4096, 0, false).unwrap());
+                b.write(1, reg, v);
+                assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+                ds[0].ring(&mut b).unwrap();
+            }
+            R_H2C_PIDX => {
+                assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+                b.write(1, reg, v);
+            }
+            _ => {
+                b.write(1, reg, v);
+                assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+                ds[0].ring(&mut b).unwrap();
+            }
+        }
+        let restore = [(R_H2C_SIZE, 6), (R_H2C_BASE_LO, base), (R_C2H_SIZE, 6)];
+        expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_RING_CONFIG, what, &restore);
+    }
+}
+
+/// Write-response errors: SLVERR and DECERR on B for C2H data writes and for
+/// write-backs (H2C and C2H rings) of function 1 stop it with C2H_WRITE;
+/// the others' traffic is unaffected; reset (the fault removed) restarts it.
+#[test]
+fn write_response_errors() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_write_errors");
+    let (base, len) = region(1);
+    let ring = 16u64 << 6;
+    let cases: [(&str, u64, u64, u8); 4] = [
+        ("SLVERR on a C2H data write", base + 2 * ring, base + len, 2),
+        ("DECERR on a C2H data write", base + 2 * ring, base + len, 3),
+        ("SLVERR on an H2C write-back", base, base + ring, 2),
+        ("DECERR on a C2H write-back", base + ring, base + 2 * ring, 3),
+    ];
+    for (what, start, end, resp) in cases {
+        b.host.write_faults.push(vfpga_sim::host::WriteFault { function: 1, start, end, resp, hits: 0 });
+        assert!(ds[0].post_rx(&mut b, 4096, rng.below(64), false).unwrap());
+        let n = rng.range_usize(1..4097);
+        let p = rng.bytes(n);
+        assert!(ds[0].post_tx(&mut b, &p, &[], rng.below(64), false).unwrap());
+        ds[0].ring(&mut b).unwrap();
+        // The fault stays until the error interrupt, then goes.
+        let irqs_before = error_irqs(&b).len();
+        let limit = b.cycle + 20_000;
+        while error_irqs(&b).len() == irqs_before {
+            b.step();
+            assert!(b.cycle < limit, "{what}: no error interrupt");
+        }
+        let fault = b.host.write_faults.pop().unwrap();
+        assert!(fault.hits > 0, "{what}: the fault was hit");
+        assert_eq!(error_irqs(&b).last(), Some(&1), "{what}: function 1's error interrupt");
+        let n = error_irqs(&b).len() - 1;
+        {
+            let (_, rest) = ds.split_first_mut().unwrap();
+            let (d2, d3) = rest.split_first_mut().unwrap();
+            exchange(&mut b, &mut [d2, &mut d3[0]], 8, &mut rng);
+        }
+        assert_eq!(ds[0].error(&mut b).unwrap(), ERR_C2H_WRITE, "{what}: function 1's STATUS");
+        assert_eq!(&error_irqs(&b)[n..], &[1], "{what}: function 1's error interrupt, once, nobody else's");
+        ds[0].take_irq_status(&mut b).unwrap();
+        ds[0].reset(&mut b).unwrap();
+        let (d1, rest) = ds.split_first_mut().unwrap();
+        let (d2, d3) = rest.split_first_mut().unwrap();
+        exchange(&mut b, &mut [d1, d2, &mut d3[0]], 6, &mut rng);
+    }
+}
+
+/// Interrupt masking, per function: function 1 masks its H2C and C2H
+/// sources, function 2 does not; both send packets whose descriptors ask
+/// for interrupts (function 3 sends without). Function 2 gets its
+/// interrupts, function 1 none, but its IRQ_STATUS records them; unmasking
+/// a pending source requests its interrupt once; a pending source cleared in
+/// IRQ_STATUS before it is unmasked requests nothing. The same for a masked
+/// error (zero-length descriptor); reset restarts function 1.
+#[test]
+fn interrupt_masking() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_irq_mask");
+    let h2c = 1 << IRQ_H2C;
+    let c2h = 1 << IRQ_C2H;
+    let err = 1 << IRQ_ERROR;
+    ds[0].mask_irqs(&mut b, h2c | c2h).unwrap();
+    // One packet each with interrupts on both descriptors.
+    for d in ds.iter_mut().take(2) {
+        assert!(d.post_rx(&mut b, 4096, 0, true).unwrap());
+        let p = rng.bytes(500);
+        assert!(d.post_tx(&mut b, &p, &[], 0, true).unwrap());
+        d.ring(&mut b).unwrap();
+    }
+    {
+        let (_, rest) = ds.split_at_mut(2);
+        exchange(&mut b, &mut [&mut rest[0]], 4, &mut rng);
+    }
+    for _ in 0..3000 {
+        b.step();
+    }
+    let of = |b: &Bench, f: u32| b.irqs.iter().filter(|i| i.0 == f).map(|i| i.1).collect::<Vec<_>>();
+    let mut v2 = of(&b, 2);
+    v2.sort();
+    assert_eq!(v2, vec![IRQ_H2C, IRQ_C2H], "function 2, unmasked: both interrupts");
+    assert!(of(&b, 1).is_empty(), "function 1, masked: no interrupt ({:?})", of(&b, 1));
+    assert!(of(&b, 3).is_empty(), "function 3 asked for none");
+    assert_eq!(b.read(1, R_IRQ_STATUS), h2c | c2h, "function 1's IRQ_STATUS records both");
+    for d in ds.iter_mut().take(2) {
+        assert_eq!(d.reap_rx(&mut b).unwrap().len(), 1);
+        assert_eq!(d.reap_tx(&mut b).unwrap(), 1);
+    }
+    // Unmask H2C: its pending interrupt, once.
+    ds[0].mask_irqs(&mut b, c2h).unwrap();
+    for _ in 0..200 {
+        b.step();
+    }
+    assert_eq!(of(&b, 1), vec![IRQ_H2C], "unmasking H2C requests its pending interrupt");
+    // C2H: cleared in IRQ_STATUS while masked, then unmasked: nothing.
+    b.write(1, R_IRQ_STATUS, c2h);
+    ds[0].mask_irqs(&mut b, 0).unwrap();
+    for _ in 0..200 {
+        b.step();
+    }
+    assert_eq!(of(&b, 1), vec![IRQ_H2C], "a pending interrupt cleared in IRQ_STATUS is not requested");
+    // Unmasking again requests nothing more; unmasked, the next one comes at once.
+    ds[0].mask_irqs(&mut b, 0).unwrap();
+    assert!(ds[0].post_rx(&mut b, 4096, 0, false).unwrap());
+    let p = rng.bytes(64);
+    assert!(ds[0].post_tx(&mut b, &p, &[], 0, true).unwrap());
+    ds[0].ring(&mut b).unwrap();
+    for _ in 0..2000 {
+        b.step();
+    }
+    assert_eq!(of(&b, 1), vec![IRQ_H2C, IRQ_H2C], "unmasked: the next H2C interrupt");
+    ds[0].reap_tx(&mut b).unwrap();
+    ds[0].reap_rx(&mut b).unwrap();
+    ds[0].take_irq_status(&mut b).unwrap();
+    // A masked error: no interrupt, IRQ_STATUS.ERROR; unmasked: requested once.
+    ds[0].mask_irqs(&mut b, err).unwrap();
+    ds[0].post_tx_raw(&mut b, region(1).0 + 0x10_0000, 0, DESC_EOP);
+    ds[0].ring(&mut b).unwrap();
+    for _ in 0..2000 {
+        b.step();
+    }
+    assert_eq!(ds[0].error(&mut b).unwrap(), ERR_ZERO_LENGTH);
+    assert!(!error_irqs(&b).contains(&1), "masked error: no interrupt");
+    assert_eq!(b.read(1, R_IRQ_STATUS), err);
+    ds[0].mask_irqs(&mut b, 0).unwrap();
+    for _ in 0..200 {
+        b.step();
+    }
+    assert_eq!(error_irqs(&b), vec![1], "unmasking the pending error requests its interrupt, once");
+    ds[0].take_irq_status(&mut b).unwrap();
+    ds[0].reset(&mut b).unwrap();
+    let (d1, rest) = ds.split_first_mut().unwrap();
+    let (d2, d3) = rest.split_first_mut().unwrap();
+    exchange(&mut b, &mut [d1, d2, &mut d3[0]], 6, &mut rng);
+    assert_eq!(error_irqs(&b), vec![1], "no other error interrupt");
+}
+
+/// The other error codes, each under the others' traffic and followed by a
+/// reset: a packet with no receive buffer posted (NO_BUFFER), an H2C ring
+/// whose descriptors the IOMMU refuses to read (DESC_READ), a packet whose
+/// next descriptor is never posted (INCOMPLETE).
+#[test]
+fn no_buffer_descriptor_read_incomplete() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_other_errors");
+    let p = rng.bytes(700);
+    assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+    ds[0].ring(&mut b).unwrap();
+    expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_NO_BUFFER, "C2H packet without a buffer", &[]);
+    // The H2C ring moved into memory function 1 does not own.
+    let foreign = region(2).0 + 0x30_0000;
+    b.write(1, R_H2C_BASE_LO, foreign as u32);
+    b.write(1, R_H2C_BASE_HI, (foreign >> 32) as u32);
+    assert!(ds[0].post_tx(&mut b, &p, &[], 0, false).unwrap());
+    ds[0].ring(&mut b).unwrap();
+    let base = region(1).0;
+    let restore = [(R_H2C_BASE_LO, base as u32), (R_H2C_BASE_HI, (base >> 32) as u32)];
+    expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_DESC_READ, "descriptor read refused", &restore);
+    assert!(b.host.iommu.violations.iter().all(|v| v.0 == 1 && v.1 / PAGE == foreign / PAGE && !v.2));
+    // A descriptor without EOP and nothing after it.
+    let a = region(1).0 + 0x10_0000;
+    b.host.write_bytes(a, &p[..100]);
+    ds[0].post_tx_raw(&mut b, a, 100, 0);
+    ds[0].ring(&mut b).unwrap();
+    expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_INCOMPLETE, "packet never ended", &[]);
 }

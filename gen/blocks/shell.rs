@@ -58,6 +58,8 @@ fn rule(inst: &str, p: &str) -> Rule {
         "dma" => {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_dma_{x}"))
+            } else if p == "m_axis_h2c_tuser" {
+                Rule::Unused // cut-packet flag: not read by the switch yet
             } else if let Some(x) = strip("m_axis_h2c_") {
                 net(format!("h2c_{x}"))
             } else if let Some(x) = strip("s_axis_c2h_") {

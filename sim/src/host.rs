@@ -3,7 +3,8 @@
 //! random stalls; every access checked on every cycle (function number on
 //! `aruser`/`awuser` within the design's functions, no burst across 4 KiB,
 //! each page allowed for that function). A refused access is answered with
-//! SLVERR and recorded in [`Iommu::violations`].
+//! SLVERR and recorded in [`Iommu::violations`]. Write errors can also be
+//! injected ([`HostMem::write_faults`]): SLVERR or DECERR on B.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -68,6 +69,20 @@ struct WriteJob {
     beats: u64,
     function: u32,
     ok: bool,
+    /// BRESP: 0 OKAY, 2 SLVERR, 3 DECERR.
+    resp: u8,
+}
+
+/// An injected write error: the writes of `function` whose burst starts in
+/// `[start, end)` are answered with `resp` on B (2 SLVERR, 3 DECERR) and
+/// their data is not written. `hits` counts them.
+#[derive(Debug, Clone)]
+pub struct WriteFault {
+    pub function: u32,
+    pub start: u64,
+    pub end: u64,
+    pub resp: u8,
+    pub hits: u64,
 }
 
 /// The host memory and its AXI4 slave port.
@@ -88,7 +103,7 @@ pub struct HostMem {
     r_beat: u64,
     aws: VecDeque<WriteJob>,
     w_beat: u64,
-    bs: VecDeque<(u64, bool)>,
+    bs: VecDeque<(u64, u8)>,
     p: HashMap<&'static str, PortId>,
     r_on: bool,
     b_on: bool,
@@ -97,6 +112,8 @@ pub struct HostMem {
     /// Data beats moved on R and W.
     pub r_beats: u64,
     pub w_beats: u64,
+    /// Write errors to inject (checked at each AW, first match wins).
+    pub write_faults: Vec<WriteFault>,
 }
 
 impl HostMem {
@@ -129,6 +146,7 @@ impl HostMem {
             accesses: BTreeMap::new(),
             r_beats: 0,
             w_beats: 0,
+            write_faults: Vec::new(),
         }
     }
 
@@ -167,8 +185,8 @@ impl HostMem {
         m.set(p["rvalid"], self.r_on as u64);
         self.b_on = matches!(self.bs.front(), Some(&(t, _)) if t <= self.cycle);
         m.set(p["bvalid"], self.b_on as u64);
-        if let Some(&(_, ok)) = self.bs.front() {
-            m.set(p["bresp"], if ok { 0 } else { 2 });
+        if let Some(&(_, resp)) = self.bs.front() {
+            m.set(p["bresp"], resp as u64);
         }
     }
 
@@ -213,19 +231,26 @@ impl HostMem {
             if addr / PAGE != end / PAGE {
                 return Err(format!("write burst {addr:#x}..={end:#x} crosses a 4 KiB boundary"));
             }
-            let ok = self.iommu.allows(f, addr, true);
+            let mut ok = self.iommu.allows(f, addr, true);
+            let mut resp = 0;
             if !ok {
                 self.iommu.violations.push((f, addr, true));
+                resp = 2;
+            }
+            if let Some(fault) = self.write_faults.iter_mut().find(|w| w.function == f && (w.start..w.end).contains(&addr)) {
+                fault.hits += 1;
+                ok = false;
+                resp = fault.resp;
             }
             self.accesses.entry(f).or_default().1 += 1;
-            self.aws.push_back(WriteJob { addr, beats, function: f, ok });
+            self.aws.push_back(WriteJob { addr, beats, function: f, ok, resp });
         }
         if g("wvalid") == 1 && g("wready") == 1 {
             let j = self.aws.front().ok_or("W beat before its AW")?;
             let base = (j.addr & !(self.kw - 1)) + self.w_beat * self.kw;
             let data = m.get_bytes(p["wdata"]);
             let strb = m.get_bytes(p["wstrb"]);
-            let (ok, beats, _f) = (j.ok, j.beats, j.function);
+            let (ok, beats, _f, resp) = (j.ok, j.beats, j.function, j.resp);
             let last = g("wlast") == 1;
             if last != (self.w_beat + 1 == beats) {
                 return Err(format!("wlast wrong on beat {} of {beats}", self.w_beat));
@@ -242,7 +267,7 @@ impl HostMem {
             if self.w_beat == beats {
                 self.aws.pop_front();
                 self.w_beat = 0;
-                self.bs.push_back((self.cycle + self.latency / 4, ok));
+                self.bs.push_back((self.cycle + self.latency / 4, resp));
             }
         }
         if self.b_on && g("bready") == 1 {

@@ -53,9 +53,19 @@
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
 //! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
 //! posted) stop that function's queues, set its STATUS code, request its
-//! error interrupt; an H2C packet cut short is still ended (tlast) on the
-//! stream, and the rest of a C2H packet is dropped. Descriptors of that
-//! function already fetched are not completed. Other functions go on.
+//! error interrupt; the rest of a C2H packet is dropped. An H2C packet cut
+//! short is still ended (tlast) on the stream, its last beat flagged with
+//! `m_axis_h2c_tuser` = 1 (drop it): after a refused read, the refused bytes
+//! and the rest of the packet's are dropped (never sent as zeros); a packet
+//! whose function stops or is reset in its middle ends where it was cut.
+//! Descriptors of that function already fetched are not completed. Other
+//! functions go on.
+//!
+//! Interrupts: a completion whose descriptor asks for one (or an error)
+//! sets the source's bit in IRQ_STATUS; if the source is masked in IRQ_MASK
+//! the request stays pending in the function's record and is made when the
+//! source is unmasked (once), unless IRQ_STATUS was cleared meanwhile.
+//!
 //! CTRL.RESET restarts one function's queues alone: its generation bit flips,
 //! and whatever was in flight for the old generation is dropped.
 //!
@@ -102,8 +112,9 @@ const RING_BITS: usize = 116;
 const C2H_RING_BITS: usize = 100;
 /// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
 /// status (11:9), generation (12), gate closed (13), parked (14: reported
-/// waiting in this closed period).
-const FN_BITS: usize = 15;
+/// waiting in this closed period), irq pending (17:15: raised while masked,
+/// requested when unmasked).
+const FN_BITS: usize = 18;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
@@ -115,8 +126,9 @@ const HC_BITS: usize = 39;
 /// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
 /// (89), function (100:90), generation (101), read error (102).
 const DQ_BITS: usize = 103;
-/// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19).
-const DM_BITS: usize = 20;
+/// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19),
+/// packet cut (20).
+const DM_BITS: usize = 21;
 /// Largest `outstanding`.
 pub const MAX_OUTSTANDING: usize = 31;
 /// Data FIFO depth (beats): every read burst reserves its beats here first;
@@ -176,6 +188,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub m_axi_host: AxiMaster<DW, KW>,
     /// H2C packets towards the switch, `tid` = function.
     pub m_axis_h2c: AxisMaster<DW, KW>,
+    /// With `tlast`: 1 = this packet was cut (a host read of its data was
+    /// refused, or its function stopped or was reset in its middle): its
+    /// bytes are incomplete, drop it. 0 on every other beat.
+    pub m_axis_h2c_tuser: Signal<Out, Bit>,
     /// C2H packets from the switch, `tid` = function.
     pub s_axis_c2h: AxisSlave<DW, KW>,
     /// Interrupt request: function and vector (0 H2C, 1 C2H, 2 error).
@@ -327,6 +343,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     gqr_ptr: DFF<Bits<7>>,
     gqw_seen: DFF<Bits<7>>,
     g_open: DFF<Bit>,
+    /// Pending interrupts already requested by the IRQ_MASK write in progress.
+    um_done: DFF<Bits<3>>,
     cq_ram: RAM<Bits<FW>, 6>,
     cqw_ptr: DFF<Bits<7>>,
     cqr_ptr: DFF<Bits<7>>,
@@ -358,6 +376,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     d_fill: DFF<Bits<8>>,
     d_err: DFF<Bit>,
     rd_err: DFF<Bit>,
+    /// The packet on the read side lost data to an error answer: the rest of
+    /// its bytes are dropped and its end is flagged.
+    cut: DFF<Bit>,
     // H2C descriptors fetched: two FIFOs of 16 (the banks), in one RAM
     dq_ram: RAM<Bits<DQ_BITS>, 5>,
     qw0: DFF<Bits<5>>,
@@ -397,6 +418,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     o_keep: DFF<Bits<KW>>,
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
+    o_user: DFF<Bit>,
+    g_err: DFF<Bit>,
     // C2H engine
     c_state: DFF<Bits<3>>,
     c_drop: DFF<Bit>,
@@ -595,6 +618,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_nmax: Signal<Local, Bits<24>>,
     c_n: Signal<Local, Bits<8>>,
     c_pop: Signal<Local, Bit>,
+    cut_nx: Signal<Local, Bit>,
     c_acc_out: Signal<Local, Bits<DW2>>,
     c_fill_out: Signal<Local, Bits<8>>,
     // writes
@@ -649,6 +673,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     f_closed: Signal<Local, Bit>,
     f_parked: Signal<Local, Bit>,
     nf_closed: Signal<Local, Bit>,
+    f_pend: Signal<Local, Bits<3>>,
+    nf_pend: Signal<Local, Bits<3>>,
+    um_pend: Signal<Local, Bits<3>>,
+    um_left: Signal<Local, Bits<3>>,
     nf_parked: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
     gq_empty: Signal<Local, Bit>,
@@ -735,6 +763,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             s_reg: Default::default(),
             m_axi_host: Default::default(),
             m_axis_h2c: Default::default(),
+            m_axis_h2c_tuser: Default::default(),
             s_axis_c2h: Default::default(),
             irq_valid: Default::default(),
             irq_function: Default::default(),
@@ -808,6 +837,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             d_fill: Default::default(),
             d_err: Default::default(),
             rd_err: Default::default(),
+            cut: Default::default(),
             dq_ram: Default::default(),
             df_data: Default::default(),
             df_meta: Default::default(),
@@ -837,6 +867,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             o_keep: Default::default(),
             o_last: Default::default(),
             o_tid: Default::default(),
+            o_user: Default::default(),
+            g_err: Default::default(),
             c_state: Default::default(),
             c_drop: Default::default(),
             c_fn: Default::default(),
@@ -985,6 +1017,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_nmax: Default::default(),
             c_n: Default::default(),
             c_pop: Default::default(),
+            cut_nx: Default::default(),
             c_acc_out: Default::default(),
             c_fill_out: Default::default(),
             w_load: Default::default(),
@@ -1104,6 +1137,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             gqr_ptr: Default::default(),
             gqw_seen: Default::default(),
             g_open: Default::default(),
+            um_done: Default::default(),
             cq_ram: Default::default(),
             cqw_ptr: Default::default(),
             cqr_ptr: Default::default(),
@@ -1119,6 +1153,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             f_closed: Default::default(),
             f_parked: Default::default(),
             nf_closed: Default::default(),
+            f_pend: Default::default(),
+            nf_pend: Default::default(),
+            um_pend: Default::default(),
+            um_left: Default::default(),
             nf_parked: Default::default(),
             wt_free: Default::default(),
             gq_empty: Default::default(),
@@ -1149,12 +1187,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr, hcw_seen,
             ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
             c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
-            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, qw0, qr0, qs0, qw1, qr1, qs1, fw_ptr, fr_ptr,
+            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, qw0, qr0, qs0, qw1, qr1, qs1, fw_ptr, fr_ptr,
             fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
-            close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, c_state,
+            close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, o_user, g_err, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
             c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
-            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
+            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, um_done, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
             iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
         );
         self.tag_ram.read_clock.next = self.clk.val();
@@ -1217,6 +1255,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.not_gen.next = !self.fn_state.read_data.val().get_bit(12);
         self.f_closed.next = self.fn_state.read_data.val().get_bit(13);
         self.f_parked.next = self.fn_state.read_data.val().get_bit(14);
+        self.f_pend.next = self.fn_state.read_data.val().get_bits::<3>(15);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
@@ -1248,6 +1287,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.nf_gen.next = self.f_gen.val();
         self.nf_closed.next = self.f_closed.val();
         self.nf_parked.next = self.f_parked.val();
+        self.nf_pend.next = self.f_pend.val();
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
@@ -1262,6 +1302,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ctl_w.next = false;
         self.w_load.next = false;
         self.irq_raise.next = false;
+        self.um_pend.next = 0.into();
+        self.um_left.next = 0.into();
         self.fetch.next = false;
         self.start_turn.next = false;
         self.shortcut.next = false;
@@ -1476,9 +1518,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<DQ_BITS, 1>(self.t_gen.val().into()) << 101)
             | (bit_cast::<DQ_BITS, 1>(self.d_err_nx.val().into()) << 102);
         self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
+        // After an error answer the packet's bytes are dropped (entries of no
+        // byte) and its end is flagged.
+        self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
         self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
             | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-            | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19);
+            | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19)
+            | (bit_cast::<DM_BITS, 1>(self.cut_nx.val().into()) << 20);
+        if self.cut_nx.val() {
+            self.df_in_data.next = 0.into();
+            self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
+                | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19)
+                | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
+        }
         self.m_axi_host.rready.next = false;
         self.tag_pop.next = false;
         self.r_fire.next = false;
@@ -1487,14 +1539,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 // End the packet of a function stopped in its middle (room reserved).
                 self.df_push.next = true;
                 self.df_in_data.next = 0.into();
-                self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8) | (bit_cast::<DM_BITS, 1>(true.into()) << 19);
+                self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
+                    | (bit_cast::<DM_BITS, 1>(true.into()) << 19)
+                    | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
                 self.tag_pop.next = true;
+                self.cut.d.next = false;
             } else if self.t_kind.val() == 0 {
                 // Data: its room in the data FIFO was reserved with the burst.
                 self.m_axi_host.rready.next = !(self.t_lastd.val() & self.hc_full.val());
                 self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.t_lastd.val() & self.hc_full.val());
                 if self.r_fire.val() {
                     self.df_push.next = true;
+                    self.cut.d.next = self.cut_nx.val() & !(self.m_axi_host.rlast.val() & self.t_eop.val());
                     self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
                     if self.m_axi_host.rlast.val() {
                         self.out_dec.next = true;
@@ -1525,14 +1581,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     }
                     if self.m_axi_host.rlast.val() {
                         if self.t_kind.val() == 1 {
-                            // Into its bank; whether it leaves a packet open.
+                            // Into its bank; whether it leaves a packet open
+                            // (not if its read failed: the issuer stops the
+                            // function with DESC_READ when it takes it).
                             self.dq_push.next = true;
                             self.arr.next = true;
                             if !self.t_bank.val() & !self.bk0_kill.q.val() {
-                                self.bk0_open.d.next = !self.d_acc_nx.val().get_bit(96);
+                                self.bk0_open.d.next = !self.d_acc_nx.val().get_bit(96) & !self.d_err_nx.val();
                             }
                             if self.t_bank.val() & !self.bk1_kill.q.val() {
-                                self.bk1_open.d.next = !self.d_acc_nx.val().get_bit(96);
+                                self.bk1_open.d.next = !self.d_acc_nx.val().get_bit(96) & !self.d_err_nx.val();
                             }
                         } else {
                             self.c_dv.d.next = true;
@@ -1608,6 +1666,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             } else if self.s_reg.req_valid.val() {
                 self.s_reg.req_ready.next = true;
+                self.um_done.d.next = 0.into();
                 self.op.d.next = 0.into();
                 self.cur_fn.d.next = self.s_reg.req_function.val();
                 self.r_write.d.next = self.s_reg.req_write.val();
@@ -1650,9 +1709,30 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // read is answered once every write-back queued before it has
             // left on W (as PCIe orders a read completion after the posted
             // writes before it): a CIDX read never runs ahead of its
-            // descriptors' write-backs.
+            // descriptors' write-backs. Unmasking sources that are pending
+            // requests their interrupts first, one per cycle irq is free.
+            self.um_pend.next = 0.into();
+            if self.r_write.q.val() & self.reg_hit.val() & (self.r_addr.q.val() == self.o_irq_mask.val()) {
+                self.um_pend.next = self.f_pend.val() & self.f_mask.val() & !self.merged.val().get_bits::<3>(0);
+            }
+            self.um_left.next = self.um_pend.val() & !self.um_done.q.val();
+            if (self.um_left.val() != 0) & !self.irq_busy.val() {
+                self.irq_v.d.next = true;
+                self.irq_f.d.next = self.cur_fn.q.val();
+                if self.um_left.val().get_bit(0) {
+                    self.irq_vec.d.next = 0.into();
+                    self.um_done.d.next = self.um_done.q.val() | 1;
+                } else if self.um_left.val().get_bit(1) {
+                    self.irq_vec.d.next = 1.into();
+                    self.um_done.d.next = self.um_done.q.val() | 2;
+                } else {
+                    self.irq_vec.d.next = 2.into();
+                    self.um_done.d.next = self.um_done.q.val() | 4;
+                }
+            }
             if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
                 & (self.r_write.q.val() | (self.wbw.q.val() == self.wbr.q.val()))
+                & (self.um_left.val() == 0)
             {
                 self.state.d.next = 1.into();
                 self.resp_v.d.next = true;
@@ -1674,6 +1754,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             self.ncc.next = 0.into();
                             self.nf_err.next = 0.into();
                             self.nf_stat.next = 0.into();
+                            self.nf_pend.next = 0.into();
                             self.nf_gen.next = self.not_gen.val();
                             self.h_we.next = true;
                             self.c_we.next = true;
@@ -1717,9 +1798,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         self.c_we.next = true;
                     } else if self.r_addr.q.val() == self.o_irq_mask.val() {
                         self.nf_mask.next = self.merged.val().get_bits::<3>(0);
+                        self.nf_pend.next = self.f_pend.val() & !self.um_pend.val();
                         self.f_we.next = true;
                     } else if self.r_addr.q.val() == self.o_irq_status.val() {
                         self.nf_stat.next = self.f_stat.val() & !self.w1c.val();
+                        self.nf_pend.next = self.f_pend.val() & !self.w1c.val();
                         self.f_we.next = true;
                     }
                 }
@@ -1838,6 +1921,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     if self.cm_irq.q.val() {
                         self.nf_stat.next = self.f_stat.val() | 2;
                         self.f_we.next = true;
+                        if !self.irq_raise.val() {
+                            self.nf_pend.next = self.f_pend.val() | 2;
+                        }
                     }
                     self.c_ans_v.d.next = true;
                     self.c_ans_ok.d.next = true;
@@ -1847,6 +1933,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     if self.cm_irq.q.val() {
                         self.nf_stat.next = self.f_stat.val() | 1;
                         self.f_we.next = true;
+                        if !self.irq_raise.val() {
+                            self.nf_pend.next = self.f_pend.val() | 1;
+                        }
                     }
                 }
                 if self.irq_raise.val() {
@@ -1922,6 +2011,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.nf_err.next = self.e_code.q.val();
                 self.nf_run.next = 0.into();
                 self.nf_stat.next = self.f_stat.val() | 4;
+                if !self.irq_raise.val() {
+                    self.nf_pend.next = self.f_pend.val() | 4;
+                }
                 self.f_we.next = true;
                 self.stale.next = true;
                 if self.irq_raise.val() {
@@ -2086,6 +2178,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.g_fill_out.next = 0.into();
             }
             self.o_last.d.next = self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val());
+            self.o_user.d.next = self.g_flush.q.val() & self.g_err.q.val() & (self.g_fill.q.val() <= self.kw.val());
             if self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val()) {
                 self.g_flush.d.next = false;
             }
@@ -2102,6 +2195,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.g_tid.d.next = self.h_fn.val();
             if self.h_flush.val() {
                 self.g_flush.d.next = true;
+                self.g_err.d.next = self.df_meta.read_data.val().get_bit(20);
                 if (self.g_fill_out.val() + self.h_n.val()) == 0 {
                     // A packet ended with nothing left to send: one byte carries tlast.
                     self.g_fill.d.next = 1.into();
@@ -2113,6 +2207,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axis_h2c.tkeep.next = self.o_keep.q.val();
         self.m_axis_h2c.tlast.next = self.o_last.q.val();
         self.m_axis_h2c.tid.next = self.o_tid.q.val();
+        self.m_axis_h2c_tuser.next = self.o_user.q.val();
 
         // ---- C2H engine: a packet into its function's buffers.
         self.in_count.next = 0.into();
@@ -2696,7 +2791,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<FN_BITS, 3>(self.nf_stat.val()) << 9)
             | (bit_cast::<FN_BITS, 1>(self.nf_gen.val().into()) << 12)
             | (bit_cast::<FN_BITS, 1>(self.nf_closed.val().into()) << 13)
-            | (bit_cast::<FN_BITS, 1>(self.nf_parked.val().into()) << 14);
+            | (bit_cast::<FN_BITS, 1>(self.nf_parked.val().into()) << 14)
+            | (bit_cast::<FN_BITS, 3>(self.nf_pend.val()) << 15);
         self.h2c_ring.write_enable.next = self.h_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
@@ -2755,6 +2851,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.outstanding.d.next = 0.into();
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
+            self.cut.d.next = false;
             self.qw0.d.next = 0.into();
             self.qr0.d.next = 0.into();
             self.qs0.d.next = 0.into();

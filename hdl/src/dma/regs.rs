@@ -84,7 +84,8 @@ pub fn dma_regs() -> RegBlock {
         vec![
             reg(&format!("{dir}_BASE_LO"), base, Access::RW, 32, 0, "Ring base address, bits 31:0 (16-byte aligned)."),
             reg(&format!("{dir}_BASE_HI"), base + 4, Access::RW, 32, 0, "Ring base address, bits 63:32."),
-            reg(&format!("{dir}_SIZE"), base + 8, Access::RW, 4, 0, "log2 of the number of descriptors, 4..=15."),
+            reg(&format!("{dir}_SIZE"), base + 8, Access::RW, 4, 0,
+                "log2 of the number of descriptors, 4..=15 (below 4: RING_CONFIG when the queue has work)."),
             reg(&format!("{dir}_PIDX"), base + 12, Access::RW, 16, 0,
                 "Producer index (doorbell): the driver writes the index after its last posted descriptor."),
             reg(&format!("{dir}_CIDX"), base + 16, Access::RO, 16, 0,
@@ -114,8 +115,13 @@ pub fn dma_regs() -> RegBlock {
     ];
     registers.extend(ring("H2C", R_H2C_BASE_LO));
     registers.extend(ring("C2H", R_C2H_BASE_LO));
-    registers.push(with_fields("IRQ_MASK", R_IRQ_MASK, Access::RW, "1 = interrupt source masked.", irq_fields(Access::RW)));
-    registers.push(with_fields("IRQ_STATUS", R_IRQ_STATUS, Access::W1C, "Interrupt sources seen (write 1 to clear).", irq_fields(Access::W1C)));
+    registers.push(with_fields("IRQ_MASK", R_IRQ_MASK, Access::RW,
+        "1 = interrupt source masked: its events still set IRQ_STATUS and leave the interrupt pending; \
+         unmasking a pending source requests its interrupt then (once). Per function.",
+        irq_fields(Access::RW)));
+    registers.push(with_fields("IRQ_STATUS", R_IRQ_STATUS, Access::W1C,
+        "Interrupt sources seen (write 1 to clear; this also drops a pending masked interrupt).",
+        irq_fields(Access::W1C)));
     registers.push(reg("WEIGHT", R_WEIGHT, Access::RO, 8, 1,
         "Scheduler weight (descriptors per round), set by the manager from the PF."));
     let e = |name: &str, value: u32, doc: &str| Encoding { name: name.into(), value, doc: doc.into() };
@@ -128,7 +134,10 @@ pub fn dma_regs() -> RegBlock {
               Descriptor (16 bytes): address (bytes 0-7), length (bytes 8-11, bits 23:0, 1..=16 MiB-1), \
               flags (bytes 12-15: bit 0 end of packet, bit 1 interrupt). On completion the DMA writes \
               bytes 8-15 back: the length transferred and the flags with bit 31 (DONE) set; a C2H \
-              descriptor's EOP is set when the packet ended in it."
+              descriptor's EOP is set when the packet ended in it. An error stops both queues of the \
+              function (STATUS.ERROR, the ERROR interrupt); CTRL.RESET restarts them. An H2C packet cut \
+              short (a refused read, its function stopped or reset in its middle) still ends on the stream, \
+              its last beat flagged with m_axis_h2c_tuser = 1 (drop it)."
             .into(),
         registers,
         encodings: vec![EncodingSet {
@@ -136,10 +145,14 @@ pub fn dma_regs() -> RegBlock {
             doc: "STATUS.ERROR codes.".into(),
             values: vec![
                 e("NONE", ERR_NONE, "No error."),
-                e("H2C_READ", ERR_H2C_READ, "A host read of H2C data was answered with SLVERR or DECERR."),
+                e("H2C_READ", ERR_H2C_READ,
+                  "A host read of H2C data was answered with SLVERR or DECERR. The packet is cut: the refused bytes \
+                   and the rest of the packet are dropped, its last beat carries m_axis_h2c_tuser = 1."),
                 e("C2H_WRITE", ERR_C2H_WRITE, "A host write (C2H data or a write-back) was answered with an error."),
                 e("ZERO_LENGTH", ERR_ZERO_LENGTH, "A descriptor of length 0."),
-                e("RING_CONFIG", ERR_RING_CONFIG, "Ring size outside 4..=15 or base not 16-byte aligned."),
+                e("RING_CONFIG", ERR_RING_CONFIG,
+                  "A queue with work whose ring size is below 4 (SIZE 4..=15), whose base is not 16-byte aligned, \
+                   or whose PIDX lies beyond the ring."),
                 e("NO_BUFFER", ERR_NO_BUFFER, "A C2H packet arrived with no descriptor posted; it was dropped."),
                 e("DESC_READ", ERR_DESC_READ, "A descriptor read was answered with an error."),
                 e("INCOMPLETE", ERR_INCOMPLETE, "An H2C packet's next descriptor was not posted; the packet was closed early."),
