@@ -101,7 +101,7 @@ mod tests {
             end = r.base + r.size;
         }
         assert_eq!(end, crate::regmap::WINDOW_SIZE);
-        assert_eq!(blocks_mask(true), 0x1f);
+        assert_eq!(blocks_mask(true), 0x3f);
         assert_eq!(blocks_mask(false), 0x13);
     }
 }
