@@ -126,11 +126,11 @@ impl MgrParams {
 /// VM-ID widths the manager can be built with (its VM table has 2^bits entries).
 pub const VM_ID_BITS_ALLOWED: [usize; 3] = [8, 10, 12];
 
-fn field(name: &str, lsb: u32, width: u32, access: Access, reset: u64, doc: &str) -> Field {
+pub(crate) fn field(name: &str, lsb: u32, width: u32, access: Access, reset: u64, doc: &str) -> Field {
     Field { name: name.into(), lsb, width, access, reset, doc: doc.into() }
 }
 
-fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -> Register {
+pub(crate) fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -> Register {
     Register { name: name.into(), offset, access, count: 1, stride: 4, doc: doc.into(), fields, resets: Vec::new() }
 }
 

@@ -2,7 +2,8 @@
 //! PF window (0x700-0x7ff): the policy (default time slice) and the counters
 //! (context switches per partition, cycles owned per VF).
 
-use crate::regmap::{Access, Field, RegBlock, Register};
+use crate::mgr::regs::{field, reg};
+use crate::regmap::{Access, RegBlock, Register};
 use crate::{FUNCTION_ID_BITS, PARTITION_ID_BITS};
 
 /// First byte of the scheduler's region in the PF window.
@@ -27,14 +28,6 @@ pub const DEFAULT_SLICE_RESET: u32 = 1024;
 pub const EV_ATTACH: u64 = 1;
 pub const EV_DETACH: u64 = 2;
 pub const EV_QOS: u64 = 3;
-
-fn field(name: &str, lsb: u32, width: u32, access: Access, reset: u64, doc: &str) -> Field {
-    Field { name: name.into(), lsb, width, access, reset, doc: doc.into() }
-}
-
-fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -> Register {
-    Register { name: name.into(), offset, access, count: 1, stride: 4, doc: doc.into(), fields, resets: Vec::new() }
-}
 
 /// The scheduler's register block.
 pub fn sched_regs() -> RegBlock {
