@@ -45,5 +45,12 @@ rustc --version
 verilator --version
 iverilog -V 2>/dev/null | sed -n 1p
 yosys -V
+# A one-shot build gains nothing from incremental state, which is GBs on disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+echo "== disk free before the build"
+df -h . | tail -1
 echo "== cargo test --workspace $*"
-cargo test --workspace "$@"
+status=0
+cargo test --workspace "$@" || status=$?
+echo "== disk used by target/: $(du -sh target 2>/dev/null | cut -f1)"
+exit "$status"

@@ -23,7 +23,6 @@ const BENCH: &str = "ctx";
 
 pub fn run() -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
-    let mut latency16 = 0;
     for words in [4usize, 16, 64] {
         let cfg = Config { context_words: words, ..Config::default() };
         let key = format!("bench-ctx-{words}w");
@@ -64,9 +63,6 @@ pub fn run() -> Result<Vec<Figure>, String> {
             Figure::new(BENCH, format!("context switch, {words} words (drain excluded)"), cycles as f64, "cycles")
                 .target(format!("<= {bound} (2 x words + 32)"), cycles <= bound),
         );
-        if words == 16 {
-            latency16 = cycles;
-        }
     }
     // Measured on the whole shell: VMs stream 4 KiB messages through one
     // CRC-32 partition (4-byte results: the H2C side is what is shared),
