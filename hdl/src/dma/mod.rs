@@ -2961,6 +2961,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.state.q.val() == 0 {
             self.h2c_ring.write_address.next = self.clear_addr.q.val();
             self.c2h_ring.write_address.next = self.clear_addr.q.val();
+            // (No read is in flight yet: the prefetch slots are free to clear;
+            // a slot kept over a reset could match a new prefetch's number.)
+            self.c_slot.write_address.next = self.clear_addr.q.val();
+            self.c_slot.write_data.next = 0.into();
+            self.c_slot.write_enable.next = true;
             self.fn_state.write_address.next = self.clear_addr.q.val();
             self.enable_ram.write_address.next = self.clear_addr.q.val();
             self.weight_ram.write_address.next = self.clear_addr.q.val();
