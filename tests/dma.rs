@@ -1496,7 +1496,7 @@ fn c2h_prefetch() {
     assert_eq!(board.outstanding(), 0, "(3) every packet back");
 
     // (4) Random traffic of functions 1-3, buffers posted just ahead of need.
-    eprintln!("{name}: random traffic, seed {:#x}", vfpga_sim::test_seed(name));
+    eprintln!("{name}: (4) random traffic (seed printed above)");
     let mut need = [0usize; 3];
     for _ in 0..40 {
         for _ in 0..rng.range(1..6) {
