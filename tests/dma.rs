@@ -41,6 +41,8 @@ struct Bench {
     h2c_in_packet: bool,
     /// Packets from the sink of functions without `Traffic` in `pump`.
     stray: Vec<vfpga_sim::Packet>,
+    /// Without loopback: packets driven into C2H (else C2H stays idle).
+    c2h_src: Option<vfpga_sim::AxisSource>,
 }
 
 impl Bench {
@@ -79,6 +81,7 @@ impl Bench {
             h2c_beats: Vec::new(),
             h2c_in_packet: false,
             stray: Vec::new(),
+            c2h_src: None,
         };
         for _ in 0..cfg.functions() + 4 {
             b.step();
@@ -104,10 +107,16 @@ impl Bench {
         m.set("m_waiting_ready", wr as u64);
         m.eval();
         if let Some(sink) = self.sink.as_mut() {
-            m.set("s_axis_c2h_tvalid", 0);
+            match self.c2h_src.as_mut() {
+                Some(src) => src.drive(m),
+                None => m.set("s_axis_c2h_tvalid", 0),
+            }
             sink.drive(m);
             m.eval();
             sink.sample(m);
+            if let Some(src) = self.c2h_src.as_mut() {
+                src.sample(m);
+            }
         } else {
         // Loopback H2C -> C2H through a gate that stalls at random.
         // A beat offered to C2H stays offered until taken (AXI-Stream rule).
@@ -190,9 +199,14 @@ impl Bench {
     }
 
     fn enable(&mut self, f: u32) {
+        self.fnctl(f, true);
+    }
+
+    /// `s_fnctl`: attach (enable) or detach a function.
+    fn fnctl(&mut self, f: u32, enable: bool) {
         self.m.set("s_fnctl_valid", 1);
         self.m.set("s_fnctl_function", f as u64);
-        self.m.set("s_fnctl_enable", 1);
+        self.m.set("s_fnctl_enable", enable as u64);
         self.step();
         self.m.set("s_fnctl_valid", 0);
     }
@@ -1267,4 +1281,260 @@ fn no_buffer_descriptor_read_incomplete() {
     ds[0].post_tx_raw(&mut b, a, 100, 0);
     ds[0].ring(&mut b).unwrap();
     expect_error_then_reset(&mut b, &mut ds, &mut rng, ERR_INCOMPLETE, "packet never ended", &[]);
+}
+
+/// C2H driven straight into `s_axis_c2h` (H2C idle), functions 1-3, host
+/// latency 200.
+fn c2h_bench(name: &str) -> (Bench, Vec<VfDriver>, Rng) {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, name, 200);
+    b.host.ready_prob = 0.9;
+    let mut rng = b.rng.fork();
+    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()));
+    b.c2h_src = Some(vfpga_sim::AxisSource::new(&b.m, "s_axis_c2h", rng.fork()).with_valid_prob(0.9));
+    let mut ds = Vec::new();
+    for f in 1..=3u32 {
+        b.host.iommu.map(f, region(f).0, region(f).1, true);
+        b.enable(f);
+        ds.push(VfDriver::open(&mut b, f, region(f), 6).unwrap());
+    }
+    (b, ds, rng)
+}
+
+/// Queues a packet of function `f` on C2H; expected on the scoreboard.
+fn c2h_send(b: &mut Bench, board: &mut vfpga_sim::Scoreboard<u32>, f: u32, p: Vec<u8>) {
+    board.expect(f, vfpga_sim::Packet::new(p.clone()).tid(f));
+    b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(p).tid(f));
+}
+
+/// Runs until C2H is idle and then `extra` cycles; reaps every driver's
+/// receive ring into the scoreboard (each packet in as many buffers as its
+/// length needs, `sizes[i]` the buffer size of `ds[i]`); every STATUS must be 0.
+fn c2h_settle(b: &mut Bench, ds: &mut [VfDriver], sizes: &[u32], board: &mut vfpga_sim::Scoreboard<u32>, extra: u64) {
+    let limit = b.cycle + 400_000;
+    while !b.c2h_src.as_ref().unwrap().is_idle() {
+        b.step();
+        assert!(b.cycle < limit, "C2H stalled");
+    }
+    for _ in 0..extra {
+        b.step();
+    }
+    for (d, &size) in ds.iter_mut().zip(sizes) {
+        for p in d.reap_rx(b).unwrap() {
+            assert_eq!(p.descriptors as usize, p.data.len().div_ceil(size as usize).max(1), "function {}: buffers used", d.function);
+            board.observe(d.function, vfpga_sim::Packet::new(p.data).tid(d.function)).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
+        }
+        assert_eq!(d.error(b).unwrap(), ERR_NONE, "function {} stopped", d.function);
+    }
+}
+
+/// The C2H buffer prefetch (each function's next posted buffer descriptor
+/// is read ahead when one is taken, into its slot), against the scoreboard:
+/// (1) packets of two functions interleaved at random, so that a packet
+/// mostly finds the prefetched descriptor of another function last fetched,
+/// several buffers per packet; a detached function's packets are dropped
+/// without consuming a buffer; (2) the host posting buffers one at a time
+/// (the prefetch finds none posted): no NO_BUFFER until a packet really has
+/// no buffer, then NO_BUFFER; (3) a function reset while its prefetch is in
+/// flight (at several delays after the take): the packets after the reset
+/// land in the new buffers, never in a buffer posted before the reset; (4)
+/// random traffic of three functions (fixed seed, printed), buffers
+/// posted just ahead of need.
+#[test]
+fn c2h_prefetch() {
+    let name = "dma_c2h_prefetch";
+    let (mut b, mut ds, mut rng) = c2h_bench(name);
+    let mut board = vfpga_sim::Scoreboard::new("c2h");
+    let sizes = [1000u32, 4096, 512];
+
+    // (1) Functions 1 and 2 interleaved at random.
+    for _ in 0..6 {
+        let mut order: Vec<u32> = [1u32, 1, 1, 2, 2, 2].to_vec();
+        rng.shuffle(&mut order);
+        let mut need = [0usize; 2];
+        let mut pkts = Vec::new();
+        for &f in &order {
+            let n = rng.range_usize(1..5000);
+            need[(f - 1) as usize] += n.div_ceil(sizes[(f - 1) as usize] as usize);
+            pkts.push((f, rng.bytes(n)));
+        }
+        for i in 0..2 {
+            for _ in 0..need[i] {
+                assert!(ds[i].post_rx(&mut b, sizes[i], rng.below(64), false).unwrap());
+            }
+            ds[i].ring(&mut b).unwrap();
+        }
+        for (f, p) in pkts {
+            c2h_send(&mut b, &mut board, f, p);
+        }
+        c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
+    }
+    // Function 2 detached: its packets are dropped; attached again, the next
+    // ones take the buffers in order (the prefetched one first).
+    for _ in 0..3 {
+        assert!(ds[1].post_rx(&mut b, sizes[1], 0, false).unwrap());
+    }
+    ds[1].ring(&mut b).unwrap();
+    for _ in 0..1000 {
+        b.step();
+    }
+    let cidx = b.read(2, R_C2H_CIDX);
+    b.fnctl(2, false);
+    for _ in 0..2 {
+        let p = rng.bytes(300);
+        b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(p).tid(2));
+    }
+    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
+    assert_eq!(b.read(2, R_C2H_CIDX), cidx, "a detached function's packets consume no buffer");
+    assert_eq!(ds[1].error(&mut b).unwrap(), ERR_NONE);
+    b.fnctl(2, true);
+    for _ in 0..3 {
+        let n = rng.range_usize(1..4097);
+        c2h_send(&mut b, &mut board, 2, rng.bytes(n));
+    }
+    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
+    assert_eq!(board.outstanding(), 0, "(1) every packet back");
+
+    // (2) Function 3: one buffer posted at a time, long pauses (the prefetch
+    // at each take finds nothing posted).
+    for i in 0..12 {
+        for _ in 0..rng.below(2000) {
+            b.step();
+        }
+        assert!(ds[2].post_rx(&mut b, sizes[2], rng.below(64), false).unwrap());
+        ds[2].ring(&mut b).unwrap();
+        if i % 3 == 2 {
+            // Posted while the packet is being written: the next packet's
+            // buffer is read when it comes.
+            let n = rng.range_usize(1..513);
+            c2h_send(&mut b, &mut board, 3, rng.bytes(n));
+            for _ in 0..rng.below(100) {
+                b.step();
+            }
+            assert!(ds[2].post_rx(&mut b, sizes[2], rng.below(64), false).unwrap());
+            ds[2].ring(&mut b).unwrap();
+        }
+        for _ in 0..rng.below(300) {
+            b.step();
+        }
+        let n = rng.range_usize(1..513);
+        c2h_send(&mut b, &mut board, 3, rng.bytes(n));
+        c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
+    }
+    assert_eq!(board.outstanding(), 0, "(2) every packet back");
+    assert!(error_irqs(&b).is_empty(), "(2) no error while a buffer was posted for every packet");
+    // A packet of two buffers with one posted: NO_BUFFER at its second.
+    assert!(ds[2].post_rx(&mut b, sizes[2], 0, false).unwrap());
+    ds[2].ring(&mut b).unwrap();
+    for _ in 0..1000 {
+        b.step();
+    }
+    b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(rng.bytes(900)).tid(3));
+    for _ in 0..3000 {
+        b.step();
+    }
+    assert_eq!(ds[2].error(&mut b).unwrap(), ERR_NO_BUFFER, "(2) a packet with too few buffers");
+    assert_eq!(error_irqs(&b), vec![3], "(2) function 3's error interrupt");
+    ds[2].take_irq_status(&mut b).unwrap();
+    ds[2].reset(&mut b).unwrap();
+
+    // (3) Function 1 reset while its prefetch is in flight. Its buffers
+    // posted before the reset are marked; none may change but the one its
+    // packet was being written into.
+    let (start, _) = region(1);
+    let ring = start + (16 << 6); // function 1's C2H ring (VfDriver: H2C ring, then C2H)
+    ds[0].reset(&mut b).unwrap();
+    for round in 0..6u64 {
+        let old: Vec<u64> = (0..4).map(|k| start + 0x20_0000 + round * 0x1_0000 + k * 0x1000).collect();
+        for &a in &old {
+            b.host.write_bytes(a, &[0xee; 1024]);
+            ds[0].post_rx_raw(&mut b, a, 1024, 0);
+        }
+        ds[0].ring(&mut b).unwrap();
+        b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(rng.bytes(1000)).tid(1));
+        // Until the prefetch of the second buffer is issued, then a delay.
+        let limit = b.cycle + 20_000;
+        loop {
+            b.m.eval();
+            let ar = b.m.get("m_axi_host_arvalid") == 1 && b.m.get("m_axi_host_arready") == 1;
+            let hit = ar && b.m.get("m_axi_host_araddr") >> 4 << 4 == ring + 16;
+            b.step();
+            if hit {
+                break;
+            }
+            assert!(b.cycle < limit, "(3) no prefetch of the second buffer");
+        }
+        for _ in 0..round * 50 {
+            b.step();
+        }
+        ds[0].reset(&mut b).unwrap();
+        let limit = b.cycle + 20_000;
+        while !b.c2h_src.as_ref().unwrap().is_idle() {
+            b.step();
+            assert!(b.cycle < limit, "(3) C2H stalled");
+        }
+        for _ in 0..500 {
+            b.step();
+        }
+        // New buffers after the reset, at other addresses.
+        let fresh: Vec<u64> = (0..4).map(|k| start + 0x30_0000 + round * 0x1_0000 + k * 0x1000).collect();
+        for &a in &fresh {
+            ds[0].post_rx_raw(&mut b, a, 1024, 0);
+        }
+        ds[0].ring(&mut b).unwrap();
+        for _ in 0..4 {
+            let n = rng.range_usize(1..1025);
+            c2h_send(&mut b, &mut board, 1, rng.bytes(n));
+        }
+        c2h_settle(&mut b, &mut ds, &[1024, sizes[1], sizes[2]], &mut board, 1500);
+        for &a in &old[1..] {
+            assert!(b.host.read_bytes(a, 1024).iter().all(|&x| x == 0xee), "(3) round {round}: a buffer posted before the reset at {a:#x} was written");
+        }
+        assert_eq!(b.read(1, R_C2H_CIDX), 4, "(3) round {round}: the four new buffers used");
+        ds[0].reset(&mut b).unwrap();
+    }
+    assert_eq!(board.outstanding(), 0, "(3) every packet back");
+
+    // (4) Random traffic of functions 1-3, buffers posted just ahead of need.
+    eprintln!("{name}: (4) random traffic (seed printed above)");
+    let mut need = [0usize; 3];
+    for _ in 0..40 {
+        for _ in 0..rng.range(1..6) {
+            let f = rng.range(1..4) as u32;
+            let i = (f - 1) as usize;
+            let n = match rng.below(4) {
+                0 => rng.range_usize(1..65),
+                1 | 2 => rng.range_usize(64..2049),
+                _ => rng.range_usize(2048..9000),
+            };
+            let k = n.div_ceil(sizes[i] as usize);
+            if ds[i].rx_posted() + k > 60 {
+                continue;
+            }
+            need[i] += k;
+            while ds[i].rx_posted() < need[i] {
+                assert!(ds[i].post_rx(&mut b, sizes[i], rng.below(64), rng.chance(0.2)).unwrap());
+                if rng.chance(0.3) {
+                    ds[i].ring(&mut b).unwrap();
+                }
+            }
+            ds[i].ring(&mut b).unwrap();
+            c2h_send(&mut b, &mut board, f, rng.bytes(n));
+        }
+        for _ in 0..rng.below(3000) {
+            b.step();
+        }
+        for (i, d) in ds.iter_mut().enumerate() {
+            let before = d.rx_posted();
+            for p in d.reap_rx(&mut b).unwrap() {
+                board.observe(d.function, vfpga_sim::Packet::new(p.data).tid(d.function)).unwrap_or_else(|e| panic!("cycle {}: {e}", b.cycle));
+            }
+            need[i] -= before - d.rx_posted();
+        }
+    }
+    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 3000);
+    board.finish().unwrap();
+    assert!(board.matched() > 100, "enough packets: {}", board.matched());
+    assert_eq!(error_irqs(&b), vec![3], "no other error");
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
 }

@@ -23,7 +23,8 @@
 //!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
 //!   beat of a descriptor's data is its completion.
 //! - the *C2H engine* asks the control engine for the packet's function's next
-//!   buffer, unpacks `s_axis_c2h` into beats aligned to the buffer's address
+//!   buffer (usually prefetched: see below), unpacks `s_axis_c2h` into beats
+//!   aligned to the buffer's address
 //!   (with strobes) in a write queue of 64, and hands each full buffer (or the
 //!   packet's end) back for its write-back. A burst's AW goes out once its
 //!   last beat is queued; bursts end at every min(max_burst, 32 beats)
@@ -33,6 +34,25 @@
 //!   queued before it has left on W (PCIe orders a read completion after the
 //!   posted writes before it), so CIDX never runs ahead of the written-back
 //!   descriptors in host memory.
+//!
+//! C2H buffer prefetch: when the control engine hands a function's next
+//! buffer (the one at CIDX) to the C2H engine, it also reads the descriptor
+//! after it, if the host has posted it (below PIDX), into the function's
+//! prefetch slot (one per function, in block RAM), so that the function's
+//! next packet, or the next buffer of the same packet, finds it there instead
+//! of waiting a host read round trip. The ring record marks a prefetch
+//! pending and numbers each prefetch (8 bits, never reset); the slot keeps
+//! the number of the prefetch it holds, so a prefetch still in flight (or a
+//! stale one of before a reset) is told apart from the one wanted: the C2H
+//! engine then waits for the wanted one, which the read side hands over on
+//! arrival (prefetch arrivals wait while the control engine reads the slot,
+//! at most two cycles). Nothing is consumed by a prefetch: CIDX still moves
+//! only on a buffer's write-back, the checks (function attached, C2H_RUN,
+//! error, ring config, NO_BUFFER when PIDX = CIDX) are made when a buffer is
+//! needed, as before, and a read error of a prefetched descriptor is reported
+//! (DESC_READ) only when that buffer is needed. CTRL.RESET and a write of the
+//! C2H ring's base or size drop the pending prefetch; a detached function
+//! keeps it for when it is attached again.
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
@@ -108,8 +128,15 @@ use rust_hdl::prelude::*;
 /// Ring record: base (63:0), log2 size (67:64), PIDX (83:68), CIDX (99:84),
 /// fetch index (115:100, H2C: descriptors fetched).
 const RING_BITS: usize = 116;
-/// C2H ring record: the same without the fetch index.
-const C2H_RING_BITS: usize = 100;
+/// C2H ring record: base (63:0), log2 size (67:64), PIDX (83:68), CIDX
+/// (99:84), prefetch pending (100: the descriptor at CIDX, or at CIDX + 1
+/// while the buffer at CIDX is in use, has been read ahead), prefetch
+/// sequence number (108:101: of the last prefetch issued; never reset).
+const C2H_RING_BITS: usize = 109;
+/// C2H prefetch slot (one per function, written when a prefetch arrives):
+/// address (63:0), length (87:64), interrupt flag (88), read error (89),
+/// sequence number (97:90).
+const SLOT_BITS: usize = 98;
 /// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
 /// status (11:9), generation (12), gate closed (13), parked (14: reported
 /// waiting in this closed period), irq pending (17:15: raised while masked,
@@ -263,6 +290,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     // ---- per-function state (block RAM)
     h2c_ring: RAM<Bits<RING_BITS>, FW>,
     c2h_ring: RAM<Bits<C2H_RING_BITS>, FW>,
+    c_slot: RAM<Bits<SLOT_BITS>, FW>,
     fn_state: RAM<Bits<FN_BITS>, FW>,
     enable_ram: RAM<Bits<1>, FW>,
     weight_ram: RAM<Bits<8>, FW>,
@@ -438,6 +466,12 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_eop_w: DFF<Bit>,
     c_dirq: DFF<Bit>,
     c_code: DFF<Bits<4>>,
+    /// The C2H engine waits for a prefetch still in flight (function
+    /// `c_fn`, sequence number `c_pfseq`): the read side hands it over.
+    c_pfw: DFF<Bit>,
+    c_pfseq: DFF<Bits<8>>,
+    /// C2H buffer operation, second step: prefetch the next posted descriptor.
+    p_ph: DFF<Bit>,
     // Host writes. C2H data beats wait in a write queue (64) until their
     // burst is complete, then its AW goes out; write-back beats in their own
     // FIFO (16); the W channel serves the bursts in AW order (a FIFO of
@@ -491,6 +525,18 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ncl: Signal<Local, Bits<4>>,
     ncp: Signal<Local, Bits<16>>,
     ncc: Signal<Local, Bits<16>>,
+    cpf: Signal<Local, Bit>,
+    cseq: Signal<Local, Bits<8>>,
+    ncpf: Signal<Local, Bit>,
+    ncseq: Signal<Local, Bits<8>>,
+    c_nidx: Signal<Local, Bits<16>>,
+    c_npost: Signal<Local, Bit>,
+    fa_cn: Signal<Local, Bits<64>>,
+    s_hit: Signal<Local, Bit>,
+    s_desc: Signal<Local, Bits<98>>,
+    pf_arr: Signal<Local, Bit>,
+    pf_blk: Signal<Local, Bit>,
+    slot_we: Signal<Local, Bit>,
     h_we: Signal<Local, Bit>,
     c_we: Signal<Local, Bit>,
     f_we: Signal<Local, Bit>,
@@ -785,6 +831,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             m_waiting_function: Default::default(),
             h2c_ring: Default::default(),
             c2h_ring: Default::default(),
+            c_slot: Default::default(),
             fn_state: Default::default(),
             enable_ram: Default::default(),
             weight_ram: Default::default(),
@@ -886,6 +933,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_eop_w: Default::default(),
             c_dirq: Default::default(),
             c_code: Default::default(),
+            c_pfw: Default::default(),
+            c_pfseq: Default::default(),
+            p_ph: Default::default(),
             aw_valid: Default::default(),
             aw_addr: Default::default(),
             aw_user: Default::default(),
@@ -913,6 +963,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ncl: Default::default(),
             ncp: Default::default(),
             ncc: Default::default(),
+            cpf: Default::default(),
+            cseq: Default::default(),
+            ncpf: Default::default(),
+            ncseq: Default::default(),
+            c_nidx: Default::default(),
+            c_npost: Default::default(),
+            fa_cn: Default::default(),
+            s_hit: Default::default(),
+            s_desc: Default::default(),
+            pf_arr: Default::default(),
+            pf_blk: Default::default(),
+            slot_we: Default::default(),
             h_we: Default::default(),
             c_we: Default::default(),
             f_we: Default::default(),
@@ -1191,7 +1253,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
             close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, o_user, g_err, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
-            c_used, c_eop_w, c_dirq, c_code, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
+            c_used, c_eop_w, c_dirq, c_code, c_pfw, c_pfseq, p_ph, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
             irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, um_done, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
             iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
         );
@@ -1209,6 +1271,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.h2c_ring.write_clock.next = self.clk.val();
         self.c2h_ring.read_clock.next = self.clk.val();
         self.c2h_ring.write_clock.next = self.clk.val();
+        self.c_slot.read_clock.next = self.clk.val();
+        self.c_slot.write_clock.next = self.clk.val();
         self.fn_state.read_clock.next = self.clk.val();
         self.fn_state.write_clock.next = self.clk.val();
         self.enable_ram.read_clock.next = self.clk.val();
@@ -1235,6 +1299,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // ---- Per-function records of the function the control engine serves.
         self.h2c_ring.read_address.next = self.cur_fn.q.val();
         self.c2h_ring.read_address.next = self.cur_fn.q.val();
+        self.c_slot.read_address.next = self.cur_fn.q.val();
         self.fn_state.read_address.next = self.cur_fn.q.val();
         self.enable_ram.read_address.next = self.cur_fn.q.val();
         self.weight_ram.read_address.next = self.cur_fn.q.val();
@@ -1247,6 +1312,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.cl.next = self.c2h_ring.read_data.val().get_bits::<4>(64);
         self.cp.next = self.c2h_ring.read_data.val().get_bits::<16>(68);
         self.cc.next = self.c2h_ring.read_data.val().get_bits::<16>(84);
+        self.cpf.next = self.c2h_ring.read_data.val().get_bit(100);
+        self.cseq.next = self.c2h_ring.read_data.val().get_bits::<8>(101);
         self.f_run.next = self.fn_state.read_data.val().get_bits::<2>(0);
         self.f_err.next = self.fn_state.read_data.val().get_bits::<4>(2);
         self.f_mask.next = self.fn_state.read_data.val().get_bits::<3>(6);
@@ -1271,6 +1338,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.fa_c.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4);
         self.wa_h.next = self.hb.val() + (bit_cast::<64, 16>(self.hc.val()) << 4) + 8;
         self.wa_c.next = self.cb.val() + (bit_cast::<64, 16>(self.cc.val()) << 4) + 8;
+        // C2H prefetch: the descriptor after the one taken now, whether it is
+        // posted, and whether the slot holds the last prefetch issued.
+        self.c_nidx.next = (self.cc.val() + 1) & self.ring_mask_c.val();
+        self.c_npost.next = self.c_nidx.val() != self.cp.val();
+        self.fa_cn.next = self.cb.val() + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
+        self.s_hit.next = self.c_slot.read_data.val().get_bits::<8>(90) == self.cseq.val();
+        self.s_desc.next = bit_cast::<98, 88>(self.c_slot.read_data.val().get_bits::<88>(0))
+            | (bit_cast::<98, 1>(self.c_slot.read_data.val().get_bit(88).into()) << 97);
         self.nhb.next = self.hb.val();
         self.nhl.next = self.hl.val();
         self.nhp.next = self.hp.val();
@@ -1280,6 +1355,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ncl.next = self.cl.val();
         self.ncp.next = self.cp.val();
         self.ncc.next = self.cc.val();
+        self.ncpf.next = self.cpf.val();
+        self.ncseq.next = self.cseq.val();
         self.nf_run.next = self.f_run.val();
         self.nf_err.next = self.f_err.val();
         self.nf_mask.next = self.f_mask.val();
@@ -1534,6 +1611,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axi_host.rready.next = false;
         self.tag_pop.next = false;
         self.r_fire.next = false;
+        self.slot_we.next = false;
+        self.pf_arr.next = (self.t_kind.val() == 3) & self.t_lastd.val();
+        self.pf_blk.next = (self.op.q.val() == 3)
+            & ((self.state.q.val() == 2) | ((self.state.q.val() == 3) & !self.p_ph.q.val() & self.cpf.val()));
         if !self.tags_empty.val() {
             if self.t_kind.val() == 2 {
                 // End the packet of a function stopped in its middle (room reserved).
@@ -1568,9 +1649,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     }
                 }
             } else {
-                // A descriptor: assembled, then to the issuer (H2C) or the C2H engine.
-                self.m_axi_host.rready.next = true;
-                self.r_fire.next = self.m_axi_host.rvalid.val();
+                // A descriptor: assembled, then to the issuer (H2C), the C2H
+                // engine or its function's prefetch slot (a prefetch waits
+                // while the control engine reads the slot for a buffer).
+                self.m_axi_host.rready.next = !(self.pf_arr.val() & self.pf_blk.val());
+                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.pf_arr.val() & self.pf_blk.val());
                 if self.r_fire.val() {
                     self.d_acc.d.next = self.d_acc_nx.val();
                     self.d_err.d.next = self.d_err_nx.val();
@@ -1591,6 +1674,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             }
                             if self.t_bank.val() & !self.bk1_kill.q.val() {
                                 self.bk1_open.d.next = !self.d_acc_nx.val().get_bit(96) & !self.d_err_nx.val();
+                            }
+                        } else if self.pf_arr.val() {
+                            // A C2H prefetch: into the slot; to the C2H engine
+                            // too if it waits for this one.
+                            self.slot_we.next = true;
+                            if self.c_pfw.q.val()
+                                & (self.c_fn.q.val() == self.t_fn.val())
+                                & (self.c_pfseq.q.val() == self.t_len.val().get_bits::<8>(0))
+                            {
+                                self.c_pfw.d.next = false;
+                                self.c_dv.d.next = true;
+                                self.c_desc.d.next = self.d_acc_nx.val().get_bits::<98>(0);
+                                self.c_derr.d.next = self.d_err_nx.val();
                             }
                         } else {
                             self.c_dv.d.next = true;
@@ -1752,6 +1848,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             self.nhf.next = 0.into();
                             self.ncp.next = 0.into();
                             self.ncc.next = 0.into();
+                            self.ncpf.next = false;
                             self.nf_err.next = 0.into();
                             self.nf_stat.next = 0.into();
                             self.nf_pend.next = 0.into();
@@ -1786,12 +1883,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         }
                     } else if self.r_addr.q.val() == self.o_c_base_lo.val() {
                         self.ncb.next = (self.cb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
+                        self.ncpf.next = false;
                         self.c_we.next = true;
                     } else if self.r_addr.q.val() == self.o_c_base_hi.val() {
                         self.ncb.next = (self.cb.val() & 0xffffffff_u64) | (bit_cast::<64, 32>(self.merged.val()) << 32);
+                        self.ncpf.next = false;
                         self.c_we.next = true;
                     } else if self.r_addr.q.val() == self.o_c_size.val() {
                         self.ncl.next = self.merged.val().get_bits::<4>(0);
+                        self.ncpf.next = false;
                         self.c_we.next = true;
                     } else if self.r_addr.q.val() == self.o_c_pidx.val() {
                         self.ncp.next = self.merged.val().get_bits::<16>(0);
@@ -1945,8 +2045,31 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             }
         } else if self.op.q.val() == 3 {
-            // C2H: fetch the next buffer of the packet's function.
-            if !(self.fn_enabled.val() & self.f_run.val().get_bit(1) & (self.f_err.val() == 0))
+            // C2H: the next buffer of the packet's function (the one at CIDX):
+            // prefetched (in the slot, or still in flight: the read side hands
+            // it over), else read now; then, as a second step, the descriptor
+            // after it is prefetched if the host has posted it.
+            if self.p_ph.q.val() {
+                if self.ar_free.val() & !self.tags_full.val() {
+                    self.state.d.next = 1.into();
+                    self.p_ph.d.next = false;
+                    self.ctl_ar.next = true;
+                    self.ar_valid.d.next = true;
+                    self.ar_addr.d.next = self.fa_cn.val();
+                    self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_cn.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
+                    self.ar_user.d.next = self.cur_fn.q.val();
+                    self.tag_push.next = true;
+                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
+                        | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
+                        | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_cn.val()) & self.kw_mask.val()) << 13)
+                        | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
+                        | (bit_cast::<TAG_BITS, 1>(true.into()) << 34)
+                        | (bit_cast::<TAG_BITS, 8>(self.cseq.val() + 1) << 36);
+                    self.ncpf.next = true;
+                    self.ncseq.next = self.cseq.val() + 1;
+                    self.c_we.next = true;
+                }
+            } else if !(self.fn_enabled.val() & self.f_run.val().get_bit(1) & (self.f_err.val() == 0))
                 | (self.e_code.q.val().get_bit(0) & (self.e_gen.q.val() != self.f_gen.val()))
             {
                 // Not accepting (or reset since the packet began): dropped.
@@ -1961,8 +2084,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 5.into(); // ERR_NO_BUFFER
                 self.e_anygen.d.next = true;
+            } else if self.cpf.val() {
+                // Prefetched: from the slot, or on its arrival (the read side
+                // holds prefetch arrivals from the slot's read until here).
+                self.c_ans_v.d.next = true;
+                self.c_ans_ok.d.next = true;
+                self.c_ans_gen.d.next = self.f_gen.val();
+                if self.s_hit.val() {
+                    self.c_dv.d.next = true;
+                    self.c_desc.d.next = self.s_desc.val();
+                    self.c_derr.d.next = self.c_slot.read_data.val().get_bit(89);
+                } else {
+                    self.c_pfw.d.next = true;
+                    self.c_pfseq.d.next = self.cseq.val();
+                }
+                if self.c_npost.val() {
+                    self.p_ph.d.next = true;
+                } else {
+                    self.state.d.next = 1.into();
+                    self.ncpf.next = false;
+                    self.c_we.next = true;
+                }
             } else if self.ar_free.val() & !self.tags_full.val() {
-                self.state.d.next = 1.into();
                 self.ctl_ar.next = true;
                 self.ar_valid.d.next = true;
                 self.ar_addr.d.next = self.fa_c.val();
@@ -1976,6 +2119,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.c_ans_v.d.next = true;
                 self.c_ans_ok.d.next = true;
                 self.c_ans_gen.d.next = self.f_gen.val();
+                if self.c_npost.val() {
+                    self.p_ph.d.next = true;
+                } else {
+                    self.state.d.next = 1.into();
+                }
             }
         } else if self.op.q.val() == 6 {
             // Sharing gate: open or close this function's H2C side (both
@@ -2784,7 +2932,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c2h_ring.write_data.next = bit_cast::<C2H_RING_BITS, 64>(self.ncb.val())
             | (bit_cast::<C2H_RING_BITS, 4>(self.ncl.val()) << 64)
             | (bit_cast::<C2H_RING_BITS, 16>(self.ncp.val()) << 68)
-            | (bit_cast::<C2H_RING_BITS, 16>(self.ncc.val()) << 84);
+            | (bit_cast::<C2H_RING_BITS, 16>(self.ncc.val()) << 84)
+            | (bit_cast::<C2H_RING_BITS, 1>(self.ncpf.val().into()) << 100)
+            | (bit_cast::<C2H_RING_BITS, 8>(self.ncseq.val()) << 101);
         self.fn_state.write_data.next = bit_cast::<FN_BITS, 2>(self.nf_run.val())
             | (bit_cast::<FN_BITS, 4>(self.nf_err.val()) << 2)
             | (bit_cast::<FN_BITS, 3>(self.nf_mask.val()) << 6)
@@ -2794,6 +2944,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<FN_BITS, 1>(self.nf_parked.val().into()) << 14)
             | (bit_cast::<FN_BITS, 3>(self.nf_pend.val()) << 15);
         self.h2c_ring.write_enable.next = self.h_we.val();
+        self.c_slot.write_address.next = self.t_fn.val();
+        self.c_slot.write_data.next = bit_cast::<SLOT_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
+            | (bit_cast::<SLOT_BITS, 1>(self.d_acc_nx.val().get_bit(97).into()) << 88)
+            | (bit_cast::<SLOT_BITS, 1>(self.d_err_nx.val().into()) << 89)
+            | (bit_cast::<SLOT_BITS, 8>(self.t_len.val().get_bits::<8>(0)) << 90);
+        self.c_slot.write_enable.next = self.slot_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
         self.enable_ram.write_address.next = self.s_fnctl_function.val();
@@ -2805,6 +2961,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.state.q.val() == 0 {
             self.h2c_ring.write_address.next = self.clear_addr.q.val();
             self.c2h_ring.write_address.next = self.clear_addr.q.val();
+            // (No read is in flight yet: the prefetch slots are free to clear;
+            // a slot kept over a reset could match a new prefetch's number.)
+            self.c_slot.write_address.next = self.clear_addr.q.val();
+            self.c_slot.write_data.next = 0.into();
+            self.c_slot.write_enable.next = true;
             self.fn_state.write_address.next = self.clear_addr.q.val();
             self.enable_ram.write_address.next = self.clear_addr.q.val();
             self.weight_ram.write_address.next = self.clear_addr.q.val();
@@ -2871,6 +3032,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_state.d.next = 0.into();
             self.c_drop.d.next = false;
             self.c_dv.d.next = false;
+            self.c_pfw.d.next = false;
+            self.p_ph.d.next = false;
             self.c_fill.d.next = 0.into();
             self.aw_valid.d.next = false;
             self.wqw.d.next = 0.into();
