@@ -532,6 +532,11 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_nidx: Signal<Local, Bits<16>>,
     c_npost: Signal<Local, Bit>,
     fa_cn: Signal<Local, Bits<64>>,
+    /// The C2H descriptor read the control engine issues this cycle: the
+    /// buffer at CIDX, or (prefetch step) the one after it, with its number.
+    c_rd_go: Signal<Local, Bit>,
+    c_rd_addr: Signal<Local, Bits<64>>,
+    c_rd_seq: Signal<Local, Bits<8>>,
     s_hit: Signal<Local, Bit>,
     s_desc: Signal<Local, Bits<98>>,
     pf_arr: Signal<Local, Bit>,
@@ -970,6 +975,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_nidx: Default::default(),
             c_npost: Default::default(),
             fa_cn: Default::default(),
+            c_rd_go: Default::default(),
+            c_rd_addr: Default::default(),
+            c_rd_seq: Default::default(),
             s_hit: Default::default(),
             s_desc: Default::default(),
             pf_arr: Default::default(),
@@ -1343,6 +1351,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c_nidx.next = (self.cc.val() + 1) & self.ring_mask_c.val();
         self.c_npost.next = self.c_nidx.val() != self.cp.val();
         self.fa_cn.next = self.cb.val() + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
+        self.c_rd_go.next = false;
+        self.c_rd_addr.next = self.fa_c.val();
+        self.c_rd_seq.next = 0.into();
+        if self.p_ph.q.val() {
+            self.c_rd_addr.next = self.fa_cn.val();
+            self.c_rd_seq.next = self.cseq.val() + 1;
+        }
         self.s_hit.next = self.c_slot.read_data.val().get_bits::<8>(90) == self.cseq.val();
         self.s_desc.next = bit_cast::<98, 88>(self.c_slot.read_data.val().get_bits::<88>(0))
             | (bit_cast::<98, 1>(self.c_slot.read_data.val().get_bit(88).into()) << 97);
@@ -2053,18 +2068,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 if self.ar_free.val() & !self.tags_full.val() {
                     self.state.d.next = 1.into();
                     self.p_ph.d.next = false;
-                    self.ctl_ar.next = true;
-                    self.ar_valid.d.next = true;
-                    self.ar_addr.d.next = self.fa_cn.val();
-                    self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_cn.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                    self.ar_user.d.next = self.cur_fn.q.val();
-                    self.tag_push.next = true;
-                    self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
-                        | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                        | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_cn.val()) & self.kw_mask.val()) << 13)
-                        | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
-                        | (bit_cast::<TAG_BITS, 1>(true.into()) << 34)
-                        | (bit_cast::<TAG_BITS, 8>(self.cseq.val() + 1) << 36);
+                    self.c_rd_go.next = true;
                     self.ncpf.next = true;
                     self.ncseq.next = self.cseq.val() + 1;
                     self.c_we.next = true;
@@ -2106,16 +2110,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_we.next = true;
                 }
             } else if self.ar_free.val() & !self.tags_full.val() {
-                self.ctl_ar.next = true;
-                self.ar_valid.d.next = true;
-                self.ar_addr.d.next = self.fa_c.val();
-                self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_c.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                self.ar_user.d.next = self.cur_fn.q.val();
-                self.tag_push.next = true;
-                self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
-                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_c.val()) & self.kw_mask.val()) << 13)
-                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20);
+                self.c_rd_go.next = true;
                 self.c_ans_v.d.next = true;
                 self.c_ans_ok.d.next = true;
                 self.c_ans_gen.d.next = self.f_gen.val();
@@ -2124,6 +2119,22 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 } else {
                     self.state.d.next = 1.into();
                 }
+            }
+            // The one place a C2H descriptor read leaves: a descriptor read
+            // tag (kind 3), marked (bit 34) and numbered (43:36) if prefetched.
+            if self.c_rd_go.val() {
+                self.ctl_ar.next = true;
+                self.ar_valid.d.next = true;
+                self.ar_addr.d.next = self.c_rd_addr.val();
+                self.ar_len.d.next = ((bit_cast::<8, 64>(self.c_rd_addr.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
+                self.ar_user.d.next = self.cur_fn.q.val();
+                self.tag_push.next = true;
+                self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
+                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
+                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.c_rd_addr.val()) & self.kw_mask.val()) << 13)
+                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
+                    | (bit_cast::<TAG_BITS, 1>(self.p_ph.q.val().into()) << 34)
+                    | (bit_cast::<TAG_BITS, 8>(self.c_rd_seq.val()) << 36);
             }
         } else if self.op.q.val() == 6 {
             // Sharing gate: open or close this function's H2C side (both
