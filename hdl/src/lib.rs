@@ -20,6 +20,7 @@ pub mod regbus;
 pub mod regmap;
 pub mod sched;
 pub mod sized_ram;
+pub mod skid;
 pub mod switch;
 
 /// Width of every function-number field (`tid`, `aruser`, ...): enough for the

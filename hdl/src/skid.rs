@@ -1,0 +1,122 @@
+//! The register slice (skid buffer) every block puts on its stream and
+//! register interfaces, so that no combinational path crosses a block
+//! boundary (DESIGN.md, timing rules).
+//!
+//! Both sides are registered: `m_valid`/`m_data` come from the output
+//! register and `s_ready` from "the skid register is empty", so neither
+//! depends on this cycle's `s_valid` or `m_ready`. Full throughput: one word
+//! per cycle in and out while `m_ready` is high; one cycle of latency. When
+//! the output stalls with a word in it, the word accepted in the same cycle
+//! waits in the skid register; `s_ready` drops the cycle after.
+//!
+//! `Skid<D>` carries any payload type; `AxisSkid` is the AXI4-Stream form
+//! (tdata, tkeep, tlast, tid, tuser) built from one `Skid` per field, all
+//! driven by the same handshake (synthesis merges their identical control
+//! registers).
+
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+/// A two-entry register slice with registered `s_ready`, `m_valid` and `m_data`.
+#[derive(LogicBlock, Default)]
+pub struct Skid<D: Synth> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// Input side: a word is taken when `s_valid && s_ready`.
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub s_data: Signal<In, D>,
+    /// Output side: a word leaves when `m_valid && m_ready`.
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    pub m_data: Signal<Out, D>,
+    out_valid: DFF<Bit>,
+    out_data: DFF<D>,
+    skid_valid: DFF<Bit>,
+    skid_data: DFF<D>,
+}
+
+impl<D: Synth> Logic for Skid<D> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, out_valid, out_data, skid_valid, skid_data);
+        self.s_ready.next = !self.skid_valid.q.val();
+        self.m_valid.next = self.out_valid.q.val();
+        self.m_data.next = self.out_data.q.val();
+        if self.skid_valid.q.val() {
+            // Input closed; the skid word moves out when the output drains.
+            if self.m_ready.val() {
+                self.out_data.d.next = self.skid_data.q.val();
+                self.skid_valid.d.next = false;
+            }
+        } else if !self.out_valid.q.val() | self.m_ready.val() {
+            // The output register is free this cycle: load it from the input.
+            self.out_valid.d.next = self.s_valid.val();
+            self.out_data.d.next = self.s_data.val();
+        } else if self.s_valid.val() {
+            // Output stalled, input accepted: park the word.
+            self.skid_valid.d.next = true;
+            self.skid_data.d.next = self.s_data.val();
+        }
+        if self.rst.val() {
+            self.out_valid.d.next = false;
+            self.skid_valid.d.next = false;
+        }
+    }
+}
+
+/// The AXI4-Stream register slice: `s_axis_*` in, `m_axis_*` out, with the
+/// function tag (`tid`) and a 1-bit `tuser` carried along.
+#[derive(LogicBlock, Default)]
+pub struct AxisSkid<const DW: usize, const KW: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_axis_tvalid: Signal<In, Bit>,
+    pub s_axis_tready: Signal<Out, Bit>,
+    pub s_axis_tdata: Signal<In, Bits<DW>>,
+    pub s_axis_tkeep: Signal<In, Bits<KW>>,
+    pub s_axis_tlast: Signal<In, Bit>,
+    pub s_axis_tid: Signal<In, Bits<FW>>,
+    pub s_axis_tuser: Signal<In, Bit>,
+    pub m_axis_tvalid: Signal<Out, Bit>,
+    pub m_axis_tready: Signal<In, Bit>,
+    pub m_axis_tdata: Signal<Out, Bits<DW>>,
+    pub m_axis_tkeep: Signal<Out, Bits<KW>>,
+    pub m_axis_tlast: Signal<Out, Bit>,
+    pub m_axis_tid: Signal<Out, Bits<FW>>,
+    pub m_axis_tuser: Signal<Out, Bit>,
+    data: Skid<Bits<DW>>,
+    keep: Skid<Bits<KW>>,
+    /// `tlast`, `tuser` and `tid` in one word: bit 0 last, bit 1 user, tid above.
+    side: Skid<Bits<{ FW + 2 }>>,
+}
+
+impl<const DW: usize, const KW: usize> Logic for AxisSkid<DW, KW> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.data.clk.next = self.clk.val();
+        self.keep.clk.next = self.clk.val();
+        self.side.clk.next = self.clk.val();
+        self.data.rst.next = self.rst.val();
+        self.keep.rst.next = self.rst.val();
+        self.side.rst.next = self.rst.val();
+        self.data.s_valid.next = self.s_axis_tvalid.val();
+        self.keep.s_valid.next = self.s_axis_tvalid.val();
+        self.side.s_valid.next = self.s_axis_tvalid.val();
+        self.data.m_ready.next = self.m_axis_tready.val();
+        self.keep.m_ready.next = self.m_axis_tready.val();
+        self.side.m_ready.next = self.m_axis_tready.val();
+        self.data.s_data.next = self.s_axis_tdata.val();
+        self.keep.s_data.next = self.s_axis_tkeep.val();
+        self.side.s_data.next = (bit_cast::<{ FW + 2 }, FW>(self.s_axis_tid.val()) << 2)
+            | (bit_cast::<{ FW + 2 }, 1>(self.s_axis_tuser.val().into()) << 1)
+            | bit_cast::<{ FW + 2 }, 1>(self.s_axis_tlast.val().into());
+        self.s_axis_tready.next = self.data.s_ready.val();
+        self.m_axis_tvalid.next = self.data.m_valid.val();
+        self.m_axis_tdata.next = self.data.m_data.val();
+        self.m_axis_tkeep.next = self.keep.m_data.val();
+        self.m_axis_tlast.next = self.side.m_data.val().get_bit(0);
+        self.m_axis_tuser.next = self.side.m_data.val().get_bit(1);
+        self.m_axis_tid.next = self.side.m_data.val().get_bits::<FW>(2);
+    }
+}
