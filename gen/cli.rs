@@ -30,8 +30,10 @@ pub struct Cli {
 pub enum Command {
     /// Write the design (Verilog, constraints, scripts, manifest.json) into a directory.
     ///
-    /// The output directory is replaced atomically if it holds a previous vfpga
-    /// output; any other non-empty directory is refused.
+    /// A previous vfpga output is updated: only the files its manifest.json
+    /// lists are replaced or removed, every file you added is kept; a listed
+    /// file you changed stops the run (see --force). Any other non-empty
+    /// directory is refused.
     Generate(GenerateArgs),
     /// Synthesize the design with Yosys (synth_xilinx) and report its resources.
     ///
@@ -204,6 +206,11 @@ pub struct GenerateArgs {
     /// Output directory [default: out/<name>]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Overwrite generated files you changed, and files vfpga did not write at
+    /// paths it writes (without it, those stop the run). Files it does not
+    /// write are never deleted
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -304,10 +311,20 @@ fn generate(args: &GenerateArgs) -> Result<(), Failure> {
         message: e.to_string(),
     })?;
     let design = build(&cfg);
-    let m = output::write_tree(&out, &design, &cfg).map_err(|e| Failure {
+    // A signal now makes the writer stop and remove what it staged.
+    output::stop_on_signals();
+    let opts = output::WriteOptions { force: args.force };
+    let w = output::write_tree_with(&out, &design, &cfg, opts).map_err(|e| Failure {
         usage: e.is_usage(),
         message: e.to_string(),
     })?;
+    for p in &w.overwritten {
+        eprintln!("overwrote {p} (--force)");
+    }
+    for p in &w.kept {
+        eprintln!("kept {p}: changed by hand, no longer generated (--force)");
+    }
+    let m = w.manifest;
     println!(
         "wrote {}: {} files + {}, top {} ({} partitions, {} VFs, {}-bit data)",
         out.display(),

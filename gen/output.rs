@@ -1,12 +1,20 @@
-//! Writes a [`Design`] to disk, atomically, with its `manifest.json`.
+//! Writes a [`Design`] to disk with its `manifest.json`, never losing a user's file.
 //!
-//! The tree is written into a temporary directory next to the destination (same
-//! file system), then renamed into place. A destination is replaced only if it is
-//! a previous vfpga output (it holds a `manifest.json` written by vfpga) or empty;
-//! anything else is refused, so user files are never deleted. The output is a pure
-//! function of the design and the configuration: no timestamps, files sorted, so
-//! the same input gives a byte-identical tree.
+//! A new output is built in a stage beside the destination (same file system)
+//! and renamed into place. A previous vfpga output (it holds a `manifest.json`
+//! written by vfpga) is updated in place: vfpga replaces and removes only the
+//! files that manifest lists, as it wrote them, so whatever the user added to
+//! the tree stays; it refuses, before writing anything, to touch a file that
+//! was changed by hand or that it did not write, unless forced. Any other
+//! non-empty destination is refused. The output is a pure function of the
+//! design and the configuration: no timestamps, files sorted, so the same
+//! input gives a byte-identical tree.
 
+mod stage;
+
+pub use stage::stop_on_signals;
+
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -126,8 +134,64 @@ pub enum OutputError {
     Refused { dir: PathBuf, reason: String },
     /// A file path of the design is not a clean relative path.
     BadPath { path: String, reason: &'static str },
+    /// Paths a regenerate must write or remove hold what vfpga did not write.
+    Conflicts { dir: PathBuf, conflicts: Vec<Conflict> },
     /// A file system operation failed.
     Io { path: PathBuf, error: io::Error },
+    /// Writing the output failed at `path`; `note` says what state it is in.
+    Write {
+        dir: PathBuf,
+        path: PathBuf,
+        error: io::Error,
+        note: String,
+    },
+    /// A signal stopped the run before it changed anything.
+    Interrupted { dir: PathBuf, signal: i32 },
+    /// The stage a killed run left could not be removed.
+    StaleStage { path: PathBuf, error: io::Error },
+}
+
+/// A path a regenerate would have to write or remove, and why it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Relative to the output directory, `/` separated.
+    pub path: String,
+    pub problem: Problem,
+}
+
+/// Why a path holds what vfpga did not write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// A generated file whose contents differ from the previous manifest's.
+    Edited,
+    /// Like `Edited`, and the new design no longer has the file.
+    EditedObsolete,
+    /// A path the design writes holds a file vfpga did not write.
+    NotOurs,
+    /// A path the design writes is a directory.
+    Directory,
+    /// A directory the design writes into is a file or a symbolic link.
+    NotADirectory,
+}
+
+impl Problem {
+    /// `--force` overwrites (or keeps) these; it never deletes a directory
+    /// or a file in the way of one.
+    pub fn forceable(self) -> bool {
+        matches!(self, Problem::Edited | Problem::EditedObsolete | Problem::NotOurs)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Problem::Edited => "changed since vfpga wrote it (its SHA-256 differs from manifest.json)",
+            Problem::EditedObsolete => {
+                "changed since vfpga wrote it, and the new design no longer has it (--force keeps it)"
+            }
+            Problem::NotOurs => "exists, and vfpga did not write it",
+            Problem::Directory => "is a directory, where the design writes a file",
+            Problem::NotADirectory => "is not a directory, where the design writes files into one",
+        }
+    }
 }
 
 impl OutputError {
@@ -142,7 +206,7 @@ impl OutputError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            OutputError::NotVfpga { .. } | OutputError::Refused { .. }
+            OutputError::NotVfpga { .. } | OutputError::Refused { .. } | OutputError::Conflicts { .. }
         )
     }
 }
@@ -166,7 +230,56 @@ impl fmt::Display for OutputError {
             OutputError::BadPath { path, reason } => {
                 write!(f, "bad output file path {path:?}: {reason}")
             }
+            OutputError::Conflicts { dir, conflicts } => {
+                const SHOWN: usize = 20;
+                writeln!(
+                    f,
+                    "refusing to regenerate {}: {} path(s) it must write or remove hold what vfpga did not write:",
+                    dir.display(),
+                    conflicts.len()
+                )?;
+                for c in conflicts.iter().take(SHOWN) {
+                    writeln!(f, "  {}: {}", c.path, c.problem.describe())?;
+                }
+                if conflicts.len() > SHOWN {
+                    writeln!(f, "  ... and {} more", conflicts.len() - SHOWN)?;
+                }
+                write!(f, "Nothing was changed. ")?;
+                if conflicts.iter().any(|c| c.problem.forceable()) {
+                    write!(
+                        f,
+                        "Move your changes out of the generated files (files manifest.json does not \
+                         list are never touched), or pass --force to overwrite them. "
+                    )?;
+                }
+                if conflicts.iter().any(|c| !c.problem.forceable()) {
+                    write!(f, "Move the directories and files in the way aside yourself: --force does not delete them.")?;
+                }
+                Ok(())
+            }
             OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            OutputError::Write {
+                dir,
+                path,
+                error,
+                note,
+            } => write!(
+                f,
+                "could not write {}: {}: {error}; {note}",
+                dir.display(),
+                path.display()
+            ),
+            OutputError::Interrupted { dir, signal } => write!(
+                f,
+                "interrupted by signal {signal}: {} was left as it was",
+                dir.display()
+            ),
+            OutputError::StaleStage { path, error } => write!(
+                f,
+                "the output was written, but {} (left by an earlier vfpga run that was killed) \
+                 could not be removed: {error}; remove it yourself",
+                path.display()
+            ),
         }
     }
 }
@@ -197,11 +310,12 @@ fn check_path(path: &str) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// What is at the destination, and whether it may be replaced.
+/// What is at the destination, and whether it may be written.
 enum Existing {
     Nothing,
     EmptyDir,
-    VfpgaOutput,
+    /// A previous vfpga output, with its manifest.
+    VfpgaOutput(Manifest),
 }
 
 fn inspect(dest: &Path) -> Result<Existing, OutputError> {
@@ -228,7 +342,7 @@ fn inspect(dest: &Path) -> Result<Existing, OutputError> {
         return Err(not(&format!("it is not empty and has no {MANIFEST}")));
     }
     match Manifest::read(dest) {
-        Ok(_) => Ok(Existing::VfpgaOutput),
+        Ok(m) => Ok(Existing::VfpgaOutput(m)),
         Err(OutputError::NotVfpga { dir, reason }) => Err(OutputError::Refused { dir, reason }),
         Err(e) => Err(e),
     }
@@ -240,12 +354,56 @@ pub fn check_dest(dest: &Path) -> Result<(), OutputError> {
     inspect(dest).map(|_| ())
 }
 
-/// Writes the design's files and `manifest.json` to `dest`, atomically.
-///
-/// Creates `dest`'s parent directories if needed. Replaces `dest` if it is an
-/// empty directory or a previous vfpga output; refuses any other existing
-/// `dest`. On error nothing is left behind but those parent directories.
+/// How a regenerate treats paths that hold what vfpga did not write.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Overwrite generated files changed by hand, and files vfpga did not
+    /// write at paths the design writes; keep (do not remove) generated files
+    /// changed by hand that the design no longer has. Never deletes a file
+    /// vfpga did not write, never replaces a directory.
+    pub force: bool,
+}
+
+/// What [`write_tree_with`] did.
+#[derive(Debug)]
+pub struct Written {
+    pub manifest: Manifest,
+    /// Paths whose content vfpga did not write, overwritten under `force`.
+    pub overwritten: Vec<String>,
+    /// Generated files changed by hand that the design no longer has, kept
+    /// under `force` (they are the user's now: the manifest no longer lists them).
+    pub kept: Vec<String>,
+}
+
+/// Stage layout: the new files, and the previous files a regenerate replaces
+/// or removes (so that a failure can put them back).
+const STAGE_NEW: &str = "new";
+const STAGE_OLD: &str = "old";
+
+/// [`write_tree_with`] without `force`.
 pub fn write_tree(dest: &Path, design: &Design, cfg: &Config) -> Result<Manifest, OutputError> {
+    write_tree_with(dest, design, cfg, WriteOptions::default()).map(|w| w.manifest)
+}
+
+/// Writes the design's files and `manifest.json` to `dest`; never deletes or
+/// overwrites a file vfpga did not write unless `opts.force` says so.
+///
+/// A missing or empty `dest` is built in a stage beside it and renamed into
+/// place. A previous vfpga output is updated in place: only the files its
+/// `manifest.json` lists are replaced, those the design no longer has are
+/// removed (and the directories that become empty), every other file is left
+/// alone, and the new manifest is written last. Before anything is written,
+/// a listed file changed by hand or a path the design writes that holds
+/// something vfpga did not write refuses the run ([`OutputError::Conflicts`]).
+/// Any other existing `dest` is refused. A refused, failed or interrupted run
+/// leaves `dest` as it was and removes its stage; a later run removes the
+/// stages of killed runs.
+pub fn write_tree_with(
+    dest: &Path,
+    design: &Design,
+    cfg: &Config,
+    opts: WriteOptions,
+) -> Result<Written, OutputError> {
     let manifest = Manifest::new(design, cfg)?;
     let existing = inspect(dest)?;
 
@@ -261,72 +419,443 @@ pub fn write_tree(dest: &Path, design: &Design, cfg: &Config) -> Result<Manifest
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
+    // Stages of killed runs: what one moved into `dest` before it died counts
+    // as vfpga's too. They are removed once this run has written `dest`.
+    let stale = stage::stale(&parent, file_name).map_err(|e| OutputError::io(&parent, e))?;
+    let stale_manifests: Vec<Manifest> = stale
+        .iter()
+        .filter_map(|s| Manifest::read(&s.join(STAGE_NEW)).ok())
+        .collect();
 
-    // Removed on drop, so every early return below cleans up.
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{file_name}.tmp-"))
-        .tempdir_in(&parent)
-        .map_err(|e| OutputError::io(&parent, e))?;
-    set_dir_mode(tmp.path())?;
-    for f in &design.files {
-        let path = tmp.path().join(&f.path);
-        if let Some(dir) = path.parent() {
-            create_dirs(tmp.path(), dir)?;
-        }
-        fs::write(&path, &f.contents).map_err(|e| OutputError::io(&path, e))?;
-    }
-    let mpath = tmp.path().join(MANIFEST);
-    fs::write(&mpath, manifest.to_json()).map_err(|e| OutputError::io(&mpath, e))?;
-
-    match existing {
-        Existing::Nothing => {}
-        Existing::EmptyDir => fs::remove_dir(dest).map_err(|e| OutputError::io(dest, e))?,
-        Existing::VfpgaOutput => {
-            // Move the old tree aside first, so that a failure leaves it in place.
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{file_name}.old-"))
-                .tempdir_in(&parent)
-                .map_err(|e| OutputError::io(&parent, e))?;
-            let aside = old.path().join("old");
-            fs::rename(dest, &aside).map_err(|e| OutputError::io(dest, e))?;
-            let tmp_path = tmp.keep();
-            if let Err(e) = fs::rename(&tmp_path, dest) {
-                let _ = fs::rename(&aside, dest);
-                let _ = fs::remove_dir_all(&tmp_path);
-                return Err(OutputError::io(dest, e));
+    let contents: HashMap<&str, &str> = design
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_str()))
+        .collect();
+    let written = match existing {
+        Existing::VfpgaOutput(prev) => {
+            let plan = Plan::new(dest, &prev, &stale_manifests, &manifest, opts.force)?;
+            update(dest, &parent, file_name, &contents, &manifest, &plan)?;
+            Written {
+                manifest,
+                overwritten: plan.overwritten,
+                kept: plan.kept,
             }
-            // `old` (and the old tree inside it) is removed on drop.
-            return Ok(manifest);
         }
+        fresh => {
+            let empty = matches!(fresh, Existing::EmptyDir);
+            create(dest, &parent, file_name, &contents, &manifest, empty)?;
+            Written {
+                manifest,
+                overwritten: Vec::new(),
+                kept: Vec::new(),
+            }
+        }
+    };
+    for path in stale {
+        fs::remove_dir_all(&path).map_err(|error| OutputError::StaleStage { path, error })?;
     }
-    let tmp_path = tmp.keep();
-    if let Err(e) = fs::rename(&tmp_path, dest) {
-        let _ = fs::remove_dir_all(&tmp_path);
-        return Err(OutputError::io(dest, e));
-    }
-    Ok(manifest)
+    Ok(written)
 }
 
-/// Creates `dir` and its parents below `root` with the usual directory mode.
-fn create_dirs(root: &Path, dir: &Path) -> Result<(), OutputError> {
-    if dir == root || dir.is_dir() {
+/// Builds the whole tree in a stage and renames it to `dest` (missing, or an
+/// empty directory).
+fn create(
+    dest: &Path,
+    parent: &Path,
+    file_name: &str,
+    contents: &HashMap<&str, &str>,
+    manifest: &Manifest,
+    empty: bool,
+) -> Result<(), OutputError> {
+    let failed = |path: &Path, error: io::Error| OutputError::Write {
+        dir: dest.to_path_buf(),
+        path: path.to_path_buf(),
+        error,
+        note: format!("nothing was written to {}", dest.display()),
+    };
+    // Removed on drop, so every early return below cleans up.
+    let stage = stage::create(parent, file_name).map_err(|e| failed(parent, e))?;
+    let new = stage.path().join(STAGE_NEW);
+    fs::create_dir(&new).map_err(|e| failed(&new, e))?;
+    set_dir_mode(&new).map_err(|e| failed(&new, e))?;
+    let paths: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    stage_files(dest, &new, &paths, contents, manifest).map_err(|(p, e)| failed(&p, e))?;
+    interruption(dest)?;
+    if empty {
+        fs::remove_dir(dest).map_err(|e| failed(dest, e))?;
+    }
+    if let Err(e) = fs::rename(&new, dest) {
+        if empty {
+            let _ = fs::create_dir(dest);
+        }
+        return Err(failed(dest, e));
+    }
+    close(stage, dest)
+}
+
+/// Removes the stage of a run that wrote `dest`.
+fn close(stage: tempfile::TempDir, dest: &Path) -> Result<(), OutputError> {
+    let path = stage.path().to_path_buf();
+    stage.close().map_err(|error| OutputError::Write {
+        dir: dest.to_path_buf(),
+        path,
+        error,
+        note: "the output was written, but this stage could not be removed: remove it yourself".into(),
+    })
+}
+
+/// Writes the files `paths` of the design, then the manifest, below `root`.
+fn stage_files(
+    dest: &Path,
+    root: &Path,
+    paths: &[&str],
+    contents: &HashMap<&str, &str>,
+    manifest: &Manifest,
+) -> Result<(), (PathBuf, io::Error)> {
+    fs::create_dir_all(root).map_err(|e| (root.to_path_buf(), e))?;
+    for p in paths {
+        if stage::interrupted().is_some() {
+            // Reported by `interruption`, which the caller calls next.
+            return Ok(());
+        }
+        let path = root.join(p);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        }
+        fs::write(&path, contents[p]).map_err(|e| (dest.join(p), e))?;
+    }
+    let path = root.join(MANIFEST);
+    fs::write(&path, manifest.to_json()).map_err(|e| (dest.join(MANIFEST), e))
+}
+
+/// An error if a signal asked this process to stop (see `stage::stop_on_signals`).
+fn interruption(dest: &Path) -> Result<(), OutputError> {
+    match stage::interrupted() {
+        Some(signal) => Err(OutputError::Interrupted {
+            dir: dest.to_path_buf(),
+            signal,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// What a regenerate changes in a previous output, decided before anything
+/// is written.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Files of the design that are missing or differ on disk, sorted.
+    write: Vec<String>,
+    /// Generated files, as vfpga wrote them, that the design no longer has.
+    remove: Vec<String>,
+    overwritten: Vec<String>,
+    kept: Vec<String>,
+    /// `manifest.json` changes.
+    manifest: bool,
+}
+
+/// What a path of the output holds.
+enum OnDisk {
+    Missing,
+    File { sha256: String },
+    Dir,
+    /// A symbolic link, a FIFO, ...
+    Other,
+}
+
+fn on_disk(path: &Path) -> Result<OnDisk, OutputError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(OnDisk::Missing),
+        Err(e) => return Err(OutputError::io(path, e)),
+    };
+    Ok(if meta.is_file() {
+        let bytes = fs::read(path).map_err(|e| OutputError::io(path, e))?;
+        OnDisk::File {
+            sha256: sha256_hex(&bytes),
+        }
+    } else if meta.is_dir() {
+        OnDisk::Dir
+    } else {
+        OnDisk::Other
+    })
+}
+
+impl Plan {
+    /// Compares `prev` (the manifest on disk), the manifests of killed runs'
+    /// stages and what is on disk with `new`; refuses with the conflicts.
+    fn new(
+        dest: &Path,
+        prev: &Manifest,
+        stale: &[Manifest],
+        new: &Manifest,
+        force: bool,
+    ) -> Result<Plan, OutputError> {
+        // The contents vfpga wrote at each path.
+        let mut ours: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for m in std::iter::once(prev).chain(stale) {
+            for f in &m.files {
+                ours.entry(&f.path).or_default().insert(&f.sha256);
+            }
+        }
+        let is_ours = |path: &str, sha: &str| ours.get(path).is_some_and(|s| s.contains(sha));
+        let listed: HashSet<&str> = prev.files.iter().map(|f| f.path.as_str()).collect();
+        let mut dirs = Ancestors::default();
+        let mut plan = Plan::default();
+        let mut conflicts = Vec::new();
+        let mut conflict = |path: &str, problem: Problem| {
+            if force && problem.forceable() {
+                return true;
+            }
+            conflicts.push(Conflict {
+                path: path.to_string(),
+                problem,
+            });
+            false
+        };
+
+        for f in &new.files {
+            if let Some(blocked) = dirs.blocked(dest, &f.path)? {
+                conflict(&blocked, Problem::NotADirectory);
+                continue;
+            }
+            match on_disk(&dest.join(&f.path))? {
+                OnDisk::Missing => plan.write.push(f.path.clone()),
+                OnDisk::File { sha256 } if sha256 == f.sha256 => {}
+                OnDisk::File { sha256 } if is_ours(&f.path, &sha256) => plan.write.push(f.path.clone()),
+                OnDisk::Dir => {
+                    conflict(&f.path, Problem::Directory);
+                }
+                OnDisk::File { .. } | OnDisk::Other => {
+                    let problem = if listed.contains(f.path.as_str()) {
+                        Problem::Edited
+                    } else {
+                        Problem::NotOurs
+                    };
+                    if conflict(&f.path, problem) {
+                        plan.write.push(f.path.clone());
+                        plan.overwritten.push(f.path.clone());
+                    }
+                }
+            }
+        }
+        let now: HashSet<&str> = new.files.iter().map(|f| f.path.as_str()).collect();
+        for f in prev.files.iter().filter(|f| !now.contains(f.path.as_str())) {
+            // Below a directory the user replaced: not vfpga's to remove.
+            if dirs.blocked(dest, &f.path)?.is_some() {
+                continue;
+            }
+            match on_disk(&dest.join(&f.path))? {
+                OnDisk::Missing => {}
+                OnDisk::File { sha256 } if is_ours(&f.path, &sha256) => plan.remove.push(f.path.clone()),
+                _ => {
+                    if conflict(&f.path, Problem::EditedObsolete) {
+                        plan.kept.push(f.path.clone());
+                    }
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            conflicts.sort_by(|a, b| a.path.cmp(&b.path));
+            conflicts.dedup_by(|a, b| a.path == b.path);
+            return Err(OutputError::Conflicts {
+                dir: dest.to_path_buf(),
+                conflicts,
+            });
+        }
+        let mpath = dest.join(MANIFEST);
+        plan.manifest = fs::read(&mpath).map_err(|e| OutputError::io(&mpath, e))? != new.to_json().as_bytes();
+        Ok(plan)
+    }
+}
+
+/// Which directories of the output are real directories (or missing).
+#[derive(Default)]
+struct Ancestors {
+    fine: HashSet<String>,
+}
+
+impl Ancestors {
+    /// The first directory of `path` (relative to `dest`) that is a file or a
+    /// symbolic link: vfpga writes below none of those.
+    fn blocked(&mut self, dest: &Path, path: &str) -> Result<Option<String>, OutputError> {
+        let mut dir = String::new();
+        for component in path.split('/').collect::<Vec<_>>().split_last().map_or(&[][..], |(_, d)| d) {
+            if !dir.is_empty() {
+                dir.push('/');
+            }
+            dir.push_str(component);
+            if self.fine.contains(&dir) {
+                continue;
+            }
+            match fs::symlink_metadata(dest.join(&dir)) {
+                Ok(m) if !m.is_dir() => return Ok(Some(dir)),
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(OutputError::io(&dest.join(&dir), e)),
+            }
+            self.fine.insert(dir.clone());
+        }
+        Ok(None)
+    }
+}
+
+/// Applies a plan to the previous output `dest`: stages the new files, then
+/// moves them into place, the replaced and removed files into the stage, and
+/// the manifest last. On failure puts everything back.
+fn update(
+    dest: &Path,
+    parent: &Path,
+    file_name: &str,
+    contents: &HashMap<&str, &str>,
+    manifest: &Manifest,
+    plan: &Plan,
+) -> Result<(), OutputError> {
+    if plan.write.is_empty() && plan.remove.is_empty() && !plan.manifest {
         return Ok(());
     }
-    if let Some(parent) = dir.parent() {
-        create_dirs(root, parent)?;
+    let unchanged = |path: &Path, error: io::Error| OutputError::Write {
+        dir: dest.to_path_buf(),
+        path: path.to_path_buf(),
+        error,
+        note: "nothing was changed".into(),
+    };
+    let stage = stage::create(parent, file_name).map_err(|e| unchanged(parent, e))?;
+    let new = stage.path().join(STAGE_NEW);
+    let paths: Vec<&str> = plan.write.iter().map(String::as_str).collect();
+    stage_files(dest, &new, &paths, contents, manifest).map_err(|(p, e)| unchanged(&p, e))?;
+    interruption(dest)?;
+
+    let mut moves = Moves {
+        dest,
+        new: &new,
+        old: stage.path().join(STAGE_OLD),
+        placed: Vec::new(),
+        aside: Vec::new(),
+        made: Vec::new(),
+    };
+    if let Err((path, error)) = moves.apply(plan) {
+        let problems = moves.undo();
+        if problems.is_empty() {
+            return Err(OutputError::Write {
+                dir: dest.to_path_buf(),
+                path,
+                error,
+                note: "nothing was changed (the files already replaced were put back)".into(),
+            });
+        }
+        // Keep the stage: it holds the previous files that could not go back.
+        let kept = stage.keep();
+        return Err(OutputError::Write {
+            dir: dest.to_path_buf(),
+            path,
+            error,
+            note: format!(
+                "putting the previous files back failed too ({}): they are in {}",
+                problems.join("; "),
+                kept.join(STAGE_OLD).display()
+            ),
+        });
     }
-    fs::create_dir(dir).map_err(|e| OutputError::io(dir, e))
+    // The directories that removed files leave empty.
+    for p in &plan.remove {
+        let mut dir = dest.join(p);
+        while dir.pop() && dir != dest && fs::remove_dir(&dir).is_ok() {}
+    }
+    close(stage, dest)
 }
 
-/// Temporary directories are created private (0700); the output is not.
+/// The moves of a regenerate, recorded so that they can be undone.
+struct Moves<'a> {
+    dest: &'a Path,
+    new: &'a Path,
+    old: PathBuf,
+    /// New files moved into `dest`.
+    placed: Vec<String>,
+    /// Previous files moved from `dest` to `old`.
+    aside: Vec<String>,
+    /// Directories created in `dest`, parents first.
+    made: Vec<PathBuf>,
+}
+
+impl Moves<'_> {
+    fn apply(&mut self, plan: &Plan) -> Result<(), (PathBuf, io::Error)> {
+        for p in &plan.remove {
+            self.put_aside(p)?;
+        }
+        for p in &plan.write {
+            let target = self.dest.join(p);
+            self.make_parents(&target)?;
+            if fs::symlink_metadata(&target).is_ok() {
+                self.put_aside(p)?;
+            }
+            fs::rename(self.new.join(p), &target).map_err(|e| (target, e))?;
+            self.placed.push(p.clone());
+        }
+        if plan.manifest {
+            let target = self.dest.join(MANIFEST);
+            fs::rename(self.new.join(MANIFEST), &target).map_err(|e| (target, e))?;
+        }
+        Ok(())
+    }
+
+    fn put_aside(&mut self, p: &str) -> Result<(), (PathBuf, io::Error)> {
+        let to = self.old.join(p);
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        }
+        let from = self.dest.join(p);
+        fs::rename(&from, &to).map_err(|e| (from, e))?;
+        self.aside.push(p.to_string());
+        Ok(())
+    }
+
+    fn make_parents(&mut self, target: &Path) -> Result<(), (PathBuf, io::Error)> {
+        let mut missing = Vec::new();
+        let mut dir = target.to_path_buf();
+        while dir.pop() && dir != self.dest && fs::symlink_metadata(&dir).is_err() {
+            missing.push(dir.clone());
+        }
+        for dir in missing.into_iter().rev() {
+            fs::create_dir(&dir).map_err(|e| (dir.clone(), e))?;
+            self.made.push(dir);
+        }
+        Ok(())
+    }
+
+    /// Undoes what `apply` did; returns what could not be undone.
+    fn undo(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for p in self.placed.iter().rev() {
+            let path = self.dest.join(p);
+            if let Err(e) = fs::remove_file(&path) {
+                problems.push(format!("{}: {e}", path.display()));
+            }
+        }
+        for p in self.aside.iter().rev() {
+            let path = self.dest.join(p);
+            if let Err(e) = fs::rename(self.old.join(p), &path) {
+                problems.push(format!("{}: {e}", path.display()));
+            }
+        }
+        for dir in self.made.iter().rev() {
+            if let Err(e) = fs::remove_dir(dir) {
+                problems.push(format!("{}: {e}", dir.display()));
+            }
+        }
+        problems
+    }
+}
+
+/// The output directory is created with the usual mode (the stage is private).
 #[cfg(unix)]
-fn set_dir_mode(dir: &Path) -> Result<(), OutputError> {
+fn set_dir_mode(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).map_err(|e| OutputError::io(dir, e))
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755))
 }
 
 #[cfg(not(unix))]
-fn set_dir_mode(_dir: &Path) -> Result<(), OutputError> {
+fn set_dir_mode(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 

@@ -349,12 +349,19 @@ fn default_output_is_out_slash_name() {
 }
 
 #[test]
-fn changing_the_configuration_replaces_stale_files() {
+fn changing_the_configuration_removes_stale_files_and_keeps_the_users() {
     let tmp = tempfile::tempdir().unwrap();
     let out = generate(tmp.path(), "o", &["--partitions", "4"]);
-    fs::write(out.join("rtl").join("stale.v"), "module stale; endmodule\n").unwrap();
+    let stale = "rtl/rm/passthrough/vfpga_rp_p3.v";
+    assert!(out.join(stale).is_file());
+    fs::write(out.join("rtl").join("mine.v"), "module mine; endmodule\n").unwrap();
     generate(tmp.path(), "o", &["--partitions", "2"]);
-    assert!(!out.join("rtl/stale.v").exists());
+    assert!(!out.join(stale).exists(), "{stale} is no longer generated");
+    assert_eq!(
+        fs::read_to_string(out.join("rtl/mine.v")).unwrap(),
+        "module mine; endmodule\n",
+        "a file the user added was not kept"
+    );
     assert_eq!(Manifest::read(&out).unwrap().config.partitions, 2);
 }
 
