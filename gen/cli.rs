@@ -97,7 +97,7 @@ pub struct BenchArgs {
     /// Print the figures as JSON instead of a table
     #[arg(long)]
     pub json: bool,
-    /// `load` and `all`: bitstream sizes to load, 1..=16384 KiB each, at most
+    /// `load` and `all`: bitstream sizes to load, 1..=4096 KiB each, at most
     /// 8 sizes, comma separated [default: 4,64,512]
     #[arg(long, value_name = "KIB", value_delimiter = ',', allow_negative_numbers = true)]
     pub kib: Option<Vec<usize>>,
