@@ -1,8 +1,9 @@
 //! The `vfpga` command line: `generate`, `synth`, `scale`, `new-accel` and `bench`.
 //!
-//! Exit status: 0 on success, 2 when the user must change something (bad flag,
-//! out-of-range value, unreadable or invalid config file, an output directory
-//! that is not vfpga's, Yosys not installed), 1 when something failed anyway.
+//! Exit status (README.md, "Exit status"): 0 on success, 2 when the user must
+//! change something (bad flag, out-of-range value, unreadable or invalid config
+//! file, a path that is not what the command needs, a name or ID already
+//! taken, Yosys or Verilator not installed), 1 when a tool or I/O failed anyway.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,7 +55,9 @@ pub enum Command {
     ///
     /// Writes vfpga_rm_<NAME>.v: the RM interface every partition expects
     /// (streams in and out, context port, idle, acc_id), its contract in
-    /// comments, and a passthrough body to replace. Refuses to overwrite.
+    /// comments, and a passthrough body to replace. Refuses to overwrite, and
+    /// refuses a name or accelerator ID that a built-in accelerator or an RM
+    /// already in the --out tree (vfpga_rm_*.v files) has.
     NewAccel(NewAccelArgs),
     /// Measure performance by simulating the emitted Verilog with Verilator.
     ///
@@ -75,6 +78,10 @@ pub struct NewAccelArgs {
     /// Directory to write into [default: .]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Accelerator ID (acc_id), hex (0x4D59_4143) or decimal, not 0 and not
+    /// a built-in accelerator's [default: the name's first four characters in ASCII]
+    #[arg(long, value_name = "ID", value_parser = parse_new_acc_id)]
+    pub acc_id: Option<u32>,
     /// Data width of the template's streams: 64, 128, 256 or 512
     #[arg(long, value_name = "BITS", default_value_t = 64)]
     pub data_width: usize,
@@ -85,31 +92,65 @@ pub struct BenchArgs {
     /// Which benchmark to run
     #[arg(value_enum, default_value = "all")]
     pub target: crate::bench::Target,
-    /// Clock frequency cycles are converted to time at, MHz
-    #[arg(long, value_name = "MHZ", default_value_t = 250.0)]
-    pub clock_mhz: f64,
+    /// `attach` and `all`: clock frequency cycles are converted to time at,
+    /// 10..=1000 MHz [default: 250]
+    #[arg(long, value_name = "MHZ", allow_negative_numbers = true)]
+    pub clock_mhz: Option<f64>,
     /// Print the figures as JSON instead of a table
     #[arg(long)]
     pub json: bool,
-    /// `load`: bitstream sizes to load, KiB
-    #[arg(long, value_name = "KIB", value_delimiter = ',', default_values_t = [4, 64, 512])]
-    pub kib: Vec<usize>,
-    /// `load`: host memory read latency, cycles
-    #[arg(long, value_name = "CYCLES", default_value_t = 200)]
-    pub latency: u64,
+    /// `load` and `all`: bitstream sizes to load, 1..=4096 KiB each, at most
+    /// 8 sizes, comma separated [default: 4,64,512]
+    #[arg(long, value_name = "KIB", value_delimiter = ',', allow_negative_numbers = true)]
+    pub kib: Option<Vec<usize>>,
+    /// `load` and `all`: host memory read latency, 1..=100000 cycles [default: 200]
+    #[arg(long, value_name = "CYCLES", allow_negative_numbers = true)]
+    pub latency: Option<u64>,
+}
+
+impl BenchArgs {
+    /// The benchmark settings: defaults, then the flags, each checked against
+    /// its range and against the target (a flag the target does not read is
+    /// refused rather than ignored).
+    fn options(&self) -> Result<crate::bench::Options, String> {
+        let t = self.target;
+        let name = format!("{t:?}").to_lowercase();
+        if self.clock_mhz.is_some() && !t.uses_clock() {
+            return Err(format!("--clock-mhz applies to `bench attach` and `bench all`, not `bench {name}`"));
+        }
+        if (self.kib.is_some() || self.latency.is_some()) && !t.runs_load() {
+            return Err(format!("--kib and --latency apply to `bench load` and `bench all`, not `bench {name}`"));
+        }
+        let mut opts = crate::bench::Options::default();
+        if let Some(v) = self.clock_mhz {
+            opts.clock_mhz = v;
+        }
+        if let Some(v) = &self.kib {
+            opts.load_kib = v.clone();
+        }
+        if let Some(v) = self.latency {
+            opts.load_latency = v;
+        }
+        opts.validate()?;
+        Ok(opts)
+    }
 }
 
 /// The configuration flags, shared by `generate` and `synth`. Each overrides
 /// the same field of the `--config` file, which overrides the defaults.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
-    /// TOML configuration file with any of the fields name, partitions, vfs,
-    /// data_width, context_words, vm_id_bits, partition_accels (unknown
-    /// fields are refused); flags override it
+    /// TOML configuration file with any of the 11 fields name, partitions,
+    /// vfs, data_width, context_words, vm_id_bits, partition_accels (as the
+    /// flags), and, in the file only, drain_limit (cycles a partition waits for
+    /// its accelerator to drain, 1..=65535), device (Xilinx part), clock_mhz
+    /// (static clock, 10..=200) and [[floorplan]] (one pblock per partition);
+    /// unknown fields are refused; flags override the file
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Design name: [a-z][a-z0-9_]*, at most 48 characters; names the output
-    /// folder and prefixes the modules [default: vfpga]
+    /// folder (out/<NAME>) and the FuseSoC core and appears in every file's
+    /// header; module names do not change (always vfpga_*) [default: vfpga]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Number of reconfigurable partitions, each holding one accelerator at a
@@ -133,26 +174,15 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
     pub vm_id_bits: Option<usize>,
     /// Accelerator each partition holds at reset, one per partition, comma
-    /// separated: a name (passthrough, crc32, cipher), a number (0x4352_4333)
-    /// or 0 for empty [default: passthrough everywhere]
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_acc_id)]
+    /// separated: a name (passthrough, crc32, cipher or kxor), a number
+    /// (0x4352_4333) or 0 for empty [default: passthrough everywhere]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = crate::acc_ids::parse)]
     pub partition_accels: Option<Vec<u32>>,
 }
 
-/// An accelerator ID: an example accelerator's name or a 32-bit number.
-fn parse_acc_id(s: &str) -> Result<u32, String> {
-    let t = s.trim().replace('_', "");
-    if let Some(v) = vfpga_hdl::acc_id::by_name(&t) {
-        return Ok(v);
-    }
-    let parsed = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u32::from_str_radix(hex, 16),
-        None => t.parse::<u32>(),
-    };
-    parsed.map_err(|_| {
-        let names: Vec<String> = vfpga_hdl::acc_id::ALL.iter().map(|(n, _, _)| n.to_lowercase()).collect();
-        format!("{s:?} is neither an accelerator name ({}) nor a 32-bit number", names.join(", "))
-    })
+/// `new-accel --acc-id`: a number, hex or decimal.
+fn parse_new_acc_id(s: &str) -> Result<u32, String> {
+    crate::acc_ids::parse_number(s).ok_or_else(|| format!("{s:?} is not a 32-bit number (hex 0x4D59_4143 or decimal)"))
 }
 
 impl ConfigArgs {
@@ -196,6 +226,13 @@ impl ConfigArgs {
             || self.context_words.is_some()
             || self.vm_id_bits.is_some()
             || self.partition_accels.is_some()
+    }
+
+    /// Every configuration flag (`--config`, `--name`, ...), from clap's own
+    /// list, so that messages never miss one.
+    fn flags() -> Vec<String> {
+        let cmd = <ConfigArgs as Args>::augment_args(clap::Command::new("flags"));
+        cmd.get_arguments().filter_map(|a| a.get_long()).map(|l| format!("--{l}")).collect()
     }
 }
 
@@ -346,10 +383,20 @@ fn synth_cmd(args: &SynthArgs) -> Result<(), Failure> {
     let report = match &args.dir {
         Some(dir) => {
             if args.config.any() {
-                return Err(Failure::usage(
+                let flags = ConfigArgs::flags();
+                let (last, rest) = flags.split_last().expect("ConfigArgs has flags");
+                return Err(Failure::usage(format!(
                     "--dir synthesizes an existing output with its own configuration: \
-                     drop --config, --name, --partitions, --vfs, --data-width, --vm-id-bits and --partition-accels",
-                ));
+                     drop {} and {last}",
+                    rest.join(", ")
+                )));
+            }
+            if !dir.is_dir() {
+                return Err(Failure::usage(format!(
+                    "--dir {} is not a directory: give the folder `vfpga generate` wrote (it holds {})",
+                    dir.display(),
+                    output::MANIFEST
+                )));
             }
             synth::synthesize(dir, args.part).map_err(synth_failure)?
         }
@@ -438,40 +485,26 @@ fn scale_cmd(args: &ScaleArgs) -> Result<(), Failure> {
 }
 
 fn new_accel(args: &NewAccelArgs) -> Result<(), Failure> {
-    let n = &args.name;
-    let valid = n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && n.len() <= crate::config::NAME_MAX;
-    if !valid {
-        return Err(Failure::usage(format!(
-            "name = {n:?} is invalid: a lowercase letter, then lowercase letters, digits or '_' ([a-z][a-z0-9_]*), \
-             at most {} characters",
-            crate::config::NAME_MAX
-        )));
-    }
-    if !crate::config::DATA_WIDTHS.contains(&args.data_width) {
-        return Err(Failure::usage(format!("data_width = {} is not supported: allowed 64, 128, 256 or 512", args.data_width)));
-    }
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("."));
-    let path = dir.join(format!("vfpga_rm_{n}.v"));
-    if path.exists() {
-        return Err(Failure::usage(format!("{} exists: not overwritten", path.display())));
-    }
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::write(&path, crate::flow::new_accel(n, args.data_width)))
-        .map_err(|e| Failure { usage: false, message: format!("{}: {e}", path.display()) })?;
+    use crate::new_accel::{self, Error, Request};
+    let req = Request {
+        name: args.name.clone(),
+        out: args.out.clone().unwrap_or_else(|| PathBuf::from(".")),
+        data_width: args.data_width,
+        acc_id: args.acc_id,
+    };
+    let path = new_accel::write(&req).map_err(|e| Failure { usage: matches!(e, Error::Usage(_)), message: e.to_string() })?;
     println!("wrote {}", path.display());
     Ok(())
 }
 
 fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
     use crate::bench::{self, Target};
-    if !(args.clock_mhz > 0.0 && args.clock_mhz.is_finite()) {
-        return Err(Failure::usage(format!("--clock-mhz {} must be a positive number", args.clock_mhz)));
-    }
+    // Every flag and the tools first: nothing is built for a bad request.
+    let opts = args.options().map_err(Failure::usage)?;
+    bench::check_tools(args.target).map_err(Failure::usage)?;
     let failed = |message| Failure { message, usage: false };
     if args.target == Target::Attach {
-        let report = bench::attach::bench(args.clock_mhz, None).map_err(failed)?;
+        let report = bench::attach::bench(opts.clock_mhz, None).map_err(failed)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&report).expect("a Report always serializes"));
         } else {
@@ -479,10 +512,6 @@ fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    if args.kib.contains(&0) {
-        return Err(Failure::usage("--kib: bitstream sizes must be at least 1 KiB"));
-    }
-    let opts = bench::Options { clock_mhz: args.clock_mhz, load_kib: args.kib.clone(), load_latency: args.latency };
     let figures = bench::run(args.target, &opts).map_err(failed)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&figures).expect("figures serialize"));

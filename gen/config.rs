@@ -25,7 +25,7 @@ pub const VM_ID_BITS: [usize; 3] = vfpga_hdl::mgr::regs::VM_ID_BITS_ALLOWED;
 pub const DRAIN_LIMIT: std::ops::RangeInclusive<u64> = 1..=65535;
 /// Allowed static-region clocks, MHz (ICAPE3 runs at most at 200).
 pub const CLOCK_MHZ: std::ops::RangeInclusive<u32> = 10..=200;
-/// Longest design name: it names folders and Verilog modules.
+/// Longest design name: it names the output folder and the FuseSoC core.
 pub const NAME_MAX: usize = 48;
 
 /// What the user asked for. Field names are those of the TOML file and of the
@@ -33,7 +33,8 @@ pub const NAME_MAX: usize = 48;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Design name: names the output folder and the top module.
+    /// Design name: names the output folder and the FuseSoC core, and appears
+    /// in every file's header (module names do not depend on it).
     pub name: String,
     /// Number of reconfigurable partitions (1..=64).
     pub partitions: usize,
@@ -46,7 +47,9 @@ pub struct Config {
     /// Width of a VM ID in manager commands (8, 10 or 12): VMs 0 .. 2^bits - 1.
     pub vm_id_bits: usize,
     /// Accelerator ID each partition holds at reset, one per partition
-    /// (0: empty); empty list: every partition holds the passthrough.
+    /// (0: empty); empty list: every partition holds the passthrough. The
+    /// TOML file takes names (`"crc32"`) or integers, as the flag does.
+    #[serde(deserialize_with = "crate::acc_ids::serde_list::deserialize")]
     pub partition_accels: Vec<u32>,
     /// Cycles a partition waits for its RM to drain before it decouples it
     /// anyway (a hung RM), 1..=65535.
@@ -111,9 +114,17 @@ pub enum ConfigError {
     Parse { path: String, message: String },
 }
 
-/// The flag that sets a field (`data_width` -> `--data-width`).
-fn flag(field: &str) -> String {
-    format!("--{}", field.replace('_', "-"))
+/// Fields only the configuration file sets: `generate` has no flag for them.
+pub const FILE_ONLY_FIELDS: [&str; 4] = ["drain_limit", "device", "clock_mhz", "floorplan"];
+
+/// Where the user sets a field: `set --data-width or 'data_width' in the
+/// config file`, or for a file-only field `set 'clock_mhz' in the config file`.
+fn where_to_set(field: &str) -> String {
+    if FILE_ONLY_FIELDS.contains(&field) {
+        format!("set '{field}' in the config file; there is no flag for it")
+    } else {
+        format!("set --{} or '{field}' in the config file", field.replace('_', "-"))
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -121,18 +132,18 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::OutOfRange { field, value, allowed } => write!(
                 f,
-                "{field} = {value} is out of range: allowed {allowed} (set {} or '{field}' in the config file)",
-                flag(field)
+                "{field} = {value} is out of range: allowed {allowed} ({})",
+                where_to_set(field)
             ),
             ConfigError::NotOneOf { field, value, allowed } => write!(
                 f,
-                "{field} = {value} is not supported: allowed {allowed} (set {} or '{field}' in the config file)",
-                flag(field)
+                "{field} = {value} is not supported: allowed {allowed} ({})",
+                where_to_set(field)
             ),
             ConfigError::BadLength { field, len, allowed } => write!(
                 f,
-                "{field} has {len} elements: allowed {allowed} (set {} or '{field}' in the config file)",
-                flag(field)
+                "{field} has {len} elements: allowed {allowed} ({})",
+                where_to_set(field)
             ),
             ConfigError::BadName { value, reason } => write!(
                 f,
@@ -405,5 +416,26 @@ mod tests {
             ..Config::default()
         };
         assert_eq!(Config::from_toml(&c.to_toml(), "-").unwrap(), c);
+    }
+
+    #[test]
+    fn toml_accelerators_by_name_or_number() {
+        let c = Config::from_toml("partition_accels = [\"crc32\", 7, \"0x10\", \"kxor\"]\n", "x.toml").unwrap();
+        assert_eq!(c.partition_accels, [vfpga_hdl::acc_id::CRC32, 7, 16, vfpga_hdl::acc_id::CIPHER]);
+        let e = Config::from_toml("partition_accels = [\"sha\"]\n", "x.toml").unwrap_err().to_string();
+        assert!(e.contains("sha") && e.contains("passthrough, crc32, cipher or kxor"), "{e}");
+        let e = Config::from_toml("partition_accels = [-1]\n", "x.toml").unwrap_err().to_string();
+        assert!(e.contains("32-bit"), "{e}");
+    }
+
+    #[test]
+    fn file_only_fields_name_the_toml_field() {
+        for f in [(|c: &mut Config| c.clock_mhz = 5) as fn(&mut Config), |c| c.drain_limit = 0] {
+            let mut c = Config::default();
+            f(&mut c);
+            let e = c.validate().unwrap_err().to_string();
+            assert!(!e.contains("--clock-mhz") && !e.contains("--drain-limit"), "names a flag that does not exist: {e}");
+            assert!(e.contains("in the config file; there is no flag"), "{e}");
+        }
     }
 }

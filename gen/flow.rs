@@ -146,18 +146,14 @@ struct NewAccel<'a> {
     acc_id: String,
 }
 
-/// The commented template of an empty RM named `vfpga_rm_<name>`, with an
-/// `acc_id` made of the name's first four letters (upper case).
-pub fn new_accel(name: &str, data_width: usize) -> String {
-    let mut id = [b' '; 4];
-    for (i, c) in name.bytes().filter(|c| c.is_ascii_alphanumeric()).take(4).enumerate() {
-        id[i] = c.to_ascii_uppercase();
-    }
+/// The commented template of an empty RM named `vfpga_rm_<name>` whose
+/// `acc_id` is `acc_id` (`crate::new_accel` picks and checks it).
+pub fn new_accel(name: &str, data_width: usize, acc_id: u32) -> String {
     let mut s = NewAccel {
         module: &format!("vfpga_rm_{name}"),
         generator: output::generator(),
         data_width,
-        acc_id: format!("{:08X}", u32::from_be_bytes(id)),
+        acc_id: format!("{acc_id:08X}"),
     }
     .render()
     .expect("the new-accel template renders");

@@ -5,6 +5,7 @@
 //! `output` (write the tree atomically, with `manifest.json`), and, on demand,
 //! `synth` (Yosys resource report).
 
+pub mod acc_ids;
 pub mod bench;
 pub mod bitstream;
 pub mod blocks;
@@ -17,6 +18,7 @@ pub mod fusesoc;
 pub mod flow;
 pub mod simulate;
 pub mod cli;
+pub mod new_accel;
 pub mod output;
 pub mod regmap;
 pub mod scale;

@@ -150,7 +150,8 @@ impl std::fmt::Display for ScaleError {
     }
 }
 
-fn verilator_version() -> Result<String, ScaleError> {
+/// `verilator --version`; `VerilatorMissing` when it is not on the PATH.
+pub fn verilator_version() -> Result<String, ScaleError> {
     match Command::new("verilator").arg("--version").output() {
         Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().to_string()),
         Ok(o) => Err(ScaleError::Io(format!("verilator --version failed: {}", String::from_utf8_lossy(&o.stderr)))),

@@ -14,3 +14,67 @@ fn attach_benchmark_runs_and_engine_latency_is_fixed() {
     // register bus (2 cycles each), plus the one CMD_ARG write.
     assert_eq!(r.rows[3].regbus_cycles, 4 * 1000 + 2, "the engine stalled the stream");
 }
+
+/// `vfpga bench ARGS` with the model cache in `cache` and `PATH` as given.
+fn bench_cli(args: &[&str], cache: &std::path::Path, path: Option<&std::ffi::OsStr>) -> std::process::Output {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_vfpga"));
+    c.arg("bench").args(args).env("VFPGA_SIM_CACHE", cache);
+    if let Some(p) = path {
+        c.env("PATH", p);
+    }
+    c.output().unwrap()
+}
+
+/// Every bench flag out of its range, or given to a target that does not read
+/// it, is refused with exit status 2 and the allowed range, before any model
+/// is built (the cache stays empty).
+#[test]
+fn bench_flags_are_checked_before_any_work() {
+    let cache = tempfile::tempdir().unwrap();
+    for (args, expect) in [
+        (&["load", "--kib", "99999999", "--latency", "1"][..], "1..=4096"),
+        (&["load", "--kib", "4", "--latency", "10000000"], "1..=100000"),
+        (&["load", "--kib", "0"], "1..=4096"),
+        (&["load", "--latency", "0"], "1..=100000"),
+        (&["load", "--kib", "1,2,3,4,5,6,7,8,9"], "1..=8"),
+        (&["all", "--clock-mhz", "0"], "10..=1000"),
+        (&["attach", "--clock-mhz", "1e9"], "10..=1000"),
+        (&["attach", "--clock-mhz", "NaN"], "10..=1000"),
+        (&["switch", "--kib", "4"], "`bench load` and `bench all`"),
+        (&["ctx", "--latency", "100"], "`bench load` and `bench all`"),
+        (&["dma", "--clock-mhz", "100"], "`bench attach` and `bench all`"),
+    ] {
+        let o = bench_cli(args, cache.path(), None);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: no {expect:?} in: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0, "a model was built");
+}
+
+/// Without Verilator on the PATH, `bench` says what to install (exit 2), as
+/// `synth` does without Yosys.
+#[test]
+fn bench_without_verilator_is_exit_2() {
+    let cache = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let o = bench_cli(&["switch"], cache.path(), Some(empty.path().as_os_str()));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("verilator") && err.contains("apt-get install"), "{err}");
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0, "a model was built");
+}
+
+/// A LOAD that does not answer in its cycle budget is an error the CLI
+/// reports (exit 1), not a panic.
+#[test]
+fn a_load_that_never_answers_is_an_error() {
+    let cfg = vfpga::config::Config { partitions: 2, ..Default::default() };
+    let cache = Some(std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")));
+    let e = vfpga::bench::load::measure_within(&cfg, 4, 200, 50, cache.clone()).unwrap_err();
+    assert!(e.contains("did not answer within 50 cycles"), "{e}");
+    // The budget `bench load` gives is enough at the longest allowed latency.
+    let f = vfpga::bench::load::measure(&cfg, 1, *vfpga::bench::LOAD_LATENCY.end(), cache).unwrap();
+    assert!(f.load_cycles > *vfpga::bench::LOAD_LATENCY.end(), "{} cycles", f.load_cycles);
+}

@@ -54,8 +54,9 @@ fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Runs `generate` with `args` and `--out <tmp>/o`; expects exit status 2, a
-/// message naming every string of `expect`, and nothing written.
-fn refused(args: &[&str], expect: &[&str]) {
+/// message naming every string of `expect`, and nothing written. Returns the
+/// message.
+fn refused(args: &[&str], expect: &[&str]) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
     let mut all = vec!["generate"];
@@ -81,6 +82,7 @@ fn refused(args: &[&str], expect: &[&str]) {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert!(left.is_empty(), "{args:?}: left behind {left:?}");
+    err
 }
 
 #[test]
@@ -167,6 +169,75 @@ fn bad_config_files_are_refused() {
 }
 
 #[test]
+fn config_file_takes_accelerator_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("accels.toml");
+    fs::write(&cfg, "partitions = 3\npartition_accels = [\"crc32\", 7, \"kxor\"]\n").unwrap();
+    let out = generate(tmp.path(), "o", &["--config", cfg.to_str().unwrap()]);
+    let c = Manifest::read(&out).unwrap().config;
+    assert_eq!(c.partition_accels, [vfpga_hdl::acc_id::CRC32, 7, vfpga_hdl::acc_id::CIPHER]);
+    // A name that is not an accelerator: the message lists the names.
+    fs::write(&cfg, "partitions = 1\npartition_accels = [\"sha\"]\n").unwrap();
+    refused(&["--config", cfg.to_str().unwrap()], &["accels.toml", "\"sha\"", "passthrough, crc32, cipher or kxor"]);
+}
+
+#[test]
+fn file_only_fields_are_named_as_in_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (field, text) in [("clock_mhz", "clock_mhz = 5\n"), ("drain_limit", "drain_limit = 0\n")] {
+        let cfg = tmp.path().join(format!("{field}.toml"));
+        fs::write(&cfg, text).unwrap();
+        let err = refused(&["--config", cfg.to_str().unwrap()], &[&format!("'{field}' in the config file")]);
+        let flag = format!("--{}", field.replace('_', "-"));
+        assert!(!err.contains(&flag), "names {flag}, which does not exist:\n{err}");
+    }
+}
+
+#[test]
+fn accelerator_names_include_kxor() {
+    let err = refused(&["--partitions", "1", "--partition-accels", "sha"], &["sha"]);
+    assert!(err.contains("kxor") && err.contains("cipher"), "{err}");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = generate(tmp.path(), "o", &["--partitions", "2", "--partition-accels", "kxor,crc32"]);
+    let c = Manifest::read(&out).unwrap().config;
+    assert_eq!(c.partition_accels, [vfpga_hdl::acc_id::CIPHER, vfpga_hdl::acc_id::CRC32]);
+}
+
+#[test]
+fn synth_dir_conflict_names_every_configuration_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = vfpga(&["synth", "--dir", "x", "--context-words", "8"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for flag in [
+        "--config",
+        "--name",
+        "--partitions",
+        "--vfs",
+        "--data-width",
+        "--context-words",
+        "--vm-id-bits",
+        "--partition-accels",
+    ] {
+        assert!(err.contains(flag), "lacks {flag}: {err}");
+    }
+}
+
+#[test]
+fn a_file_where_a_directory_belongs_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("notes.txt");
+    fs::write(&file, "mine").unwrap();
+    let o = vfpga(&["synth", "--dir", file.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "synth --dir FILE: {}", stderr(&o));
+    assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
+    let o = vfpga(&["new-accel", "demo", "--out", file.to_str().unwrap()], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "new-accel --out FILE: {}", stderr(&o));
+    assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
+    assert_eq!(fs::read(&file).unwrap(), b"mine");
+}
+
+#[test]
 fn help_explains_every_flag() {
     let tmp = tempfile::tempdir().unwrap();
     let top = String::from_utf8(ok(vfpga(&["--help"], tmp.path())).stdout).unwrap();
@@ -181,9 +252,31 @@ fn help_explains_every_flag() {
         "--out",
         "252",
         "1000",
+        "kxor",
     ] {
         assert!(gen.contains(flag), "generate --help lacks {flag}:\n{gen}");
     }
+    // --config lists every field the file accepts.
+    let config_help = gen.split("--config").nth(1).unwrap().split("--name").next().unwrap();
+    for field in [
+        "name",
+        "partitions",
+        "vfs",
+        "data_width",
+        "context_words",
+        "vm_id_bits",
+        "partition_accels",
+        "drain_limit",
+        "device",
+        "clock_mhz",
+        "floorplan",
+    ] {
+        assert!(config_help.contains(field), "--config help lacks {field}:\n{config_help}");
+    }
+    // --name says what the name does, and not what it does not.
+    let name_help = gen.split("--name").nth(1).unwrap().split("--partitions").next().unwrap();
+    assert!(name_help.contains("output") && name_help.contains("header"), "{name_help}");
+    assert!(!name_help.contains("prefix"), "--name does not prefix modules: {name_help}");
     let synth = String::from_utf8(ok(vfpga(&["synth", "--help"], tmp.path())).stdout).unwrap();
     for flag in ["--json", "--part", "--dir", "xcup", "--partitions"] {
         assert!(synth.contains(flag), "synth --help lacks {flag}:\n{synth}");

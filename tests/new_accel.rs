@@ -92,3 +92,75 @@ fn new_accel_template_passes_packets_and_keeps_its_context() {
     assert_eq!(m.get("idle"), 1, "not idle after the last output");
     assert_eq!(m.get("ctx_rdata"), 0x1234_5678);
 }
+
+// ---- `vfpga new-accel` refuses a name or an ID that is already taken ----
+
+fn new_accel(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vfpga")).arg("new-accel").args(args).current_dir(cwd).output().unwrap()
+}
+
+/// Exit status 2, a message naming each of `expect`, and no new file.
+fn refused(args: &[&str], cwd: &std::path::Path, expect: &[&str]) {
+    let before = files(cwd);
+    let o = new_accel(args, cwd);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+    for e in expect {
+        assert!(err.contains(e), "{args:?}: no {e:?} in: {err}");
+    }
+    assert_eq!(files(cwd), before, "{args:?} wrote something");
+}
+
+fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn new_accel_refuses_built_in_names_and_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    // "crc32c" -> "CRC3", the built-in CRC-32's ID.
+    refused(&["crc32c"], tmp.path(), &["0x43524333", "crc32", "--acc-id"]);
+    for name in ["passthrough", "crc32", "kxor", "cipher", "chaos"] {
+        refused(&[name], tmp.path(), &[name, "built-in"]);
+    }
+    refused(&["mine", "--acc-id", "0x50415353"], tmp.path(), &["passthrough"]);
+    refused(&["mine", "--acc-id", "0"], tmp.path(), &["empty partition"]);
+    refused(&["mine", "--acc-id", "zz"], tmp.path(), &["--acc-id"]);
+    // --acc-id, hex or decimal, gives the template its ID.
+    let o = new_accel(&["crc32c", "--acc-id", "0x1234_5678"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(tmp.path().join("vfpga_rm_crc32c.v")).unwrap();
+    assert!(text.contains("ACC_ID = 32'h12345678"), "{text}");
+    let o = new_accel(&["other", "--acc-id", "4660"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(tmp.path().join("vfpga_rm_other.v")).unwrap();
+    assert!(text.contains("ACC_ID = 32'h00001234"), "{text}");
+}
+
+#[test]
+fn new_accel_refuses_what_the_tree_already_has() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = new_accel(&["myacc"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // "myacc2" would take "MYAC" too, by default or by --acc-id.
+    refused(&["myacc2"], tmp.path(), &["0x4D594143", "vfpga_rm_myacc", "--acc-id"]);
+    refused(&["other", "--acc-id", "0x4D594143"], tmp.path(), &["vfpga_rm_myacc"]);
+    // The same in a subfolder, as in a generated tree's rtl/rm/<name>/.
+    let sub = tmp.path().join("rtl/rm/myacc");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::rename(tmp.path().join("vfpga_rm_myacc.v"), sub.join("vfpga_rm_myacc.v")).unwrap();
+    refused(&["myacc"], tmp.path(), &["already defines vfpga_rm_myacc"]);
+    refused(&["myacc2"], tmp.path(), &["0x4D594143", "rtl/rm/myacc"]);
+    let o = new_accel(&["myacc2", "--acc-id", "0x4D594132"], tmp.path());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -105,6 +105,13 @@ impl Driver {
     }
 }
 
+/// STATUS reads after reset before the benchmark gives up on the manager
+/// (it clears its tables in one cycle per VM and VF).
+const READY_POLLS: usize = 100_000;
+/// RESP reads per command before the benchmark gives up on an answer (the
+/// engine answers a command in a few cycles).
+const RESP_READS_PER_COMMAND: usize = 100;
+
 /// Runs N attaches on a fresh reset; returns (cycles, accesses, cycle the
 /// first CMD write was taken, cycle of the first EXEC).
 fn run(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> Result<(u64, u64, u64, u64), String> {
@@ -120,13 +127,20 @@ fn run(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> Result<(u64, u64,
     m.ticks(clk, 3);
     m.set("rst", 0);
     let mut d = Driver { m, bus, exec_cycles: Vec::new() };
-    while d.read(STATUS)? >> 18 & 1 == 0 {}
+    let mut polls = 0;
+    while d.read(STATUS)? >> 18 & 1 == 0 {
+        polls += 1;
+        if polls > READY_POLLS {
+            return Err(format!("the manager was not ready {READY_POLLS} STATUS reads after reset"));
+        }
+    }
     let start = d.bus.cycles;
     let accesses0 = d.bus.accesses;
     d.write(CMD_ARG, PASSTHROUGH)?;
     let first_cmd = d.bus.cycles;
     let (mut pushed, mut popped) = (0usize, 0usize);
     let mut vfs = BTreeSet::new();
+    let mut reads = 0;
     while popped < n {
         if pushed < n && pushed - popped < FIFO_DEPTH as usize {
             if !d.write(CMD, cmd_word(OP_ATTACH, pushed as u32 & 0xff, pushed as u32))? {
@@ -135,6 +149,10 @@ fn run(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> Result<(u64, u64,
             pushed += 1;
         } else {
             let v = d.read(RESP)?;
+            reads += 1;
+            if reads > RESP_READS_PER_COMMAND * n {
+                return Err(format!("{popped} of {n} ATTACHes answered after {reads} RESP reads"));
+            }
             if v >> 31 == 1 {
                 let (tag, status, vf) = (v & 0xff, v >> 8 & 0xf, v >> 12 & 0x7ff);
                 if status != ST_OK || tag != popped as u32 & 0xff || !vfs.insert(vf) {
@@ -298,7 +316,13 @@ pub fn run_through_bar(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> R
     };
     let pf = |offset: u32| offset as u64; // the PF's window is the first
     // Wait until the manager is ready (its tables are cleared after reset).
-    while access(&mut m, AxilOp::read(pf(STATUS)), &mut cycle)?.1 >> 18 & 1 == 0 {}
+    let mut polls = 0;
+    while access(&mut m, AxilOp::read(pf(STATUS)), &mut cycle)?.1 >> 18 & 1 == 0 {
+        polls += 1;
+        if polls > READY_POLLS {
+            return Err(format!("the manager was not ready {READY_POLLS} STATUS reads after reset"));
+        }
+    }
     cycle = 0;
     let mut accesses = 0u64;
     let mut go = |m: &mut vfpga_sim::Model, op: AxilOp, cycle: &mut u64| {
@@ -310,6 +334,7 @@ pub fn run_through_bar(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> R
     }
     let (mut pushed, mut popped) = (0usize, 0usize);
     let mut vfs = BTreeSet::new();
+    let mut reads = 0;
     while popped < n {
         if pushed < n && pushed - popped < FIFO_DEPTH as usize {
             let word = cmd_word(OP_ATTACH, pushed as u32 & 0xff, pushed as u32);
@@ -321,6 +346,10 @@ pub fn run_through_bar(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> R
             let (resp, v) = go(&mut m, AxilOp::read(pf(RESP)), &mut cycle)?;
             if resp != 0 {
                 return Err("RESP read refused".into());
+            }
+            reads += 1;
+            if reads > RESP_READS_PER_COMMAND * n {
+                return Err(format!("{popped} of {n} ATTACHes answered after {reads} RESP reads"));
             }
             if v >> 31 == 1 {
                 let (tag, status, vf) = (v & 0xff, v >> 8 & 0xf, v >> 12 & 0x7ff);

@@ -362,10 +362,24 @@ pub struct LoadFigures {
     pub load_to_first_packet: u64,
 }
 
+/// Cycles a LOAD of `kib` KiB with host latency `latency` may take before
+/// the benchmark gives up: the prc issues its reads back to back and streams
+/// one word per cycle, so twice that plus the latency, the drain and the
+/// configuration port's wait is ample.
+pub fn budget(kib: usize, latency: u64) -> u64 {
+    2 * latency + 2 * 256 * kib as u64 + 4 * vfpga_hdl::prc::DONE_WAIT + 100_000
+}
+
 /// One LOAD of a passthrough bitstream of `kib` KiB into partition 0 with host
 /// latency `latency`, then one packet through it.
-pub fn measure(cfg: &Config, kib: usize, latency: u64, cache: Option<PathBuf>) -> Result<LoadFigures, SimError> {
-    let lib = model(cfg, cache)?;
+pub fn measure(cfg: &Config, kib: usize, latency: u64, cache: Option<PathBuf>) -> Result<LoadFigures, String> {
+    measure_within(cfg, kib, latency, budget(kib, latency), cache)
+}
+
+/// [`measure`], giving up with an error after `budget` cycles without the
+/// LOAD's answer and the first packet.
+pub fn measure_within(cfg: &Config, kib: usize, latency: u64, budget: u64, cache: Option<PathBuf>) -> Result<LoadFigures, String> {
+    let lib = model(cfg, cache).map_err(|e| e.to_string())?;
     let words = (kib * 1024 / 4).saturating_sub(5).max(1);
     let mut mem = HostMem::new(0x1_0000_0000, kib * 1024 + 4096, latency);
     let bytes = place_bitstream(&mut mem, 0x1_0000_0000, vfpga_hdl::accel::PASSTHROUGH_ID, 0, words);
@@ -397,7 +411,7 @@ pub fn measure(cfg: &Config, kib: usize, latency: u64, cache: Option<PathBuf>) -
         }
     }
     let mut sent = false;
-    for _ in 0..10_000_000u64 {
+    for _ in 0..budget {
         if sent {
             sim.m.set("s_axis_h2c_p0_tvalid", 0);
         }
@@ -413,9 +427,14 @@ pub fn measure(cfg: &Config, kib: usize, latency: u64, cache: Option<PathBuf>) -
             break;
         }
     }
-    let done = done.expect("LOAD never answered");
-    assert_eq!(done.status, 0, "the benchmark LOAD failed with status {}", done.status);
-    let first = first_packet.expect("no packet after the LOAD");
+    let done = done.ok_or_else(|| {
+        format!("the LOAD of {kib} KiB (host latency {latency} cycles) did not answer within {budget} cycles")
+    })?;
+    if done.status != 0 {
+        return Err(format!("the LOAD of {kib} KiB failed with status {}", done.status));
+    }
+    let first = first_packet
+        .ok_or_else(|| format!("no packet came out of the new accelerator within {budget} cycles of the LOAD of {kib} KiB"))?;
     Ok(LoadFigures {
         bitstream_bytes: bytes,
         latency,
@@ -435,7 +454,7 @@ pub fn figures(kibs: &[usize], latency: u64) -> Result<Vec<super::Figure>, Strin
     let mut out = Vec::new();
     let mut runs = Vec::new();
     for &kib in kibs {
-        let f = measure(&cfg, kib, latency, None).map_err(|e| e.to_string())?;
+        let f = measure(&cfg, kib, latency, None)?;
         out.push(Figure::new("load", format!("LOAD of a {kib} KiB bitstream, host latency {latency} cycles"), f.cycles_per_kib, "cycles/KiB"));
         out.push(Figure::new("load", format!("LOAD of {kib} KiB to the first packet served by the new accelerator"), f.load_to_first_packet as f64, "cycles"));
         runs.push((kib, f.load_cycles));

@@ -60,6 +60,35 @@ pub enum Target {
     All,
 }
 
+impl Target {
+    /// Whether the target runs the LOAD benchmark (reads `--kib`, `--latency`).
+    pub fn runs_load(self) -> bool {
+        matches!(self, Target::Load | Target::All)
+    }
+
+    /// Whether the target converts cycles to time (reads `--clock-mhz`).
+    pub fn uses_clock(self) -> bool {
+        matches!(self, Target::Attach | Target::All)
+    }
+
+    /// Whether the target runs Yosys besides Verilator.
+    pub fn needs_yosys(self) -> bool {
+        matches!(self, Target::Scale | Target::All)
+    }
+}
+
+/// Allowed `--clock-mhz`: the clock cycles are converted to time at.
+pub const CLOCK_MHZ: std::ops::RangeInclusive<f64> = 10.0..=1000.0;
+/// Allowed `--kib`: bitstream sizes of the LOAD benchmark. 4 MiB at most:
+/// the rate is flat well before that, and each KiB is 256 simulated cycles
+/// (the largest, at 100 000 cycles of latency, takes 21 s in a debug build).
+pub const LOAD_KIB: std::ops::RangeInclusive<usize> = 1..=4096;
+/// Most sizes one `--kib` list may give (each is a LOAD simulated).
+pub const LOAD_SIZES_MAX: usize = 8;
+/// Allowed `--latency`: host memory read latency of the LOAD benchmark,
+/// cycles (100 000 cycles is 400 us at 250 MHz; PCIe reads take about 1 us).
+pub const LOAD_LATENCY: std::ops::RangeInclusive<u64> = 1..=100_000;
+
 /// Settings of the benchmarks.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -71,8 +100,69 @@ pub struct Options {
     pub load_latency: u64,
 }
 
-/// Runs the benchmarks `target` names.
+impl Default for Options {
+    fn default() -> Self {
+        Options { clock_mhz: 250.0, load_kib: vec![4, 64, 512], load_latency: 200 }
+    }
+}
+
+impl Options {
+    /// Checks every setting against its allowed range; the message names the
+    /// flag and the range. Called before any model is built.
+    pub fn validate(&self) -> Result<(), String> {
+        in_range("--clock-mhz", self.clock_mhz, &CLOCK_MHZ, "MHz")?;
+        if self.load_kib.is_empty() || self.load_kib.len() > LOAD_SIZES_MAX {
+            return Err(format!(
+                "--kib gives {} sizes: allowed 1..={LOAD_SIZES_MAX} sizes, comma separated",
+                self.load_kib.len()
+            ));
+        }
+        for k in &self.load_kib {
+            in_range("--kib", *k, &LOAD_KIB, "KiB of bitstream")?;
+        }
+        in_range("--latency", self.load_latency, &LOAD_LATENCY, "cycles of host read latency")
+    }
+}
+
+/// `flag value is out of range: allowed lo..=hi unit` unless `range` holds `value`.
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    flag: &str,
+    value: T,
+    range: &std::ops::RangeInclusive<T>,
+    unit: &str,
+) -> Result<(), String> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(format!("{flag} {value} is out of range: allowed {}..={} {unit}", range.start(), range.end()))
+}
+
+/// The tools `target` needs that are not installed, as an error that says
+/// how to install them; checked before any work. (A tool that is there but
+/// fails shows up later, as the benchmark's own error.)
+pub fn check_tools(target: Target) -> Result<(), String> {
+    let mut missing = Vec::new();
+    if matches!(crate::scale::verilator_version(), Err(crate::scale::ScaleError::VerilatorMissing)) {
+        missing.push("verilator");
+    }
+    if target.needs_yosys() && matches!(crate::synth::check_yosys(), Err(crate::synth::SynthError::YosysMissing)) {
+        missing.push("yosys");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "`vfpga bench` simulates with Verilator{}; not installed (not on PATH): {}. Install with \
+         `sudo apt-get install {} g++ make` (Debian/Ubuntu), or run scripts/test.sh",
+        if target.needs_yosys() { " and synthesizes with Yosys" } else { "" },
+        missing.join(", "),
+        missing.join(" ")
+    ))
+}
+
+/// Runs the benchmarks `target` names. `opts` is checked first.
 pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
+    opts.validate()?;
     let mut figures = Vec::new();
     if matches!(target, Target::Switch | Target::All) {
         figures.extend(switch::run()?);

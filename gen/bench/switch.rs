@@ -16,11 +16,11 @@ pub fn run() -> Result<Vec<Figure>, String> {
     let mut figures = Vec::new();
     for (label, len) in [("4 KiB packets", 4096), ("8 B packets (one beat)", 8)] {
         let mut m = lib.instantiate("bench_switch_h2c");
-        let (rate, latency) = h2c(&mut m, &cfg, len);
+        let (rate, latency) = h2c(&mut m, &cfg, len)?;
         figures.push(Figure::new(BENCH, format!("H2C beats/cycle, {label}"), rate, "beats/cycle").target(">= 1.0 (one per cycle)", rate >= 0.999));
         figures.push(Figure::new(BENCH, format!("H2C latency, {label}"), latency as f64, "cycles").target("<= 2", latency <= 2));
         let mut m = lib.instantiate("bench_switch_c2h");
-        let (rate, latency) = c2h(&mut m, &cfg, len);
+        let (rate, latency) = c2h(&mut m, &cfg, len)?;
         figures.push(Figure::new(BENCH, format!("C2H beats/cycle, 4 partitions, {label}"), rate, "beats/cycle").target(">= 1.0 (one per cycle)", rate >= 0.999));
         figures.push(Figure::new(BENCH, format!("C2H latency, {label}"), latency as f64, "cycles").target("<= 2", latency <= 2));
     }
@@ -41,7 +41,7 @@ fn reset(m: &mut Model, cfg: &Config) {
 /// H2C: functions routed round the partitions, packets of `len` bytes.
 /// Returns (beats per cycle from the first beat in to the last beat out,
 /// cycles from the first beat taken to it being offered to a partition).
-fn h2c(m: &mut Model, cfg: &Config, len: usize) -> (f64, u64) {
+fn h2c(m: &mut Model, cfg: &Config, len: usize) -> Result<(f64, u64), String> {
     let clk = m.port("clk");
     reset(m, cfg);
     for f in 0..cfg.functions() {
@@ -83,12 +83,11 @@ fn h2c(m: &mut Model, cfg: &Config, len: usize) -> (f64, u64) {
         m.tick(clk);
         cycle += 1;
     }
-    let first_in = first_in.unwrap_or(0);
-    (total as f64 / (last_out + 1 - first_in) as f64, first_out.unwrap_or(0) - first_in)
+    rate_and_latency("H2C", total, received, cycle, first_in, first_out, last_out)
 }
 
 /// C2H: every partition always has packets of `len` bytes.
-fn c2h(m: &mut Model, cfg: &Config, len: usize) -> (f64, u64) {
+fn c2h(m: &mut Model, cfg: &Config, len: usize) -> Result<(f64, u64), String> {
     let clk = m.port("clk");
     reset(m, cfg);
     let mut rng = Rng::new(2);
@@ -122,6 +121,22 @@ fn c2h(m: &mut Model, cfg: &Config, len: usize) -> (f64, u64) {
         m.tick(clk);
         cycle += 1;
     }
-    let first_in = first_in.unwrap_or(0);
-    (total as f64 / (last_out + 1 - first_in) as f64, first_out.unwrap_or(0) - first_in)
+    rate_and_latency("C2H", total, received, cycle, first_in, first_out, last_out)
+}
+
+/// Beats per cycle from the first beat in to the last out, and the latency;
+/// an error if the switch did not pass every beat in the cycles allowed.
+fn rate_and_latency(
+    dir: &str,
+    total: u64,
+    received: u64,
+    cycles: u64,
+    first_in: Option<u64>,
+    first_out: Option<u64>,
+    last_out: u64,
+) -> Result<(f64, u64), String> {
+    match (first_in, first_out) {
+        (Some(i), Some(o)) if received == total && o >= i => Ok((total as f64 / (last_out + 1 - i) as f64, o - i)),
+        _ => Err(format!("{dir}: the switch passed {received} of {total} beats in {cycles} cycles")),
+    }
 }
