@@ -32,6 +32,11 @@
 //! The idle loop visits one partition per cycle and starts a turn change
 //! where the partition has no owner and a queue, or its owner's turn is used
 //! up and a queue.
+//!
+//! Timing (DESIGN.md): no input reaches an output combinationally. The DMA's
+//! waiting reports enter through a `skid::Skid` (`s_waiting_ready` is its
+//! registered ready; a report that comes with an event waits there a cycle
+//! or more); `s_event_ready` and `s_reg_req_ready` come from the state.
 
 pub mod regs;
 
