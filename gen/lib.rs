@@ -16,6 +16,7 @@ pub mod emit;
 pub mod floorplan;
 pub mod fusesoc;
 pub mod flow;
+pub mod icarus_tb;
 pub mod simulate;
 pub mod cli;
 pub mod new_accel;

@@ -305,3 +305,17 @@ fn one_partition_four_words() {
 fn sixteen_partitions_sixty_four_words() {
     run(&Setup { partitions: 16, vfs: 32, words: 64 }, "ctx_16p_64w", 300);
 }
+
+/// Timing rule: no output of `ctx` follows an input within a cycle (register
+/// bus, operations, clears, the accelerators' context ports).
+#[test]
+fn no_combinational_path_from_inputs_to_outputs() {
+    let cfg = Config::default();
+    let key = format!("ctx-{}p-{}vf-{}w", cfg.partitions, cfg.vfs, cfg.context_words);
+    let lib = common::model_of_modules(&key, || ctx_modules(&cfg));
+    let mut m = lib.instantiate("ctx_boundary");
+    let mut rng = Rng::for_test("ctx_no_combinational_path_from_inputs_to_outputs");
+    let (inputs, outputs) = (common::boundary::all_inputs(&m), common::boundary::all_outputs(&m));
+    common::boundary::check_no_input_to_output_path(&mut m, &inputs, &outputs, &mut rng, 3, 5000, &mut common::boundary::unshaped)
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -1027,3 +1027,23 @@ fn load_handshake_with_prc() {
     assert_eq!(part_acc(&mut b, 1), CIPHER);
     assert_eq!(part_acc(&mut b, 0), PASSTHROUGH, "other partitions untouched");
 }
+
+/// Timing rule: no output of `mgr` follows an input within a cycle (the
+/// neighbours' readys, owners, ends of LOADs, the register bus).
+#[test]
+fn no_combinational_path_from_inputs_to_outputs() {
+    let c = cfg(3, 8, 10, vec![PASSTHROUGH, CRC32, 0]);
+    let lib = common::model_of_modules("mgr-alone-3p-8vf-10vm", || vfpga::blocks::mgr::mgr_modules(&c));
+    let mut m = lib.instantiate("mgr_boundary");
+    let mut rng = Rng::for_test("mgr_no_combinational_path_from_inputs_to_outputs");
+    let (inputs, outputs) = (common::boundary::all_inputs(&m), common::boundary::all_outputs(&m));
+    common::boundary::check_no_input_to_output_path(&mut m, &inputs, &outputs, &mut rng, 3, 5000, &mut |m, rng| {
+        // Mostly the PF's command registers, whole words: the engine runs.
+        if rng.chance(0.7) {
+            m.set("s_reg_req_function", 0);
+            m.set("s_reg_req_addr", *rng.pick(&[CMD, CMD, CMD_ARG, RESP, RESP_DATA, STATUS]) as u64);
+            m.set("s_reg_req_wstrb", 0xf);
+        }
+    })
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -487,3 +487,16 @@ fn weights_one_to_three_share_within_five_percent() {
     let owned: BTreeMap<usize, u64> = (1..3).map(|f| (f, b.env.owned[f])).collect();
     println!("owned cycles {owned:?}");
 }
+
+/// Timing rule: no output of `sched` follows an input within a cycle (events,
+/// the DMA's reports, ctx's answers, the register bus).
+#[test]
+fn no_combinational_path_from_inputs_to_outputs() {
+    let cfg = Config { partitions: 3, vfs: 6, ..Config::default() };
+    let lib = common::model_of_modules("sched-3p-6vf", || sched_modules(&cfg));
+    let mut m = lib.instantiate("sched_boundary");
+    let mut rng = Rng::for_test("sched_no_combinational_path_from_inputs_to_outputs");
+    let (inputs, outputs) = (common::boundary::all_inputs(&m), common::boundary::all_outputs(&m));
+    common::boundary::check_no_input_to_output_path(&mut m, &inputs, &outputs, &mut rng, 3, 5000, &mut common::boundary::unshaped)
+        .unwrap_or_else(|e| panic!("{e}"));
+}

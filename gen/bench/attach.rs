@@ -239,8 +239,9 @@ pub fn format_table(r: &Report) -> String {
     }
     s.push_str(&format!(
         "\nengine-only latency of one ATTACH: {} cycles (CMD write taken to response queued);\n\
-         the engine takes a command every 3 cycles, so the window's accesses bound the rate\n\
-         (per command one CMD write and one RESP read; CMD_ARG is written once).\n\
+         the engine takes an ATTACH every 4 cycles, so the window's accesses bound the rate\n\
+         (per command one CMD write and one RESP read, 4 cycles each through the registered\n\
+         bar and manager; CMD_ARG is written once).\n\
          targets: one round trip <= {} cycles: {} ({}); 1000 commands <= {} cycles each: {} ({:.3})\n",
         r.engine_latency_cycles,
         r.round_trip_target,

@@ -26,6 +26,7 @@
 pub mod regs;
 
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS};
+use crate::fifo::Fifo;
 use crate::sized_ram::SizedRam;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use rust_hdl::prelude::*;
@@ -67,8 +68,6 @@ pub enum CtxState {
     Restore,
     Clear,
     Done,
-    /// A queued clear: its function is read from the FIFO.
-    ClearFetch,
 }
 
 #[derive(LogicBlock)]
@@ -110,14 +109,12 @@ pub struct Ctx {
     op_clear: Constant<Bits<2>>,
 
     context_mem: SizedRam<MEM_AW, 32>,
-    clear_fifo: SizedRam<CLEAR_AW, FW>,
-    clear_rd: DFF<Bits<CLEAR_AW>>,
-    clear_wr: DFF<Bits<CLEAR_AW>>,
-    clear_count: DFF<Bits<CLEAR_CW>>,
-    clear_depth: Constant<Bits<CLEAR_CW>>,
+    /// Queued clears (the shared FIFO: its head is read into a register).
+    clear_fifo: Fifo<Bits<FW>, CLEAR_AW, CLEAR_CW>,
     internal: DFF<Bit>,
     clear_pop: Signal<Local, Bit>,
-    clear_push: Signal<Local, Bit>,
+    /// A clear is queued (or on its way through the FIFO's RAM).
+    clear_pending: Signal<Local, Bit>,
     state: DFF<CtxState>,
     op_code: DFF<Bits<2>>,
     op_part: DFF<Bits<PW>>,
@@ -181,14 +178,10 @@ impl Ctx {
             op_restore: Constant::new(OP_RESTORE.into()),
             op_clear: Constant::new(OP_CLEAR.into()),
             context_mem: SizedRam::new(functions * words),
-            clear_fifo: SizedRam::new(CLEAR_FIFO_DEPTH),
-            clear_rd: Default::default(),
-            clear_wr: Default::default(),
-            clear_count: Default::default(),
-            clear_depth: Constant::new((CLEAR_FIFO_DEPTH as u64).into()),
+            clear_fifo: Default::default(),
             internal: Default::default(),
             clear_pop: Default::default(),
-            clear_push: Default::default(),
+            clear_pending: Default::default(),
             state: Default::default(),
             op_code: Default::default(),
             op_part: Default::default(),
@@ -217,31 +210,20 @@ impl Logic for Ctx {
     fn update(&mut self) {
         dff_setup!(
             self, clk, state, op_code, op_part, op_from, op_to, op_error, word, resp_valid,
-            resp_error, resp_read, clear_rd, clear_wr, clear_count, internal
+            resp_error, resp_read, internal
         );
         self.context_mem.clock.next = self.clk.val();
-        self.clear_fifo.clock.next = self.clk.val();
 
-        // ---- The clear FIFO.
-        self.s_clear_ready.next = self.clear_count.q.val() != self.clear_depth.val();
-        self.clear_push.next = self.s_clear_valid.val() & self.s_clear_ready.val();
-        self.clear_pop.next = (self.state.q.val() == CtxState::Idle) & self.clear_count.q.val().any();
-        self.clear_fifo.write_address.next = self.clear_wr.q.val();
-        self.clear_fifo.write_data.next = self.s_clear_function.val();
-        self.clear_fifo.write_enable.next = self.clear_push.val();
-        self.clear_fifo.read_address.next = self.clear_rd.q.val();
-        if self.clear_push.val() {
-            self.clear_wr.d.next = self.clear_wr.q.val() + 1;
-        }
-        if self.clear_pop.val() {
-            self.clear_rd.d.next = self.clear_rd.q.val() + 1;
-        }
-        if self.clear_push.val() & !self.clear_pop.val() {
-            self.clear_count.d.next = self.clear_count.q.val() + 1;
-        }
-        if !self.clear_push.val() & self.clear_pop.val() {
-            self.clear_count.d.next = self.clear_count.q.val() - 1;
-        }
+        // ---- The clear FIFO (`full` and `count` come from its registers).
+        self.clear_fifo.clk.next = self.clk.val();
+        self.clear_fifo.rst.next = self.rst.val();
+        self.s_clear_ready.next = !self.clear_fifo.full.val();
+        self.clear_fifo.write.next = self.s_clear_valid.val();
+        self.clear_fifo.data_in.next = self.s_clear_function.val();
+        self.clear_pending.next = self.clear_fifo.count.val().any();
+        self.clear_pop.next = (self.state.q.val() == CtxState::Idle) & !self.clear_fifo.empty.val();
+        self.clear_fifo.read.next = self.clear_pop.val();
+
 
         // The selected partition's context port.
         self.sel_rdata.next = 0.into();
@@ -256,7 +238,7 @@ impl Logic for Ctx {
         self.to_base.next = bit_cast::<MEM_AW, FW>(self.op_to.q.val()) << self.words_log2.val();
 
         // ---- Register accesses: one word of one function's memory.
-        self.s_reg.req_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_count.q.val().any();
+        self.s_reg.req_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_pending.val();
         self.req_take.next = self.s_reg.req_valid.val() & self.s_reg.req_ready.val();
         self.req_offset.next = self.s_reg.req_addr.val() - self.region_base.val();
         self.req_ok.next = (self.s_reg.req_function.val() <= self.last_function.val())
@@ -283,7 +265,9 @@ impl Logic for Ctx {
             self.req_take.val() & self.req_ok.val() & self.s_reg.req_write.val();
 
         // ---- Operations.
-        self.s_op_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_count.q.val().any();
+        // Operations are taken straight into the op registers; their ready
+        // comes from registers (they wait like window accesses).
+        self.s_op_ready.next = (self.state.q.val() == CtxState::Idle) & !self.clear_pending.val();
         self.m_op_done_valid.next = self.state.q.val() == CtxState::Done;
         self.m_op_done_partition.next = self.op_part.q.val();
         self.m_op_done_error.next = self.op_error.q.val();
@@ -292,8 +276,12 @@ impl Logic for Ctx {
         match self.state.q.val() {
             CtxState::Idle => {
                 if self.clear_pop.val() {
-                    self.state.d.next = CtxState::ClearFetch;
-                } else if self.s_op_valid.val() {
+                    // The FIFO's head (a RAM output) goes straight into a register.
+                    self.op_to.d.next = self.clear_fifo.data_out.val();
+                    self.word.d.next = 0.into();
+                    self.internal.d.next = true;
+                    self.state.d.next = CtxState::Clear;
+                } else if self.s_op_valid.val() & self.s_op_ready.val() {
                     self.internal.d.next = false;
                     self.op_code.d.next = self.s_op_code.val();
                     self.op_part.d.next = self.s_op_partition.val();
@@ -360,12 +348,6 @@ impl Logic for Ctx {
                     }
                 }
             }
-            CtxState::ClearFetch => {
-                self.op_to.d.next = self.clear_fifo.read_data.val();
-                self.word.d.next = 0.into();
-                self.internal.d.next = true;
-                self.state.d.next = CtxState::Clear;
-            }
             CtxState::Done => {
                 self.state.d.next = CtxState::Idle;
             }
@@ -388,9 +370,6 @@ impl Logic for Ctx {
             self.state.d.next = CtxState::Idle;
             self.resp_valid.d.next = false;
             self.resp_read.d.next = false;
-            self.clear_rd.d.next = 0.into();
-            self.clear_wr.d.next = 0.into();
-            self.clear_count.d.next = 0.into();
         }
     }
 }

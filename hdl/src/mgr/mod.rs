@@ -3,8 +3,8 @@
 //! The PF writes commands into a command FIFO and reads responses from a
 //! response FIFO, both in its window (`regs.rs` describes every register and
 //! encoding). The engine executes one command in four cycles (IDLE or the
-//! previous EXEC, FETCH, LOOKUP, EXEC), whatever the numbers of VFs, VMs and
-//! partitions:
+//! previous EXEC, FETCH, LOOKUP, EXEC), five with a scheduler event,
+//! whatever the numbers of VFs, VMs and partitions:
 //! - FETCH latches the command from the FIFO's block RAM;
 //! - LOOKUP compares the accelerator ID with every partition's at once (an
 //!   unrolled compare, linear in partitions) while the VM's table entry, the
@@ -12,10 +12,20 @@
 //! - EXEC decides, writes the tables, drives the switch's route port, the
 //!   DMA's function-enable and QoS ports, the prc's LOAD port, the sharing
 //!   scheduler's event port (`sched`: ATTACH, DETACH, SET_QOS) and the
-//!   context clear of an attached VF (`ctx`), and pushes the response. It waits there while the response FIFO is full
-//!   (responses are never dropped), the switch's route port is not ready,
-//!   for a LOAD that goes ahead the prc's load port is not ready, or the
-//!   scheduler is in a turn change (ATTACH, DETACH, SET_QOS, LOAD).
+//!   context clear of an attached VF (`ctx`), and pushes the response. It
+//!   waits there while the response FIFO is full (responses are never
+//!   dropped) or the route or clear register slice is full; a command with
+//!   a scheduler event first presents the event and completes in the cycle
+//!   the scheduler takes it (the scheduler is between turn changes then); a
+//!   LOAD that goes ahead is presented to the prc once the scheduler was
+//!   seen between turn changes, and completes when the prc takes it.
+//!
+//! Timing (DESIGN.md): every output port comes from a register (route
+//! writes and clears through `skid::Skid` slices, events and LOADs from
+//! registers held until taken, QoS and function enables as one-cycle pulses
+//! from registers) and every input goes into registers only: no path
+//! crosses the block combinationally. Outputs leave the cycle after EXEC
+//! decides.
 //! Partition owners are the scheduler's: `s_owner_*` keeps PART_STATUS.
 //!
 //! LOAD(p, acc) checks p < partitions and acc != 0 (BAD_ARG) and that no VF
@@ -43,6 +53,7 @@ use crate::regbus::{RegBusSlave, REG_ADDR_BITS as AW};
 use crate::{FUNCTION_ID_BITS as FW, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use regs::*;
 use crate::sched::regs as vfpga_ev;
+use crate::skid::Skid;
 use rust_hdl::prelude::*;
 
 /// VM-table slot: used [0], partition [6:1], VF [17:7].
@@ -62,6 +73,10 @@ const FIFO_AW: usize = FIFO_DEPTH_BITS;
 const FIFO_CW: usize = FIFO_DEPTH_BITS + 1;
 /// Counter over the entries cleared after reset: up to 2^12 VMs.
 const CLEAR_BITS: usize = 13;
+/// A route write in its register slice: enable [17], partition [16:11],
+/// function [10:0].
+const ROUTE_BITS: usize = 1 + PW + FW;
+const _: () = assert!(ROUTE_BITS == 18);
 /// Engine states.
 const STATE_BITS: usize = 2;
 
@@ -240,6 +255,42 @@ pub struct Mgr<const VMW: usize> {
     x_match: Signal<Local, Bits<MAX_PARTITIONS>>,
     x_first: Signal<Local, Bits<PW>>,
 
+    // Output registers and slices (timing rules: every output port from a
+    // register; `m_*_ready` only into registers).
+    route_out: Skid<Bits<ROUTE_BITS>>,
+    clear_out: Skid<Bits<FW>>,
+    ev_valid: DFF<Bit>,
+    ev_kind: DFF<Bits<2>>,
+    ev_function: DFF<Bits<FW>>,
+    ev_partition: DFF<Bits<PW>>,
+    ev_weight: DFF<Bits<8>>,
+    ev_slice: DFF<Bits<16>>,
+    ld_valid: DFF<Bit>,
+    ld_partition: DFF<Bits<PW>>,
+    ld_acc_id: DFF<Bits<32>>,
+    qos_valid: DFF<Bit>,
+    qos_function: DFF<Bits<FW>>,
+    qos_weight: DFF<Bits<8>>,
+    fnctl_valid: DFF<Bit>,
+    fnctl_function: DFF<Bits<FW>>,
+    fnctl_enable: DFF<Bit>,
+    x_room: Signal<Local, Bit>,
+    o_route: Signal<Local, Bits<ROUTE_BITS>>,
+    o_route_valid: Signal<Local, Bit>,
+    o_clear_valid: Signal<Local, Bit>,
+    o_clear_function: Signal<Local, Bits<FW>>,
+    o_event: Signal<Local, Bit>,
+    o_event_kind: Signal<Local, Bits<2>>,
+    o_event_function: Signal<Local, Bits<FW>>,
+    o_event_partition: Signal<Local, Bits<PW>>,
+    o_event_weight: Signal<Local, Bits<8>>,
+    o_event_slice: Signal<Local, Bits<16>>,
+    o_qos_valid: Signal<Local, Bit>,
+    o_qos_function: Signal<Local, Bits<FW>>,
+    o_qos_weight: Signal<Local, Bits<8>>,
+    o_fnctl_valid: Signal<Local, Bit>,
+    o_fnctl_function: Signal<Local, Bits<FW>>,
+    o_fnctl_enable: Signal<Local, Bit>,
     // Register bus: one request at a time, answered the next cycle.
     cmd_arg_reg: DFF<Bits<32>>,
     vf_sel: DFF<Bits<FW>>,
@@ -417,6 +468,40 @@ impl<const VMW: usize> Mgr<VMW> {
             x_found: Default::default(),
             x_match: Default::default(),
             x_first: Default::default(),
+            route_out: Default::default(),
+            clear_out: Default::default(),
+            ev_valid: Default::default(),
+            ev_kind: Default::default(),
+            ev_function: Default::default(),
+            ev_partition: Default::default(),
+            ev_weight: Default::default(),
+            ev_slice: Default::default(),
+            ld_valid: Default::default(),
+            ld_partition: Default::default(),
+            ld_acc_id: Default::default(),
+            qos_valid: Default::default(),
+            qos_function: Default::default(),
+            qos_weight: Default::default(),
+            fnctl_valid: Default::default(),
+            fnctl_function: Default::default(),
+            fnctl_enable: Default::default(),
+            x_room: Default::default(),
+            o_route: Default::default(),
+            o_route_valid: Default::default(),
+            o_clear_valid: Default::default(),
+            o_clear_function: Default::default(),
+            o_event: Default::default(),
+            o_event_kind: Default::default(),
+            o_event_function: Default::default(),
+            o_event_partition: Default::default(),
+            o_event_weight: Default::default(),
+            o_event_slice: Default::default(),
+            o_qos_valid: Default::default(),
+            o_qos_function: Default::default(),
+            o_qos_weight: Default::default(),
+            o_fnctl_valid: Default::default(),
+            o_fnctl_function: Default::default(),
+            o_fnctl_enable: Default::default(),
             cmd_arg_reg: Default::default(),
             vf_sel: Default::default(),
             resp_data: Default::default(),
@@ -447,7 +532,9 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self, clk, cmd_wr, cmd_rd, cmd_count, resp_wr, resp_rd, resp_count, free_wr, free_rd,
             free_count, clear_busy, clear_addr, state, cmd_word, cmd_arg, commands, l_mask,
             l_found, l_part, cmd_arg_reg, vf_sel, resp_data, overflow, rb_valid, rb_error,
-            rb_rdata, rb_from_resp, rb_from_vf_info, rb_from_vf_qos
+            rb_rdata, rb_from_resp, rb_from_vf_info, rb_from_vf_qos, ev_valid, ev_kind, ev_function,
+            ev_partition, ev_weight, ev_slice, ld_valid, ld_partition, ld_acc_id, qos_valid, qos_function,
+            qos_weight, fnctl_valid, fnctl_function, fnctl_enable
         );
         for i in 0..self.part_acc.len() {
             self.part_acc[i].clock.next = self.clk.val();
@@ -497,34 +584,12 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             }
         }
 
-        // ---- Outputs to the switch and the DMA: idle unless EXEC says so.
-        self.m_route_valid.next = false;
-        self.m_route_function.next = 0.into();
-        self.m_route_partition.next = 0.into();
-        self.m_route_enable.next = false;
-        self.m_event_valid.next = false;
-        self.m_event_kind.next = 0.into();
-        self.m_event_function.next = 0.into();
-        self.m_event_partition.next = 0.into();
-        self.m_event_weight.next = 0.into();
-        self.m_event_slice.next = 0.into();
-        self.m_clear_valid.next = false;
-        self.m_clear_function.next = 0.into();
+        // ---- Owners, from the scheduler.
         for i in 0..self.part_owner.len() {
             if self.s_owner_valid.val() & (self.s_owner_partition.val() == self.part_index[i].val()) {
                 self.part_owner[i].d.next = self.s_owner_function.val();
             }
         }
-        self.m_qos_valid.next = false;
-        self.m_qos_function.next = 0.into();
-        self.m_qos_weight.next = 0.into();
-        self.m_fnctl_valid.next = false;
-        self.m_fnctl_function.next = 0.into();
-        self.m_fnctl_enable.next = false;
-        self.m_load_valid.next = false;
-        self.m_load_partition.next = 0.into();
-        self.m_load_acc_id.next = 0.into();
-
         // ---- End of a LOAD: the partition holds what was asked for, or
         // stays empty. (EXEC below is later in this block: its writes win.)
         if self.s_load_done_valid.val() & !self.s_load_done_status.val().any() {
@@ -675,14 +740,146 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.x_status.next = self.st_bad_opcode.val();
         }
 
-        // EXEC completes when the response has room, the switch takes a
-        // route and, for a LOAD, the prc takes it.
-        self.x_go.next = (self.state.q.val() == self.s_exec.val())
+        // What the command sends once it goes (every output port is driven
+        // from a register or a register slice; see the module doc).
+        self.o_route.next = 0.into();
+        self.o_route_valid.next = false;
+        self.o_clear_valid.next = false;
+        self.o_clear_function.next = 0.into();
+        self.o_event.next = false;
+        self.o_event_kind.next = 0.into();
+        self.o_event_function.next = 0.into();
+        self.o_event_partition.next = 0.into();
+        self.o_event_weight.next = 0.into();
+        self.o_event_slice.next = 0.into();
+        self.o_qos_valid.next = false;
+        self.o_qos_function.next = 0.into();
+        self.o_qos_weight.next = 0.into();
+        self.o_fnctl_valid.next = false;
+        self.o_fnctl_function.next = 0.into();
+        self.o_fnctl_enable.next = false;
+        if self.x_attach.val() {
+            // Route bits: enable [17], partition [16:11], function [10:0].
+            self.o_route_valid.next = true;
+            self.o_route.next = (bit_cast::<ROUTE_BITS, PW>(self.l_part.q.val()) << 11)
+                | bit_cast::<ROUTE_BITS, FW>(self.x_new_vf.val())
+                | (1 << 17);
+            self.o_fnctl_valid.next = true;
+            self.o_fnctl_function.next = self.x_new_vf.val();
+            self.o_fnctl_enable.next = true;
+            self.o_qos_valid.next = true;
+            self.o_qos_function.next = self.x_new_vf.val();
+            self.o_qos_weight.next = self.default_weight.val();
+            self.o_event.next = true;
+            self.o_event_kind.next = self.ev_attach.val();
+            self.o_event_function.next = self.x_new_vf.val();
+            self.o_event_partition.next = self.l_part.q.val();
+            self.o_event_weight.next = self.default_weight.val();
+            self.o_clear_valid.next = true;
+            self.o_clear_function.next = self.x_new_vf.val();
+        }
+        if self.x_detach.val() {
+            self.o_route_valid.next = true;
+            self.o_route.next = (bit_cast::<ROUTE_BITS, PW>(self.x_hit_part.val()) << 11)
+                | bit_cast::<ROUTE_BITS, FW>(self.x_hit_vf.val());
+            self.o_fnctl_valid.next = true;
+            self.o_fnctl_function.next = self.x_hit_vf.val();
+            self.o_fnctl_enable.next = false;
+            self.o_event.next = true;
+            self.o_event_kind.next = self.ev_detach.val();
+            self.o_event_function.next = self.x_hit_vf.val();
+            self.o_event_partition.next = self.x_hit_part.val();
+        }
+        if self.x_set_qos.val() {
+            self.o_qos_valid.next = true;
+            self.o_qos_function.next = bit_cast::<FW, 20>(self.x_id.val());
+            self.o_qos_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
+            self.o_event.next = true;
+            self.o_event_kind.next = self.ev_qos.val();
+            self.o_event_function.next = bit_cast::<FW, 20>(self.x_id.val());
+            self.o_event_partition.next = self.x_vf_entry.val().get_bits::<PW>(1);
+            self.o_event_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
+            self.o_event_slice.next = self.cmd_arg.q.val().get_bits::<16>(8);
+        }
+
+        // EXEC completes when the response has room and the route and clear
+        // slices have room (registered conditions, which only become true
+        // while EXEC waits); a command with a scheduler event first presents
+        // it and completes in the cycle the scheduler takes it (the scheduler
+        // is between turn changes then), and a LOAD is presented to the prc,
+        // once the scheduler was seen between turn changes, and completes in
+        // the cycle the prc takes it. So the DMA's function enable never
+        // overtakes the scheduler's gate close, and a LOAD never overtakes
+        // the save of a leaving owner's context.
+        self.x_room.next = (self.state.q.val() == self.s_exec.val())
             & (self.resp_count.q.val() != self.fifo_depth.val())
-            & self.m_route_ready.val()
-            & (self.m_load_ready.val() | !self.x_load.val())
-            & (self.m_event_ready.val() | !(self.x_attach.val() | self.x_detach.val() | self.x_set_qos.val() | self.x_load.val()))
-            & (self.m_clear_ready.val() | !self.x_attach.val());
+            & self.route_out.s_ready.val()
+            & self.clear_out.s_ready.val();
+        self.x_go.next = self.x_room.val();
+        if self.o_event.val() {
+            self.x_go.next = self.x_room.val() & self.ev_valid.q.val() & self.m_event_ready.val();
+        }
+        if self.x_load.val() {
+            self.x_go.next = self.x_room.val() & self.ld_valid.q.val() & self.m_load_ready.val();
+        }
+        if self.x_room.val() & self.o_event.val() & !self.ev_valid.q.val() {
+            self.ev_valid.d.next = true;
+            self.ev_kind.d.next = self.o_event_kind.val();
+            self.ev_function.d.next = self.o_event_function.val();
+            self.ev_partition.d.next = self.o_event_partition.val();
+            self.ev_weight.d.next = self.o_event_weight.val();
+            self.ev_slice.d.next = self.o_event_slice.val();
+        }
+        if self.ev_valid.q.val() & self.m_event_ready.val() {
+            self.ev_valid.d.next = false;
+        }
+        if self.x_room.val() & self.x_load.val() & !self.ld_valid.q.val() & self.m_event_ready.val() {
+            self.ld_valid.d.next = true;
+            self.ld_partition.d.next = self.x_id.val().get_bits::<PW>(0);
+            self.ld_acc_id.d.next = self.cmd_arg.q.val();
+        }
+        if self.ld_valid.q.val() & self.m_load_ready.val() {
+            self.ld_valid.d.next = false;
+        }
+        self.m_event_valid.next = self.ev_valid.q.val();
+        self.m_event_kind.next = self.ev_kind.q.val();
+        self.m_event_function.next = self.ev_function.q.val();
+        self.m_event_partition.next = self.ev_partition.q.val();
+        self.m_event_weight.next = self.ev_weight.q.val();
+        self.m_event_slice.next = self.ev_slice.q.val();
+        self.m_load_valid.next = self.ld_valid.q.val();
+        self.m_load_partition.next = self.ld_partition.q.val();
+        self.m_load_acc_id.next = self.ld_acc_id.q.val();
+        // Route writes and clears through register slices; QoS and function
+        // enables are one-cycle pulses from registers.
+        self.route_out.clk.next = self.clk.val();
+        self.route_out.rst.next = self.rst.val();
+        self.route_out.s_valid.next = self.x_go.val() & self.o_route_valid.val();
+        self.route_out.s_data.next = self.o_route.val();
+        self.route_out.m_ready.next = self.m_route_ready.val();
+        self.m_route_valid.next = self.route_out.m_valid.val();
+        self.m_route_function.next = self.route_out.m_data.val().get_bits::<FW>(0);
+        self.m_route_partition.next = self.route_out.m_data.val().get_bits::<PW>(11);
+        self.m_route_enable.next = self.route_out.m_data.val().get_bit(17);
+        self.clear_out.clk.next = self.clk.val();
+        self.clear_out.rst.next = self.rst.val();
+        self.clear_out.s_valid.next = self.x_go.val() & self.o_clear_valid.val();
+        self.clear_out.s_data.next = self.o_clear_function.val();
+        self.clear_out.m_ready.next = self.m_clear_ready.val();
+        self.m_clear_valid.next = self.clear_out.m_valid.val();
+        self.m_clear_function.next = self.clear_out.m_data.val();
+        self.qos_valid.d.next = self.x_go.val() & self.o_qos_valid.val();
+        self.qos_function.d.next = self.o_qos_function.val();
+        self.qos_weight.d.next = self.o_qos_weight.val();
+        self.fnctl_valid.d.next = self.x_go.val() & self.o_fnctl_valid.val();
+        self.fnctl_function.d.next = self.o_fnctl_function.val();
+        self.fnctl_enable.d.next = self.o_fnctl_enable.val();
+        self.m_qos_valid.next = self.qos_valid.q.val();
+        self.m_qos_function.next = self.qos_function.q.val();
+        self.m_qos_weight.next = self.qos_weight.q.val();
+        self.m_fnctl_valid.next = self.fnctl_valid.q.val();
+        self.m_fnctl_function.next = self.fnctl_function.q.val();
+        self.m_fnctl_enable.next = self.fnctl_enable.q.val();
         if self.x_go.val() {
             self.resp_push.next = true;
             self.resp_fifo.write_data.next = (bit_cast::<FIFO_ENTRY_BITS, 32>(self.x_data.val()) << 32)
@@ -708,23 +905,6 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                     | (bit_cast::<VF_ENTRY_BITS, PW>(self.l_part.q.val()) << 1)
                     | 1;
                 self.vf_table.write_enable.next = true;
-                self.m_route_valid.next = true;
-                self.m_route_function.next = self.x_new_vf.val();
-                self.m_route_partition.next = self.l_part.q.val();
-                self.m_route_enable.next = true;
-                self.m_fnctl_valid.next = true;
-                self.m_fnctl_function.next = self.x_new_vf.val();
-                self.m_fnctl_enable.next = true;
-                self.m_qos_valid.next = true;
-                self.m_qos_function.next = self.x_new_vf.val();
-                self.m_qos_weight.next = self.default_weight.val();
-                self.m_event_valid.next = true;
-                self.m_event_kind.next = self.ev_attach.val();
-                self.m_event_function.next = self.x_new_vf.val();
-                self.m_event_partition.next = self.l_part.q.val();
-                self.m_event_weight.next = self.default_weight.val();
-                self.m_clear_valid.next = true;
-                self.m_clear_function.next = self.x_new_vf.val();
                 for i in 0..self.part_acc.len() {
                     if self.l_part.q.val() == self.part_index[i].val() {
                         self.part_tenants[i].d.next = self.part_tenants[i].q.val() + 1;
@@ -747,17 +927,6 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.vf_table.write_address.next = self.x_hit_vf.val();
                 self.x_vf_write.next = 0.into();
                 self.vf_table.write_enable.next = true;
-                self.m_route_valid.next = true;
-                self.m_route_function.next = self.x_hit_vf.val();
-                self.m_route_partition.next = self.x_hit_part.val();
-                self.m_route_enable.next = false;
-                self.m_fnctl_valid.next = true;
-                self.m_fnctl_function.next = self.x_hit_vf.val();
-                self.m_fnctl_enable.next = false;
-                self.m_event_valid.next = true;
-                self.m_event_kind.next = self.ev_detach.val();
-                self.m_event_function.next = self.x_hit_vf.val();
-                self.m_event_partition.next = self.x_hit_part.val();
                 for i in 0..self.part_acc.len() {
                     if self.x_hit_part.val() == self.part_index[i].val() {
                         self.part_tenants[i].d.next = self.part_tenants[i].q.val() - 1;
@@ -765,9 +934,6 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 }
             }
             if self.x_load.val() {
-                self.m_load_valid.next = true;
-                self.m_load_partition.next = self.x_id.val().get_bits::<PW>(0);
-                self.m_load_acc_id.next = self.cmd_arg.q.val();
                 for i in 0..self.part_acc.len() {
                     if self.x_id.val().get_bits::<PW>(0) == self.part_index[i].val() {
                         self.part_acc[i].d.next = 0.into();
@@ -780,15 +946,6 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.x_vf_write.next = (bit_cast::<VF_ENTRY_BITS, 24>(self.cmd_arg.q.val().get_bits::<24>(0)) << 23)
                     | bit_cast::<VF_ENTRY_BITS, VF_WEIGHT_LSB>(self.x_vf_entry.val());
                 self.vf_table.write_enable.next = true;
-                self.m_qos_valid.next = true;
-                self.m_qos_function.next = bit_cast::<FW, 20>(self.x_id.val());
-                self.m_qos_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
-                self.m_event_valid.next = true;
-                self.m_event_kind.next = self.ev_qos.val();
-                self.m_event_function.next = bit_cast::<FW, 20>(self.x_id.val());
-                self.m_event_partition.next = self.x_vf_entry.val().get_bits::<PW>(1);
-                self.m_event_weight.next = self.cmd_arg.q.val().get_bits::<8>(0);
-                self.m_event_slice.next = self.cmd_arg.q.val().get_bits::<16>(8);
             }
         }
         // The monitoring copy of the VF table takes every write.
@@ -1000,6 +1157,10 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.rb_from_resp.d.next = false;
             self.rb_from_vf_info.d.next = false;
             self.rb_from_vf_qos.d.next = false;
+            self.ev_valid.d.next = false;
+            self.ld_valid.d.next = false;
+            self.qos_valid.d.next = false;
+            self.fnctl_valid.d.next = false;
             for i in 0..self.part_acc.len() {
                 self.part_acc[i].d.next = self.part_acc_reset[i].val();
                 self.part_owner[i].d.next = 0.into();

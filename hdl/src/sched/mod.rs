@@ -32,12 +32,18 @@
 //! The idle loop visits one partition per cycle and starts a turn change
 //! where the partition has no owner and a queue, or its owner's turn is used
 //! up and a queue.
+//!
+//! Timing (DESIGN.md): no input reaches an output combinationally. The DMA's
+//! waiting reports enter through a `skid::Skid` (`s_waiting_ready` is its
+//! registered ready; a report that comes with an event waits there a cycle
+//! or more); `s_event_ready` and `s_reg_req_ready` come from the state.
 
 pub mod regs;
 
 use crate::ctx::{OP_RESTORE, OP_SAVE, OP_SWITCH};
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as AW};
 use crate::sized_ram::SizedRam;
+use crate::skid::Skid;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use regs::*;
 use rust_hdl::prelude::*;
@@ -131,6 +137,10 @@ pub struct Sched {
     a_vf_sel: Constant<Bits<AW>>,
     a_vf_owned: Constant<Bits<AW>>,
 
+    /// The DMA's waiting reports enter through a register slice: its
+    /// `s_ready` is registered, and a report that arrives with an event
+    /// waits there.
+    waiting_in: Skid<Bits<FW>>,
     // Per-VF tables.
     vf_ram: SizedRam<FW, ENTRY_BITS>,
     next_ram: SizedRam<FW, FW>,
@@ -267,6 +277,7 @@ impl Sched {
             a_part_switches: a(PART_SWITCHES),
             a_vf_sel: a(VF_SEL),
             a_vf_owned: a(VF_OWNED),
+            waiting_in: Default::default(),
             vf_ram: SizedRam::new(functions),
             next_ram: SizedRam::new(functions),
             owned_ram: SizedRam::new(functions),
@@ -348,6 +359,12 @@ impl Logic for Sched {
         self.owned_ram.clock.next = self.clk.val();
         self.owned_mon.clock.next = self.clk.val();
         self.debt_ram.clock.next = self.clk.val();
+        self.waiting_in.clk.next = self.clk.val();
+        self.waiting_in.rst.next = self.rst.val();
+        self.waiting_in.s_valid.next = self.s_waiting_valid.val();
+        self.waiting_in.s_data.next = self.s_waiting_function.val();
+        self.s_waiting_ready.next = self.waiting_in.s_ready.val();
+        self.waiting_in.m_ready.next = false;
         self.now.d.next = self.now.q.val() + 1;
 
         // ---- The entry read last cycle, and the partitions' registers.
@@ -424,7 +441,6 @@ impl Logic for Sched {
 
         // ---- Defaults of the outputs and RAM ports.
         self.s_event_ready.next = false;
-        self.s_waiting_ready.next = false;
         self.s_reg.req_ready.next = false;
         self.s_reg.resp_valid.next = false;
         self.s_reg.resp_error.next = false;
@@ -486,9 +502,9 @@ impl Logic for Sched {
                 // Priorities: manager events, waiting reports, register
                 // accesses, then one partition of the turn-change scan.
                 self.s_event_ready.next = true;
-                self.s_waiting_ready.next = !self.s_event_valid.val();
                 self.take_event.next = self.s_event_valid.val();
-                self.take_waiting.next = !self.s_event_valid.val() & self.s_waiting_valid.val();
+                self.take_waiting.next = !self.s_event_valid.val() & self.waiting_in.m_valid.val();
+                self.waiting_in.m_ready.next = self.take_waiting.val();
                 if self.take_event.val() {
                     self.cur_kind.d.next = self.s_event_kind.val();
                     self.cur_f.d.next = self.s_event_function.val();
@@ -498,8 +514,8 @@ impl Logic for Sched {
                     self.vf_ram.read_address.next = self.s_event_function.val();
                     self.state.d.next = SchedState::EventRead;
                 } else if self.take_waiting.val() {
-                    self.cur_f.d.next = self.s_waiting_function.val();
-                    self.vf_ram.read_address.next = self.s_waiting_function.val();
+                    self.cur_f.d.next = self.waiting_in.m_data.val();
+                    self.vf_ram.read_address.next = self.waiting_in.m_data.val();
                     self.state.d.next = SchedState::WaitRead;
                 } else {
                     self.scan.d.next = self.scan.q.val() + 1;
