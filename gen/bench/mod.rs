@@ -60,11 +60,20 @@ pub enum Target {
     All,
 }
 
+/// A clock at which cycles are converted to time, and where it comes from
+/// (printed with every time: nothing is converted at an unnamed clock).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clock {
+    pub mhz: f64,
+    /// `given by --clock-mhz`, `measured by vfpga timing (...)`.
+    pub source: String,
+}
+
 /// Settings of the benchmarks.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Clock at which cycles are converted to time, MHz.
-    pub clock_mhz: f64,
+    /// Clock at which cycles are converted to time; `None`: cycles only.
+    pub clock: Option<Clock>,
     /// Bitstream sizes the LOAD benchmark loads, KiB.
     pub load_kib: Vec<usize>,
     /// Host memory read latency of the LOAD benchmark, cycles.
@@ -84,7 +93,7 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
         figures.extend(dma::run_all()?);
     }
     if matches!(target, Target::Attach | Target::All) {
-        figures.extend(attach::figures(&attach::bench(opts.clock_mhz, None)?));
+        figures.extend(attach::figures(&attach::bench(opts.clock.clone(), None)?));
     }
     if matches!(target, Target::Load | Target::All) {
         figures.extend(load::figures(&opts.load_kib, opts.load_latency)?);
