@@ -102,7 +102,7 @@ pub struct BenchArgs {
     /// `measured` for the shell's Fmax that `vfpga timing` measured for the
     /// benchmark's configuration (cached; measured now if not). Without it,
     /// figures are in cycles only
-    #[arg(long, value_name = "MHZ|measured", value_parser = parse_clock)]
+    #[arg(long, value_name = "MHZ|measured", value_parser = parse_clock, allow_negative_numbers = true)]
     pub clock_mhz: Option<ClockArg>,
     /// Print the figures as JSON instead of a table
     #[arg(long)]
