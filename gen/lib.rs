@@ -24,3 +24,4 @@ pub mod output;
 pub mod regmap;
 pub mod scale;
 pub mod synth;
+pub mod timing;

@@ -26,19 +26,25 @@ pub const PARTITIONS: [usize; 4] = [1, 4, 16, 64];
 pub const VFS: [usize; 4] = [8, 64, 252, 1024];
 
 /// A port-compatible stand-in for the Xilinx ICAPE3 primitive (which only the
-/// vendor's libraries define), for Verilator and Icarus.
+/// vendor's libraries define), for Verilator, Icarus and `vfpga timing`'s
+/// ECP5 flow. Its outputs come from registers its inputs feed (PRDONE: the
+/// DESYNC command word was written), so synthesis keeps and times the logic
+/// that drives the port, as it would with the real primitive.
 pub const ICAPE3_STUB: &str = "`default_nettype none
 /* verilator lint_off UNUSEDPARAM */
 module ICAPE3 #(parameter DEVICE_ID = 32'h03628093, parameter ICAP_AUTO_SWITCH = \"DISABLE\", parameter SIM_CFG_FILE_NAME = \"NONE\") (
     output wire AVAIL, output wire [31:0] O, output wire PRDONE, output wire PRERROR,
     input wire CLK, input wire CSIB, input wire [31:0] I, input wire RDWRB);
 /* verilator lint_on UNUSEDPARAM */
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = CLK ^ CSIB ^ (^I) ^ RDWRB;
-    /* verilator lint_on UNUSEDSIGNAL */
+    reg [31:0] last = 32'h0;
+    reg done = 1'b0;
+    always @(posedge CLK) begin
+        if (!CSIB && !RDWRB) last <= I;
+        done <= !CSIB && !RDWRB && I == 32'h0000000D;
+    end
     assign AVAIL = 1'b1;
-    assign O = 32'h0;
-    assign PRDONE = 1'b0;
+    assign O = last;
+    assign PRDONE = done;
     assign PRERROR = 1'b0;
 endmodule
 ";

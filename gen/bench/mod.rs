@@ -89,11 +89,20 @@ pub const LOAD_SIZES_MAX: usize = 8;
 /// cycles (100 000 cycles is 400 us at 250 MHz; PCIe reads take about 1 us).
 pub const LOAD_LATENCY: std::ops::RangeInclusive<u64> = 1..=100_000;
 
+/// A clock at which cycles are converted to time, and where it comes from
+/// (printed with every time: nothing is converted at an unnamed clock).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clock {
+    pub mhz: f64,
+    /// `given by --clock-mhz`, `measured by vfpga timing (...)`.
+    pub source: String,
+}
+
 /// Settings of the benchmarks.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Clock at which cycles are converted to time, MHz.
-    pub clock_mhz: f64,
+    /// Clock at which cycles are converted to time; `None`: cycles only.
+    pub clock: Option<Clock>,
     /// Bitstream sizes the LOAD benchmark loads, KiB.
     pub load_kib: Vec<usize>,
     /// Host memory read latency of the LOAD benchmark, cycles.
@@ -102,7 +111,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { clock_mhz: 250.0, load_kib: vec![4, 64, 512], load_latency: 200 }
+        Options { clock: None, load_kib: vec![4, 64, 512], load_latency: 200 }
     }
 }
 
@@ -110,7 +119,9 @@ impl Options {
     /// Checks every setting against its allowed range; the message names the
     /// flag and the range. Called before any model is built.
     pub fn validate(&self) -> Result<(), String> {
-        in_range("--clock-mhz", self.clock_mhz, &CLOCK_MHZ, "MHz")?;
+        if let Some(c) = &self.clock {
+            in_range("--clock-mhz", c.mhz, &CLOCK_MHZ, "MHz")?;
+        }
         if self.load_kib.is_empty() || self.load_kib.len() > LOAD_SIZES_MAX {
             return Err(format!(
                 "--kib gives {} sizes: allowed 1..={LOAD_SIZES_MAX} sizes, comma separated",
@@ -174,7 +185,7 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
         figures.extend(dma::run_all()?);
     }
     if matches!(target, Target::Attach | Target::All) {
-        figures.extend(attach::figures(&attach::bench(opts.clock_mhz, None)?));
+        figures.extend(attach::figures(&attach::bench(opts.clock.clone(), None)?));
     }
     if matches!(target, Target::Load | Target::All) {
         figures.extend(load::figures(&opts.load_kib, opts.load_latency)?);
