@@ -129,9 +129,26 @@ pub fn shell_tb(cfg: &Config, sim_top: &Module) -> String {
     s
 }
 
+/// The system tasks the testbench calls: the only `$` of a generated tree
+/// (tests check that nothing else has one).
+pub const SYSTEM_TASKS: [&str; 3] = ["$display(", "$fatal(", "$finish;"];
+
+/// `text` without the testbench's system-task calls.
+pub fn strip_system_tasks(text: &str) -> String {
+    SYSTEM_TASKS.iter().fold(text.to_string(), |t, task| t.replace(task, ""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn system_tasks_are_the_only_dollar_of_the_testbench() {
+        let cfg = Config::default();
+        let sim = crate::blocks::shell::shell_modules(&cfg, true);
+        let tb = shell_tb(&cfg, sim.last().unwrap());
+        assert!(tb.contains("$fatal(") && !strip_system_tasks(&tb).contains('$'), "{tb}");
+    }
 
     #[test]
     fn checks_cover_the_pf_header_the_vfs_and_a_missing_function() {

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use vfpga::config::Config;
 use vfpga::design::{build, Design};
+use vfpga::testbench::{strip_system_tasks, TB_PATH};
 
 fn write(design: &Design, dir: &Path) {
     for f in &design.files {
@@ -54,7 +55,7 @@ fn check_lint_and_icarus(cfg: &Config) {
     write(&design, dir.path());
     for f in &design.files {
         // The testbench's system tasks ($display, $fatal) are its only `$`.
-        let text = if f.path == vfpga::testbench::TB_PATH { strip_system_tasks(&f.contents) } else { f.contents.clone() };
+        let text = if f.path == TB_PATH { strip_system_tasks(&f.contents) } else { f.contents.clone() };
         assert!(!text.contains('$'), "{} contains `$`", f.path);
     }
     assert_eq!(design.top, "vfpga_shell", "README's commands name the top");
@@ -77,10 +78,6 @@ fn testbench_passes_with_icarus_from_the_root() {
     assert!(readme.contains(c), "README.md does not say `{c}`");
     let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
     assert!(text.contains("PASS: 15 reads") && !text.contains("FAIL"), "{text}");
-}
-
-fn strip_system_tasks(text: &str) -> String {
-    ["$display(", "$fatal("].iter().fold(text.to_string(), |t, task| t.replace(task, ""))
 }
 
 #[test]
