@@ -34,9 +34,14 @@ pub fn build(cfg: &Config) -> Design {
         rtl.push(path.clone());
         files.push(OutputFile { path, contents: m.text.clone() });
     }
-    // A file list for tools that take one (`verilator -f`, `iverilog -c`).
-    let list: String = modules.iter().map(|m| format!("{}.v\n", m.name)).collect();
-    files.push(OutputFile { path: "rtl/files.f".into(), contents: list });
+    // File lists for tools that take one (`verilator -f`, `iverilog -f`), every
+    // path relative to the output root: `rtl/files.f` for the vendor flows,
+    // `lint.f` with the primitives' stand-ins of `lint/` for the others.
+    files.push(OutputFile { path: "rtl/files.f".into(), contents: file_list(&rtl) });
+    files.push(OutputFile { path: crate::lint::LIST_PATH.into(), contents: crate::lint::list(&rtl) });
+    for (path, contents) in crate::lint::stub_files() {
+        files.push(OutputFile { path, contents });
+    }
     for (path, contents) in crate::regmap::files(cfg) {
         files.push(OutputFile { path, contents });
     }
@@ -44,6 +49,13 @@ pub fn build(cfg: &Config) -> Design {
     // The block diagram, drawn from the shell's netlist.
     files.push(OutputFile { path: crate::diagram::SVG_PATH.into(), contents: crate::diagram::shell_svg(cfg, &modules) });
     Design { top: SHELL_TOP.into(), rtl, files }
+}
+
+/// A file list for `verilator -f` and `iverilog -f`: one path per line,
+/// relative to the output root (where the tools run), no comments (every
+/// tool reads it, and so does a shell's `$(cat ...)`).
+pub fn file_list<S: AsRef<str>>(paths: &[S]) -> String {
+    paths.iter().map(|p| format!("{}\n", p.as_ref())).collect()
 }
 
 /// Adds `f` unless the same path is there with the same text (shared
@@ -58,7 +70,8 @@ fn add_file(files: &mut Vec<OutputFile>, path: String, contents: String) {
 /// What partial reconfiguration needs besides the static shell:
 /// `rtl/rm/<rm>/` (each example RM for out-of-context synthesis, with its
 /// wrapper per partition), `sim/` (the simulation shell: every RM behind a
-/// select), `constraints/` and `scripts/` (Vivado DFX flow, Yosys script).
+/// select, and its testbench in `sim/tb/`), the FuseSoC core, `constraints/`
+/// and `scripts/` (Vivado DFX flow, Yosys script).
 fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<OutputFile>) {
     use crate::blocks::{accel, rp};
     let mut static_files = Vec::new();
@@ -80,8 +93,7 @@ fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<Out
         for (m, p) in mods.iter().zip(&paths) {
             add_file(files, p.clone(), m.text.clone());
         }
-        let list: String = mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
-        files.push(OutputFile { path: format!("{dir}/files.f"), contents: list });
+        files.push(OutputFile { path: format!("{dir}/files.f"), contents: file_list(&paths) });
         for i in 0..cfg.partitions {
             let w = rp::rp_rm_wrapper(cfg, i, name);
             files.push(OutputFile { path: format!("{dir}/{}.v", w.name), contents: w.text });
@@ -93,15 +105,15 @@ fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<Out
     for m in &sim_mods {
         add_file(files, format!("sim/{}.v", m.name), m.text.clone());
     }
-    let list: String = sim_mods.iter().map(|m| format!("{}.v\n", m.name)).collect();
-    files.push(OutputFile { path: "sim/files.f".into(), contents: list });
     let rtl: Vec<String> = static_mods.iter().map(|m| format!("rtl/{}.v", m.name)).collect();
     let sim: Vec<String> = sim_mods.iter().map(|m| format!("sim/{}.v", m.name)).collect();
-    let sim_top = &sim_mods.last().expect("the simulation shell").name;
+    files.push(OutputFile { path: "sim/files.f".into(), contents: file_list(&sim) });
+    let sim_top = sim_mods.last().expect("the simulation shell");
+    files.push(OutputFile { path: crate::testbench::TB_PATH.into(), contents: crate::testbench::shell_tb(cfg, sim_top) });
     let top = &static_mods.last().expect("the shell").name;
     files.push(OutputFile {
         path: crate::fusesoc::path(cfg),
-        contents: crate::fusesoc::core(cfg, top, sim_top, &rtl, &sim),
+        contents: crate::fusesoc::core(cfg, top, &rtl, &sim),
     });
 
     files.push(OutputFile { path: crate::flow::XDC_PATH.into(), contents: crate::flow::xdc(cfg) });

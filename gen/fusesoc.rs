@@ -17,9 +17,11 @@ struct CoreFile<'a> {
     data_width: usize,
     device: &'a str,
     top: &'a str,
-    sim_top: &'a str,
     rtl: &'a [String],
+    stubs: Vec<String>,
     sim: &'a [String],
+    tb: &'a str,
+    tb_top: &'a str,
     xdc: &'a str,
 }
 
@@ -28,8 +30,11 @@ pub fn path(cfg: &Config) -> String {
     format!("{}.core", cfg.name)
 }
 
-/// The core file: `rtl` and `sim` are the Verilog files in compile order.
-pub fn core(cfg: &Config, top: &str, sim_top: &str, rtl: &[String], sim: &[String]) -> String {
+/// The core file: `rtl` (the static shell `top`) and `sim` (the simulation
+/// shell) are the Verilog files in compile order. Targets: `lint` (Verilator,
+/// with the stand-ins of `lint/`), `sim` (Icarus, the testbench of
+/// `sim/tb/`), `synth` (Vivado) and `default`.
+pub fn core(cfg: &Config, top: &str, rtl: &[String], sim: &[String]) -> String {
     CoreFile {
         generator: format!("vfpga {}", env!("CARGO_PKG_VERSION")),
         name: &cfg.name,
@@ -39,9 +44,11 @@ pub fn core(cfg: &Config, top: &str, sim_top: &str, rtl: &[String], sim: &[Strin
         data_width: cfg.data_width,
         device: &cfg.device,
         top,
-        sim_top,
         rtl,
+        stubs: crate::lint::stub_files().into_iter().map(|(p, _)| p).collect(),
         sim,
+        tb: crate::testbench::TB_PATH,
+        tb_top: crate::testbench::TB_TOP,
         xdc: crate::flow::XDC_PATH,
     }
     .render()
@@ -64,15 +71,27 @@ mod tests {
         let cfg = Config::default();
         let rtl = vec!["rtl/a.v".to_string(), "rtl/vfpga_shell.v".to_string()];
         let sim = vec!["sim/vfpga_shell_sim.v".to_string()];
-        let c = core(&cfg, "vfpga_shell", "vfpga_shell_sim", &rtl, &sim);
+        let c = core(&cfg, "vfpga_shell", &rtl, &sim);
         assert!(c.starts_with("CAPI=2:\n"), "{c}");
         assert!(c.contains("name: vfpga:shell:vfpga:"), "{c}");
-        for f in rtl.iter().chain(&sim) {
+        let tb = crate::testbench::TB_PATH.to_string();
+        for f in rtl.iter().chain(&sim).chain([&tb, &crate::lint::ICAPE3_PATH.to_string()]) {
             assert_eq!(c.matches(&format!("      - {f}\n")).count(), 1, "{f} in\n{c}");
         }
-        assert!(c.contains("    toplevel: vfpga_shell\n") && c.contains("    toplevel: vfpga_shell_sim\n"), "{c}");
-        assert!(c.contains(&format!("        part: {}\n", cfg.device)), "{c}");
+        // Each target's options, filesets and top (tests/toolchain.rs runs them).
+        let targets = &c[c.find("\ntargets:\n").expect("a targets section")..];
+        let target = |name: &str| {
+            let start = targets.find(&format!("\n  {name}:\n")).unwrap_or_else(|| panic!("no target {name} in\n{c}"));
+            let body = targets[start + 1..].lines().skip(1).take_while(|l| l.starts_with("    "));
+            body.map(|l| format!("{l}\n")).collect::<String>()
+        };
+        let lint = target("lint");
+        assert!(lint.contains("filesets: [rtl, lint_stubs]") && lint.contains("toplevel: vfpga_shell\n"), "{lint}");
+        assert!(lint.contains("tool: verilator") && lint.contains("[-Wall]"), "{lint}");
+        let sim_t = target("sim");
+        assert!(sim_t.contains("filesets: [sim, tb]") && sim_t.contains("toplevel: vfpga_shell_sim_tb\n"), "{sim_t}");
+        assert!(target("synth").contains(&format!("        part: {}\n", cfg.device)), "{c}");
         assert!(!c.contains('$'));
-        assert_eq!(c, core(&cfg, "vfpga_shell", "vfpga_shell_sim", &rtl, &sim), "deterministic");
+        assert_eq!(c, core(&cfg, "vfpga_shell", &rtl, &sim), "deterministic");
     }
 }

@@ -1,13 +1,12 @@
 //! `vfpga scale`: the whole shell over a grid of partitions x VFs, each
-//! configuration generated, linted (`verilator --lint-only -Wall`, as
-//! `tests/toolchain.rs` does) and synthesized (Yosys `synth_xilinx`, as
+//! configuration generated, linted (`verilator --lint-only -Wall -f lint.f`
+//! from the output root, as README says and `tests/toolchain.rs` does) and synthesized (Yosys `synth_xilinx`, as
 //! `vfpga synth`), with a table of how the resources grow.
 //!
 //! [`run`] does the work (one configuration per job, `jobs` at a time);
 //! [`format_table`] and [`growth`] are pure functions of its [`Report`].
 
 use std::io;
-use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -17,37 +16,13 @@ use serde::Serialize;
 
 use crate::config::{Config, ConfigError};
 use crate::synth::{self, Counts, Family};
-use crate::{design, output};
+use crate::{design, lint, output};
 
 /// The partitions of the default sweep.
 pub const PARTITIONS: [usize; 4] = [1, 4, 16, 64];
 /// The VFs of the default sweep (252: the most today's PCIe hard blocks
 /// expose; 1024: the generator's limit, above the seed's 1000 VMs).
 pub const VFS: [usize; 4] = [8, 64, 252, 1024];
-
-/// A port-compatible stand-in for the Xilinx ICAPE3 primitive (which only the
-/// vendor's libraries define), for Verilator, Icarus and `vfpga timing`'s
-/// ECP5 flow. Its outputs come from registers its inputs feed (PRDONE: the
-/// DESYNC command word was written), so synthesis keeps and times the logic
-/// that drives the port, as it would with the real primitive.
-pub const ICAPE3_STUB: &str = "`default_nettype none
-/* verilator lint_off UNUSEDPARAM */
-module ICAPE3 #(parameter DEVICE_ID = 32'h03628093, parameter ICAP_AUTO_SWITCH = \"DISABLE\", parameter SIM_CFG_FILE_NAME = \"NONE\") (
-    output wire AVAIL, output wire [31:0] O, output wire PRDONE, output wire PRERROR,
-    input wire CLK, input wire CSIB, input wire [31:0] I, input wire RDWRB);
-/* verilator lint_on UNUSEDPARAM */
-    reg [31:0] last = 32'h0;
-    reg done = 1'b0;
-    always @(posedge CLK) begin
-        if (!CSIB && !RDWRB) last <= I;
-        done <= !CSIB && !RDWRB && I == 32'h0000000D;
-    end
-    assign AVAIL = 1'b1;
-    assign O = last;
-    assign PRDONE = done;
-    assign PRERROR = 1'b0;
-endmodule
-";
 
 /// What to sweep.
 #[derive(Debug, Clone)]
@@ -166,27 +141,6 @@ pub fn verilator_version() -> Result<String, ScaleError> {
     }
 }
 
-/// Lints the static shell of the tree in `dir` (with the ICAPE3 stand-in):
-/// `Ok(())` when Verilator says nothing, else its messages.
-pub fn lint(dir: &Path, top: &str, rtl: &[String]) -> Result<(), String> {
-    let stub = dir.join("ICAPE3.v"); // Verilator wants the file named as its module
-    std::fs::write(&stub, ICAPE3_STUB).map_err(|e| format!("{}: {e}", stub.display()))?;
-    let out = Command::new("verilator")
-        .args(["--lint-only", "-Wall", "--top-module", top])
-        .args(rtl)
-        .arg(&stub)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("verilator: {e}"))?;
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    if out.status.success() && !text.contains("%Warning") && !text.contains("%Error") {
-        Ok(())
-    } else {
-        let lines: Vec<&str> = text.lines().take(30).collect();
-        Err(format!("verilator --lint-only -Wall ({}):\n{}", out.status, lines.join("\n")))
-    }
-}
-
 /// Generates, lints and (if asked) synthesizes one configuration.
 fn one(cfg: &Config, opts: &Options) -> Row {
     let mut row = Row {
@@ -218,10 +172,10 @@ fn one(cfg: &Config, opts: &Options) -> Row {
     row.generate_seconds = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let lint = lint(&dir, &d.top, &d.rtl);
+    let linted = lint::verilator(&dir, &d.top);
     row.lint_seconds = t.elapsed().as_secs_f64();
-    row.lint_ok = lint.is_ok();
-    let mut errors: Vec<String> = lint.err().into_iter().collect();
+    row.lint_ok = linted.is_ok();
+    let mut errors: Vec<String> = linted.err().into_iter().collect();
 
     if opts.synth {
         let t = Instant::now();

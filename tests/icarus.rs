@@ -16,7 +16,7 @@ use vfpga::blocks::shell::shell_modules;
 use vfpga::config::Config;
 use vfpga::icarus_tb::{shell_testbench, TbAccess, TB_TOP};
 use vfpga::regmap::regmap;
-use vfpga::scale::ICAPE3_STUB;
+use vfpga::lint::icape3_stub;
 use vfpga_hdl::prc::regs as prc;
 
 /// Wall-clock limit of the simulation (it needs a few seconds).
@@ -72,7 +72,7 @@ fn write_files(dir: &Path, cfg: &Config, accesses: &[TbAccess]) -> Vec<String> {
         files.push(p.display().to_string());
     }
     let stub = dir.join("ICAPE3.v");
-    std::fs::write(&stub, ICAPE3_STUB).unwrap();
+    std::fs::write(&stub, icape3_stub()).unwrap();
     files.push(stub.display().to_string());
     let tb = shell_testbench(modules.last().unwrap(), accesses, ACCESS_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let p = dir.join(format!("{TB_TOP}.v"));

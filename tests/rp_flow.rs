@@ -78,7 +78,8 @@ fn constraints_and_vivado_flow_name_every_partition() {
             assert!(f.contents.contains(&format!("module vfpga_rp_p{i} (")) && f.contents.contains(&format!("vfpga_rm_{name} rm (")));
         }
     }
-    assert!(d.files.iter().all(|f| !f.contents.contains('$')), "a `$` in the output");
+    // The testbench's system tasks ($display, $fatal, $finish) are the only `$`.
+    assert!(d.files.iter().all(|f| !vfpga::testbench::strip_system_tasks(&f.contents).contains('$')), "a `$` in the output");
 }
 
 fn vfpga(args: &[&str], cwd: &Path) -> std::process::Output {

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use vfpga::config::Config;
 use vfpga::design::{build, Design};
+use vfpga::testbench::{strip_system_tasks, TB_PATH};
 
 fn write(design: &Design, dir: &Path) {
     for f in &design.files {
@@ -30,21 +31,53 @@ fn large_config() -> Config {
     Config { partitions: 64, vfs: 1024, vm_id_bits: 12, ..Config::default() }
 }
 
+/// The commands README gives to check a generated tree from its root, each
+/// run with `sh -c` in a generated tree as a user would type it.
+const ROOT_COMMANDS: [&str; 3] = [
+    "verilator --lint-only -Wall --top-module vfpga_shell -f lint.f",
+    "iverilog -Wall -f lint.f -s vfpga_shell -o shell.vvp",
+    "yosys -q -p 'hierarchy -check -top vfpga_shell' $(cat lint.f)",
+];
+
+#[test]
+fn readme_gives_the_commands_the_tests_run() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for c in ROOT_COMMANDS {
+        assert!(readme.contains(c), "README.md does not say `{c}`");
+    }
+}
+
+/// Generates `cfg` into a temporary directory and runs README's commands
+/// from its root: Verilator -Wall lint, Icarus, Yosys `hierarchy -check`.
 fn check_lint_and_icarus(cfg: &Config) {
     let design = build(cfg);
     let dir = tempfile::tempdir().unwrap();
     write(&design, dir.path());
-    let mut files: Vec<String> = design.rtl.iter().map(|p| dir.path().join(p).display().to_string()).collect();
     for f in &design.files {
-        assert!(!f.contents.contains('$'), "{} contains `$`", f.path);
+        // The testbench's system tasks ($display, $fatal) are its only `$`.
+        let text = if f.path == TB_PATH { strip_system_tasks(&f.contents) } else { f.contents.clone() };
+        assert!(!text.contains('$'), "{} contains `$`", f.path);
     }
-    let stub = dir.path().join("ICAPE3.v");
-    std::fs::write(&stub, ICAPE3_STUB).unwrap();
-    files.push(stub.display().to_string());
-    let top = &design.top;
-    let lint = run(Command::new("verilator").args(["--lint-only", "-Wall", "--top-module", top]).args(&files));
-    assert!(!lint.contains("%Warning"), "verilator -Wall warns on {top}:\n{lint}");
-    run(Command::new("iverilog").args(["-g2001", "-Wall", "-s", top, "-o"]).arg(dir.path().join("a.out")).args(&files));
+    assert_eq!(design.top, "vfpga_shell", "README's commands name the top");
+    for c in ROOT_COMMANDS {
+        let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
+        assert!(!text.contains("arning"), "`{c}` warns:\n{text}");
+    }
+    assert!(dir.path().join("shell.vvp").is_file());
+}
+
+/// README's testbench command on the default design: the shell answers
+/// every header read the testbench checks.
+#[test]
+fn testbench_passes_with_icarus_from_the_root() {
+    let design = build(&default_config());
+    let dir = tempfile::tempdir().unwrap();
+    write(&design, dir.path());
+    let c = "iverilog -o tb.vvp -s vfpga_shell_sim_tb -f sim/files.f sim/tb/vfpga_shell_sim_tb.v && vvp -n tb.vvp";
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains(c), "README.md does not say `{c}`");
+    let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
+    assert!(text.contains("PASS: 15 reads") && !text.contains("FAIL"), "{text}");
 }
 
 #[test]
@@ -135,9 +168,9 @@ fn ctx_block_lints_compiles_and_synthesizes() {
 use vfpga::blocks::{accel, rp};
 use vfpga::emit::Module;
 
-/// A port-compatible stand-in for the Xilinx ICAPE3 primitive, for tools
-/// without the vendor library (lint, Icarus); `vfpga scale` lints with it too.
-use vfpga::scale::ICAPE3_STUB;
+/// The stand-in for the Xilinx ICAPE3 primitive that every generated tree
+/// has in `lint/` (`vfpga scale` lints with it too).
+use vfpga::lint::icape3_stub;
 
 fn lint_modules(modules: &[Module], extra: &[(&str, &str)], flags: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
@@ -172,10 +205,72 @@ fn accelerators_lint_and_compile_with_icarus() {
 #[test]
 fn reconfiguration_subsystem_lints_and_compiles_with_icarus() {
     for cfg in [Config { partitions: 3, ..Config::default() }, Config { partitions: 64, data_width: 128, ..Config::default() }] {
-        lint_modules(&rp::rps_static_modules(&cfg), &[("ICAPE3.v", ICAPE3_STUB)], &[]);
+        lint_modules(&rp::rps_static_modules(&cfg), &[("ICAPE3.v", &icape3_stub())], &[]);
         // The simulation top joins blocks whose combinational logic rust-hdl
         // writes as one always block each: Verilator sees block-level loops
         // (no bit depends on itself) and settles them by iteration.
         lint_modules(&rp::rps_sim_modules(&cfg), &[], &["-Wno-UNOPTFLAT"]);
     }
+}
+
+// ---- FuseSoC: the generated core's targets, run as its comment says.
+
+/// `fusesoc` from the PATH, or from the virtualenv `scripts/test.sh` makes.
+/// Absent: a skip with the reason outside CI, a failure in CI (where
+/// scripts/test.sh installs it).
+fn fusesoc() -> Option<std::path::PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fusesoc-venv/bin/fusesoc");
+    let on_path = Command::new("fusesoc").arg("--version").output().is_ok_and(|o| o.status.success());
+    if on_path {
+        return Some("fusesoc".into());
+    }
+    if venv.is_file() {
+        return Some(venv);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "fusesoc is not installed, and CI is set: scripts/test.sh installs it (pip, in target/fusesoc-venv)"
+    );
+    eprintln!("SKIPPED: fusesoc is not installed (not on PATH, no {}): run scripts/test.sh, which installs it", venv.display());
+    None
+}
+
+fn fusesoc_run(fusesoc: &Path, dir: &Path, target: &str) -> std::process::Output {
+    let core = "vfpga:shell:vfpga";
+    Command::new(fusesoc)
+        .args(["--cores-root", ".", "run", "--target", target, core])
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", fusesoc.display()))
+}
+
+#[test]
+fn fusesoc_lint_and_sim_targets_pass_and_sim_catches_a_wrong_header() {
+    let Some(fusesoc) = fusesoc() else { return };
+    let cfg = default_config();
+    let design = build(&cfg);
+    let dir = tempfile::tempdir().unwrap();
+    write(&design, dir.path());
+    for target in ["lint", "sim"] {
+        let out = fusesoc_run(&fusesoc, dir.path(), target);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "fusesoc run --target {target} failed:\n{text}");
+        if target == "sim" {
+            let pass = format!("PASS: {} reads", 8 + 3 * 2 + 1);
+            assert!(text.contains(&pass), "no `{pass}` from the testbench:\n{text}");
+            assert!(!text.contains("FAIL"), "{text}");
+        }
+    }
+    // A shell whose BAR answers another ID: the testbench must fail, and
+    // FuseSoC with it.
+    let bar = dir.path().join("sim/vfpga_bar.v");
+    let text = std::fs::read_to_string(&bar).unwrap();
+    let magic = format!("32'h{:08x};", vfpga_hdl::bar::regs::BAR_MAGIC);
+    assert_eq!(text.matches(&magic).count(), 1, "the magic constant in {}", bar.display());
+    std::fs::write(&bar, text.replace(&magic, "32'h76667068;")).unwrap();
+    std::fs::remove_dir_all(dir.path().join("build")).unwrap();
+    let out = fusesoc_run(&fusesoc, dir.path(), "sim");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "the sim target passed a shell with a wrong ID:\n{text}");
+    assert!(text.contains("FAIL: PF ID: read 0x000000 answered 0x76667068"), "{text}");
 }

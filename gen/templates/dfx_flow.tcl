@@ -12,7 +12,8 @@
 # 5. write the full bitstream of each configuration and the partial
 #    bitstream of every (RM, partition).
 # (Variables are read with [set name], not the dollar form: vfpga output
-# holds no dollar sign anywhere, so that it passes through any tool.)
+# holds no dollar sign but the testbench's system tasks, so that it passes
+# through any tool.)
 # Hook points: set VFPGA_HOOK_AFTER_SYNTH / VFPGA_HOOK_AFTER_ROUTE to a Tcl
 # file to source at that point, and VFPGA_HOOK_RMS to one that adds your own
 # RMs to the list (lappend rms NAME; set rm_files(NAME) [list FILES]; with

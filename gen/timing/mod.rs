@@ -290,7 +290,7 @@ fn time_block(cfg: &Config, block: Block, seed: u64, dir: &Path) -> Result<Block
     let mut ecp5_files = files.clone();
     if modules.iter().any(|m| m.name == rp::ICAP_TOP) {
         let path = rtl.join("ICAPE3.v");
-        fs::write(&path, crate::scale::ICAPE3_STUB).map_err(io(&path))?;
+        fs::write(&path, crate::lint::icape3_stub()).map_err(io(&path))?;
         ecp5_files.insert(0, "rtl/ICAPE3.v".into());
     }
     let script = Script { generator: crate::output::generator(), top: &top, ecp5_files: &ecp5_files, xcup_files: &files }
