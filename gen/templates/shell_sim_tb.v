@@ -7,7 +7,7 @@
 // of VF windows through the BAR (AXI4-Lite) and checks every word against this
 // configuration; a function beyond the last VF must be refused (SLVERR).
 // Prints one line per read, then PASS; any mismatch or a read that is not
-// answered ends the simulation with $fatal (vvp exits 1).
+// answered ends the simulation with a fatal error (vvp exits 1).
 // Every input of the shell not driven below stays 0: no host memory, no
 // interrupt taken, no bitstream.
 `timescale 1ns / 1ps
