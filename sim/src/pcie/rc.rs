@@ -51,12 +51,12 @@ pub struct RootComplex {
     /// Probability of `tvalid` when a beat waits, and of `tready` on CC.
     pub valid_prob: f64,
     pub ready_prob: f64,
-    queue: VecDeque<(Vec<u32>, Vec<u64>, Vec<u32>)>,
+    /// Each request's beats, keeps, tuser and awaited completion.
+    queue: VecDeque<(Vec<u32>, Vec<u64>, Vec<u32>, Option<Sent>)>,
     beat: usize,
     on: bool,
     requester_id: u32,
     next_tag: u32,
-    pending: VecDeque<Sent>,
     outstanding: HashMap<u32, Sent>,
     cc_beats: Vec<Vec<u32>>,
     cc_keeps: Vec<u64>,
@@ -92,7 +92,6 @@ impl RootComplex {
             on: false,
             requester_id: 0x0100,
             next_tag: 0,
-            pending: VecDeque::new(),
             outstanding: HashMap::new(),
             cc_beats: Vec::new(),
             cc_keeps: Vec::new(),
@@ -135,21 +134,19 @@ impl RootComplex {
         if req.discontinue {
             set_field(&mut user, self.lay.cq_disc, 1, 1);
         }
-        self.queue.push_back((beats.concat(), keeps, user));
-        if let Some(expect) = expect {
-            self.pending.push_back(Sent { req, tag, tc, attr, expect });
-        }
+        let sent = expect.map(|expect| Sent { req, tag, tc, attr, expect });
+        self.queue.push_back((beats.concat(), keeps, user, sent));
         self.sent += 1;
     }
 
     /// Nothing queued, nothing awaiting its completion.
     pub fn idle(&self) -> bool {
-        self.queue.is_empty() && self.pending.is_empty() && self.outstanding.is_empty()
+        self.queue.is_empty() && self.outstanding.is_empty()
     }
 
     /// Requests still waiting for their completion.
     pub fn awaiting(&self) -> usize {
-        self.pending.len() + self.outstanding.len()
+        self.queue.iter().filter(|q| q.3.is_some()).count() + self.outstanding.len()
     }
 
     pub fn drive(&mut self, m: &mut Model) {
@@ -158,7 +155,7 @@ impl RootComplex {
             self.on = !self.queue.is_empty() && self.rng.chance(self.valid_prob);
         }
         if self.on {
-            let (data, keeps, user) = &self.queue[0];
+            let (data, keeps, user, _) = &self.queue[0];
             let nbeats = keeps.len();
             m.set_words(self.p["s_axis_cq_tdata"], &data[self.beat * nk..(self.beat + 1) * nk]);
             m.set(self.p["s_axis_cq_tkeep"], keeps[self.beat]);
@@ -174,10 +171,13 @@ impl RootComplex {
             self.beat += 1;
             self.on = false;
             if self.beat == self.queue[0].1.len() {
-                self.queue.pop_front();
+                let (.., sent) = self.queue.pop_front().unwrap();
                 self.beat = 0;
                 // A non-posted request is outstanding from its last beat on.
-                if let Some(s) = self.pending.pop_front() {
+                if let Some(s) = sent {
+                    if self.outstanding.contains_key(&s.tag) {
+                        return Err(format!("root complex: tag {} reused while outstanding (more than 256 requests awaited)", s.tag));
+                    }
                     self.outstanding.insert(s.tag, s);
                 }
             }
