@@ -12,7 +12,8 @@
 //! enables (tuser) and its payload realigned from the AXI lanes to dword 4
 //! of the first beat onwards (PG213 RQ, dword-aligned mode). The requester
 //! function comes from `awuser` (hard block numbering). B (OKAY) is answered
-//! once the burst's last TLP has left: memory writes are posted.
+//! once the burst's last TLP beat is in the RQ output register (nothing can
+//! hold it back from there but RQ's tready): memory writes are posted.
 //!
 //! Reads and writes alternate at TLP boundaries when both wait.
 
