@@ -10,3 +10,4 @@ pub mod sched;
 pub mod bar;
 pub mod dma;
 pub mod shell;
+pub mod pcie;

@@ -37,3 +37,36 @@ pub struct AxiMaster<const DW: usize, const KW: usize> {
     pub rvalid: Signal<In, Bit>,
     pub rready: Signal<Out, Bit>,
 }
+
+/// The slave side of [`AxiMaster`] (the `pcie` block's `s_axi_host_*`,
+/// which the shell's `m_axi_host_*` drives).
+#[derive(LogicInterface, Default)]
+pub struct AxiSlave<const DW: usize, const KW: usize> {
+    pub awaddr: Signal<In, Bits<64>>,
+    pub awlen: Signal<In, Bits<8>>,
+    pub awsize: Signal<In, Bits<3>>,
+    pub awburst: Signal<In, Bits<2>>,
+    pub awuser: Signal<In, Bits<FW>>,
+    pub awvalid: Signal<In, Bit>,
+    pub awready: Signal<Out, Bit>,
+    pub wdata: Signal<In, Bits<DW>>,
+    pub wstrb: Signal<In, Bits<KW>>,
+    pub wlast: Signal<In, Bit>,
+    pub wvalid: Signal<In, Bit>,
+    pub wready: Signal<Out, Bit>,
+    pub bresp: Signal<Out, Bits<2>>,
+    pub bvalid: Signal<Out, Bit>,
+    pub bready: Signal<In, Bit>,
+    pub araddr: Signal<In, Bits<64>>,
+    pub arlen: Signal<In, Bits<8>>,
+    pub arsize: Signal<In, Bits<3>>,
+    pub arburst: Signal<In, Bits<2>>,
+    pub aruser: Signal<In, Bits<FW>>,
+    pub arvalid: Signal<In, Bit>,
+    pub arready: Signal<Out, Bit>,
+    pub rdata: Signal<Out, Bits<DW>>,
+    pub rresp: Signal<Out, Bits<2>>,
+    pub rlast: Signal<Out, Bit>,
+    pub rvalid: Signal<Out, Bit>,
+    pub rready: Signal<In, Bit>,
+}

@@ -31,3 +31,26 @@ pub struct AxilSlave<const AW: usize> {
 pub const RESP_OKAY: u64 = 0;
 pub const RESP_SLVERR: u64 = 2;
 pub const RESP_DECERR: u64 = 3;
+
+/// The master side of an AXI4-Lite port with `AW` address bits (the `pcie`
+/// block's `m_axil_bar_*`, which drives the shell's `s_axil_bar_*`).
+#[derive(LogicInterface, Default)]
+pub struct AxilMaster<const AW: usize> {
+    pub awaddr: Signal<Out, Bits<AW>>,
+    pub awvalid: Signal<Out, Bit>,
+    pub awready: Signal<In, Bit>,
+    pub wdata: Signal<Out, Bits<32>>,
+    pub wstrb: Signal<Out, Bits<4>>,
+    pub wvalid: Signal<Out, Bit>,
+    pub wready: Signal<In, Bit>,
+    pub bresp: Signal<In, Bits<2>>,
+    pub bvalid: Signal<In, Bit>,
+    pub bready: Signal<Out, Bit>,
+    pub araddr: Signal<Out, Bits<AW>>,
+    pub arvalid: Signal<Out, Bit>,
+    pub arready: Signal<In, Bit>,
+    pub rdata: Signal<In, Bits<32>>,
+    pub rresp: Signal<In, Bits<2>>,
+    pub rvalid: Signal<In, Bit>,
+    pub rready: Signal<Out, Bit>,
+}

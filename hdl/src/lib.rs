@@ -15,6 +15,7 @@ pub mod dma;
 pub mod fifo;
 pub mod mgr;
 pub mod partition;
+pub mod pcie;
 pub mod prc;
 pub mod regbus;
 pub mod regmap;

@@ -40,3 +40,4 @@ pub mod axicheck;
 pub mod shell;
 pub mod orchestrator;
 pub mod vm;
+pub mod pcie;
