@@ -43,6 +43,9 @@ struct Bench {
     stray: Vec<vfpga_sim::Packet>,
     /// Without loopback: packets driven into C2H (else C2H stays idle).
     c2h_src: Option<vfpga_sim::AxisSource>,
+    /// With it, every cycle checks that no output follows an input within
+    /// the cycle (registered boundaries), with random input values from it.
+    boundary: Option<Rng>,
 }
 
 impl Bench {
@@ -82,6 +85,7 @@ impl Bench {
             h2c_in_packet: false,
             stray: Vec::new(),
             c2h_src: None,
+            boundary: None,
         };
         for _ in 0..cfg.functions() + 4 {
             b.step();
@@ -148,6 +152,9 @@ impl Bench {
         if m.get("m_axis_h2c_tvalid") == 1 && m.get("m_axis_h2c_tready") == 1 {
             self.h2c_beats.push((self.cycle, m.get("m_axis_h2c_tid") as u32, !self.h2c_in_packet));
             self.h2c_in_packet = m.get("m_axis_h2c_tlast") == 0;
+        }
+        if let Some(r) = self.boundary.as_mut() {
+            common::boundary::check_outputs_hold(m, r).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
         }
         m.tick(self.clk);
         self.cycle += 1;
@@ -436,7 +443,14 @@ fn packet_len(rng: &mut Rng) -> usize {
 /// order. Every host access is checked by the IOMMU model every cycle (its
 /// function number selects the pages it may touch).
 fn loopback_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, latency: u64) {
+    loopback_run_with(cfg, name, functions, packets_per_fn, latency, false)
+}
+
+fn loopback_run_with(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, latency: u64, boundary: bool) {
     let mut b = Bench::new(cfg, name, latency);
+    if boundary {
+        b.boundary = Some(b.rng.fork());
+    }
     b.loop_prob = 0.7;
     b.host.ready_prob = 0.9;
     let mut rng = b.rng.fork();
@@ -530,6 +544,13 @@ fn loopback_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usi
 #[test]
 fn loopback_one_function() {
     loopback_run(&Config::default(), "dma_loopback_1", &[1], 24, 200);
+}
+
+/// Registered boundaries: under loopback traffic of three functions, random
+/// values on every input between two evaluations of one cycle move no output.
+#[test]
+fn outputs_do_not_follow_inputs_within_a_cycle() {
+    loopback_run_with(&Config::default(), "dma_boundary", &[0, 3, 6], 4, 50, true);
 }
 
 #[test]

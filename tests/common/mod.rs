@@ -3,6 +3,7 @@
 //! (`VFPGA_SIM_CACHE` overrides the place).
 #![allow(dead_code)]
 
+pub mod boundary;
 pub mod rm_ref;
 
 use std::path::PathBuf;
