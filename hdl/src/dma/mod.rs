@@ -51,8 +51,8 @@
 //! error, ring config, NO_BUFFER when PIDX = CIDX) are made when a buffer is
 //! needed, as before, and a read error of a prefetched descriptor is reported
 //! (DESC_READ) only when that buffer is needed. CTRL.RESET and a write of the
-//! C2H ring's base or size drop the pending prefetch; a detached function
-//! keeps it for when it is attached again.
+//! C2H ring's base or size drop the pending prefetch, and so does a detach
+//! (function-level reset, below).
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
@@ -115,12 +115,27 @@
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
 //! queues run only while `s_fnctl` has enabled it (the PF always may).
+//! `s_fnctl` requests wait in a FIFO of 16 and are applied in order by the
+//! control engine. A disable (DETACH) is a function-level reset: like
+//! CTRL.RESET, and also the rings' bases and sizes, IRQ_MASK and pending
+//! interrupts go back to their reset values, so that the function's next
+//! tenant (the enable that follows, applied after it) finds reset values and
+//! nothing of the old rings is fetched again.
+//!
+//! Register accesses: a partial write (strobes other than 0xF) is refused
+//! (SLVERR) and changes nothing, as regmap.md says.
+//!
+//! Boundaries (DESIGN.md, timing rules): every input enters through a
+//! register slice (`skid.rs`); W, the interrupt request and the waiting
+//! report leave through one; AR, AW, H2C, the register answers and the gate
+//! answers come from registers. No output follows an input within a cycle.
 
 pub mod regs;
 
 use crate::axi::AxiMaster;
 use crate::axis::{AxisMaster, AxisSlave};
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
+use crate::fifo::Fifo;
 use crate::skid::{AxisSkid, Skid};
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use regs::*;
@@ -398,6 +413,14 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     gqr_ptr: DFF<Bits<7>>,
     gqw_seen: DFF<Bits<7>>,
     g_open: DFF<Bit>,
+    /// `s_fnctl` requests (enable bit 11, function 10:0), applied in order by
+    /// the control engine: a detach resets the function (function-level reset)
+    /// before a later attach can enable it.
+    fq: Fifo<Bits<{ FW + 1 }>, 4, 5>,
+    /// The control engine writes a function's enable bit (attach/detach).
+    en_we: Signal<Local, Bit>,
+    /// The control engine resets the function's queues (CTRL.RESET, detach).
+    q_reset: Signal<Local, Bit>,
     /// Pending interrupts already requested by the IRQ_MASK write in progress.
     um_done: DFF<Bits<3>>,
     cq_ram: RAM<Bits<FW>, 6>,
@@ -813,6 +836,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             w_strb_out: Default::default(),
             w_side_out: Default::default(),
             wb_held: Default::default(),
+            fq: Default::default(),
+            en_we: Default::default(),
+            q_reset: Default::default(),
             irq_out: Default::default(),
             wt_out: Default::default(),
             r_ready: Default::default(),
@@ -1371,6 +1397,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.gate_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_gate_function.val())
             | (bit_cast::<{ FW + 1 }, 1>(self.s_gate_open.val().into()) << 11);
         self.gate_in.m_ready.next = true;
+        self.fq.clk.next = self.clk.val();
+        self.fq.rst.next = self.rst.val();
+        // (Requests while the RAMs are cleared after reset are ignored.)
+        self.fq.write.next = self.fnctl_in.m_valid.val()
+            & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val())
+            & (self.state.q.val() != 0);
+        self.fq.data_in.next = self.fnctl_in.m_data.val();
+        self.fq.read.next = false;
+        self.en_we.next = false;
+        self.q_reset.next = false;
         self.m_axi_host.wvalid.next = self.w_data_out.m_valid.val();
         self.m_axi_host.wdata.next = self.w_data_out.m_data.val();
         self.m_axi_host.wstrb.next = self.w_strb_out.m_data.val();
@@ -1688,6 +1724,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // No such function: refused.
             self.reg_hit.next = false;
         }
+        if self.r_write.q.val() & (self.r_wstrb.q.val() != 0xf) {
+            // A partial write is refused and changes nothing (regmap.md).
+            self.reg_hit.next = false;
+        }
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0) & self.wmask.val().get_bits::<3>(0);
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
@@ -1874,6 +1914,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 6.into();
                 self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
                 self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
+            } else if !self.fq.empty.val() {
+                self.fq.read.next = true;
+                self.op.d.next = 7.into();
+                self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
+                self.g_open.d.next = self.fq.data_out.val().get_bit(11);
             } else if !self.hc_empty.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = 2.into();
@@ -1983,19 +2028,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         self.f_we.next = true;
                         if self.merged.val().get_bit(2) {
                             // Queue reset of this function alone: a new generation.
-                            self.nhp.next = 0.into();
-                            self.nhc.next = 0.into();
-                            self.nhf.next = 0.into();
-                            self.ncp.next = 0.into();
-                            self.ncc.next = 0.into();
-                            self.ncpf.next = false;
-                            self.nf_err.next = 0.into();
-                            self.nf_stat.next = 0.into();
-                            self.nf_pend.next = 0.into();
-                            self.nf_gen.next = self.not_gen.val();
-                            self.h_we.next = true;
-                            self.c_we.next = true;
-                            self.stale.next = true;
+                            self.q_reset.next = true;
                         }
                     } else if self.r_addr.q.val() == self.o_h_base_lo.val() {
                         self.nhb.next = (self.hb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
@@ -2261,6 +2294,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     | (bit_cast::<TAG_BITS, 1>(self.p_ph.q.val().into()) << 34)
                     | (bit_cast::<TAG_BITS, 8>(self.c_rd_seq.val()) << 36);
             }
+        } else if self.op.q.val() == 7 {
+            // Attach: the function may run. Detach: it may not, and it is
+            // reset like CTRL.RESET and more (function-level reset): rings,
+            // indices, run bits, errors, interrupt mask, status and pending
+            // requests to their reset values, a new generation (whatever was
+            // in flight for it is dropped), so that the next tenant of the
+            // function finds reset values.
+            if self.g_open.q.val() {
+                self.state.d.next = 1.into();
+                self.en_we.next = true;
+            } else if !self.k_v.q.val() {
+                self.state.d.next = 1.into();
+                self.en_we.next = true;
+                self.nhb.next = 0.into();
+                self.nhl.next = 0.into();
+                self.ncb.next = 0.into();
+                self.ncl.next = 0.into();
+                self.nf_run.next = 0.into();
+                self.nf_mask.next = 0.into();
+                self.f_we.next = true;
+                self.q_reset.next = true;
+            }
         } else if self.op.q.val() == 6 {
             // Sharing gate: open or close this function's H2C side (both
             // clear the parked mark); a close then waits for its answer.
@@ -2310,6 +2365,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_ans_ok.d.next = false;
                 }
             }
+        }
+        if self.q_reset.val() {
+            // Queue reset (CTRL.RESET, detach): indices, errors, interrupt
+            // status and pending requests cleared, a new generation.
+            self.nhp.next = 0.into();
+            self.nhc.next = 0.into();
+            self.nhf.next = 0.into();
+            self.ncp.next = 0.into();
+            self.ncc.next = 0.into();
+            self.ncpf.next = false;
+            self.nf_err.next = 0.into();
+            self.nf_stat.next = 0.into();
+            self.nf_pend.next = 0.into();
+            self.nf_gen.next = self.not_gen.val();
+            self.h_we.next = true;
+            self.c_we.next = true;
+            self.stale.next = true;
         }
         if self.stale.val() {
             // This function's generation is over (error or reset): descriptors
@@ -3099,9 +3171,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c_slot.write_enable.next = self.slot_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
-        self.enable_ram.write_address.next = self.fnctl_in.m_data.val().get_bits::<FW>(0);
-        self.enable_ram.write_data.next = bit_cast::<1, 1>(self.fnctl_in.m_data.val().get_bit(11).into());
-        self.enable_ram.write_enable.next = self.fnctl_in.m_valid.val() & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val());
+        self.enable_ram.write_address.next = self.cur_fn.q.val();
+        self.enable_ram.write_data.next = bit_cast::<1, 1>(self.g_open.q.val().into());
+        self.enable_ram.write_enable.next = self.en_we.val();
         self.weight_ram.write_address.next = self.qos_in.m_data.val().get_bits::<FW>(0);
         self.weight_ram.write_data.next = self.qos_in.m_data.val().get_bits::<8>(11);
         self.weight_ram.write_enable.next = self.qos_in.m_valid.val() & (self.qos_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val());
