@@ -43,6 +43,9 @@ struct Bench {
     stray: Vec<vfpga_sim::Packet>,
     /// Without loopback: packets driven into C2H (else C2H stays idle).
     c2h_src: Option<vfpga_sim::AxisSource>,
+    /// With it, every cycle checks that no output follows an input within
+    /// the cycle (registered boundaries), with random input values from it.
+    boundary: Option<Rng>,
 }
 
 impl Bench {
@@ -82,6 +85,7 @@ impl Bench {
             h2c_in_packet: false,
             stray: Vec::new(),
             c2h_src: None,
+            boundary: None,
         };
         for _ in 0..cfg.functions() + 4 {
             b.step();
@@ -149,18 +153,26 @@ impl Bench {
             self.h2c_beats.push((self.cycle, m.get("m_axis_h2c_tid") as u32, !self.h2c_in_packet));
             self.h2c_in_packet = m.get("m_axis_h2c_tlast") == 0;
         }
+        if let Some(r) = self.boundary.as_mut() {
+            common::boundary::check_outputs_hold(m, r).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
+        }
         m.tick(self.clk);
         self.cycle += 1;
     }
 
     /// One register access on the register bus; returns (data, error).
     fn reg(&mut self, write: bool, function: u32, offset: u32, data: u32) -> (u32, bool) {
+        self.reg_strb(write, function, offset, data, 0xf)
+    }
+
+    /// One register access with byte strobes `wstrb`; returns (data, error).
+    fn reg_strb(&mut self, write: bool, function: u32, offset: u32, data: u32, wstrb: u64) -> (u32, bool) {
         self.m.set("s_reg_req_valid", 1);
         self.m.set("s_reg_req_write", write as u64);
         self.m.set("s_reg_req_function", function as u64);
         self.m.set("s_reg_req_addr", offset as u64);
         self.m.set("s_reg_req_wdata", data as u64);
-        self.m.set("s_reg_req_wstrb", 0xf);
+        self.m.set("s_reg_req_wstrb", wstrb);
         let mut n = 0;
         loop {
             self.m.eval();
@@ -436,7 +448,14 @@ fn packet_len(rng: &mut Rng) -> usize {
 /// order. Every host access is checked by the IOMMU model every cycle (its
 /// function number selects the pages it may touch).
 fn loopback_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, latency: u64) {
+    loopback_run_with(cfg, name, functions, packets_per_fn, latency, false)
+}
+
+fn loopback_run_with(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, latency: u64, boundary: bool) {
     let mut b = Bench::new(cfg, name, latency);
+    if boundary {
+        b.boundary = Some(b.rng.fork());
+    }
     b.loop_prob = 0.7;
     b.host.ready_prob = 0.9;
     let mut rng = b.rng.fork();
@@ -530,6 +549,13 @@ fn loopback_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usi
 #[test]
 fn loopback_one_function() {
     loopback_run(&Config::default(), "dma_loopback_1", &[1], 24, 200);
+}
+
+/// Registered boundaries: under loopback traffic of three functions, random
+/// values on every input between two evaluations of one cycle move no output.
+#[test]
+fn outputs_do_not_follow_inputs_within_a_cycle() {
+    loopback_run_with(&Config::default(), "dma_boundary", &[0, 3, 6], 4, 50, true);
 }
 
 #[test]
@@ -1173,6 +1199,86 @@ fn write_response_errors() {
 /// a pending source requests its interrupt once; a pending source cleared in
 /// IRQ_STATUS before it is unmasked requests nothing. The same for a masked
 /// error (zero-length descriptor); reset restarts function 1.
+/// A partial write (byte strobes other than 0xF) to any DMA register answers
+/// SLVERR and changes nothing (regmap.md), whatever the strobes and register.
+#[test]
+fn partial_writes_are_refused() {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, "dma_partial_writes", 20);
+    let mut rng = b.rng.fork();
+    let f = 1;
+    b.enable(f);
+    let regs = [R_CTRL, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_C2H_BASE_LO, R_C2H_BASE_HI, R_C2H_SIZE,
+        R_C2H_PIDX, R_IRQ_MASK, R_IRQ_STATUS];
+    // Known values first (full writes), then partial writes of other values.
+    let full = [0u32, 0x1234_5600, 0x0000_0001, 4, 0, 0x2345_6700, 0x0000_0002, 5, 0, 0x5, 0];
+    for (&r, &v) in regs.iter().zip(&full) {
+        b.write(f, r, v);
+    }
+    let before: Vec<u32> = regs.iter().map(|&r| b.read(f, r)).collect();
+    for _ in 0..60 {
+        let k = rng.range_usize(0..regs.len());
+        let strb = [0x0, 0x1, 0x2, 0x3, 0x4, 0x7, 0x8, 0xc, 0xe][rng.range_usize(0..9)];
+        let (_, err) = b.reg_strb(true, f, regs[k], rng.next_u64() as u32, strb);
+        assert!(err, "partial write (wstrb {strb:#x}) to {:#x} answered OKAY", regs[k]);
+    }
+    let after: Vec<u32> = regs.iter().map(|&r| b.read(f, r)).collect();
+    assert_eq!(before, after, "partial writes changed a register");
+    assert!(b.irqs.is_empty(), "a refused write requested an interrupt: {:?}", b.irqs);
+}
+
+/// Function-level reset on detach: a function with H2C packets and C2H
+/// buffers posted (interrupts requested, some masked) is detached in the
+/// middle of its transfers. Once its in-flight reads have drained, it makes
+/// no host access any more, not even after it is attached again (the next
+/// tenant), and its registers read their reset values; another function's
+/// registers are untouched.
+#[test]
+fn detach_resets_the_function() {
+    let mut b = Bench::new(&Config::default(), "dma_detach_reset", 200);
+    let mut rng = b.rng.fork();
+    b.loop_prob = 0.6;
+    let q = setup(&mut b, 1, 0x1_0000_0000);
+    let other = setup(&mut b, 2, 0x2_0000_0000);
+    b.write(q.f, R_IRQ_MASK, 1 << IRQ_C2H);
+    for i in 0..16u32 {
+        put_desc(&mut b, q.c2h_ring, i, q.base + (2 + i as u64) * PAGE, 4096, DESC_IRQ);
+        let addr = q.base + (32 + i as u64) * PAGE;
+        b.host.write_bytes(addr, &rng.bytes(4096));
+        put_desc(&mut b, q.h2c_ring, i, addr, 4096, DESC_EOP | DESC_IRQ);
+    }
+    b.write(q.f, R_C2H_PIDX, 16);
+    b.write(q.f, R_H2C_PIDX, 16);
+    // Detach in the middle of the transfers.
+    let limit = b.cycle + 50_000;
+    while b.h2c_beats.len() < 700 {
+        b.step();
+        assert!(b.cycle < limit, "H2C never started");
+    }
+    b.fnctl(q.f, false);
+    for _ in 0..600 {
+        b.step();
+    }
+    let seen = b.host.accesses.get(&q.f).copied();
+    let regs = [R_CTRL, R_STATUS, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_H2C_CIDX, R_C2H_BASE_LO,
+        R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_C2H_CIDX, R_IRQ_MASK, R_IRQ_STATUS];
+    let values = |b: &mut Bench, f: u32| regs.iter().map(|&r| (r, b.read(f, r))).collect::<Vec<_>>();
+    let reset: Vec<(u32, u32)> = regs.iter().map(|&r| (r, 0)).collect();
+    assert_eq!(values(&mut b, q.f), reset, "detached function: registers not at their reset values");
+    // The next tenant attaches the function: still reset, and nothing of the
+    // old rings or buffers is touched.
+    b.enable(q.f);
+    for _ in 0..3000 {
+        b.step();
+    }
+    assert_eq!(values(&mut b, q.f), reset, "re-attached function: registers not at their reset values");
+    assert_eq!(b.host.accesses.get(&q.f).copied(), seen, "host accesses of the detached function");
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
+    assert_eq!(b.read(other.f, R_H2C_BASE_LO), other.h2c_ring as u32, "function 2's ring moved");
+    assert_eq!(b.read(other.f, R_C2H_SIZE), other.log2, "function 2's ring moved");
+    assert_eq!(b.read(other.f, R_CTRL), CTRL_H2C_RUN | CTRL_C2H_RUN, "function 2 stopped");
+}
+
 #[test]
 fn interrupt_masking() {
     let (mut b, mut ds, mut rng) = error_bench("dma_irq_mask");
@@ -1369,8 +1475,9 @@ fn c2h_prefetch() {
         }
         c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
     }
-    // Function 2 detached: its packets are dropped; attached again, the next
-    // ones take the buffers in order (the prefetched one first).
+    // Function 2 detached with buffers posted (one prefetched): its packets
+    // are dropped and it is reset (function-level reset), its buffers
+    // forgotten; attached again, its next tenant opens its rings afresh.
     for _ in 0..3 {
         assert!(ds[1].post_rx(&mut b, sizes[1], 0, false).unwrap());
     }
@@ -1378,16 +1485,28 @@ fn c2h_prefetch() {
     for _ in 0..1000 {
         b.step();
     }
-    let cidx = b.read(2, R_C2H_CIDX);
     b.fnctl(2, false);
     for _ in 0..2 {
         let p = rng.bytes(300);
         b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(p).tid(2));
     }
-    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
-    assert_eq!(b.read(2, R_C2H_CIDX), cidx, "a detached function's packets consume no buffer");
+    // (Not reaped: the old driver's ring is gone with the reset.)
+    let limit = b.cycle + 100_000;
+    while !b.c2h_src.as_ref().unwrap().is_idle() {
+        b.step();
+        assert!(b.cycle < limit, "a detached function's packets are not dropped");
+    }
+    for _ in 0..1500 {
+        b.step();
+    }
+    assert_eq!((b.read(2, R_C2H_PIDX), b.read(2, R_C2H_CIDX)), (0, 0), "a detached function is reset");
     assert_eq!(ds[1].error(&mut b).unwrap(), ERR_NONE);
     b.fnctl(2, true);
+    ds[1] = VfDriver::open(&mut b, 2, region(2), 6).unwrap();
+    for _ in 0..3 {
+        assert!(ds[1].post_rx(&mut b, sizes[1], rng.below(64), false).unwrap());
+    }
+    ds[1].ring(&mut b).unwrap();
     for _ in 0..3 {
         let n = rng.range_usize(1..4097);
         c2h_send(&mut b, &mut board, 2, rng.bytes(n));

@@ -547,6 +547,42 @@ fn detach_and_reattach() {
     w.finish(&mut ts, |_, _, _| false);
 }
 
+/// Function-level reset on DETACH: a tenant is detached in the middle of
+/// its transfers (messages posted, results outstanding) while another
+/// works. Once DETACH has returned, the VF makes no host access (its rings
+/// and buffers are left alone) and its DMA registers read their reset
+/// values; the next VM given the same VF finds them so too.
+#[test]
+fn detach_mid_transfer_resets_the_vf() {
+    let mut w = World::new("e2e_detach_flr");
+    let mut a = Tenant::new(&mut w, 100, PASSTHROUGH, 400);
+    let mut b = Tenant::new(&mut w, 200, CIPHER, 60);
+    let old = a.attach_fresh(&mut w);
+    b.attach_fresh(&mut w);
+    w.run(&mut [&mut a, &mut b], 2_000_000, |_, ts| ts[0].vm.received >= 4 && ts[0].vm.outstanding() > 0);
+    a.pump(&mut w.sim);
+    assert!(a.vm.outstanding() > 0, "the tenant has work posted");
+    w.orch.detach(&mut w.sim, 100, PASSTHROUGH).unwrap();
+    let accesses = w.sim.host.accesses.get(&old.vf).copied();
+    let regs = [R_CTRL, R_STATUS, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_H2C_CIDX, R_C2H_BASE_LO,
+        R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_C2H_CIDX, R_IRQ_MASK, R_IRQ_STATUS];
+    let reset: Vec<(u32, (u8, u32))> = regs.iter().map(|&r| (r, (OKAY, 0))).collect();
+    let read_all = |w: &mut World, f: u32| regs.iter().map(|&r| (r, w.sim.read(f, r))).collect::<Vec<_>>();
+    assert_eq!(read_all(&mut w, old.vf), reset, "VF {} after DETACH", old.vf);
+    w.run_to_end(&mut [&mut b], 2_000_000);
+    assert_eq!(w.sim.host.accesses.get(&old.vf).copied(), accesses, "VF {} touched host memory after DETACH returned", old.vf);
+    // The next VM given this VF (the free list hands VFs out in order).
+    for vm in 2.. {
+        let att = w.orch.attach(&mut w.sim, vm, PASSTHROUGH).unwrap();
+        if att.vf == old.vf {
+            assert_eq!(read_all(&mut w, old.vf), reset, "VF {} at its next ATTACH", old.vf);
+            break;
+        }
+        assert!(vm < 2 + VFS as u32, "VF {} never came back", old.vf);
+    }
+    assert!(w.sim.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", w.sim.host.iommu.violations);
+}
+
 /// A misbehaving VM harms no one: VMs on the CRC-32 and the KXOR keep
 /// moving traffic while the VM on the passthrough
 /// 1. pokes registers it may not touch: the PF-only manager and prc regions

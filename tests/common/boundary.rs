@@ -86,3 +86,38 @@ pub fn check_no_input_to_output_path(
 
 /// A `shape` that leaves the random inputs as they are.
 pub fn unshaped(_: &mut Model, _: &mut Rng) {}
+
+/// Every input port of `m` except those named in `except`.
+pub fn inputs_except(m: &Model, except: &[&str]) -> Vec<String> {
+    m.ports().iter().filter(|p| p.dir == Dir::In && !except.contains(&p.name.as_str())).map(|p| p.name.clone()).collect()
+}
+
+/// [`check_no_input_to_output_path`] over `inputs` and every output, from a
+/// reset, panicking with its message: for tests that need no steering.
+pub fn assert_no_combinational_path(m: &mut Model, inputs: &[String], rng: &mut Rng, cycles: u64) {
+    let outputs = all_outputs(m);
+    check_no_input_to_output_path(m, inputs, &outputs, rng, 3, cycles, &mut unshaped).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The same check in the middle of a running bench, without a reset: random
+/// values on every input but `clk`/`rst` must leave every output as it is;
+/// the inputs are put back (and evaluated) before returning.
+pub fn check_outputs_hold(m: &mut Model, rng: &mut Rng) -> Result<(), String> {
+    let (inputs, outputs) = (all_inputs(m), all_outputs(m));
+    let saved: Vec<Vec<u32>> = inputs.iter().map(|p| m.get_words(p.as_str())).collect();
+    let before = outputs_now(m, &outputs);
+    randomize(m, &inputs, rng);
+    m.eval();
+    let after = outputs_now(m, &outputs);
+    for (p, w) in inputs.iter().zip(&saved) {
+        m.set_words(p.as_str(), w);
+    }
+    m.eval();
+    let moved: Vec<&str> =
+        outputs.iter().zip(before.iter().zip(&after)).filter(|(_, (b, a))| b != a).map(|(n, _)| n.as_str()).collect();
+    if moved.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("outputs followed an input within the cycle: {}", moved.join(", ")))
+    }
+}

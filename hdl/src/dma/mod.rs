@@ -51,8 +51,8 @@
 //! error, ring config, NO_BUFFER when PIDX = CIDX) are made when a buffer is
 //! needed, as before, and a read error of a prefetched descriptor is reported
 //! (DESC_READ) only when that buffer is needed. CTRL.RESET and a write of the
-//! C2H ring's base or size drop the pending prefetch; a detached function
-//! keeps it for when it is attached again.
+//! C2H ring's base or size drop the pending prefetch, and so does a detach
+//! (function-level reset, below).
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
@@ -115,12 +115,28 @@
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
 //! queues run only while `s_fnctl` has enabled it (the PF always may).
+//! `s_fnctl` requests wait in a FIFO of 16 and are applied in order by the
+//! control engine. A disable (DETACH) is a function-level reset: like
+//! CTRL.RESET, and also the rings' bases and sizes, IRQ_MASK and pending
+//! interrupts go back to their reset values, so that the function's next
+//! tenant (the enable that follows, applied after it) finds reset values and
+//! nothing of the old rings is fetched again.
+//!
+//! Register accesses: a partial write (strobes other than 0xF) is refused
+//! (SLVERR) and changes nothing, as regmap.md says.
+//!
+//! Boundaries (DESIGN.md, timing rules): every input enters through a
+//! register slice (`skid.rs`); W, the interrupt request and the waiting
+//! report leave through one; AR, AW, H2C, the register answers and the gate
+//! answers come from registers. No output follows an input within a cycle.
 
 pub mod regs;
 
 use crate::axi::AxiMaster;
 use crate::axis::{AxisMaster, AxisSlave};
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
+use crate::fifo::Fifo;
+use crate::skid::{AxisSkid, Skid};
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use regs::*;
 use rust_hdl::prelude::*;
@@ -156,6 +172,8 @@ const DQ_BITS: usize = 103;
 /// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19),
 /// packet cut (20).
 const DM_BITS: usize = 21;
+/// Register request word in the input register slice.
+const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
 pub const MAX_OUTSTANDING: usize = 31;
 /// Data FIFO depth (beats): every read burst reserves its beats here first;
@@ -249,6 +267,30 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub m_waiting_valid: Signal<Out, Bit>,
     pub m_waiting_ready: Signal<In, Bit>,
     pub m_waiting_function: Signal<Out, Bits<FW>>,
+
+    // ---- registered boundary (`skid.rs`): every input enters through a
+    // register slice; outputs whose valid/data are not already registers
+    // (W, and the irq and waiting handshakes) leave through one.
+    /// Register request: write (0), function (11:1), offset (23:12), data (55:24), strobes (59:56).
+    reg_in: Skid<Bits<REQ_BITS>>,
+    c2h_in: AxisSkid<DW, KW>,
+    r_data_in: Skid<Bits<DW>>,
+    /// R side word: resp (1:0), last (2).
+    r_side_in: Skid<Bits<3>>,
+    b_in: Skid<Bits<2>>,
+    qos_in: Skid<Bits<{ FW + 8 }>>,
+    fnctl_in: Skid<Bits<{ FW + 1 }>>,
+    gate_in: Skid<Bits<{ FW + 1 }>>,
+    w_data_out: Skid<Bits<DW>>,
+    w_strb_out: Skid<Bits<KW>>,
+    /// W side word: last (0), a write-back beat (1).
+    w_side_out: Skid<Bits<2>>,
+    /// Write-back beats in the W register slice (not yet on W).
+    wb_held: DFF<Bits<2>>,
+    irq_out: Skid<Bits<{ FW + 4 }>>,
+    wt_out: Skid<Bits<FW>>,
+    r_ready: Signal<Local, Bit>,
+    w_last: Signal<Local, Bit>,
 
     // ---- configuration
     last_function: Constant<Bits<FW>>,
@@ -371,6 +413,14 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     gqr_ptr: DFF<Bits<7>>,
     gqw_seen: DFF<Bits<7>>,
     g_open: DFF<Bit>,
+    /// `s_fnctl` requests (enable bit 11, function 10:0), applied in order by
+    /// the control engine: a detach resets the function (function-level reset)
+    /// before a later attach can enable it.
+    fq: Fifo<Bits<{ FW + 1 }>, 4, 5>,
+    /// The control engine writes a function's enable bit (attach/detach).
+    en_we: Signal<Local, Bit>,
+    /// The control engine resets the function's queues (CTRL.RESET, detach).
+    q_reset: Signal<Local, Bit>,
     /// Pending interrupts already requested by the IRQ_MASK write in progress.
     um_done: DFF<Bits<3>>,
     cq_ram: RAM<Bits<FW>, 6>,
@@ -774,6 +824,25 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             })
             .collect();
         Self {
+            reg_in: Default::default(),
+            c2h_in: Default::default(),
+            r_data_in: Default::default(),
+            r_side_in: Default::default(),
+            b_in: Default::default(),
+            qos_in: Default::default(),
+            fnctl_in: Default::default(),
+            gate_in: Default::default(),
+            w_data_out: Default::default(),
+            w_strb_out: Default::default(),
+            w_side_out: Default::default(),
+            wb_held: Default::default(),
+            fq: Default::default(),
+            en_we: Default::default(),
+            q_reset: Default::default(),
+            irq_out: Default::default(),
+            wt_out: Default::default(),
+            r_ready: Default::default(),
+            w_last: Default::default(),
             last_function: cst((p.functions - 1) as u64),
             kw: cst(KW as u64),
             kw_mask: cst(KW as u64 - 1),
@@ -1263,8 +1332,100 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
             c_used, c_eop_w, c_dirq, c_code, c_pfw, c_pfseq, p_ph, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
             irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, um_done, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
-            iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
+            iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn, wb_held
         );
+        // ---- Registered boundary: the register slices' clocks, resets and outer sides.
+        self.reg_in.clk.next = self.clk.val();
+        self.c2h_in.clk.next = self.clk.val();
+        self.r_data_in.clk.next = self.clk.val();
+        self.r_side_in.clk.next = self.clk.val();
+        self.b_in.clk.next = self.clk.val();
+        self.qos_in.clk.next = self.clk.val();
+        self.fnctl_in.clk.next = self.clk.val();
+        self.gate_in.clk.next = self.clk.val();
+        self.w_data_out.clk.next = self.clk.val();
+        self.w_strb_out.clk.next = self.clk.val();
+        self.w_side_out.clk.next = self.clk.val();
+        self.irq_out.clk.next = self.clk.val();
+        self.wt_out.clk.next = self.clk.val();
+        self.reg_in.rst.next = self.rst.val();
+        self.c2h_in.rst.next = self.rst.val();
+        self.r_data_in.rst.next = self.rst.val();
+        self.r_side_in.rst.next = self.rst.val();
+        self.b_in.rst.next = self.rst.val();
+        self.qos_in.rst.next = self.rst.val();
+        self.fnctl_in.rst.next = self.rst.val();
+        self.gate_in.rst.next = self.rst.val();
+        self.w_data_out.rst.next = self.rst.val();
+        self.w_strb_out.rst.next = self.rst.val();
+        self.w_side_out.rst.next = self.rst.val();
+        self.irq_out.rst.next = self.rst.val();
+        self.wt_out.rst.next = self.rst.val();
+        self.reg_in.s_valid.next = self.s_reg.req_valid.val();
+        self.reg_in.s_data.next = bit_cast::<REQ_BITS, 1>(self.s_reg.req_write.val().into())
+            | (bit_cast::<REQ_BITS, FW>(self.s_reg.req_function.val()) << 1)
+            | (bit_cast::<REQ_BITS, OW>(self.s_reg.req_addr.val()) << 12)
+            | (bit_cast::<REQ_BITS, 32>(self.s_reg.req_wdata.val()) << 24)
+            | (bit_cast::<REQ_BITS, 4>(self.s_reg.req_wstrb.val()) << 56);
+        self.s_reg.req_ready.next = self.reg_in.s_ready.val();
+        self.c2h_in.s_axis_tvalid.next = self.s_axis_c2h.tvalid.val();
+        self.c2h_in.s_axis_tdata.next = self.s_axis_c2h.tdata.val();
+        self.c2h_in.s_axis_tkeep.next = self.s_axis_c2h.tkeep.val();
+        self.c2h_in.s_axis_tlast.next = self.s_axis_c2h.tlast.val();
+        self.c2h_in.s_axis_tid.next = self.s_axis_c2h.tid.val();
+        self.c2h_in.s_axis_tuser.next = false;
+        self.s_axis_c2h.tready.next = self.c2h_in.s_axis_tready.val();
+        self.r_data_in.s_valid.next = self.m_axi_host.rvalid.val();
+        self.r_side_in.s_valid.next = self.m_axi_host.rvalid.val();
+        self.r_data_in.s_data.next = self.m_axi_host.rdata.val();
+        self.r_side_in.s_data.next = bit_cast::<3, 2>(self.m_axi_host.rresp.val())
+            | (bit_cast::<3, 1>(self.m_axi_host.rlast.val().into()) << 2);
+        self.m_axi_host.rready.next = self.r_data_in.s_ready.val();
+        self.b_in.s_valid.next = self.m_axi_host.bvalid.val();
+        self.b_in.s_data.next = self.m_axi_host.bresp.val();
+        self.m_axi_host.bready.next = self.b_in.s_ready.val();
+        // Valid-only inputs: the slice is a plain register stage (always drained).
+        self.qos_in.s_valid.next = self.s_qos_valid.val();
+        self.qos_in.s_data.next = bit_cast::<{ FW + 8 }, FW>(self.s_qos_function.val())
+            | (bit_cast::<{ FW + 8 }, 8>(self.s_qos_weight.val()) << 11);
+        self.qos_in.m_ready.next = true;
+        self.fnctl_in.s_valid.next = self.s_fnctl_valid.val();
+        self.fnctl_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_fnctl_function.val())
+            | (bit_cast::<{ FW + 1 }, 1>(self.s_fnctl_enable.val().into()) << 11);
+        self.fnctl_in.m_ready.next = true;
+        self.gate_in.s_valid.next = self.s_gate_valid.val();
+        self.gate_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_gate_function.val())
+            | (bit_cast::<{ FW + 1 }, 1>(self.s_gate_open.val().into()) << 11);
+        self.gate_in.m_ready.next = true;
+        self.fq.clk.next = self.clk.val();
+        self.fq.rst.next = self.rst.val();
+        // (Requests while the RAMs are cleared after reset are ignored.)
+        self.fq.write.next = self.fnctl_in.m_valid.val()
+            & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val())
+            & (self.state.q.val() != 0);
+        self.fq.data_in.next = self.fnctl_in.m_data.val();
+        self.fq.read.next = false;
+        self.en_we.next = false;
+        self.q_reset.next = false;
+        self.m_axi_host.wvalid.next = self.w_data_out.m_valid.val();
+        self.m_axi_host.wdata.next = self.w_data_out.m_data.val();
+        self.m_axi_host.wstrb.next = self.w_strb_out.m_data.val();
+        self.m_axi_host.wlast.next = self.w_side_out.m_data.val().get_bit(0);
+        self.w_data_out.m_ready.next = self.m_axi_host.wready.val();
+        self.w_strb_out.m_ready.next = self.m_axi_host.wready.val();
+        self.w_side_out.m_ready.next = self.m_axi_host.wready.val();
+        self.irq_out.s_valid.next = self.irq_v.q.val();
+        self.irq_out.s_data.next = bit_cast::<{ FW + 4 }, FW>(self.irq_f.q.val())
+            | (bit_cast::<{ FW + 4 }, 4>(self.irq_vec.q.val()) << 11);
+        self.irq_valid.next = self.irq_out.m_valid.val();
+        self.irq_function.next = self.irq_out.m_data.val().get_bits::<FW>(0);
+        self.irq_vector.next = self.irq_out.m_data.val().get_bits::<4>(11);
+        self.irq_out.m_ready.next = self.irq_ready.val();
+        self.wt_out.s_valid.next = self.wt_v.q.val();
+        self.wt_out.s_data.next = self.wt_fn.q.val();
+        self.m_waiting_valid.next = self.wt_out.m_valid.val();
+        self.m_waiting_function.next = self.wt_out.m_data.val();
+        self.wt_out.m_ready.next = self.m_waiting_ready.val();
         self.tag_ram.read_clock.next = self.clk.val();
         self.tag_ram.write_clock.next = self.clk.val();
         self.dq_ram.read_clock.next = self.clk.val();
@@ -1385,7 +1546,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.f_we.next = false;
 
         // ---- Defaults.
-        self.s_reg.req_ready.next = false;
+        self.reg_in.m_ready.next = false;
         self.resp_v.d.next = false;
         self.c_ans_v.d.next = false;
         self.tag_push.next = false;
@@ -1443,8 +1604,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // Differences into their own width first (Verilog widens a comparison's operands).
         self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
         self.w_room.next = self.w_count.val() < 60;
-        self.irq_busy.next = self.irq_v.q.val() & !self.irq_ready.val();
-        if self.irq_v.q.val() & self.irq_ready.val() {
+        self.irq_busy.next = self.irq_v.q.val() & !self.irq_out.s_ready.val();
+        if self.irq_v.q.val() & self.irq_out.s_ready.val() {
             self.irq_v.d.next = false;
         }
         self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
@@ -1463,8 +1624,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.cq_pop.next = false;
         self.iss_end.next = false;
         self.gc_v.d.next = false;
-        self.wt_free.next = !self.wt_v.q.val() | self.m_waiting_ready.val();
-        if self.wt_v.q.val() & self.m_waiting_ready.val() {
+        self.wt_free.next = !self.wt_v.q.val() | self.wt_out.s_ready.val();
+        if self.wt_v.q.val() & self.wt_out.s_ready.val() {
             self.wt_v.d.next = false;
         }
         // The scheduler operation's bank (sb), the other one, the issuer's (ib).
@@ -1563,6 +1724,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // No such function: refused.
             self.reg_hit.next = false;
         }
+        if self.r_write.q.val() & (self.r_wstrb.q.val() != 0xf) {
+            // A partial write is refused and changes nothing (regmap.md).
+            self.reg_hit.next = false;
+        }
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0) & self.wmask.val().get_bits::<3>(0);
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
@@ -1590,9 +1755,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.rb_left.val() < bit_cast::<13, 8>(self.rb_n.val()) {
             self.rb_n.next = bit_cast::<8, 13>(self.rb_left.val());
         }
-        self.r_bad.next = self.m_axi_host.rresp.val() != 0;
+        self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
         self.rb_data.next = bit_cast::<DW2, DW>(
-            (self.m_axi_host.rdata.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
+            (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
                 & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3)),
         );
         if self.r_bad.val() {
@@ -1615,15 +1780,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
         self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
             | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-            | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19)
+            | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
             | (bit_cast::<DM_BITS, 1>(self.cut_nx.val().into()) << 20);
         if self.cut_nx.val() {
             self.df_in_data.next = 0.into();
             self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-                | (bit_cast::<DM_BITS, 1>((self.m_axi_host.rlast.val() & self.t_eop.val()).into()) << 19)
+                | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
                 | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
         }
-        self.m_axi_host.rready.next = false;
+        self.r_ready.next = false;
         self.tag_pop.next = false;
         self.r_fire.next = false;
         self.slot_we.next = false;
@@ -1642,13 +1807,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.cut.d.next = false;
             } else if self.t_kind.val() == 0 {
                 // Data: its room in the data FIFO was reserved with the burst.
-                self.m_axi_host.rready.next = !(self.t_lastd.val() & self.hc_full.val());
-                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.t_lastd.val() & self.hc_full.val());
+                self.r_ready.next = !(self.t_lastd.val() & self.hc_full.val());
+                self.r_fire.next = self.r_data_in.m_valid.val() & !(self.t_lastd.val() & self.hc_full.val());
                 if self.r_fire.val() {
                     self.df_push.next = true;
-                    self.cut.d.next = self.cut_nx.val() & !(self.m_axi_host.rlast.val() & self.t_eop.val());
+                    self.cut.d.next = self.cut_nx.val() & !(self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val());
                     self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
-                    if self.m_axi_host.rlast.val() {
+                    if self.r_side_in.m_data.val().get_bit(2) {
                         self.out_dec.next = true;
                         if self.t_lastd.val() {
                             // The descriptor's data is all in: its completion.
@@ -1667,8 +1832,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 // A descriptor: assembled, then to the issuer (H2C), the C2H
                 // engine or its function's prefetch slot (a prefetch waits
                 // while the control engine reads the slot for a buffer).
-                self.m_axi_host.rready.next = !(self.pf_arr.val() & self.pf_blk.val());
-                self.r_fire.next = self.m_axi_host.rvalid.val() & !(self.pf_arr.val() & self.pf_blk.val());
+                self.r_ready.next = !(self.pf_arr.val() & self.pf_blk.val());
+                self.r_fire.next = self.r_data_in.m_valid.val() & !(self.pf_arr.val() & self.pf_blk.val());
                 if self.r_fire.val() {
                     self.d_acc.d.next = self.d_acc_nx.val();
                     self.d_err.d.next = self.d_err_nx.val();
@@ -1677,7 +1842,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     } else {
                         self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
                     }
-                    if self.m_axi_host.rlast.val() {
+                    if self.r_side_in.m_data.val().get_bit(2) {
                         if self.t_kind.val() == 1 {
                             // Into its bank; whether it leaves a packet open
                             // (not if its read failed: the issuer stops the
@@ -1713,9 +1878,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             }
         }
         if self.r_fire.val() {
-            self.rc_first.d.next = self.m_axi_host.rlast.val();
+            self.rc_first.d.next = self.r_side_in.m_data.val().get_bit(2);
             self.rc_left.d.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
-            if self.m_axi_host.rlast.val() {
+            if self.r_side_in.m_data.val().get_bit(2) {
                 self.tag_pop.next = true;
             }
         }
@@ -1749,6 +1914,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 6.into();
                 self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
                 self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
+            } else if !self.fq.empty.val() {
+                self.fq.read.next = true;
+                self.op.d.next = 7.into();
+                self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
+                self.g_open.d.next = self.fq.data_out.val().get_bit(11);
             } else if !self.hc_empty.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = 2.into();
@@ -1775,15 +1945,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 } else {
                     self.op.d.next = 5.into();
                 }
-            } else if self.s_reg.req_valid.val() {
-                self.s_reg.req_ready.next = true;
+            } else if self.reg_in.m_valid.val() {
+                self.reg_in.m_ready.next = true;
                 self.um_done.d.next = 0.into();
                 self.op.d.next = 0.into();
-                self.cur_fn.d.next = self.s_reg.req_function.val();
-                self.r_write.d.next = self.s_reg.req_write.val();
-                self.r_addr.d.next = self.s_reg.req_addr.val();
-                self.r_wdata.d.next = self.s_reg.req_wdata.val();
-                self.r_wstrb.d.next = self.s_reg.req_wstrb.val();
+                self.cur_fn.d.next = self.reg_in.m_data.val().get_bits::<FW>(1);
+                self.r_write.d.next = self.reg_in.m_data.val().get_bit(0);
+                self.r_addr.d.next = self.reg_in.m_data.val().get_bits::<OW>(12);
+                self.r_wdata.d.next = self.reg_in.m_data.val().get_bits::<32>(24);
+                self.r_wstrb.d.next = self.reg_in.m_data.val().get_bits::<4>(56);
             } else if (self.ib_st.val() == 1) | (self.ob_st.val() == 1) | (self.ob_st.val() == 0) {
                 // Scheduler: the older turn's bank first (it may have a packet
                 // to finish), then the newer one's, else a new turn in a free bank.
@@ -1842,7 +2012,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 }
             }
             if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
-                & (self.r_write.q.val() | (self.wbw.q.val() == self.wbr.q.val()))
+                & (self.r_write.q.val() | ((self.wbw.q.val() == self.wbr.q.val()) & (self.wb_held.q.val() == 0)))
                 & (self.um_left.val() == 0)
             {
                 self.state.d.next = 1.into();
@@ -1858,19 +2028,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         self.f_we.next = true;
                         if self.merged.val().get_bit(2) {
                             // Queue reset of this function alone: a new generation.
-                            self.nhp.next = 0.into();
-                            self.nhc.next = 0.into();
-                            self.nhf.next = 0.into();
-                            self.ncp.next = 0.into();
-                            self.ncc.next = 0.into();
-                            self.ncpf.next = false;
-                            self.nf_err.next = 0.into();
-                            self.nf_stat.next = 0.into();
-                            self.nf_pend.next = 0.into();
-                            self.nf_gen.next = self.not_gen.val();
-                            self.h_we.next = true;
-                            self.c_we.next = true;
-                            self.stale.next = true;
+                            self.q_reset.next = true;
                         }
                     } else if self.r_addr.q.val() == self.o_h_base_lo.val() {
                         self.nhb.next = (self.hb.val() & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.merged.val());
@@ -2136,6 +2294,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     | (bit_cast::<TAG_BITS, 1>(self.p_ph.q.val().into()) << 34)
                     | (bit_cast::<TAG_BITS, 8>(self.c_rd_seq.val()) << 36);
             }
+        } else if self.op.q.val() == 7 {
+            // Attach: the function may run. Detach: it may not, and it is
+            // reset like CTRL.RESET and more (function-level reset): rings,
+            // indices, run bits, errors, interrupt mask, status and pending
+            // requests to their reset values, a new generation (whatever was
+            // in flight for it is dropped), so that the next tenant of the
+            // function finds reset values.
+            if self.g_open.q.val() {
+                self.state.d.next = 1.into();
+                self.en_we.next = true;
+            } else if !self.k_v.q.val() {
+                self.state.d.next = 1.into();
+                self.en_we.next = true;
+                self.nhb.next = 0.into();
+                self.nhl.next = 0.into();
+                self.ncb.next = 0.into();
+                self.ncl.next = 0.into();
+                self.nf_run.next = 0.into();
+                self.nf_mask.next = 0.into();
+                self.f_we.next = true;
+                self.q_reset.next = true;
+            }
         } else if self.op.q.val() == 6 {
             // Sharing gate: open or close this function's H2C side (both
             // clear the parked mark); a close then waits for its answer.
@@ -2185,6 +2365,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_ans_ok.d.next = false;
                 }
             }
+        }
+        if self.q_reset.val() {
+            // Queue reset (CTRL.RESET, detach): indices, errors, interrupt
+            // status and pending requests cleared, a new generation.
+            self.nhp.next = 0.into();
+            self.nhc.next = 0.into();
+            self.nhf.next = 0.into();
+            self.ncp.next = 0.into();
+            self.ncc.next = 0.into();
+            self.ncpf.next = false;
+            self.nf_err.next = 0.into();
+            self.nf_stat.next = 0.into();
+            self.nf_pend.next = 0.into();
+            self.nf_gen.next = self.not_gen.val();
+            self.h_we.next = true;
+            self.c_we.next = true;
+            self.stale.next = true;
         }
         if self.stale.val() {
             // This function's generation is over (error or reset): descriptors
@@ -2372,7 +2569,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.in_count.next = 0.into();
         self.in_mask.next = 0.into();
         for i in 0..self.keep_bit.len() {
-            if (self.s_axis_c2h.tkeep.val() & self.keep_bit[i].val()).any() {
+            if (self.c2h_in.m_axis_tkeep.val() & self.keep_bit[i].val()).any() {
                 self.in_count.next = self.keep_count[i].val();
                 self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
             }
@@ -2395,11 +2592,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | ((self.c_na13.val() & self.cburst_mask.val()) == 0)
             | (self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val()));
         if self.c_state.q.val() == 0 {
-            if !self.c_drop.q.val() & self.s_axis_c2h.tvalid.val() {
-                if self.s_axis_c2h.tid.val() > self.last_function.val() {
+            if !self.c_drop.q.val() & self.c2h_in.m_axis_tvalid.val() {
+                if self.c2h_in.m_axis_tid.val() > self.last_function.val() {
                     self.c_drop.d.next = true;
                 } else {
-                    self.c_fn.d.next = self.s_axis_c2h.tid.val();
+                    self.c_fn.d.next = self.c2h_in.m_axis_tid.val();
                     self.c_done_in.d.next = false;
                     self.c_pkt_done.d.next = false;
                     self.c_req_v.d.next = true;
@@ -2528,21 +2725,21 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_fill_out.next = self.c_fill.q.val() - self.c_n.val();
         }
         self.c_open.next = (self.c_state.q.val() != 0) & !self.c_done_in.q.val() & (self.c_fill_out.val() <= self.kw.val());
-        self.c_take.next = self.s_axis_c2h.tvalid.val() & (self.c_drop.q.val() | self.c_open.val());
-        self.s_axis_c2h.tready.next = self.c_drop.q.val() | self.c_open.val();
+        self.c_take.next = self.c2h_in.m_axis_tvalid.val() & (self.c_drop.q.val() | self.c_open.val());
+        self.c2h_in.m_axis_tready.next = self.c_drop.q.val() | self.c_open.val();
         self.c_acc.d.next = self.c_acc_out.val();
         self.c_fill.d.next = self.c_fill_out.val();
         if self.c_take.val() {
             if self.c_drop.q.val() {
-                if self.s_axis_c2h.tlast.val() {
+                if self.c2h_in.m_axis_tlast.val() {
                     self.c_drop.d.next = false;
                 }
             } else {
                 self.c_acc.d.next = self.c_acc_out.val()
-                    | (bit_cast::<DW2, DW>(self.s_axis_c2h.tdata.val() & self.in_mask.val())
+                    | (bit_cast::<DW2, DW>(self.c2h_in.m_axis_tdata.val() & self.in_mask.val())
                         << (bit_cast::<11, 8>(self.c_fill_out.val()) << 3));
                 self.c_fill.d.next = self.c_fill_out.val() + self.in_count.val();
-                self.c_done_in.d.next = self.s_axis_c2h.tlast.val();
+                self.c_done_in.d.next = self.c2h_in.m_axis_tlast.val();
             }
         }
         if self.c_state.q.val() == 0 {
@@ -2580,15 +2777,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.w_vl.next = (self.e_rem.val() != 0)
             & ((self.e_src.val() & !self.wb_empty.val()) | (!self.e_src.val() & !self.wq_empty.val()));
-        self.m_axi_host.wvalid.next = self.w_vl.val();
-        self.m_axi_host.wdata.next = self.wq_data.read_data.val();
-        self.m_axi_host.wstrb.next = self.wq_strb.read_data.val();
+        self.w_data_out.s_valid.next = self.w_vl.val();
+        self.w_data_out.s_data.next = self.wq_data.read_data.val();
+        self.w_strb_out.s_data.next = self.wq_strb.read_data.val();
         if self.e_src.val() {
-            self.m_axi_host.wdata.next = self.wbq_data.read_data.val();
-            self.m_axi_host.wstrb.next = self.wbq_strb.read_data.val();
+            self.w_data_out.s_data.next = self.wbq_data.read_data.val();
+            self.w_strb_out.s_data.next = self.wbq_strb.read_data.val();
         }
-        self.m_axi_host.wlast.next = self.e_rem.val() == 1;
-        self.w_fire.next = self.w_vl.val() & self.m_axi_host.wready.val();
+        self.w_last.next = self.e_rem.val() == 1;
+        self.w_fire.next = self.w_vl.val() & self.w_data_out.s_ready.val();
         self.wo_pop.next = self.e_new.val();
         self.w_rem.d.next = self.e_rem.val();
         self.w_src.d.next = self.e_src.val();
@@ -2648,13 +2845,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_next.val());
         }
         // An error answer stops the function of that write (held until taken).
-        self.m_axi_host.bready.next = !self.be_v.q.val();
-        self.b_fire.next = self.m_axi_host.bvalid.val() & !self.be_v.q.val();
+        self.b_in.m_ready.next = !self.be_v.q.val();
+        self.b_fire.next = self.b_in.m_valid.val() & !self.be_v.q.val();
         self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val());
         if self.b_fire.val() {
             self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
             self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val() + 1);
-            if self.m_axi_host.bresp.val() != 0 {
+            if self.b_in.m_data.val() != 0 {
                 self.be_v.d.next = true;
                 self.be_fn.d.next = self.wfn_ram.read_data.val();
             }
@@ -2859,10 +3056,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
 
         // ---- Sharing gate: requests in, closes answered in order.
         self.gq_ram.write_address.next = bit_cast::<6, 7>(self.gqw_ptr.q.val());
-        self.gq_ram.write_data.next = bit_cast::<12, FW>(self.s_gate_function.val())
-            | (bit_cast::<12, 1>(self.s_gate_open.val().into()) << 11);
-        self.gq_ram.write_enable.next = self.s_gate_valid.val();
-        if self.s_gate_valid.val() {
+        self.gq_ram.write_data.next = bit_cast::<12, FW>(self.gate_in.m_data.val().get_bits::<FW>(0))
+            | (bit_cast::<12, 1>(self.gate_in.m_data.val().get_bit(11).into()) << 11);
+        self.gq_ram.write_enable.next = self.gate_in.m_valid.val();
+        if self.gate_in.m_valid.val() {
             self.gqw_ptr.d.next = self.gqw_ptr.q.val() + 1;
         }
         self.gq_next.next = self.gqr_ptr.q.val() + 1;
@@ -2918,13 +3115,24 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         self.m_gate_closed_valid.next = self.gc_v.q.val();
         self.m_gate_closed_function.next = self.gc_fn.q.val();
-        self.m_waiting_valid.next = self.wt_v.q.val();
-        self.m_waiting_function.next = self.wt_fn.q.val();
 
-        // ---- Interrupt request.
-        self.irq_valid.next = self.irq_v.q.val();
-        self.irq_function.next = self.irq_f.q.val();
-        self.irq_vector.next = self.irq_vec.q.val();
+
+        // ---- Inner sides of the R and W register slices.
+        self.r_side_in.m_ready.next = self.r_ready.val();
+        self.r_data_in.m_ready.next = self.r_ready.val();
+        self.w_strb_out.s_valid.next = self.w_vl.val();
+        self.w_side_out.s_valid.next = self.w_vl.val();
+        self.w_side_out.s_data.next = bit_cast::<2, 1>(self.w_last.val().into())
+            | (bit_cast::<2, 1>(self.e_src.val().into()) << 1);
+        // Write-back beats taken into the W slice and not yet on W (a register
+        // read waits for them: see the register access).
+        if self.w_fire.val() & self.e_src.val() {
+            if !(self.m_axi_host.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1)) {
+                self.wb_held.d.next = self.wb_held.q.val() + 1;
+            }
+        } else if self.m_axi_host.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1) {
+            self.wb_held.d.next = self.wb_held.q.val() - 1;
+        }
 
         // ---- Register bus answer.
         self.s_reg.resp_valid.next = self.resp_v.q.val();
@@ -2963,12 +3171,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c_slot.write_enable.next = self.slot_we.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
-        self.enable_ram.write_address.next = self.s_fnctl_function.val();
-        self.enable_ram.write_data.next = bit_cast::<1, 1>(self.s_fnctl_enable.val().into());
-        self.enable_ram.write_enable.next = self.s_fnctl_valid.val() & (self.s_fnctl_function.val() <= self.last_function.val());
-        self.weight_ram.write_address.next = self.s_qos_function.val();
-        self.weight_ram.write_data.next = self.s_qos_weight.val();
-        self.weight_ram.write_enable.next = self.s_qos_valid.val() & (self.s_qos_function.val() <= self.last_function.val());
+        self.enable_ram.write_address.next = self.cur_fn.q.val();
+        self.enable_ram.write_data.next = bit_cast::<1, 1>(self.g_open.q.val().into());
+        self.enable_ram.write_enable.next = self.en_we.val();
+        self.weight_ram.write_address.next = self.qos_in.m_data.val().get_bits::<FW>(0);
+        self.weight_ram.write_data.next = self.qos_in.m_data.val().get_bits::<8>(11);
+        self.weight_ram.write_enable.next = self.qos_in.m_valid.val() & (self.qos_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val());
         if self.state.q.val() == 0 {
             self.h2c_ring.write_address.next = self.clear_addr.q.val();
             self.c2h_ring.write_address.next = self.clear_addr.q.val();
@@ -3070,6 +3278,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.ca_ph.d.next = 0.into();
             self.gc_v.d.next = false;
             self.wt_v.d.next = false;
+            self.wb_held.d.next = 0.into();
             self.iss_n.d.next = 0.into();
             self.out_n.d.next = 0.into();
         }
