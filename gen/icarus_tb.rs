@@ -66,7 +66,7 @@ struct ShellTb<'a> {
 /// The testbench of `shell` (the emitted top module) making `accesses` in
 /// order; each may take `timeout` cycles. Inputs other than the BAR's are
 /// tied: `*ready` high, everything else low.
-pub fn shell_testbench(shell: &Module, accesses: &[TbAccess], timeout: u32) -> Result<String, String> {
+pub fn shell_testbench(shell: &Module, module: &str, accesses: &[TbAccess], timeout: u32) -> Result<String, String> {
     let ports = parse_ports(&shell.text, &shell.name).map_err(|e| e.to_string())?;
     let decl = |p: &vfpga_sim::Port| PortDecl {
         name: p.name.clone(),
@@ -95,7 +95,7 @@ pub fn shell_testbench(shell: &Module, accesses: &[TbAccess], timeout: u32) -> R
         })
         .collect();
     let mut s = ShellTb {
-        module: TB_TOP,
+        module,
         dut: &shell.name,
         generator: output::generator(),
         bar: BAR,

@@ -1,73 +1,38 @@
 //! The Verilog testbench of the simulation shell (`sim/tb/`), for Icarus and
 //! FuseSoC's `sim` target: it resets `vfpga_shell_sim` and checks the
 //! identification header of the PF window and of VF windows through the BAR.
-//! Rendered from `templates/shell_sim_tb.v`; the shell's ports come from its
-//! emitted text, the expected words from the header's register description.
+//! The testbench is `icarus_tb`'s (`templates/shell_tb.v`, also run on the
+//! static shell by tests/icarus.rs); the reads and their expected words come
+//! from the header's register description.
 
-use askama::Template;
 use vfpga_hdl::bar::regs::{
     blocks_mask, region, BAR_MAGIC, BAR_VERSION, HDR_BLOCKS, HDR_DATA_WIDTH, HDR_FUNCTION, HDR_FUNCTIONS, HDR_ID,
     HDR_NEXT, HDR_PARTITIONS, HDR_VERSION, REG_TIMEOUT,
 };
 use vfpga_hdl::regmap::WINDOW_SIZE;
 use vfpga_hdl::FUNCTION_ID_BITS;
-use vfpga_sim::{parse_ports, Dir};
 
 use crate::config::Config;
 use crate::emit::Module;
-use crate::output;
+use crate::icarus_tb::{shell_testbench, TbAccess};
 
 /// Where the testbench goes in the tree, and its module.
 pub const TB_PATH: &str = "sim/tb/vfpga_shell_sim_tb.v";
 pub const TB_TOP: &str = "vfpga_shell_sim_tb";
 
-/// The ports the testbench drives itself; every other input stays 0.
-const CLOCK_RESET: [&str; 2] = ["clk", "rst"];
-
-struct PortView {
-    name: String,
-    /// `[w-1:0] ` or empty.
-    range: String,
-    width: u32,
-}
-
-/// One read: address and expected response, as hex digits for the template.
-struct CheckView {
-    addr: String,
-    resp: u8,
-    data: String,
-    what: String,
-}
-
-#[derive(Template)]
-#[template(path = "shell_sim_tb.v", config = "gen/templates/askama.toml", escape = "none")]
-struct ShellTb<'a> {
-    generator: String,
-    name: &'a str,
-    partitions: usize,
-    vfs: usize,
-    data_width: usize,
-    dut: &'a str,
-    top: &'a str,
-    path: &'a str,
-    inputs: Vec<PortView>,
-    outputs: Vec<PortView>,
-    ports: Vec<String>,
-    reg_timeout: u32,
-    limit: u32,
-    checks: Vec<CheckView>,
-}
-
 /// The reads of the testbench: the whole header of the PF window, the ID,
 /// FUNCTION and BLOCKS of VF 1 and of the last VF, and the function after
 /// the last VF, which the BAR refuses.
-fn checks(cfg: &Config) -> Vec<CheckView> {
-    let ok = |function: usize, offset: u32, data: u32, what: String| CheckView {
-        addr: format!("{:06x}", function as u32 * WINDOW_SIZE + offset),
-        resp: 0,
-        data: format!("{data:08x}"),
+fn checks(cfg: &Config) -> Vec<TbAccess> {
+    let read = |function: usize, offset: u32, resp: u8, data: u32, what: String| TbAccess {
         what,
+        write: false,
+        addr: u64::from(function as u32 * WINDOW_SIZE + offset),
+        wdata: 0,
+        resp,
+        rdata: Some(data),
     };
+    let ok = |function, offset, data, what| read(function, offset, 0, data, what);
     let mut v = vec![
         ok(0, HDR_ID, BAR_MAGIC, "PF ID".into()),
         ok(0, HDR_VERSION, BAR_VERSION, "PF VERSION".into()),
@@ -86,47 +51,20 @@ fn checks(cfg: &Config) -> Vec<CheckView> {
         v.push(ok(f, HDR_BLOCKS, blocks_mask(false), format!("VF {f} BLOCKS")));
     }
     // Function numbers are 11 bits wide and a design has at most 1025
-    // functions: the one after the last VF is always addressable.
+    // functions: the one after the last VF is always addressable. The data
+    // of an SLVERR read is not checked (AXI leaves it undefined).
     let beyond = cfg.functions();
     assert!(beyond < 1 << FUNCTION_ID_BITS);
-    v.push(CheckView {
-        addr: format!("{:06x}", beyond as u32 * WINDOW_SIZE + HDR_ID),
-        resp: 2,
-        data: "00000000".into(),
-        what: format!("function {beyond} (none)"),
-    });
+    v.push(TbAccess { rdata: None, ..read(beyond, HDR_ID, 2, 0, format!("function {beyond} (none)")) });
     v
 }
 
 /// The testbench of `sim_top` (the simulation shell, top module last of the
-/// simulation modules).
+/// simulation modules): the plain-Verilog BAR testbench of `icarus_tb`
+/// making the reads of `checks`. Each read may take twice the BAR's own
+/// timeout (after which it answers SLVERR itself).
 pub fn shell_tb(cfg: &Config, sim_top: &Module) -> String {
-    let ports = parse_ports(&sim_top.text, &sim_top.name).expect("the emitted shell's ports parse");
-    let view = |p: &vfpga_sim::Port| PortView {
-        name: p.name.clone(),
-        range: if p.width > 1 { format!("[{}:0] ", p.width - 1) } else { String::new() },
-        width: p.width,
-    };
-    let mut s = ShellTb {
-        generator: output::generator(),
-        name: &cfg.name,
-        partitions: cfg.partitions,
-        vfs: cfg.vfs,
-        data_width: cfg.data_width,
-        dut: &sim_top.name,
-        top: TB_TOP,
-        path: TB_PATH,
-        inputs: ports.iter().filter(|p| p.dir == Dir::In && !CLOCK_RESET.contains(&p.name.as_str())).map(view).collect(),
-        outputs: ports.iter().filter(|p| p.dir == Dir::Out).map(view).collect(),
-        ports: ports.iter().map(|p| p.name.clone()).collect(),
-        reg_timeout: REG_TIMEOUT,
-        limit: 4 * REG_TIMEOUT,
-        checks: checks(cfg),
-    }
-    .render()
-    .expect("the testbench template renders");
-    s.push('\n');
-    s
+    shell_testbench(sim_top, TB_TOP, &checks(cfg), 2 * REG_TIMEOUT).expect("the simulation shell's testbench renders")
 }
 
 /// The system tasks the testbench calls: the only `$` of a generated tree
@@ -155,12 +93,12 @@ mod tests {
         let cfg = Config::default();
         let c = checks(&cfg);
         let pf_id = &c[0];
-        assert_eq!((pf_id.addr.as_str(), pf_id.resp, pf_id.data.as_str()), ("000000", 0, "76667067"));
-        let last = cfg.vfs;
-        assert!(c.iter().any(|x| x.addr == format!("{:06x}", last * 0x1000 + 8) && x.data == format!("{last:08x}")));
+        assert_eq!((pf_id.addr, pf_id.resp, pf_id.rdata), (0, 0, Some(0x7666_7067)));
+        let last = cfg.vfs as u64;
+        assert!(c.iter().any(|x| x.addr == last * 0x1000 + 8 && x.rdata == Some(last as u32)));
         let refused = c.last().unwrap();
-        assert_eq!((refused.resp, refused.addr.clone()), (2, format!("{:06x}", cfg.functions() * 0x1000)));
+        assert_eq!((refused.resp, refused.addr), (2, cfg.functions() as u64 * 0x1000));
         let big = Config { vfs: 1024, ..Config::default() };
-        assert_eq!(checks(&big).last().unwrap().addr, "401000");
+        assert_eq!(checks(&big).last().unwrap().addr, 0x401000);
     }
 }

@@ -74,7 +74,7 @@ fn write_files(dir: &Path, cfg: &Config, accesses: &[TbAccess]) -> Vec<String> {
     let stub = dir.join("ICAPE3.v");
     std::fs::write(&stub, icape3_stub()).unwrap();
     files.push(stub.display().to_string());
-    let tb = shell_testbench(modules.last().unwrap(), accesses, ACCESS_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    let tb = shell_testbench(modules.last().unwrap(), TB_TOP, accesses, ACCESS_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
     let p = dir.join(format!("{TB_TOP}.v"));
     std::fs::write(&p, tb).unwrap();
     files.push(p.display().to_string());

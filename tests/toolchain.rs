@@ -77,7 +77,7 @@ fn testbench_passes_with_icarus_from_the_root() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains(c), "README.md does not say `{c}`");
     let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
-    assert!(text.contains("PASS: 15 reads") && !text.contains("FAIL"), "{text}");
+    assert!(text.contains("PASS: 15 accesses") && !text.contains("FAIL"), "{text}");
 }
 
 #[test]
@@ -256,7 +256,7 @@ fn fusesoc_lint_and_sim_targets_pass_and_sim_catches_a_wrong_header() {
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success(), "fusesoc run --target {target} failed:\n{text}");
         if target == "sim" {
-            let pass = format!("PASS: {} reads", 8 + 3 * 2 + 1);
+            let pass = format!("PASS: {} accesses", 8 + 3 * 2 + 1);
             assert!(text.contains(&pass), "no `{pass}` from the testbench:\n{text}");
             assert!(!text.contains("FAIL"), "{text}");
         }
@@ -272,5 +272,5 @@ fn fusesoc_lint_and_sim_targets_pass_and_sim_catches_a_wrong_header() {
     let out = fusesoc_run(&fusesoc, dir.path(), "sim");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!out.status.success(), "the sim target passed a shell with a wrong ID:\n{text}");
-    assert!(text.contains("FAIL: PF ID: read 0x000000 answered 0x76667068"), "{text}");
+    assert!(text.contains("FAIL PF ID: resp 0 data 0x76667068, expected resp 0 data 0x76667067"), "{text}");
 }

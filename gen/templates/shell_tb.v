@@ -99,7 +99,7 @@ module {{ module }};
             $display("FAIL %0s: no answer within {{ timeout }} cycles", "{{ a.what }}");
             errors = errors + 1;
             $display("{{ module }}: %0d accesses, %0d errors", accesses, errors);
-            $finish;
+            $fatal(1, "FAIL: the BAR does not answer");
         end else if (resp != 2'd{{ a.resp }}{% if a.check_data %} || rdata !== 32'h{{ a.rdata }}{% endif %}) begin
             $display("FAIL %0s: resp %0d data 0x%08x, expected resp {{ a.resp }}{% if a.check_data %} data 0x{{ a.rdata }}{% endif %} (%0d cycles)", "{{ a.what }}", resp, rdata, cycles);
             errors = errors + 1;
@@ -108,6 +108,8 @@ module {{ module }};
         end
 {% endfor %}
         $display("{{ module }}: %0d accesses, %0d errors", accesses, errors);
+        if (errors != 0) $fatal(1, "FAIL: %0d of %0d accesses wrong", errors, accesses);
+        $display("PASS: %0d accesses", accesses);
         $finish;
     end
 endmodule
