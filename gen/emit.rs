@@ -342,14 +342,19 @@ fn rename_idents(
             } else {
                 id.to_string()
             };
-            if let Some(prev) = seen.get(&new) {
-                if prev != id && !modules.contains_key(id) {
-                    return Err(EmitError(format!(
-                        "identifiers `{prev}` and `{id}` would both be emitted as `{new}`"
-                    )));
+            // `.name(` in an instance names a port of the child module: its
+            // own namespace, so it cannot collide with this module's names.
+            let child_port = text[..start].trim_end().ends_with('.');
+            if !child_port {
+                if let Some(prev) = seen.get(&new) {
+                    if prev != id && !modules.contains_key(id) {
+                        return Err(EmitError(format!(
+                            "identifiers `{prev}` and `{id}` would both be emitted as `{new}`"
+                        )));
+                    }
+                } else if !modules.contains_key(id) {
+                    seen.insert(new.clone(), id.to_string());
                 }
-            } else if !modules.contains_key(id) {
-                seen.insert(new.clone(), id.to_string());
             }
             out.push_str(&new);
         } else {

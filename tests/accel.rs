@@ -161,3 +161,17 @@ fn wide_data_paths() {
     run("crc32", CRC32_ID, &CrcRef, 256, "wide_data_paths_crc32");
     run("kxor", KXOR_ID, &KxorRef, 128, "wide_data_paths_kxor");
 }
+
+/// The timing rule at every RM's boundary: no output follows an input within
+/// a cycle, except `ctx_rdata`, which the RM interface defines as a
+/// combinational read of `ctx_addr` (so `ctx_addr` is held here).
+#[test]
+fn outputs_do_not_depend_on_inputs_combinationally() {
+    for name in ["passthrough", "crc32", "kxor", "chaos"] {
+        let mut rm = Rm::new(name, 64, &format!("boundary_{name}"));
+        let mut rng = Rng::for_test(&format!("accel_boundary_{name}"));
+        rm.reset();
+        let inputs = common::boundary::inputs_except(&rm.m, &["clk", "rst", "ctx_addr"]);
+        common::boundary::assert_no_combinational_path(&mut rm.m, &inputs, &mut rng, 2000);
+    }
+}

@@ -88,6 +88,8 @@ fn run(s: &Setup, name: &str, ops: usize) {
             [n("addr"), n("wdata"), n("we"), n("rdata"), n("idle")]
         })
         .collect();
+    let lat = vfpga_hdl::partition::CTX_READ_LATENCY as usize;
+    let mut asked: Vec<VecDeque<usize>> = (0..np).map(|_| std::iter::repeat(0).take(lat).collect()).collect();
     let mut pending: Option<Pending> = None;
     let mut snapshot: Vec<u32> = Vec::new();
     let mut op_in_flight: Option<(Op, u64, Option<u64>)> = None; // op, accepted at, first idle cycle
@@ -129,13 +131,18 @@ fn run(s: &Setup, name: &str, ops: usize) {
         for pp in &ports {
             b.m.set(pp[4], u64::from(rng.chance(0.4)));
         }
-        // The accelerators answer their context ports combinationally.
-        b.m.eval();
+        // The accelerators answer through their partition wrappers, which
+        // register the context port both ways: the data of an address comes
+        // CTX_READ_LATENCY cycles after it.
         for (p, pp) in ports.iter().enumerate() {
-            let a = b.m.get(pp[0]) as usize;
+            let a = asked[p].front().copied().unwrap_or(0);
             b.m.set(pp[3], r.rm[p].get(a).copied().unwrap_or(0) as u64);
         }
         b.m.eval();
+        for (p, pp) in ports.iter().enumerate() {
+            asked[p].pop_front();
+            asked[p].push_back(b.m.get(pp[0]) as usize);
+        }
 
         // ---- check and sample before the edge
         let c = b.cycle;

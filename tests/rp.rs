@@ -485,3 +485,25 @@ fn register_accesses_are_checked() {
     let bs = bitstream::pack(CRC32_ID, 1, &[1, 2, 3]);
     assert_eq!(bitstream::unpack(&bs).unwrap(), (CRC32_ID, 1, vec![1, 2, 3]));
 }
+
+/// The timing rule at the boundaries of the partition wrapper and the prc,
+/// each emitted alone: no output follows an input within a cycle.
+#[test]
+fn partition_and_prc_outputs_do_not_depend_on_inputs_combinationally() {
+    let c = cfg();
+    for (what, mods) in [
+        ("partition", vfpga::blocks::rp::partition_modules(&c)),
+        ("prc", vfpga::blocks::rp::prc_modules(&c)),
+    ] {
+        let key = format!("boundary-{what}-{}p-{}b-d{}", c.partitions, c.data_width, c.drain_limit);
+        let lib = common::model_of_modules(&key, || mods);
+        let mut m = lib.instantiate(&format!("boundary_{what}"));
+        let mut rng = Rng::for_test(&format!("rp_boundary_{what}"));
+        let clk = m.port("clk");
+        m.set("rst", 1);
+        m.ticks(clk, 3);
+        m.set("rst", 0);
+        let inputs = common::boundary::inputs_except(&m, &["clk", "rst"]);
+        common::boundary::assert_no_combinational_path(&mut m, &inputs, &mut rng, 3000);
+    }
+}

@@ -389,8 +389,10 @@ pub fn measure_within(cfg: &Config, kib: usize, latency: u64, budget: u64, cache
     sim.set_slot(q, 0, vfpga_hdl::accel::PASSTHROUGH_ID, 0, 0x1_0000_0000, bytes);
     sim.start_load(q, vfpga_hdl::accel::PASSTHROUGH_ID, 0);
     let started = sim.load_started;
-    // A one-beat packet waits at the partition's input from the LOAD on.
-    sim.m.set("s_axis_h2c_p0_tvalid", 1);
+    // A one-beat packet waits at the partition's input from the moment the
+    // partition is decoupled (before, the old RM may still take it: the prc
+    // decouples a few cycles after taking the LOAD).
+    sim.m.set("s_axis_h2c_p0_tvalid", 0);
     sim.m.set("s_axis_h2c_p0_tkeep", 0xFF);
     sim.m.set("s_axis_h2c_p0_tlast", 1);
     sim.m.set("s_axis_h2c_p0_tdata", 0x1234);
@@ -410,8 +412,12 @@ pub fn measure_within(cfg: &Config, kib: usize, latency: u64, budget: u64, cache
             }
         }
     }
-    let mut sent = false;
+    let (mut offered, mut sent) = (false, false);
     for _ in 0..budget {
+        if !offered && sim.m.get("decoupled_p0") == 1 {
+            sim.m.set("s_axis_h2c_p0_tvalid", 1);
+            offered = true;
+        }
         if sent {
             sim.m.set("s_axis_h2c_p0_tvalid", 0);
         }

@@ -58,8 +58,6 @@ fn rule(inst: &str, p: &str) -> Rule {
         "dma" => {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_dma_{x}"))
-            } else if p == "m_axis_h2c_tuser" {
-                Rule::Unused // cut-packet flag: not read by the switch yet
             } else if let Some(x) = strip("m_axis_h2c_") {
                 net(format!("h2c_{x}"))
             } else if let Some(x) = strip("s_axis_c2h_") {
@@ -87,7 +85,8 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("c2h_{x}"))
             } else if let Some(x) = strip("m_axis_h2c_") {
                 // Accelerators see packets, not functions: tid stays here.
-                if x.ends_with("_tid") { Rule::Unused } else { net(format!("part_h2c_{x}")) }
+                // tuser (the DMA cut the packet): not read by the partitions yet.
+                if x.ends_with("_tid") || x.ends_with("_tuser") { Rule::Unused } else { net(format!("part_h2c_{x}")) }
             } else if let Some(x) = strip("s_axis_c2h_") {
                 net(format!("part_c2h_{x}"))
             } else if let Some(x) = strip("s_route_") {

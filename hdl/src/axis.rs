@@ -17,6 +17,19 @@ pub struct AxisMaster<const DW: usize, const KW: usize> {
     pub tid: Signal<Out, Bits<FUNCTION_ID_BITS>>,
 }
 
+/// A stream leaving a block, tagged with a function number on `tid`, with a
+/// 1-bit `tuser` (valid with `tlast`: the packet was cut short).
+#[derive(LogicInterface, Default)]
+pub struct AxisMasterUser<const DW: usize, const KW: usize> {
+    pub tdata: Signal<Out, Bits<DW>>,
+    pub tkeep: Signal<Out, Bits<KW>>,
+    pub tvalid: Signal<Out, Bit>,
+    pub tready: Signal<In, Bit>,
+    pub tlast: Signal<Out, Bit>,
+    pub tid: Signal<Out, Bits<FUNCTION_ID_BITS>>,
+    pub tuser: Signal<Out, Bit>,
+}
+
 /// A stream entering a block, tagged with a function number on `tid`.
 #[derive(LogicInterface, Default)]
 pub struct AxisSlave<const DW: usize, const KW: usize> {

@@ -12,14 +12,32 @@
 //! boundaries; each packet leaves tagged (`tid`) with the function that owns
 //! the partition when its first beat is taken (`s_owner_*` port).
 //!
-//! Both directions pass one beat per cycle with one cycle of latency. Logic
-//! per partition is a fixed amount (a compare, a mux input, an owner register),
-//! so cost grows linearly with partitions; the per-function table is a RAM.
+//! Timing (DESIGN.md, timing rules): every stream port is registered on
+//! both sides. Each input enters through the shared register slice
+//! (`AxisSkid`: its `tready` comes from a register); every output's data and
+//! valid come from an output register, and an output's `tready` only reaches
+//! registers. The route table's read data is registered (with the beat's
+//! route, `h_route`) before it is used: H2C, the table is read with the tid
+//! on the input port, and its answer, one cycle later, is kept beside the
+//! beat in the input slice (`h_took_*`, `h_out_route`, `h_skid_route`) until
+//! the beat moves to the output register. Both directions pass one beat per
+//! cycle with two cycles of latency. An H2C output's `tvalid` is the output
+//! register's valid and its registered route decoded (`route == i`): the
+//! route cannot be both read from block RAM, registered and decoded into a
+//! register within two cycles.
+//!
+//! `tuser` (H2C, 1 bit with `tlast`: the DMA cut the packet short) is carried
+//! with the packet to its partition. C2H packets leave with `tuser` 0.
+//!
+//! Logic per partition is a fixed amount (a compare, a mux input, an owner
+//! register, an input slice), so cost grows linearly with partitions; the
+//! per-function table is a RAM.
 //!
 //! After reset the table is cleared, one entry per cycle, for as many cycles as
 //! there are functions; `s_route_ready` and `s_axis_h2c_tready` stay low meanwhile.
 
-use crate::axis::{AxisMaster, AxisSlave, AxisSlaveUntagged};
+use crate::axis::{AxisMaster, AxisMasterUser, AxisSlave, AxisSlaveUntagged};
+use crate::skid::AxisSkid;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use rust_hdl::prelude::*;
 
@@ -34,8 +52,10 @@ pub struct Switch<const DW: usize, const KW: usize> {
     pub rst: Signal<In, Bit>,
     /// H2C stream from the DMA; `tid` is the function number.
     pub s_axis_h2c: AxisSlave<DW, KW>,
-    /// H2C stream to each partition; `tid` carries the function number on.
-    pub m_axis_h2c_p: Vec<AxisMaster<DW, KW>>,
+    /// H2C `tuser`: with `tlast`, the packet was cut short by the DMA.
+    pub s_axis_h2c_tuser: Signal<In, Bit>,
+    /// H2C stream to each partition; `tid` and `tuser` carried on.
+    pub m_axis_h2c_p: Vec<AxisMasterUser<DW, KW>>,
     /// C2H stream from each partition's accelerator.
     pub s_axis_c2h_p: Vec<AxisSlaveUntagged<DW, KW>>,
     /// C2H stream to the DMA; `tid` is the owner of the partition it came from.
@@ -70,23 +90,39 @@ pub struct Switch<const DW: usize, const KW: usize> {
     cfg_error_reg: DFF<Bit>,
     drops: DFF<Bits<32>>,
 
-    // H2C: one register stage holding a beat and its route.
+    // ---- H2C. Stage 1: the input slice, and the routes of its two beats.
+    h_in: AxisSkid<DW, KW>,
+    /// Last cycle's input beat went into the slice's output / skid register:
+    /// the table's read data is its route this cycle.
+    h_took_out: DFF<Bit>,
+    h_took_skid: DFF<Bit>,
+    /// That beat's tid named an existing function.
+    h_took_in_range: DFF<Bit>,
+    /// Routes of the slice's output and skid beats, once read.
+    h_out_route: DFF<Bits<ENTRY_BITS>>,
+    h_skid_route: DFF<Bits<ENTRY_BITS>>,
+    /// The slice's output beat continues a packet (is not a first beat).
+    h_in_packet: DFF<Bit>,
+    h_fresh: Signal<Local, Bits<ENTRY_BITS>>,
+    h_head_route: Signal<Local, Bits<ENTRY_BITS>>,
+    h_skid_route_now: Signal<Local, Bits<ENTRY_BITS>>,
+    // Stage 2: the output register, with the packet's route.
     h_valid: DFF<Bit>,
     h_data: DFF<Bits<DW>>,
     h_keep: DFF<Bits<KW>>,
     h_last: DFF<Bit>,
     h_tid: DFF<Bits<FW>>,
+    h_user: DFF<Bit>,
     h_first: DFF<Bit>,
-    h_in_range: DFF<Bit>,
-    h_lookup: DFF<Bit>,
     h_route: DFF<Bits<ENTRY_BITS>>,
-    h_in_packet: DFF<Bit>,
-    h_cur_route: Signal<Local, Bits<ENTRY_BITS>>,
     h_sel_ready: Signal<Local, Bit>,
     h_fire: Signal<Local, Bit>,
-    h_accept: Signal<Local, Bit>,
+    h_go: Signal<Local, Bit>,
+    h_move: Signal<Local, Bit>,
 
-    // C2H: round-robin arbiter and one output register stage.
+    // ---- C2H: an input slice per partition (tid = the owner when the beat
+    // was taken), a round-robin arbiter and the output register.
+    c_in: Vec<AxisSkid<DW, KW>>,
     c_locked: DFF<Bit>,
     c_sel: DFF<Bits<PW>>,
     c_prev: DFF<Bits<PW>>,
@@ -121,6 +157,7 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             clk: Default::default(),
             rst: Default::default(),
             s_axis_h2c: Default::default(),
+            s_axis_h2c_tuser: Default::default(),
             m_axis_h2c_p: (0..partitions).map(|_| Default::default()).collect(),
             s_axis_c2h_p: (0..partitions).map(|_| Default::default()).collect(),
             m_axis_c2h: Default::default(),
@@ -142,20 +179,29 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             clear_addr: Default::default(),
             cfg_error_reg: Default::default(),
             drops: Default::default(),
+            h_in: Default::default(),
+            h_took_out: Default::default(),
+            h_took_skid: Default::default(),
+            h_took_in_range: Default::default(),
+            h_out_route: Default::default(),
+            h_skid_route: Default::default(),
+            h_in_packet: Default::default(),
+            h_fresh: Default::default(),
+            h_head_route: Default::default(),
+            h_skid_route_now: Default::default(),
             h_valid: Default::default(),
             h_data: Default::default(),
             h_keep: Default::default(),
             h_last: Default::default(),
             h_tid: Default::default(),
+            h_user: Default::default(),
             h_first: Default::default(),
-            h_in_range: Default::default(),
-            h_lookup: Default::default(),
             h_route: Default::default(),
-            h_in_packet: Default::default(),
-            h_cur_route: Default::default(),
             h_sel_ready: Default::default(),
             h_fire: Default::default(),
-            h_accept: Default::default(),
+            h_go: Default::default(),
+            h_move: Default::default(),
+            c_in: (0..partitions).map(|_| Default::default()).collect(),
             c_locked: Default::default(),
             c_sel: Default::default(),
             c_prev: Default::default(),
@@ -186,9 +232,10 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_valid, h_data, h_keep,
-            h_last, h_tid, h_first, h_in_range, h_lookup, h_route, h_in_packet, c_locked, c_sel,
-            c_prev, c_tid, o_valid, o_data, o_keep, o_last, o_tid
+            self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_took_out, h_took_skid,
+            h_took_in_range, h_out_route, h_skid_route, h_in_packet, h_valid, h_data, h_keep,
+            h_last, h_tid, h_user, h_first, h_route, c_locked, c_sel, c_prev, c_tid, o_valid,
+            o_data, o_keep, o_last, o_tid
         );
         for i in 0..self.owners.len() {
             self.owners[i].clock.next = self.clk.val();
@@ -196,6 +243,8 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         }
         self.route_table.read_clock.next = self.clk.val();
         self.route_table.write_clock.next = self.clk.val();
+        self.h_in.clk.next = self.clk.val();
+        self.h_in.rst.next = self.rst.val();
 
         // ---- Route table: cleared after reset, then written by s_route_*.
         self.s_route_ready.next = !self.clear_busy.q.val();
@@ -236,64 +285,111 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         self.cfg_error.next = self.cfg_error_reg.q.val();
         self.drop_count.next = self.drops.q.val();
 
-        // ---- H2C. The table is read with the incoming tid; the entry arrives
-        // one cycle later, alongside the beat in the stage register, and is kept
-        // in h_route for the rest of the packet.
-        self.route_table.read_address.next = self.s_axis_h2c.tid.val();
-        self.h_cur_route.next = self.h_route.q.val();
-        if self.h_lookup.q.val() {
-            self.h_cur_route.next = self.route_table.read_data.val();
-            if !self.h_in_range.q.val() {
-                self.h_cur_route.next = 0.into();
-            }
-        }
-        self.h_route.d.next = self.h_cur_route.val();
-        self.h_lookup.d.next = false;
-
+        // ---- H2C stage 2: the output register, offered to the partition of
+        // its route; an unrouted beat is consumed at once (dropped whole).
         self.h_sel_ready.next = false;
         for i in 0..self.m_axis_h2c_p.len() {
             self.m_axis_h2c_p[i].tdata.next = self.h_data.q.val();
             self.m_axis_h2c_p[i].tkeep.next = self.h_keep.q.val();
             self.m_axis_h2c_p[i].tlast.next = self.h_last.q.val();
             self.m_axis_h2c_p[i].tid.next = self.h_tid.q.val();
+            self.m_axis_h2c_p[i].tuser.next = self.h_user.q.val();
             self.m_axis_h2c_p[i].tvalid.next = false;
-            if self.h_cur_route.val().get_bits::<PW>(1) == self.part_index[i].val() {
-                self.m_axis_h2c_p[i].tvalid.next =
-                    self.h_valid.q.val() & self.h_cur_route.val().get_bit(0);
+            if self.h_route.q.val().get_bits::<PW>(1) == self.part_index[i].val() {
+                self.m_axis_h2c_p[i].tvalid.next = self.h_valid.q.val() & self.h_route.q.val().get_bit(0);
                 self.h_sel_ready.next = self.m_axis_h2c_p[i].tready.val();
             }
         }
-        // An unrouted beat is consumed at once: the packet is dropped whole.
-        self.h_fire.next = self.h_valid.q.val()
-            & (self.h_sel_ready.val() | !self.h_cur_route.val().get_bit(0));
-        if self.h_fire.val() & !self.h_cur_route.val().get_bit(0) & self.h_first.q.val() {
+        self.h_fire.next = self.h_valid.q.val() & (self.h_sel_ready.val() | !self.h_route.q.val().get_bit(0));
+        if self.h_fire.val() & !self.h_route.q.val().get_bit(0) & self.h_first.q.val() {
             self.drops.d.next = self.drops.q.val() + 1;
         }
-        self.s_axis_h2c.tready.next =
-            !self.clear_busy.q.val() & (!self.h_valid.q.val() | self.h_fire.val());
-        self.h_accept.next = self.s_axis_h2c.tvalid.val() & self.s_axis_h2c.tready.val();
-        if self.h_accept.val() {
+        self.h_go.next = !self.h_valid.q.val() | self.h_fire.val();
+
+        // ---- H2C stage 1: the input slice. Closed while the table is cleared.
+        self.h_in.s_axis_tvalid.next = self.s_axis_h2c.tvalid.val() & !self.clear_busy.q.val();
+        self.h_in.s_axis_tdata.next = self.s_axis_h2c.tdata.val();
+        self.h_in.s_axis_tkeep.next = self.s_axis_h2c.tkeep.val();
+        self.h_in.s_axis_tlast.next = self.s_axis_h2c.tlast.val();
+        self.h_in.s_axis_tid.next = self.s_axis_h2c.tid.val();
+        self.h_in.s_axis_tuser.next = self.s_axis_h2c_tuser.val();
+        self.s_axis_h2c.tready.next = self.h_in.s_axis_tready.val() & !self.clear_busy.q.val();
+        // The table is read with the tid on the port: its answer, next cycle,
+        // is the route of the beat taken this cycle (a table write in the same
+        // cycle lands after the read). It follows that beat into the slice's
+        // output or skid register (the slice's own rule, seen from its ports).
+        self.route_table.read_address.next = self.s_axis_h2c.tid.val();
+        self.h_took_out.d.next = self.h_in.s_axis_tvalid.val()
+            & self.h_in.s_axis_tready.val()
+            & (!self.h_in.m_axis_tvalid.val() | self.h_go.val());
+        self.h_took_skid.d.next = self.h_in.s_axis_tvalid.val()
+            & self.h_in.s_axis_tready.val()
+            & self.h_in.m_axis_tvalid.val()
+            & !self.h_go.val();
+        self.h_took_in_range.d.next = self.s_axis_h2c.tid.val() <= self.last_function.val();
+        self.h_fresh.next = self.route_table.read_data.val();
+        if !self.h_took_in_range.q.val() {
+            self.h_fresh.next = 0.into();
+        }
+        self.h_head_route.next = self.h_out_route.q.val();
+        if self.h_took_out.q.val() {
+            self.h_head_route.next = self.h_fresh.val();
+        }
+        self.h_skid_route_now.next = self.h_skid_route.q.val();
+        if self.h_took_skid.q.val() {
+            self.h_skid_route_now.next = self.h_fresh.val();
+        }
+        self.h_skid_route.d.next = self.h_skid_route_now.val();
+        self.h_out_route.d.next = self.h_head_route.val();
+        if !self.h_in.s_axis_tready.val() & self.h_go.val() {
+            // The skid beat moves into the output register.
+            self.h_out_route.d.next = self.h_skid_route_now.val();
+        }
+
+        // ---- H2C: the output register takes the slice's beat when it is free
+        // or leaving.
+        self.h_in.m_axis_tready.next = self.h_go.val();
+        self.h_move.next = self.h_in.m_axis_tvalid.val() & self.h_go.val();
+        if self.h_move.val() {
             self.h_valid.d.next = true;
-            self.h_data.d.next = self.s_axis_h2c.tdata.val();
-            self.h_keep.d.next = self.s_axis_h2c.tkeep.val();
-            self.h_last.d.next = self.s_axis_h2c.tlast.val();
-            self.h_tid.d.next = self.s_axis_h2c.tid.val();
+            self.h_data.d.next = self.h_in.m_axis_tdata.val();
+            self.h_keep.d.next = self.h_in.m_axis_tkeep.val();
+            self.h_last.d.next = self.h_in.m_axis_tlast.val();
+            self.h_tid.d.next = self.h_in.m_axis_tid.val();
+            self.h_user.d.next = self.h_in.m_axis_tuser.val();
             self.h_first.d.next = !self.h_in_packet.q.val();
-            self.h_lookup.d.next = !self.h_in_packet.q.val();
-            self.h_in_range.d.next = self.s_axis_h2c.tid.val() <= self.last_function.val();
-            self.h_in_packet.d.next = !self.s_axis_h2c.tlast.val();
+            self.h_in_packet.d.next = !self.h_in.m_axis_tlast.val();
+            // A packet keeps the route its first beat found.
+            if !self.h_in_packet.q.val() {
+                self.h_route.d.next = self.h_head_route.val();
+            }
         } else if self.h_fire.val() {
             self.h_valid.d.next = false;
         }
 
-        // ---- C2H. Round robin: the first requester after the previous grant,
-        // else the first requester; a grant is held until the packet's tlast.
+        // ---- C2H input slices: each beat is tagged with its partition's
+        // owner when it is taken.
+        for i in 0..self.c_in.len() {
+            self.c_in[i].clk.next = self.clk.val();
+            self.c_in[i].rst.next = self.rst.val();
+            self.c_in[i].s_axis_tvalid.next = self.s_axis_c2h_p[i].tvalid.val();
+            self.c_in[i].s_axis_tdata.next = self.s_axis_c2h_p[i].tdata.val();
+            self.c_in[i].s_axis_tkeep.next = self.s_axis_c2h_p[i].tkeep.val();
+            self.c_in[i].s_axis_tlast.next = self.s_axis_c2h_p[i].tlast.val();
+            self.c_in[i].s_axis_tid.next = self.owners[i].q.val();
+            self.c_in[i].s_axis_tuser.next = false;
+            self.s_axis_c2h_p[i].tready.next = self.c_in[i].s_axis_tready.val();
+        }
+
+        // ---- C2H arbiter. Round robin: the first requester after the previous
+        // grant, else the first requester; a grant is held until the packet's
+        // tlast. A packet's tag is its first beat's.
         self.c_found_lo.next = false;
         self.c_found_hi.next = false;
         self.c_lo.next = 0.into();
         self.c_hi.next = 0.into();
-        for i in 0..self.s_axis_c2h_p.len() {
-            if self.s_axis_c2h_p[i].tvalid.val() {
+        for i in 0..self.c_in.len() {
+            if self.c_in[i].m_axis_tvalid.val() {
                 if !self.c_found_lo.val() {
                     self.c_lo.next = self.part_index[i].val();
                     self.c_found_lo.next = true;
@@ -317,16 +413,16 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         self.c_eff_last.next = false;
         self.c_eff_tid.next = self.c_tid.q.val();
         self.c_can_take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
-        for i in 0..self.s_axis_c2h_p.len() {
-            self.s_axis_c2h_p[i].tready.next = false;
+        for i in 0..self.c_in.len() {
+            self.c_in[i].m_axis_tready.next = false;
             if self.c_eff_sel.val() == self.part_index[i].val() {
-                self.c_eff_valid.next = self.s_axis_c2h_p[i].tvalid.val();
-                self.c_eff_data.next = self.s_axis_c2h_p[i].tdata.val();
-                self.c_eff_keep.next = self.s_axis_c2h_p[i].tkeep.val();
-                self.c_eff_last.next = self.s_axis_c2h_p[i].tlast.val();
-                self.s_axis_c2h_p[i].tready.next = self.c_can_take.val();
+                self.c_eff_valid.next = self.c_in[i].m_axis_tvalid.val();
+                self.c_eff_data.next = self.c_in[i].m_axis_tdata.val();
+                self.c_eff_keep.next = self.c_in[i].m_axis_tkeep.val();
+                self.c_eff_last.next = self.c_in[i].m_axis_tlast.val();
+                self.c_in[i].m_axis_tready.next = self.c_can_take.val();
                 if !self.c_locked.q.val() {
-                    self.c_eff_tid.next = self.owners[i].q.val();
+                    self.c_eff_tid.next = self.c_in[i].m_axis_tid.val();
                 }
             }
         }
@@ -358,9 +454,10 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.clear_addr.d.next = 0.into();
             self.cfg_error_reg.d.next = false;
             self.drops.d.next = 0.into();
+            self.h_took_out.d.next = false;
+            self.h_took_skid.d.next = false;
             self.h_valid.d.next = false;
             self.h_in_packet.d.next = false;
-            self.h_lookup.d.next = false;
             self.c_locked.d.next = false;
             self.c_prev.d.next = self.last_partition.val();
             self.o_valid.d.next = false;

@@ -19,3 +19,4 @@ fn root() -> Option<PathBuf> {
 pub fn model_of_modules(key: &str, modules: impl FnOnce() -> Vec<Module>) -> Arc<ModelLib> {
     vfpga::simulate::model_of_modules(key, root(), modules).unwrap_or_else(|e| panic!("{e}"))
 }
+pub mod boundary;

@@ -8,8 +8,13 @@
 //! restoring it into another instance continues the same CRC. All `KW` bytes
 //! of a beat are folded in one cycle (a chain of bit steps, unrolled at
 //! generation), so the RM takes one beat per cycle.
+//!
+//! The results leave through a register slice (`Skid`): `tready`, `tvalid`
+//! and the data come from registers; `s_axis_tready` is the slice's
+//! registered ready (low only while two results wait).
 
 use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::skid::Skid;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -35,8 +40,7 @@ pub struct Crc32<const DW: usize, const KW: usize> {
     byte_steps: Vec<Constant<Bit>>,
 
     crc: DFF<Bits<32>>,
-    o_valid: DFF<Bit>,
-    o_crc: DFF<Bits<32>>,
+    result: Skid<Bits<32>>,
     in_packet: DFF<Bit>,
     c: Signal<Local, Bits<32>>,
     d: Signal<Local, Bits<DW>>,
@@ -65,8 +69,7 @@ impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
             bit_steps: (0..DW).map(|_| Constant::new(true)).collect(),
             byte_steps: (0..KW).map(|_| Constant::new(true)).collect(),
             crc: Default::default(),
-            o_valid: Default::default(),
-            o_crc: Default::default(),
+            result: Default::default(),
             in_packet: Default::default(),
             c: Default::default(),
             d: Default::default(),
@@ -79,7 +82,7 @@ impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, crc, o_valid, o_crc, in_packet);
+        dff_setup!(self, clk, crc, in_packet);
         self.acc_id.next = self.id.val();
 
         // tkeep -> one mask bit per data bit (byte 0 ends in the low byte lane).
@@ -114,23 +117,22 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
             }
         }
 
-        self.s_axis.tready.next = !self.o_valid.q.val() | self.m_axis.tready.val();
-        if self.m_axis.tready.val() {
-            self.o_valid.d.next = false;
-        }
-        if self.s_axis.tvalid.val() & self.s_axis.tready.val() {
+        self.result.clk.next = self.clk.val();
+        self.result.rst.next = self.rst.val();
+        self.s_axis.tready.next = self.result.s_ready.val();
+        self.result.s_valid.next = false;
+        self.result.s_data.next = self.c.val() ^ self.init.val();
+        if self.s_axis.tvalid.val() & self.result.s_ready.val() {
             self.crc.d.next = self.c.val();
             self.in_packet.d.next = !self.s_axis.tlast.val();
-            if self.s_axis.tlast.val() {
-                self.o_valid.d.next = true;
-                self.o_crc.d.next = self.c.val() ^ self.init.val();
-            }
+            self.result.s_valid.next = self.s_axis.tlast.val();
         }
-        self.m_axis.tvalid.next = self.o_valid.q.val();
-        self.m_axis.tdata.next = bit_cast::<DW, 32>(self.o_crc.q.val());
+        self.m_axis.tvalid.next = self.result.m_valid.val();
+        self.m_axis.tdata.next = bit_cast::<DW, 32>(self.result.m_data.val());
         self.m_axis.tkeep.next = 0xF.into();
         self.m_axis.tlast.next = true;
-        self.idle.next = !self.o_valid.q.val() & !self.in_packet.q.val();
+        self.result.m_ready.next = self.m_axis.tready.val();
+        self.idle.next = !self.result.m_valid.val() & !self.in_packet.q.val();
 
         self.ctx_rdata.next = 0.into();
         if self.ctx_addr.val() == 0 {
@@ -141,7 +143,6 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
         }
         if self.rst.val() {
             self.crc.d.next = self.init.val();
-            self.o_valid.d.next = false;
             self.in_packet.d.next = false;
         }
     }

@@ -8,8 +8,13 @@
 //!
 //! The state is the key and the context: register 0 is its low 32 bits,
 //! register 1 its high 32 bits. A zero state stays zero (the identity).
+//!
+//! Each beat is XORed as it is taken and enters a register slice
+//! (`AxisSkid`): both streams registered, `tready` included; one beat per
+//! cycle, one cycle of latency.
 
 use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -33,10 +38,7 @@ pub struct Kxor<const DW: usize, const KW: usize> {
     lanes: Vec<Constant<Bit>>,
 
     state: DFF<Bits<64>>,
-    valid: DFF<Bit>,
-    data: DFF<Bits<DW>>,
-    keep: DFF<Bits<KW>>,
-    last: DFF<Bit>,
+    slice: AxisSkid<DW, KW>,
     in_packet: DFF<Bit>,
     x: Signal<Local, Bits<64>>,
     ks: Signal<Local, Bits<DW>>,
@@ -61,10 +63,7 @@ impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
             top_lane: Constant::new(((DW - 64) as u64).into()),
             lanes: (0..DW / 64).map(|_| Constant::new(true)).collect(),
             state: Default::default(),
-            valid: Default::default(),
-            data: Default::default(),
-            keep: Default::default(),
-            last: Default::default(),
+            slice: Default::default(),
             in_packet: Default::default(),
             x: Default::default(),
             ks: Default::default(),
@@ -75,7 +74,7 @@ impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, state, valid, data, keep, last, in_packet);
+        dff_setup!(self, clk, state, in_packet);
         self.acc_id.next = self.id.val();
 
         // Keystream of one beat: lane 0 first, each lane shifted in from the top.
@@ -91,23 +90,25 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
             }
         }
 
-        self.s_axis.tready.next = !self.valid.q.val() | self.m_axis.tready.val();
-        if self.m_axis.tready.val() {
-            self.valid.d.next = false;
-        }
-        if self.s_axis.tvalid.val() & self.s_axis.tready.val() {
-            self.valid.d.next = true;
-            self.data.d.next = self.s_axis.tdata.val() ^ self.ks.val();
-            self.keep.d.next = self.s_axis.tkeep.val();
-            self.last.d.next = self.s_axis.tlast.val();
+        self.slice.clk.next = self.clk.val();
+        self.slice.rst.next = self.rst.val();
+        self.slice.s_axis_tvalid.next = self.s_axis.tvalid.val();
+        self.slice.s_axis_tdata.next = self.s_axis.tdata.val() ^ self.ks.val();
+        self.slice.s_axis_tkeep.next = self.s_axis.tkeep.val();
+        self.slice.s_axis_tlast.next = self.s_axis.tlast.val();
+        self.slice.s_axis_tid.next = 0.into();
+        self.slice.s_axis_tuser.next = false;
+        self.s_axis.tready.next = self.slice.s_axis_tready.val();
+        if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
             self.in_packet.d.next = !self.s_axis.tlast.val();
             self.state.d.next = self.x.val();
         }
-        self.m_axis.tvalid.next = self.valid.q.val();
-        self.m_axis.tdata.next = self.data.q.val();
-        self.m_axis.tkeep.next = self.keep.q.val();
-        self.m_axis.tlast.next = self.last.q.val();
-        self.idle.next = !self.valid.q.val() & !self.in_packet.q.val();
+        self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
+        self.m_axis.tdata.next = self.slice.m_axis_tdata.val();
+        self.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
+        self.m_axis.tlast.next = self.slice.m_axis_tlast.val();
+        self.slice.m_axis_tready.next = self.m_axis.tready.val();
+        self.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
 
         self.ctx_rdata.next = 0.into();
         if self.ctx_addr.val() == 0 {
@@ -126,7 +127,6 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
         }
         if self.rst.val() {
             self.state.d.next = self.init.val();
-            self.valid.d.next = false;
             self.in_packet.d.next = false;
         }
     }

@@ -1,6 +1,8 @@
-//! The passthrough RM: one register stage, one beat per cycle.
+//! The passthrough RM: one register slice (`AxisSkid`: both streams
+//! registered, `tready` included), one beat per cycle, one cycle of latency.
 
 use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
 /// Copies every packet; context register 0 is a free tag (read/write), so
@@ -26,10 +28,7 @@ pub struct Passthrough<const DW: usize, const KW: usize> {
 
     id: Constant<Bits<32>>,
     tag: DFF<Bits<32>>,
-    valid: DFF<Bit>,
-    data: DFF<Bits<DW>>,
-    keep: DFF<Bits<KW>>,
-    last: DFF<Bit>,
+    slice: AxisSkid<DW, KW>,
     in_packet: DFF<Bit>,
 }
 
@@ -49,10 +48,7 @@ impl<const DW: usize, const KW: usize> Default for Passthrough<DW, KW> {
             acc_id: Default::default(),
             id: Constant::new((super::PASSTHROUGH_ID as u64).into()),
             tag: Default::default(),
-            valid: Default::default(),
-            data: Default::default(),
-            keep: Default::default(),
-            last: Default::default(),
+            slice: Default::default(),
             in_packet: Default::default(),
         }
     }
@@ -61,24 +57,27 @@ impl<const DW: usize, const KW: usize> Default for Passthrough<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, tag, valid, data, keep, last, in_packet);
+        dff_setup!(self, clk, tag, in_packet);
         self.acc_id.next = self.id.val();
-        self.s_axis.tready.next = !self.valid.q.val() | self.m_axis.tready.val();
-        if self.m_axis.tready.val() {
-            self.valid.d.next = false;
-        }
-        if self.s_axis.tvalid.val() & self.s_axis.tready.val() {
-            self.valid.d.next = true;
-            self.data.d.next = self.s_axis.tdata.val();
-            self.keep.d.next = self.s_axis.tkeep.val();
-            self.last.d.next = self.s_axis.tlast.val();
+        self.slice.clk.next = self.clk.val();
+        self.slice.rst.next = self.rst.val();
+        self.slice.s_axis_tvalid.next = self.s_axis.tvalid.val();
+        self.slice.s_axis_tdata.next = self.s_axis.tdata.val();
+        self.slice.s_axis_tkeep.next = self.s_axis.tkeep.val();
+        self.slice.s_axis_tlast.next = self.s_axis.tlast.val();
+        self.slice.s_axis_tid.next = 0.into();
+        self.slice.s_axis_tuser.next = false;
+        self.s_axis.tready.next = self.slice.s_axis_tready.val();
+        if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
             self.in_packet.d.next = !self.s_axis.tlast.val();
         }
-        self.m_axis.tvalid.next = self.valid.q.val();
-        self.m_axis.tdata.next = self.data.q.val();
-        self.m_axis.tkeep.next = self.keep.q.val();
-        self.m_axis.tlast.next = self.last.q.val();
-        self.idle.next = !self.valid.q.val() & !self.in_packet.q.val();
+        self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
+        self.m_axis.tdata.next = self.slice.m_axis_tdata.val();
+        self.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
+        self.m_axis.tlast.next = self.slice.m_axis_tlast.val();
+        self.slice.m_axis_tready.next = self.m_axis.tready.val();
+        // The slice is empty when its output register is.
+        self.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
 
         self.ctx_rdata.next = 0.into();
         if self.ctx_addr.val() == 0 {
@@ -89,7 +88,6 @@ impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
         }
         if self.rst.val() {
             self.tag.d.next = 0.into();
-            self.valid.d.next = false;
             self.in_packet.d.next = false;
         }
     }

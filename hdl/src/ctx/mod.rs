@@ -18,7 +18,9 @@
 //! Each operation ends with one `m_op_done_valid` pulse; an operation naming a partition
 //! or function that does not exist ends at once with `m_op_done_error` and
 //! changes nothing. Save and restore move one word per cycle, so a switch
-//! takes 2 x words + 4 cycles after the partition is idle.
+//! takes 2 x words + 4 cycles after the partition is idle, plus the
+//! partition's context read latency (`partition::CTX_READ_LATENCY`: a save
+//! reads word k of the accelerator that many cycles after asking for it).
 //!
 //! Stopping new packets for the old owner (so that the partition drains) is
 //! the manager's job; this block only waits for `idle`.
@@ -100,6 +102,9 @@ pub struct Ctx {
     last_partition: Constant<Bits<PW>>,
     words_log2: Constant<Bits<8>>,
     last_word: Constant<Bits<CTX_ADDR_BITS>>,
+    /// The partition's context read latency, and the last cycle of a save.
+    read_latency: Constant<Bits<CTX_ADDR_BITS>>,
+    save_end: Constant<Bits<CTX_ADDR_BITS>>,
     /// Window offset of context word 0 and of the first offset past the last.
     region_base: Constant<Bits<REG_ADDR_BITS>>,
     region_end: Constant<Bits<REG_ADDR_BITS>>,
@@ -171,6 +176,8 @@ impl Ctx {
             last_partition: Constant::new(((partitions - 1) as u64).into()),
             words_log2: Constant::new((words.trailing_zeros() as u64).into()),
             last_word: Constant::new(((words - 1) as u64).into()),
+            read_latency: Constant::new(crate::partition::CTX_READ_LATENCY.into()),
+            save_end: Constant::new((words as u64 - 1 + crate::partition::CTX_READ_LATENCY).into()),
             region_base: Constant::new(base.into()),
             region_end: Constant::new((base + 4 * words as u64).into()),
             part_index: (0..partitions).map(|i| Constant::new((i as u64).into())).collect(),
@@ -313,12 +320,15 @@ impl Logic for Ctx {
                 }
             }
             CtxState::Save => {
-                // Word k of the accelerator into word k of `from`'s memory.
-                self.context_mem.write_address.next = self.from_base.val() | bit_cast::<MEM_AW, CTX_ADDR_BITS>(self.word.q.val());
+                // Word k of the accelerator, asked for `read_latency` cycles
+                // ago (the partition registers its context port), into word k
+                // of `from`'s memory.
+                self.context_mem.write_address.next = self.from_base.val()
+                    | bit_cast::<MEM_AW, CTX_ADDR_BITS>(self.word.q.val() - self.read_latency.val());
                 self.context_mem.write_data.next = self.sel_rdata.val();
-                self.context_mem.write_enable.next = true;
+                self.context_mem.write_enable.next = self.word.q.val() >= self.read_latency.val();
                 self.word.d.next = self.word.q.val() + 1;
-                if self.word.q.val() == self.last_word.val() {
+                if self.word.q.val() == self.save_end.val() {
                     self.word.d.next = 0.into();
                     if self.op_code.q.val() == self.op_switch.val() {
                         self.state.d.next = CtxState::Restore;

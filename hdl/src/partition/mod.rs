@@ -5,7 +5,7 @@
 //! 1. *Draining*: no new H2C packet is let in (a packet already started is
 //!    passed on to its end, so the switch's packet is never cut); the RM's
 //!    output keeps flowing. The wrapper waits until no packet is open in either
-//!    direction and the RM reports `idle`, or for `drain_limit` cycles if the
+//!    direction, its slices are empty and the RM reports `idle`, or for `drain_limit` cycles if the
 //!    RM never gets there (a hung or misbehaving RM).
 //! 2. *Decoupled* (`status_decoupled`): every RM output is replaced by a safe
 //!    value: no `tvalid` and no `tready` towards the static side, no context
@@ -13,23 +13,35 @@
 //!    middle of a packet (`status_forced`), the wrapper keeps the static side
 //!    legal on its own: it consumes and discards the rest of the H2C packet,
 //!    and ends the open C2H packet with one beat (1 byte of 0, `tlast`).
-//! The C2H output is registered inside the wrapper, so a beat offered to the
-//! switch stays offered until taken, whatever the RM does meanwhile.
 //! Recoupling (`decouple` low) waits for those two clean-ups to finish.
 //!
-//! `rm_rst` = `rst | rm_reset`: the prc holds `rm_reset` from the start of the
-//! reconfiguration until the new RM is verified, and releases it before it
-//! recouples (a freshly reset RM is idle, so recoupling finds it quiet).
+//! Timing (DESIGN.md, timing rules): every port of the wrapper is registered.
+//! Each stream passes through one shared register slice (`AxisSkid`: H2C
+//! static side -> RM, C2H RM -> static side; one cycle each), whose `tready`
+//! and `tvalid` come from registers (ANDed with the decoupler's registered
+//! state); `decouple`, `rm_reset`, the context port (both ways), `rm_acc_id`
+//! and the status outputs pass through registers. So the context port of the
+//! static side answers a read two cycles after its address (address
+//! register, the RM's combinational read, read-data register) and a write
+//! reaches the RM one cycle later. `status_idle` is one cycle late.
+//!
+//! `rm_rst` = `rst | rm_reset`, registered: the prc holds `rm_reset` from the
+//! start of the reconfiguration until the new RM is verified, and releases it
+//! before it recouples (a freshly reset RM is idle, so recoupling finds it quiet).
 //! Packets routed to a decoupled partition wait (no `tready`); the manager
 //! unroutes a partition's functions before a LOAD so the switch is not held.
 
 use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
 pub mod sim_rp;
 
 /// Default `drain_limit`, cycles.
 pub const DRAIN_LIMIT: u64 = 1024;
+
+/// Cycles from an address on `s_ctx_addr` to its data on `s_ctx_rdata`.
+pub const CTX_READ_LATENCY: u64 = 2;
 
 #[derive(LogicBlock)]
 pub struct Partition<const DW: usize, const KW: usize> {
@@ -43,7 +55,8 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub s_axis_h2c: AxisSlaveUntagged<DW, KW>,
     /// C2H packets to the switch.
     pub m_axis_c2h: AxisMasterUntagged<DW, KW>,
-    /// Context port of the static side (`ctx`): same meaning as the RM's.
+    /// Context port of the static side (`ctx`): the RM's, registered both
+    /// ways (read data [`CTX_READ_LATENCY`] cycles after the address).
     pub s_ctx_addr: Signal<In, Bits<8>>,
     pub s_ctx_wdata: Signal<In, Bits<32>>,
     pub s_ctx_we: Signal<In, Bit>,
@@ -55,7 +68,7 @@ pub struct Partition<const DW: usize, const KW: usize> {
     /// The RM's `acc_id`, as it drives it (the prc checks it while decoupled).
     pub status_acc_id: Signal<Out, Bits<32>>,
     /// Nothing of any packet is inside the partition or offered to it: no H2C
-    /// beat waiting at its input, no packet open either way, the C2H register
+    /// beat waiting at its input, no packet open either way, the slices
     /// empty and the RM idle. `ctx` saves and restores contexts only then, so
     /// no packet meets another tenant's context or leaves with its tag.
     pub status_idle: Signal<Out, Bit>,
@@ -71,18 +84,27 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub rm_acc_id: Signal<In, Bits<32>>,
 
     drain_limit: Constant<Bits<16>>,
+    /// H2C (static side -> RM) and C2H (RM -> static side) register slices.
+    h2c: AxisSkid<DW, KW>,
+    c2h: AxisSkid<DW, KW>,
+    decouple_q: DFF<Bit>,
+    rm_rst_q: DFF<Bit>,
+    acc_id_q: DFF<Bits<32>>,
+    idle_q: DFF<Bit>,
+    ctx_addr_q: DFF<Bits<8>>,
+    ctx_wdata_q: DFF<Bits<32>>,
+    ctx_we_q: DFF<Bit>,
+    ctx_rdata_q: DFF<Bits<32>>,
     dec: DFF<Bit>,
     forced: DFF<Bit>,
     drain_count: DFF<Bits<16>>,
+    /// A packet is open on the H2C input port / at the C2H slice's input.
     in_open: DFF<Bit>,
     out_open: DFF<Bit>,
-    o_valid: DFF<Bit>,
-    o_data: DFF<Bits<DW>>,
-    o_keep: DFF<Bits<KW>>,
-    o_last: DFF<Bit>,
     gate_in: Signal<Local, Bit>,
-    take: Signal<Local, Bit>,
     quiet: Signal<Local, Bit>,
+    dec_next: Signal<Local, Bit>,
+    flush: Signal<Local, Bit>,
 }
 
 impl<const DW: usize, const KW: usize> Partition<DW, KW> {
@@ -115,18 +137,25 @@ impl<const DW: usize, const KW: usize> Partition<DW, KW> {
             rm_idle: Default::default(),
             rm_acc_id: Default::default(),
             drain_limit: Constant::new(drain_limit.into()),
+            h2c: Default::default(),
+            c2h: Default::default(),
+            decouple_q: Default::default(),
+            rm_rst_q: Default::default(),
+            acc_id_q: Default::default(),
+            idle_q: Default::default(),
+            ctx_addr_q: Default::default(),
+            ctx_wdata_q: Default::default(),
+            ctx_we_q: Default::default(),
+            ctx_rdata_q: Default::default(),
             dec: Default::default(),
             forced: Default::default(),
             drain_count: Default::default(),
             in_open: Default::default(),
             out_open: Default::default(),
-            o_valid: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_last: Default::default(),
             gate_in: Default::default(),
-            take: Default::default(),
             quiet: Default::default(),
+            dec_next: Default::default(),
+            flush: Default::default(),
         }
     }
 }
@@ -134,91 +163,125 @@ impl<const DW: usize, const KW: usize> Partition<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, dec, forced, drain_count, in_open, out_open, o_valid, o_data, o_keep, o_last);
-        self.rm_rst.next = self.rst.val() | self.rm_reset.val();
+        dff_setup!(
+            self, clk, decouple_q, rm_rst_q, acc_id_q, idle_q, ctx_addr_q, ctx_wdata_q, ctx_we_q,
+            ctx_rdata_q, dec, forced, drain_count, in_open, out_open
+        );
+        self.h2c.clk.next = self.clk.val();
+        self.c2h.clk.next = self.clk.val();
+        self.c2h.rst.next = self.rst.val();
+        self.decouple_q.d.next = self.decouple.val();
+        self.rm_rst_q.d.next = self.rst.val() | self.rm_reset.val();
+        self.acc_id_q.d.next = self.rm_acc_id.val();
+        self.rm_rst.next = self.rm_rst_q.q.val();
         self.status_decoupled.next = self.dec.q.val();
         self.status_forced.next = self.forced.q.val();
-        self.status_acc_id.next = self.rm_acc_id.val();
+        self.status_acc_id.next = self.acc_id_q.q.val();
+
+        // ---- Drain, isolate, recouple (on the registered `decouple`).
+        self.quiet.next = !self.in_open.q.val()
+            & !self.out_open.q.val()
+            & self.rm_idle.val()
+            & !self.h2c.m_axis_tvalid.val()
+            & !self.c2h.m_axis_tvalid.val();
+        self.dec_next.next = self.dec.q.val();
+        self.flush.next = false;
+        if self.decouple_q.q.val() & !self.dec.q.val() {
+            self.drain_count.d.next = self.drain_count.q.val() + 1;
+            if self.quiet.val() | (self.drain_count.q.val() == self.drain_limit.val()) {
+                self.dec_next.next = true;
+                self.forced.d.next = !self.quiet.val();
+                // Forced: what the H2C slice holds of the cut packet is dropped.
+                self.flush.next = !self.quiet.val();
+            }
+        }
+        if !self.decouple_q.q.val() {
+            self.drain_count.d.next = 0.into();
+            if self.dec.q.val() & !self.in_open.q.val() & !self.out_open.q.val() {
+                self.dec_next.next = false;
+            }
+        }
+        self.dec.d.next = self.dec_next.val();
 
         // ---- H2C: static side -> RM. A packet that has started always ends.
-        self.gate_in.next = (self.decouple.val() | self.dec.q.val()) & !self.in_open.q.val();
-        self.m_axis_rm.tdata.next = self.s_axis_h2c.tdata.val();
-        self.m_axis_rm.tkeep.next = self.s_axis_h2c.tkeep.val();
-        self.m_axis_rm.tlast.next = self.s_axis_h2c.tlast.val();
+        self.h2c.rst.next = self.rst.val() | self.flush.val();
+        self.gate_in.next = (self.decouple_q.q.val() | self.dec.q.val()) & !self.in_open.q.val();
+        self.h2c.s_axis_tdata.next = self.s_axis_h2c.tdata.val();
+        self.h2c.s_axis_tkeep.next = self.s_axis_h2c.tkeep.val();
+        self.h2c.s_axis_tlast.next = self.s_axis_h2c.tlast.val();
+        self.h2c.s_axis_tid.next = 0.into();
+        self.h2c.s_axis_tuser.next = false;
         if self.dec.q.val() {
             // Isolated: only the rest of a packet cut by a forced decoupling
             // is taken, and dropped.
-            self.m_axis_rm.tvalid.next = false;
+            self.h2c.s_axis_tvalid.next = false;
             self.s_axis_h2c.tready.next = self.in_open.q.val();
         } else {
-            self.m_axis_rm.tvalid.next = self.s_axis_h2c.tvalid.val() & !self.gate_in.val();
-            self.s_axis_h2c.tready.next = self.m_axis_rm.tready.val() & !self.gate_in.val();
+            self.h2c.s_axis_tvalid.next = self.s_axis_h2c.tvalid.val() & !self.gate_in.val();
+            self.s_axis_h2c.tready.next = self.h2c.s_axis_tready.val() & !self.gate_in.val();
         }
         if self.s_axis_h2c.tvalid.val() & self.s_axis_h2c.tready.val() {
             self.in_open.d.next = !self.s_axis_h2c.tlast.val();
         }
+        self.m_axis_rm.tvalid.next = self.h2c.m_axis_tvalid.val();
+        self.m_axis_rm.tdata.next = self.h2c.m_axis_tdata.val();
+        self.m_axis_rm.tkeep.next = self.h2c.m_axis_tkeep.val();
+        self.m_axis_rm.tlast.next = self.h2c.m_axis_tlast.val();
+        self.h2c.m_axis_tready.next = self.m_axis_rm.tready.val();
 
-        // ---- C2H: RM -> static side, through the wrapper's register.
-        self.take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
-        if self.m_axis_c2h.tready.val() {
-            self.o_valid.d.next = false;
-        }
+        // ---- C2H: RM -> static side. Isolated after a forced decoupling in
+        // the middle of a packet, the wrapper closes it with one beat.
+        self.c2h.s_axis_tid.next = 0.into();
+        self.c2h.s_axis_tuser.next = false;
         if self.dec.q.val() {
             self.s_axis_rm.tready.next = false;
-            if self.out_open.q.val() & self.take.val() {
-                self.o_valid.d.next = true;
-                self.o_data.d.next = 0.into();
-                self.o_keep.d.next = 1.into();
-                self.o_last.d.next = true;
-                self.out_open.d.next = false;
-            }
+            self.c2h.s_axis_tvalid.next = self.out_open.q.val();
+            self.c2h.s_axis_tdata.next = 0.into();
+            self.c2h.s_axis_tkeep.next = 1.into();
+            self.c2h.s_axis_tlast.next = true;
         } else {
-            self.s_axis_rm.tready.next = self.take.val();
-            if self.s_axis_rm.tvalid.val() & self.take.val() {
-                self.o_valid.d.next = true;
-                self.o_data.d.next = self.s_axis_rm.tdata.val();
-                self.o_keep.d.next = self.s_axis_rm.tkeep.val();
-                self.o_last.d.next = self.s_axis_rm.tlast.val();
-                self.out_open.d.next = !self.s_axis_rm.tlast.val();
-            }
+            self.s_axis_rm.tready.next = self.c2h.s_axis_tready.val();
+            self.c2h.s_axis_tvalid.next = self.s_axis_rm.tvalid.val();
+            self.c2h.s_axis_tdata.next = self.s_axis_rm.tdata.val();
+            self.c2h.s_axis_tkeep.next = self.s_axis_rm.tkeep.val();
+            self.c2h.s_axis_tlast.next = self.s_axis_rm.tlast.val();
         }
-        self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
-        self.m_axis_c2h.tdata.next = self.o_data.q.val();
-        self.m_axis_c2h.tkeep.next = self.o_keep.q.val();
-        self.m_axis_c2h.tlast.next = self.o_last.q.val();
+        if self.c2h.s_axis_tvalid.val() & self.c2h.s_axis_tready.val() {
+            self.out_open.d.next = !self.c2h.s_axis_tlast.val();
+        }
+        self.m_axis_c2h.tvalid.next = self.c2h.m_axis_tvalid.val();
+        self.m_axis_c2h.tdata.next = self.c2h.m_axis_tdata.val();
+        self.m_axis_c2h.tkeep.next = self.c2h.m_axis_tkeep.val();
+        self.m_axis_c2h.tlast.next = self.c2h.m_axis_tlast.val();
+        self.c2h.m_axis_tready.next = self.m_axis_c2h.tready.val();
 
-        // ---- Context port: no write reaches an isolated RM.
-        self.rm_ctx_addr.next = self.s_ctx_addr.val();
-        self.rm_ctx_wdata.next = self.s_ctx_wdata.val();
-        self.rm_ctx_we.next = self.s_ctx_we.val() & !self.dec.q.val();
-        self.s_ctx_rdata.next = 0.into();
-        if !self.dec.q.val() {
-            self.s_ctx_rdata.next = self.rm_ctx_rdata.val();
+        // ---- Context port, registered both ways: no write reaches an
+        // isolated RM, and an isolated RM's reads answer 0.
+        self.ctx_addr_q.d.next = self.s_ctx_addr.val();
+        self.ctx_wdata_q.d.next = self.s_ctx_wdata.val();
+        self.ctx_we_q.d.next = self.s_ctx_we.val() & !self.dec_next.val();
+        self.ctx_rdata_q.d.next = 0.into();
+        if !self.dec_next.val() {
+            self.ctx_rdata_q.d.next = self.rm_ctx_rdata.val();
         }
+        self.rm_ctx_addr.next = self.ctx_addr_q.q.val();
+        self.rm_ctx_wdata.next = self.ctx_wdata_q.q.val();
+        self.rm_ctx_we.next = self.ctx_we_q.q.val();
+        self.s_ctx_rdata.next = self.ctx_rdata_q.q.val();
 
-        // ---- Drain, isolate, recouple.
-        self.quiet.next = !self.in_open.q.val() & !self.out_open.q.val() & self.rm_idle.val();
-        self.status_idle.next = self.quiet.val() & !self.o_valid.q.val() & !self.s_axis_h2c.tvalid.val();
-        if self.decouple.val() & !self.dec.q.val() {
-            self.drain_count.d.next = self.drain_count.q.val() + 1;
-            if self.quiet.val() | (self.drain_count.q.val() == self.drain_limit.val()) {
-                self.dec.d.next = true;
-                self.forced.d.next = !self.quiet.val();
-            }
-        }
-        if !self.decouple.val() {
-            self.drain_count.d.next = 0.into();
-            if self.dec.q.val() & !self.in_open.q.val() & !self.out_open.q.val() {
-                self.dec.d.next = false;
-            }
-        }
+        // ---- Idle (registered): quiet, nothing offered at the H2C input.
+        self.idle_q.d.next = self.quiet.val() & !self.s_axis_h2c.tvalid.val();
+        self.status_idle.next = self.idle_q.q.val();
+
         if self.rst.val() {
+            self.decouple_q.d.next = false;
             self.dec.d.next = false;
             self.forced.d.next = false;
             self.drain_count.d.next = 0.into();
             self.in_open.d.next = false;
             self.out_open.d.next = false;
-            self.o_valid.d.next = false;
+            self.idle_q.d.next = false;
+            self.ctx_we_q.d.next = false;
         }
     }
 }

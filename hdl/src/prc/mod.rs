@@ -26,6 +26,16 @@
 //! reversed. So the sync word, bytes AA 99 55 66 in the file, reaches ICAP as
 //! 0x5599AA66.
 //!
+//! Timing (DESIGN.md, timing rules): every output comes from a register and
+//! no input reaches an output within a cycle. A LOAD is taken into registers
+//! and looked up in the slot table in the next two cycles (`state` 8: slot
+//! match into registers; 9: the checks); each read burst is planned one cycle
+//! ahead (`ar_plan`: its length, min(256, words left, words to the 4 KiB
+//! boundary), in `burst_q`) and issued from the AR registers, so the address
+//! and length arithmetic never meets the LOAD or the AR handshake in one
+//! cycle. The per-partition `acc_id` table's read data is registered
+//! (`loaded_acc_q`); the register bus waits three cycles after it changes.
+//!
 //! The prc must run at a clock the configuration port accepts (ICAPE3: up to
 //! 200 MHz); it has no clock-domain crossing of its own.
 
@@ -120,8 +130,23 @@ pub struct Prc {
     loaded_r: Vec<DFF<Bit>>,
     loaded_acc: RAM<Bits<32>, PW>,
 
+    loaded_acc_q: DFF<Bits<32>>,
+    /// Register accesses wait while `loaded_acc_q` catches up with a change.
+    sel_wait: DFF<Bits<2>>,
+
     // LOAD sequencer.
     state: DFF<Bits<4>>,
+    /// Slot lookup of the LOAD taken (state 8 -> 9).
+    lk_found: DFF<Bit>,
+    lk_lo: DFF<Bits<32>>,
+    lk_hi: DFF<Bits<32>>,
+    lk_len: DFF<Bits<32>>,
+    /// Read bursts: the next one's length is planned (`burst_q`), then issued.
+    ar_plan: DFF<Bit>,
+    burst_q: DFF<Bits<9>>,
+    ar_valid: DFF<Bit>,
+    ar_addr: DFF<Bits<64>>,
+    ar_len: DFF<Bits<8>>,
     cur_part: DFF<Bits<PW>>,
     cur_acc: DFF<Bits<32>>,
     rd_addr: DFF<Bits<64>>,
@@ -169,7 +194,7 @@ pub struct Prc {
     bad: Signal<Local, Bit>,
     rdata: Signal<Local, Bits<32>>,
     load_ok: Signal<Local, Bit>,
-    burst_m1: Signal<Local, Bits<8>>,
+    ar_issue: Signal<Local, Bit>,
 }
 
 fn off(o: u32) -> Constant<Bits<REG_ADDR_BITS>> {
@@ -245,7 +270,18 @@ impl Prc {
             failed_r: (0..partitions).map(|_| Default::default()).collect(),
             loaded_r: (0..partitions).map(|_| Default::default()).collect(),
             loaded_acc: Default::default(),
+            loaded_acc_q: Default::default(),
+            sel_wait: Default::default(),
             state: Default::default(),
+            lk_found: Default::default(),
+            lk_lo: Default::default(),
+            lk_hi: Default::default(),
+            lk_len: Default::default(),
+            ar_plan: Default::default(),
+            burst_q: Default::default(),
+            ar_valid: Default::default(),
+            ar_addr: Default::default(),
+            ar_len: Default::default(),
             cur_part: Default::default(),
             cur_acc: Default::default(),
             rd_addr: Default::default(),
@@ -289,7 +325,7 @@ impl Prc {
             bad: Default::default(),
             rdata: Default::default(),
             load_ok: Default::default(),
-            burst_m1: Default::default(),
+            ar_issue: Default::default(),
         }
     }
 }
@@ -300,7 +336,9 @@ impl Logic for Prc {
         dff_setup!(
             self, clk, state, cur_part, cur_acc, rd_addr, ar_left, outstanding, host_err, got_done,
             got_err, wait_count, result, icap_valid, icap_data, done_valid, done_part, done_status,
-            part_sel, load_count, fail_count, last_status, last_part, resp_valid, resp_rdata, resp_error
+            part_sel, load_count, fail_count, last_status, last_part, resp_valid, resp_rdata, resp_error,
+            loaded_acc_q, sel_wait, lk_found, lk_lo, lk_hi, lk_len, ar_plan, burst_q, ar_valid, ar_addr,
+            ar_len
         );
         for k in 0..self.slot_acc.len() {
             self.slot_acc[k].clock.next = self.clk.val();
@@ -332,6 +370,10 @@ impl Logic for Prc {
         self.loaded_acc.write_address.next = self.cur_part.q.val();
         self.loaded_acc.write_data.next = self.cur_acc.q.val();
         self.loaded_acc.write_enable.next = false;
+        self.loaded_acc_q.d.next = self.loaded_acc.read_data.val();
+        if self.sel_wait.q.val().any() {
+            self.sel_wait.d.next = self.sel_wait.q.val() - 1;
+        }
 
         // ---- The partition being loaded and the one software selected.
         self.cur_decoupled.next = false;
@@ -353,7 +395,7 @@ impl Logic for Prc {
             }
         }
 
-        // ---- Slot lookup for the LOAD on offer (first valid match wins).
+        // ---- Slot lookup for the LOAD taken (first valid match wins).
         self.found.next = false;
         self.found_lo.next = 0.into();
         self.found_hi.next = 0.into();
@@ -361,8 +403,8 @@ impl Logic for Prc {
         for k in 0..self.slot_acc.len() {
             if !self.found.val()
                 & self.slot_target[k].q.val().get_bit(31)
-                & (self.slot_acc[k].q.val() == self.s_load_acc_id.val())
-                & (self.slot_target[k].q.val().get_bits::<PW>(0) == self.s_load_partition.val())
+                & (self.slot_acc[k].q.val() == self.cur_acc.q.val())
+                & (self.slot_target[k].q.val().get_bits::<PW>(0) == self.cur_part.q.val())
             {
                 self.found.next = true;
                 self.found_lo.next = self.slot_lo[k].q.val();
@@ -371,7 +413,8 @@ impl Logic for Prc {
             }
         }
 
-        // ---- Host reads: bursts of min(256, words left, words to the 4 KiB boundary).
+        // ---- Host reads: bursts of min(256, words left, words to the 4 KiB
+        // boundary), planned one cycle before they are issued.
         self.to_boundary.next = 1024 - bit_cast::<30, 10>(self.rd_addr.q.val().get_bits::<10>(2));
         self.burst.next = 256.into();
         if self.ar_left.q.val() < self.burst.val() {
@@ -380,14 +423,28 @@ impl Logic for Prc {
         if self.to_boundary.val() < self.burst.val() {
             self.burst.next = self.to_boundary.val();
         }
-        self.m_axi_prc.araddr.next = self.rd_addr.q.val();
-        // burst <= 256: its low 8 bits minus one are the AXI length.
-        self.burst_m1.next = self.burst.val().get_bits::<8>(0) - 1;
-        self.m_axi_prc.arlen.next = self.burst_m1.val();
+        if (self.state.q.val() == 2) & !self.ar_plan.q.val() & self.ar_left.q.val().any() {
+            self.burst_q.d.next = self.burst.val().get_bits::<9>(0);
+            self.ar_plan.d.next = true;
+        }
+        self.ar_issue.next = self.ar_plan.q.val() & (!self.ar_valid.q.val() | self.m_axi_prc.arready.val());
+        if self.ar_issue.val() {
+            self.ar_valid.d.next = true;
+            self.ar_addr.d.next = self.rd_addr.q.val();
+            // burst_q <= 256: its low 8 bits minus one are the AXI length.
+            self.ar_len.d.next = self.burst_q.q.val().get_bits::<8>(0) - 1;
+            self.rd_addr.d.next = self.rd_addr.q.val() + (bit_cast::<64, 9>(self.burst_q.q.val()) << 2);
+            self.ar_left.d.next = self.ar_left.q.val() - bit_cast::<30, 9>(self.burst_q.q.val());
+            self.ar_plan.d.next = false;
+        } else if self.m_axi_prc.arready.val() {
+            self.ar_valid.d.next = false;
+        }
+        self.m_axi_prc.araddr.next = self.ar_addr.q.val();
+        self.m_axi_prc.arlen.next = self.ar_len.q.val();
         self.m_axi_prc.arsize.next = 2.into();
         self.m_axi_prc.arburst.next = 1.into();
         self.m_axi_prc.aruser.next = 0.into();
-        self.m_axi_prc.arvalid.next = (self.state.q.val() == 2) & self.ar_left.q.val().any();
+        self.m_axi_prc.arvalid.next = self.ar_valid.q.val();
         self.m_axi_prc.rready.next = true;
 
         // Read data -> configuration port, bits reversed (see the module doc).
@@ -410,9 +467,7 @@ impl Logic for Prc {
         }
         self.m_icap_valid.next = self.icap_valid.q.val();
         self.m_icap_data.next = self.icap_data.q.val();
-        if self.m_axi_prc.arvalid.val() & self.m_axi_prc.arready.val() {
-            self.rd_addr.d.next = self.rd_addr.q.val() + (bit_cast::<64, 30>(self.burst.val()) << 2);
-            self.ar_left.d.next = self.ar_left.q.val() - self.burst.val();
+        if self.ar_valid.q.val() & self.m_axi_prc.arready.val() {
             if !(self.m_axi_prc.rvalid.val() & self.m_axi_prc.rlast.val()) {
                 self.outstanding.d.next = self.outstanding.q.val() + 1;
             }
@@ -428,7 +483,8 @@ impl Logic for Prc {
 
         // ---- LOAD sequencer. States: 0 idle, 1 drain (wait for the wrapper to
         // isolate the RP), 2 read (stream the bitstream), 3 wait for done/error,
-        // 4 check, 5 release the reset, 6 recouple, 7 answer.
+        // 4 check, 5 release the reset, 6 recouple, 7 answer, 8 look the LOAD
+        // up, 9 check it.
         self.load_ok.next = false;
         self.s_load_ready.next = self.state.q.val() == 0;
         self.done_valid.d.next = false;
@@ -436,23 +492,31 @@ impl Logic for Prc {
             if self.s_load_valid.val() {
                 self.cur_part.d.next = self.s_load_partition.val();
                 self.cur_acc.d.next = self.s_load_acc_id.val();
-                self.rd_addr.d.next = (bit_cast::<64, 32>(self.found_hi.val()) << 32)
-                    | bit_cast::<64, 32>(self.found_lo.val());
-                self.ar_left.d.next = self.found_len.val().get_bits::<30>(2);
-                self.state.d.next = 7.into();
-                if self.s_load_partition.val() > self.last_partition.val() {
-                    self.result.d.next = self.st_bad_partition.val();
-                } else if !self.found.val() {
-                    self.result.d.next = self.st_no_bitstream.val();
-                } else if !self.found_len.val().get_bits::<30>(2).any() | self.found_len.val().get_bits::<2>(0).any() {
-                    self.result.d.next = self.st_bad_length.val();
-                } else {
-                    self.result.d.next = 0.into();
-                    self.state.d.next = 1.into();
-                    for i in 0..self.part_index.len() {
-                        if self.s_load_partition.val() == self.part_index[i].val() {
-                            self.decouple_r[i].d.next = true;
-                        }
+                self.state.d.next = 8.into();
+            }
+        } else if self.state.q.val() == 8 {
+            self.lk_found.d.next = self.found.val();
+            self.lk_lo.d.next = self.found_lo.val();
+            self.lk_hi.d.next = self.found_hi.val();
+            self.lk_len.d.next = self.found_len.val();
+            self.state.d.next = 9.into();
+        } else if self.state.q.val() == 9 {
+            self.rd_addr.d.next = (bit_cast::<64, 32>(self.lk_hi.q.val()) << 32)
+                | bit_cast::<64, 32>(self.lk_lo.q.val());
+            self.ar_left.d.next = self.lk_len.q.val().get_bits::<30>(2);
+            self.state.d.next = 7.into();
+            if self.cur_part.q.val() > self.last_partition.val() {
+                self.result.d.next = self.st_bad_partition.val();
+            } else if !self.lk_found.q.val() {
+                self.result.d.next = self.st_no_bitstream.val();
+            } else if !self.lk_len.q.val().get_bits::<30>(2).any() | self.lk_len.q.val().get_bits::<2>(0).any() {
+                self.result.d.next = self.st_bad_length.val();
+            } else {
+                self.result.d.next = 0.into();
+                self.state.d.next = 1.into();
+                for i in 0..self.part_index.len() {
+                    if self.cur_part.q.val() == self.part_index[i].val() {
+                        self.decouple_r[i].d.next = true;
                     }
                 }
             }
@@ -473,7 +537,7 @@ impl Logic for Prc {
             }
         } else if self.state.q.val() == 2 {
             self.wait_count.d.next = 0.into();
-            if !self.ar_left.q.val().any() & !self.outstanding.q.val().any() {
+            if !self.ar_left.q.val().any() & !self.ar_plan.q.val() & !self.ar_valid.q.val() & !self.outstanding.q.val().any() {
                 self.state.d.next = 3.into();
             }
         } else if self.state.q.val() == 3 {
@@ -496,6 +560,7 @@ impl Logic for Prc {
                 self.load_ok.next = true;
                 self.state.d.next = 5.into();
                 self.loaded_acc.write_enable.next = true;
+                self.sel_wait.d.next = 3.into();
             }
             for i in 0..self.part_index.len() {
                 if self.cur_part.q.val() == self.part_index[i].val() {
@@ -539,8 +604,8 @@ impl Logic for Prc {
         self.m_load_done_status.next = self.done_status.q.val();
 
         // ---- Register bus: one access at a time, answered the next cycle.
-        self.s_reg.req_ready.next = !self.resp_valid.q.val();
-        self.req.next = self.s_reg.req_valid.val() & !self.resp_valid.q.val();
+        self.s_reg.req_ready.next = !self.resp_valid.q.val() & !self.sel_wait.q.val().any();
+        self.req.next = self.s_reg.req_valid.val() & self.s_reg.req_ready.val();
         self.wr.next = self.s_reg.req_write.val();
         self.hit.next = false;
         self.bad.next = self.s_reg.req_function.val().any()
@@ -577,7 +642,7 @@ impl Logic for Prc {
             self.hit.next = true;
             self.bad.next = self.bad.val() | self.wr.val();
             if self.sel_loaded.val() {
-                self.rdata.next = self.loaded_acc.read_data.val();
+                self.rdata.next = self.loaded_acc_q.q.val();
             }
         }
         if self.s_reg.req_addr.val() == self.off_load_count.val() {
@@ -616,6 +681,7 @@ impl Logic for Prc {
         if self.req.val() & self.wr.val() & !self.bad.val() {
             if self.s_reg.req_addr.val() == self.off_part_sel.val() {
                 self.part_sel.d.next = self.s_reg.req_wdata.val().get_bits::<PW>(0);
+                self.sel_wait.d.next = 3.into();
             }
             for k in 0..self.slot_acc.len() {
                 if self.s_reg.req_addr.val() == self.off_slot_acc[k].val() {
@@ -658,6 +724,9 @@ impl Logic for Prc {
             self.last_part.d.next = 0.into();
             self.outstanding.d.next = 0.into();
             self.ar_left.d.next = 0.into();
+            self.ar_plan.d.next = false;
+            self.ar_valid.d.next = false;
+            self.sel_wait.d.next = 0.into();
             for k in 0..self.slot_acc.len() {
                 self.slot_target[k].d.next = 0.into();
             }
