@@ -36,13 +36,12 @@ pub struct Achieved {
     pub critical_path: CriticalPath,
 }
 
-/// The netlist name of a cell nextpnr named: its packer appends `$CCU2_...`
-/// to the halves of a carry cell.
+/// The netlist name of a cell nextpnr named: its ECP5 packer appends
+/// `$CCU2_...` to the halves of a carry cell and `$DPRAM_...`/`$RAMW_...` to
+/// the parts of a distributed RAM.
 pub fn netlist_cell(name: &str) -> &str {
-    match name.find("$CCU2_") {
-        Some(i) if i > 0 => &name[..i],
-        _ => name,
-    }
+    let cut = ["$CCU2_", "$DPRAM_", "$RAMW_"].iter().filter_map(|s| name.find(s)).filter(|&i| i > 0).min();
+    cut.map_or(name, |i| &name[..i])
 }
 
 /// The instance path of a cell name, at most `depth` levels (`dma.c2h_x_LUT4_Z`
@@ -138,5 +137,7 @@ mod tests {
         assert!(parse_report("{}").is_err());
         assert!(parse_report(&REPORT.replace("\"clk\": {\"achieved\"", "\"other\": {\"achieved\"")).is_err());
         assert!(parse_report("not json").is_err());
+        assert_eq!(netlist_cell("owned_ram.storage.0.7$DPRAM_COMB1"), "owned_ram.storage.0.7");
+        assert_eq!(netlist_cell("$abc$12$lut"), "$abc$12$lut");
     }
 }
