@@ -165,9 +165,15 @@ fn parse_clock(s: &str) -> Result<ClockArg, String> {
     if s == "measured" {
         return Ok(ClockArg::Measured);
     }
+    // A number out of range (0, NaN, 1e9) is refused by `BenchArgs::options`
+    // with the allowed range.
     match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v.is_finite() => Ok(ClockArg::Mhz(v)),
-        _ => Err(format!("{s:?} is neither a positive frequency in MHz nor `measured`")),
+        Ok(v) => Ok(ClockArg::Mhz(v)),
+        Err(_) => Err(format!(
+            "{s:?} is neither a frequency in MHz ({}..={}) nor `measured`",
+            crate::bench::CLOCK_MHZ.start(),
+            crate::bench::CLOCK_MHZ.end()
+        )),
     }
 }
 

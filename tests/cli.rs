@@ -2,21 +2,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use vfpga::output::{sha256_hex, Manifest, MANIFEST};
 
-fn vfpga(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run vfpga")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::cli::{vfpga, stderr};
 
 fn ok(o: Output) -> Output {
     assert!(

@@ -158,6 +158,8 @@ impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
         self.switch.s_axis_h2c.tvalid.next = self.s_axis_h2c.tvalid.val();
         self.switch.s_axis_h2c.tlast.next = self.s_axis_h2c.tlast.val();
         self.switch.s_axis_h2c.tid.next = self.s_axis_h2c.tid.val();
+        // No packet in these tests is cut short.
+        self.switch.s_axis_h2c_tuser.next = false;
         self.s_axis_h2c.tready.next = self.switch.s_axis_h2c.tready.val();
         for i in 0..self.m_axis_h2c_p.len() {
             self.m_axis_h2c_p[i].tdata.next = self.switch.m_axis_h2c_p[i].tdata.val();

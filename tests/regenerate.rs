@@ -8,17 +8,8 @@ use std::process::{Command, Output};
 
 use vfpga::output::{sha256_hex, Manifest, MANIFEST};
 
-fn vfpga(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run vfpga")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::cli::{vfpga, stderr};
 
 /// `generate <args> --out <dir>` in `dir`'s parent.
 fn generate(dir: &Path, args: &[&str]) -> Output {

@@ -10,6 +10,9 @@ use vfpga::design::build;
 use vfpga::flow;
 use vfpga::synth::{parse_stat_json, Family};
 
+mod common;
+use common::cli::vfpga;
+
 fn write_tree(cfg: &Config, dir: &Path) {
     for f in build(cfg).files {
         let p = dir.join(&f.path);
@@ -80,10 +83,6 @@ fn constraints_and_vivado_flow_name_every_partition() {
     }
     // The testbench's system tasks ($display, $fatal, $finish) are the only `$`.
     assert!(d.files.iter().all(|f| !vfpga::testbench::strip_system_tasks(&f.contents).contains('$')), "a `$` in the output");
-}
-
-fn vfpga(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga")).args(args).current_dir(cwd).output().unwrap()
 }
 
 #[test]

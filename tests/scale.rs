@@ -3,13 +3,11 @@
 //! takes Yosys an hour or more; here every configuration of the default grid
 //! is generated and linted, and one is synthesized.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Instant;
 
-fn vfpga(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga")).args(args).current_dir(cwd).output().expect("run vfpga")
-}
+mod common;
+use common::cli::vfpga;
 
 fn ok(o: Output) -> String {
     assert!(

@@ -5,13 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn vfpga(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run vfpga")
-}
+mod common;
+use common::cli::vfpga;
 
 fn require_yosys() {
     match Command::new("yosys").arg("-V").output() {

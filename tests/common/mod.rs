@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod boundary;
+pub mod cli;
 pub mod rm_ref;
 
 use std::path::PathBuf;
@@ -19,4 +20,3 @@ fn root() -> Option<PathBuf> {
 pub fn model_of_modules(key: &str, modules: impl FnOnce() -> Vec<Module>) -> Arc<ModelLib> {
     vfpga::simulate::model_of_modules(key, root(), modules).unwrap_or_else(|e| panic!("{e}"))
 }
-pub mod boundary;
