@@ -154,6 +154,19 @@ pub fn emit_block<B: Block>(mut block: B, top: &str, doc: &str, cfg: &Config) ->
     emit(&verilog, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Waives Verilator's UNUSEDSIGNAL in the module `name` of `mods` (after the
+/// waivers every emitted module starts with). For signals a block leaves
+/// unused by design; the caller says which and why.
+pub fn waive_unused_signals(mods: &mut [Module], name: &str) {
+    for m in mods.iter_mut().filter(|m| m.name == name) {
+        m.text = m.text.replacen(
+            "/* verilator lint_off UNOPTFLAT */\n",
+            "/* verilator lint_off UNOPTFLAT */\n/* verilator lint_off UNUSEDSIGNAL */\n",
+            1,
+        );
+    }
+}
+
 /// Calls `$body` with the type parameters `DW, KW` of the configured data
 /// width bound as consts: `with_data_width!(cfg, |DW, KW| Switch::<DW, KW>::new(..))`.
 #[macro_export]

@@ -18,11 +18,18 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     let doc = "Multi-function DMA engine: per-function H2C/C2H descriptor rings in host memory, \
                one shared data path tagged with the function number.";
     // The packers need twice the data width: a third type parameter.
-    match cfg.data_width {
+    let mut mods = match cfg.data_width {
         64 => emit_block(Dma::<64, 8, 128>::new(p), DMA_TOP, doc, cfg),
         128 => emit_block(Dma::<128, 16, 256>::new(p), DMA_TOP, doc, cfg),
         256 => emit_block(Dma::<256, 32, 512>::new(p), DMA_TOP, doc, cfg),
         512 => emit_block(Dma::<512, 64, 1024>::new(p), DMA_TOP, doc, cfg),
         w => panic!("data width {w} reached the generator unvalidated"),
-    }
+    };
+    // Unused outputs of the input register slices, all intended: the ready of
+    // the qos/fnctl/gate slices (those ports are always accepted: the DMA
+    // queues them), the handshake outputs of the side-band slices that run in
+    // parallel with the one whose handshake is used (R side band, W strobes),
+    // and the C2H stream's tuser (C2H packets carry no cut flag).
+    crate::design::waive_unused_signals(&mut mods, DMA_TOP);
+    mods
 }

@@ -14,5 +14,9 @@ pub fn switch_modules(cfg: &Config) -> Vec<Module> {
     let (p, f) = (cfg.partitions, cfg.functions());
     let doc = "AXI4-Stream switch between the DMA and the partitions \
                (H2C routed by function, C2H round-robin tagged with the owner).";
-    with_data_width!(cfg, |DW, KW| emit_block(Switch::<DW, KW>::new(p, f), SWITCH_TOP, doc, cfg))
+    let mut mods = with_data_width!(cfg, |DW, KW| emit_block(Switch::<DW, KW>::new(p, f), SWITCH_TOP, doc, cfg));
+    // The C2H input slices' tuser: C2H packets carry no cut flag (they
+    // leave with tuser 0).
+    crate::design::waive_unused_signals(&mut mods, SWITCH_TOP);
+    mods
 }

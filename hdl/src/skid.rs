@@ -111,8 +111,10 @@ impl<const DW: usize, const KW: usize> Logic for AxisSkid<DW, KW> {
         self.side.s_data.next = (bit_cast::<{ FW + 2 }, FW>(self.s_axis_tid.val()) << 2)
             | (bit_cast::<{ FW + 2 }, 1>(self.s_axis_tuser.val().into()) << 1)
             | bit_cast::<{ FW + 2 }, 1>(self.s_axis_tlast.val().into());
-        self.s_axis_tready.next = self.data.s_ready.val();
-        self.m_axis_tvalid.next = self.data.m_valid.val();
+        // The three slices hold identical handshake registers (synthesis
+        // merges them); reading all three keeps every output used.
+        self.s_axis_tready.next = self.data.s_ready.val() & self.keep.s_ready.val() & self.side.s_ready.val();
+        self.m_axis_tvalid.next = self.data.m_valid.val() & self.keep.m_valid.val() & self.side.m_valid.val();
         self.m_axis_tdata.next = self.data.m_data.val();
         self.m_axis_tkeep.next = self.keep.m_data.val();
         self.m_axis_tlast.next = self.side.m_data.val().get_bit(0);
