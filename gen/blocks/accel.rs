@@ -16,7 +16,7 @@ pub fn rm_top(name: &str) -> String {
 /// unknown name: the list is [`vfpga_hdl::accel::EXAMPLES`] plus `chaos`.
 pub fn rm_modules(cfg: &Config, name: &str) -> Vec<Module> {
     let top = rm_top(name);
-    match name {
+    let mut mods = match name {
         "passthrough" => with_data_width!(cfg, |DW, KW| emit_block(
             Passthrough::<DW, KW>::default(),
             &top,
@@ -42,5 +42,8 @@ pub fn rm_modules(cfg: &Config, name: &str) -> Vec<Module> {
             cfg
         )),
         other => panic!("no accelerator named {other}"),
-    }
+    };
+    // The register slices' tid and tuser: the RM interface carries neither.
+    crate::design::waive_unused_signals(&mut mods, &top);
+    mods
 }
