@@ -58,12 +58,19 @@ pub fn prc_modules(cfg: &Config) -> Vec<Module> {
 }
 
 pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
-    with_data_width!(cfg, |DW, KW| emit_block(
+    let mut mods = with_data_width!(cfg, |DW, KW| emit_block(
         SimRp::<DW, KW>::default(),
         SIM_RP_TOP,
         "Simulation only: a reconfigurable partition holding every example RM behind a select.",
         cfg
-    ))
+    ));
+    // Each example RM inside: its register slices' tid and tuser (the RM
+    // interface carries neither), as in `accel::rm_modules`.
+    let rms: Vec<String> = mods.iter().map(|m| m.name.clone()).filter(|n| n.starts_with(SIM_RP_TOP) && n != SIM_RP_TOP).collect();
+    for name in &rms {
+        crate::design::waive_unused_signals(&mut mods, name);
+    }
+    mods
 }
 
 pub fn icap_model_modules(cfg: &Config) -> Vec<Module> {
