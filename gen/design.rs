@@ -154,11 +154,11 @@ pub fn emit_block<B: Block>(mut block: B, top: &str, doc: &str, cfg: &Config) ->
     emit(&verilog, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Waives Verilator's UNUSEDSIGNAL in the module `name` of `mods` (after the
-/// waivers every emitted module starts with). For signals a block leaves
-/// unused by design; the caller says which and why.
-pub fn waive_unused_signals(mods: &mut [Module], name: &str) {
-    for m in mods.iter_mut().filter(|m| m.name == name) {
+/// Waives Verilator's UNUSEDSIGNAL in the modules of `mods` whose name
+/// `which` accepts (after the waivers every emitted module starts with). For
+/// signals a block leaves unused by design; the caller says which and why.
+pub fn waive_unused_signals(mods: &mut [Module], which: impl Fn(&str) -> bool) {
+    for m in mods.iter_mut().filter(|m| which(&m.name)) {
         m.text = m.text.replacen(
             "/* verilator lint_off UNOPTFLAT */\n",
             "/* verilator lint_off UNOPTFLAT */\n/* verilator lint_off UNUSEDSIGNAL */\n",

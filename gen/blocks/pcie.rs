@@ -29,12 +29,6 @@ pub fn pcie_modules(cfg: &Config) -> Result<Vec<Module>, String> {
     // straddle bits of tuser, the handshake outputs of the register slices
     // that run in parallel with the one whose handshake is used, and FIFO
     // counts and flags that the credit logic does not need. Waived here only.
-    for m in &mut mods {
-        m.text = m.text.replacen(
-            "/* verilator lint_off UNOPTFLAT */\n",
-            "/* verilator lint_off UNOPTFLAT */\n/* verilator lint_off UNUSEDSIGNAL */\n",
-            1,
-        );
-    }
+    crate::design::waive_unused_signals(&mut mods, |_| true);
     Ok(mods)
 }

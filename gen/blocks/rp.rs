@@ -44,7 +44,7 @@ pub fn partition_modules(cfg: &Config) -> Vec<Module> {
     ));
     // The slices' tid and tuser: the RM interface carries neither, and the
     // partition does not act on a cut packet yet (hdl/README.md).
-    crate::design::waive_unused_signals(&mut mods, PARTITION_TOP);
+    crate::design::waive_unused_signals(&mut mods, |n| n == PARTITION_TOP);
     mods
 }
 
@@ -66,10 +66,7 @@ pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
     ));
     // Each example RM inside: its register slices' tid and tuser (the RM
     // interface carries neither), as in `accel::rm_modules`.
-    let rms: Vec<String> = mods.iter().map(|m| m.name.clone()).filter(|n| n.starts_with(SIM_RP_TOP) && n != SIM_RP_TOP).collect();
-    for name in &rms {
-        crate::design::waive_unused_signals(&mut mods, name);
-    }
+    crate::design::waive_unused_signals(&mut mods, |n| n.starts_with(SIM_RP_TOP) && n != SIM_RP_TOP);
     mods
 }
 

@@ -17,6 +17,6 @@ pub fn switch_modules(cfg: &Config) -> Vec<Module> {
     let mut mods = with_data_width!(cfg, |DW, KW| emit_block(Switch::<DW, KW>::new(p, f), SWITCH_TOP, doc, cfg));
     // The C2H input slices' tuser: C2H packets carry no cut flag (they
     // leave with tuser 0).
-    crate::design::waive_unused_signals(&mut mods, SWITCH_TOP);
+    crate::design::waive_unused_signals(&mut mods, |n| n == SWITCH_TOP);
     mods
 }
