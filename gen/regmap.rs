@@ -17,9 +17,9 @@ pub const C_HEADER: &str = "regmap.h";
 /// The register blocks of this configuration's design.
 pub fn blocks(cfg: &Config) -> Vec<RegBlock> {
     vec![
-        vfpga_hdl::bar::regs::header_regs(),
+        vfpga_hdl::bar::regs::header_regs(cfg.functions(), cfg.partitions, cfg.data_width),
         vfpga_hdl::dma::regs::dma_regs(),
-        vfpga_hdl::prc::regs::prc_regs(),
+        vfpga_hdl::prc::regs::prc_regs(cfg.partitions),
         vfpga_hdl::mgr::regs::reg_block(&cfg.mgr_params()),
         vfpga_hdl::sched::regs::sched_regs(),
         vfpga_hdl::ctx::regs::ctx_regs(cfg.context_words as u32),

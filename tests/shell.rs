@@ -16,11 +16,11 @@ use vfpga::blocks::shell::shell_modules;
 use vfpga::config::Config;
 use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
 use vfpga_hdl::prc::regs::{offset, status_code};
-use vfpga_hdl::bar::regs::{BAR_MAGIC, HDR_FUNCTION, HDR_ID};
+use vfpga_hdl::bar::regs::{blocks_mask, BAR_MAGIC, HDR_BLOCKS, HDR_FUNCTION, HDR_ID};
 use vfpga_hdl::ctx::regs::CTX_BASE;
 use vfpga_hdl::dma::regs::{DMA_ID, R_ID};
 use vfpga_hdl::mgr::regs::*;
-use vfpga_hdl::regmap::WINDOW_SIZE;
+use vfpga_hdl::regmap::{Access, WINDOW_SIZE};
 use vfpga_sim::axil::{AxilMaster, AxilOp};
 use vfpga_sim::{Model, PortId, Rng};
 
@@ -131,6 +131,42 @@ fn every_function_sees_its_own_window_header() {
     }
     // A window past the last function answers SLVERR.
     assert_eq!(h.read(cfg.functions() as u32, HDR_ID).0, SLVERR);
+}
+
+/// Every readable register, read right after reset by the PF and by a VF,
+/// holds the reset value `regmap.json` documents for it (the file a driver
+/// writer trusts); PF-only blocks answer a VF with SLVERR.
+#[test]
+fn every_register_reads_its_documented_reset_value() {
+    let cfg = config();
+    let map = vfpga::regmap::regmap(&cfg);
+    let mut h = Host::new(&cfg, "shell_resets");
+    let mut checked = 0;
+    for f in [0, 1] {
+        for b in &map.blocks {
+            for r in b.registers.iter().filter(|r| r.access != Access::WO) {
+                for i in 0..r.count {
+                    let off = r.offset + i * r.stride;
+                    let got = h.read(f, off);
+                    if b.pf_only && f != 0 {
+                        assert_eq!(got.0, SLVERR, "VF {f} read of PF-only {}.{} at 0x{off:03x}", b.name, r.name);
+                        continue;
+                    }
+                    // The header's FUNCTION and BLOCKS differ per window
+                    // (documented: the PF's value is shown).
+                    let want = match (b.name.as_str(), off) {
+                        ("bar", HDR_FUNCTION) => f,
+                        ("bar", HDR_BLOCKS) => blocks_mask(f == 0),
+                        _ => r.reset_word(i),
+                    };
+                    assert_eq!(got, (OKAY, want), "function {f}: reset value of {}.{}[{i}] at 0x{off:03x}", b.name, r.name);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    println!("shell_resets: {checked} register reads matched regmap.json");
+    assert!(checked > 40, "only {checked} registers checked");
 }
 
 #[test]

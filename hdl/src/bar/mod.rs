@@ -156,7 +156,7 @@ impl Bar {
     pub fn new(functions: usize, partitions: usize, data_width: usize) -> Self {
         assert!((1..=MAX_FUNCTIONS).contains(&functions), "functions out of range");
         let c32 = |v: u32| Constant::new((v as u64).into());
-        let header = header_regs();
+        let header = header_regs(functions, partitions, data_width);
         let hdr = |name: &str| header.registers.iter().find(|r| r.name == name).expect("header register").offset;
         let base = |name: &str| Constant::new((region(name).base as u64).into());
         let b = Self {

@@ -58,7 +58,11 @@ pub fn blocks_mask(pf: bool) -> u32 {
 }
 
 /// The identification header, as a register-map block.
-pub fn header_regs() -> RegBlock {
+/// The header of a design with `functions` PCIe functions, `partitions`
+/// partitions and a `data_width`-bit stream: the build-time registers'
+/// reset values are what they read. `FUNCTION` and `BLOCKS` differ per
+/// window; their documented reset is the PF's.
+pub fn header_regs(functions: usize, partitions: usize, data_width: usize) -> RegBlock {
     let r = region("bar");
     let ro = |name: &str, off: u32, width: u32, reset: u64, doc: &str| {
         Register::simple(name, off, Access::RO, width, reset, doc)
@@ -75,11 +79,22 @@ pub fn header_regs() -> RegBlock {
         registers: vec![
             ro("ID", HDR_ID, 32, BAR_MAGIC as u64, "Magic 0x76667067 (\"vfpg\"): this is a vfpga window."),
             ro("VERSION", HDR_VERSION, 32, BAR_VERSION as u64, "Header layout version: major in 31:16, minor in 15:0."),
-            ro("FUNCTION", HDR_FUNCTION, 11, 0, "This window's PCIe function number (0 = PF, k = VF k)."),
-            ro("FUNCTIONS", HDR_FUNCTIONS, 12, 0, "Number of PCIe functions of the design (PF + VFs)."),
-            ro("PARTITIONS", HDR_PARTITIONS, 7, 0, "Number of reconfigurable partitions."),
-            ro("DATA_WIDTH", HDR_DATA_WIDTH, 10, 0, "Width of the stream data path, bits."),
-            ro("BLOCKS", HDR_BLOCKS, 6, 0, "Regions this function may access: bit 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx, 5 sched."),
+            ro("FUNCTION", HDR_FUNCTION, 11, 0, "This window's PCIe function number (0 = PF, k = VF k); reset shown: the PF's."),
+            ro("FUNCTIONS", HDR_FUNCTIONS, 12, functions as u64, "Number of PCIe functions of the design (PF + VFs)."),
+            ro("PARTITIONS", HDR_PARTITIONS, 7, partitions as u64, "Number of reconfigurable partitions."),
+            ro("DATA_WIDTH", HDR_DATA_WIDTH, 10, data_width as u64, "Width of the stream data path, bits."),
+            ro(
+                "BLOCKS",
+                HDR_BLOCKS,
+                6,
+                blocks_mask(true) as u64,
+                &format!(
+                    "Regions this function may access: bit 0 header, 1 dma, 2 prc, 3 mgr, 4 ctx, 5 sched \
+                     (PF 0x{:02x}, VFs 0x{:02x}); reset shown: the PF's.",
+                    blocks_mask(true),
+                    blocks_mask(false)
+                ),
+            ),
             ro("NEXT", HDR_NEXT, 12, 0x100, "Offset of the next block header (the dma block's ID register)."),
         ],
         encodings: vec![],
@@ -93,7 +108,7 @@ mod tests {
 
     #[test]
     fn layout_is_consistent() {
-        let map = RegMap { window_size: 0x1000, functions: 2, blocks: vec![header_regs()] };
+        let map = RegMap { window_size: 0x1000, functions: 2, blocks: vec![header_regs(2, 1, 64)] };
         map.validate().unwrap();
         let mut end = 0;
         for r in REGIONS {

@@ -212,7 +212,12 @@ impl Prc {
         let slot_offs = |name: &str| -> Vec<Constant<Bits<REG_ADDR_BITS>>> {
             (0..SLOTS).map(|k| off(offset(name) + k as u32 * SLOT_STRIDE)).collect()
         };
-        let info = partitions as u64 | (SLOTS as u64) << 8 | (regs::VERSION as u64) << 16;
+        // What `info` reads: its documented reset value (regs.rs).
+        let info = regs::prc_regs(partitions)
+            .registers
+            .iter()
+            .find(|r| r.name == "info")
+            .map_or(0, |r| r.reset_word(0) as u64);
         Self {
             clk: Default::default(),
             rst: Default::default(),

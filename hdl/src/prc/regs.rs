@@ -31,6 +31,11 @@ fn field(name: &str, lsb: u32, width: u32, access: Access, doc: &str) -> Field {
     Field { name: name.into(), lsb, width, access, reset: 0, doc: doc.into() }
 }
 
+/// A read-only field that holds a build-time value from reset on.
+fn constant(name: &str, lsb: u32, width: u32, value: u64, doc: &str) -> Field {
+    Field { reset: value, ..field(name, lsb, width, Access::RO, doc) }
+}
+
 fn reg(name: &str, offset: u32, access: Access, doc: &str, fields: Vec<Field>) -> Register {
     Register { name: name.into(), offset, access, count: 1, stride: 4, resets: Vec::new(), doc: doc.into(), fields }
 }
@@ -48,8 +53,9 @@ fn slot_reg(name: &str, index: u32, doc: &str, fields: Vec<Field>) -> Register {
     }
 }
 
-/// The prc's register block.
-pub fn prc_regs() -> RegBlock {
+/// The prc's register block, for a design of `partitions` partitions (what
+/// `info` reads).
+pub fn prc_regs(partitions: usize) -> RegBlock {
     use Access::*;
     RegBlock {
         name: "prc".into(),
@@ -61,9 +67,9 @@ pub fn prc_regs() -> RegBlock {
             .into(),
         registers: vec![
             reg("info", 0x300, RO, "What the prc was built with.", vec![
-                field("partitions", 0, 8, RO, "number of partitions"),
-                field("slots", 8, 8, RO, "number of bitstream slots"),
-                field("version", 16, 16, RO, "register map version"),
+                constant("partitions", 0, 8, partitions as u64, "number of partitions"),
+                constant("slots", 8, 8, SLOTS as u64, "number of bitstream slots"),
+                constant("version", 16, 16, VERSION as u64, "register map version"),
             ]),
             reg("status", 0x304, RO, "The prc itself.", vec![
                 field("busy", 0, 1, RO, "a LOAD is in progress"),
@@ -115,7 +121,7 @@ pub fn prc_regs() -> RegBlock {
 
 /// Offset of register `name` (slot registers: of slot 0).
 pub fn offset(name: &str) -> u32 {
-    prc_regs()
+    prc_regs(1)
         .registers
         .iter()
         .find(|r| r.name == name)
@@ -132,7 +138,7 @@ pub fn status_code(name: &str) -> u32 {
 mod tests {
     #[test]
     fn map_is_consistent() {
-        let b = super::prc_regs();
+        let b = super::prc_regs(1);
         let map = crate::regmap::RegMap { window_size: 0x1000, functions: 1, blocks: vec![b] };
         map.validate().unwrap();
     }
