@@ -405,7 +405,6 @@ pub fn write_tree_with(
     opts: WriteOptions,
 ) -> Result<Written, OutputError> {
     let manifest = Manifest::new(design, cfg)?;
-    let existing = inspect(dest)?;
 
     let file_name =
         dest.file_name()
@@ -419,6 +418,10 @@ pub fn write_tree_with(
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| OutputError::io(&parent, e))?;
+    // One run at a time beside `dest`: what is inspected below stays true
+    // until this run has written.
+    let _lock = stage::lock(&parent).map_err(|e| OutputError::io(&parent, e))?;
+    let existing = inspect(dest)?;
     // Stages of killed runs: what one moved into `dest` before it died counts
     // as vfpga's too. They are removed once this run has written `dest`.
     let stale = stage::stale(&parent, file_name).map_err(|e| OutputError::io(&parent, e))?;

@@ -417,3 +417,31 @@ fn an_interrupted_generate_leaves_no_stage() {
     }
     assert_eq!(caught, 1, "no attempt was interrupted during its write phase");
 }
+
+/// Two runs writing the same `--out` at once take turns: both succeed, the
+/// tree is exactly one of them (the later one's, as its manifest says) and
+/// nothing is left beside it. Without the lock both saw no output and the
+/// second one's move into place failed, or one's files replaced the other's.
+#[test]
+fn two_generates_to_one_output_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    for round in 0..3 {
+        let spawn = |vfs: &str| {
+            Command::new(env!("CARGO_BIN_EXE_vfpga"))
+                .args(["generate", "--partitions", "8", "--vfs", vfs, "--out", out.to_str().unwrap()])
+                .current_dir(tmp.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn("16"), spawn("32"));
+        for o in [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()] {
+            ok(o);
+        }
+        let m = assert_generated(&out);
+        assert!([16, 32].contains(&m.config.vfs), "round {round}: manifest of {} VFs", m.config.vfs);
+        assert_eq!(leftovers(tmp.path()), Vec::<String>::new(), "round {round}");
+    }
+}

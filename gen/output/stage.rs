@@ -17,6 +17,46 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
 
+/// Held while a run inspects and writes an output directory: an exclusive
+/// `flock` on the directory that holds it (no lock file to leave behind), so
+/// that two runs writing the same `--out` take turns instead of mixing their
+/// trees. Released when dropped (or when the process dies).
+pub struct ParentLock {
+    _dir: fs::File,
+}
+
+/// Locks `parent` for this run; waits, saying so once on stderr, while
+/// another vfpga run holds it. An interruption while waiting is an error.
+#[cfg(unix)]
+pub fn lock(parent: &Path) -> io::Result<ParentLock> {
+    use std::os::unix::io::AsRawFd;
+    let dir = fs::File::open(parent)?;
+    let mut said = false;
+    loop {
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(ParentLock { _dir: dir });
+        }
+        let error = io::Error::last_os_error();
+        if error.raw_os_error() != Some(libc::EWOULDBLOCK) {
+            return Err(error);
+        }
+        if let Some(sig) = interrupted() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, format!("interrupted by signal {sig} while waiting")));
+        }
+        if !said {
+            eprintln!("waiting: another vfpga run is writing in {}", parent.display());
+            said = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[cfg(not(unix))]
+pub fn lock(parent: &Path) -> io::Result<ParentLock> {
+    Ok(ParentLock { _dir: fs::File::open(parent)? })
+}
+
 /// Makes the stage of a run writing `<parent>/<out_name>`.
 pub fn create(parent: &Path, out_name: &str) -> io::Result<tempfile::TempDir> {
     let pid = std::process::id();
