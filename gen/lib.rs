@@ -9,6 +9,7 @@ pub mod acc_ids;
 pub mod bench;
 pub mod bitstream;
 pub mod blocks;
+pub mod child;
 pub mod config;
 pub mod design;
 pub mod diagram;

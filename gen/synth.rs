@@ -492,7 +492,7 @@ pub fn synthesize(dir: &Path, family: Option<Family>) -> Result<Report, SynthErr
     )
     .map_err(io_err(&script))?;
 
-    let out = Command::new("yosys")
+    let out = crate::child::dies_with_parent(&mut Command::new("yosys"))
         .arg("-q")
         .arg("-s")
         .arg(&script)

@@ -299,9 +299,14 @@ fn time_block(cfg: &Config, block: Block, seed: u64, dir: &Path) -> Result<Block
         + "\n";
     let path = dir.join("timing.ys");
     fs::write(&path, script).map_err(io(&path))?;
-    run_logged(Command::new("yosys").args(["-q", "-l", "yosys.log", "-s", "timing.ys"]), "yosys", dir, "yosys.log")?;
     run_logged(
-        Command::new(NEXTPNR)
+        crate::child::dies_with_parent(&mut Command::new("yosys")).args(["-q", "-l", "yosys.log", "-s", "timing.ys"]),
+        "yosys",
+        dir,
+        "yosys.log",
+    )?;
+    run_logged(
+        crate::child::dies_with_parent(&mut Command::new(NEXTPNR))
             .args(NEXTPNR_DEVICE)
             .args(["--seed", &seed.to_string(), "--json", "ecp5.json", "--report", "report.json"])
             .args(["--log", "nextpnr.log", "-q"]),
