@@ -141,7 +141,10 @@ pub struct Switch<const DW: usize, const KW: usize> {
     c_in: Vec<AxisSkid<DW, KW>>,
     c_locked: DFF<Bit>,
     /// The partition whose packet holds the output (one hot, while locked).
-    c_lock_hot: DFF<Bits<MAX_PARTITIONS>>,
+    /// The grant of this cycle (one hot, none = 0), decided last cycle from
+    /// what the slices will hold (`c_next_valid`): the data mux and the
+    /// slices' readies start from this register, not from the arbitration.
+    c_gnt: DFF<Bits<MAX_PARTITIONS>>,
     /// Partitions after the last packet's: they come first in the round.
     c_after: DFF<Bits<MAX_PARTITIONS>>,
     c_tid: DFF<Bits<FW>>,
@@ -151,9 +154,16 @@ pub struct Switch<const DW: usize, const KW: usize> {
     o_keep: DFF<Bits<KW>>,
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
-    c_req: Signal<Local, Bits<MAX_PARTITIONS>>,
-    c_pick: Signal<Local, Bits<MAX_PARTITIONS>>,
-    c_grant: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Slices that hold a beat next cycle (a register's next state).
+    c_next_valid: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Partitions after this cycle's grant.
+    c_above: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Round-robin picks for next cycle: after this packet (it ends now),
+    /// or after the last one (nothing moves now).
+    c_pick_now: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_pick_last: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_first_now: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_first_last: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_eff_valid: Signal<Local, Bit>,
     c_eff_data: Signal<Local, Bits<DW>>,
     c_eff_keep: Signal<Local, Bits<KW>>,
@@ -224,7 +234,7 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             h_move: Default::default(),
             c_in: (0..partitions).map(|_| Default::default()).collect(),
             c_locked: Default::default(),
-            c_lock_hot: Default::default(),
+            c_gnt: Default::default(),
             c_after: Default::default(),
             c_tid: Default::default(),
             owners: (0..partitions).map(|_| Default::default()).collect(),
@@ -233,9 +243,12 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             o_keep: Default::default(),
             o_last: Default::default(),
             o_tid: Default::default(),
-            c_req: Default::default(),
-            c_pick: Default::default(),
-            c_grant: Default::default(),
+            c_next_valid: Default::default(),
+            c_above: Default::default(),
+            c_pick_now: Default::default(),
+            c_pick_last: Default::default(),
+            c_first_now: Default::default(),
+            c_first_last: Default::default(),
             c_eff_valid: Default::default(),
             c_eff_data: Default::default(),
             c_eff_keep: Default::default(),
@@ -253,7 +266,7 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         dff_setup!(
             self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_took_out, h_took_skid,
             h_took_in_range, h_out_route, h_skid_route, h_in_packet, h_valid, h_data, h_keep,
-            h_last, h_tid, h_user, h_first, h_route, h_hot, h_drop, c_locked, c_lock_hot, c_after, c_tid,
+            h_last, h_tid, h_user, h_first, h_route, h_hot, h_drop, c_locked, c_gnt, c_after, c_tid,
             o_valid, o_data, o_keep, o_last, o_tid
         );
         for i in 0..self.owners.len() {
@@ -414,46 +427,58 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         // ---- C2H arbiter, in one-hot masks. Round robin: the first requester
         // after the previous packet's partition (`c_after`), else the first
         // requester; a grant is held until the packet's tlast. A packet's tag
-        // is its first beat's.
-        self.c_req.next = 0.into();
-        for i in 0..self.c_in.len() {
-            if self.c_in[i].m_axis_tvalid.val() {
-                self.c_req.next = self.c_req.val() | self.part_bit[i].val();
-            }
-        }
-        self.c_pick.next = self.c_req.val();
-        if (self.c_req.val() & self.c_after.q.val()).any() {
-            self.c_pick.next = self.c_req.val() & self.c_after.q.val();
-        }
-        self.c_grant.next = 0.into();
-        for i in 0..self.c_in.len() {
-            if self.c_pick.val().get_bit(i) & !(self.c_pick.val() & self.part_below[i].val()).any() {
-                self.c_grant.next = self.part_bit[i].val();
-            }
-        }
-        if self.c_locked.q.val() {
-            self.c_grant.next = self.c_lock_hot.q.val();
-        }
+        // is its first beat's. The grant is a register (`c_gnt`), decided a
+        // cycle ahead from the slices' next state, so it equals what an
+        // arbiter of this cycle's slices would pick: no bubble between
+        // packets, and only registers select the data.
         self.c_eff_valid.next = false;
         self.c_eff_data.next = 0.into();
         self.c_eff_keep.next = 0.into();
         self.c_eff_last.next = false;
         self.c_eff_tid.next = 0.into();
         self.c_can_take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
+        self.c_next_valid.next = 0.into();
         for i in 0..self.c_in.len() {
-            self.c_in[i].m_axis_tready.next = self.c_grant.val().get_bit(i) & self.c_can_take.val();
-            if self.c_grant.val().get_bit(i) {
+            self.c_in[i].m_axis_tready.next = self.c_gnt.q.val().get_bit(i) & self.c_can_take.val();
+            if self.c_gnt.q.val().get_bit(i) {
                 self.c_eff_valid.next = self.c_in[i].m_axis_tvalid.val();
                 self.c_eff_data.next = self.c_in[i].m_axis_tdata.val();
                 self.c_eff_keep.next = self.c_in[i].m_axis_tkeep.val();
                 self.c_eff_last.next = self.c_in[i].m_axis_tlast.val();
                 self.c_eff_tid.next = self.c_in[i].m_axis_tid.val();
             }
+            // The slice's rule seen from its ports: it holds a beat next
+            // cycle if its skid is full, its beat stays, or one comes in.
+            if !self.c_in[i].s_axis_tready.val()
+                | (self.c_in[i].m_axis_tvalid.val() & !self.c_in[i].m_axis_tready.val())
+                | self.s_axis_c2h_p[i].tvalid.val()
+            {
+                self.c_next_valid.next = self.c_next_valid.val() | self.part_bit[i].val();
+            }
         }
         if self.c_locked.q.val() {
             self.c_eff_tid.next = self.c_tid.q.val();
         }
         self.c_fire.next = self.c_eff_valid.val() & self.c_can_take.val();
+        self.c_above.next = !(self.c_gnt.q.val() | (self.c_gnt.q.val() - 1));
+        self.c_pick_now.next = self.c_next_valid.val();
+        if (self.c_next_valid.val() & self.c_above.val()).any() {
+            self.c_pick_now.next = self.c_next_valid.val() & self.c_above.val();
+        }
+        self.c_pick_last.next = self.c_next_valid.val();
+        if (self.c_next_valid.val() & self.c_after.q.val()).any() {
+            self.c_pick_last.next = self.c_next_valid.val() & self.c_after.q.val();
+        }
+        self.c_first_now.next = 0.into();
+        self.c_first_last.next = 0.into();
+        for i in 0..self.c_in.len() {
+            if self.c_pick_now.val().get_bit(i) & !(self.c_pick_now.val() & self.part_below[i].val()).any() {
+                self.c_first_now.next = self.part_bit[i].val();
+            }
+            if self.c_pick_last.val().get_bit(i) & !(self.c_pick_last.val() & self.part_below[i].val()).any() {
+                self.c_first_last.next = self.part_bit[i].val();
+            }
+        }
         if self.c_fire.val() {
             self.o_valid.d.next = true;
             self.o_data.d.next = self.c_eff_data.val();
@@ -461,14 +486,16 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.o_last.d.next = self.c_eff_last.val();
             self.o_tid.d.next = self.c_eff_tid.val();
             self.c_tid.d.next = self.c_eff_tid.val();
-            self.c_lock_hot.d.next = self.c_grant.val();
             self.c_locked.d.next = !self.c_eff_last.val();
             if self.c_eff_last.val() {
-                // The partitions after this one: not this one nor below it.
-                self.c_after.d.next = !(self.c_grant.val() | (self.c_grant.val() - 1));
+                self.c_after.d.next = self.c_above.val();
+                self.c_gnt.d.next = self.c_first_now.val();
             }
         } else if self.m_axis_c2h.tready.val() {
             self.o_valid.d.next = false;
+        }
+        if !self.c_fire.val() & !self.c_locked.q.val() {
+            self.c_gnt.d.next = self.c_first_last.val();
         }
         self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
         self.m_axis_c2h.tdata.next = self.o_data.q.val();
@@ -491,6 +518,7 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.c_locked.d.next = false;
             // No partition after the last: the first requester goes first.
             self.c_after.d.next = 0.into();
+            self.c_gnt.d.next = 0.into();
             self.o_valid.d.next = false;
             for i in 0..self.owners.len() {
                 self.owners[i].d.next = 0.into();
