@@ -88,6 +88,7 @@ pub struct Switch<const DW: usize, const KW: usize> {
     /// Partition `i`'s bit in a partition mask, and the bits below it.
     part_bit: Vec<Constant<Bits<MAX_PARTITIONS>>>,
     part_below: Vec<Constant<Bits<MAX_PARTITIONS>>>,
+    part_above: Vec<Constant<Bits<MAX_PARTITIONS>>>,
 
     /// One entry per function (a LUT RAM for tens of functions, block RAM
     /// for hundreds): its read data is a register either way.
@@ -202,6 +203,7 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             part_index: (0..partitions).map(|i| Constant::new((i as u64).into())).collect(),
             part_bit: (0..partitions).map(|i| Constant::new((1u64 << i).into())).collect(),
             part_below: (0..partitions).map(|i| Constant::new(((1u64 << i) - 1).into())).collect(),
+            part_above: (0..partitions).map(|i| Constant::new((!((2u128 << i) - 1) as u64).into())).collect(),
             route_table: SizedRam::new(functions),
             clear_busy: Default::default(),
             clear_addr: Default::default(),
@@ -460,7 +462,13 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.c_eff_tid.next = self.c_tid.q.val();
         }
         self.c_fire.next = self.c_eff_valid.val() & self.c_can_take.val();
-        self.c_above.next = !(self.c_gnt.q.val() | (self.c_gnt.q.val() - 1));
+        // (A mask per one-hot bit: no carry chain after the register.)
+        self.c_above.next = 0.into();
+        for i in 0..self.c_in.len() {
+            if self.c_gnt.q.val().get_bit(i) {
+                self.c_above.next = self.part_above[i].val();
+            }
+        }
         self.c_pick_now.next = self.c_next_valid.val();
         if (self.c_next_valid.val() & self.c_above.val()).any() {
             self.c_pick_now.next = self.c_next_valid.val() & self.c_above.val();
