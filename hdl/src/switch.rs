@@ -132,6 +132,9 @@ pub struct Switch<const DW: usize, const KW: usize> {
     h_hot: DFF<Bits<MAX_PARTITIONS>>,
     h_drop: DFF<Bit>,
     h_next_route: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// It names a partition (only the configured partitions' bits are
+    /// looked at: the registers' upper bits are not known to be 0).
+    h_next_routed: Signal<Local, Bit>,
     h_sel_ready: Signal<Local, Bit>,
     h_fire: Signal<Local, Bit>,
     h_go: Signal<Local, Bit>,
@@ -230,6 +233,7 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             h_hot: Default::default(),
             h_drop: Default::default(),
             h_next_route: Default::default(),
+            h_next_routed: Default::default(),
             h_sel_ready: Default::default(),
             h_fire: Default::default(),
             h_go: Default::default(),
@@ -392,11 +396,17 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         if !self.h_in_packet.q.val() {
             self.h_next_route.next = self.h_head_route.val();
         }
+        self.h_next_routed.next = false;
+        for i in 0..self.m_axis_h2c_p.len() {
+            if self.h_next_route.val().get_bit(i) {
+                self.h_next_routed.next = true;
+            }
+        }
         self.h_in.m_axis_tready.next = self.h_go.val();
         self.h_move.next = self.h_in.m_axis_tvalid.val() & self.h_go.val();
         if self.h_move.val() {
             self.h_hot.d.next = self.h_next_route.val();
-            self.h_drop.d.next = !self.h_next_route.val().any();
+            self.h_drop.d.next = !self.h_next_routed.val();
             self.h_valid.d.next = true;
             self.h_data.d.next = self.h_in.m_axis_tdata.val();
             self.h_keep.d.next = self.h_in.m_axis_tkeep.val();
