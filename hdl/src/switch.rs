@@ -2,11 +2,12 @@
 //! reconfigurable partitions.
 //!
 //! H2C: each packet is routed by its function number (`tid`) through a
-//! function-to-partition table held in block RAM and written through the
-//! `s_route_*` port. The route is looked up on the first beat and held for the
-//! whole packet, so a table write takes effect between packets only. A packet
-//! whose function has no route (or is out of range) is consumed whole and
-//! counted on `drop_count`, never delivered.
+//! function-to-partition table (one entry per function: LUT RAM for tens of
+//! functions, block RAM for hundreds) written through the `s_route_*` port.
+//! The route is looked up on the first beat and held for the whole packet, so
+//! a table write takes effect between packets only. A packet whose function
+//! has no route (or is out of range) is consumed whole and counted on
+//! `drop_count`, never delivered.
 //!
 //! C2H: the partitions' streams are arbitrated round-robin at packet
 //! boundaries; each packet leaves tagged (`tid`) with the function that owns
@@ -15,16 +16,16 @@
 //! Timing (DESIGN.md, timing rules): every stream port is registered on
 //! both sides. Each input enters through the shared register slice
 //! (`AxisSkid`: its `tready` comes from a register); every output's data and
-//! valid come from an output register, and an output's `tready` only reaches
-//! registers. The route table's read data is registered (with the beat's
-//! route, `h_route`) before it is used: H2C, the table is read with the tid
-//! on the input port, and its answer, one cycle later, is kept beside the
-//! beat in the input slice (`h_took_*`, `h_out_route`, `h_skid_route`) until
-//! the beat moves to the output register. Both directions pass one beat per
-//! cycle with two cycles of latency. An H2C output's `tvalid` is the output
-//! register's valid and its registered route decoded (`route == i`): the
-//! route cannot be both read from block RAM, registered and decoded into a
-//! register within two cycles.
+//! valid come from an output register (an H2C output's `tvalid` is its own
+//! bit of `h_hot`), and an output's `tready` only reaches registers. The
+//! route table's read data is a register (the RAM's read register); H2C, the
+//! table is read with the tid on the input port, and its answer, one cycle
+//! later, is decoded into the partition's bit and kept beside the beat in the
+//! input slice (`h_took_*`, `h_out_route`, `h_skid_route`) until the beat
+//! moves to the output register. Routes and the C2H arbiter's grants are
+//! one-hot masks, so no index is compared on the way from a register to a
+//! handshake. Both directions pass one beat per cycle with two cycles of
+//! latency.
 //!
 //! `tuser` (H2C, 1 bit with `tlast`: the DMA cut the packet short) is carried
 //! with the packet to its partition. C2H packets leave with `tuser` 0.
@@ -37,6 +38,7 @@
 //! there are functions; `s_route_ready` and `s_axis_h2c_tready` stay low meanwhile.
 
 use crate::axis::{AxisMaster, AxisMasterUser, AxisSlave, AxisSlaveUntagged};
+use crate::sized_ram::SizedRam;
 use crate::skid::AxisSkid;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS, MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use rust_hdl::prelude::*;
@@ -83,8 +85,14 @@ pub struct Switch<const DW: usize, const KW: usize> {
     last_partition: Constant<Bits<PW>>,
     /// Partition `i`'s index, for the unrolled per-partition loops.
     part_index: Vec<Constant<Bits<PW>>>,
+    /// Partition `i`'s bit in a partition mask, and the bits below it.
+    part_bit: Vec<Constant<Bits<MAX_PARTITIONS>>>,
+    part_below: Vec<Constant<Bits<MAX_PARTITIONS>>>,
+    part_above: Vec<Constant<Bits<MAX_PARTITIONS>>>,
 
-    route_table: RAM<Bits<ENTRY_BITS>, FW>,
+    /// One entry per function (a LUT RAM for tens of functions, block RAM
+    /// for hundreds): its read data is a register either way.
+    route_table: SizedRam<FW, ENTRY_BITS>,
     clear_busy: DFF<Bit>,
     clear_addr: DFF<Bits<FW>>,
     cfg_error_reg: DFF<Bit>,
@@ -99,13 +107,15 @@ pub struct Switch<const DW: usize, const KW: usize> {
     /// That beat's tid named an existing function.
     h_took_in_range: DFF<Bit>,
     /// Routes of the slice's output and skid beats, once read.
-    h_out_route: DFF<Bits<ENTRY_BITS>>,
-    h_skid_route: DFF<Bits<ENTRY_BITS>>,
+    /// Routes of the slice's output and skid beats, once read, decoded: the
+    /// partition's bit, none if unrouted.
+    h_out_route: DFF<Bits<MAX_PARTITIONS>>,
+    h_skid_route: DFF<Bits<MAX_PARTITIONS>>,
     /// The slice's output beat continues a packet (is not a first beat).
     h_in_packet: DFF<Bit>,
-    h_fresh: Signal<Local, Bits<ENTRY_BITS>>,
-    h_head_route: Signal<Local, Bits<ENTRY_BITS>>,
-    h_skid_route_now: Signal<Local, Bits<ENTRY_BITS>>,
+    h_fresh: Signal<Local, Bits<MAX_PARTITIONS>>,
+    h_head_route: Signal<Local, Bits<MAX_PARTITIONS>>,
+    h_skid_route_now: Signal<Local, Bits<MAX_PARTITIONS>>,
     // Stage 2: the output register, with the packet's route.
     h_valid: DFF<Bit>,
     h_data: DFF<Bits<DW>>,
@@ -114,7 +124,17 @@ pub struct Switch<const DW: usize, const KW: usize> {
     h_tid: DFF<Bits<FW>>,
     h_user: DFF<Bit>,
     h_first: DFF<Bit>,
-    h_route: DFF<Bits<ENTRY_BITS>>,
+    /// The packet's route (decoded), kept from its first beat.
+    h_route: DFF<Bits<MAX_PARTITIONS>>,
+    /// The output register's beat, decoded when it is loaded: the partition
+    /// it is offered to (one hot, straight to that output's `tvalid`), or
+    /// dropped (no route).
+    h_hot: DFF<Bits<MAX_PARTITIONS>>,
+    h_drop: DFF<Bit>,
+    h_next_route: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// It names a partition (only the configured partitions' bits are
+    /// looked at: the registers' upper bits are not known to be 0).
+    h_next_routed: Signal<Local, Bit>,
     h_sel_ready: Signal<Local, Bit>,
     h_fire: Signal<Local, Bit>,
     h_go: Signal<Local, Bit>,
@@ -124,8 +144,13 @@ pub struct Switch<const DW: usize, const KW: usize> {
     // was taken), a round-robin arbiter and the output register.
     c_in: Vec<AxisSkid<DW, KW>>,
     c_locked: DFF<Bit>,
-    c_sel: DFF<Bits<PW>>,
-    c_prev: DFF<Bits<PW>>,
+    /// The partition whose packet holds the output (one hot, while locked).
+    /// The grant of this cycle (one hot, none = 0), decided last cycle from
+    /// what the slices will hold (`c_next_valid`): the data mux and the
+    /// slices' readies start from this register, not from the arbitration.
+    c_gnt: DFF<Bits<MAX_PARTITIONS>>,
+    /// Partitions after the last packet's: they come first in the round.
+    c_after: DFF<Bits<MAX_PARTITIONS>>,
     c_tid: DFF<Bits<FW>>,
     owners: Vec<DFF<Bits<FW>>>,
     o_valid: DFF<Bit>,
@@ -133,11 +158,16 @@ pub struct Switch<const DW: usize, const KW: usize> {
     o_keep: DFF<Bits<KW>>,
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
-    c_found_lo: Signal<Local, Bit>,
-    c_found_hi: Signal<Local, Bit>,
-    c_lo: Signal<Local, Bits<PW>>,
-    c_hi: Signal<Local, Bits<PW>>,
-    c_eff_sel: Signal<Local, Bits<PW>>,
+    /// Slices that hold a beat next cycle (a register's next state).
+    c_next_valid: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Partitions after this cycle's grant.
+    c_above: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Round-robin picks for next cycle: after this packet (it ends now),
+    /// or after the last one (nothing moves now).
+    c_pick_now: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_pick_last: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_first_now: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_first_last: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_eff_valid: Signal<Local, Bit>,
     c_eff_data: Signal<Local, Bits<DW>>,
     c_eff_keep: Signal<Local, Bits<KW>>,
@@ -174,7 +204,10 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             last_function: Constant::new(((functions - 1) as u64).into()),
             last_partition: Constant::new(((partitions - 1) as u64).into()),
             part_index: (0..partitions).map(|i| Constant::new((i as u64).into())).collect(),
-            route_table: Default::default(),
+            part_bit: (0..partitions).map(|i| Constant::new((1u64 << i).into())).collect(),
+            part_below: (0..partitions).map(|i| Constant::new(((1u64 << i) - 1).into())).collect(),
+            part_above: (0..partitions).map(|i| Constant::new((!((2u128 << i) - 1) as u64).into())).collect(),
+            route_table: SizedRam::new(functions),
             clear_busy: Default::default(),
             clear_addr: Default::default(),
             cfg_error_reg: Default::default(),
@@ -197,14 +230,18 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             h_user: Default::default(),
             h_first: Default::default(),
             h_route: Default::default(),
+            h_hot: Default::default(),
+            h_drop: Default::default(),
+            h_next_route: Default::default(),
+            h_next_routed: Default::default(),
             h_sel_ready: Default::default(),
             h_fire: Default::default(),
             h_go: Default::default(),
             h_move: Default::default(),
             c_in: (0..partitions).map(|_| Default::default()).collect(),
             c_locked: Default::default(),
-            c_sel: Default::default(),
-            c_prev: Default::default(),
+            c_gnt: Default::default(),
+            c_after: Default::default(),
             c_tid: Default::default(),
             owners: (0..partitions).map(|_| Default::default()).collect(),
             o_valid: Default::default(),
@@ -212,11 +249,12 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             o_keep: Default::default(),
             o_last: Default::default(),
             o_tid: Default::default(),
-            c_found_lo: Default::default(),
-            c_found_hi: Default::default(),
-            c_lo: Default::default(),
-            c_hi: Default::default(),
-            c_eff_sel: Default::default(),
+            c_next_valid: Default::default(),
+            c_above: Default::default(),
+            c_pick_now: Default::default(),
+            c_pick_last: Default::default(),
+            c_first_now: Default::default(),
+            c_first_last: Default::default(),
             c_eff_valid: Default::default(),
             c_eff_data: Default::default(),
             c_eff_keep: Default::default(),
@@ -234,15 +272,14 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         dff_setup!(
             self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_took_out, h_took_skid,
             h_took_in_range, h_out_route, h_skid_route, h_in_packet, h_valid, h_data, h_keep,
-            h_last, h_tid, h_user, h_first, h_route, c_locked, c_sel, c_prev, c_tid, o_valid,
-            o_data, o_keep, o_last, o_tid
+            h_last, h_tid, h_user, h_first, h_route, h_hot, h_drop, c_locked, c_gnt, c_after, c_tid,
+            o_valid, o_data, o_keep, o_last, o_tid
         );
         for i in 0..self.owners.len() {
             self.owners[i].clock.next = self.clk.val();
             self.owners[i].d.next = self.owners[i].q.val();
         }
-        self.route_table.read_clock.next = self.clk.val();
-        self.route_table.write_clock.next = self.clk.val();
+        self.route_table.clock.next = self.clk.val();
         self.h_in.clk.next = self.clk.val();
         self.h_in.rst.next = self.rst.val();
 
@@ -286,7 +323,8 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         self.drop_count.next = self.drops.q.val();
 
         // ---- H2C stage 2: the output register, offered to the partition of
-        // its route; an unrouted beat is consumed at once (dropped whole).
+        // its route (`h_hot`); an unrouted beat is consumed at once (dropped
+        // whole, `h_drop`).
         self.h_sel_ready.next = false;
         for i in 0..self.m_axis_h2c_p.len() {
             self.m_axis_h2c_p[i].tdata.next = self.h_data.q.val();
@@ -294,14 +332,13 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.m_axis_h2c_p[i].tlast.next = self.h_last.q.val();
             self.m_axis_h2c_p[i].tid.next = self.h_tid.q.val();
             self.m_axis_h2c_p[i].tuser.next = self.h_user.q.val();
-            self.m_axis_h2c_p[i].tvalid.next = false;
-            if self.h_route.q.val().get_bits::<PW>(1) == self.part_index[i].val() {
-                self.m_axis_h2c_p[i].tvalid.next = self.h_valid.q.val() & self.h_route.q.val().get_bit(0);
-                self.h_sel_ready.next = self.m_axis_h2c_p[i].tready.val();
+            self.m_axis_h2c_p[i].tvalid.next = self.h_hot.q.val().get_bit(i);
+            if self.h_hot.q.val().get_bit(i) & self.m_axis_h2c_p[i].tready.val() {
+                self.h_sel_ready.next = true;
             }
         }
-        self.h_fire.next = self.h_valid.q.val() & (self.h_sel_ready.val() | !self.h_route.q.val().get_bit(0));
-        if self.h_fire.val() & !self.h_route.q.val().get_bit(0) & self.h_first.q.val() {
+        self.h_fire.next = self.h_sel_ready.val() | self.h_drop.q.val();
+        if self.h_drop.q.val() & self.h_first.q.val() {
             self.drops.d.next = self.drops.q.val() + 1;
         }
         self.h_go.next = !self.h_valid.q.val() | self.h_fire.val();
@@ -327,8 +364,14 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             & self.h_in.m_axis_tvalid.val()
             & !self.h_go.val();
         self.h_took_in_range.d.next = self.s_axis_h2c.tid.val() <= self.last_function.val();
-        self.h_fresh.next = self.route_table.read_data.val();
-        if !self.h_took_in_range.q.val() {
+        // The table's read data (a register), decoded: the partition's bit.
+        self.h_fresh.next = 0.into();
+        for i in 0..self.m_axis_h2c_p.len() {
+            if self.route_table.read_data.val().get_bits::<PW>(1) == self.part_index[i].val() {
+                self.h_fresh.next = self.part_bit[i].val();
+            }
+        }
+        if !self.h_took_in_range.q.val() | !self.route_table.read_data.val().get_bit(0) {
             self.h_fresh.next = 0.into();
         }
         self.h_head_route.next = self.h_out_route.q.val();
@@ -347,10 +390,23 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         }
 
         // ---- H2C: the output register takes the slice's beat when it is free
-        // or leaving.
+        // or leaving. A packet keeps the route its first beat found; the
+        // route is decoded on the way in.
+        self.h_next_route.next = self.h_route.q.val();
+        if !self.h_in_packet.q.val() {
+            self.h_next_route.next = self.h_head_route.val();
+        }
+        self.h_next_routed.next = false;
+        for i in 0..self.m_axis_h2c_p.len() {
+            if self.h_next_route.val().get_bit(i) {
+                self.h_next_routed.next = true;
+            }
+        }
         self.h_in.m_axis_tready.next = self.h_go.val();
         self.h_move.next = self.h_in.m_axis_tvalid.val() & self.h_go.val();
         if self.h_move.val() {
+            self.h_hot.d.next = self.h_next_route.val();
+            self.h_drop.d.next = !self.h_next_routed.val();
             self.h_valid.d.next = true;
             self.h_data.d.next = self.h_in.m_axis_tdata.val();
             self.h_keep.d.next = self.h_in.m_axis_tkeep.val();
@@ -359,12 +415,11 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.h_user.d.next = self.h_in.m_axis_tuser.val();
             self.h_first.d.next = !self.h_in_packet.q.val();
             self.h_in_packet.d.next = !self.h_in.m_axis_tlast.val();
-            // A packet keeps the route its first beat found.
-            if !self.h_in_packet.q.val() {
-                self.h_route.d.next = self.h_head_route.val();
-            }
+            self.h_route.d.next = self.h_next_route.val();
         } else if self.h_fire.val() {
             self.h_valid.d.next = false;
+            self.h_hot.d.next = 0.into();
+            self.h_drop.d.next = false;
         }
 
         // ---- C2H input slices: each beat is tagged with its partition's
@@ -381,52 +436,67 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.s_axis_c2h_p[i].tready.next = self.c_in[i].s_axis_tready.val();
         }
 
-        // ---- C2H arbiter. Round robin: the first requester after the previous
-        // grant, else the first requester; a grant is held until the packet's
-        // tlast. A packet's tag is its first beat's.
-        self.c_found_lo.next = false;
-        self.c_found_hi.next = false;
-        self.c_lo.next = 0.into();
-        self.c_hi.next = 0.into();
-        for i in 0..self.c_in.len() {
-            if self.c_in[i].m_axis_tvalid.val() {
-                if !self.c_found_lo.val() {
-                    self.c_lo.next = self.part_index[i].val();
-                    self.c_found_lo.next = true;
-                }
-                if !self.c_found_hi.val() & (self.c_prev.q.val() < self.part_index[i].val()) {
-                    self.c_hi.next = self.part_index[i].val();
-                    self.c_found_hi.next = true;
-                }
-            }
-        }
-        if self.c_locked.q.val() {
-            self.c_eff_sel.next = self.c_sel.q.val();
-        } else if self.c_found_hi.val() {
-            self.c_eff_sel.next = self.c_hi.val();
-        } else {
-            self.c_eff_sel.next = self.c_lo.val();
-        }
+        // ---- C2H arbiter, in one-hot masks. Round robin: the first requester
+        // after the previous packet's partition (`c_after`), else the first
+        // requester; a grant is held until the packet's tlast. A packet's tag
+        // is its first beat's. The grant is a register (`c_gnt`), decided a
+        // cycle ahead from the slices' next state, so it equals what an
+        // arbiter of this cycle's slices would pick: no bubble between
+        // packets, and only registers select the data.
         self.c_eff_valid.next = false;
         self.c_eff_data.next = 0.into();
         self.c_eff_keep.next = 0.into();
         self.c_eff_last.next = false;
-        self.c_eff_tid.next = self.c_tid.q.val();
+        self.c_eff_tid.next = 0.into();
         self.c_can_take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
+        self.c_next_valid.next = 0.into();
         for i in 0..self.c_in.len() {
-            self.c_in[i].m_axis_tready.next = false;
-            if self.c_eff_sel.val() == self.part_index[i].val() {
+            self.c_in[i].m_axis_tready.next = self.c_gnt.q.val().get_bit(i) & self.c_can_take.val();
+            if self.c_gnt.q.val().get_bit(i) {
                 self.c_eff_valid.next = self.c_in[i].m_axis_tvalid.val();
                 self.c_eff_data.next = self.c_in[i].m_axis_tdata.val();
                 self.c_eff_keep.next = self.c_in[i].m_axis_tkeep.val();
                 self.c_eff_last.next = self.c_in[i].m_axis_tlast.val();
-                self.c_in[i].m_axis_tready.next = self.c_can_take.val();
-                if !self.c_locked.q.val() {
-                    self.c_eff_tid.next = self.c_in[i].m_axis_tid.val();
-                }
+                self.c_eff_tid.next = self.c_in[i].m_axis_tid.val();
+            }
+            // The slice's rule seen from its ports: it holds a beat next
+            // cycle if its skid is full, its beat stays, or one comes in.
+            if !self.c_in[i].s_axis_tready.val()
+                | (self.c_in[i].m_axis_tvalid.val() & !self.c_in[i].m_axis_tready.val())
+                | self.s_axis_c2h_p[i].tvalid.val()
+            {
+                self.c_next_valid.next = self.c_next_valid.val() | self.part_bit[i].val();
             }
         }
+        if self.c_locked.q.val() {
+            self.c_eff_tid.next = self.c_tid.q.val();
+        }
         self.c_fire.next = self.c_eff_valid.val() & self.c_can_take.val();
+        // (A mask per one-hot bit: no carry chain after the register.)
+        self.c_above.next = 0.into();
+        for i in 0..self.c_in.len() {
+            if self.c_gnt.q.val().get_bit(i) {
+                self.c_above.next = self.part_above[i].val();
+            }
+        }
+        self.c_pick_now.next = self.c_next_valid.val();
+        if (self.c_next_valid.val() & self.c_above.val()).any() {
+            self.c_pick_now.next = self.c_next_valid.val() & self.c_above.val();
+        }
+        self.c_pick_last.next = self.c_next_valid.val();
+        if (self.c_next_valid.val() & self.c_after.q.val()).any() {
+            self.c_pick_last.next = self.c_next_valid.val() & self.c_after.q.val();
+        }
+        self.c_first_now.next = 0.into();
+        self.c_first_last.next = 0.into();
+        for i in 0..self.c_in.len() {
+            if self.c_pick_now.val().get_bit(i) & !(self.c_pick_now.val() & self.part_below[i].val()).any() {
+                self.c_first_now.next = self.part_bit[i].val();
+            }
+            if self.c_pick_last.val().get_bit(i) & !(self.c_pick_last.val() & self.part_below[i].val()).any() {
+                self.c_first_last.next = self.part_bit[i].val();
+            }
+        }
         if self.c_fire.val() {
             self.o_valid.d.next = true;
             self.o_data.d.next = self.c_eff_data.val();
@@ -434,13 +504,16 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.o_last.d.next = self.c_eff_last.val();
             self.o_tid.d.next = self.c_eff_tid.val();
             self.c_tid.d.next = self.c_eff_tid.val();
-            self.c_sel.d.next = self.c_eff_sel.val();
             self.c_locked.d.next = !self.c_eff_last.val();
             if self.c_eff_last.val() {
-                self.c_prev.d.next = self.c_eff_sel.val();
+                self.c_after.d.next = self.c_above.val();
+                self.c_gnt.d.next = self.c_first_now.val();
             }
         } else if self.m_axis_c2h.tready.val() {
             self.o_valid.d.next = false;
+        }
+        if !self.c_fire.val() & !self.c_locked.q.val() {
+            self.c_gnt.d.next = self.c_first_last.val();
         }
         self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
         self.m_axis_c2h.tdata.next = self.o_data.q.val();
@@ -457,9 +530,13 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.h_took_out.d.next = false;
             self.h_took_skid.d.next = false;
             self.h_valid.d.next = false;
+            self.h_hot.d.next = 0.into();
+            self.h_drop.d.next = false;
             self.h_in_packet.d.next = false;
             self.c_locked.d.next = false;
-            self.c_prev.d.next = self.last_partition.val();
+            // No partition after the last: the first requester goes first.
+            self.c_after.d.next = 0.into();
+            self.c_gnt.d.next = 0.into();
             self.o_valid.d.next = false;
             for i in 0..self.owners.len() {
                 self.owners[i].d.next = 0.into();

@@ -5,10 +5,12 @@
 //! encoding). The engine executes one command in four cycles (IDLE or the
 //! previous EXEC, FETCH, LOOKUP, EXEC), five with a scheduler event,
 //! whatever the numbers of VFs, VMs and partitions:
-//! - FETCH latches the command from the FIFO's block RAM;
+//! - FETCH latches the command from the FIFO's block RAM, while the VM's
+//!   table entry, the VF's entry and the head of the free-VF list are read
+//!   from block RAM (addressed by the FIFO's read data itself);
 //! - LOOKUP compares the accelerator ID with every partition's at once (an
-//!   unrolled compare, linear in partitions) while the VM's table entry, the
-//!   VF's entry and the head of the free-VF list are read from block RAM;
+//!   unrolled compare, linear in partitions) and registers the tables' read
+//!   data, so that EXEC's decision starts from registers only;
 //! - EXEC decides, writes the tables, drives the switch's route port, the
 //!   DMA's function-enable and QoS ports, the prc's LOAD port, the sharing
 //!   scheduler's event port (`sched`: ATTACH, DETACH, SET_QOS) and the
@@ -211,6 +213,12 @@ pub struct Mgr<const VMW: usize> {
     free_wr: DFF<Bits<FW>>,
     free_rd: DFF<Bits<FW>>,
     free_count: DFF<Bits<FW>>,
+    /// The tables' read data, registered in LOOKUP before EXEC's logic
+    /// reads it (timing rules): the VM's slots, the VF's entry, the head of
+    /// the free list.
+    vm_q: Vec<DFF<Bits<SLOT_BITS>>>,
+    vf_q: DFF<Bits<VF_WEIGHT_LSB>>,
+    free_q: DFF<Bits<FW>>,
     part_acc: Vec<DFF<Bits<32>>>,
     part_owner: Vec<DFF<Bits<FW>>>,
     part_tenants: Vec<DFF<Bits<FW>>>,
@@ -428,6 +436,9 @@ impl<const VMW: usize> Mgr<VMW> {
             free_wr: Default::default(),
             free_rd: Default::default(),
             free_count: Default::default(),
+            vm_q: (0..VM_SLOTS).map(|_| Default::default()).collect(),
+            vf_q: Default::default(),
+            free_q: Default::default(),
             part_acc: (0..p.partitions).map(|_| Default::default()).collect(),
             part_owner: (0..p.partitions).map(|_| Default::default()).collect(),
             part_tenants: (0..p.partitions).map(|_| Default::default()).collect(),
@@ -534,7 +545,7 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             l_found, l_part, cmd_arg_reg, vf_sel, resp_data, overflow, rb_valid, rb_error,
             rb_rdata, rb_from_resp, rb_from_vf_info, rb_from_vf_qos, ev_valid, ev_kind, ev_function,
             ev_partition, ev_weight, ev_slice, ld_valid, ld_partition, ld_acc_id, qos_valid, qos_function,
-            qos_weight, fnctl_valid, fnctl_function, fnctl_enable
+            qos_weight, fnctl_valid, fnctl_function, fnctl_enable, vf_q, free_q
         );
         for i in 0..self.part_acc.len() {
             self.part_acc[i].clock.next = self.clk.val();
@@ -559,15 +570,20 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         for i in 0..self.vm_slots.len() {
             self.vm_slots[i].read_clock.next = self.clk.val();
             self.vm_slots[i].write_clock.next = self.clk.val();
-            // The engine reads the entry of the command's VM (held from FETCH to EXEC).
-            self.vm_slots[i].read_address.next = bit_cast::<VMW, 20>(self.cmd_word.q.val().get_bits::<20>(12));
+            self.vm_q[i].clock.next = self.clk.val();
+            self.vm_q[i].d.next = self.vm_q[i].q.val();
+            // The engine reads the entry of the command's VM in FETCH, with
+            // the ID straight from the command FIFO's read port (the command
+            // being fetched; a RAM address, no logic), and registers it in
+            // LOOKUP. The previous command's writes (its EXEC) have landed.
+            self.vm_slots[i].read_address.next = bit_cast::<VMW, 20>(self.cmd_fifo.read_data.val().get_bits::<20>(12));
             self.vm_slots[i].write_address.next = bit_cast::<VMW, CLEAR_BITS>(self.clear_addr.q.val());
             self.vm_slots[i].write_data.next = 0.into();
             self.vm_slots[i].write_enable.next = self.clear_busy.q.val();
         }
 
         // ---- Defaults of the table write ports: the post-reset clear.
-        self.vf_table.read_address.next = bit_cast::<FW, 20>(self.cmd_word.q.val().get_bits::<20>(12));
+        self.vf_table.read_address.next = bit_cast::<FW, 20>(self.cmd_fifo.read_data.val().get_bits::<20>(12));
         self.vf_table.write_address.next = bit_cast::<FW, CLEAR_BITS>(self.clear_addr.q.val());
         self.x_vf_write.next = 0.into();
         self.vf_table.write_enable.next = self.clear_busy.q.val();
@@ -637,20 +653,20 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.x_used.next = 0.into();
         self.x_slot_sel.next = 0.into();
         for i in 0..self.vm_slots.len() {
-            if self.vm_slots[i].read_data.val().get_bit(0) {
+            if self.vm_q[i].q.val().get_bit(0) {
                 self.x_used.next = self.x_used.val() + 1;
-                if self.l_mask.q.val().get_bit(self.vm_slots[i].read_data.val().get_bits::<PW>(1).index()) {
+                if self.l_mask.q.val().get_bit(self.vm_q[i].q.val().get_bits::<PW>(1).index()) {
                     self.x_hit.next = true;
                     self.x_hit_slot.next = self.slot_index[i].val();
-                    self.x_hit_part.next = self.vm_slots[i].read_data.val().get_bits::<PW>(1);
-                    self.x_hit_vf.next = self.vm_slots[i].read_data.val().get_bits::<FW>(7);
+                    self.x_hit_part.next = self.vm_q[i].q.val().get_bits::<PW>(1);
+                    self.x_hit_vf.next = self.vm_q[i].q.val().get_bits::<FW>(7);
                 }
             } else if !self.x_free_found.val() {
                 self.x_free_found.next = true;
                 self.x_free_slot.next = self.slot_index[i].val();
             }
             if self.cmd_arg.q.val().get_bits::<2>(0) == self.slot_index[i].val() {
-                self.x_slot_sel.next = self.vm_slots[i].read_data.val();
+                self.x_slot_sel.next = self.vm_q[i].q.val();
             }
         }
         self.x_part_tenants.next = 0.into();
@@ -662,8 +678,8 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 self.x_part_acc.next = self.part_acc[i].q.val();
             }
         }
-        self.x_new_vf.next = self.free_list.read_data.val();
-        self.x_vf_entry.next = self.vf_table.read_data.val();
+        self.x_new_vf.next = self.free_q.q.val();
+        self.x_vf_entry.next = self.vf_q.q.val();
 
         // Decision, in the documented order of the checks.
         self.x_attach.next = false;
@@ -969,6 +985,12 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.state.d.next = self.s_lookup.val();
         }
         if self.state.q.val() == self.s_lookup.val() {
+            // The tables' answers to FETCH's reads, into registers.
+            for i in 0..self.vm_slots.len() {
+                self.vm_q[i].d.next = self.vm_slots[i].read_data.val();
+            }
+            self.vf_q.d.next = self.vf_table.read_data.val();
+            self.free_q.d.next = self.free_list.read_data.val();
             self.state.d.next = self.s_exec.val();
         }
 

@@ -37,6 +37,11 @@
 //! waiting reports enter through a `skid::Skid` (`s_waiting_ready` is its
 //! registered ready; a report that comes with an event waits there a cycle
 //! or more); `s_event_ready` and `s_reg_req_ready` come from the state.
+//! The per-VF RAMs' read data goes into registers (`entry_q`, `next_q`,
+//! `debt_q`, `owned_q`) before any decision reads it, at no extra cycle: a
+//! VF's entry is read in the cycle that takes its event or report (or that
+//! the scan picks its partition) and registered in the Read state that
+//! follows.
 
 pub mod regs;
 
@@ -186,6 +191,14 @@ pub struct Sched {
     closes_out: DFF<Bits<12>>,
     close_at: DFF<Bits<32>>,
     cur_debt: DFF<Bits<16>>,
+    /// Block-RAM read data, registered before any logic uses it (timing
+    /// rules): the VF entry, its queue successor and debt (read in Idle or
+    /// on taking an event or report, registered the cycle after), and the
+    /// owner's cycles (read while its operation runs, registered in AcctRead).
+    entry_q: DFF<Bits<ENTRY_BITS>>,
+    next_q: DFF<Bits<FW>>,
+    debt_q: DFF<Bits<16>>,
+    owned_q: DFF<Bits<32>>,
     overrun: Signal<Local, Bits<32>>,
     first_slice: Signal<Local, Bits<16>>,
 
@@ -199,6 +212,7 @@ pub struct Sched {
     c_owner: Signal<Local, Bits<FW>>,
     c_head: Signal<Local, Bits<FW>>,
     c_since: Signal<Local, Bits<32>>,
+    s_head: Signal<Local, Bits<FW>>,
     s_owner: Signal<Local, Bits<FW>>,
     s_queued: Signal<Local, Bit>,
     s_used_up: Signal<Local, Bit>,
@@ -315,6 +329,10 @@ impl Sched {
             closes_out: Default::default(),
             close_at: Default::default(),
             cur_debt: Default::default(),
+            entry_q: Default::default(),
+            next_q: Default::default(),
+            debt_q: Default::default(),
+            owned_q: Default::default(),
             overrun: Default::default(),
             first_slice: Default::default(),
             entry: Default::default(),
@@ -326,6 +344,7 @@ impl Sched {
             c_owner: Default::default(),
             c_head: Default::default(),
             c_since: Default::default(),
+            s_head: Default::default(),
             s_owner: Default::default(),
             s_queued: Default::default(),
             s_used_up: Default::default(),
@@ -352,7 +371,7 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, close_at, cur_debt, rq_pending, rq_wstrb
+            closes_out, close_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -367,8 +386,8 @@ impl Logic for Sched {
         self.waiting_in.m_ready.next = false;
         self.now.d.next = self.now.q.val() + 1;
 
-        // ---- The entry read last cycle, and the partitions' registers.
-        self.entry.next = self.vf_ram.read_data.val();
+        // ---- The entry read and registered before, and the partitions' registers.
+        self.entry.next = self.entry_q.q.val();
         self.e_attached.next = self.entry.val().get_bit(0);
         self.e_partition.next = self.entry.val().get_bits::<PW>(1);
         self.e_weight.next = self.entry.val().get_bits::<8>(7);
@@ -388,6 +407,7 @@ impl Logic for Sched {
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
         self.c_since.next = 0.into();
+        self.s_head.next = 0.into();
         self.s_owner.next = 0.into();
         self.s_queued.next = false;
         self.s_used_up.next = false;
@@ -428,6 +448,7 @@ impl Logic for Sched {
                 self.c_since.next = self.since[i].q.val();
             }
             if self.scan.q.val() == self.part_index[i].val() {
+                self.s_head.next = self.head[i].q.val();
                 self.s_owner.next = self.owner[i].q.val();
                 self.s_queued.next = self.queued[i].q.val();
                 self.s_used_up.next = !self.slice_left[i].q.val().any() & (self.rounds_left[i].q.val() <= 1);
@@ -466,7 +487,7 @@ impl Logic for Sched {
         self.next_ram.write_enable.next = false;
         self.owned_ram.read_address.next = self.old.q.val();
         self.owned_ram.write_address.next = self.old.q.val();
-        self.owned_ram.write_data.next = self.owned_ram.read_data.val() + (self.now.q.val() - self.c_since.val());
+        self.owned_ram.write_data.next = self.owned_q.q.val() + (self.now.q.val() - self.c_since.val());
         self.owned_ram.write_enable.next = false;
         self.debt_ram.read_address.next = self.cur_f.q.val();
         self.debt_ram.write_address.next = self.old.q.val();
@@ -518,6 +539,11 @@ impl Logic for Sched {
                     self.vf_ram.read_address.next = self.waiting_in.m_data.val();
                     self.state.d.next = SchedState::WaitRead;
                 } else {
+                    // The scanned partition's queue head is read at once:
+                    // PopRead registers its entry (no RAM is written in Idle).
+                    self.vf_ram.read_address.next = self.s_head.val();
+                    self.next_ram.read_address.next = self.s_head.val();
+                    self.debt_ram.read_address.next = self.s_head.val();
                     self.scan.d.next = self.scan.q.val() + 1;
                     if self.scan.q.val() == self.last_partition.val() {
                         self.scan.d.next = 0.into();
@@ -529,7 +555,8 @@ impl Logic for Sched {
                 }
             }
             SchedState::EventRead => {
-                // The entry arrives next cycle.
+                // The entry read in Idle, into its register.
+                self.entry_q.d.next = self.vf_ram.read_data.val();
                 self.state.d.next = SchedState::EventWrite;
             }
             SchedState::EventWrite => {
@@ -569,6 +596,7 @@ impl Logic for Sched {
                 }
             }
             SchedState::WaitRead => {
+                self.entry_q.d.next = self.vf_ram.read_data.val();
                 self.state.d.next = SchedState::WaitDecide;
             }
             SchedState::WaitDecide => {
@@ -581,9 +609,10 @@ impl Logic for Sched {
                 self.state.d.next = SchedState::Idle;
             }
             SchedState::PopRead => {
-                self.vf_ram.read_address.next = self.c_head.val();
-                self.next_ram.read_address.next = self.c_head.val();
-                self.debt_ram.read_address.next = self.c_head.val();
+                // The head's entry, successor and debt, read in Idle.
+                self.entry_q.d.next = self.vf_ram.read_data.val();
+                self.next_q.d.next = self.next_ram.read_data.val();
+                self.debt_q.d.next = self.debt_ram.read_data.val();
                 self.cur_f.d.next = self.c_head.val();
                 self.state.d.next = SchedState::PopDecide;
             }
@@ -593,7 +622,7 @@ impl Logic for Sched {
                         if self.cur_f.q.val() == self.tail[i].q.val() {
                             self.queued[i].d.next = false;
                         } else {
-                            self.head[i].d.next = self.next_ram.read_data.val();
+                            self.head[i].d.next = self.next_q.q.val();
                         }
                     }
                 }
@@ -604,7 +633,7 @@ impl Logic for Sched {
                     self.vf_ram.write_enable.next = true;
                     self.cur_weight.d.next = self.e_weight.val();
                     self.cur_slice.d.next = self.e_slice.val();
-                    self.cur_debt.d.next = self.debt_ram.read_data.val();
+                    self.cur_debt.d.next = self.debt_q.q.val();
                     self.old.d.next = self.c_owner.val();
                     self.close_at.d.next = self.now.q.val();
                     if self.c_owner.val().any() {
@@ -650,6 +679,8 @@ impl Logic for Sched {
                 }
             }
             SchedState::AcctRead => {
+                // The leaving owner's cycles (read with `old` meanwhile).
+                self.owned_q.d.next = self.owned_ram.read_data.val();
                 self.state.d.next = SchedState::AcctWrite;
             }
             SchedState::AcctWrite => {
