@@ -123,6 +123,9 @@ pub struct BenchArgs {
     /// `load` and `all`: host memory read latency, 1..=100000 cycles [default: 200]
     #[arg(long, value_name = "CYCLES", allow_negative_numbers = true)]
     pub latency: Option<u64>,
+    /// `dma` and `all`: the DMA's data width, 64, 128, 256 or 512 bits [default: 64]
+    #[arg(long, value_name = "BITS", allow_negative_numbers = true)]
+    pub data_width: Option<usize>,
 }
 
 impl BenchArgs {
@@ -138,6 +141,9 @@ impl BenchArgs {
         if (self.kib.is_some() || self.latency.is_some()) && !t.runs_load() {
             return Err(format!("--kib and --latency apply to `bench load` and `bench all`, not `bench {name}`"));
         }
+        if self.data_width.is_some() && !t.runs_dma() {
+            return Err(format!("--data-width applies to `bench dma` and `bench all`, not `bench {name}`"));
+        }
         let mut opts = crate::bench::Options::default();
         if let Some(ClockArg::Mhz(mhz)) = self.clock_mhz {
             // Range-checked here; `bench_cmd` resolves the clock (or measures it).
@@ -148,6 +154,9 @@ impl BenchArgs {
         }
         if let Some(v) = self.latency {
             opts.load_latency = v;
+        }
+        if let Some(v) = self.data_width {
+            opts.dma_data_width = v;
         }
         opts.validate()?;
         Ok(opts)

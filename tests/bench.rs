@@ -59,6 +59,12 @@ fn bench_flags_are_checked_before_any_work() {
         (&["switch", "--kib", "4"], "`bench load` and `bench all`"),
         (&["ctx", "--latency", "100"], "`bench load` and `bench all`"),
         (&["dma", "--clock-mhz", "100"], "`bench attach` and `bench all`"),
+        (&["dma", "--data-width", "100"], "allowed 64, 128, 256, 512"),
+        (&["dma", "--data-width", "0"], "allowed 64, 128, 256, 512"),
+        (&["dma", "--data-width", "1024"], "allowed 64, 128, 256, 512"),
+        (&["all", "--data-width", "32"], "allowed 64, 128, 256, 512"),
+        (&["switch", "--data-width", "512"], "`bench dma` and `bench all`"),
+        (&["load", "--data-width", "64"], "`bench dma` and `bench all`"),
     ] {
         let o = bench_cli(args, cache.path(), None);
         let err = String::from_utf8_lossy(&o.stderr);
@@ -93,4 +99,50 @@ fn a_load_that_never_answers_is_an_error() {
     // The budget `bench load` gives is enough at the longest allowed latency.
     let f = vfpga::bench::load::measure(&cfg, 1, *vfpga::bench::LOAD_LATENCY.end(), cache).unwrap();
     assert!(f.load_cycles > *vfpga::bench::LOAD_LATENCY.end(), "{} cycles", f.load_cycles);
+}
+
+/// `bench dma`'s figures at each data width: every one has a target and a
+/// verdict in the JSON, the width in its name, and the verdict follows the
+/// value (DESIGN.md's targets: H2C >= 0.95, C2H >= 0.95 for 4 KiB and >= 0.90
+/// for 256 B, Jain >= 0.99, weighted shares within 5 %). From measurements
+/// given here: no model is built.
+#[test]
+fn dma_figures_each_have_a_target_and_a_verdict() {
+    use vfpga::bench::dma::{figures, Measured};
+    let good = |label| Measured {
+        label,
+        h2c_one: 0.96,
+        h2c_sixteen: 0.95,
+        equal_shares: vec![100; 16],
+        weighted_shares: vec![100, 200, 400, 800],
+        c2h_one: 0.96,
+        c2h_sixteen: 0.951,
+    };
+    for w in vfpga::config::DATA_WIDTHS {
+        for label in ["4 KiB", "256 B"] {
+            let f = figures(w, &good(label));
+            assert_eq!(f.len(), 9, "{w} {label}: 2 H2C rates, Jain, 4 shares, 2 C2H rates");
+            let json: serde_json::Value = serde_json::to_value(&f).unwrap();
+            for (fig, v) in f.iter().zip(json.as_array().unwrap()) {
+                for key in ["bench", "name", "value", "unit", "target", "meets_target"] {
+                    assert!(v.get(key).is_some_and(|x| !x.is_null()), "{w} {label}: no {key} in {v}");
+                }
+                assert_eq!(v["meets_target"], true, "{w} {label}: {v}");
+                assert!(fig.name.contains(&format!("{w}-bit")) && fig.name.contains(label), "{}", fig.name);
+                assert_eq!(fig.bench, "dma");
+            }
+        }
+    }
+    // Misses: each one flips its own verdict and no other.
+    let verdicts = |m: &Measured| figures(64, m).iter().map(|f| f.meets_target.unwrap()).collect::<Vec<_>>();
+    let mut m = good("256 B");
+    m.c2h_one = 0.91; // meets the 256 B C2H target (0.90) ...
+    assert!(verdicts(&m).iter().all(|&v| v));
+    m.h2c_sixteen = 0.941; // ... the H2C one (0.95) is missed
+    m.equal_shares[3] = 160; // Jain 0.981
+    m.weighted_shares = vec![110, 200, 400, 800]; // weight 1: 7.3 % for 6.7 %, the others within 1 %
+    assert_eq!(verdicts(&m), [true, false, false, false, true, true, true, true, true]);
+    let mut m = good("4 KiB");
+    m.c2h_sixteen = 0.91; // below the 4 KiB C2H target
+    assert_eq!(verdicts(&m), [true, true, true, true, true, true, true, true, false]);
 }

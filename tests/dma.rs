@@ -1230,9 +1230,12 @@ fn partial_writes_are_refused() {
 /// Function-level reset on detach: a function with H2C packets and C2H
 /// buffers posted (interrupts requested, some masked) is detached in the
 /// middle of its transfers. Once its in-flight reads have drained, it makes
-/// no host access any more, not even after it is attached again (the next
-/// tenant), and its registers read their reset values; another function's
-/// registers are untouched.
+/// no host access and requests no interrupt any more, not even after it is
+/// attached again, and its registers read their reset values; the next
+/// tenant moves packets on it without any access to the old tenant's rings
+/// or buffers. A function stopped with an error (STATUS, a pending masked
+/// error interrupt, IRQ_MASK) and detached reads reset values too and never
+/// requests that interrupt. Another function's registers are untouched.
 #[test]
 fn detach_resets_the_function() {
     let mut b = Bench::new(&Config::default(), "dma_detach_reset", 200);
@@ -1240,6 +1243,16 @@ fn detach_resets_the_function() {
     b.loop_prob = 0.6;
     let q = setup(&mut b, 1, 0x1_0000_0000);
     let other = setup(&mut b, 2, 0x2_0000_0000);
+    // Function 3 stopped with an error: STATUS, IRQ_STATUS.ERROR, a mask.
+    let e = setup(&mut b, 3, 0x3_0000_0000);
+    b.write(e.f, R_IRQ_MASK, 1 << IRQ_ERROR);
+    put_desc(&mut b, e.h2c_ring, 0, e.base + 2 * PAGE, 0, DESC_EOP);
+    b.write(e.f, R_H2C_PIDX, 1);
+    for _ in 0..2000 {
+        b.step();
+    }
+    assert_eq!(b.read(e.f, R_STATUS) & 0xf, ERR_ZERO_LENGTH, "function 3's error");
+    assert_ne!(b.read(e.f, R_IRQ_STATUS) & (1 << IRQ_ERROR), 0, "function 3's pending (masked) error interrupt");
     b.write(q.f, R_IRQ_MASK, 1 << IRQ_C2H);
     for i in 0..16u32 {
         put_desc(&mut b, q.c2h_ring, i, q.base + (2 + i as u64) * PAGE, 4096, DESC_IRQ);
@@ -1256,23 +1269,38 @@ fn detach_resets_the_function() {
         assert!(b.cycle < limit, "H2C never started");
     }
     b.fnctl(q.f, false);
+    b.fnctl(e.f, false);
+    let (e_seen, e_irqs) = (b.host.accesses.get(&e.f).copied(), b.irqs.len());
     for _ in 0..600 {
         b.step();
     }
     let seen = b.host.accesses.get(&q.f).copied();
+    let irqs = b.irqs.len();
     let regs = [R_CTRL, R_STATUS, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_H2C_CIDX, R_C2H_BASE_LO,
         R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_C2H_CIDX, R_IRQ_MASK, R_IRQ_STATUS];
     let values = |b: &mut Bench, f: u32| regs.iter().map(|&r| (r, b.read(f, r))).collect::<Vec<_>>();
     let reset: Vec<(u32, u32)> = regs.iter().map(|&r| (r, 0)).collect();
     assert_eq!(values(&mut b, q.f), reset, "detached function: registers not at their reset values");
+    assert_eq!(values(&mut b, e.f), reset, "detached function in error: registers not at their reset values");
+    assert_eq!(b.host.accesses.get(&e.f).copied(), e_seen, "host accesses of the detached function in error");
+    assert!(!b.irqs[e_irqs..].iter().any(|i| i.0 == e.f), "function 3's pending error interrupt requested after its DETACH");
     // The next tenant attaches the function: still reset, and nothing of the
-    // old rings or buffers is touched.
+    // old rings or buffers is touched, even once it works with its own: the
+    // old tenant's memory is no longer mapped for the function (any access
+    // there would be refused and fail), the next tenant's is.
+    b.host.iommu.unmap(q.f, q.base, 1 << 20);
     b.enable(q.f);
     for _ in 0..3000 {
         b.step();
     }
     assert_eq!(values(&mut b, q.f), reset, "re-attached function: registers not at their reset values");
     assert_eq!(b.host.accesses.get(&q.f).copied(), seen, "host accesses of the detached function");
+    assert!(!b.irqs[irqs..].iter().any(|i| i.0 == q.f), "interrupts of the old tenant after the DETACH settled");
+    let next = (0x5_0000_0000u64, 1u64 << 20);
+    b.host.iommu.map(q.f, next.0, next.1, true);
+    let mut d = VfDriver::open(&mut b, q.f, next, 6).unwrap();
+    b.loop_prob = 0.8;
+    exchange(&mut b, &mut [&mut d], 8, &mut rng);
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
     assert_eq!(b.read(other.f, R_H2C_BASE_LO), other.h2c_ring as u32, "function 2's ring moved");
     assert_eq!(b.read(other.f, R_C2H_SIZE), other.log2, "function 2's ring moved");

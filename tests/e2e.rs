@@ -3,8 +3,10 @@
 //! accelerators; each VM gets a VF, sends data by DMA from its own memory
 //! through the switch to its accelerator and gets the results back on its
 //! C2H ring; the orchestrator loads another accelerator into a free
-//! partition while the others run; a VM detaches and reattaches; a
-//! misbehaving VM harms no one else.
+//! partition while the others run; a VM detaches and reattaches (and one
+//! is detached mid-transfer: its VF is reset for the next); a misbehaving VM
+//! harms no one else; a packet cut short by a refused read never reaches an
+//! accelerator as a whole one.
 //!
 //! One model for every scenario (4 partitions: passthrough, CRC-32, KXOR,
 //! passthrough; 8 VFs), built once per test binary and cached on disk; each
@@ -149,11 +151,16 @@ impl Tenant {
     /// ATTACH, plug the VF, write the starting context; returns the attachment.
     fn attach(&mut self, w: &mut World, ctx: Vec<u32>) -> Attachment {
         let att = w.orch.attach(&mut w.sim, self.vm.id, self.acc).unwrap_or_else(|s| panic!("ATTACH(vm {}, {:#x}): {s:?}", self.vm.id, self.acc));
+        self.adopt(w, att, ctx);
+        att
+    }
+
+    /// Plugs the VF of an ATTACH already made, writes the starting context.
+    fn adopt(&mut self, w: &mut World, att: Attachment, ctx: Vec<u32>) {
         self.vm.plug(&mut w.sim, att).unwrap();
         self.vm.context_write(&mut w.sim, &context_image(&ctx)).unwrap();
         assert_eq!(self.vm.context_read(&mut w.sim, CONTEXT_WORDS).unwrap(), context_image(&ctx), "vm {}: context reads back", self.vm.id);
         self.ctx = ctx;
-        att
     }
 
     /// Attach with the starting context of `start_context`.
@@ -548,10 +555,14 @@ fn detach_and_reattach() {
 }
 
 /// Function-level reset on DETACH: a tenant is detached in the middle of
-/// its transfers (messages posted, results outstanding) while another
-/// works. Once DETACH has returned, the VF makes no host access (its rings
-/// and buffers are left alone) and its DMA registers read their reset
-/// values; the next VM given the same VF finds them so too.
+/// its transfers (messages posted, results outstanding, an interrupt mask
+/// set) while another works. Once DETACH has returned, the VF makes no host
+/// access (its rings and buffers are left alone) and requests no interrupt,
+/// and its DMA registers (rings, indices, run bits, error, interrupt mask
+/// and status) read their reset values; the next VM given the same VF finds
+/// them so too, and works on it: its results are right, and the VF never
+/// touches the old tenant's ring or buffer addresses (the IOMMU no longer
+/// maps them for that VF: any access would be refused and fail the test).
 #[test]
 fn detach_mid_transfer_resets_the_vf() {
     let mut w = World::new("e2e_detach_flr");
@@ -562,24 +573,52 @@ fn detach_mid_transfer_resets_the_vf() {
     w.run(&mut [&mut a, &mut b], 2_000_000, |_, ts| ts[0].vm.received >= 4 && ts[0].vm.outstanding() > 0);
     a.pump(&mut w.sim);
     assert!(a.vm.outstanding() > 0, "the tenant has work posted");
-    w.orch.detach(&mut w.sim, 100, PASSTHROUGH).unwrap();
-    let accesses = w.sim.host.accesses.get(&old.vf).copied();
+    // Interrupt state that is not the reset one: C2H interrupts masked.
+    assert_eq!(w.sim.write(old.vf, R_IRQ_MASK, 1 << IRQ_C2H), OKAY);
     let regs = [R_CTRL, R_STATUS, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_H2C_CIDX, R_C2H_BASE_LO,
         R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_C2H_CIDX, R_IRQ_MASK, R_IRQ_STATUS];
     let reset: Vec<(u32, (u8, u32))> = regs.iter().map(|&r| (r, (OKAY, 0))).collect();
     let read_all = |w: &mut World, f: u32| regs.iter().map(|&r| (r, w.sim.read(f, r))).collect::<Vec<_>>();
+    let before = read_all(&mut w, old.vf);
+    for r in [R_CTRL, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_IRQ_MASK] {
+        let v = before.iter().find(|x| x.0 == r).unwrap().1;
+        assert_ne!(v, (OKAY, 0), "VF {}: register {r:#x} already at its reset value before DETACH", old.vf);
+    }
+    w.orch.detach(&mut w.sim, 100, PASSTHROUGH).unwrap();
+    let accesses = w.sim.host.accesses.get(&old.vf).copied();
+    let irqs = w.sim.irqs.len();
+    // The hypervisor takes the VM's pages back from the VF.
+    a.vm.unplug(&mut w.sim).unwrap();
     assert_eq!(read_all(&mut w, old.vf), reset, "VF {} after DETACH", old.vf);
     w.run_to_end(&mut [&mut b], 2_000_000);
     assert_eq!(w.sim.host.accesses.get(&old.vf).copied(), accesses, "VF {} touched host memory after DETACH returned", old.vf);
+    let late: Vec<_> = w.sim.irqs[irqs..].iter().filter(|i| i.1 == old.vf).collect();
+    assert!(late.is_empty(), "VF {} requested interrupts after DETACH returned: {late:?}", old.vf);
     // The next VM given this VF (the free list hands VFs out in order).
+    let mut n = None;
     for vm in 2.. {
         let att = w.orch.attach(&mut w.sim, vm, PASSTHROUGH).unwrap();
         if att.vf == old.vf {
             assert_eq!(read_all(&mut w, old.vf), reset, "VF {} at its next ATTACH", old.vf);
+            let mut t = Tenant::new(&mut w, vm, PASSTHROUGH, 60);
+            let ctx = start_context(&*t.reference, &mut t.rng);
+            t.adopt(&mut w, att, ctx);
+            n = Some(t);
             break;
         }
         assert!(vm < 2 + VFS as u32, "VF {} never came back", old.vf);
     }
+    // The next tenant works on the VF; the old tenant's memory stays untouched.
+    let mut n = n.unwrap();
+    b.to_send = 60;
+    let mut ts = [&mut b, &mut n];
+    w.run_to_end(&mut ts, 2_000_000);
+    w.sim.advance(2000);
+    for t in ts.iter_mut() {
+        t.vm.collect(&mut w.sim).unwrap();
+        t.vm.finish().unwrap_or_else(|e| panic!("e2e_detach_flr: {e}"));
+    }
+    assert!(ts[1].vm.received >= 60, "the next tenant's results");
     assert!(w.sim.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", w.sim.host.iommu.violations);
 }
 
@@ -749,6 +788,89 @@ fn misbehaving_vm_affects_no_one_else() {
     assert!(ts[0].vm.received > 50 && ts[1].vm.received > 50, "the others kept going");
     check_irqs(&ts[..2]);
     w.finish(&mut ts, |f, _, _| f == xvf);
+}
+
+/// A packet the DMA cuts short (its second descriptor's read refused by the
+/// IOMMU: H2C_READ) reaches the accelerator flagged as cut, and no
+/// accelerator answers it as a whole packet: each of three VMs (on the
+/// CRC-32, the KXOR and the passthrough) sends good messages, then one whose
+/// first part is in its memory and whose rest is not, then, after its
+/// per-function reset, more good messages. No result of the cut message
+/// arrives anywhere, and every later result is the reference's with the
+/// accelerator's context as before the cut message (the CRC-32 did not fold
+/// the part it got into its CRC, the KXOR did not advance its keystream): a
+/// cut packet taken for a whole one would change every later result.
+#[test]
+fn a_cut_packet_never_reaches_an_accelerator_as_a_whole_one() {
+    let mut w = World::new("e2e_cut_packet");
+    let mut ts = [
+        Tenant::new(&mut w, 11, CRC32, 0),
+        Tenant::new(&mut w, 12, CIPHER, 0),
+        Tenant::new(&mut w, 13, PASSTHROUGH, 0),
+    ];
+    for t in ts.iter_mut() {
+        t.attach_fresh(&mut w);
+    }
+    let nowhere = 0x7_0000_0000u64;
+    let mut vfs = Vec::new();
+    for x in 0..ts.len() {
+        // Good traffic everywhere, then quiet.
+        for t in ts.iter_mut() {
+            t.to_send = 12;
+        }
+        {
+            let mut all: Vec<&mut Tenant> = ts.iter_mut().collect();
+            w.run_to_end(&mut all, 2_000_000);
+        }
+        let t = &mut ts[x];
+        let vf = t.vm.vf().unwrap();
+        vfs.push(vf);
+        // The cut message: 600 bytes of the VM's memory, then 200 bytes the
+        // IOMMU refuses.
+        let own = t.vm.region.0 + 0x4_0000;
+        let part = t.rng.bytes(600);
+        w.sim.host.write_bytes(own, &part);
+        let violations = w.sim.host.iommu.violations.len();
+        let d = t.vm.driver().unwrap();
+        // A receive buffer, as a VM always has some posted: a streaming
+        // accelerator's output of the cut message may start into it.
+        assert!(d.post_rx(&mut w.sim, 4096, 0, false).unwrap());
+        d.post_tx_raw(&mut w.sim, own, part.len() as u32, 0);
+        d.post_tx_raw(&mut w.sim, nowhere, 200, DESC_EOP);
+        d.ring(&mut w.sim).unwrap();
+        let limit = w.sim.cycle + 200_000;
+        while t.vm.error(&mut w.sim).unwrap() == ERR_NONE {
+            w.sim.advance(100);
+            assert!(w.sim.cycle < limit, "vm {}: the refused read never showed", t.vm.id);
+        }
+        assert_eq!(t.vm.error(&mut w.sim).unwrap(), ERR_H2C_READ, "vm {}", t.vm.id);
+        let refused: Vec<_> = w.sim.host.iommu.violations[violations..].to_vec();
+        assert!(!refused.is_empty() && refused.iter().all(|&(f, a, wr)| f == vf && a >= nowhere && !wr), "refused: {refused:?}");
+        // Whatever the accelerator makes of the cut packet has left it.
+        w.sim.advance(3000);
+        let got = t.vm.driver().unwrap().reap_rx(&mut w.sim).unwrap();
+        assert!(got.is_empty(), "vm {}: {} result(s) for the cut message", t.vm.id, got.len());
+        t.vm.reset(&mut w.sim).unwrap();
+        assert_eq!(t.vm.error(&mut w.sim).unwrap(), ERR_NONE);
+        // The accelerator's context as the reference keeps it for a cut
+        // packet (unchanged, but for the passthrough's count of cuts).
+        t.reference.cut(&mut t.ctx, &part, BEAT);
+    }
+    for t in ts.iter_mut() {
+        t.to_send = 12;
+    }
+    let mut all: Vec<&mut Tenant> = ts.iter_mut().collect();
+    w.run_to_end(&mut all, 2_000_000);
+    w.finish(&mut all, |f, a, wr| vfs.contains(&f) && a >= nowhere && !wr);
+    // The accelerators' contexts, saved into the VFs' memory at DETACH: the
+    // reference's, which left out each cut message (the passthrough counted it).
+    for t in ts.iter_mut() {
+        let att = w.orch.detach(&mut w.sim, t.vm.id, t.acc).unwrap();
+        t.vm.unplug(&mut w.sim).unwrap();
+        let saved: Vec<u32> =
+            (0..t.ctx.len()).map(|i| w.sim.read(att.vf, vfpga_hdl::ctx::regs::CTX_BASE + 4 * i as u32).1).collect();
+        assert_eq!(saved, t.ctx, "vm {} ({:#x}): saved context", t.vm.id, t.acc);
+    }
 }
 
 /// A VF given to a new VM starts with an empty context memory: nothing of

@@ -2,7 +2,8 @@
 //! simulation subsystem (`vfpga_rps_sim`: prc, partition wrappers, every RM
 //! behind a select, configuration-port model), with the host memory modelled
 //! in Rust (`vfpga::bench::load::RpsSim`): LOADs under traffic in the other
-//! partitions (scoreboard, protocol checked every cycle), safety of a
+//! partitions (scoreboard, protocol checked every cycle; some packets cut
+//! short, flagged on `tuser`), safety of a
 //! decoupled partition whatever its RM drives, forced decoupling mid-packet,
 //! and every kind of failed LOAD followed by a good one.
 
@@ -76,6 +77,11 @@ struct Streams {
     /// Cycles seen decoupled, per partition.
     decoupled_cycles: Vec<u64>,
     beat_bytes: usize,
+    /// Probability that a packet pushed arrives cut short (`tuser` with
+    /// `tlast`), as the DMA ends a packet whose host read was refused.
+    cut_prob: f64,
+    /// Cut packets pushed.
+    cuts: usize,
     rng: Rng,
 }
 
@@ -96,6 +102,8 @@ impl Streams {
             must_stay_coupled: vec![false; PARTITIONS],
             decoupled_cycles: vec![0; PARTITIONS],
             beat_bytes: 8,
+            cut_prob: 0.0,
+            cuts: 0,
             rng: rng.fork(),
         }
     }
@@ -112,8 +120,14 @@ impl Streams {
         let len = self.rng.range_usize(1..5 * self.beat_bytes);
         let data = self.rng.bytes(len);
         let (r, ctx) = self.rm[p].as_mut().expect("no RM to predict");
-        self.expected[p].extend(r.process(ctx, &data, self.beat_bytes));
-        self.srcs[p].push(Packet::new(data));
+        if self.rng.chance(self.cut_prob) {
+            self.expected[p].extend(r.cut(ctx, &data, self.beat_bytes));
+            self.srcs[p].push(Packet::new(data).tuser(1));
+            self.cuts += 1;
+        } else {
+            self.expected[p].extend(r.process(ctx, &data, self.beat_bytes));
+            self.srcs[p].push(Packet::new(data));
+        }
     }
 
     fn outstanding(&self, p: usize) -> usize {
@@ -255,6 +269,9 @@ const ACCS: [u32; 3] = [PASSTHROUGH_ID, CRC32_ID, KXOR_ID];
 #[test]
 fn loads_under_traffic_leave_the_other_partitions_undisturbed() {
     let mut b = Bench::new("loads_under_traffic_leave_the_other_partitions_undisturbed");
+    // Some packets arrive cut: each RM must answer them as a cut (no CRC
+    // result, keystream as before), which the expected outputs check.
+    b.t.cut_prob = 0.15;
     for p in 0..PARTITIONS {
         b.load_ok(ACCS[p], p);
     }
@@ -296,6 +313,7 @@ fn loads_under_traffic_leave_the_other_partitions_undisturbed() {
     b.drain_all(100_000);
     assert!(b.t.decoupled_cycles.iter().all(|&c| c > 0));
     assert!(b.t.sinks.iter().all(|s| s.packets() > 100), "too little traffic");
+    assert!(b.t.cuts > 50, "{} cut packets", b.t.cuts);
     assert!(b.sim.mem.max_outstanding >= 2, "the prc never had two bursts in flight");
     assert_eq!(b.sim.read(&mut b.t, offset("load_count")), 12);
 }

@@ -66,6 +66,11 @@ impl Target {
         matches!(self, Target::Load | Target::All)
     }
 
+    /// Whether the target runs the DMA benchmark (reads `--data-width`).
+    pub fn runs_dma(self) -> bool {
+        matches!(self, Target::Dma | Target::All)
+    }
+
     /// Whether the target converts cycles to time (reads `--clock-mhz`).
     pub fn uses_clock(self) -> bool {
         matches!(self, Target::Attach | Target::All)
@@ -107,11 +112,13 @@ pub struct Options {
     pub load_kib: Vec<usize>,
     /// Host memory read latency of the LOAD benchmark, cycles.
     pub load_latency: u64,
+    /// Data width of the DMA benchmark's data path, bits (`DATA_WIDTHS`).
+    pub dma_data_width: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { clock: None, load_kib: vec![4, 64, 512], load_latency: 200 }
+        Options { clock: None, load_kib: vec![4, 64, 512], load_latency: 200, dma_data_width: 64 }
     }
 }
 
@@ -131,7 +138,15 @@ impl Options {
         for k in &self.load_kib {
             in_range("--kib", *k, &LOAD_KIB, "KiB of bitstream")?;
         }
-        in_range("--latency", self.load_latency, &LOAD_LATENCY, "cycles of host read latency")
+        in_range("--latency", self.load_latency, &LOAD_LATENCY, "cycles of host read latency")?;
+        if !crate::config::DATA_WIDTHS.contains(&self.dma_data_width) {
+            return Err(format!(
+                "--data-width {} is not a data width of the DMA: allowed {}",
+                self.dma_data_width,
+                crate::config::DATA_WIDTHS.map(|w| w.to_string()).join(", ")
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -182,7 +197,7 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
         figures.extend(ctx::run()?);
     }
     if matches!(target, Target::Dma | Target::All) {
-        figures.extend(dma::run_all()?);
+        figures.extend(dma::run_all(opts.dma_data_width)?);
     }
     if matches!(target, Target::Attach | Target::All) {
         figures.extend(attach::figures(&attach::bench(opts.clock.clone(), None)?));

@@ -43,7 +43,8 @@ pub fn rm_modules(cfg: &Config, name: &str) -> Vec<Module> {
         )),
         other => panic!("no accelerator named {other}"),
     };
-    // The register slices' tid and tuser: the RM interface carries neither.
+    // The register slices' tid and tuser: the RM interface carries no
+    // function, and its output stream no cut flag.
     crate::design::waive_unused_signals(&mut mods, |n| n == top);
     mods
 }

@@ -42,8 +42,8 @@ pub fn partition_modules(cfg: &Config) -> Vec<Module> {
         "Partition wrapper: decoupler (drain, then isolate), RM reset, C2H output register.",
         cfg
     ));
-    // The slices' tid and tuser: the RM interface carries neither, and the
-    // partition does not act on a cut packet yet (hdl/README.md).
+    // The slices' tid (the RM interface carries no function) and the C2H
+    // slice's tuser (the C2H stream has no cut flag).
     crate::design::waive_unused_signals(&mut mods, |n| n == PARTITION_TOP);
     mods
 }
@@ -65,7 +65,8 @@ pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
         cfg
     ));
     // Each example RM inside: its register slices' tid and tuser (the RM
-    // interface carries neither), as in `accel::rm_modules`.
+    // interface carries no function, its output no cut flag), as in
+    // `accel::rm_modules`.
     crate::design::waive_unused_signals(&mut mods, |n| n.starts_with(SIM_RP_TOP) && n != SIM_RP_TOP);
     mods
 }
@@ -121,6 +122,8 @@ fn rm_ports(dw: usize) -> Vec<Port> {
         ("input", 1, "s_axis_tvalid".into()),
         ("output", 1, "s_axis_tready".into()),
         ("input", 1, "s_axis_tlast".into()),
+        // With s_axis_tlast: the packet was cut short, its data is incomplete.
+        ("input", 1, "s_axis_tuser".into()),
         ("output", dw, "m_axis_tdata".into()),
         ("output", kw, "m_axis_tkeep".into()),
         ("output", 1, "m_axis_tvalid".into()),
@@ -238,6 +241,7 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             ("input", 1, "tvalid"),
             ("output", 1, "tready"),
             ("input", 1, "tlast"),
+            ("input", 1, "tuser"),
         ] {
             ports.push((d, w, format!("s_axis_h2c_p{i}_{n}")));
         }
@@ -287,6 +291,7 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             (1, "rm_in_tvalid"),
             (1, "rm_in_tready"),
             (1, "rm_in_tlast"),
+            (1, "rm_in_tuser"),
             (dw, "rm_out_tdata"),
             (kw, "rm_out_tkeep"),
             (1, "rm_out_tvalid"),
@@ -375,6 +380,9 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             part.push((format!("m_axis_rm_{f}"), p(&format!("rm_in_{f}"))));
             part.push((format!("s_axis_rm_{f}"), p(&format!("rm_out_{f}"))));
         }
+        // The cut flag goes in only (the C2H stream has none).
+        part.push(("s_axis_h2c_tuser".into(), format!("s_axis_h2c_p{i}_tuser")));
+        part.push(("m_axis_rm_tuser".into(), p("rm_in_tuser")));
         for f in ["addr", "wdata", "we", "rdata"] {
             part.push((format!("s_ctx_{f}"), format!("ctx_p{i}_{f}")));
             part.push((format!("rm_ctx_{f}"), p(&format!("rm_ctx_{f}"))));
@@ -396,6 +404,7 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
             rp.push((format!("s_axis_{f}"), p(&format!("rm_in_{f}"))));
             rp.push((format!("m_axis_{f}"), p(&format!("rm_out_{f}"))));
         }
+        rp.push(("s_axis_tuser".into(), p("rm_in_tuser")));
         for f in ["addr", "wdata", "we", "rdata"] {
             rp.push((format!("ctx_{f}"), p(&format!("rm_ctx_{f}"))));
         }

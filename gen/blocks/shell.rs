@@ -85,8 +85,8 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("c2h_{x}"))
             } else if let Some(x) = strip("m_axis_h2c_") {
                 // Accelerators see packets, not functions: tid stays here.
-                // tuser (the DMA cut the packet): not read by the partitions yet.
-                if x.ends_with("_tid") || x.ends_with("_tuser") { Rule::Unused } else { net(format!("part_h2c_{x}")) }
+                // tuser (the DMA cut the packet) goes on to the RM.
+                if x.ends_with("_tid") { Rule::Unused } else { net(format!("part_h2c_{x}")) }
             } else if let Some(x) = strip("s_axis_c2h_") {
                 net(format!("part_c2h_{x}"))
             } else if let Some(x) = strip("s_route_") {

@@ -9,6 +9,12 @@
 // - s_axis_* brings packets in, m_axis_* takes results out (AXI4-Stream:
 //   hold tvalid and the data until tready; tkeep is all ones except on the
 //   last beat, where it is contiguous from bit 0).
+// - s_axis_tuser, valid with s_axis_tlast: the packet was cut short (a host
+//   read refused, its VF stopped or reset in its middle): its data is
+//   incomplete. Never treat it as a whole packet: drop its result, and put
+//   your state back as before the packet (the example RMs: crc32 gives no
+//   result and restores its CRC; kxor restores its keystream). Beats you have
+//   already passed on cannot be recalled: end your output packet there.
 // - ctx_* is the context port: registers 0..255 of 32 bits that hold ALL the
 //   state a tenant needs to resume (key, running value, ...). ctx_rdata is a
 //   combinational read of ctx_addr. Writes come only while idle is high.
@@ -37,6 +43,7 @@ module {{ module }} #(
     input  wire                  s_axis_tvalid,
     output wire                  s_axis_tready,
     input  wire                  s_axis_tlast,
+    input  wire                  s_axis_tuser,
     output wire [DATA_WIDTH-1:0] m_axis_tdata,
     output wire [KEEP_WIDTH-1:0] m_axis_tkeep,
     output wire                  m_axis_tvalid,
@@ -52,16 +59,24 @@ module {{ module }} #(
 
     assign acc_id = ACC_ID;
 
-    // ---- Context: one example register. Replace by your state.
+    // ---- Context: one example register, and the count of cut packets
+    // received (register 1). Replace by your state.
     reg [31:0] ctx0_reg;
+    reg [31:0] cuts_reg;
     always @(posedge clk) begin
         if (rst) begin
             ctx0_reg <= 32'h0;
+            cuts_reg <= 32'h0;
         end else if (ctx_we && ctx_addr == 8'd0) begin
             ctx0_reg <= ctx_wdata;
+        end else if (ctx_we && ctx_addr == 8'd1) begin
+            cuts_reg <= ctx_wdata;
+        end else if (s_axis_tvalid && s_axis_tready && s_axis_tlast && s_axis_tuser) begin
+            cuts_reg <= cuts_reg + 32'd1;
         end
     end
-    assign ctx_rdata = (ctx_addr == 8'd0) ? ctx0_reg : 32'h0;
+    assign ctx_rdata = (ctx_addr == 8'd0) ? ctx0_reg :
+                       (ctx_addr == 8'd1) ? cuts_reg : 32'h0;
 
     // ---- Data path: a one-stage register as an example (a passthrough).
     // Replace by your accelerator; keep the handshake rules.

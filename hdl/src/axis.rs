@@ -61,3 +61,28 @@ pub struct AxisMasterUntagged<const DW: usize, const KW: usize> {
     pub tready: Signal<In, Bit>,
     pub tlast: Signal<Out, Bit>,
 }
+
+/// The RM's input stream (H2C, into or inside a partition): untagged, with a
+/// 1-bit `tuser` valid with `tlast`: the packet was cut short (a host read
+/// refused, its function stopped or reset): its data is incomplete.
+#[derive(LogicInterface, Default)]
+pub struct AxisSlaveCut<const DW: usize, const KW: usize> {
+    pub tdata: Signal<In, Bits<DW>>,
+    pub tkeep: Signal<In, Bits<KW>>,
+    pub tvalid: Signal<In, Bit>,
+    pub tready: Signal<Out, Bit>,
+    pub tlast: Signal<In, Bit>,
+    pub tuser: Signal<In, Bit>,
+}
+
+/// The partition's stream into its RM: untagged, with the cut flag on
+/// `tuser` (see [`AxisSlaveCut`]).
+#[derive(LogicInterface, Default)]
+pub struct AxisMasterCut<const DW: usize, const KW: usize> {
+    pub tdata: Signal<Out, Bits<DW>>,
+    pub tkeep: Signal<Out, Bits<KW>>,
+    pub tvalid: Signal<Out, Bit>,
+    pub tready: Signal<In, Bit>,
+    pub tlast: Signal<Out, Bit>,
+    pub tuser: Signal<Out, Bit>,
+}

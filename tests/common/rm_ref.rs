@@ -10,17 +10,28 @@ pub trait Reference {
     fn reset_ctx(&self) -> Vec<u32>;
     /// The output packets for one input packet, updating the context.
     fn process(&self, ctx: &mut [u32], pkt: &[u8], beat_bytes: usize) -> Vec<Vec<u8>>;
+    /// The output packets for a packet cut short after `pkt` (its last beat
+    /// flagged on `tuser`), updating the context. What every example RM
+    /// keeps to: never a whole packet's answer; the context as before the
+    /// packet (but for the passthrough's count of cuts).
+    fn cut(&self, ctx: &mut [u32], pkt: &[u8], beat_bytes: usize) -> Vec<Vec<u8>>;
 }
 
 pub struct PassRef;
 impl Reference for PassRef {
+    /// Register 0: a free tag; register 1: cut packets received.
     fn ctx_regs(&self) -> usize {
-        1
+        2
     }
     fn reset_ctx(&self) -> Vec<u32> {
-        vec![0]
+        vec![0, 0]
     }
     fn process(&self, _ctx: &mut [u32], pkt: &[u8], _: usize) -> Vec<Vec<u8>> {
+        vec![pkt.to_vec()]
+    }
+    /// The beats it got have left already: the copy ends at the cut; counted.
+    fn cut(&self, ctx: &mut [u32], pkt: &[u8], _: usize) -> Vec<Vec<u8>> {
+        ctx[1] = ctx[1].wrapping_add(1);
         vec![pkt.to_vec()]
     }
 }
@@ -47,6 +58,10 @@ impl Reference for CrcRef {
     fn process(&self, ctx: &mut [u32], pkt: &[u8], _: usize) -> Vec<Vec<u8>> {
         ctx[0] = crc32_update(ctx[0], pkt);
         vec![(ctx[0] ^ 0xFFFF_FFFF).to_le_bytes().to_vec()]
+    }
+    /// No result; the CRC as before the packet.
+    fn cut(&self, _ctx: &mut [u32], _pkt: &[u8], _: usize) -> Vec<Vec<u8>> {
+        Vec::new()
     }
 }
 
@@ -80,6 +95,10 @@ impl Reference for KxorRef {
         ctx[0] = x as u32;
         ctx[1] = (x >> 32) as u32;
         vec![out]
+    }
+    /// The beats it got have left enciphered; the keystream as before the packet.
+    fn cut(&self, ctx: &mut [u32], pkt: &[u8], beat_bytes: usize) -> Vec<Vec<u8>> {
+        self.process(&mut ctx.to_vec(), pkt, beat_bytes)
     }
 }
 

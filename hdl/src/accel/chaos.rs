@@ -5,14 +5,14 @@
 //! decoupler hides it; the simulated configuration port selects it when a
 //! reconfiguration failed (a partially written region drives garbage).
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct Chaos<const DW: usize, const KW: usize> {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub s_axis: AxisSlaveCut<DW, KW>,
     pub m_axis: AxisMasterUntagged<DW, KW>,
     pub ctx_addr: Signal<In, Bits<8>>,
     pub ctx_wdata: Signal<In, Bits<32>>,
@@ -61,6 +61,7 @@ impl<const DW: usize, const KW: usize> Logic for Chaos<DW, KW> {
             ^ self.s_axis.tkeep.val().xor()
             ^ self.s_axis.tvalid.val()
             ^ self.s_axis.tlast.val()
+            ^ self.s_axis.tuser.val()
             ^ self.m_axis.tready.val()
             ^ self.ctx_addr.val().xor()
             ^ self.ctx_wdata.val().xor()

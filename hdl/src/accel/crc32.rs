@@ -9,11 +9,15 @@
 //! of a beat are folded in one cycle (a chain of bit steps, unrolled at
 //! generation), so the RM takes one beat per cycle.
 //!
+//! A cut packet (`s_axis_tuser` with `tlast`: its data is incomplete) gives
+//! no result and leaves no trace: the CRC register goes back to its value
+//! before the packet, so the context holds the CRC of whole packets only.
+//!
 //! The results leave through a register slice (`Skid`): `tready`, `tvalid`
 //! and the data come from registers; `s_axis_tready` is the slice's
 //! registered ready (low only while two results wait).
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
 use crate::skid::Skid;
 use rust_hdl::prelude::*;
 
@@ -21,7 +25,7 @@ use rust_hdl::prelude::*;
 pub struct Crc32<const DW: usize, const KW: usize> {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub s_axis: AxisSlaveCut<DW, KW>,
     pub m_axis: AxisMasterUntagged<DW, KW>,
     pub ctx_addr: Signal<In, Bits<8>>,
     pub ctx_wdata: Signal<In, Bits<32>>,
@@ -40,6 +44,8 @@ pub struct Crc32<const DW: usize, const KW: usize> {
     byte_steps: Vec<Constant<Bit>>,
 
     crc: DFF<Bits<32>>,
+    /// The CRC register before the packet in flight (restored if it is cut).
+    pkt_crc: DFF<Bits<32>>,
     result: Skid<Bits<32>>,
     in_packet: DFF<Bit>,
     c: Signal<Local, Bits<32>>,
@@ -69,6 +75,7 @@ impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
             bit_steps: (0..DW).map(|_| Constant::new(true)).collect(),
             byte_steps: (0..KW).map(|_| Constant::new(true)).collect(),
             crc: Default::default(),
+            pkt_crc: Default::default(),
             result: Default::default(),
             in_packet: Default::default(),
             c: Default::default(),
@@ -82,7 +89,7 @@ impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, crc, in_packet);
+        dff_setup!(self, clk, crc, pkt_crc, in_packet);
         self.acc_id.next = self.id.val();
 
         // tkeep -> one mask bit per data bit (byte 0 ends in the low byte lane).
@@ -126,6 +133,18 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
             self.crc.d.next = self.c.val();
             self.in_packet.d.next = !self.s_axis.tlast.val();
             self.result.s_valid.next = self.s_axis.tlast.val();
+            if !self.in_packet.q.val() {
+                self.pkt_crc.d.next = self.crc.q.val();
+            }
+            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+                // Cut: no result, the register as before the packet.
+                self.result.s_valid.next = false;
+                if self.in_packet.q.val() {
+                    self.crc.d.next = self.pkt_crc.q.val();
+                } else {
+                    self.crc.d.next = self.crc.q.val();
+                }
+            }
         }
         self.m_axis.tvalid.next = self.result.m_valid.val();
         self.m_axis.tdata.next = bit_cast::<DW, 32>(self.result.m_data.val());

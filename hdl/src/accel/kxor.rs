@@ -9,11 +9,17 @@
 //! The state is the key and the context: register 0 is its low 32 bits,
 //! register 1 its high 32 bits. A zero state stays zero (the identity).
 //!
+//! A cut packet (`s_axis_tuser` with `tlast`: its data is incomplete): its
+//! beats have already left (its output ends where the input ended; the
+//! output stream has no flag), and the keystream goes back to its state
+//! before the packet, so the context is that of whole packets only and the
+//! sender's next packet is enciphered as if the cut one had not been sent.
+//!
 //! Each beat is XORed as it is taken and enters a register slice
 //! (`AxisSkid`): both streams registered, `tready` included; one beat per
 //! cycle, one cycle of latency.
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
@@ -21,7 +27,7 @@ use rust_hdl::prelude::*;
 pub struct Kxor<const DW: usize, const KW: usize> {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub s_axis: AxisSlaveCut<DW, KW>,
     pub m_axis: AxisMasterUntagged<DW, KW>,
     pub ctx_addr: Signal<In, Bits<8>>,
     pub ctx_wdata: Signal<In, Bits<32>>,
@@ -38,6 +44,8 @@ pub struct Kxor<const DW: usize, const KW: usize> {
     lanes: Vec<Constant<Bit>>,
 
     state: DFF<Bits<64>>,
+    /// The keystream state before the packet in flight (restored if it is cut).
+    pkt_state: DFF<Bits<64>>,
     slice: AxisSkid<DW, KW>,
     in_packet: DFF<Bit>,
     x: Signal<Local, Bits<64>>,
@@ -63,6 +71,7 @@ impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
             top_lane: Constant::new(((DW - 64) as u64).into()),
             lanes: (0..DW / 64).map(|_| Constant::new(true)).collect(),
             state: Default::default(),
+            pkt_state: Default::default(),
             slice: Default::default(),
             in_packet: Default::default(),
             x: Default::default(),
@@ -74,7 +83,7 @@ impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, state, in_packet);
+        dff_setup!(self, clk, state, pkt_state, in_packet);
         self.acc_id.next = self.id.val();
 
         // Keystream of one beat: lane 0 first, each lane shifted in from the top.
@@ -102,6 +111,17 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
         if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
             self.in_packet.d.next = !self.s_axis.tlast.val();
             self.state.d.next = self.x.val();
+            if !self.in_packet.q.val() {
+                self.pkt_state.d.next = self.state.q.val();
+            }
+            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+                // Cut: the keystream as before the packet.
+                if self.in_packet.q.val() {
+                    self.state.d.next = self.pkt_state.q.val();
+                } else {
+                    self.state.d.next = self.state.q.val();
+                }
+            }
         }
         self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
         self.m_axis.tdata.next = self.slice.m_axis_tdata.val();

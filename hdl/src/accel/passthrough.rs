@@ -1,19 +1,25 @@
 //! The passthrough RM: one register slice (`AxisSkid`: both streams
 //! registered, `tready` included), one beat per cycle, one cycle of latency.
+//!
+//! A cut packet (`s_axis_tuser` with `tlast`): its beats have already left,
+//! so its copy ends where the input ended, one beat per beat; the output
+//! stream has no flag to mark it (the C2H path carries none), so the
+//! passthrough counts cut packets in context register 1.
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
 /// Copies every packet; context register 0 is a free tag (read/write), so
-/// that a save/restore is observable even on a stateless RM.
+/// that a save/restore is observable even on a stateless RM; register 1
+/// counts the cut packets received (read/write, saved with the context).
 #[derive(LogicBlock)]
 pub struct Passthrough<const DW: usize, const KW: usize> {
     /// RM clock (the static region's).
     pub clk: Signal<In, Clock>,
     /// Held by the partition wrapper during and after reconfiguration.
     pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub s_axis: AxisSlaveCut<DW, KW>,
     pub m_axis: AxisMasterUntagged<DW, KW>,
     /// Context register index.
     pub ctx_addr: Signal<In, Bits<8>>,
@@ -28,6 +34,7 @@ pub struct Passthrough<const DW: usize, const KW: usize> {
 
     id: Constant<Bits<32>>,
     tag: DFF<Bits<32>>,
+    cuts: DFF<Bits<32>>,
     slice: AxisSkid<DW, KW>,
     in_packet: DFF<Bit>,
 }
@@ -48,6 +55,7 @@ impl<const DW: usize, const KW: usize> Default for Passthrough<DW, KW> {
             acc_id: Default::default(),
             id: Constant::new((super::PASSTHROUGH_ID as u64).into()),
             tag: Default::default(),
+            cuts: Default::default(),
             slice: Default::default(),
             in_packet: Default::default(),
         }
@@ -57,7 +65,7 @@ impl<const DW: usize, const KW: usize> Default for Passthrough<DW, KW> {
 impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, tag, in_packet);
+        dff_setup!(self, clk, tag, cuts, in_packet);
         self.acc_id.next = self.id.val();
         self.slice.clk.next = self.clk.val();
         self.slice.rst.next = self.rst.val();
@@ -70,6 +78,9 @@ impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
         self.s_axis.tready.next = self.slice.s_axis_tready.val();
         if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
             self.in_packet.d.next = !self.s_axis.tlast.val();
+            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+                self.cuts.d.next = self.cuts.q.val() + 1;
+            }
         }
         self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
         self.m_axis.tdata.next = self.slice.m_axis_tdata.val();
@@ -86,8 +97,15 @@ impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
                 self.tag.d.next = self.ctx_wdata.val();
             }
         }
+        if self.ctx_addr.val() == 1 {
+            self.ctx_rdata.next = self.cuts.q.val();
+            if self.ctx_we.val() {
+                self.cuts.d.next = self.ctx_wdata.val();
+            }
+        }
         if self.rst.val() {
             self.tag.d.next = 0.into();
+            self.cuts.d.next = 0.into();
             self.in_packet.d.next = false;
         }
     }

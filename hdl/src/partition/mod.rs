@@ -15,6 +15,10 @@
 //!    and ends the open C2H packet with one beat (1 byte of 0, `tlast`).
 //! Recoupling (`decouple` low) waits for those two clean-ups to finish.
 //!
+//! A cut H2C packet (`tuser` with `tlast`: the DMA cut it short) reaches
+//! the RM with its flag (`m_axis_rm_tuser`): the RM must not treat it as a
+//! whole packet (hdl/README.md, RM contract).
+//!
 //! Timing (DESIGN.md, timing rules): every port of the wrapper is registered.
 //! Each stream passes through one shared register slice (`AxisSkid`: H2C
 //! static side -> RM, C2H RM -> static side; one cycle each), whose `tready`
@@ -31,7 +35,7 @@
 //! Packets routed to a decoupled partition wait (no `tready`); the manager
 //! unroutes a partition's functions before a LOAD so the switch is not held.
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterCut, AxisMasterUntagged, AxisSlaveCut, AxisSlaveUntagged};
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
@@ -51,8 +55,9 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub decouple: Signal<In, Bit>,
     /// From the prc: hold the RM in reset.
     pub rm_reset: Signal<In, Bit>,
-    /// H2C packets from the switch.
-    pub s_axis_h2c: AxisSlaveUntagged<DW, KW>,
+    /// H2C packets from the switch; `tuser` with `tlast`: the packet was cut
+    /// short (carried to the RM with it).
+    pub s_axis_h2c: AxisSlaveCut<DW, KW>,
     /// C2H packets to the switch.
     pub m_axis_c2h: AxisMasterUntagged<DW, KW>,
     /// Context port of the static side (`ctx`): the RM's, registered both
@@ -74,7 +79,7 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub status_idle: Signal<Out, Bit>,
     /// The RM side: its reset, streams and context port.
     pub rm_rst: Signal<Out, Bit>,
-    pub m_axis_rm: AxisMasterUntagged<DW, KW>,
+    pub m_axis_rm: AxisMasterCut<DW, KW>,
     pub s_axis_rm: AxisSlaveUntagged<DW, KW>,
     pub rm_ctx_addr: Signal<Out, Bits<8>>,
     pub rm_ctx_wdata: Signal<Out, Bits<32>>,
@@ -210,7 +215,7 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
         self.h2c.s_axis_tkeep.next = self.s_axis_h2c.tkeep.val();
         self.h2c.s_axis_tlast.next = self.s_axis_h2c.tlast.val();
         self.h2c.s_axis_tid.next = 0.into();
-        self.h2c.s_axis_tuser.next = false;
+        self.h2c.s_axis_tuser.next = self.s_axis_h2c.tuser.val();
         if self.dec.q.val() {
             // Isolated: only the rest of a packet cut by a forced decoupling
             // is taken, and dropped.
@@ -227,6 +232,7 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
         self.m_axis_rm.tdata.next = self.h2c.m_axis_tdata.val();
         self.m_axis_rm.tkeep.next = self.h2c.m_axis_tkeep.val();
         self.m_axis_rm.tlast.next = self.h2c.m_axis_tlast.val();
+        self.m_axis_rm.tuser.next = self.h2c.m_axis_tuser.val();
         self.h2c.m_axis_tready.next = self.m_axis_rm.tready.val();
 
         // ---- C2H: RM -> static side. Isolated after a forced decoupling in

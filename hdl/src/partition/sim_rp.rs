@@ -6,7 +6,7 @@
 //! `acc_id` 0), then one per RM in [`SimRp::RMS`] order.
 
 use crate::accel::{Chaos, Crc32, Kxor, Passthrough};
-use crate::axis::{AxisMasterUntagged, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
 use rust_hdl::prelude::*;
 
 /// Width of the select.
@@ -20,7 +20,7 @@ pub const RP_GARBAGE: u64 = 4;
 pub struct SimRp<const DW: usize, const KW: usize> {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveUntagged<DW, KW>,
+    pub s_axis: AxisSlaveCut<DW, KW>,
     pub m_axis: AxisMasterUntagged<DW, KW>,
     pub ctx_addr: Signal<In, Bits<8>>,
     pub ctx_wdata: Signal<In, Bits<32>>,
@@ -78,6 +78,7 @@ impl<const DW: usize, const KW: usize> Logic for SimRp<DW, KW> {
         self.pass.s_axis.tdata.next = self.s_axis.tdata.val();
         self.pass.s_axis.tkeep.next = self.s_axis.tkeep.val();
         self.pass.s_axis.tlast.next = self.s_axis.tlast.val();
+        self.pass.s_axis.tuser.next = self.s_axis.tuser.val();
         self.pass.s_axis.tvalid.next = self.s_axis.tvalid.val() & (self.select.val() == 1);
         self.pass.m_axis.tready.next = self.m_axis.tready.val() & (self.select.val() == 1);
         self.pass.ctx_addr.next = self.ctx_addr.val();
@@ -88,6 +89,7 @@ impl<const DW: usize, const KW: usize> Logic for SimRp<DW, KW> {
         self.crc.s_axis.tdata.next = self.s_axis.tdata.val();
         self.crc.s_axis.tkeep.next = self.s_axis.tkeep.val();
         self.crc.s_axis.tlast.next = self.s_axis.tlast.val();
+        self.crc.s_axis.tuser.next = self.s_axis.tuser.val();
         self.crc.s_axis.tvalid.next = self.s_axis.tvalid.val() & (self.select.val() == 2);
         self.crc.m_axis.tready.next = self.m_axis.tready.val() & (self.select.val() == 2);
         self.crc.ctx_addr.next = self.ctx_addr.val();
@@ -98,6 +100,7 @@ impl<const DW: usize, const KW: usize> Logic for SimRp<DW, KW> {
         self.kxor.s_axis.tdata.next = self.s_axis.tdata.val();
         self.kxor.s_axis.tkeep.next = self.s_axis.tkeep.val();
         self.kxor.s_axis.tlast.next = self.s_axis.tlast.val();
+        self.kxor.s_axis.tuser.next = self.s_axis.tuser.val();
         self.kxor.s_axis.tvalid.next = self.s_axis.tvalid.val() & (self.select.val() == 3);
         self.kxor.m_axis.tready.next = self.m_axis.tready.val() & (self.select.val() == 3);
         self.kxor.ctx_addr.next = self.ctx_addr.val();
@@ -108,6 +111,7 @@ impl<const DW: usize, const KW: usize> Logic for SimRp<DW, KW> {
         self.chaos.s_axis.tdata.next = self.s_axis.tdata.val();
         self.chaos.s_axis.tkeep.next = self.s_axis.tkeep.val();
         self.chaos.s_axis.tlast.next = self.s_axis.tlast.val();
+        self.chaos.s_axis.tuser.next = self.s_axis.tuser.val();
         self.chaos.s_axis.tvalid.next = self.s_axis.tvalid.val() & (self.select.val() == 4);
         self.chaos.m_axis.tready.next = self.m_axis.tready.val() & (self.select.val() == 4);
         self.chaos.ctx_addr.next = self.ctx_addr.val();
