@@ -9,6 +9,7 @@ pub mod acc_ids;
 pub mod bench;
 pub mod bitstream;
 pub mod blocks;
+pub mod chip_top;
 pub mod config;
 pub mod design;
 pub mod diagram;
