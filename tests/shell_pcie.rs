@@ -7,7 +7,9 @@
 //! BAR reads of the PF and of a VF go through CQ/CC; an orchestrator on the
 //! PF attaches VMs, whose VFs move random messages by DMA through RQ/RC
 //! into their partitions (passthrough, CRC-32) and get the results back,
-//! each checked by its VM's scoreboard against the accelerator's reference.
+//! each checked by its VM's scoreboard against the accelerator's reference;
+//! the CRC's VM detaches (its running CRC saved in its VF's context memory)
+//! and reattaches with it, and its results go on from there.
 //! Seeds are printed; `VFPGA_SEED` replays one.
 
 mod common;
@@ -19,6 +21,7 @@ use vfpga::blocks::shell_pcie::shell_pcie_modules;
 use vfpga::config::Config;
 use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
 use vfpga_hdl::dma::regs::*;
+use vfpga_hdl::ctx::regs::CTX_BASE;
 use vfpga_hdl::mgr::regs::MGR_CAPS;
 use vfpga_sim::driver::{Platform, Window};
 use vfpga_sim::orchestrator::Orchestrator;
@@ -64,45 +67,34 @@ fn bar_and_dma(dw: usize) {
     // Attach two VMs and loop random messages through their partitions.
     let mut orch = Orchestrator::new(&mut sim).unwrap();
     assert_eq!((orch.vfs, orch.partitions), (VFS as u32, PARTITIONS as u32), "{name}: MGR_CAPS");
-    let beat = dw / 8;
-    let mut tenants: Vec<(Vm, Box<dyn Reference>, Vec<u32>, usize)> = Vec::new();
+    let mut ts: Vec<Tenant> = Vec::new();
     for (id, acc) in [(7u32, PASSTHROUGH), (9, CRC32)] {
         let reference: Box<dyn Reference> = if acc == CRC32 { Box::new(CrcRef) } else { Box::new(PassRef) };
-        let mut vm = Vm::new(id, vm_region(id), *rng.pick(&[512u32, 1500, 4096]), rng.fork());
-        let att = orch.attach(&mut sim, id, acc).unwrap_or_else(|s| panic!("{name}: ATTACH(vm {id}, {acc:#x}): {s:?}"));
-        vm.plug(&mut sim, att).unwrap();
+        let vm = Vm::new(id, vm_region(id), *rng.pick(&[512u32, 1500, 4096]), rng.fork());
         let ctx: Vec<u32> = (0..reference.ctx_regs()).map(|_| rng.next_u32() | 1).collect();
-        let mut image = ctx.clone();
-        image.resize(config(dw).context_words, 0);
-        vm.context_write(&mut sim, &image).unwrap();
-        tenants.push((vm, reference, ctx, 6));
+        let mut t = Tenant { vm, acc, reference, ctx, left: 6 };
+        t.attach(&mut sim, &mut orch, &name, dw);
+        ts.push(t);
     }
-    let mut received = 0;
-    let limit = sim.cycle + 600_000;
-    while tenants.iter().any(|t| t.3 > 0 || !t.0.idle()) {
-        for (vm, reference, ctx, left) in tenants.iter_mut() {
-            if *left > 0 && vm.outstanding() < 3 {
-                let len = rng.range_usize(1..2500);
-                let msg = rng.bytes(len);
-                let mut c = ctx.clone();
-                let expect = reference.process(&mut c, &msg, beat);
-                if vm.send(&mut sim, &msg, &[], rng.below(64), rng.chance(0.5), expect).unwrap() {
-                    *ctx = c;
-                    *left -= 1;
-                }
-            }
-        }
-        sim.advance(rng.range(100..500));
-        for (vm, ..) in tenants.iter_mut() {
-            received += vm.collect(&mut sim).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(vm.error(&mut sim).unwrap(), ERR_NONE, "{name}: vm {} DMA error", vm.id);
-        }
-        assert!(sim.cycle < limit, "{name}: traffic stopped ({} results received)", received);
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
+    // DETACH the CRC's VM: its running CRC is saved in its VF's context
+    // memory (read back through CQ/CC); reattach it with that context and
+    // go on: the results continue the same CRC.
+    let crc = &mut ts[1];
+    let old = orch.detach(&mut sim, crc.vm.id, CRC32).unwrap_or_else(|s| panic!("{name}: DETACH: {s:?}"));
+    crc.vm.unplug(&mut sim).unwrap();
+    assert_eq!(sim.read(old.vf, CTX_BASE), (SC, crc.ctx[0]), "{name}: saved context of the detached VF {}", old.vf);
+    assert_eq!(sim.read(old.vf, R_CTRL), (SC, 0), "{name}: the detached VF's queues are off");
+    crc.attach(&mut sim, &mut orch, &name, dw);
+    crc.left = 4;
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
+    for t in &ts {
+        t.vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    for (vm, ..) in &tenants {
-        vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    assert_eq!(received, 12, "{name}: results");
+    let received: u64 = ts.iter().map(|t| t.vm.received).sum();
+    assert_eq!(received, 16, "{name}: results");
     assert_eq!(sim.drop_count(), 0, "{name}: packets dropped by the switch");
     assert!(sim.host.iommu.violations.is_empty(), "{name}: IOMMU refused {:?}", sim.host.iommu.violations);
     assert!(sim.port.reads > 0 && sim.port.writes > 0 && sim.port.completions >= sim.port.reads, "{name}: RQ/RC traffic");
@@ -111,7 +103,54 @@ fn bar_and_dma(dw: usize) {
         "{name}: {} cycles, {} BAR accesses, {} read TLPs, {} write TLPs, {} completions, {} MSI-X",
         sim.cycle, sim.bar_accesses.0, sim.port.reads, sim.port.writes, sim.port.completions, sim.irqs.len()
     );
-    let _ = sim.take_irqs(0);
+}
+
+/// A VM on one accelerator: its reference, the context the reference runs
+/// with, and the messages it still has to send.
+struct Tenant {
+    vm: Vm,
+    acc: u32,
+    reference: Box<dyn Reference>,
+    ctx: Vec<u32>,
+    left: usize,
+}
+
+impl Tenant {
+    /// ATTACH, plug the VF, write the context (read back through CQ/CC).
+    fn attach(&mut self, sim: &mut ShellPcieSim, orch: &mut Orchestrator, name: &str, dw: usize) {
+        let att = orch.attach(sim, self.vm.id, self.acc).unwrap_or_else(|s| panic!("{name}: ATTACH(vm {}, {:#x}): {s:?}", self.vm.id, self.acc));
+        self.vm.plug(sim, att).unwrap();
+        let mut image = self.ctx.clone();
+        image.resize(config(dw).context_words, 0);
+        self.vm.context_write(sim, &image).unwrap();
+        assert_eq!(self.vm.context_read(sim, image.len()).unwrap(), image, "{name}: vm {}'s context reads back", self.vm.id);
+    }
+}
+
+/// Random messages of every tenant until each has sent its `left` and got
+/// every result back (each checked by its VM's scoreboard).
+fn run(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str) {
+    let limit = sim.cycle + 600_000;
+    while ts.iter().any(|t| t.left > 0 || !t.vm.idle()) {
+        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+            if t.left > 0 && t.vm.outstanding() < 3 {
+                let len = rng.range_usize(1..2500);
+                let msg = rng.bytes(len);
+                let mut c = t.ctx.clone();
+                let expect = t.reference.process(&mut c, &msg, dw / 8);
+                if t.vm.send(sim, &msg, &[], rng.below(64), rng.chance(0.5), expect).unwrap() {
+                    t.ctx = c;
+                    t.left -= 1;
+                }
+            }
+        }
+        sim.advance(rng.range(100..500));
+        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+            t.vm.collect(sim).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(t.vm.error(sim).unwrap(), ERR_NONE, "{name}: vm {} DMA error", t.vm.id);
+        }
+        assert!(sim.cycle < limit, "{name}: traffic stopped");
+    }
 }
 
 #[test]

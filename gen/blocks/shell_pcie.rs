@@ -34,41 +34,31 @@ pub fn pcie_width_note(cfg: &Config) -> String {
     )
 }
 
-/// How port `p` of instance `inst` is connected.
+/// The buses between the two instances: the `pcie` block's prefix, the
+/// shell's, and the wire's.
+const BUSES: [(&str, &str, &str); 4] = [
+    ("m_axil_bar_", "s_axil_bar_", "bar_"),
+    ("s_axi_host_", "m_axi_host_", "host_"),
+    ("s_axi_prc_", "m_axi_prc_", "prc_"),
+    ("irq_", "irq_", "irq_"),
+];
+
+/// How port `p` of instance `inst` is connected: a bus between the two
+/// instances on a wire; anything else is a port of the module (the hard
+/// block's user interface and `msix_retries` of `pcie`; `switch_*`,
+/// `mgr_*`, `decoupled_p<i>`, `rm_select_p<i>` of the shell; clk and rst).
 fn rule(inst: &str, p: &str) -> Rule {
-    if p == "clk" || p == "rst" {
-        return Rule::External(p.into());
-    }
-    let strip = |prefix: &str| p.strip_prefix(prefix);
-    match inst {
-        "pcie" => {
-            if let Some(x) = strip("m_axil_bar_") {
-                net(format!("bar_{x}"))
-            } else if let Some(x) = strip("s_axi_host_") {
-                net(format!("host_{x}"))
-            } else if let Some(x) = strip("s_axi_prc_") {
-                net(format!("prc_{x}"))
-            } else if let Some(x) = strip("irq_") {
-                net(format!("irq_{x}"))
-            } else {
-                Rule::External(p.into()) // the hard block's user interface, msix_retries
-            }
-        }
-        "shell" => {
-            if let Some(x) = strip("s_axil_bar_") {
-                net(format!("bar_{x}"))
-            } else if let Some(x) = strip("m_axi_host_") {
-                net(format!("host_{x}"))
-            } else if let Some(x) = strip("m_axi_prc_") {
-                net(format!("prc_{x}"))
-            } else if let Some(x) = strip("irq_") {
-                net(format!("irq_{x}"))
-            } else {
-                Rule::External(p.into()) // switch_*, mgr_*, decoupled_p<i>, rm_select_p<i>
-            }
-        }
+    let of_pcie = match inst {
+        "pcie" => true,
+        "shell" => false,
         _ => panic!("no wiring rules for instance {inst}"),
+    };
+    for (pcie, shell, wire) in BUSES {
+        if let Some(x) = p.strip_prefix(if of_pcie { pcie } else { shell }) {
+            return net(format!("{wire}{x}"));
+        }
     }
+    Rule::External(p.into())
 }
 
 /// Every module, leaves first, `vfpga_shell_pcie` (or its simulation top)
