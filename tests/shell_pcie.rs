@@ -9,7 +9,10 @@
 //! into their partitions (passthrough, CRC-32) and get the results back,
 //! each checked by its VM's scoreboard against the accelerator's reference;
 //! the CRC's VM detaches (its running CRC saved in its VF's context memory)
-//! and reattaches with it, and its results go on from there.
+//! and reattaches with it, and its results go on from there; the
+//! orchestrator LOADs the CRC-32 into the passthrough's partition while the
+//! CRC's VM runs (the prc reads the bitstream through RQ/RC) and a new VM
+//! gets its results from the loaded partition.
 //! Seeds are printed; `VFPGA_SEED` replays one.
 
 mod common;
@@ -25,7 +28,7 @@ use vfpga_hdl::ctx::regs::CTX_BASE;
 use vfpga_hdl::mgr::regs::MGR_CAPS;
 use vfpga_sim::driver::{Platform, Window};
 use vfpga_sim::orchestrator::Orchestrator;
-use vfpga_sim::pcie::platform::ShellPcieSim;
+use vfpga_sim::pcie::platform::{ShellPcieSim, MRRS_CODE};
 use vfpga_sim::pcie::{CA, SC, UR};
 use vfpga_sim::vm::Vm;
 use vfpga_sim::{ModelLib, Rng};
@@ -43,12 +46,15 @@ fn lib(dw: usize) -> Arc<ModelLib> {
     })
 }
 
+/// PF memory for bitstreams.
+const BITSTREAMS: u64 = 0x8_1000_0000;
+
 fn vm_region(vm: u32) -> (u64, u64) {
     (0x1_0000_0000 + vm as u64 * (1 << 20), 1 << 20)
 }
 
-fn bar_and_dma(dw: usize) {
-    let name = format!("shell_pcie_bar_and_dma_{dw}");
+fn bar_dma_reattach_load(dw: usize) {
+    let name = format!("shell_pcie_bar_dma_reattach_load_{dw}");
     let mut rng = Rng::for_test(&name);
     let mut sim = ShellPcieSim::new(&lib(dw), &name, dw, VFS as u32 + 1, rng.fork()).unwrap();
 
@@ -90,11 +96,43 @@ fn bar_and_dma(dw: usize) {
     crc.left = 4;
     run(&mut sim, &mut ts, &mut rng, dw, &name);
 
+    // LOAD while the CRC's VM runs: the passthrough's VM detaches, the
+    // CRC-32's partial bitstream for partition 0 (in PF memory) goes to the
+    // prc, which reads it through RQ/RC as the PF; a new VM on the CRC-32
+    // lands on the freshly loaded partition 0 and gets its own results.
+    // KNOWN BUG, not localized yet: at 256 bits some seeds (VFPGA_SEED=1, 5,
+    // 6) end this LOAD with BITSTREAM_ERROR (the configuration port saw
+    // other words than the bitstream) while the same seeds pass with the
+    // DMA idle during the LOAD, and 512 bits passes seeds 1-7: prc reads
+    // interleaved with DMA reads through the pcie block (or the RC model).
+    let pass = &mut ts[0];
+    orch.detach(&mut sim, pass.vm.id, PASSTHROUGH).unwrap_or_else(|s| panic!("{name}: DETACH: {s:?}"));
+    pass.vm.unplug(&mut sim).unwrap();
+    let bits = vfpga::bitstream::pack(CRC32, 0, &vfpga::bitstream::payload(CRC32, 0, 3000));
+    orch.register_bitstream(&mut sim, 1, CRC32, 0, BITSTREAMS + 0x40, &bits).unwrap();
+    let reads_before = sim.port.reads;
+    ts[1].left = 40;
+    let load = orch.start_load(&mut sim, CRC32, 0).unwrap_or_else(|e| panic!("{name}: LOAD: {e:?}"));
+    let mut ended = None;
+    run_until(&mut sim, &mut ts, &mut rng, dw, &name, |sim, _| {
+        ended = orch.poll_load(sim, &load);
+        ended.is_some()
+    });
+    ended.unwrap().unwrap_or_else(|e| panic!("{name}: LOAD: {e:?}"));
+    assert_eq!(orch.prc_partition(&mut sim, 0).unwrap().1, CRC32, "{name}: partition 0 holds the CRC-32");
+    let kw = (dw / 8) as u64;
+    assert!(sim.port.reads - reads_before >= bits.len() as u64 / (128 << MRRS_CODE).max(kw), "{name}: the bitstream was read through RQ");
+    let mut late = Tenant { vm: Vm::new(11, vm_region(11), 1500, rng.fork()), acc: CRC32, reference: Box::new(CrcRef), ctx: vec![rng.next_u32() | 1], left: 4 };
+    late.attach(&mut sim, &mut orch, &name, dw);
+    assert_eq!(late.vm.attachment().unwrap().partition, 0, "{name}: ATTACH finds the loaded CRC-32 first");
+    ts.push(late);
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
     for t in &ts {
         t.vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     let received: u64 = ts.iter().map(|t| t.vm.received).sum();
-    assert_eq!(received, 16, "{name}: results");
+    assert_eq!(received, 60, "{name}: results");
     assert_eq!(sim.drop_count(), 0, "{name}: packets dropped by the switch");
     assert!(sim.host.iommu.violations.is_empty(), "{name}: IOMMU refused {:?}", sim.host.iommu.violations);
     assert!(sim.port.reads > 0 && sim.port.writes > 0 && sim.port.completions >= sim.port.reads, "{name}: RQ/RC traffic");
@@ -130,8 +168,13 @@ impl Tenant {
 /// Random messages of every tenant until each has sent its `left` and got
 /// every result back (each checked by its VM's scoreboard).
 fn run(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str) {
+    run_until(sim, ts, rng, dw, name, |_, ts| ts.iter().all(|t| t.left == 0 && t.vm.idle()));
+}
+
+/// The same traffic until `stop` says so (asked before each round).
+fn run_until(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str, mut stop: impl FnMut(&mut ShellPcieSim, &[Tenant]) -> bool) {
     let limit = sim.cycle + 600_000;
-    while ts.iter().any(|t| t.left > 0 || !t.vm.idle()) {
+    while !stop(sim, ts) {
         for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
             if t.left > 0 && t.vm.outstanding() < 3 {
                 let len = rng.range_usize(1..2500);
@@ -154,11 +197,11 @@ fn run(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name
 }
 
 #[test]
-fn bar_and_dma_256() {
-    bar_and_dma(256);
+fn bar_dma_reattach_load_256() {
+    bar_dma_reattach_load(256);
 }
 
 #[test]
-fn bar_and_dma_512() {
-    bar_and_dma(512);
+fn bar_dma_reattach_load_512() {
+    bar_dma_reattach_load(512);
 }
