@@ -445,6 +445,9 @@ fn generate(args: &GenerateArgs) -> Result<(), Failure> {
         cfg.vfs,
         cfg.data_width
     );
+    if !crate::blocks::shell_pcie::has_pcie(&cfg) {
+        eprintln!("{}", crate::blocks::shell_pcie::pcie_width_note(&cfg));
+    }
     Ok(())
 }
 

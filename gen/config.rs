@@ -14,6 +14,8 @@ pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
 /// Allowed number of SR-IOV virtual functions. Today's PCIe hard blocks expose
 /// up to 252 VFs; the seed paper's benchmark attaches 1000 VMs.
 pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
+/// VFs of PF0 the UltraScale+ PCIe hard block supports (the chip top at 256 and 512 bits).
+pub const PCIE_MAX_VFS: usize = 252;
 /// Allowed widths of the stream data path, in bits.
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
 /// Allowed numbers of 32-bit context words per function (the accelerator
@@ -217,6 +219,18 @@ impl Config {
                 field: "data_width",
                 value: self.data_width,
                 allowed: "64, 128, 256 or 512".into(),
+            });
+        }
+        if matches!(self.data_width, 256 | 512) && self.vfs > PCIE_MAX_VFS {
+            // The chip top's PCIe hard block (PG213) numbers at most 252 VFs.
+            return Err(ConfigError::OutOfRange {
+                field: "vfs",
+                value: self.vfs,
+                allowed: format!(
+                    "1..={PCIE_MAX_VFS} at data_width {} (the PCIe hard block's SR-IOV limit; 64 and 128 bits, which have no chip top, take up to {})",
+                    self.data_width,
+                    VFS.end()
+                ),
             });
         }
         if !CONTEXT_WORDS.contains(&self.context_words) {

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::blocks::shell::{shell_modules, SHELL_TOP};
+use crate::blocks::shell_pcie::{has_pcie, shell_pcie_modules};
 use crate::emit::{emit, EmitOptions, Module};
 use rust_hdl::prelude::{generate_verilog, Block};
 
@@ -27,9 +28,18 @@ pub struct Design {
 pub fn build(cfg: &Config) -> Design {
     // The static shell: every block, the partitions as black boxes.
     let modules = shell_modules(cfg, false);
+    // With a PCIe user interface (256 or 512 bits), the chip top over the
+    // PCIe adapter and the shell: what Vivado implements.
+    let chip = has_pcie(cfg).then(|| {
+        let mut mods = shell_pcie_modules(cfg, false).unwrap_or_else(|e| panic!("validated configuration: {e}"));
+        let top = crate::chip_top::chip_top(cfg, mods.last().expect("vfpga_shell_pcie"));
+        mods.push(top);
+        mods
+    });
+    let all = chip.as_ref().unwrap_or(&modules);
     let mut files = Vec::new();
     let mut rtl = Vec::new();
-    for m in &modules {
+    for m in all {
         let path = format!("rtl/{}.v", m.name);
         rtl.push(path.clone());
         files.push(OutputFile { path, contents: m.text.clone() });
@@ -37,18 +47,23 @@ pub fn build(cfg: &Config) -> Design {
     // File lists for tools that take one (`verilator -f`, `iverilog -f`), every
     // path relative to the output root: `rtl/files.f` for the vendor flows,
     // `lint.f` with the primitives' stand-ins of `lint/` for the others.
+    let mut stubs = crate::lint::stub_files();
+    if chip.is_some() {
+        stubs.extend(crate::chip_top::stub_files(cfg));
+    }
     files.push(OutputFile { path: "rtl/files.f".into(), contents: file_list(&rtl) });
-    files.push(OutputFile { path: crate::lint::LIST_PATH.into(), contents: crate::lint::list(&rtl) });
-    for (path, contents) in crate::lint::stub_files() {
+    files.push(OutputFile { path: crate::lint::LIST_PATH.into(), contents: crate::lint::list(&rtl, &stubs) });
+    for (path, contents) in stubs {
         files.push(OutputFile { path, contents });
     }
     for (path, contents) in crate::regmap::files(cfg) {
         files.push(OutputFile { path, contents });
     }
-    add_reconfiguration(cfg, &modules, &mut files);
+    add_reconfiguration(cfg, &modules, chip.as_deref(), &mut files);
     // The block diagram, drawn from the shell's netlist.
     files.push(OutputFile { path: crate::diagram::SVG_PATH.into(), contents: crate::diagram::shell_svg(cfg, &modules) });
-    Design { top: SHELL_TOP.into(), rtl, files }
+    let top = if chip.is_some() { crate::chip_top::CHIP_TOP } else { SHELL_TOP };
+    Design { top: top.into(), rtl, files }
 }
 
 /// A file list for `verilator -f` and `iverilog -f`: one path per line,
@@ -72,7 +87,11 @@ fn add_file(files: &mut Vec<OutputFile>, path: String, contents: String) {
 /// wrapper per partition), `sim/` (the simulation shell: every RM behind a
 /// select, and its testbench in `sim/tb/`), the FuseSoC core, `constraints/`
 /// and `scripts/` (Vivado DFX flow, Yosys script).
-fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<OutputFile>) {
+///
+/// `chip`: the chip top's modules (the shell's and the PCIe adapter's
+/// included), when the configuration has one: the Vivado flow implements
+/// them; FuseSoC and Yosys keep to the shell (no vendor IP there).
+fn add_reconfiguration(cfg: &Config, static_mods: &[Module], chip: Option<&[Module]>, files: &mut Vec<OutputFile>) {
     use crate::blocks::{accel, rp};
     let mut static_files = Vec::new();
     let mut blackbox_files = Vec::new();
@@ -117,7 +136,10 @@ fn add_reconfiguration(cfg: &Config, static_mods: &[Module], files: &mut Vec<Out
     });
 
     files.push(OutputFile { path: crate::flow::XDC_PATH.into(), contents: crate::flow::xdc(cfg) });
-    let mut vivado_static = static_files.clone();
+    let mut vivado_static = match chip {
+        Some(mods) => mods.iter().map(|m| format!("rtl/{}.v", m.name)).filter(|p| !blackbox_files.contains(p)).collect(),
+        None => static_files.clone(),
+    };
     vivado_static.extend(blackbox_files.iter().cloned());
     files.push(OutputFile {
         path: crate::flow::VIVADO_PATH.into(),

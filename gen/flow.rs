@@ -30,6 +30,8 @@ pub struct PblockView {
 #[derive(Template)]
 #[template(path = "partitions.xdc", config = "gen/templates/askama.toml", escape = "none")]
 struct Xdc<'a> {
+    pcie: bool,
+    board: Option<crate::chip_top::Board>,
     name: &'a str,
     generator: String,
     device: &'a str,
@@ -49,6 +51,8 @@ pub fn xdc(cfg: &Config) -> String {
     };
     let period = 1000.0 / cfg.clock_mhz as f64;
     let mut s = Xdc {
+        pcie: crate::blocks::shell_pcie::has_pcie(cfg),
+        board: crate::chip_top::board(&cfg.device),
         name: &cfg.name,
         generator: output::generator(),
         device: &cfg.device,
@@ -81,6 +85,7 @@ pub struct RmFiles {
 #[derive(Template)]
 #[template(path = "dfx_flow.tcl", config = "gen/templates/askama.toml", escape = "none")]
 struct Vivado<'a> {
+    pcie: Option<crate::chip_top::IpConfig>,
     name: &'a str,
     generator: String,
     device: &'a str,
@@ -92,11 +97,13 @@ struct Vivado<'a> {
 
 /// The Vivado non-project DFX flow.
 pub fn vivado_tcl(cfg: &Config, static_files: &[String], rms: &[RmFiles]) -> String {
+    let pcie = crate::blocks::shell_pcie::has_pcie(cfg).then(|| crate::chip_top::ip_config(cfg));
     let mut s = Vivado {
+        static_top: if pcie.is_some() { crate::chip_top::CHIP_TOP } else { SHELL_TOP },
+        pcie,
         name: &cfg.name,
         generator: output::generator(),
         device: &cfg.device,
-        static_top: SHELL_TOP,
         static_files,
         rms,
         partitions: cfg.partitions,

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod bitstream;
 pub mod blocks;
 pub mod child;
+pub mod chip_top;
 pub mod config;
 pub mod design;
 pub mod diagram;

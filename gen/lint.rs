@@ -1,6 +1,7 @@
 //! What makes an output tree checkable on its own: `lint.f` at the root lists
 //! the static RTL and, in `lint/`, stand-ins for the vendor primitives the RTL
-//! instantiates (ICAPE3), so that from the output root
+//! instantiates (ICAPE3; with a chip top also IBUFDS_GTE4 and the PCIe IP's
+//! port list, `crate::chip_top`), so that from the output root
 //!
 //! ```text
 //! verilator --lint-only -Wall --top-module vfpga_shell -f lint.f
@@ -43,9 +44,10 @@ pub fn stub_files() -> Vec<(String, String)> {
     vec![(ICAPE3_PATH.to_string(), icape3_stub())]
 }
 
-/// `lint.f`: the static RTL (`rtl`, in compile order), then the stand-ins.
-pub fn list(rtl: &[String]) -> String {
-    let stubs: Vec<String> = stub_files().into_iter().map(|(p, _)| p).collect();
+/// `lint.f`: the static RTL (`rtl`, in compile order), then the stand-ins
+/// (`stubs`, as (path, contents): [`stub_files`], and the chip top's).
+pub fn list(rtl: &[String], stubs: &[(String, String)]) -> String {
+    let stubs: Vec<String> = stubs.iter().map(|(p, _)| p.clone()).collect();
     crate::design::file_list(&[rtl, &stubs[..]].concat())
 }
 
@@ -73,7 +75,7 @@ mod tests {
     #[test]
     fn list_is_the_rtl_then_the_stubs_relative_to_the_root() {
         let rtl = vec!["rtl/a.v".to_string(), "rtl/vfpga_shell.v".to_string()];
-        assert_eq!(list(&rtl), "rtl/a.v\nrtl/vfpga_shell.v\nlint/ICAPE3.v\n");
+        assert_eq!(list(&rtl, &stub_files()), "rtl/a.v\nrtl/vfpga_shell.v\nlint/ICAPE3.v\n");
     }
 
     #[test]

@@ -82,7 +82,8 @@ pub fn add_script(design: &mut Design) {
     if design.files.iter().any(|f| f.path == SCRIPT_PATH) {
         return;
     }
-    let contents = yosys_script(&design.top, &design.rtl, None, STAT_FILE);
+    let (top, rtl) = crate::chip_top::synth_view(&design.top, &design.rtl);
+    let contents = yosys_script(&top, &rtl, None, STAT_FILE);
     design.files.push(OutputFile {
         path: SCRIPT_PATH.into(),
         contents,
@@ -486,9 +487,10 @@ pub fn synthesize(dir: &Path, family: Option<Family>) -> Result<Report, SynthErr
     copy_tree(dir, &tree, &manifest)?;
     let script = work.path().join("synth.ys");
     let stat = "synth_stat.json";
+    let (top, rtl) = crate::chip_top::synth_view(&manifest.top, &manifest.rtl);
     fs::write(
         &script,
-        yosys_script(&manifest.top, &manifest.rtl, family, stat),
+        yosys_script(&top, &rtl, family, stat),
     )
     .map_err(io_err(&script))?;
 
@@ -517,7 +519,7 @@ pub fn synthesize(dir: &Path, family: Option<Family>) -> Result<Report, SynthErr
     }
     let stat_path = tree.join(stat);
     let text = fs::read_to_string(&stat_path).map_err(io_err(&stat_path))?;
-    parse_stat_json(&text, &manifest.top, family)
+    parse_stat_json(&text, &top, family)
 }
 
 #[cfg(test)]

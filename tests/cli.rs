@@ -499,3 +499,45 @@ fn bench_clock_must_be_a_frequency_or_measured() {
         assert!(help.contains(flag), "timing --help lacks {flag}:\n{help}");
     }
 }
+
+/// At 256 and 512 bits the output's top is the chip top: the manifest says
+/// so, the DFX flow implements it and creates the PCIe IP with SR-IOV for
+/// the configuration, the XDC holds the U250's PCIe pins. At 64 bits
+/// generate says why there is none; beyond 252 VFs at 512 it refuses.
+#[test]
+fn wide_designs_have_a_chip_top_with_the_pcie_ip() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dw, vfs, lanes) in [("256", "5", "X8"), ("512", "16", "X16")] {
+        let out = generate(tmp.path(), &format!("w{dw}"), &["--data-width", dw, "--vfs", vfs]);
+        let m = Manifest::read(&out).unwrap();
+        assert_eq!(m.top, "vfpga_top", "{dw} bits");
+        assert_eq!(m.rtl.last().map(String::as_str), Some("rtl/vfpga_top.v"));
+        assert!(m.rtl.iter().any(|r| r == "rtl/vfpga_shell_pcie.v") && m.rtl.iter().any(|r| r == "rtl/vfpga_shell.v"));
+        let tcl = fs::read_to_string(out.join("scripts/vivado_dfx.tcl")).unwrap();
+        assert!(tcl.contains("synth_design -mode default -top vfpga_top "), "{dw}: static top");
+        assert!(tcl.contains("create_ip -name pcie4_uscale_plus -vendor xilinx.com -library ip -module_name vfpga_pcie_ip"));
+        for prop in [
+            "CONFIG.SRIOV_CAP_ENABLE {true}".to_string(),
+            format!("CONFIG.PF0_SRIOV_CAP_INITIAL_VF {{{vfs}}}"),
+            format!("CONFIG.PL_LINK_CAP_MAX_LINK_WIDTH {{{lanes}}}"),
+            format!("CONFIG.axisten_if_width {{{dw}_bit}}"),
+            "CONFIG.pf0_bar0_size {4}".into(),
+            "CONFIG.pf0_sriov_bar0_size {4}".into(),
+            "CONFIG.PF0_MSIX_CAP_TABLE_SIZE {00f}".into(),
+        ] {
+            assert!(tcl.contains(&prop), "{dw} bits: the Tcl lacks {prop}");
+        }
+        let xdc = fs::read_to_string(out.join("constraints/vfpga.xdc")).unwrap();
+        for pin in ["PACKAGE_PIN AM11 [get_ports pcie_refclk_p]", "PACKAGE_PIN BD21 IOSTANDARD LVCMOS12} [get_ports pcie_perst_n]", "[get_ports pcie_refclk_p]"] {
+            assert!(xdc.contains(pin), "{dw} bits: the XDC lacks {pin}");
+        }
+        assert!(!xdc.contains("[get_ports clk]"), "no port clk on the chip top");
+        let lint = fs::read_to_string(out.join("lint.f")).unwrap();
+        assert!(lint.contains("lint/IBUFDS_GTE4.v\n") && lint.contains("lint/vfpga_pcie_ip.v\n"));
+        assert!(!fs::read_to_string(out.join("rtl/files.f")).unwrap().contains("lint/"));
+    }
+    let o = ok(vfpga(&["generate", "--out", tmp.path().join("narrow").to_str().unwrap()], tmp.path()));
+    let note = stderr(&o);
+    assert!(note.contains("no chip top at 64 bits") && note.contains("--data-width 256 or 512"), "{note}");
+    refused(&["--data-width", "512", "--vfs", "253"], &["vfs = 253", "1..=252", "data_width 512"]);
+}

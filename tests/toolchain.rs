@@ -39,10 +39,18 @@ const ROOT_COMMANDS: [&str; 3] = [
     "yosys -q -p 'hierarchy -check -top vfpga_shell' $(cat lint.f)",
 ];
 
+/// The same for the chip top (`vfpga_top`, at 256 and 512 bits), with the
+/// stand-ins of IBUFDS_GTE4 and the PCIe IP that lint.f lists.
+const CHIP_COMMANDS: [&str; 3] = [
+    "verilator --lint-only -Wall --top-module vfpga_top -f lint.f",
+    "iverilog -Wall -f lint.f -s vfpga_top -o top.vvp",
+    "yosys -q -p 'hierarchy -check -top vfpga_top' $(cat lint.f)",
+];
+
 #[test]
 fn readme_gives_the_commands_the_tests_run() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    for c in ROOT_COMMANDS {
+    for c in ROOT_COMMANDS.iter().chain(&CHIP_COMMANDS) {
         assert!(readme.contains(c), "README.md does not say `{c}`");
     }
 }
@@ -58,12 +66,16 @@ fn check_lint_and_icarus(cfg: &Config) {
         let text = if f.path == TB_PATH { strip_system_tasks(&f.contents) } else { f.contents.clone() };
         assert!(!text.contains('$'), "{} contains `$`", f.path);
     }
-    assert_eq!(design.top, "vfpga_shell", "README's commands name the top");
-    for c in ROOT_COMMANDS {
+    // README's commands name the tops: the shell always, the chip top at 256 and 512 bits.
+    let chip = matches!(cfg.data_width, 256 | 512);
+    assert_eq!(design.top, if chip { "vfpga_top" } else { "vfpga_shell" });
+    let chip_commands: &[&str] = if chip { &CHIP_COMMANDS } else { &[] };
+    for c in ROOT_COMMANDS.iter().chain(chip_commands) {
         let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
         assert!(!text.contains("arning"), "`{c}` warns:\n{text}");
     }
     assert!(dir.path().join("shell.vvp").is_file());
+    assert_eq!(dir.path().join("top.vvp").is_file(), chip);
 }
 
 /// README's testbench command on the default design: the shell answers
@@ -109,6 +121,13 @@ fn every_data_width_lints() {
     for w in [128, 256, 512] {
         check_lint_and_icarus(&Config { data_width: w, partitions: 3, ..Config::default() });
     }
+}
+
+/// The chip top of the largest configuration the hard block takes (252 VFs,
+/// 512 bits): its FLR scan and the shell at full width, from the root.
+#[test]
+fn largest_chip_top_lints_and_compiles_with_icarus() {
+    check_lint_and_icarus(&Config { data_width: 512, vfs: 252, partitions: 2, ..Config::default() });
 }
 
 /// Lint, Icarus and Yosys on one block emitted alone (`modules`, top last).

@@ -11,3 +11,4 @@ pub mod bar;
 pub mod dma;
 pub mod shell;
 pub mod pcie;
+pub mod shell_pcie;

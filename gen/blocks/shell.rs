@@ -31,7 +31,7 @@ pub const SHELL_SIM_TOP: &str = "vfpga_shell_sim";
 
 /// How one port of one instance is connected.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Rule {
+pub(crate) enum Rule {
     /// A port of the shell, under this name.
     External(String),
     /// A wire between blocks.
@@ -40,7 +40,7 @@ enum Rule {
     Unused,
 }
 
-fn net(s: impl Into<String>) -> Rule {
+pub(crate) fn net(s: impl Into<String>) -> Rule {
     Rule::Net(s.into())
 }
 
@@ -196,7 +196,12 @@ pub fn shell_modules(cfg: &Config, sim: bool) -> Vec<Module> {
         insts.push((inst, top));
     }
     let name = if sim { SHELL_SIM_TOP } else { SHELL_TOP };
-    all.push(shell_top(cfg, name, sim, &insts));
+    let what = if sim {
+        "simulation top of the shell (every example RM behind a select in each partition, configuration-port model)"
+    } else {
+        "the shell: BAR decoder, SR-IOV DMA, switch, context manager, command engine, reconfiguration controller and partitions"
+    };
+    all.push(glue_top(cfg, name, what, &insts, rule));
     all
 }
 
@@ -210,7 +215,11 @@ fn range(w: u32) -> String {
     if w == 1 { String::new() } else { format!("[{}:0]", w - 1) }
 }
 
-fn shell_top(cfg: &Config, name: &str, sim: bool, insts: &[(&str, Module)]) -> Module {
+/// A top of instances and wires only: `insts` (instance name, module) wired
+/// by `rule` (instance, port) -> how that port is connected; the netlist is
+/// checked (one driver per wire, equal widths, every wire read) before it is
+/// written. `what` says what the top is (its header comment).
+pub(crate) fn glue_top(cfg: &Config, name: &str, what: &str, insts: &[(&str, Module)], rule: impl Fn(&str, &str) -> Rule) -> Module {
     let mut externals: Vec<(Dir, u32, String)> = Vec::new();
     let mut wires: BTreeMap<String, Wire> = BTreeMap::new();
     let mut instances = String::new();
@@ -260,11 +269,6 @@ fn shell_top(cfg: &Config, name: &str, sim: bool, insts: &[(&str, Module)]) -> M
     for line in header(cfg) {
         s.push_str(&format!("// {line}\n"));
     }
-    let what = if sim {
-        "simulation top of the shell (every example RM behind a select in each partition, configuration-port model)"
-    } else {
-        "the shell: BAR decoder, SR-IOV DMA, switch, context manager, command engine, reconfiguration controller and partitions"
-    };
     s.push_str(&format!("//\n// {name}: {what}.\n\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n"));
     // rust-hdl writes each block's combinational logic as one always block,
     // so Verilator sees a loop wherever a block's input and output meet

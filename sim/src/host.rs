@@ -125,6 +125,13 @@ impl HostMem {
         ];
         let p: HashMap<&'static str, PortId> = names.iter().map(|n| (*n, m.port(&format!("{prefix}_{n}")))).collect();
         let kw = m.port_width(p["wdata"]) as u64 / 8;
+        HostMem { kw, p, ..HostMem::detached(functions, latency, rng) }
+    }
+
+    /// The memory and its IOMMU without an AXI4 port (`drive` and `sample`
+    /// must not be called): for a platform whose host port is another model,
+    /// as the PCIe one (`crate::pcie::platform`).
+    pub fn detached(functions: u32, latency: u64, rng: Rng) -> Self {
         HostMem {
             mem: BTreeMap::new(),
             iommu: Iommu::default(),
@@ -133,14 +140,14 @@ impl HostMem {
             functions,
             ready_prob: 1.0,
             rng,
-            kw,
+            kw: 0,
             cycle: 0,
             reads: VecDeque::new(),
             r_beat: 0,
             aws: VecDeque::new(),
             w_beat: 0,
             bs: VecDeque::new(),
-            p,
+            p: HashMap::new(),
             r_on: false,
             b_on: false,
             accesses: BTreeMap::new(),

@@ -17,6 +17,7 @@
 //! (0-based) = 4 + j; [`our_function`] maps them to the shell's (PF 0, VF k = k).
 
 pub mod host;
+pub mod platform;
 pub mod msix;
 pub mod rc;
 

@@ -1,0 +1,207 @@
+//! `vfpga_shell_pcie`: the `pcie` block and the shell together, below the
+//! hard block, simulated (Verilator, `vfpga_shell_pcie_sim`) between the
+//! PG213 models of `sim/src/pcie/` (`ShellPcieSim`): every CQ request and CC
+//! completion, every RQ request (TLP rules, IOMMU) and RC completion, and
+//! the MSI-X ports checked on every cycle.
+//!
+//! BAR reads of the PF and of a VF go through CQ/CC; an orchestrator on the
+//! PF attaches VMs, whose VFs move random messages by DMA through RQ/RC
+//! into their partitions (passthrough, CRC-32) and get the results back,
+//! each checked by its VM's scoreboard against the accelerator's reference;
+//! the CRC's VM detaches (its running CRC saved in its VF's context memory)
+//! and reattaches with it, and its results go on from there; the
+//! orchestrator LOADs the CRC-32 into the passthrough's partition while the
+//! CRC's VM runs (the prc reads the bitstream through RQ/RC) and a new VM
+//! gets its results from the loaded partition.
+//! Seeds are printed; `VFPGA_SEED` replays one.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::rm_ref::{CrcRef, PassRef, Reference};
+use vfpga::blocks::shell_pcie::shell_pcie_modules;
+use vfpga::config::Config;
+use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
+use vfpga_hdl::dma::regs::*;
+use vfpga_hdl::ctx::regs::CTX_BASE;
+use vfpga_hdl::mgr::regs::MGR_CAPS;
+use vfpga_sim::driver::{Platform, Window};
+use vfpga_sim::orchestrator::Orchestrator;
+use vfpga_sim::pcie::platform::{ShellPcieSim, MRRS_CODE};
+use vfpga_sim::pcie::{CA, SC, UR};
+use vfpga_sim::vm::Vm;
+use vfpga_sim::{ModelLib, Rng};
+
+const VFS: usize = 4;
+const PARTITIONS: usize = 2;
+
+fn config(dw: usize) -> Config {
+    Config { partitions: PARTITIONS, vfs: VFS, data_width: dw, partition_accels: vec![PASSTHROUGH, CRC32], ..Config::default() }
+}
+
+fn lib(dw: usize) -> Arc<ModelLib> {
+    common::model_of_modules(&format!("shell-pcie-sim-{PARTITIONS}p-{VFS}vf-{dw}"), || {
+        shell_pcie_modules(&config(dw), true).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// PF memory for bitstreams.
+const BITSTREAMS: u64 = 0x8_1000_0000;
+
+fn vm_region(vm: u32) -> (u64, u64) {
+    (0x1_0000_0000 + vm as u64 * (1 << 20), 1 << 20)
+}
+
+fn bar_dma_reattach_load(dw: usize) {
+    let name = format!("shell_pcie_bar_dma_reattach_load_{dw}");
+    let mut rng = Rng::for_test(&name);
+    let mut sim = ShellPcieSim::new(&lib(dw), &name, dw, VFS as u32 + 1, rng.fork()).unwrap();
+
+    // BAR reads through CQ/CC: the PF's manager and DMA registers, a VF's
+    // DMA ID; a window beyond the design's functions is an Unsupported Request
+    // of the pcie block, an undecoded offset a Completer Abort (SLVERR).
+    let caps = sim.reg_read(0, MGR_CAPS).expect("PF MGR_CAPS");
+    assert_ne!(caps, 0, "{name}: MGR_CAPS");
+    assert_eq!(sim.read(0, R_ID), (SC, DMA_ID), "{name}: PF's DMA ID");
+    let vf = 1 + rng.below(VFS as u64) as u32;
+    assert_eq!(sim.read(vf, R_ID), (SC, DMA_ID), "{name}: VF {vf}'s DMA ID");
+    assert_eq!(sim.read(vf, R_VERSION), (SC, DMA_VERSION), "{name}: VF {vf}'s DMA version");
+    assert_eq!(sim.read(VFS as u32 + 1, R_ID).0, UR, "{name}: a function beyond the design");
+    assert_eq!(sim.read(vf, MGR_CAPS).0, CA, "{name}: the manager's registers from a VF");
+
+    // Attach two VMs and loop random messages through their partitions.
+    let mut orch = Orchestrator::new(&mut sim).unwrap();
+    assert_eq!((orch.vfs, orch.partitions), (VFS as u32, PARTITIONS as u32), "{name}: MGR_CAPS");
+    let mut ts: Vec<Tenant> = Vec::new();
+    for (id, acc) in [(7u32, PASSTHROUGH), (9, CRC32)] {
+        let reference: Box<dyn Reference> = if acc == CRC32 { Box::new(CrcRef) } else { Box::new(PassRef) };
+        let vm = Vm::new(id, vm_region(id), *rng.pick(&[512u32, 1500, 4096]), rng.fork());
+        let ctx: Vec<u32> = (0..reference.ctx_regs()).map(|_| rng.next_u32() | 1).collect();
+        let mut t = Tenant { vm, acc, reference, ctx, left: 6 };
+        t.attach(&mut sim, &mut orch, &name, dw);
+        ts.push(t);
+    }
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
+    // DETACH the CRC's VM: its running CRC is saved in its VF's context
+    // memory (read back through CQ/CC); reattach it with that context and
+    // go on: the results continue the same CRC.
+    let crc = &mut ts[1];
+    let old = orch.detach(&mut sim, crc.vm.id, CRC32).unwrap_or_else(|s| panic!("{name}: DETACH: {s:?}"));
+    crc.vm.unplug(&mut sim).unwrap();
+    assert_eq!(sim.read(old.vf, CTX_BASE), (SC, crc.ctx[0]), "{name}: saved context of the detached VF {}", old.vf);
+    assert_eq!(sim.read(old.vf, R_CTRL), (SC, 0), "{name}: the detached VF's queues are off");
+    crc.attach(&mut sim, &mut orch, &name, dw);
+    crc.left = 4;
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
+    // LOAD while the CRC's VM runs: the passthrough's VM detaches, the
+    // CRC-32's partial bitstream for partition 0 (in PF memory) goes to the
+    // prc, which reads it through RQ/RC as the PF; a new VM on the CRC-32
+    // lands on the freshly loaded partition 0 and gets its own results.
+    // KNOWN BUG, not localized yet: at 256 bits some seeds (VFPGA_SEED=1, 5,
+    // 6) end this LOAD with BITSTREAM_ERROR (the configuration port saw
+    // other words than the bitstream) while the same seeds pass with the
+    // DMA idle during the LOAD, and 512 bits passes seeds 1-7: prc reads
+    // interleaved with DMA reads through the pcie block (or the RC model).
+    let pass = &mut ts[0];
+    orch.detach(&mut sim, pass.vm.id, PASSTHROUGH).unwrap_or_else(|s| panic!("{name}: DETACH: {s:?}"));
+    pass.vm.unplug(&mut sim).unwrap();
+    let bits = vfpga::bitstream::pack(CRC32, 0, &vfpga::bitstream::payload(CRC32, 0, 3000));
+    orch.register_bitstream(&mut sim, 1, CRC32, 0, BITSTREAMS + 0x40, &bits).unwrap();
+    let reads_before = sim.port.reads;
+    ts[1].left = 40;
+    let load = orch.start_load(&mut sim, CRC32, 0).unwrap_or_else(|e| panic!("{name}: LOAD: {e:?}"));
+    let mut ended = None;
+    run_until(&mut sim, &mut ts, &mut rng, dw, &name, |sim, _| {
+        ended = orch.poll_load(sim, &load);
+        ended.is_some()
+    });
+    ended.unwrap().unwrap_or_else(|e| panic!("{name}: LOAD: {e:?}"));
+    assert_eq!(orch.prc_partition(&mut sim, 0).unwrap().1, CRC32, "{name}: partition 0 holds the CRC-32");
+    let kw = (dw / 8) as u64;
+    assert!(sim.port.reads - reads_before >= bits.len() as u64 / (128 << MRRS_CODE).max(kw), "{name}: the bitstream was read through RQ");
+    let mut late = Tenant { vm: Vm::new(11, vm_region(11), 1500, rng.fork()), acc: CRC32, reference: Box::new(CrcRef), ctx: vec![rng.next_u32() | 1], left: 4 };
+    late.attach(&mut sim, &mut orch, &name, dw);
+    assert_eq!(late.vm.attachment().unwrap().partition, 0, "{name}: ATTACH finds the loaded CRC-32 first");
+    ts.push(late);
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+
+    for t in &ts {
+        t.vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let received: u64 = ts.iter().map(|t| t.vm.received).sum();
+    assert_eq!(received, 60, "{name}: results");
+    assert_eq!(sim.drop_count(), 0, "{name}: packets dropped by the switch");
+    assert!(sim.host.iommu.violations.is_empty(), "{name}: IOMMU refused {:?}", sim.host.iommu.violations);
+    assert!(sim.port.reads > 0 && sim.port.writes > 0 && sim.port.completions >= sim.port.reads, "{name}: RQ/RC traffic");
+    assert!(!sim.irqs.is_empty(), "{name}: no MSI-X interrupt");
+    println!(
+        "{name}: {} cycles, {} BAR accesses, {} read TLPs, {} write TLPs, {} completions, {} MSI-X",
+        sim.cycle, sim.bar_accesses.0, sim.port.reads, sim.port.writes, sim.port.completions, sim.irqs.len()
+    );
+}
+
+/// A VM on one accelerator: its reference, the context the reference runs
+/// with, and the messages it still has to send.
+struct Tenant {
+    vm: Vm,
+    acc: u32,
+    reference: Box<dyn Reference>,
+    ctx: Vec<u32>,
+    left: usize,
+}
+
+impl Tenant {
+    /// ATTACH, plug the VF, write the context (read back through CQ/CC).
+    fn attach(&mut self, sim: &mut ShellPcieSim, orch: &mut Orchestrator, name: &str, dw: usize) {
+        let att = orch.attach(sim, self.vm.id, self.acc).unwrap_or_else(|s| panic!("{name}: ATTACH(vm {}, {:#x}): {s:?}", self.vm.id, self.acc));
+        self.vm.plug(sim, att).unwrap();
+        let mut image = self.ctx.clone();
+        image.resize(config(dw).context_words, 0);
+        self.vm.context_write(sim, &image).unwrap();
+        assert_eq!(self.vm.context_read(sim, image.len()).unwrap(), image, "{name}: vm {}'s context reads back", self.vm.id);
+    }
+}
+
+/// Random messages of every tenant until each has sent its `left` and got
+/// every result back (each checked by its VM's scoreboard).
+fn run(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str) {
+    run_until(sim, ts, rng, dw, name, |_, ts| ts.iter().all(|t| t.left == 0 && t.vm.idle()));
+}
+
+/// The same traffic until `stop` says so (asked before each round).
+fn run_until(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str, mut stop: impl FnMut(&mut ShellPcieSim, &[Tenant]) -> bool) {
+    let limit = sim.cycle + 600_000;
+    while !stop(sim, ts) {
+        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+            if t.left > 0 && t.vm.outstanding() < 3 {
+                let len = rng.range_usize(1..2500);
+                let msg = rng.bytes(len);
+                let mut c = t.ctx.clone();
+                let expect = t.reference.process(&mut c, &msg, dw / 8);
+                if t.vm.send(sim, &msg, &[], rng.below(64), rng.chance(0.5), expect).unwrap() {
+                    t.ctx = c;
+                    t.left -= 1;
+                }
+            }
+        }
+        sim.advance(rng.range(100..500));
+        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+            t.vm.collect(sim).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(t.vm.error(sim).unwrap(), ERR_NONE, "{name}: vm {} DMA error", t.vm.id);
+        }
+        assert!(sim.cycle < limit, "{name}: traffic stopped");
+    }
+}
+
+#[test]
+fn bar_dma_reattach_load_256() {
+    bar_dma_reattach_load(256);
+}
+
+#[test]
+fn bar_dma_reattach_load_512() {
+    bar_dma_reattach_load(512);
+}
