@@ -130,6 +130,8 @@
 //! report leave through one; AR, AW, H2C, the register answers and the gate
 //! answers come from registers. No output follows an input within a cycle.
 
+pub mod desc;
+mod packer;
 pub mod regs;
 
 use crate::axi::AxiMaster;
@@ -138,6 +140,8 @@ use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
 use crate::fifo::Fifo;
 use crate::skid::{AxisSkid, Skid};
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
+use desc::DataMeta;
+use packer::H2cPacker;
 use regs::*;
 use rust_hdl::prelude::*;
 
@@ -169,9 +173,6 @@ const HC_BITS: usize = 39;
 /// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
 /// (89), function (100:90), generation (101), read error (102).
 const DQ_BITS: usize = 103;
-/// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19),
-/// packet cut (20).
-const DM_BITS: usize = 21;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
@@ -417,6 +418,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// the control engine: a detach resets the function (function-level reset)
     /// before a later attach can enable it.
     fq: Fifo<Bits<{ FW + 1 }>, 4, 5>,
+    /// The data FIFO and the packer behind `m_axis_h2c`.
+    packer: H2cPacker<DW, KW, DW2>,
     /// The control engine writes a function's enable bit (attach/detach).
     en_we: Signal<Local, Bit>,
     /// The control engine resets the function's queues (CTRL.RESET, detach).
@@ -466,11 +469,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     qr1: DFF<Bits<5>>,
     qs1: DFF<Bits<5>>,
     // data FIFO (512 beats): data and side word
-    df_data: RAM<Bits<DW>, 9>,
-    df_meta: RAM<Bits<DM_BITS>, 9>,
-    fw_ptr: DFF<Bits<10>>,
-    fr_ptr: DFF<Bits<10>>,
-    fw_seen: DFF<Bits<10>>,
     dres: DFF<Bits<10>>,
     // H2C issuer
     i_state: DFF<Bit>,
@@ -487,17 +485,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     close_pend: DFF<Bit>,
     close_fn: DFF<Bits<FW>>,
     // H2C packer
-    g_acc: DFF<Bits<DW2>>,
-    g_fill: DFF<Bits<8>>,
-    g_flush: DFF<Bit>,
-    g_tid: DFF<Bits<FW>>,
-    o_valid: DFF<Bit>,
-    o_data: DFF<Bits<DW>>,
-    o_keep: DFF<Bits<KW>>,
-    o_last: DFF<Bit>,
-    o_tid: DFF<Bits<FW>>,
-    o_user: DFF<Bit>,
-    g_err: DFF<Bit>,
     // C2H engine
     c_state: DFF<Bits<3>>,
     c_drop: DFF<Bit>,
@@ -659,7 +646,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     out_inc: Signal<Local, Bit>,
     out_dec: Signal<Local, Bit>,
     dres_inc: Signal<Local, Bits<10>>,
-    dres_dec: Signal<Local, Bit>,
     // read side
     tags_empty: Signal<Local, Bit>,
     tags_full: Signal<Local, Bit>,
@@ -693,23 +679,13 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     q_len: Signal<Local, Bits<24>>,
     df_push: Signal<Local, Bit>,
     df_in_data: Signal<Local, Bits<DW>>,
-    df_in_meta: Signal<Local, Bits<DM_BITS>>,
-    df_empty: Signal<Local, Bit>,
-    df_pop: Signal<Local, Bit>,
-    fr_next: Signal<Local, Bits<10>>,
-    h_n: Signal<Local, Bits<8>>,
-    h_fn: Signal<Local, Bits<FW>>,
-    h_flush: Signal<Local, Bit>,
+    df_in_meta: Signal<Local, DataMeta>,
     // issuer
     burst: Signal<Local, Bits<24>>,
     room: Signal<Local, Bits<24>>,
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
     // packer
-    g_emit: Signal<Local, Bit>,
-    g_acc_out: Signal<Local, Bits<DW2>>,
-    g_fill_out: Signal<Local, Bits<8>>,
-    g_can_take: Signal<Local, Bit>,
     // C2H side
     c_open: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
@@ -837,6 +813,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             w_side_out: Default::default(),
             wb_held: Default::default(),
             fq: Default::default(),
+            packer: Default::default(),
             en_we: Default::default(),
             q_reset: Default::default(),
             irq_out: Default::default(),
@@ -960,11 +937,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             rd_err: Default::default(),
             cut: Default::default(),
             dq_ram: Default::default(),
-            df_data: Default::default(),
-            df_meta: Default::default(),
-            fw_ptr: Default::default(),
-            fr_ptr: Default::default(),
-            fw_seen: Default::default(),
             dres: Default::default(),
             i_state: Default::default(),
             i_fn: Default::default(),
@@ -979,17 +951,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             i_open_fn: Default::default(),
             close_pend: Default::default(),
             close_fn: Default::default(),
-            g_acc: Default::default(),
-            g_fill: Default::default(),
-            g_flush: Default::default(),
-            g_tid: Default::default(),
-            o_valid: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_last: Default::default(),
-            o_tid: Default::default(),
-            o_user: Default::default(),
-            g_err: Default::default(),
             c_state: Default::default(),
             c_drop: Default::default(),
             c_fn: Default::default(),
@@ -1100,7 +1061,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             out_inc: Default::default(),
             out_dec: Default::default(),
             dres_inc: Default::default(),
-            dres_dec: Default::default(),
             tags_empty: Default::default(),
             tags_full: Default::default(),
             tags_head: Default::default(),
@@ -1134,20 +1094,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             df_push: Default::default(),
             df_in_data: Default::default(),
             df_in_meta: Default::default(),
-            df_empty: Default::default(),
-            df_pop: Default::default(),
-            fr_next: Default::default(),
-            h_n: Default::default(),
-            h_fn: Default::default(),
-            h_flush: Default::default(),
             burst: Default::default(),
             room: Default::default(),
             beats: Default::default(),
             i_ok: Default::default(),
-            g_emit: Default::default(),
-            g_acc_out: Default::default(),
-            g_fill_out: Default::default(),
-            g_can_take: Default::default(),
             c_open: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
@@ -1326,9 +1276,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr, hcw_seen,
             ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
             c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
-            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, qw0, qr0, qs0, qw1, qr1, qs1, fw_ptr, fr_ptr,
-            fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
-            close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, o_user, g_err, c_state,
+            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, qw0, qr0, qs0, qw1, qr1, qs1,
+            dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
+            close_pend, close_fn, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
             c_used, c_eop_w, c_dirq, c_code, c_pfw, c_pfseq, p_ph, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
             irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, um_done, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
@@ -1430,10 +1380,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.tag_ram.write_clock.next = self.clk.val();
         self.dq_ram.read_clock.next = self.clk.val();
         self.dq_ram.write_clock.next = self.clk.val();
-        self.df_data.read_clock.next = self.clk.val();
-        self.df_data.write_clock.next = self.clk.val();
-        self.df_meta.read_clock.next = self.clk.val();
-        self.df_meta.write_clock.next = self.clk.val();
         self.wfn_ram.read_clock.next = self.clk.val();
         self.wfn_ram.write_clock.next = self.clk.val();
         self.h2c_ring.read_clock.next = self.clk.val();
@@ -1565,11 +1511,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.out_inc.next = false;
         self.out_dec.next = false;
         self.dres_inc.next = 0.into();
-        self.dres_dec.next = false;
         self.dq_push.next = false;
         self.dq_pop.next = false;
         self.df_push.next = false;
-        self.df_pop.next = false;
         self.stale.next = false;
         self.wb_addr.next = self.wa_h.val();
         self.wb_word.next = 0.into();
@@ -1778,15 +1722,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // After an error answer the packet's bytes are dropped (entries of no
         // byte) and its end is flagged.
         self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
-        self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
-            | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-            | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
-            | (bit_cast::<DM_BITS, 1>(self.cut_nx.val().into()) << 20);
+        self.df_in_meta.next.bytes = self.rb_n.val();
+        self.df_in_meta.next.function = self.t_fn.val();
+        self.df_in_meta.next.eop = self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val();
+        self.df_in_meta.next.cut = self.cut_nx.val();
         if self.cut_nx.val() {
             self.df_in_data.next = 0.into();
-            self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-                | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
-                | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
+            self.df_in_meta.next.bytes = 0.into();
         }
         self.r_ready.next = false;
         self.tag_pop.next = false;
@@ -1800,9 +1742,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 // End the packet of a function stopped in its middle (room reserved).
                 self.df_push.next = true;
                 self.df_in_data.next = 0.into();
-                self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-                    | (bit_cast::<DM_BITS, 1>(true.into()) << 19)
-                    | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
+                self.df_in_meta.next.bytes = 0.into();
+                self.df_in_meta.next.eop = true;
+                self.df_in_meta.next.cut = true;
                 self.tag_pop.next = true;
                 self.cut.d.next = false;
             } else if self.t_kind.val() == 0 {
@@ -2508,62 +2450,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.iss_end.next = true;
         }
 
-        // ---- H2C packer: bytes from the data FIFO, one beat out per cycle.
-        self.fw_seen.d.next = self.fw_ptr.q.val();
-        self.df_empty.next = self.fr_ptr.q.val() == self.fw_seen.q.val();
-        self.h_n.next = self.df_meta.read_data.val().get_bits::<8>(0);
-        self.h_fn.next = self.df_meta.read_data.val().get_bits::<FW>(8);
-        self.h_flush.next = self.df_meta.read_data.val().get_bit(19);
-        self.g_emit.next = (!self.o_valid.q.val() | self.m_axis_h2c.tready.val())
-            & ((self.g_fill.q.val() >= self.kw.val()) | (self.g_flush.q.val() & (self.g_fill.q.val() != 0)));
-        self.g_acc_out.next = self.g_acc.q.val();
-        self.g_fill_out.next = self.g_fill.q.val();
-        if self.m_axis_h2c.tready.val() {
-            self.o_valid.d.next = false;
-        }
-        if self.g_emit.val() {
-            self.o_valid.d.next = true;
-            self.o_data.d.next = bit_cast::<DW, DW2>(self.g_acc.q.val());
-            self.o_tid.d.next = self.g_tid.q.val();
-            self.g_acc_out.next = self.g_acc.q.val() >> (bit_cast::<11, 8>(self.kw.val()) << 3);
-            if self.g_fill.q.val() >= self.kw.val() {
-                self.o_keep.d.next = self.keep_all.val();
-                self.g_fill_out.next = self.g_fill.q.val() - self.kw.val();
-            } else {
-                self.o_keep.d.next = self.keep_all.val() >> (self.kw.val() - self.g_fill.q.val());
-                self.g_fill_out.next = 0.into();
-            }
-            self.o_last.d.next = self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val());
-            self.o_user.d.next = self.g_flush.q.val() & self.g_err.q.val() & (self.g_fill.q.val() <= self.kw.val());
-            if self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val()) {
-                self.g_flush.d.next = false;
-            }
-        }
-        self.g_can_take.next = !self.g_flush.q.val() & (self.g_fill_out.val() <= self.kw.val());
-        self.g_acc.d.next = self.g_acc_out.val();
-        self.g_fill.d.next = self.g_fill_out.val();
-        if !self.df_empty.val() & self.g_can_take.val() {
-            self.df_pop.next = true;
-            self.dres_dec.next = true;
-            self.g_acc.d.next = self.g_acc_out.val()
-                | (bit_cast::<DW2, DW>(self.df_data.read_data.val()) << (bit_cast::<11, 8>(self.g_fill_out.val()) << 3));
-            self.g_fill.d.next = self.g_fill_out.val() + self.h_n.val();
-            self.g_tid.d.next = self.h_fn.val();
-            if self.h_flush.val() {
-                self.g_flush.d.next = true;
-                self.g_err.d.next = self.df_meta.read_data.val().get_bit(20);
-                if (self.g_fill_out.val() + self.h_n.val()) == 0 {
-                    // A packet ended with nothing left to send: one byte carries tlast.
-                    self.g_fill.d.next = 1.into();
-                }
-            }
-        }
-        self.m_axis_h2c.tvalid.next = self.o_valid.q.val();
-        self.m_axis_h2c.tdata.next = self.o_data.q.val();
-        self.m_axis_h2c.tkeep.next = self.o_keep.q.val();
-        self.m_axis_h2c.tlast.next = self.o_last.q.val();
-        self.m_axis_h2c.tid.next = self.o_tid.q.val();
-        self.m_axis_h2c_tuser.next = self.o_user.q.val();
+        // ---- H2C packer (`packer.rs`): the data FIFO into `m_axis_h2c`.
+        self.packer.clk.next = self.clk.val();
+        self.packer.rst.next = self.rst.val();
+        self.packer.push.next = self.df_push.val();
+        self.packer.push_data.next = self.df_in_data.val();
+        self.packer.push_meta.next = self.df_in_meta.val();
+        self.packer.m_tready.next = self.m_axis_h2c.tready.val();
+        self.m_axis_h2c.tvalid.next = self.packer.m_tvalid.val();
+        self.m_axis_h2c.tdata.next = self.packer.m_tdata.val();
+        self.m_axis_h2c.tkeep.next = self.packer.m_tkeep.val();
+        self.m_axis_h2c.tlast.next = self.packer.m_tlast.val();
+        self.m_axis_h2c.tid.next = self.packer.m_tid.val();
+        self.m_axis_h2c_tuser.next = self.packer.m_tuser.val();
 
         // ---- C2H engine: a packet into its function's buffers.
         self.in_count.next = 0.into();
@@ -3026,23 +2925,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.nib.val() {
             self.dq_ram.read_address.next = (self.qr1_nx.val() & 15) | 16;
         }
-        self.df_data.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
-        self.df_meta.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
-        self.df_data.write_data.next = self.df_in_data.val();
-        self.df_meta.write_data.next = self.df_in_meta.val();
-        self.df_data.write_enable.next = self.df_push.val();
-        self.df_meta.write_enable.next = self.df_push.val();
-        if self.df_push.val() {
-            self.fw_ptr.d.next = self.fw_ptr.q.val() + 1;
-        }
-        self.fr_next.next = self.fr_ptr.q.val() + 1;
-        self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
-        self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
-        if self.df_pop.val() {
-            self.fr_ptr.d.next = self.fr_next.val();
-            self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
-            self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
-        }
         // Counters: bursts in flight, data FIFO room reserved.
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
@@ -3050,7 +2932,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.outstanding.d.next = self.outstanding.q.val() - 1;
         }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
-        if self.dres_dec.val() {
+        if self.packer.pop.val() {
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
@@ -3110,7 +2992,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.iss_end.val() {
             self.iss_n.d.next = self.iss_n.q.val() + 1;
         }
-        if self.o_valid.q.val() & self.o_last.q.val() & self.m_axis_h2c.tready.val() {
+        if self.packer.packet_out.val() {
             self.out_n.d.next = self.out_n.q.val() + 1;
         }
         self.m_gate_closed_valid.next = self.gc_v.q.val();
@@ -3238,16 +3120,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.qw1.d.next = 0.into();
             self.qr1.d.next = 0.into();
             self.qs1.d.next = 0.into();
-            self.fw_ptr.d.next = 0.into();
-            self.fr_ptr.d.next = 0.into();
-            self.fw_seen.d.next = 0.into();
             self.dres.d.next = 0.into();
             self.i_state.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
-            self.g_fill.d.next = 0.into();
-            self.g_flush.d.next = false;
-            self.o_valid.d.next = false;
             self.c_state.d.next = 0.into();
             self.c_drop.d.next = false;
             self.c_dv.d.next = false;
