@@ -9,7 +9,7 @@ use vfpga_hdl::dma::{Dma, DmaParams};
 pub const DMA_TOP: &str = "vfpga_dma";
 
 /// The DMA's child blocks that leave FIFO outputs unused (see below).
-const DMA_CHILDREN: &[&str] = &["vfpga_dma_packer"];
+const DMA_CHILDREN: &[&str] = &["vfpga_dma_packer", "vfpga_dma_bank0"];
 
 /// The DMA engine for this configuration with default parameters.
 pub fn dma_modules(cfg: &Config) -> Vec<Module> {
@@ -34,7 +34,7 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // parallel with the one whose handshake is used (R side band, W strobes),
     // and the C2H stream's tuser (C2H packets carry no cut flag). In the
     // child blocks: the `full` and `count` outputs of FIFOs whose room is
-    // reserved before every push (the packer's data FIFO).
+    // reserved before every push (the packer's data FIFO, the descriptor banks).
     crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));
     mods
 }

@@ -16,3 +16,31 @@ pub struct DataMeta {
     pub eop: Bit,
     pub cut: Bit,
 }
+
+/// A fetched H2C descriptor in its bank (read side -> issuer): the
+/// descriptor's address, length and flags, the function and generation it
+/// was fetched for, and whether its read was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct H2cDesc {
+    pub addr: Bits<64>,
+    pub len: Bits<24>,
+    pub eop: Bit,
+    pub irq: Bit,
+    pub function: Bits<FW>,
+    pub gen: Bit,
+    pub err: Bit,
+}
+
+/// State of an H2C descriptor bank (one scheduler turn of one function).
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum BankState {
+    /// Holds no turn.
+    Free,
+    /// The scheduler fetches the turn's descriptors into it.
+    Fetching,
+    /// Fetching stopped; waiting for the fetches in flight to tell whether
+    /// the last one leaves a packet open (then it fetches again).
+    Tail,
+    /// Complete: the issuer drains it, then frees it.
+    Done,
+}
