@@ -36,6 +36,8 @@ struct Bench {
     waiting: Vec<(u64, u32)>,
     /// Probability of `m_waiting_ready` in a cycle.
     waiting_ready_prob: f64,
+    /// `irq_ready` held low (else random).
+    irq_low: bool,
     /// (cycle, tid, first beat of its packet) of every H2C beat taken.
     h2c_beats: Vec<(u64, u32, bool)>,
     h2c_in_packet: bool,
@@ -81,6 +83,7 @@ impl Bench {
             gate_closed: Vec::new(),
             waiting: Vec::new(),
             waiting_ready_prob: 1.0,
+            irq_low: false,
             h2c_beats: Vec::new(),
             h2c_in_packet: false,
             stray: Vec::new(),
@@ -97,7 +100,8 @@ impl Bench {
     fn step(&mut self) {
         let m = &mut self.m;
         self.host.drive(m);
-        m.set("irq_ready", self.rng.chance(0.5) as u64);
+        let irq_ready = self.rng.chance(0.5) && !self.irq_low;
+        m.set("irq_ready", irq_ready as u64);
         match self.gate_req.pop_front() {
             Some((f, open)) => {
                 m.set("s_gate_valid", 1);
@@ -1386,6 +1390,51 @@ fn interrupt_masking() {
     let (d2, d3) = rest.split_first_mut().unwrap();
     exchange(&mut b, &mut [d1, d2, &mut d3[0]], 6, &mut rng);
     assert_eq!(error_irqs(&b), vec![1], "no other error interrupt");
+}
+
+/// Isolation of the register paths: with `irq_ready` held low, function 1
+/// completes eight descriptors that ask for an interrupt (more than the
+/// interrupt output holds). Function 2's register accesses are still answered
+/// at once, and its doorbells start its packets; function 1's own registers
+/// too. Once `irq_ready` rises, function 1's pending interrupts are requested
+/// (one per source: H2C and C2H).
+#[test]
+fn pending_interrupts_block_no_other_function() {
+    let (mut b, mut ds, mut rng) = error_bench("dma_irq_isolation");
+    b.irq_low = true;
+    for _ in 0..4 {
+        assert!(ds[0].post_rx(&mut b, 4096, 0, true).unwrap());
+        let p = rng.bytes(300);
+        assert!(ds[0].post_tx(&mut b, &p, &[], 0, true).unwrap());
+    }
+    ds[0].ring(&mut b).unwrap();
+    for _ in 0..4000 {
+        b.step();
+    }
+    assert!(b.irqs.is_empty(), "irq_ready is low: no interrupt taken");
+    // Function 2's and function 1's registers answer within a few cycles.
+    for f in [2, 1, 0] {
+        let t = b.cycle;
+        let (v, e) = b.reg(false, f, R_ID, 0);
+        assert!(!e && v == DMA_ID, "function {f}'s ID read refused or wrong");
+        assert!(b.cycle - t < 40, "function {f}'s ID read took {} cycles", b.cycle - t);
+    }
+    // Function 2's traffic goes on.
+    {
+        let (_, rest) = ds.split_at_mut(1);
+        exchange(&mut b, &mut [&mut rest[0]], 4, &mut rng);
+    }
+    assert_eq!(ds[0].reap_tx(&mut b).unwrap(), 4, "function 1's packets were sent");
+    assert_eq!(ds[0].reap_rx(&mut b).unwrap().len(), 4, "function 1's packets came back");
+    b.irq_low = false;
+    for _ in 0..500 {
+        b.step();
+    }
+    let mut v1: Vec<u32> = b.irqs.iter().filter(|i| i.0 == 1).map(|i| i.1).collect();
+    v1.sort();
+    v1.dedup();
+    assert_eq!(v1, vec![IRQ_H2C, IRQ_C2H], "function 1's pending interrupts, requested once irq_ready rose");
+    assert!(b.irqs.iter().all(|i| i.0 == 1), "no other function asked for an interrupt: {:?}", b.irqs);
 }
 
 /// The other error codes, each under the others' traffic and followed by a

@@ -8,6 +8,9 @@ use vfpga_hdl::dma::{Dma, DmaParams};
 /// Name of the DMA engine's top module.
 pub const DMA_TOP: &str = "vfpga_dma";
 
+/// The DMA's child blocks that leave FIFO outputs unused (see below).
+const DMA_CHILDREN: &[&str] = &["vfpga_dma_packer", "vfpga_dma_bank0", "vfpga_dma_bank1"];
+
 /// The DMA engine for this configuration with default parameters.
 pub fn dma_modules(cfg: &Config) -> Vec<Module> {
     dma_modules_with(cfg, DmaParams::new(cfg.functions(), cfg.data_width))
@@ -29,7 +32,9 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // the qos/fnctl/gate slices (those ports are always accepted: the DMA
     // queues them), the handshake outputs of the side-band slices that run in
     // parallel with the one whose handshake is used (R side band, W strobes),
-    // and the C2H stream's tuser (C2H packets carry no cut flag).
-    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP);
+    // and the C2H stream's tuser (C2H packets carry no cut flag). In the
+    // child blocks: the `full` and `count` outputs of FIFOs whose room is
+    // reserved before every push (the packer's data FIFO, the descriptor banks).
+    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));
     mods
 }

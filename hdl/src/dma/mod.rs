@@ -84,7 +84,14 @@
 //! Interrupts: a completion whose descriptor asks for one (or an error)
 //! sets the source's bit in IRQ_STATUS; if the source is masked in IRQ_MASK
 //! the request stays pending in the function's record and is made when the
-//! source is unmasked (once), unless IRQ_STATUS was cleared meanwhile.
+//! source is unmasked (once), unless IRQ_STATUS was cleared meanwhile. No
+//! operation waits for the interrupt output: a request it cannot take now
+//! (`irq_ready` low) stays pending too, and the function joins a queue of
+//! functions with unmasked pending interrupts (once: a bit in its record),
+//! which the control engine serves whenever the output is free, one request
+//! per source (requests of one source coalesce while they wait). So one
+//! function's interrupts, held back, never delay another function's
+//! register accesses, doorbells or completions.
 //!
 //! CTRL.RESET restarts one function's queues alone: its generation bit flips,
 //! and whatever was in flight for the old generation is dropped.
@@ -125,11 +132,21 @@
 //! Register accesses: a partial write (strobes other than 0xF) is refused
 //! (SLVERR) and changes nothing, as regmap.md says.
 //!
+//! Child blocks (one Verilog module each; the records they exchange are
+//! named in `desc.rs`): `packer.rs`, the data FIFO and the packer behind
+//! `m_axis_h2c` (`vfpga_dma_packer`); `bank.rs`, one H2C descriptor bank,
+//! instantiated twice (`vfpga_dma_bank0`); FIFOs are `fifo.rs`'s. The rest
+//! (control engine, issuer, read side, C2H engine, writes, gate) is still
+//! written here (issue 13: to be split further).
+//!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
 //! register slice (`skid.rs`); W, the interrupt request and the waiting
 //! report leave through one; AR, AW, H2C, the register answers and the gate
 //! answers come from registers. No output follows an input within a cycle.
 
+mod bank;
+pub mod desc;
+mod packer;
 pub mod regs;
 
 use crate::axi::AxiMaster;
@@ -138,6 +155,9 @@ use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
 use crate::fifo::Fifo;
 use crate::skid::{AxisSkid, Skid};
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
+use bank::DescBank;
+use desc::{BankState, DataMeta, H2cDesc};
+use packer::H2cPacker;
 use regs::*;
 use rust_hdl::prelude::*;
 
@@ -155,9 +175,9 @@ const C2H_RING_BITS: usize = 109;
 const SLOT_BITS: usize = 98;
 /// Function record: run H2C/C2H (1:0), error (5:2), irq mask (8:6), irq
 /// status (11:9), generation (12), gate closed (13), parked (14: reported
-/// waiting in this closed period), irq pending (17:15: raised while masked,
-/// requested when unmasked).
-const FN_BITS: usize = 18;
+/// waiting in this closed period), irq pending (17:15: raised while masked or
+/// while the interrupt output was busy), in the deferred-interrupt queue (18).
+const FN_BITS: usize = 19;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
@@ -166,12 +186,6 @@ const TAG_BITS: usize = 62;
 /// H2C completion: function (10:0), generation (11), length (35:12), end of
 /// packet (36), interrupt flag (37), read error (38).
 const HC_BITS: usize = 39;
-/// H2C descriptor FIFO entry: address (63:0), length (87:64), EOP (88), IRQ
-/// (89), function (100:90), generation (101), read error (102).
-const DQ_BITS: usize = 103;
-/// Data FIFO side word: bytes (7:0), function (18:8), end of packet (19),
-/// packet cut (20).
-const DM_BITS: usize = 21;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
@@ -340,30 +354,12 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
 
     // ---- control engine
     state: DFF<Bits<2>>,
-    op: DFF<Bits<3>>,
+    op: DFF<Bits<4>>,
     cur_fn: DFF<Bits<FW>>,
     scan_fn: DFF<Bits<FW>>,
-    // H2C descriptor banks (two scheduler turns, each of one function): state
-    // (0 free, 1 fetching, 2 tail: fetching stopped, waiting for the fetches
-    // in flight to tell whether a packet is left open, 3 done: drained by the
-    // issuer), function, descriptors fetched in the turn, fetches in flight,
-    // descriptors fetched and not yet taken by the issuer, packet left open by
-    // the last arrived descriptor, killed (function stopped or reset: its
-    // descriptors are dropped).
-    bk0_st: DFF<Bits<2>>,
-    bk1_st: DFF<Bits<2>>,
-    bk0_fn: DFF<Bits<FW>>,
-    bk1_fn: DFF<Bits<FW>>,
-    bk0_served: DFF<Bits<16>>,
-    bk1_served: DFF<Bits<16>>,
-    bk0_inf: DFF<Bits<5>>,
-    bk1_inf: DFF<Bits<5>>,
-    bk0_used: DFF<Bits<5>>,
-    bk1_used: DFF<Bits<5>>,
-    bk0_open: DFF<Bit>,
-    bk1_open: DFF<Bit>,
-    bk0_kill: DFF<Bit>,
-    bk1_kill: DFF<Bit>,
+    /// The H2C descriptor banks (two scheduler turns, each of one function).
+    bank0: DescBank,
+    bank1: DescBank,
     /// Bank the issuer drains (the older turn).
     ib: DFF<Bit>,
     /// The scheduler operation's bank, and whether it visits `scan_fn` for a new turn.
@@ -417,12 +413,16 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// the control engine: a detach resets the function (function-level reset)
     /// before a later attach can enable it.
     fq: Fifo<Bits<{ FW + 1 }>, 4, 5>,
+    /// The data FIFO and the packer behind `m_axis_h2c`.
+    packer: H2cPacker<DW, KW, DW2>,
     /// The control engine writes a function's enable bit (attach/detach).
     en_we: Signal<Local, Bit>,
     /// The control engine resets the function's queues (CTRL.RESET, detach).
     q_reset: Signal<Local, Bit>,
-    /// Pending interrupts already requested by the IRQ_MASK write in progress.
-    um_done: DFF<Bits<3>>,
+    /// Functions with an unmasked pending interrupt, waiting for the
+    /// interrupt output (each at most once: the record's queued bit), so
+    /// that no operation waits for `irq_ready`. Deep enough for every function.
+    iq: Fifo<Bits<FW>, FW, { FW + 1 }>,
     cq_ram: RAM<Bits<FW>, 6>,
     cqw_ptr: DFF<Bits<7>>,
     cqr_ptr: DFF<Bits<7>>,
@@ -458,19 +458,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// its bytes are dropped and its end is flagged.
     cut: DFF<Bit>,
     // H2C descriptors fetched: two FIFOs of 16 (the banks), in one RAM
-    dq_ram: RAM<Bits<DQ_BITS>, 5>,
-    qw0: DFF<Bits<5>>,
-    qr0: DFF<Bits<5>>,
-    qs0: DFF<Bits<5>>,
-    qw1: DFF<Bits<5>>,
-    qr1: DFF<Bits<5>>,
-    qs1: DFF<Bits<5>>,
     // data FIFO (512 beats): data and side word
-    df_data: RAM<Bits<DW>, 9>,
-    df_meta: RAM<Bits<DM_BITS>, 9>,
-    fw_ptr: DFF<Bits<10>>,
-    fr_ptr: DFF<Bits<10>>,
-    fw_seen: DFF<Bits<10>>,
     dres: DFF<Bits<10>>,
     // H2C issuer
     i_state: DFF<Bit>,
@@ -487,17 +475,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     close_pend: DFF<Bit>,
     close_fn: DFF<Bits<FW>>,
     // H2C packer
-    g_acc: DFF<Bits<DW2>>,
-    g_fill: DFF<Bits<8>>,
-    g_flush: DFF<Bit>,
-    g_tid: DFF<Bits<FW>>,
-    o_valid: DFF<Bit>,
-    o_data: DFF<Bits<DW>>,
-    o_keep: DFF<Bits<KW>>,
-    o_last: DFF<Bit>,
-    o_tid: DFF<Bits<FW>>,
-    o_user: DFF<Bit>,
-    g_err: DFF<Bit>,
     // C2H engine
     c_state: DFF<Bits<3>>,
     c_drop: DFF<Bit>,
@@ -641,25 +618,23 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     start_turn: Signal<Local, Bit>,
     shortcut: Signal<Local, Bit>,
     end_turn: Signal<Local, Bit>,
-    arr: Signal<Local, Bit>,
     t_bank: Signal<Local, Bit>,
+    dq_in: Signal<Local, H2cDesc>,
+    dq_head: Signal<Local, H2cDesc>,
+    dq_empty: Signal<Local, Bit>,
     b_served: Signal<Local, Bits<16>>,
     b_inf: Signal<Local, Bits<5>>,
     b_used: Signal<Local, Bits<5>>,
     b_open: Signal<Local, Bit>,
-    o_st: Signal<Local, Bits<2>>,
+    o_st: Signal<Local, BankState>,
     o_fn: Signal<Local, Bits<FW>>,
-    ib_st: Signal<Local, Bits<2>>,
-    ob_st: Signal<Local, Bits<2>>,
+    ib_st: Signal<Local, BankState>,
+    ob_st: Signal<Local, BankState>,
     ib_kill: Signal<Local, Bit>,
     ib_done: Signal<Local, Bit>,
-    nib: Signal<Local, Bit>,
-    qr0_nx: Signal<Local, Bits<5>>,
-    qr1_nx: Signal<Local, Bits<5>>,
     out_inc: Signal<Local, Bit>,
     out_dec: Signal<Local, Bit>,
     dres_inc: Signal<Local, Bits<10>>,
-    dres_dec: Signal<Local, Bit>,
     // read side
     tags_empty: Signal<Local, Bit>,
     tags_full: Signal<Local, Bit>,
@@ -684,32 +659,16 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     d_acc_nx: Signal<Local, Bits<DW2>>,
     d_err_nx: Signal<Local, Bit>,
     dq_push: Signal<Local, Bit>,
-    dq_in: Signal<Local, Bits<DQ_BITS>>,
-    dq_empty: Signal<Local, Bit>,
-    dq_head: Signal<Local, Bits<DQ_BITS>>,
     dq_pop: Signal<Local, Bit>,
-    q_fn: Signal<Local, Bits<FW>>,
-    q_gen: Signal<Local, Bit>,
-    q_len: Signal<Local, Bits<24>>,
     df_push: Signal<Local, Bit>,
     df_in_data: Signal<Local, Bits<DW>>,
-    df_in_meta: Signal<Local, Bits<DM_BITS>>,
-    df_empty: Signal<Local, Bit>,
-    df_pop: Signal<Local, Bit>,
-    fr_next: Signal<Local, Bits<10>>,
-    h_n: Signal<Local, Bits<8>>,
-    h_fn: Signal<Local, Bits<FW>>,
-    h_flush: Signal<Local, Bit>,
+    df_in_meta: Signal<Local, DataMeta>,
     // issuer
     burst: Signal<Local, Bits<24>>,
     room: Signal<Local, Bits<24>>,
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
     // packer
-    g_emit: Signal<Local, Bit>,
-    g_acc_out: Signal<Local, Bits<DW2>>,
-    g_fill_out: Signal<Local, Bits<8>>,
-    g_can_take: Signal<Local, Bit>,
     // C2H side
     c_open: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
@@ -727,10 +686,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     w_count: Signal<Local, Bits<7>>,
     tag_count: Signal<Local, Bits<7>>,
     wl_fn: Signal<Local, Bits<FW>>,
-    q_err: Signal<Local, Bit>,
-    q_addr: Signal<Local, Bits<64>>,
-    q_eop: Signal<Local, Bit>,
-    q_irq: Signal<Local, Bit>,
     b_fire: Signal<Local, Bit>,
     aw_free: Signal<Local, Bit>,
     wo_room: Signal<Local, Bit>,
@@ -776,8 +731,11 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     nf_closed: Signal<Local, Bit>,
     f_pend: Signal<Local, Bits<3>>,
     nf_pend: Signal<Local, Bits<3>>,
-    um_pend: Signal<Local, Bits<3>>,
-    um_left: Signal<Local, Bits<3>>,
+    f_queued: Signal<Local, Bit>,
+    nf_queued: Signal<Local, Bit>,
+    /// The interrupt sources the operation defers (output busy or masked).
+    irq_defer: Signal<Local, Bit>,
+    iq_pend: Signal<Local, Bits<3>>,
     nf_parked: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
     gq_empty: Signal<Local, Bit>,
@@ -837,6 +795,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             w_side_out: Default::default(),
             wb_held: Default::default(),
             fq: Default::default(),
+            packer: Default::default(),
             en_we: Default::default(),
             q_reset: Default::default(),
             irq_out: Default::default(),
@@ -959,12 +918,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             d_err: Default::default(),
             rd_err: Default::default(),
             cut: Default::default(),
-            dq_ram: Default::default(),
-            df_data: Default::default(),
-            df_meta: Default::default(),
-            fw_ptr: Default::default(),
-            fr_ptr: Default::default(),
-            fw_seen: Default::default(),
             dres: Default::default(),
             i_state: Default::default(),
             i_fn: Default::default(),
@@ -979,17 +932,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             i_open_fn: Default::default(),
             close_pend: Default::default(),
             close_fn: Default::default(),
-            g_acc: Default::default(),
-            g_fill: Default::default(),
-            g_flush: Default::default(),
-            g_tid: Default::default(),
-            o_valid: Default::default(),
-            o_data: Default::default(),
-            o_keep: Default::default(),
-            o_last: Default::default(),
-            o_tid: Default::default(),
-            o_user: Default::default(),
-            g_err: Default::default(),
             c_state: Default::default(),
             c_drop: Default::default(),
             c_fn: Default::default(),
@@ -1100,7 +1042,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             out_inc: Default::default(),
             out_dec: Default::default(),
             dres_inc: Default::default(),
-            dres_dec: Default::default(),
             tags_empty: Default::default(),
             tags_full: Default::default(),
             tags_head: Default::default(),
@@ -1124,30 +1065,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             d_acc_nx: Default::default(),
             d_err_nx: Default::default(),
             dq_push: Default::default(),
-            dq_in: Default::default(),
-            dq_empty: Default::default(),
-            dq_head: Default::default(),
             dq_pop: Default::default(),
-            q_fn: Default::default(),
-            q_gen: Default::default(),
-            q_len: Default::default(),
             df_push: Default::default(),
             df_in_data: Default::default(),
             df_in_meta: Default::default(),
-            df_empty: Default::default(),
-            df_pop: Default::default(),
-            fr_next: Default::default(),
-            h_n: Default::default(),
-            h_fn: Default::default(),
-            h_flush: Default::default(),
             burst: Default::default(),
             room: Default::default(),
             beats: Default::default(),
             i_ok: Default::default(),
-            g_emit: Default::default(),
-            g_acc_out: Default::default(),
-            g_fill_out: Default::default(),
-            g_can_take: Default::default(),
             c_open: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
@@ -1163,10 +1088,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             w_count: Default::default(),
             tag_count: Default::default(),
             wl_fn: Default::default(),
-            q_err: Default::default(),
-            q_addr: Default::default(),
-            q_eop: Default::default(),
-            q_irq: Default::default(),
             b_fire: Default::default(),
             aw_len: Default::default(),
             wq_data: Default::default(),
@@ -1229,35 +1150,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             hc_in: Default::default(),
             hc_head: Default::default(),
             hc_next: Default::default(),
-            bk0_st: Default::default(),
-            bk1_st: Default::default(),
-            bk0_fn: Default::default(),
-            bk1_fn: Default::default(),
-            bk0_served: Default::default(),
-            bk1_served: Default::default(),
-            bk0_inf: Default::default(),
-            bk1_inf: Default::default(),
-            bk0_used: Default::default(),
-            bk1_used: Default::default(),
-            bk0_open: Default::default(),
-            bk1_open: Default::default(),
-            bk0_kill: Default::default(),
-            bk1_kill: Default::default(),
+            bank0: Default::default(),
+            bank1: Default::default(),
             ib: Default::default(),
             sb: Default::default(),
             s_new: Default::default(),
-            qw0: Default::default(),
-            qr0: Default::default(),
-            qs0: Default::default(),
-            qw1: Default::default(),
-            qr1: Default::default(),
-            qs1: Default::default(),
             fetch: Default::default(),
             start_turn: Default::default(),
             shortcut: Default::default(),
             end_turn: Default::default(),
-            arr: Default::default(),
             t_bank: Default::default(),
+            dq_in: Default::default(),
+            dq_head: Default::default(),
+            dq_empty: Default::default(),
             b_served: Default::default(),
             b_inf: Default::default(),
             b_used: Default::default(),
@@ -1268,15 +1173,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ob_st: Default::default(),
             ib_kill: Default::default(),
             ib_done: Default::default(),
-            nib: Default::default(),
-            qr0_nx: Default::default(),
-            qr1_nx: Default::default(),
             gq_ram: Default::default(),
             gqw_ptr: Default::default(),
             gqr_ptr: Default::default(),
             gqw_seen: Default::default(),
             g_open: Default::default(),
-            um_done: Default::default(),
+            iq: Default::default(),
             cq_ram: Default::default(),
             cqw_ptr: Default::default(),
             cqr_ptr: Default::default(),
@@ -1294,8 +1196,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             nf_closed: Default::default(),
             f_pend: Default::default(),
             nf_pend: Default::default(),
-            um_pend: Default::default(),
-            um_left: Default::default(),
+            f_queued: Default::default(),
+            nf_queued: Default::default(),
+            irq_defer: Default::default(),
+            iq_pend: Default::default(),
             nf_parked: Default::default(),
             wt_free: Default::default(),
             gq_empty: Default::default(),
@@ -1320,18 +1224,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, op, cur_fn, scan_fn, bk0_st, bk1_st, bk0_fn, bk1_fn, bk0_served,
-            bk1_served, bk0_inf, bk1_inf, bk0_used, bk1_used, bk0_open, bk1_open, bk0_kill, bk1_kill, ib, sb, s_new,
+            self, clk, clear_addr, state, op, cur_fn, scan_fn,
+            ib, sb, s_new,
             r_write, r_addr, r_wdata, r_wstrb, resp_v, resp_data, resp_err,
             e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr, hcw_seen,
             ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
             c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
-            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, qw0, qr0, qs0, qw1, qr1, qs1, fw_ptr, fr_ptr,
-            fw_seen, dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
-            close_pend, close_fn, g_acc, g_fill, g_flush, g_tid, o_valid, o_data, o_keep, o_last, o_tid, o_user, g_err, c_state,
+            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut,
+            dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
+            close_pend, close_fn, c_state,
             c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
             c_used, c_eop_w, c_dirq, c_code, c_pfw, c_pfseq, p_ph, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
-            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, um_done, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
+            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
             iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn, wb_held
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
@@ -1405,6 +1309,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             & (self.state.q.val() != 0);
         self.fq.data_in.next = self.fnctl_in.m_data.val();
         self.fq.read.next = false;
+        self.iq.clk.next = self.clk.val();
+        self.iq.rst.next = self.rst.val();
+        self.iq.write.next = false;
+        self.iq.data_in.next = self.cur_fn.q.val();
+        self.iq.read.next = false;
         self.en_we.next = false;
         self.q_reset.next = false;
         self.m_axi_host.wvalid.next = self.w_data_out.m_valid.val();
@@ -1428,12 +1337,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.wt_out.m_ready.next = self.m_waiting_ready.val();
         self.tag_ram.read_clock.next = self.clk.val();
         self.tag_ram.write_clock.next = self.clk.val();
-        self.dq_ram.read_clock.next = self.clk.val();
-        self.dq_ram.write_clock.next = self.clk.val();
-        self.df_data.read_clock.next = self.clk.val();
-        self.df_data.write_clock.next = self.clk.val();
-        self.df_meta.read_clock.next = self.clk.val();
-        self.df_meta.write_clock.next = self.clk.val();
         self.wfn_ram.read_clock.next = self.clk.val();
         self.wfn_ram.write_clock.next = self.clk.val();
         self.h2c_ring.read_clock.next = self.clk.val();
@@ -1492,6 +1395,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.f_closed.next = self.fn_state.read_data.val().get_bit(13);
         self.f_parked.next = self.fn_state.read_data.val().get_bit(14);
         self.f_pend.next = self.fn_state.read_data.val().get_bits::<3>(15);
+        self.f_queued.next = self.fn_state.read_data.val().get_bit(18);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
@@ -1541,6 +1445,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.nf_closed.next = self.f_closed.val();
         self.nf_parked.next = self.f_parked.val();
         self.nf_pend.next = self.f_pend.val();
+        self.nf_queued.next = self.f_queued.val();
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
@@ -1555,21 +1460,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ctl_w.next = false;
         self.w_load.next = false;
         self.irq_raise.next = false;
-        self.um_pend.next = 0.into();
-        self.um_left.next = 0.into();
+        self.irq_defer.next = false;
+        self.iq_pend.next = self.f_pend.val() & !self.f_mask.val();
         self.fetch.next = false;
         self.start_turn.next = false;
         self.shortcut.next = false;
         self.end_turn.next = false;
-        self.arr.next = false;
         self.out_inc.next = false;
         self.out_dec.next = false;
         self.dres_inc.next = 0.into();
-        self.dres_dec.next = false;
         self.dq_push.next = false;
         self.dq_pop.next = false;
         self.df_push.next = false;
-        self.df_pop.next = false;
         self.stale.next = false;
         self.wb_addr.next = self.wa_h.val();
         self.wb_word.next = 0.into();
@@ -1629,29 +1531,33 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.wt_v.d.next = false;
         }
         // The scheduler operation's bank (sb), the other one, the issuer's (ib).
-        self.b_served.next = self.bk0_served.q.val();
-        self.b_inf.next = self.bk0_inf.q.val();
-        self.b_used.next = self.bk0_used.q.val();
-        self.b_open.next = self.bk0_open.q.val();
-        self.o_st.next = self.bk1_st.q.val();
-        self.o_fn.next = self.bk1_fn.q.val();
+        self.b_served.next = self.bank0.served.val();
+        self.b_inf.next = self.bank0.inflight.val();
+        self.b_used.next = self.bank0.used.val();
+        self.b_open.next = self.bank0.open.val();
+        self.o_st.next = self.bank1.state.val();
+        self.o_fn.next = self.bank1.owner.val();
         if self.sb.q.val() {
-            self.b_served.next = self.bk1_served.q.val();
-            self.b_inf.next = self.bk1_inf.q.val();
-            self.b_used.next = self.bk1_used.q.val();
-            self.b_open.next = self.bk1_open.q.val();
-            self.o_st.next = self.bk0_st.q.val();
-            self.o_fn.next = self.bk0_fn.q.val();
+            self.b_served.next = self.bank1.served.val();
+            self.b_inf.next = self.bank1.inflight.val();
+            self.b_used.next = self.bank1.used.val();
+            self.b_open.next = self.bank1.open.val();
+            self.o_st.next = self.bank0.state.val();
+            self.o_fn.next = self.bank0.owner.val();
         }
-        self.ib_st.next = self.bk0_st.q.val();
-        self.ob_st.next = self.bk1_st.q.val();
-        self.ib_kill.next = self.bk0_kill.q.val();
-        self.ib_done.next = (self.bk0_st.q.val() == 3) & (self.bk0_inf.q.val() == 0) & (self.qr0.q.val() == self.qw0.q.val());
+        self.ib_st.next = self.bank0.state.val();
+        self.ob_st.next = self.bank1.state.val();
+        self.ib_kill.next = self.bank0.killed.val();
+        self.ib_done.next = self.bank0.drained.val();
+        self.dq_empty.next = self.bank0.empty.val();
+        self.dq_head.next = self.bank0.head.val();
         if self.ib.q.val() {
-            self.ib_st.next = self.bk1_st.q.val();
-            self.ob_st.next = self.bk0_st.q.val();
-            self.ib_kill.next = self.bk1_kill.q.val();
-            self.ib_done.next = (self.bk1_st.q.val() == 3) & (self.bk1_inf.q.val() == 0) & (self.qr1.q.val() == self.qw1.q.val());
+            self.ib_st.next = self.bank1.state.val();
+            self.ob_st.next = self.bank0.state.val();
+            self.ib_kill.next = self.bank1.killed.val();
+            self.ib_done.next = self.bank1.drained.val();
+            self.dq_empty.next = self.bank1.empty.val();
+            self.dq_head.next = self.bank1.head.val();
         }
         self.gqw_seen.d.next = self.gqw_ptr.q.val();
         self.gq_empty.next = self.gqr_ptr.q.val() == self.gqw_seen.q.val();
@@ -1769,24 +1675,25 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.d_acc_nx.next = self.rb_data.val();
             self.d_err_nx.next = self.r_bad.val();
         }
-        self.dq_in.next = bit_cast::<DQ_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
-            | (bit_cast::<DQ_BITS, 2>(self.d_acc_nx.val().get_bits::<2>(96)) << 88)
-            | (bit_cast::<DQ_BITS, FW>(self.t_fn.val()) << 90)
-            | (bit_cast::<DQ_BITS, 1>(self.t_gen.val().into()) << 101)
-            | (bit_cast::<DQ_BITS, 1>(self.d_err_nx.val().into()) << 102);
+        // A fetched H2C descriptor: bytes 0-11 and the flags' low bits.
+        self.dq_in.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
+        self.dq_in.next.len = self.d_acc_nx.val().get_bits::<24>(64);
+        self.dq_in.next.eop = self.d_acc_nx.val().get_bit(96);
+        self.dq_in.next.irq = self.d_acc_nx.val().get_bit(97);
+        self.dq_in.next.function = self.t_fn.val();
+        self.dq_in.next.gen = self.t_gen.val();
+        self.dq_in.next.err = self.d_err_nx.val();
         self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
         // After an error answer the packet's bytes are dropped (entries of no
         // byte) and its end is flagged.
         self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
-        self.df_in_meta.next = bit_cast::<DM_BITS, 8>(self.rb_n.val())
-            | (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-            | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
-            | (bit_cast::<DM_BITS, 1>(self.cut_nx.val().into()) << 20);
+        self.df_in_meta.next.bytes = self.rb_n.val();
+        self.df_in_meta.next.function = self.t_fn.val();
+        self.df_in_meta.next.eop = self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val();
+        self.df_in_meta.next.cut = self.cut_nx.val();
         if self.cut_nx.val() {
             self.df_in_data.next = 0.into();
-            self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-                | (bit_cast::<DM_BITS, 1>((self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val()).into()) << 19)
-                | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
+            self.df_in_meta.next.bytes = 0.into();
         }
         self.r_ready.next = false;
         self.tag_pop.next = false;
@@ -1800,9 +1707,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 // End the packet of a function stopped in its middle (room reserved).
                 self.df_push.next = true;
                 self.df_in_data.next = 0.into();
-                self.df_in_meta.next = (bit_cast::<DM_BITS, FW>(self.t_fn.val()) << 8)
-                    | (bit_cast::<DM_BITS, 1>(true.into()) << 19)
-                    | (bit_cast::<DM_BITS, 1>(true.into()) << 20);
+                self.df_in_meta.next.bytes = 0.into();
+                self.df_in_meta.next.eop = true;
+                self.df_in_meta.next.cut = true;
                 self.tag_pop.next = true;
                 self.cut.d.next = false;
             } else if self.t_kind.val() == 0 {
@@ -1848,13 +1755,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             // (not if its read failed: the issuer stops the
                             // function with DESC_READ when it takes it).
                             self.dq_push.next = true;
-                            self.arr.next = true;
-                            if !self.t_bank.val() & !self.bk0_kill.q.val() {
-                                self.bk0_open.d.next = !self.d_acc_nx.val().get_bit(96) & !self.d_err_nx.val();
-                            }
-                            if self.t_bank.val() & !self.bk1_kill.q.val() {
-                                self.bk1_open.d.next = !self.d_acc_nx.val().get_bit(96) & !self.d_err_nx.val();
-                            }
                         } else if self.pf_arr.val() {
                             // A C2H prefetch: into the slot; to the C2H engine
                             // too if it waits for this one.
@@ -1945,37 +1845,43 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 } else {
                     self.op.d.next = 5.into();
                 }
+            } else if !self.iq.empty.val() & !self.irq_busy.val() {
+                // A deferred interrupt, now that the output is free.
+                self.op.d.next = 8.into();
+                self.cur_fn.d.next = self.iq.data_out.val();
             } else if self.reg_in.m_valid.val() {
                 self.reg_in.m_ready.next = true;
-                self.um_done.d.next = 0.into();
                 self.op.d.next = 0.into();
                 self.cur_fn.d.next = self.reg_in.m_data.val().get_bits::<FW>(1);
                 self.r_write.d.next = self.reg_in.m_data.val().get_bit(0);
                 self.r_addr.d.next = self.reg_in.m_data.val().get_bits::<OW>(12);
                 self.r_wdata.d.next = self.reg_in.m_data.val().get_bits::<32>(24);
                 self.r_wstrb.d.next = self.reg_in.m_data.val().get_bits::<4>(56);
-            } else if (self.ib_st.val() == 1) | (self.ob_st.val() == 1) | (self.ob_st.val() == 0) {
+            } else if (self.ib_st.val() == BankState::Fetching)
+                | (self.ob_st.val() == BankState::Fetching)
+                | (self.ob_st.val() == BankState::Free)
+            {
                 // Scheduler: the older turn's bank first (it may have a packet
                 // to finish), then the newer one's, else a new turn in a free bank.
                 self.op.d.next = 1.into();
                 self.s_new.d.next = false;
-                if self.ib_st.val() == 1 {
+                if self.ib_st.val() == BankState::Fetching {
                     self.sb.d.next = self.ib.q.val();
-                    self.cur_fn.d.next = self.bk0_fn.q.val();
+                    self.cur_fn.d.next = self.bank0.owner.val();
                     if self.ib.q.val() {
-                        self.cur_fn.d.next = self.bk1_fn.q.val();
+                        self.cur_fn.d.next = self.bank1.owner.val();
                     }
-                } else if self.ob_st.val() == 1 {
+                } else if self.ob_st.val() == BankState::Fetching {
                     self.sb.d.next = !self.ib.q.val();
-                    self.cur_fn.d.next = self.bk1_fn.q.val();
+                    self.cur_fn.d.next = self.bank1.owner.val();
                     if self.ib.q.val() {
-                        self.cur_fn.d.next = self.bk0_fn.q.val();
+                        self.cur_fn.d.next = self.bank0.owner.val();
                     }
                 } else {
                     self.s_new.d.next = true;
                     self.cur_fn.d.next = self.scan_fn.q.val();
                     self.sb.d.next = !self.ib.q.val();
-                    if self.ib_st.val() == 0 {
+                    if self.ib_st.val() == BankState::Free {
                         self.sb.d.next = self.ib.q.val();
                     }
                 }
@@ -1990,30 +1896,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // read is answered once every write-back queued before it has
             // left on W (as PCIe orders a read completion after the posted
             // writes before it): a CIDX read never runs ahead of its
-            // descriptors' write-backs. Unmasking sources that are pending
-            // requests their interrupts first, one per cycle irq is free.
-            self.um_pend.next = 0.into();
-            if self.r_write.q.val() & self.reg_hit.val() & (self.r_addr.q.val() == self.o_irq_mask.val()) {
-                self.um_pend.next = self.f_pend.val() & self.f_mask.val() & !self.merged.val().get_bits::<3>(0);
-            }
-            self.um_left.next = self.um_pend.val() & !self.um_done.q.val();
-            if (self.um_left.val() != 0) & !self.irq_busy.val() {
-                self.irq_v.d.next = true;
-                self.irq_f.d.next = self.cur_fn.q.val();
-                if self.um_left.val().get_bit(0) {
-                    self.irq_vec.d.next = 0.into();
-                    self.um_done.d.next = self.um_done.q.val() | 1;
-                } else if self.um_left.val().get_bit(1) {
-                    self.irq_vec.d.next = 1.into();
-                    self.um_done.d.next = self.um_done.q.val() | 2;
-                } else {
-                    self.irq_vec.d.next = 2.into();
-                    self.um_done.d.next = self.um_done.q.val() | 4;
-                }
-            }
+            // descriptors' write-backs. Unmasking a pending source queues its
+            // interrupt (deferred-interrupt operation): the access never
+            // waits for the interrupt output.
             if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
                 & (self.r_write.q.val() | ((self.wbw.q.val() == self.wbr.q.val()) & (self.wb_held.q.val() == 0)))
-                & (self.um_left.val() == 0)
             {
                 self.state.d.next = 1.into();
                 self.resp_v.d.next = true;
@@ -2071,8 +1958,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         self.c_we.next = true;
                     } else if self.r_addr.q.val() == self.o_irq_mask.val() {
                         self.nf_mask.next = self.merged.val().get_bits::<3>(0);
-                        self.nf_pend.next = self.f_pend.val() & !self.um_pend.val();
                         self.f_we.next = true;
+                        self.irq_defer.next = (self.f_pend.val() & !self.merged.val().get_bits::<3>(0)) != 0;
                     } else if self.r_addr.q.val() == self.o_irq_status.val() {
                         self.nf_stat.next = self.f_stat.val() & !self.w1c.val();
                         self.nf_pend.next = self.f_pend.val() & !self.w1c.val();
@@ -2109,7 +1996,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                         self.start_turn.next = true;
                         // The older turn, of the same function and still
                         // waiting for its last arrivals: this turn continues it.
-                        self.shortcut.next = (self.o_st.val() == 2) & (self.o_fn.val() == self.cur_fn.q.val());
+                        self.shortcut.next = (self.o_st.val() == BankState::Tail) & (self.o_fn.val() == self.cur_fn.q.val());
                     } else {
                         self.scan_fn.d.next = self.scan_fn.q.val();
                     }
@@ -2177,7 +2064,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 1.into(); // ERR_H2C_READ
                 self.e_anygen.d.next = true;
-            } else if self.aw_free.val() & self.wo_room.val() & self.w_room.val() & !(self.irq_raise.val() & self.irq_busy.val()) {
+            } else if self.aw_free.val() & self.wo_room.val() & self.w_room.val() {
+                // (An interrupt the output cannot take now is deferred.)
+                self.irq_defer.next = self.irq_raise.val() & self.irq_busy.val();
                 self.state.d.next = 1.into();
                 self.ctl_w.next = true;
                 self.w_load.next = true;
@@ -2194,7 +2083,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     if self.cm_irq.q.val() {
                         self.nf_stat.next = self.f_stat.val() | 2;
                         self.f_we.next = true;
-                        if !self.irq_raise.val() {
+                        if !self.irq_raise.val() | self.irq_busy.val() {
                             self.nf_pend.next = self.f_pend.val() | 2;
                         }
                     }
@@ -2206,12 +2095,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     if self.cm_irq.q.val() {
                         self.nf_stat.next = self.f_stat.val() | 1;
                         self.f_we.next = true;
-                        if !self.irq_raise.val() {
+                        if !self.irq_raise.val() | self.irq_busy.val() {
                             self.nf_pend.next = self.f_pend.val() | 1;
                         }
                     }
                 }
-                if self.irq_raise.val() {
+                if self.irq_raise.val() & !self.irq_busy.val() {
                     self.irq_v.d.next = true;
                     self.irq_f.d.next = self.cur_fn.q.val();
                     self.irq_vec.d.next = bit_cast::<4, 1>((self.op.q.val() == 4).into());
@@ -2333,6 +2222,33 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.f_we.next = true;
                 self.cq_push.next = true;
             }
+        } else if self.op.q.val() == 8 {
+            // A deferred interrupt: the first unmasked pending source is
+            // requested (the output is free: only this engine fills it); the
+            // function leaves the queue once none is left (masked ones wait
+            // for their unmask, cleared ones are dropped).
+            self.state.d.next = 1.into();
+            if !self.irq_busy.val() {
+                if self.iq_pend.val().get_bit(0) {
+                    self.irq_v.d.next = true;
+                    self.irq_vec.d.next = 0.into();
+                    self.nf_pend.next = self.f_pend.val() & 6;
+                } else if self.iq_pend.val().get_bit(1) {
+                    self.irq_v.d.next = true;
+                    self.irq_vec.d.next = 1.into();
+                    self.nf_pend.next = self.f_pend.val() & 5;
+                } else if self.iq_pend.val().get_bit(2) {
+                    self.irq_v.d.next = true;
+                    self.irq_vec.d.next = 2.into();
+                    self.nf_pend.next = self.f_pend.val() & 3;
+                }
+                self.irq_f.d.next = self.cur_fn.q.val();
+                if (self.nf_pend.val() & !self.f_mask.val()) == 0 {
+                    self.iq.read.next = true;
+                    self.nf_queued.next = false;
+                }
+                self.f_we.next = true;
+            }
         } else {
             // Error: record it, stop this function's queues, interrupt; what it
             // had in flight is dropped (the issuer ends its open H2C packet).
@@ -2345,17 +2261,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_ans_v.d.next = true;
                     self.c_ans_ok.d.next = false;
                 }
-            } else if !(self.irq_raise.val() & self.irq_busy.val()) & !self.k_v.q.val() {
+            } else if !self.k_v.q.val() {
                 self.state.d.next = 1.into();
+                self.irq_defer.next = self.irq_raise.val() & self.irq_busy.val();
                 self.nf_err.next = self.e_code.q.val();
                 self.nf_run.next = 0.into();
                 self.nf_stat.next = self.f_stat.val() | 4;
-                if !self.irq_raise.val() {
+                if !self.irq_raise.val() | self.irq_busy.val() {
                     self.nf_pend.next = self.f_pend.val() | 4;
                 }
                 self.f_we.next = true;
                 self.stale.next = true;
-                if self.irq_raise.val() {
+                if self.irq_raise.val() & !self.irq_busy.val() {
                     self.irq_v.d.next = true;
                     self.irq_f.d.next = self.cur_fn.q.val();
                     self.irq_vec.d.next = 2.into();
@@ -2365,6 +2282,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_ans_ok.d.next = false;
                 }
             }
+        }
+        if self.irq_defer.val() & !self.f_queued.val() {
+            // Its interrupt waits in the function's record; the function in
+            // the deferred-interrupt queue (once).
+            self.iq.write.next = true;
+            self.nf_queued.next = true;
+            self.f_we.next = true;
         }
         if self.q_reset.val() {
             // Queue reset (CTRL.RESET, detach): indices, errors, interrupt
@@ -2395,20 +2319,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
 
         // ---- H2C issuer: descriptors in fetch order, their data in bursts.
-        self.qs0.d.next = self.qw0.q.val();
-        self.qs1.d.next = self.qw1.q.val();
-        self.dq_empty.next = self.qr0.q.val() == self.qs0.q.val();
-        if self.ib.q.val() {
-            self.dq_empty.next = self.qr1.q.val() == self.qs1.q.val();
-        }
-        self.dq_head.next = self.dq_ram.read_data.val();
-        self.q_addr.next = self.dq_head.val().get_bits::<64>(0);
-        self.q_len.next = self.dq_head.val().get_bits::<24>(64);
-        self.q_eop.next = self.dq_head.val().get_bit(88);
-        self.q_irq.next = self.dq_head.val().get_bit(89);
-        self.q_fn.next = self.dq_head.val().get_bits::<FW>(90);
-        self.q_gen.next = self.dq_head.val().get_bit(101);
-        self.q_err.next = self.dq_head.val().get_bit(102);
         self.burst.next = self.b_left.q.val();
         self.room.next = bit_cast::<24, 13>(self.max_burst.val())
             - (bit_cast::<24, 64>(self.b_addr.q.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
@@ -2444,33 +2354,33 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 if self.ib_kill.val() {
                     // Of a function stopped or reset since its fetch: dropped.
                     self.dq_pop.next = true;
-                } else if self.q_err.val() | (self.q_len.val() == 0) {
+                } else if self.dq_head.val().err | (self.dq_head.val().len == 0) {
                     if !self.ie_v.q.val() {
                         self.dq_pop.next = true;
                         self.ie_v.d.next = true;
-                        self.ie_fn.d.next = self.q_fn.val();
-                        self.ie_gen.d.next = self.q_gen.val();
+                        self.ie_fn.d.next = self.dq_head.val().function;
+                        self.ie_gen.d.next = self.dq_head.val().gen;
                         self.ie_code.d.next = 3.into(); // ERR_ZERO_LENGTH
-                        if self.q_err.val() {
+                        if self.dq_head.val().err {
                             self.ie_code.d.next = 6.into(); // ERR_DESC_READ
                         }
-                        if self.i_open.q.val() & (self.i_open_fn.q.val() == self.q_fn.val()) {
+                        if self.i_open.q.val() & (self.i_open_fn.q.val() == self.dq_head.val().function) {
                             self.close_pend.d.next = true;
-                            self.close_fn.d.next = self.q_fn.val();
+                            self.close_fn.d.next = self.dq_head.val().function;
                             self.i_open.d.next = false;
                         }
                     }
                 } else {
                     self.dq_pop.next = true;
                     self.i_state.d.next = true;
-                    self.i_fn.d.next = self.q_fn.val();
-                    self.i_gen.d.next = self.q_gen.val();
-                    self.i_eop.d.next = self.q_eop.val();
-                    self.i_irq.d.next = self.q_irq.val();
-                    self.i_len.d.next = self.q_len.val();
+                    self.i_fn.d.next = self.dq_head.val().function;
+                    self.i_gen.d.next = self.dq_head.val().gen;
+                    self.i_eop.d.next = self.dq_head.val().eop;
+                    self.i_irq.d.next = self.dq_head.val().irq;
+                    self.i_len.d.next = self.dq_head.val().len;
                     self.i_any.d.next = false;
-                    self.b_addr.d.next = self.q_addr.val();
-                    self.b_left.d.next = self.q_len.val();
+                    self.b_addr.d.next = self.dq_head.val().addr;
+                    self.b_left.d.next = self.dq_head.val().len;
                 }
             }
         } else if self.i_ok.val() {
@@ -2508,62 +2418,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.iss_end.next = true;
         }
 
-        // ---- H2C packer: bytes from the data FIFO, one beat out per cycle.
-        self.fw_seen.d.next = self.fw_ptr.q.val();
-        self.df_empty.next = self.fr_ptr.q.val() == self.fw_seen.q.val();
-        self.h_n.next = self.df_meta.read_data.val().get_bits::<8>(0);
-        self.h_fn.next = self.df_meta.read_data.val().get_bits::<FW>(8);
-        self.h_flush.next = self.df_meta.read_data.val().get_bit(19);
-        self.g_emit.next = (!self.o_valid.q.val() | self.m_axis_h2c.tready.val())
-            & ((self.g_fill.q.val() >= self.kw.val()) | (self.g_flush.q.val() & (self.g_fill.q.val() != 0)));
-        self.g_acc_out.next = self.g_acc.q.val();
-        self.g_fill_out.next = self.g_fill.q.val();
-        if self.m_axis_h2c.tready.val() {
-            self.o_valid.d.next = false;
-        }
-        if self.g_emit.val() {
-            self.o_valid.d.next = true;
-            self.o_data.d.next = bit_cast::<DW, DW2>(self.g_acc.q.val());
-            self.o_tid.d.next = self.g_tid.q.val();
-            self.g_acc_out.next = self.g_acc.q.val() >> (bit_cast::<11, 8>(self.kw.val()) << 3);
-            if self.g_fill.q.val() >= self.kw.val() {
-                self.o_keep.d.next = self.keep_all.val();
-                self.g_fill_out.next = self.g_fill.q.val() - self.kw.val();
-            } else {
-                self.o_keep.d.next = self.keep_all.val() >> (self.kw.val() - self.g_fill.q.val());
-                self.g_fill_out.next = 0.into();
-            }
-            self.o_last.d.next = self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val());
-            self.o_user.d.next = self.g_flush.q.val() & self.g_err.q.val() & (self.g_fill.q.val() <= self.kw.val());
-            if self.g_flush.q.val() & (self.g_fill.q.val() <= self.kw.val()) {
-                self.g_flush.d.next = false;
-            }
-        }
-        self.g_can_take.next = !self.g_flush.q.val() & (self.g_fill_out.val() <= self.kw.val());
-        self.g_acc.d.next = self.g_acc_out.val();
-        self.g_fill.d.next = self.g_fill_out.val();
-        if !self.df_empty.val() & self.g_can_take.val() {
-            self.df_pop.next = true;
-            self.dres_dec.next = true;
-            self.g_acc.d.next = self.g_acc_out.val()
-                | (bit_cast::<DW2, DW>(self.df_data.read_data.val()) << (bit_cast::<11, 8>(self.g_fill_out.val()) << 3));
-            self.g_fill.d.next = self.g_fill_out.val() + self.h_n.val();
-            self.g_tid.d.next = self.h_fn.val();
-            if self.h_flush.val() {
-                self.g_flush.d.next = true;
-                self.g_err.d.next = self.df_meta.read_data.val().get_bit(20);
-                if (self.g_fill_out.val() + self.h_n.val()) == 0 {
-                    // A packet ended with nothing left to send: one byte carries tlast.
-                    self.g_fill.d.next = 1.into();
-                }
-            }
-        }
-        self.m_axis_h2c.tvalid.next = self.o_valid.q.val();
-        self.m_axis_h2c.tdata.next = self.o_data.q.val();
-        self.m_axis_h2c.tkeep.next = self.o_keep.q.val();
-        self.m_axis_h2c.tlast.next = self.o_last.q.val();
-        self.m_axis_h2c.tid.next = self.o_tid.q.val();
-        self.m_axis_h2c_tuser.next = self.o_user.q.val();
+        // ---- H2C packer (`packer.rs`): the data FIFO into `m_axis_h2c`.
+        self.packer.clk.next = self.clk.val();
+        self.packer.rst.next = self.rst.val();
+        self.packer.push.next = self.df_push.val();
+        self.packer.push_data.next = self.df_in_data.val();
+        self.packer.push_meta.next = self.df_in_meta.val();
+        self.packer.m_tready.next = self.m_axis_h2c.tready.val();
+        self.m_axis_h2c.tvalid.next = self.packer.m_tvalid.val();
+        self.m_axis_h2c.tdata.next = self.packer.m_tdata.val();
+        self.m_axis_h2c.tkeep.next = self.packer.m_tkeep.val();
+        self.m_axis_h2c.tlast.next = self.packer.m_tlast.val();
+        self.m_axis_h2c.tid.next = self.packer.m_tid.val();
+        self.m_axis_h2c_tuser.next = self.packer.m_tuser.val();
 
         // ---- C2H engine: a packet into its function's buffers.
         self.in_count.next = 0.into();
@@ -2857,111 +2724,40 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             }
         }
 
-        // ---- The descriptor banks. A tail bank learns from its last arrival
-        // whether its packet is left open (then it fetches again) or not
-        // (done); the issuer frees a done bank it has emptied and takes the
-        // other; the scheduler's operation starts, extends or ends a turn.
-        if (self.bk0_st.q.val() == 2) & (self.bk0_inf.q.val() == 0) {
-            self.bk0_st.d.next = 3.into();
-            if self.bk0_open.q.val() & !self.bk0_kill.q.val() {
-                self.bk0_st.d.next = 1.into();
-                self.bk0_served.d.next = 0.into();
-            }
-        }
-        if (self.bk1_st.q.val() == 2) & (self.bk1_inf.q.val() == 0) {
-            self.bk1_st.d.next = 3.into();
-            if self.bk1_open.q.val() & !self.bk1_kill.q.val() {
-                self.bk1_st.d.next = 1.into();
-                self.bk1_served.d.next = 0.into();
-            }
-        }
-        self.nib.next = self.ib.q.val();
+        // ---- The descriptor banks (`bank.rs`): the scheduler's operation
+        // starts, extends or ends a turn in bank sb; arrivals go to their
+        // tag's bank; the issuer takes from bank ib and frees it once done
+        // and drained, then takes the other.
+        self.bank0.clk.next = self.clk.val();
+        self.bank1.clk.next = self.clk.val();
+        self.bank0.rst.next = self.rst.val();
+        self.bank1.rst.next = self.rst.val();
+        self.bank0.start.next = self.start_turn.val() & !self.sb.q.val();
+        self.bank1.start.next = self.start_turn.val() & self.sb.q.val();
+        self.bank0.start_fn.next = self.cur_fn.q.val();
+        self.bank1.start_fn.next = self.cur_fn.q.val();
+        self.bank0.fetch.next = self.fetch.val() & !self.sb.q.val();
+        self.bank1.fetch.next = self.fetch.val() & self.sb.q.val();
+        self.bank0.end_turn.next = self.end_turn.val() & !self.sb.q.val();
+        self.bank1.end_turn.next = self.end_turn.val() & self.sb.q.val();
+        self.bank0.merged.next = self.shortcut.val() & self.sb.q.val();
+        self.bank1.merged.next = self.shortcut.val() & !self.sb.q.val();
+        self.bank0.stop.next = self.stale.val();
+        self.bank1.stop.next = self.stale.val();
+        self.bank0.stop_fn.next = self.cur_fn.q.val();
+        self.bank1.stop_fn.next = self.cur_fn.q.val();
+        self.bank0.arrive.next = self.dq_push.val() & !self.t_bank.val();
+        self.bank1.arrive.next = self.dq_push.val() & self.t_bank.val();
+        self.bank0.arrive_desc.next = self.dq_in.val();
+        self.bank1.arrive_desc.next = self.dq_in.val();
+        self.bank0.arrive_open.next = !self.dq_in.val().eop & !self.dq_in.val().err;
+        self.bank1.arrive_open.next = !self.dq_in.val().eop & !self.dq_in.val().err;
+        self.bank0.pop.next = self.dq_pop.val() & !self.ib.q.val();
+        self.bank1.pop.next = self.dq_pop.val() & self.ib.q.val();
+        self.bank0.free.next = self.ib_done.val() & !self.ib.q.val();
+        self.bank1.free.next = self.ib_done.val() & self.ib.q.val();
         if self.ib_done.val() {
-            self.nib.next = !self.ib.q.val();
             self.ib.d.next = !self.ib.q.val();
-            if self.ib.q.val() {
-                self.bk1_st.d.next = 0.into();
-            } else {
-                self.bk0_st.d.next = 0.into();
-            }
-        }
-        if self.start_turn.val() & !self.sb.q.val() {
-            self.bk0_st.d.next = 1.into();
-            self.bk0_fn.d.next = self.cur_fn.q.val();
-            self.bk0_served.d.next = 0.into();
-            self.bk0_open.d.next = false;
-            self.bk0_kill.d.next = false;
-        }
-        if self.start_turn.val() & self.sb.q.val() {
-            self.bk1_st.d.next = 1.into();
-            self.bk1_fn.d.next = self.cur_fn.q.val();
-            self.bk1_served.d.next = 0.into();
-            self.bk1_open.d.next = false;
-            self.bk1_kill.d.next = false;
-        }
-        if self.fetch.val() & !self.sb.q.val() {
-            self.bk0_served.d.next = self.b_served.val() + 1;
-            if self.start_turn.val() {
-                self.bk0_served.d.next = 1.into();
-            }
-        }
-        if self.fetch.val() & self.sb.q.val() {
-            self.bk1_served.d.next = self.b_served.val() + 1;
-            if self.start_turn.val() {
-                self.bk1_served.d.next = 1.into();
-            }
-        }
-        if self.end_turn.val() & !self.sb.q.val() {
-            self.bk0_st.d.next = 2.into();
-        }
-        if self.end_turn.val() & self.sb.q.val() {
-            self.bk1_st.d.next = 2.into();
-        }
-        if self.shortcut.val() & self.sb.q.val() {
-            self.bk0_st.d.next = 3.into();
-        }
-        if self.shortcut.val() & !self.sb.q.val() {
-            self.bk1_st.d.next = 3.into();
-        }
-        if self.stale.val() & (self.bk0_st.q.val() != 0) & (self.bk0_fn.q.val() == self.cur_fn.q.val()) {
-            self.bk0_kill.d.next = true;
-            self.bk0_open.d.next = false;
-            if self.bk0_st.q.val() == 1 {
-                self.bk0_st.d.next = 2.into();
-            }
-        }
-        if self.stale.val() & (self.bk1_st.q.val() != 0) & (self.bk1_fn.q.val() == self.cur_fn.q.val()) {
-            self.bk1_kill.d.next = true;
-            self.bk1_open.d.next = false;
-            if self.bk1_st.q.val() == 1 {
-                self.bk1_st.d.next = 2.into();
-            }
-        }
-        // Fetches in flight (in by the scheduler, out by arrival) and descriptors
-        // held (in by the scheduler, out by the issuer), per bank.
-        if (self.fetch.val() & !self.sb.q.val()) & !(self.arr.val() & !self.t_bank.val()) {
-            self.bk0_inf.d.next = self.bk0_inf.q.val() + 1;
-        }
-        if !(self.fetch.val() & !self.sb.q.val()) & (self.arr.val() & !self.t_bank.val()) {
-            self.bk0_inf.d.next = self.bk0_inf.q.val() - 1;
-        }
-        if (self.fetch.val() & self.sb.q.val()) & !(self.arr.val() & self.t_bank.val()) {
-            self.bk1_inf.d.next = self.bk1_inf.q.val() + 1;
-        }
-        if !(self.fetch.val() & self.sb.q.val()) & (self.arr.val() & self.t_bank.val()) {
-            self.bk1_inf.d.next = self.bk1_inf.q.val() - 1;
-        }
-        if (self.fetch.val() & !self.sb.q.val()) & !(self.dq_pop.val() & !self.ib.q.val()) {
-            self.bk0_used.d.next = self.bk0_used.q.val() + 1;
-        }
-        if !(self.fetch.val() & !self.sb.q.val()) & (self.dq_pop.val() & !self.ib.q.val()) {
-            self.bk0_used.d.next = self.bk0_used.q.val() - 1;
-        }
-        if (self.fetch.val() & self.sb.q.val()) & !(self.dq_pop.val() & self.ib.q.val()) {
-            self.bk1_used.d.next = self.bk1_used.q.val() + 1;
-        }
-        if !(self.fetch.val() & self.sb.q.val()) & (self.dq_pop.val() & self.ib.q.val()) {
-            self.bk1_used.d.next = self.bk1_used.q.val() - 1;
         }
 
         // ---- H2C completions FIFO.
@@ -2998,51 +2794,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.tr_ptr.d.next = self.tr_next.val();
             self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_next.val());
         }
-        // The descriptor banks: bank b's FIFO at b x 16 in the RAM.
-        self.dq_ram.write_address.next = self.qw0.q.val() & 15;
-        if self.t_bank.val() {
-            self.dq_ram.write_address.next = (self.qw1.q.val() & 15) | 16;
-        }
-        self.dq_ram.write_data.next = self.dq_in.val();
-        self.dq_ram.write_enable.next = self.dq_push.val();
-        if self.dq_push.val() & !self.t_bank.val() {
-            self.qw0.d.next = self.qw0.q.val() + 1;
-        }
-        if self.dq_push.val() & self.t_bank.val() {
-            self.qw1.d.next = self.qw1.q.val() + 1;
-        }
-        self.qr0_nx.next = self.qr0.q.val();
-        self.qr1_nx.next = self.qr1.q.val();
-        if self.dq_pop.val() & !self.ib.q.val() {
-            self.qr0_nx.next = self.qr0.q.val() + 1;
-        }
-        if self.dq_pop.val() & self.ib.q.val() {
-            self.qr1_nx.next = self.qr1.q.val() + 1;
-        }
-        self.qr0.d.next = self.qr0_nx.val();
-        self.qr1.d.next = self.qr1_nx.val();
-        // Read ahead: the head of the bank the issuer takes from next cycle.
-        self.dq_ram.read_address.next = self.qr0_nx.val() & 15;
-        if self.nib.val() {
-            self.dq_ram.read_address.next = (self.qr1_nx.val() & 15) | 16;
-        }
-        self.df_data.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
-        self.df_meta.write_address.next = bit_cast::<9, 10>(self.fw_ptr.q.val());
-        self.df_data.write_data.next = self.df_in_data.val();
-        self.df_meta.write_data.next = self.df_in_meta.val();
-        self.df_data.write_enable.next = self.df_push.val();
-        self.df_meta.write_enable.next = self.df_push.val();
-        if self.df_push.val() {
-            self.fw_ptr.d.next = self.fw_ptr.q.val() + 1;
-        }
-        self.fr_next.next = self.fr_ptr.q.val() + 1;
-        self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
-        self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_ptr.q.val());
-        if self.df_pop.val() {
-            self.fr_ptr.d.next = self.fr_next.val();
-            self.df_data.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
-            self.df_meta.read_address.next = bit_cast::<9, 10>(self.fr_next.val());
-        }
         // Counters: bursts in flight, data FIFO room reserved.
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
@@ -3050,7 +2801,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.outstanding.d.next = self.outstanding.q.val() - 1;
         }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
-        if self.dres_dec.val() {
+        if self.packer.pop.val() {
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
@@ -3081,8 +2832,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // Conservative: it also waits for the packets of other functions
         // issued before the mark.
         self.ca_f.next = self.cq_ram.read_data.val();
-        self.ca_sched.next = ((self.bk0_st.q.val() != 0) & (self.bk0_fn.q.val() == self.ca_f.val()))
-            | ((self.bk1_st.q.val() != 0) & (self.bk1_fn.q.val() == self.ca_f.val()));
+        self.ca_sched.next = ((self.bank0.state.val() != BankState::Free) & (self.bank0.owner.val() == self.ca_f.val()))
+            | ((self.bank1.state.val() != BankState::Free) & (self.bank1.owner.val() == self.ca_f.val()));
         self.ca_issuer.next = (self.i_state.q.val() & (self.i_fn.q.val() == self.ca_f.val()))
             | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.ca_f.val()))
             | (self.close_pend.q.val() & (self.close_fn.q.val() == self.ca_f.val()))
@@ -3110,7 +2861,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.iss_end.val() {
             self.iss_n.d.next = self.iss_n.q.val() + 1;
         }
-        if self.o_valid.q.val() & self.o_last.q.val() & self.m_axis_h2c.tready.val() {
+        if self.packer.packet_out.val() {
             self.out_n.d.next = self.out_n.q.val() + 1;
         }
         self.m_gate_closed_valid.next = self.gc_v.q.val();
@@ -3161,7 +2912,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<FN_BITS, 1>(self.nf_gen.val().into()) << 12)
             | (bit_cast::<FN_BITS, 1>(self.nf_closed.val().into()) << 13)
             | (bit_cast::<FN_BITS, 1>(self.nf_parked.val().into()) << 14)
-            | (bit_cast::<FN_BITS, 3>(self.nf_pend.val()) << 15);
+            | (bit_cast::<FN_BITS, 3>(self.nf_pend.val()) << 15)
+            | (bit_cast::<FN_BITS, 1>(self.nf_queued.val().into()) << 18);
         self.h2c_ring.write_enable.next = self.h_we.val();
         self.c_slot.write_address.next = self.t_fn.val();
         self.c_slot.write_data.next = bit_cast::<SLOT_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
@@ -3204,16 +2956,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.state.d.next = 0.into();
             self.clear_addr.d.next = 0.into();
             self.scan_fn.d.next = 0.into();
-            self.bk0_st.d.next = 0.into();
-            self.bk1_st.d.next = 0.into();
-            self.bk0_inf.d.next = 0.into();
-            self.bk1_inf.d.next = 0.into();
-            self.bk0_used.d.next = 0.into();
-            self.bk1_used.d.next = 0.into();
-            self.bk0_open.d.next = false;
-            self.bk1_open.d.next = false;
-            self.bk0_kill.d.next = false;
-            self.bk1_kill.d.next = false;
             self.ib.d.next = false;
             self.resp_v.d.next = false;
             self.hcw_ptr.d.next = 0.into();
@@ -3232,22 +2974,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
             self.cut.d.next = false;
-            self.qw0.d.next = 0.into();
-            self.qr0.d.next = 0.into();
-            self.qs0.d.next = 0.into();
-            self.qw1.d.next = 0.into();
-            self.qr1.d.next = 0.into();
-            self.qs1.d.next = 0.into();
-            self.fw_ptr.d.next = 0.into();
-            self.fr_ptr.d.next = 0.into();
-            self.fw_seen.d.next = 0.into();
             self.dres.d.next = 0.into();
             self.i_state.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
-            self.g_fill.d.next = 0.into();
-            self.g_flush.d.next = false;
-            self.o_valid.d.next = false;
             self.c_state.d.next = 0.into();
             self.c_drop.d.next = false;
             self.c_dv.d.next = false;

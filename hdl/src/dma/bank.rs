@@ -1,0 +1,150 @@
+//! One H2C descriptor bank: one scheduler turn of one function, the
+//! descriptors fetched for it (a FIFO of `DESC_PREFETCH`, in fetch order) and
+//! its bookkeeping. The DMA has two, so that the next turn fills one while
+//! the issuer drains the other (module doc of `dma`).
+//!
+//! Every input is a one-cycle command of the control engine, the read side or
+//! the issuer, already decoded for this bank; every output is a register or
+//! the FIFO's (registered) head.
+
+use super::desc::{BankState, H2cDesc};
+use crate::fifo::Fifo;
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock, Default)]
+pub struct DescBank {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// Scheduler: a new turn of `start_fn` (with its first fetch).
+    pub start: Signal<In, Bit>,
+    pub start_fn: Signal<In, Bits<FW>>,
+    /// Scheduler: one more descriptor fetch issued for this bank.
+    pub fetch: Signal<In, Bit>,
+    /// Scheduler: the turn ends (budget spent, no work, gate closed).
+    pub end_turn: Signal<In, Bit>,
+    /// Scheduler: the other bank's new turn continues this one (same
+    /// function, this one in its tail): this one is done.
+    pub merged: Signal<In, Bit>,
+    /// Control engine: function `stop_fn`'s generation is over (error,
+    /// reset): if the turn is its, its descriptors are dropped.
+    pub stop: Signal<In, Bit>,
+    pub stop_fn: Signal<In, Bits<FW>>,
+    /// Read side: a descriptor of this bank arrived; `arrive_open`: it
+    /// leaves its packet open.
+    pub arrive: Signal<In, Bit>,
+    pub arrive_desc: Signal<In, H2cDesc>,
+    pub arrive_open: Signal<In, Bit>,
+    /// Issuer: the head is taken; `free`: the bank (drained) is released.
+    pub pop: Signal<In, Bit>,
+    pub free: Signal<In, Bit>,
+    pub state: Signal<Out, BankState>,
+    pub owner: Signal<Out, Bits<FW>>,
+    /// Descriptors fetched in this turn.
+    pub served: Signal<Out, Bits<16>>,
+    /// Fetches in flight.
+    pub inflight: Signal<Out, Bits<5>>,
+    /// Descriptors fetched and not yet taken by the issuer.
+    pub used: Signal<Out, Bits<5>>,
+    /// The last arrived descriptor leaves its packet open.
+    pub open: Signal<Out, Bit>,
+    /// The function stopped: the descriptors are dropped.
+    pub killed: Signal<Out, Bit>,
+    /// The FIFO's head (valid when `empty` is low).
+    pub empty: Signal<Out, Bit>,
+    pub head: Signal<Out, H2cDesc>,
+    /// Done, nothing in flight, nothing left: the issuer may free it.
+    pub drained: Signal<Out, Bit>,
+    fifo: Fifo<H2cDesc, 4, 5>,
+    st: DFF<BankState>,
+    fn_q: DFF<Bits<FW>>,
+    served_q: DFF<Bits<16>>,
+    inf_q: DFF<Bits<5>>,
+    used_q: DFF<Bits<5>>,
+    open_q: DFF<Bit>,
+    kill_q: DFF<Bit>,
+}
+
+impl Logic for DescBank {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, st, fn_q, served_q, inf_q, used_q, open_q, kill_q);
+        self.fifo.clk.next = self.clk.val();
+        self.fifo.rst.next = self.rst.val();
+        self.fifo.write.next = self.arrive.val();
+        self.fifo.data_in.next = self.arrive_desc.val();
+        self.fifo.read.next = self.pop.val();
+        if self.arrive.val() & !self.kill_q.q.val() {
+            // (Not if its read failed: the issuer stops the function with
+            // DESC_READ when it takes it.)
+            self.open_q.d.next = self.arrive_open.val();
+        }
+        // A tail learns from its last arrival whether its packet is left open.
+        if (self.st.q.val() == BankState::Tail) & (self.inf_q.q.val() == 0) {
+            self.st.d.next = BankState::Done;
+            if self.open_q.q.val() & !self.kill_q.q.val() {
+                self.st.d.next = BankState::Fetching;
+                self.served_q.d.next = 0.into();
+            }
+        }
+        if self.free.val() {
+            self.st.d.next = BankState::Free;
+        }
+        if self.start.val() {
+            self.st.d.next = BankState::Fetching;
+            self.fn_q.d.next = self.start_fn.val();
+            self.open_q.d.next = false;
+            self.kill_q.d.next = false;
+        }
+        if self.fetch.val() {
+            self.served_q.d.next = self.served_q.q.val() + 1;
+            if self.start.val() {
+                self.served_q.d.next = 1.into();
+            }
+        }
+        if self.end_turn.val() {
+            self.st.d.next = BankState::Tail;
+        }
+        if self.merged.val() {
+            self.st.d.next = BankState::Done;
+        }
+        if self.stop.val() & (self.st.q.val() != BankState::Free) & (self.fn_q.q.val() == self.stop_fn.val()) {
+            self.kill_q.d.next = true;
+            self.open_q.d.next = false;
+            if self.st.q.val() == BankState::Fetching {
+                self.st.d.next = BankState::Tail;
+            }
+        }
+        // Fetches in flight (in by the scheduler, out by arrival) and
+        // descriptors held (in by the scheduler, out by the issuer).
+        if self.fetch.val() & !self.arrive.val() {
+            self.inf_q.d.next = self.inf_q.q.val() + 1;
+        }
+        if !self.fetch.val() & self.arrive.val() {
+            self.inf_q.d.next = self.inf_q.q.val() - 1;
+        }
+        if self.fetch.val() & !self.pop.val() {
+            self.used_q.d.next = self.used_q.q.val() + 1;
+        }
+        if !self.fetch.val() & self.pop.val() {
+            self.used_q.d.next = self.used_q.q.val() - 1;
+        }
+        self.state.next = self.st.q.val();
+        self.owner.next = self.fn_q.q.val();
+        self.served.next = self.served_q.q.val();
+        self.inflight.next = self.inf_q.q.val();
+        self.used.next = self.used_q.q.val();
+        self.open.next = self.open_q.q.val();
+        self.killed.next = self.kill_q.q.val();
+        self.empty.next = self.fifo.empty.val();
+        self.head.next = self.fifo.data_out.val();
+        self.drained.next = (self.st.q.val() == BankState::Done) & (self.inf_q.q.val() == 0) & (self.fifo.count.val() == 0);
+        if self.rst.val() {
+            self.st.d.next = BankState::Free;
+            self.inf_q.d.next = 0.into();
+            self.used_q.d.next = 0.into();
+            self.open_q.d.next = false;
+            self.kill_q.d.next = false;
+        }
+    }
+}
