@@ -318,6 +318,21 @@ fn loads_under_traffic_leave_the_other_partitions_undisturbed() {
     assert_eq!(b.sim.read(&mut b.t, offset("load_count")), 12);
 }
 
+/// The configuration port waits for words as long as the host takes: LOADs
+/// whose bitstream reads pause mid-stream for hundreds of cycles (reads
+/// behind others on a shared PCIe link) all succeed.
+#[test]
+fn loads_succeed_when_the_bitstream_pauses_mid_stream() {
+    let mut b = Bench::new("loads_succeed_when_the_bitstream_pauses_mid_stream");
+    b.sim.mem.stall_prob = 0.01;
+    b.sim.mem.stall = 20..400;
+    for round in 0..4 {
+        let p = round % PARTITIONS;
+        b.load_ok(ACCS[(round + 1) % ACCS.len()], p);
+    }
+    assert!(b.sim.mem.stalls >= 4, "only {} pauses in the bitstream reads", b.sim.mem.stalls);
+}
+
 #[test]
 fn a_decoupled_partition_hides_a_misbehaving_rm_and_a_forced_decoupling_ends_packets_cleanly() {
     let mut b = Bench::new("a_decoupled_partition_hides_a_misbehaving_rm");

@@ -33,6 +33,14 @@ pub struct HostMem {
     pub latency: u64,
     /// Probability of a cycle without a beat inside a burst.
     pub gap_prob: f64,
+    /// Probability, per beat, of a long pause before it (host reads behind
+    /// others on a shared link), and the pause's cycles.
+    pub stall_prob: f64,
+    pub stall: std::ops::Range<u64>,
+    /// No beat before this cycle (a pause under way).
+    stall_until: u64,
+    /// Pauses made.
+    pub stalls: u64,
     /// Reads touching `[lo, hi)` answer SLVERR.
     pub error_range: Option<(u64, u64)>,
     /// Bursts accepted: (cycle the data may start, address, beats).
@@ -52,6 +60,10 @@ impl HostMem {
             bytes: vec![0; size],
             latency,
             gap_prob: 0.0,
+            stall_prob: 0.0,
+            stall: 0..1,
+            stall_until: 0,
+            stalls: 0,
             error_range: None,
             queue: VecDeque::new(),
             beat: None,
@@ -72,7 +84,11 @@ impl HostMem {
         m.set(p.arready, 1);
         if self.beat.is_none() {
             if let Some(&(due, addr, _)) = self.queue.front() {
-                if due <= cycle && !rng.chance(self.gap_prob) {
+                let go = due <= cycle && cycle >= self.stall_until;
+                if go && self.stall_prob > 0.0 && rng.chance(self.stall_prob) {
+                    self.stall_until = cycle + rng.range(self.stall.clone());
+                    self.stalls += 1;
+                } else if go && !rng.chance(self.gap_prob) {
                     let (_, _, left) = self.queue.front_mut().unwrap();
                     *left -= 1;
                     let last = *left == 0;

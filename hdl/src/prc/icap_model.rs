@@ -32,7 +32,13 @@ use crate::PARTITION_ID_BITS as PW;
 use rust_hdl::prelude::*;
 
 /// Idle cycles after which an unfinished bitstream counts as truncated.
-pub const GAP_LIMIT: u64 = 16;
+/// ICAPE3 itself waits for words as long as it takes (CSIB high between
+/// them); the prc streams words as host reads complete, so the gaps between
+/// them are PCIe read latency plus whatever shares the link: the limit is
+/// far above both, and below the prc's [`crate::prc::DONE_WAIT`] so that a
+/// truncated stream still ends with `prerror`.
+pub const GAP_LIMIT: u64 = 1024;
+const _: () = assert!(GAP_LIMIT < crate::prc::DONE_WAIT && GAP_LIMIT < 4096);
 /// Sync word, as in the file.
 pub const SYNC_WORD: u32 = 0xAA99_5566;
 
@@ -55,7 +61,7 @@ pub struct IcapModel {
     id_crc: Constant<Bits<32>>,
     id_kxor: Constant<Bits<32>>,
     garbage: Constant<Bits<3>>,
-    gap_limit: Constant<Bits<8>>,
+    gap_limit: Constant<Bits<12>>,
     last_partition: Constant<Bits<32>>,
     part_index: Vec<Constant<Bits<32>>>,
     bit_steps: Vec<Constant<Bit>>,
@@ -65,7 +71,7 @@ pub struct IcapModel {
     part: DFF<Bits<32>>,
     left: DFF<Bits<32>>,
     sum: DFF<Bits<32>>,
-    gap: DFF<Bits<8>>,
+    gap: DFF<Bits<12>>,
     seen: DFF<Bit>,
     done_r: DFF<Bit>,
     err_r: DFF<Bit>,

@@ -50,8 +50,9 @@ pub mod regs;
 use axi::AxiReadMaster;
 use regs::{offset, status_code, SLOTS, SLOT_STRIDE};
 
-/// Cycles the prc waits for the configuration port's done/error after the last word.
-pub const DONE_WAIT: u64 = 64;
+/// Cycles the prc waits for the configuration port's done/error after the
+/// last word (fits `wait_count`, 12 bits).
+pub const DONE_WAIT: u64 = 2048;
 /// Cycles between the reset release and the recoupling.
 pub const RELEASE_WAIT: u64 = 2;
 
@@ -109,8 +110,8 @@ pub struct Prc {
     st_bitstream_error: Constant<Bits<4>>,
     st_no_response: Constant<Bits<4>>,
     st_wrong_accelerator: Constant<Bits<4>>,
-    done_wait: Constant<Bits<8>>,
-    release_wait: Constant<Bits<8>>,
+    done_wait: Constant<Bits<12>>,
+    release_wait: Constant<Bits<12>>,
     /// One entry per data bit (loop bound of the bit reversal).
     bit_steps: Vec<Constant<Bit>>,
     /// Defined bits of slot_target: valid (31) and partition (5:0).
@@ -155,7 +156,7 @@ pub struct Prc {
     host_err: DFF<Bit>,
     got_done: DFF<Bit>,
     got_err: DFF<Bit>,
-    wait_count: DFF<Bits<8>>,
+    wait_count: DFF<Bits<12>>,
     result: DFF<Bits<4>>,
     icap_valid: DFF<Bit>,
     icap_data: DFF<Bits<32>>,
