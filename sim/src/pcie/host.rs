@@ -370,9 +370,11 @@ impl HostPort {
                     set_field(&mut user, 80, 4, (chunk.len() - 1) as u64);
                 }
             } else {
+                // is_sof_0 at 32; is_eof_0[0] at 34 says a TLP ends here and
+                // is_eof_0[3:1] (37:35) is the offset of its last dword.
                 set_field(&mut user, 32, 1, (bi == 0) as u64);
                 if last {
-                    set_field(&mut user, 34, 4, 8 | (chunk.len() - 1) as u64);
+                    set_field(&mut user, 34, 4, 1 | ((chunk.len() - 1) as u64) << 1);
                 }
             }
             self.rc.push_back((b, keep, user, last));
