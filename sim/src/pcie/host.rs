@@ -63,6 +63,9 @@ pub struct HostPort {
     rc_on: bool,
     /// Read ranges answered with an error.
     pub errors: Vec<ErrorRange>,
+    /// Requests seen per shell function: (reads, writes), as
+    /// [`crate::host::HostMem::accesses`] counts them.
+    pub accesses: BTreeMap<u32, (u64, u64)>,
     /// Requests seen: (reads, writes), and completions sent.
     pub reads: u64,
     pub writes: u64,
@@ -115,6 +118,7 @@ impl HostPort {
             rc: VecDeque::new(),
             rc_on: false,
             errors: Vec::new(),
+            accesses: BTreeMap::new(),
             reads: 0,
             writes: 0,
             completions: 0,
@@ -249,6 +253,7 @@ impl HostPort {
                     return fail("tag already outstanding".into());
                 }
                 self.reads += 1;
+                self.accesses.entry(f).or_default().0 += 1;
                 let allowed = (start / PAGE..=(end - 1) / PAGE).all(|p| self.iommu.allows(f, p * PAGE, false));
                 let mut error = None;
                 if !allowed {
@@ -275,6 +280,7 @@ impl HostPort {
                     return fail(format!("{} bytes of payload, above the max payload size {}", 4 * dwc, self.mps));
                 }
                 self.writes += 1;
+                self.accesses.entry(f).or_default().1 += 1;
                 let words: Vec<u32> = beats.concat();
                 for i in 0..dwc {
                     let w = words[4 + i as usize];
