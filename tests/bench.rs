@@ -158,8 +158,10 @@ fn pcie_figures_name_the_ceiling_and_follow_the_value() {
     assert!((GEN3_X16_RAW_GBPS - 15.754).abs() < 0.001, "{GEN3_X16_RAW_GBPS}");
     assert!((ceiling_gbps() - 14.404).abs() < 0.001, "{}", ceiling_gbps());
     // 57 B/cycle is 14.25 GB/s at 250 MHz (98.9 % of the ceiling); 50 B/cycle 12.5 GB/s (86.8 %).
-    let f = figures(&Measured { h2c_alone: 57.0, h2c_loop: 50.0, c2h_loop: 57.0 });
-    assert_eq!(f.len(), 6, "3 runs x (beats/cycle, GB/s)");
+    let f = figures(&Measured { h2c_alone: 57.0, h2c_loop: 50.0, c2h_loop: 57.0, rc_idle: 0.25, rc_held: 0.125 });
+    assert_eq!(f.len(), 8, "3 runs x (beats/cycle, GB/s), RC idle and held");
+    let (rc, f) = (&f[6..], &f[..6]);
+    assert_eq!(rc.iter().map(|x| (x.value, x.unit.as_str(), x.target.is_none())).collect::<Vec<_>>(), [(25.0, "%", true), (12.5, "%", true)]);
     let json: serde_json::Value = serde_json::to_value(&f).unwrap();
     for (fig, v) in f.iter().zip(json.as_array().unwrap()) {
         assert_eq!(fig.bench, "pcie");

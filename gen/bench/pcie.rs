@@ -55,6 +55,10 @@ pub struct Measured {
     pub h2c_alone: f64,
     pub h2c_loop: f64,
     pub c2h_loop: f64,
+    /// H2C alone: the share of its cycles with no completion on RC (none
+    /// ready at the host), and with one the `pcie` block did not take.
+    pub rc_idle: f64,
+    pub rc_held: f64,
 }
 
 /// The figures: each one in beats per cycle and in GB/s at 250 MHz, the
@@ -83,6 +87,9 @@ pub fn figures(m: &Measured) -> Vec<Figure> {
             ),
         );
     }
+    let why = "H2C alone, 512-bit: share of its cycles with";
+    out.push(Figure::new(BENCH, format!("{why} no completion on RC (none due at the host)"), 100.0 * m.rc_idle, "%"));
+    out.push(Figure::new(BENCH, format!("{why} a completion on RC that the pcie block held off"), 100.0 * m.rc_held, "%"));
     out
 }
 
@@ -95,16 +102,17 @@ fn measure() -> Result<Measured, String> {
     let cfg = Config { vfs: 4, partitions: 1, data_width: DATA_WIDTH, partition_accels: vec![PASSTHROUGH], ..Config::default() };
     let modules = shell_pcie_modules(&cfg, true).map_err(|e| e.to_string())?;
     let lib = model_of_modules("bench-pcie-512", None, || modules).map_err(|e| e.to_string())?;
-    let h2c_alone = transfer(&lib, &cfg, false)?.0;
-    let (h2c_loop, c2h_loop) = transfer(&lib, &cfg, true)?;
-    Ok(Measured { h2c_alone, h2c_loop, c2h_loop })
+    let (h2c_alone, _, rc_idle, rc_held) = transfer(&lib, &cfg, false)?;
+    let (h2c_loop, c2h_loop, ..) = transfer(&lib, &cfg, true)?;
+    Ok(Measured { h2c_alone, h2c_loop, c2h_loop, rc_idle, rc_held })
 }
 
 /// `PACKETS` packets of 4 KiB queued at once: the PF's (`looped` false:
 /// the switch drops them, H2C alone) or those of a VF on the passthrough
 /// with as many receive buffers (every packet checked back). Bytes per
-/// cycle of H2C and of C2H, each from its first data beat to its last.
-fn transfer(lib: &std::sync::Arc<vfpga_sim::ModelLib>, cfg: &Config, looped: bool) -> Result<(f64, f64), String> {
+/// cycle of H2C and of C2H, each from its first data beat to its last;
+/// the shares of the cycles from the doorbell on with RC idle and held off.
+fn transfer(lib: &std::sync::Arc<vfpga_sim::ModelLib>, cfg: &Config, looped: bool) -> Result<(f64, f64, f64, f64), String> {
     let mut sim = ShellPcieSim::new(lib, "bench_pcie", DATA_WIDTH, cfg.functions() as u32, Rng::new(5))?;
     // A host that never stalls and answers each read after 200 cycles.
     sim.port.latency = LATENCY..LATENCY + 1;
@@ -133,6 +141,8 @@ fn transfer(lib: &std::sync::Arc<vfpga_sim::ModelLib>, cfg: &Config, looped: boo
     // Only the traffic from the doorbells on.
     sim.port.rc_payload = Default::default();
     sim.port.rq_writes = Default::default();
+    (sim.port.rc_idle, sim.port.rc_held) = (0, 0);
+    let start = sim.cycle;
     let drops = sim.drop_count();
     drv.ring(&mut sim)?;
     let mut got = Vec::new();
@@ -157,5 +167,7 @@ fn transfer(lib: &std::sync::Arc<vfpga_sim::ModelLib>, cfg: &Config, looped: boo
     // The packets' bytes over each direction's window.
     let bytes = (PACKETS * PACKET) as f64;
     let per_cycle = |fl: &vfpga_sim::pcie::host::Flow| fl.first.map_or(0.0, |first| bytes / (fl.last + 1 - first) as f64);
-    Ok((per_cycle(&sim.port.rc_payload), per_cycle(&sim.port.rq_writes)))
+    let cycles = (sim.cycle - start) as f64;
+    let (idle, held) = (sim.port.rc_idle as f64 / cycles, sim.port.rc_held as f64 / cycles);
+    Ok((per_cycle(&sim.port.rc_payload), per_cycle(&sim.port.rq_writes), idle, held))
 }

@@ -90,6 +90,9 @@ pub struct HostPort {
     pub rq_writes: Flow,
     /// Cycle of the first beat of the RQ request being received.
     rq_start: u64,
+    /// Cycles with no beat on RC, and with one the device did not take.
+    pub rc_idle: u64,
+    pub rc_held: u64,
     /// Requests seen per shell function: (reads, writes), as
     /// [`crate::host::HostMem::accesses`] counts them.
     pub accesses: BTreeMap<u32, (u64, u64)>,
@@ -150,6 +153,8 @@ impl HostPort {
             rc_payload: Flow::default(),
             rq_writes: Flow::default(),
             rq_start: 0,
+            rc_idle: 0,
+            rc_held: 0,
             reads: 0,
             writes: 0,
             completions: 0,
@@ -203,6 +208,11 @@ impl HostPort {
     }
 
     pub fn sample(&mut self, m: &Model) -> Result<(), String> {
+        if !self.rc_on {
+            self.rc_idle += 1;
+        } else if m.get(self.p["s_axis_rc_tready"]) == 0 {
+            self.rc_held += 1;
+        }
         if self.rc_on && m.get(self.p["s_axis_rc_tready"]) == 1 {
             let payload = self.rc.pop_front().map_or(0, |b| b.4);
             self.rc_payload.add(self.cycle, self.cycle, payload);
