@@ -146,3 +146,34 @@ fn dma_figures_each_have_a_target_and_a_verdict() {
     m.c2h_sixteen = 0.91; // below the 4 KiB C2H target
     assert_eq!(verdicts(&m), [true, true, true, true, true, true, true, true, false]);
 }
+
+/// `bench pcie`'s figures: H2C alone and the loop's H2C and C2H, each in
+/// beats/cycle and in GB/s at 250 MHz, the GB/s with the Gen3 x16 ceiling
+/// (15.75 GB/s raw x 256/280 for 256 B TLPs: 14.40) as target (95 % of it),
+/// its verdict following the value; the ceiling's arithmetic pinned. From
+/// measurements given here: no model is built.
+#[test]
+fn pcie_figures_name_the_ceiling_and_follow_the_value() {
+    use vfpga::bench::pcie::{ceiling_gbps, figures, Measured, GEN3_X16_RAW_GBPS};
+    assert!((GEN3_X16_RAW_GBPS - 15.754).abs() < 0.001, "{GEN3_X16_RAW_GBPS}");
+    assert!((ceiling_gbps() - 14.404).abs() < 0.001, "{}", ceiling_gbps());
+    // 57 B/cycle is 14.25 GB/s at 250 MHz (98.9 % of the ceiling); 50 B/cycle 12.5 GB/s (86.8 %).
+    let f = figures(&Measured { h2c_alone: 57.0, h2c_loop: 50.0, c2h_loop: 57.0, rc_idle: 0.25, rc_held: 0.125 });
+    assert_eq!(f.len(), 8, "3 runs x (beats/cycle, GB/s), RC idle and held");
+    let (rc, f) = (&f[6..], &f[..6]);
+    assert_eq!(rc.iter().map(|x| (x.value, x.unit.as_str(), x.target.is_none())).collect::<Vec<_>>(), [(25.0, "%", true), (12.5, "%", true)]);
+    let json: serde_json::Value = serde_json::to_value(&f).unwrap();
+    for (fig, v) in f.iter().zip(json.as_array().unwrap()) {
+        assert_eq!(fig.bench, "pcie");
+        assert!(fig.name.contains("512-bit") && fig.name.contains("4096 B") && fig.name.contains("MPS 256"), "{}", fig.name);
+        for key in ["bench", "name", "value", "unit"] {
+            assert!(v.get(key).is_some_and(|x| !x.is_null()), "no {key} in {v}");
+        }
+    }
+    let gbps: Vec<&vfpga::bench::Figure> = f.iter().filter(|x| x.unit == "GB/s").collect();
+    assert_eq!(gbps.iter().map(|x| x.value).collect::<Vec<_>>(), [14.25, 12.5, 14.25]);
+    assert_eq!(gbps.iter().map(|x| x.meets_target).collect::<Vec<_>>(), [Some(true), Some(false), Some(true)]);
+    assert!(gbps.iter().all(|x| x.target.as_deref().is_some_and(|t| t.contains("14.40") && t.contains("15.75"))));
+    let beats: Vec<f64> = f.iter().filter(|x| x.unit == "beats/cycle").map(|x| x.value).collect();
+    assert_eq!(beats, [57.0 / 64.0, 50.0 / 64.0, 57.0 / 64.0]);
+}

@@ -13,6 +13,13 @@
 //! orchestrator LOADs the CRC-32 into the passthrough's partition while the
 //! CRC's VM runs (the prc reads the bitstream through RQ/RC) and a new VM
 //! gets its results from the loaded partition.
+//!
+//! The scenarios of `tests/e2e.rs` that `common::world` holds run here
+//! through PCIe too: a misbehaving VM affects no one else, VMs share the
+//! CRC-32 and the KXOR (each VM's results its reference's from its own
+//! context), and two VMs on the KXOR with weights 1 and 3 get 3/4 and 1/4.
+//! One model per data width (3 partitions: passthrough, CRC-32, KXOR; 8 VFs)
+//! serves every test.
 //! Seeds are printed; `VFPGA_SEED` replays one.
 
 mod common;
@@ -20,9 +27,10 @@ mod common;
 use std::sync::Arc;
 
 use common::rm_ref::{CrcRef, PassRef, Reference};
+use common::world::{misbehaving_vm, share, weights_1_to_3, Shape, World};
 use vfpga::blocks::shell_pcie::shell_pcie_modules;
 use vfpga::config::Config;
-use vfpga_hdl::acc_id::{CRC32, PASSTHROUGH};
+use vfpga_hdl::acc_id::{CIPHER, CRC32, PASSTHROUGH};
 use vfpga_hdl::dma::regs::*;
 use vfpga_hdl::ctx::regs::CTX_BASE;
 use vfpga_hdl::mgr::regs::MGR_CAPS;
@@ -33,11 +41,11 @@ use vfpga_sim::pcie::{CA, SC, UR};
 use vfpga_sim::vm::Vm;
 use vfpga_sim::{ModelLib, Rng};
 
-const VFS: usize = 4;
-const PARTITIONS: usize = 2;
+const VFS: usize = 8;
+const PARTITIONS: usize = 3;
 
 fn config(dw: usize) -> Config {
-    Config { partitions: PARTITIONS, vfs: VFS, data_width: dw, partition_accels: vec![PASSTHROUGH, CRC32], ..Config::default() }
+    Config { partitions: PARTITIONS, vfs: VFS, data_width: dw, partition_accels: vec![PASSTHROUGH, CRC32, CIPHER], ..Config::default() }
 }
 
 fn lib(dw: usize) -> Arc<ModelLib> {
@@ -203,4 +211,76 @@ fn bar_dma_reattach_load_256() {
 #[test]
 fn bar_dma_reattach_load_512() {
     bar_dma_reattach_load(512);
+}
+
+// ------------------------------------------- the e2e scenarios through PCIe
+
+/// A scenario's world (`common::world`) on its own instance of the model.
+fn world(name: &str, dw: usize) -> World<ShellPcieSim> {
+    let mut rng = Rng::for_test(name);
+    let sim = ShellPcieSim::new(&lib(dw), name, dw, VFS as u32 + 1, rng.fork()).unwrap();
+    let shape = Shape { vfs: VFS as u32, partitions: PARTITIONS as u32, context_words: config(dw).context_words, beat: dw / 8 };
+    World::new(sim, rng, name, shape)
+}
+
+#[test]
+fn misbehaving_vm_affects_no_one_else_256() {
+    misbehaving_vm(&mut world("shell_pcie_misbehave_256", 256));
+}
+
+#[test]
+fn misbehaving_vm_affects_no_one_else_512() {
+    misbehaving_vm(&mut world("shell_pcie_misbehave_512", 512));
+}
+
+/// 2, 4 and 8 VMs share one CRC-32, 4 the KXOR (`common::world::share`).
+fn sharing(dw: usize) {
+    for n in [2, 4, 8] {
+        share(world(&format!("shell_pcie_share_crc32_{n}_{dw}"), dw), CRC32, n, 48, 300);
+    }
+    share(world(&format!("shell_pcie_share_kxor_{dw}"), dw), CIPHER, 4, 48, 300);
+}
+
+#[test]
+fn crc32_and_kxor_shared_256() {
+    sharing(256);
+}
+
+#[test]
+fn crc32_and_kxor_shared_512() {
+    sharing(512);
+}
+
+/// Two VMs share the KXOR with weights 1 and 3 (SET_QOS), both always busy:
+/// the second owns 3/4 of the time and gets 3/4 of the bytes.
+fn kxor_weights(dw: usize) {
+    let mut w = world(&format!("shell_pcie_weights_{dw}"), dw);
+    let mut d = common::world::Tenant::new(&mut w, 4, CIPHER, usize::MAX);
+    let mut e = common::world::Tenant::new(&mut w, 5, CIPHER, usize::MAX);
+    for (t, weight) in [(&mut d, 1), (&mut e, 3)] {
+        // Always more queued than a turn (up to 3 x 1000 cycles) moves.
+        t.vm.ring_log2 = 10;
+        t.max_len = 2048;
+        t.big_prob = 0.0;
+        t.window = 256;
+        let vf = t.attach_fresh(&mut w).vf;
+        w.orch.set_qos(&mut w.sim, vf, weight, 1000).unwrap();
+    }
+    // Settle into the turns, then measure.
+    w.run_for(&mut [&mut d, &mut e], 10_000);
+    weights_1_to_3(&mut w, &mut d, &mut e, 100_000);
+    d.to_send = 0;
+    e.to_send = 0;
+    w.run_to_end(&mut [&mut d, &mut e], 2_000_000);
+    w.finish(&mut [&mut d, &mut e], |_, _, _| false);
+}
+
+#[test]
+fn kxor_weights_1_to_3_256() {
+    kxor_weights(256);
+}
+
+#[test]
+fn kxor_weights_1_to_3_512() {
+    kxor_weights(512);
 }

@@ -6,6 +6,7 @@ pub mod attach;
 pub mod ctx;
 pub mod dma;
 pub mod load;
+pub mod pcie;
 pub mod scale;
 pub mod switch;
 
@@ -53,6 +54,9 @@ pub enum Target {
     /// A LOAD: cycles per KiB of bitstream, and from LOAD to the first packet
     /// served by the new accelerator.
     Load,
+    /// The DMA through PCIe at 512 bits (`vfpga_shell_pcie` and the PG213
+    /// model): H2C and C2H GB/s at 250 MHz next to the Gen3 x16 ceiling.
+    Pcie,
     /// Scale: the grid's corners generate and lint; flip-flops and block
     /// RAM added per VF (Yosys on the whole shell; the full grid is `vfpga scale`).
     Scale,
@@ -204,6 +208,9 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
     }
     if matches!(target, Target::Load | Target::All) {
         figures.extend(load::figures(&opts.load_kib, opts.load_latency)?);
+    }
+    if matches!(target, Target::Pcie | Target::All) {
+        figures.extend(pcie::run()?);
     }
     if matches!(target, Target::Scale | Target::All) {
         figures.extend(scale::run()?);

@@ -6,6 +6,7 @@
 pub mod boundary;
 pub mod cli;
 pub mod rm_ref;
+pub mod world;
 
 use std::path::PathBuf;
 use std::sync::Arc;

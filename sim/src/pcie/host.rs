@@ -31,6 +31,25 @@ pub struct ErrorRange {
     pub status: u32,
 }
 
+/// Data moved on one stream: payload dwords, and the cycles of the first
+/// and the last beat that carried some (for throughput figures).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Flow {
+    pub dwords: u64,
+    pub first: Option<u64>,
+    pub last: u64,
+}
+
+impl Flow {
+    fn add(&mut self, first_cycle: u64, last_cycle: u64, dwords: u64) {
+        if dwords > 0 {
+            self.dwords += dwords;
+            self.first = Some(self.first.map_or(first_cycle, |f| f.min(first_cycle)));
+            self.last = self.last.max(last_cycle);
+        }
+    }
+}
+
 /// Serves the device's RQ requests; completions on RC.
 pub struct HostPort {
     lay: Layout,
@@ -45,6 +64,9 @@ pub struct HostPort {
     pub mrrs: u64,
     /// Read completion boundary (64 or 128).
     pub rcb: u64,
+    /// Completions of this many bytes (up to its multiple) instead of a
+    /// random number of read completion boundaries.
+    pub completion_bytes: Option<u64>,
     /// Latency of a read's first completion: uniform in this range (cycles).
     pub latency: std::ops::Range<u64>,
     /// Probability of an error completion for a read (CA or UR).
@@ -58,11 +80,22 @@ pub struct HostPort {
     rq_users: Vec<Vec<u32>>,
     jobs: Vec<ReadJob>,
     tags: HashSet<u32>,
-    /// The completion on RC: beats, keeps, tusers; and the beat showing.
-    rc: VecDeque<(Vec<u32>, u64, Vec<u32>, bool)>,
+    /// The completion on RC: beats, keeps, tusers, tlast and payload dwords.
+    rc: VecDeque<(Vec<u32>, u64, Vec<u32>, bool, u64)>,
     rc_on: bool,
     /// Read ranges answered with an error.
     pub errors: Vec<ErrorRange>,
+    /// Completion payload on RC, and memory write payload on RQ.
+    pub rc_payload: Flow,
+    pub rq_writes: Flow,
+    /// Cycle of the first beat of the RQ request being received.
+    rq_start: u64,
+    /// Cycles with no beat on RC, and with one the device did not take.
+    pub rc_idle: u64,
+    pub rc_held: u64,
+    /// Requests seen per shell function: (reads, writes), as
+    /// [`crate::host::HostMem::accesses`] counts them.
+    pub accesses: BTreeMap<u32, (u64, u64)>,
     /// Requests seen: (reads, writes), and completions sent.
     pub reads: u64,
     pub writes: u64,
@@ -101,6 +134,7 @@ impl HostPort {
             mps: 256,
             mrrs: 512,
             rcb: 64,
+            completion_bytes: None,
             latency: 20..200,
             error_prob: 0.0,
             valid_prob: 1.0,
@@ -115,6 +149,12 @@ impl HostPort {
             rc: VecDeque::new(),
             rc_on: false,
             errors: Vec::new(),
+            accesses: BTreeMap::new(),
+            rc_payload: Flow::default(),
+            rq_writes: Flow::default(),
+            rq_start: 0,
+            rc_idle: 0,
+            rc_held: 0,
             reads: 0,
             writes: 0,
             completions: 0,
@@ -158,7 +198,7 @@ impl HostPort {
         if !self.rc_on && !self.rc.is_empty() {
             self.rc_on = self.rng.chance(self.valid_prob);
         }
-        if let (true, Some((data, keep, user, last))) = (self.rc_on, self.rc.front()) {
+        if let (true, Some((data, keep, user, last, _))) = (self.rc_on, self.rc.front()) {
             m.set_words(self.p["s_axis_rc_tdata"], data);
             m.set(self.p["s_axis_rc_tkeep"], *keep);
             m.set_words(self.p["s_axis_rc_tuser"], &user[..m.port_words(self.p["s_axis_rc_tuser"])]);
@@ -168,11 +208,20 @@ impl HostPort {
     }
 
     pub fn sample(&mut self, m: &Model) -> Result<(), String> {
+        if !self.rc_on {
+            self.rc_idle += 1;
+        } else if m.get(self.p["s_axis_rc_tready"]) == 0 {
+            self.rc_held += 1;
+        }
         if self.rc_on && m.get(self.p["s_axis_rc_tready"]) == 1 {
-            self.rc.pop_front();
+            let payload = self.rc.pop_front().map_or(0, |b| b.4);
+            self.rc_payload.add(self.cycle, self.cycle, payload);
             self.rc_on = false;
         }
         if self.rq_check.check(m)? {
+            if self.rq_beats.is_empty() {
+                self.rq_start = self.cycle;
+            }
             self.rq_beats.push(m.get_words(self.p["m_axis_rq_tdata"]));
             self.rq_keeps.push(m.get(self.p["m_axis_rq_tkeep"]));
             self.rq_users.push(m.get_words(self.p["m_axis_rq_tuser"]));
@@ -249,6 +298,7 @@ impl HostPort {
                     return fail("tag already outstanding".into());
                 }
                 self.reads += 1;
+                self.accesses.entry(f).or_default().0 += 1;
                 let allowed = (start / PAGE..=(end - 1) / PAGE).all(|p| self.iommu.allows(f, p * PAGE, false));
                 let mut error = None;
                 if !allowed {
@@ -275,6 +325,8 @@ impl HostPort {
                     return fail(format!("{} bytes of payload, above the max payload size {}", 4 * dwc, self.mps));
                 }
                 self.writes += 1;
+                self.accesses.entry(f).or_default().1 += 1;
+                self.rq_writes.add(self.rq_start, self.cycle, dwc);
                 let words: Vec<u32> = beats.concat();
                 for i in 0..dwc {
                     let w = words[4 + i as usize];
@@ -326,9 +378,14 @@ impl HostPort {
             done = true;
         } else {
             // Up to a read completion boundary, a random number of them on.
-            let mut cend = (j.cur / rcb + 1 + self.rng.below(4)) * rcb;
-            if cend > j.end || j.error.is_none() && self.rng.chance(0.3) {
-                cend = cend.min(j.end);
+            let mut cend = match self.completion_bytes {
+                Some(n) => (j.cur / n + 1) * n,
+                None => (j.cur / rcb + 1 + self.rng.below(4)) * rcb,
+            };
+            // (A draw that decides nothing; kept so that seeds replay the
+            // traffic they always did.)
+            if self.completion_bytes.is_none() && cend <= j.end && j.error.is_none() {
+                let _ = self.rng.chance(0.3);
             }
             cend = cend.min(j.end);
             let first_dw = j.cur & !3;
@@ -370,12 +427,15 @@ impl HostPort {
                     set_field(&mut user, 80, 4, (chunk.len() - 1) as u64);
                 }
             } else {
+                // is_sof_0 at 32; is_eof_0[0] at 34 says a TLP ends here and
+                // is_eof_0[3:1] (37:35) is the offset of its last dword.
                 set_field(&mut user, 32, 1, (bi == 0) as u64);
                 if last {
-                    set_field(&mut user, 34, 4, 8 | (chunk.len() - 1) as u64);
+                    set_field(&mut user, 34, 4, 1 | ((chunk.len() - 1) as u64) << 1);
                 }
             }
-            self.rc.push_back((b, keep, user, last));
+            let payload = (chunk.len() - if bi == 0 { 3 } else { 0 }) as u64;
+            self.rc.push_back((b, keep, user, last, payload));
         }
         self.completions += 1;
         if done {

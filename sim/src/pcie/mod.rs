@@ -50,7 +50,18 @@ pub fn hard_function(f: u32) -> u32 {
     if f == 0 { 0 } else { f + 3 }
 }
 
-/// Where the tuser fields are at one data width (PG213).
+/// Where the tuser fields are at one data width (PG213, straddle off).
+///
+/// 512 bits: CQ first_be 7:0, last_be 15:8, byte_en 79:16, is_sop 81:80,
+/// is_eop 87:86, is_eop0_ptr 91:88, discontinue 96; CC is_sop 1:0, is_eop
+/// 7:6, is_eop0_ptr 11:8, discontinue 16; RQ first_be 7:0, last_be 15:8,
+/// is_sop 21:20, is_eop 27:26, is_eop0_ptr 31:28, discontinue 36; RC
+/// byte_en 63:0, is_sop 67:64, is_eop 79:76, is_eop0_ptr 83:80,
+/// discontinue 96 (the TLP of each beat is the first: its fields are the
+/// low halves). 256 bits: CQ first_be 3:0, last_be 7:4, sop 40,
+/// discontinue 41; CC discontinue 0; RQ first_be 3:0, last_be 7:4,
+/// discontinue 11; RC byte_en 31:0, is_sof_0 32, is_eof_0 37:34 (bit 0 the
+/// end, 3:1 the last dword), discontinue 42.
 #[derive(Clone, Copy, Debug)]
 pub struct Layout {
     /// Data bits and dwords per beat.

@@ -107,8 +107,7 @@ impl ShellPcieSim {
     /// One clock cycle of everything around the module, checked.
     pub fn step(&mut self) {
         // The host port serves RQ from the drivers' memory and IOMMU.
-        std::mem::swap(&mut self.host.mem, &mut self.port.mem);
-        std::mem::swap(&mut self.host.iommu, &mut self.port.iommu);
+        self.swap_host();
         let m = &mut self.m;
         self.rc.drive(m);
         self.port.drive(m);
@@ -120,6 +119,7 @@ impl ShellPcieSim {
         self.msix.sample(m).unwrap_or_else(|e| fail(c, "MSI-X", e));
         std::mem::swap(&mut self.host.mem, &mut self.port.mem);
         std::mem::swap(&mut self.host.iommu, &mut self.port.iommu);
+        std::mem::swap(&mut self.host.accesses, &mut self.port.accesses);
         for &(t, v) in &self.msix.delivered[self.delivered..] {
             let f = our_function(t, self.functions)
                 .unwrap_or_else(|| fail(c, "MSI-X", format!("interrupt of hard-block function {t}, none of the design's")));
@@ -129,6 +129,14 @@ impl ShellPcieSim {
         self.delivered = self.msix.delivered.len();
         m.tick(self.clk);
         self.cycle += 1;
+    }
+
+    /// The drivers' host memory, IOMMU and access counts to the host port
+    /// (and back after the cycle).
+    fn swap_host(&mut self) {
+        std::mem::swap(&mut self.host.mem, &mut self.port.mem);
+        std::mem::swap(&mut self.host.iommu, &mut self.port.iommu);
+        std::mem::swap(&mut self.host.accesses, &mut self.port.accesses);
     }
 
     fn request(f: u32, offset: u32, req_type: u32, data: Vec<u32>) -> CqRequest {
@@ -163,7 +171,14 @@ impl ShellPcieSim {
     /// A memory write (posted) of `offset` in BAR0 of function `f`, run
     /// until its last beat is on CQ: later requests are ordered behind it.
     pub fn write(&mut self, f: u32, offset: u32, value: u32) {
-        self.rc.push(Self::request(f, offset, MEM_WRITE, vec![value]), None);
+        self.write_lanes(f, offset, value, 0xf);
+    }
+
+    /// A posted write of the byte lanes `first_be` of the dword at `offset`.
+    pub fn write_lanes(&mut self, f: u32, offset: u32, value: u32, first_be: u32) {
+        let mut req = Self::request(f, offset, MEM_WRITE, vec![value]);
+        req.first_be = first_be;
+        self.rc.push(req, None);
         self.bar_accesses.0 += 1;
         while self.rc.unsent() > 0 {
             self.step();

@@ -55,7 +55,7 @@ pub struct RootComplex {
     pub valid_prob: f64,
     pub ready_prob: f64,
     /// Each request's beats, keeps, tuser and awaited completion.
-    queue: VecDeque<(Vec<u32>, Vec<u64>, Vec<u32>, Option<Sent>)>,
+    queue: VecDeque<(Vec<u32>, Vec<u64>, Vec<Vec<u32>>, Option<Sent>)>,
     beat: usize,
     on: bool,
     requester_id: u32,
@@ -148,14 +148,30 @@ impl RootComplex {
             b.resize(nk, 0);
             beats.push(b);
         }
+        // The byte enables (PG213: valid on the first beat) on every beat;
+        // where the TLP starts and ends; discontinue on the last beat only.
         let mut user = vec![0u32; 6];
         set_field(&mut user, 0, 4, req.first_be as u64);
         set_field(&mut user, self.lay.cq_last_be, 4, req.last_be as u64);
+        let mut users = vec![user; beats.len()];
+        for (i, u) in users.iter_mut().enumerate() {
+            if self.lay.wide {
+                // is_sop[0] at 80; is_eop[0] at 86 and is_eop0_ptr (91:88), the last dword.
+                set_field(u, 80, 1, (i == 0) as u64);
+                if i + 1 == beats.len() {
+                    set_field(u, 86, 1, 1);
+                    set_field(u, 88, 4, keeps[i].count_ones() as u64 - 1);
+                }
+            } else {
+                // sop at 40.
+                set_field(u, 40, 1, (i == 0) as u64);
+            }
+        }
         if req.discontinue {
-            set_field(&mut user, self.lay.cq_disc, 1, 1);
+            set_field(users.last_mut().unwrap(), self.lay.cq_disc, 1, 1);
         }
         let sent = expect.map(|expect| Sent { req, tag, tc, attr, expect, capture });
-        self.queue.push_back((beats.concat(), keeps, user, sent));
+        self.queue.push_back((beats.concat(), keeps, users, sent));
         self.sent += 1;
         tag
     }
@@ -181,7 +197,8 @@ impl RootComplex {
             self.on = !self.queue.is_empty() && self.rng.chance(self.valid_prob);
         }
         if self.on {
-            let (data, keeps, user, _) = &self.queue[0];
+            let (data, keeps, users, _) = &self.queue[0];
+            let user = &users[self.beat];
             let nbeats = keeps.len();
             m.set_words(self.p["s_axis_cq_tdata"], &data[self.beat * nk..(self.beat + 1) * nk]);
             m.set(self.p["s_axis_cq_tkeep"], keeps[self.beat]);
