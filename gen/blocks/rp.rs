@@ -11,7 +11,7 @@
 //! blocks are rust-hdl.
 
 use crate::config::Config;
-use crate::design::{emit_block, header};
+use crate::design::{emit_block, emit_rm_block, header};
 use crate::emit::Module;
 use crate::with_data_width;
 use vfpga_hdl::partition::sim_rp::SimRp;
@@ -58,7 +58,7 @@ pub fn prc_modules(cfg: &Config) -> Vec<Module> {
 }
 
 pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
-    let mut mods = with_data_width!(cfg, |DW, KW| emit_block(
+    let mut mods = with_data_width!(cfg, |DW, KW| emit_rm_block(
         SimRp::<DW, KW>::default(),
         SIM_RP_TOP,
         "Simulation only: a reconfigurable partition holding every example RM behind a select.",
@@ -377,12 +377,12 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
         for f in ["tdata", "tkeep", "tvalid", "tready", "tlast"] {
             part.push((format!("s_axis_h2c_{f}"), format!("s_axis_h2c_p{i}_{f}")));
             part.push((format!("m_axis_c2h_{f}"), format!("m_axis_c2h_p{i}_{f}")));
-            part.push((format!("m_axis_rm_{f}"), p(&format!("rm_in_{f}"))));
-            part.push((format!("s_axis_rm_{f}"), p(&format!("rm_out_{f}"))));
+            part.push((format!("rm_s_axis_{f}"), p(&format!("rm_in_{f}"))));
+            part.push((format!("rm_m_axis_{f}"), p(&format!("rm_out_{f}"))));
         }
         // The cut flag goes in only (the C2H stream has none).
         part.push(("s_axis_h2c_tuser".into(), format!("s_axis_h2c_p{i}_tuser")));
-        part.push(("m_axis_rm_tuser".into(), p("rm_in_tuser")));
+        part.push(("rm_s_axis_tuser".into(), p("rm_in_tuser")));
         for f in ["addr", "wdata", "we", "rdata"] {
             part.push((format!("s_ctx_{f}"), format!("ctx_p{i}_{f}")));
             part.push((format!("rm_ctx_{f}"), p(&format!("rm_ctx_{f}"))));
