@@ -92,7 +92,7 @@ fn file_head(cfg: &Config, name: &str, doc: &str) -> String {
 }
 
 /// A port: direction, width (1 = scalar), name.
-pub type Port = (&'static str, usize, String);
+type Port = (&'static str, usize, String);
 
 fn range(w: usize) -> String {
     if w == 1 { String::new() } else { format!("[{}:0]", w - 1) }
@@ -117,7 +117,7 @@ fn instance(module: &str, name: &str, conns: &[(String, String)]) -> String {
 /// then the ports of the bundle `vfpga_hdl::rm::RmPort`, in its order and
 /// under the names `emit_rm_block` gives them (without the field name), so
 /// that the black boxes and wrappers cannot drift from the RMs.
-pub fn rm_ports(cfg: &Config) -> Vec<Port> {
+fn rm_ports(cfg: &Config) -> Vec<Port> {
     let mut names = RmPortNames { path: Vec::new(), ports: vec![("input", 1, "clk".into())] };
     with_data_width!(cfg, |DW, KW| RmPort::<DW, KW>::default().accept("rm", &mut names));
     names.ports
