@@ -20,6 +20,7 @@ use rust_hdl::prelude::*;
 /// An RM's context register port, seen from the RM: registers `addr` of 32
 /// bits that hold all the state a tenant needs to resume.
 #[derive(LogicInterface, Default)]
+#[join = "CtxRegsMaster"]
 pub struct CtxRegsSlave {
     /// Context register index.
     pub addr: Signal<In, Bits<CTX_ADDR_BITS>>,
@@ -40,8 +41,11 @@ pub struct CtxRegsMaster {
     pub rdata: Signal<In, Bits<32>>,
 }
 
-/// The RM interface, seen from the RM.
+/// The RM interface, seen from the RM. Tied to [`RmSocket`] with `join`, so
+/// the two sides cannot drift apart (a field missing on one side, or of the
+/// wrong direction or width, does not compile).
 #[derive(LogicInterface, Default)]
+#[join = "RmSocket"]
 pub struct RmPort<const DW: usize, const KW: usize> {
     /// Synchronous, active high; held by the partition wrapper during and
     /// after a reconfiguration until the new RM is verified.
