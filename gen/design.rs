@@ -168,11 +168,28 @@ pub fn header(cfg: &Config) -> Vec<String> {
 
 /// Emits a rust-hdl block as `top` and its submodules (leaves first, top
 /// last); submodules are named `<top>_<field path>` unless shared.
-pub fn emit_block<B: Block>(mut block: B, top: &str, doc: &str, cfg: &Config) -> Vec<Module> {
+pub fn emit_block<B: Block>(block: B, top: &str, doc: &str, cfg: &Config) -> Vec<Module> {
+    emit_block_with_bundle(block, top, doc, cfg, None)
+}
+
+/// Emits an RM (or a simulated partition holding RMs): as [`emit_block`],
+/// with the ports of its RM interface (its field `rm`, `hdl/src/rm.rs`)
+/// under the interface's own names (`s_axis_tdata`, `ctx_addr`, `idle`).
+pub fn emit_rm_block<B: Block>(block: B, top: &str, doc: &str, cfg: &Config) -> Vec<Module> {
+    emit_block_with_bundle(block, top, doc, cfg, Some("rm"))
+}
+
+fn emit_block_with_bundle<B: Block>(
+    mut block: B,
+    top: &str,
+    doc: &str,
+    cfg: &Config,
+    top_bundle: Option<&str>,
+) -> Vec<Module> {
     block.connect_all();
     let verilog = generate_verilog(&block);
     let header = header(cfg);
-    let opts = EmitOptions { top_name: top, module_prefix: top, header: &header, top_doc: doc };
+    let opts = EmitOptions { top_name: top, module_prefix: top, header: &header, top_doc: doc, top_bundle };
     emit(&verilog, &opts).unwrap_or_else(|e| panic!("{e}"))
 }
 

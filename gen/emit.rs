@@ -34,6 +34,11 @@ pub struct EmitOptions<'a> {
     pub header: &'a [String],
     /// One-line description of the top module.
     pub top_doc: &'a str,
+    /// A field of the top whose signals lose the field's name in the top
+    /// module: with `Some("rm")`, `rm$s_axis$tdata` is emitted as
+    /// `s_axis_tdata`. For the RM interface bundle (`hdl/src/rm.rs`), whose
+    /// port names are a contract of their own (the DFX flow, the templates).
+    pub top_bundle: Option<&'a str>,
 }
 
 /// A Verilog text the pass cannot turn into clean modules: a generator bug.
@@ -127,7 +132,8 @@ pub fn emit_with_blocks(
             continue;
         }
         let doc = if m.name == "top" { opts.top_doc.to_string() } else { describe(m) };
-        let text = render_module(m, name, &new_name, opts.header, &doc)?;
+        let bundle = if m.name == "top" { opts.top_bundle } else { None };
+        let text = render_module(m, name, &new_name, opts.header, &doc, bundle)?;
         emitted.insert(name.clone(), text);
     }
     let order = dependency_order(&emitted, opts.top_name)?;
@@ -308,11 +314,13 @@ fn clean_ident(id: &str) -> String {
 }
 
 /// Rewrites every identifier of `text` that contains `$`, through `rename`
-/// for module names and `clean_ident` for the rest. Checks collisions.
+/// for module names and `clean_ident` for the rest; an identifier of the
+/// module's own under `bundle$` loses that prefix. Checks collisions.
 fn rename_idents(
     text: &str,
     modules: &BTreeMap<String, String>,
     seen: &mut BTreeMap<String, String>,
+    bundle: Option<&str>,
 ) -> Result<String, EmitError> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
@@ -335,16 +343,21 @@ fn rename_idents(
                 }
             }
             let id = &text[start..i];
+            // `.name(` in an instance names a port of the child module: its
+            // own namespace, so it cannot collide with this module's names.
+            let child_port = text[..start].trim_end().ends_with('.');
+            let unbundled = bundle
+                .filter(|_| !child_port)
+                .and_then(|b| id.strip_prefix(b).and_then(|rest| rest.strip_prefix('$')));
             let new = if let Some(m) = modules.get(id) {
                 m.clone()
+            } else if let Some(rest) = unbundled {
+                clean_ident(rest)
             } else if id.contains('$') {
                 clean_ident(id)
             } else {
                 id.to_string()
             };
-            // `.name(` in an instance names a port of the child module: its
-            // own namespace, so it cannot collide with this module's names.
-            let child_port = text[..start].trim_end().ends_with('.');
             if !child_port {
                 if let Some(prev) = seen.get(&new) {
                     if prev != id && !modules.contains_key(id) {
@@ -371,6 +384,7 @@ fn render_module(
     modules: &BTreeMap<String, String>,
     header: &[String],
     doc: &str,
+    bundle: Option<&str>,
 ) -> Result<String, EmitError> {
     let mut seen = BTreeMap::new();
     let mut s = String::new();
@@ -396,7 +410,7 @@ fn render_module(
     let kind_w = m.ports.iter().map(|p| p.kind.len()).max().unwrap_or(0);
     let range_w = m.ports.iter().map(|p| p.range.len()).max().unwrap_or(0);
     for (k, p) in m.ports.iter().enumerate() {
-        let pname = rename_idents(&p.name, modules, &mut seen)?;
+        let pname = rename_idents(&p.name, modules, &mut seen, bundle)?;
         let kind = p.kind.replacen("input", "input ", 1);
         let sep = if k + 1 == m.ports.len() { "" } else { "," };
         s.push_str(&format!(
@@ -407,7 +421,7 @@ fn render_module(
         ));
     }
     s.push_str(");\n\n");
-    let body = drop_unused_localparams(&rename_idents(&m.body, modules, &mut seen)?);
+    let body = drop_unused_localparams(&rename_idents(&m.body, modules, &mut seen, bundle)?);
     for line in body.lines() {
         // rust-hdl's trailing `// top$x` comments name the old module.
         s.push_str(line.trim_end());
@@ -590,6 +604,7 @@ endmodule // top$r$1
             module_prefix: "vfpga_test",
             header: &[],
             top_doc: "test top",
+            top_bundle: None,
         }
     }
 
@@ -626,6 +641,65 @@ endmodule // top$r$1
         );
         let err = emit(&bad, &opts()).unwrap_err();
         assert!(err.0.contains("x0_a"), "{err}");
+    }
+
+    /// A top with a bundle `rm` and a child that has a bundle `rm` too.
+    const BUNDLED: &str = "
+module top(clk,rm$a,rm$b);
+    
+    // Module arguments
+    input wire  clk;
+    input wire  rm$a;
+    output reg  rm$b;
+    
+    // Stub signals
+    reg  c$rm$a;
+    wire  c$rm$b;
+    
+    // Sub module instances
+    top$c c(
+        .rm$a(c$rm$a),
+        .rm$b(c$rm$b)
+    );
+    always @(*) begin
+        c$rm$a = rm$a;
+        rm$b = c$rm$b;
+    end
+endmodule // top
+
+module top$c(rm$a,rm$b);
+    
+    // Module arguments
+    input wire  rm$a;
+    output reg  rm$b;
+    
+    always @(*) begin
+        rm$b = ~rm$a;
+    end
+endmodule // top$c
+";
+
+    #[test]
+    fn the_top_bundle_loses_its_name_in_the_top_only() {
+        let opts = EmitOptions { top_bundle: Some("rm"), ..opts() };
+        let mods = emit(BUNDLED, &opts).unwrap();
+        let (child, top) = (&mods[0].text, &mods[1].text);
+        assert!(top.contains("    input  wire  a,\n"), "{top}");
+        assert!(top.contains("    output reg   b\n);"), "{top}");
+        // The child's ports keep their names, and so do the wires to them.
+        assert!(top.contains(".rm_a(c_rm_a)"), "{top}");
+        assert!(top.contains("c_rm_a = a;") && top.contains("b = c_rm_b;"), "{top}");
+        assert!(child.contains("input  wire  rm_a,") && child.contains("rm_b = ~rm_a;"), "{child}");
+        // Without it, the bundle's name stays.
+        let plain = emit(BUNDLED, &self::opts()).unwrap();
+        assert!(plain[1].text.contains("    input  wire  rm_a,\n"), "{}", plain[1].text);
+    }
+
+    #[test]
+    fn a_top_bundle_that_collides_is_refused() {
+        let bad = BUNDLED.replace("input wire  clk;", "input wire  a;").replace("top(clk,", "top(a,");
+        let err = emit(&bad, &EmitOptions { top_bundle: Some("rm"), ..opts() }).unwrap_err();
+        assert!(err.0.contains("`a`"), "{err}");
     }
 
     #[test]

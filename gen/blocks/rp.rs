@@ -11,14 +11,16 @@
 //! blocks are rust-hdl.
 
 use crate::config::Config;
-use crate::design::{emit_block, header};
+use crate::design::{emit_block, emit_rm_block, header};
 use crate::emit::Module;
 use crate::with_data_width;
 use vfpga_hdl::partition::sim_rp::SimRp;
 use vfpga_hdl::partition::Partition;
 use vfpga_hdl::prc::icap_model::IcapModel;
 use vfpga_hdl::prc::Prc;
+use vfpga_hdl::rm::RmPort;
 use vfpga_hdl::{FUNCTION_ID_BITS as FW, PARTITION_ID_BITS as PW};
+use rust_hdl::prelude::{Atom, AtomKind, Block, Probe};
 
 pub const PARTITION_TOP: &str = "vfpga_partition";
 pub const PRC_TOP: &str = "vfpga_prc";
@@ -58,7 +60,7 @@ pub fn prc_modules(cfg: &Config) -> Vec<Module> {
 }
 
 pub fn sim_rp_modules(cfg: &Config) -> Vec<Module> {
-    let mut mods = with_data_width!(cfg, |DW, KW| emit_block(
+    let mut mods = with_data_width!(cfg, |DW, KW| emit_rm_block(
         SimRp::<DW, KW>::default(),
         SIM_RP_TOP,
         "Simulation only: a reconfigurable partition holding every example RM behind a select.",
@@ -111,31 +113,39 @@ fn instance(module: &str, name: &str, conns: &[(String, String)]) -> String {
     format!("    {module} {name} (\n{}\n    );\n", lines.join(",\n"))
 }
 
-/// The RM interface as (direction seen by the RM, width, name).
-fn rm_ports(dw: usize) -> Vec<Port> {
-    let kw = dw / 8;
-    vec![
-        ("input", 1, "clk".into()),
-        ("input", 1, "rst".into()),
-        ("input", dw, "s_axis_tdata".into()),
-        ("input", kw, "s_axis_tkeep".into()),
-        ("input", 1, "s_axis_tvalid".into()),
-        ("output", 1, "s_axis_tready".into()),
-        ("input", 1, "s_axis_tlast".into()),
-        // With s_axis_tlast: the packet was cut short, its data is incomplete.
-        ("input", 1, "s_axis_tuser".into()),
-        ("output", dw, "m_axis_tdata".into()),
-        ("output", kw, "m_axis_tkeep".into()),
-        ("output", 1, "m_axis_tvalid".into()),
-        ("input", 1, "m_axis_tready".into()),
-        ("output", 1, "m_axis_tlast".into()),
-        ("input", 8, "ctx_addr".into()),
-        ("input", 32, "ctx_wdata".into()),
-        ("input", 1, "ctx_we".into()),
-        ("output", 32, "ctx_rdata".into()),
-        ("output", 1, "idle".into()),
-        ("output", 32, "acc_id".into()),
-    ]
+/// The RM interface as (direction seen by the RM, width, name): the clock,
+/// then the ports of the bundle `vfpga_hdl::rm::RmPort`, in its order and
+/// under the names `emit_rm_block` gives them (without the field name), so
+/// that the black boxes and wrappers cannot drift from the RMs.
+fn rm_ports(cfg: &Config) -> Vec<Port> {
+    let mut names = RmPortNames { path: Vec::new(), ports: vec![("input", 1, "clk".into())] };
+    with_data_width!(cfg, |DW, KW| RmPort::<DW, KW>::default().accept("rm", &mut names));
+    names.ports
+}
+
+/// Collects the ports of a bundle, named by their path below the bundle.
+struct RmPortNames {
+    path: Vec<String>,
+    ports: Vec<Port>,
+}
+
+impl Probe for RmPortNames {
+    fn visit_start_namespace(&mut self, name: &str, _node: &dyn Block) {
+        self.path.push(name.to_string());
+    }
+    fn visit_end_namespace(&mut self, _name: &str, _node: &dyn Block) {
+        self.path.pop();
+    }
+    fn visit_atom(&mut self, name: &str, signal: &dyn Atom) {
+        let dir = match signal.kind() {
+            AtomKind::InputParameter => "input",
+            AtomKind::OutputParameter => "output",
+            k => panic!("RM interface signal `{name}` is neither input nor output ({k:?})"),
+        };
+        let mut path: Vec<&str> = self.path.iter().skip(1).map(String::as_str).collect();
+        path.push(name);
+        self.ports.push((dir, signal.bits(), path.join("_")));
+    }
 }
 
 /// The black box of partition `i` in the static design: the RM interface and
@@ -149,7 +159,7 @@ pub fn rp_blackbox(cfg: &Config, i: usize) -> Module {
     );
     s.push_str("// An empty module: its outputs are driven by the RM placed into it.\n");
     s.push_str("/* verilator lint_off UNDRIVEN */\n/* verilator lint_off UNUSEDSIGNAL */\n");
-    s.push_str(&format!("(* black_box = \"yes\", blackbox *)\nmodule {name} (\n{}\n);\nendmodule // {name}\n", port_list(&rm_ports(cfg.data_width))));
+    s.push_str(&format!("(* black_box = \"yes\", blackbox *)\nmodule {name} (\n{}\n);\nendmodule // {name}\n", port_list(&rm_ports(cfg))));
     s.push_str("/* verilator lint_on UNUSEDSIGNAL */\n/* verilator lint_on UNDRIVEN */\n`resetall\n");
     Module { name, text: s }
 }
@@ -158,7 +168,7 @@ pub fn rp_blackbox(cfg: &Config, i: usize) -> Module {
 /// out-of-context synthesis in that partition.
 pub fn rp_rm_wrapper(cfg: &Config, i: usize, rm: &str) -> Module {
     let name = rp_module(i);
-    let ports = rm_ports(cfg.data_width);
+    let ports = rm_ports(cfg);
     let mut s = file_head(cfg, &name, &format!("RM {rm} as the contents of partition {i} (out-of-context synthesis top)."));
     s.push_str(&format!("module {name} (\n{}\n);\n\n", port_list(&ports)));
     let conns: Vec<(String, String)> = ports.iter().map(|p| (p.2.clone(), p.2.clone())).collect();
@@ -377,12 +387,12 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
         for f in ["tdata", "tkeep", "tvalid", "tready", "tlast"] {
             part.push((format!("s_axis_h2c_{f}"), format!("s_axis_h2c_p{i}_{f}")));
             part.push((format!("m_axis_c2h_{f}"), format!("m_axis_c2h_p{i}_{f}")));
-            part.push((format!("m_axis_rm_{f}"), p(&format!("rm_in_{f}"))));
-            part.push((format!("s_axis_rm_{f}"), p(&format!("rm_out_{f}"))));
+            part.push((format!("rm_s_axis_{f}"), p(&format!("rm_in_{f}"))));
+            part.push((format!("rm_m_axis_{f}"), p(&format!("rm_out_{f}"))));
         }
         // The cut flag goes in only (the C2H stream has none).
         part.push(("s_axis_h2c_tuser".into(), format!("s_axis_h2c_p{i}_tuser")));
-        part.push(("m_axis_rm_tuser".into(), p("rm_in_tuser")));
+        part.push(("rm_s_axis_tuser".into(), p("rm_in_tuser")));
         for f in ["addr", "wdata", "we", "rdata"] {
             part.push((format!("s_ctx_{f}"), format!("ctx_p{i}_{f}")));
             part.push((format!("rm_ctx_{f}"), p(&format!("rm_ctx_{f}"))));
@@ -452,4 +462,60 @@ pub fn rps_sim_modules(cfg: &Config) -> Vec<Module> {
     merge(&mut v, icap_model_modules(cfg));
     merge(&mut v, vec![rps_top(cfg, true)]);
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (direction, width, name) of each port in a module's ANSI port list;
+    /// the template's `DATA_WIDTH`/`KEEP_WIDTH` ranges read at `dw`.
+    fn ports_of(text: &str, module: &str, dw: usize) -> Vec<(String, usize, String)> {
+        let head = text.split(&format!("module {module} ")).nth(1).expect("the module");
+        let list = &head[..head.find(");").expect("the end of the port list")];
+        list.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("input ") || l.starts_with("output "))
+            .map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let name = words.last().unwrap().trim_end_matches(',');
+                let width = match words.iter().find(|w| w.starts_with('[')) {
+                    None => 1,
+                    Some(r) => match r.trim_matches(['[', ']']).trim_end_matches(":0") {
+                        "DATA_WIDTH-1" => dw,
+                        "KEEP_WIDTH-1" => dw / 8,
+                        hi => hi.parse::<usize>().expect("a constant range") + 1,
+                    },
+                };
+                (words[0].to_string(), width, name.to_string())
+            })
+            .collect()
+    }
+
+    fn expected(cfg: &Config) -> Vec<(String, usize, String)> {
+        rm_ports(cfg).into_iter().map(|(d, w, n)| (d.to_string(), w, n)).collect()
+    }
+
+    #[test]
+    fn the_rm_interface_is_the_bundles_in_every_rm_and_in_the_template() {
+        let cfg = Config::default();
+        let rm = expected(&cfg);
+        assert_eq!(rm.len(), 19, "clk, rst, 6 + 5 stream, 4 context, idle, acc_id: {rm:?}");
+        for name in ["passthrough", "crc32", "kxor", "chaos"] {
+            let mods = super::super::accel::rm_modules(&cfg, name);
+            let top = mods.last().unwrap();
+            assert_eq!(ports_of(&top.text, &top.name, 64), rm, "{name}");
+        }
+        let sim = sim_rp_modules(&cfg);
+        let mut with_select = rm.clone();
+        with_select.push(("input".into(), 3, "select".into()));
+        assert_eq!(ports_of(&sim.last().unwrap().text, SIM_RP_TOP, 64), with_select);
+        for dw in [64, 128, 256, 512] {
+            let cfg = Config { data_width: dw, ..Config::default() };
+            let template = crate::flow::new_accel("demo", dw, 0x4445_4D4F);
+            assert_eq!(ports_of(&template, "vfpga_rm_demo", dw), expected(&cfg), "template at {dw} bits");
+            let bb = rp_blackbox(&cfg, 0);
+            assert_eq!(ports_of(&bb.text, &bb.name, dw), expected(&cfg), "black box at {dw} bits");
+        }
+    }
 }

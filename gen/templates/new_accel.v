@@ -1,7 +1,8 @@
 // {{ module }}: a vfpga reconfigurable module (RM), written by {{ generator }}
 // as a starting point. Fill in the marked places; keep the ports as they are:
 // every partition wrapper (vfpga_partition) and the DFX flow expect exactly
-// this interface (hdl/README.md, "The RM interface").
+// this interface (hdl/README.md, "The RM interface"; declared once in the
+// shell's sources as the rust-hdl bundle RmPort, hdl/src/rm.rs).
 //
 // Contract, in short:
 // - clk is the static region's clock; rst is synchronous, active high, and is

@@ -54,6 +54,7 @@ pub struct AxisSlaveUntagged<const DW: usize, const KW: usize> {
 /// A stream leaving a block without a function tag (into or out of an
 /// accelerator: the RM interface carries no function number).
 #[derive(LogicInterface, Default)]
+#[join = "AxisSlaveUntagged"]
 pub struct AxisMasterUntagged<const DW: usize, const KW: usize> {
     pub tdata: Signal<Out, Bits<DW>>,
     pub tkeep: Signal<Out, Bits<KW>>,
@@ -66,6 +67,7 @@ pub struct AxisMasterUntagged<const DW: usize, const KW: usize> {
 /// 1-bit `tuser` valid with `tlast`: the packet was cut short (a host read
 /// refused, its function stopped or reset): its data is incomplete.
 #[derive(LogicInterface, Default)]
+#[join = "AxisMasterCut"]
 pub struct AxisSlaveCut<const DW: usize, const KW: usize> {
     pub tdata: Signal<In, Bits<DW>>,
     pub tkeep: Signal<In, Bits<KW>>,

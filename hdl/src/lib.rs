@@ -19,6 +19,7 @@ pub mod pcie;
 pub mod prc;
 pub mod regbus;
 pub mod regmap;
+pub mod rm;
 pub mod sched;
 pub mod sized_ram;
 pub mod skid;

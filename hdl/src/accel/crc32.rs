@@ -17,22 +17,16 @@
 //! and the data come from registers; `s_axis_tready` is the slice's
 //! registered ready (low only while two results wait).
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
+use crate::rm::RmPort;
 use crate::skid::Skid;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct Crc32<const DW: usize, const KW: usize> {
+    /// RM clock (the static region's).
     pub clk: Signal<In, Clock>,
-    pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveCut<DW, KW>,
-    pub m_axis: AxisMasterUntagged<DW, KW>,
-    pub ctx_addr: Signal<In, Bits<8>>,
-    pub ctx_wdata: Signal<In, Bits<32>>,
-    pub ctx_we: Signal<In, Bit>,
-    pub ctx_rdata: Signal<Out, Bits<32>>,
-    pub idle: Signal<Out, Bit>,
-    pub acc_id: Signal<Out, Bits<32>>,
+    /// The RM interface (`crate::rm`).
+    pub rm: RmPort<DW, KW>,
 
     id: Constant<Bits<32>>,
     init: Constant<Bits<32>>,
@@ -59,15 +53,7 @@ impl<const DW: usize, const KW: usize> Default for Crc32<DW, KW> {
         assert!(DW == KW * 8, "tkeep must have one bit per data byte");
         Self {
             clk: Default::default(),
-            rst: Default::default(),
-            s_axis: Default::default(),
-            m_axis: Default::default(),
-            ctx_addr: Default::default(),
-            ctx_wdata: Default::default(),
-            ctx_we: Default::default(),
-            ctx_rdata: Default::default(),
-            idle: Default::default(),
-            acc_id: Default::default(),
+            rm: Default::default(),
             id: Constant::new((super::CRC32_ID as u64).into()),
             init: Constant::new((super::CRC32_INIT as u64).into()),
             poly: Constant::new((super::CRC32_POLY as u64).into()),
@@ -90,10 +76,10 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clk, crc, pkt_crc, in_packet);
-        self.acc_id.next = self.id.val();
+        self.rm.acc_id.next = self.id.val();
 
         // tkeep -> one mask bit per data bit (byte 0 ends in the low byte lane).
-        self.kk.next = self.s_axis.tkeep.val();
+        self.kk.next = self.rm.s_axis.tkeep.val();
         self.km.next = 0.into();
         for j in 0..self.byte_steps.len() {
             // The entry is a constant 1: it only sets the loop count.
@@ -108,7 +94,7 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
         }
         // Bit-serial reflected CRC, LSB of byte 0 first, over the kept bytes.
         self.c.next = self.crc.q.val();
-        self.d.next = self.s_axis.tdata.val();
+        self.d.next = self.rm.s_axis.tdata.val();
         for i in 0..self.bit_steps.len() {
             // The entry is a constant 1: it only sets the loop count.
             if self.bit_steps[i].val() {
@@ -125,18 +111,18 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
         }
 
         self.result.clk.next = self.clk.val();
-        self.result.rst.next = self.rst.val();
-        self.s_axis.tready.next = self.result.s_ready.val();
+        self.result.rst.next = self.rm.rst.val();
+        self.rm.s_axis.tready.next = self.result.s_ready.val();
         self.result.s_valid.next = false;
         self.result.s_data.next = self.c.val() ^ self.init.val();
-        if self.s_axis.tvalid.val() & self.result.s_ready.val() {
+        if self.rm.s_axis.tvalid.val() & self.result.s_ready.val() {
             self.crc.d.next = self.c.val();
-            self.in_packet.d.next = !self.s_axis.tlast.val();
-            self.result.s_valid.next = self.s_axis.tlast.val();
+            self.in_packet.d.next = !self.rm.s_axis.tlast.val();
+            self.result.s_valid.next = self.rm.s_axis.tlast.val();
             if !self.in_packet.q.val() {
                 self.pkt_crc.d.next = self.crc.q.val();
             }
-            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+            if self.rm.s_axis.tlast.val() & self.rm.s_axis.tuser.val() {
                 // Cut: no result, the register as before the packet.
                 self.result.s_valid.next = false;
                 if self.in_packet.q.val() {
@@ -146,21 +132,21 @@ impl<const DW: usize, const KW: usize> Logic for Crc32<DW, KW> {
                 }
             }
         }
-        self.m_axis.tvalid.next = self.result.m_valid.val();
-        self.m_axis.tdata.next = bit_cast::<DW, 32>(self.result.m_data.val());
-        self.m_axis.tkeep.next = 0xF.into();
-        self.m_axis.tlast.next = true;
-        self.result.m_ready.next = self.m_axis.tready.val();
-        self.idle.next = !self.result.m_valid.val() & !self.in_packet.q.val();
+        self.rm.m_axis.tvalid.next = self.result.m_valid.val();
+        self.rm.m_axis.tdata.next = bit_cast::<DW, 32>(self.result.m_data.val());
+        self.rm.m_axis.tkeep.next = 0xF.into();
+        self.rm.m_axis.tlast.next = true;
+        self.result.m_ready.next = self.rm.m_axis.tready.val();
+        self.rm.idle.next = !self.result.m_valid.val() & !self.in_packet.q.val();
 
-        self.ctx_rdata.next = 0.into();
-        if self.ctx_addr.val() == 0 {
-            self.ctx_rdata.next = self.crc.q.val();
-            if self.ctx_we.val() {
-                self.crc.d.next = self.ctx_wdata.val();
+        self.rm.ctx.rdata.next = 0.into();
+        if self.rm.ctx.addr.val() == 0 {
+            self.rm.ctx.rdata.next = self.crc.q.val();
+            if self.rm.ctx.we.val() {
+                self.crc.d.next = self.rm.ctx.wdata.val();
             }
         }
-        if self.rst.val() {
+        if self.rm.rst.val() {
             self.crc.d.next = self.init.val();
             self.in_packet.d.next = false;
         }

@@ -19,22 +19,16 @@
 //! (`AxisSkid`): both streams registered, `tready` included; one beat per
 //! cycle, one cycle of latency.
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
+use crate::rm::RmPort;
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct Kxor<const DW: usize, const KW: usize> {
+    /// RM clock (the static region's).
     pub clk: Signal<In, Clock>,
-    pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveCut<DW, KW>,
-    pub m_axis: AxisMasterUntagged<DW, KW>,
-    pub ctx_addr: Signal<In, Bits<8>>,
-    pub ctx_wdata: Signal<In, Bits<32>>,
-    pub ctx_we: Signal<In, Bit>,
-    pub ctx_rdata: Signal<Out, Bits<32>>,
-    pub idle: Signal<Out, Bit>,
-    pub acc_id: Signal<Out, Bits<32>>,
+    /// The RM interface (`crate::rm`).
+    pub rm: RmPort<DW, KW>,
 
     id: Constant<Bits<32>>,
     init: Constant<Bits<64>>,
@@ -57,15 +51,7 @@ impl<const DW: usize, const KW: usize> Default for Kxor<DW, KW> {
         assert!(DW == KW * 8 && DW % 64 == 0, "data width must be a multiple of 64 with one tkeep bit per byte");
         Self {
             clk: Default::default(),
-            rst: Default::default(),
-            s_axis: Default::default(),
-            m_axis: Default::default(),
-            ctx_addr: Default::default(),
-            ctx_wdata: Default::default(),
-            ctx_we: Default::default(),
-            ctx_rdata: Default::default(),
-            idle: Default::default(),
-            acc_id: Default::default(),
+            rm: Default::default(),
             id: Constant::new((super::KXOR_ID as u64).into()),
             init: Constant::new(super::KXOR_INIT.into()),
             top_lane: Constant::new(((DW - 64) as u64).into()),
@@ -84,7 +70,7 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clk, state, pkt_state, in_packet);
-        self.acc_id.next = self.id.val();
+        self.rm.acc_id.next = self.id.val();
 
         // Keystream of one beat: lane 0 first, each lane shifted in from the top.
         self.x.next = self.state.q.val();
@@ -100,21 +86,21 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
         }
 
         self.slice.clk.next = self.clk.val();
-        self.slice.rst.next = self.rst.val();
-        self.slice.s_axis_tvalid.next = self.s_axis.tvalid.val();
-        self.slice.s_axis_tdata.next = self.s_axis.tdata.val() ^ self.ks.val();
-        self.slice.s_axis_tkeep.next = self.s_axis.tkeep.val();
-        self.slice.s_axis_tlast.next = self.s_axis.tlast.val();
+        self.slice.rst.next = self.rm.rst.val();
+        self.slice.s_axis_tvalid.next = self.rm.s_axis.tvalid.val();
+        self.slice.s_axis_tdata.next = self.rm.s_axis.tdata.val() ^ self.ks.val();
+        self.slice.s_axis_tkeep.next = self.rm.s_axis.tkeep.val();
+        self.slice.s_axis_tlast.next = self.rm.s_axis.tlast.val();
         self.slice.s_axis_tid.next = 0.into();
         self.slice.s_axis_tuser.next = false;
-        self.s_axis.tready.next = self.slice.s_axis_tready.val();
-        if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
-            self.in_packet.d.next = !self.s_axis.tlast.val();
+        self.rm.s_axis.tready.next = self.slice.s_axis_tready.val();
+        if self.rm.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
+            self.in_packet.d.next = !self.rm.s_axis.tlast.val();
             self.state.d.next = self.x.val();
             if !self.in_packet.q.val() {
                 self.pkt_state.d.next = self.state.q.val();
             }
-            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+            if self.rm.s_axis.tlast.val() & self.rm.s_axis.tuser.val() {
                 // Cut: the keystream as before the packet.
                 if self.in_packet.q.val() {
                     self.state.d.next = self.pkt_state.q.val();
@@ -123,29 +109,29 @@ impl<const DW: usize, const KW: usize> Logic for Kxor<DW, KW> {
                 }
             }
         }
-        self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
-        self.m_axis.tdata.next = self.slice.m_axis_tdata.val();
-        self.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
-        self.m_axis.tlast.next = self.slice.m_axis_tlast.val();
-        self.slice.m_axis_tready.next = self.m_axis.tready.val();
-        self.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
+        self.rm.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
+        self.rm.m_axis.tdata.next = self.slice.m_axis_tdata.val();
+        self.rm.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
+        self.rm.m_axis.tlast.next = self.slice.m_axis_tlast.val();
+        self.slice.m_axis_tready.next = self.rm.m_axis.tready.val();
+        self.rm.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
 
-        self.ctx_rdata.next = 0.into();
-        if self.ctx_addr.val() == 0 {
-            self.ctx_rdata.next = self.state.q.val().get_bits::<32>(0);
-            if self.ctx_we.val() {
+        self.rm.ctx.rdata.next = 0.into();
+        if self.rm.ctx.addr.val() == 0 {
+            self.rm.ctx.rdata.next = self.state.q.val().get_bits::<32>(0);
+            if self.rm.ctx.we.val() {
                 self.state.d.next = (bit_cast::<64, 32>(self.state.q.val().get_bits::<32>(32)) << 32)
-                    | bit_cast::<64, 32>(self.ctx_wdata.val());
+                    | bit_cast::<64, 32>(self.rm.ctx.wdata.val());
             }
         }
-        if self.ctx_addr.val() == 1 {
-            self.ctx_rdata.next = self.state.q.val().get_bits::<32>(32);
-            if self.ctx_we.val() {
-                self.state.d.next = (bit_cast::<64, 32>(self.ctx_wdata.val()) << 32)
+        if self.rm.ctx.addr.val() == 1 {
+            self.rm.ctx.rdata.next = self.state.q.val().get_bits::<32>(32);
+            if self.rm.ctx.we.val() {
+                self.state.d.next = (bit_cast::<64, 32>(self.rm.ctx.wdata.val()) << 32)
                     | bit_cast::<64, 32>(self.state.q.val().get_bits::<32>(0));
             }
         }
-        if self.rst.val() {
+        if self.rm.rst.val() {
             self.state.d.next = self.init.val();
             self.in_packet.d.next = false;
         }

@@ -1,6 +1,6 @@
 //! `accel`: example reconfigurable modules (RMs). Each implements the RM
-//! interface of `hdl/README.md` and is emitted as its own top
-//! (`vfpga_rm_<name>`) for out-of-context synthesis.
+//! interface of `hdl/README.md` (its field `rm`, [`crate::rm::RmPort`]) and
+//! is emitted as its own top (`vfpga_rm_<name>`) for out-of-context synthesis.
 //!
 //! | RM | `acc_id` | does | context |
 //! |---|---|---|---|

@@ -6,7 +6,7 @@
 //! stream has no flag to mark it (the C2H path carries none), so the
 //! passthrough counts cut packets in context register 1.
 
-use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
+use crate::rm::RmPort;
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
@@ -17,20 +17,8 @@ use rust_hdl::prelude::*;
 pub struct Passthrough<const DW: usize, const KW: usize> {
     /// RM clock (the static region's).
     pub clk: Signal<In, Clock>,
-    /// Held by the partition wrapper during and after reconfiguration.
-    pub rst: Signal<In, Bit>,
-    pub s_axis: AxisSlaveCut<DW, KW>,
-    pub m_axis: AxisMasterUntagged<DW, KW>,
-    /// Context register index.
-    pub ctx_addr: Signal<In, Bits<8>>,
-    pub ctx_wdata: Signal<In, Bits<32>>,
-    pub ctx_we: Signal<In, Bit>,
-    /// Combinational read of `ctx_addr`.
-    pub ctx_rdata: Signal<Out, Bits<32>>,
-    /// No packet inside the RM.
-    pub idle: Signal<Out, Bit>,
-    /// Constant accelerator ID.
-    pub acc_id: Signal<Out, Bits<32>>,
+    /// The RM interface (`crate::rm`).
+    pub rm: RmPort<DW, KW>,
 
     id: Constant<Bits<32>>,
     tag: DFF<Bits<32>>,
@@ -44,15 +32,7 @@ impl<const DW: usize, const KW: usize> Default for Passthrough<DW, KW> {
         assert!(DW == KW * 8, "tkeep must have one bit per data byte");
         Self {
             clk: Default::default(),
-            rst: Default::default(),
-            s_axis: Default::default(),
-            m_axis: Default::default(),
-            ctx_addr: Default::default(),
-            ctx_wdata: Default::default(),
-            ctx_we: Default::default(),
-            ctx_rdata: Default::default(),
-            idle: Default::default(),
-            acc_id: Default::default(),
+            rm: Default::default(),
             id: Constant::new((super::PASSTHROUGH_ID as u64).into()),
             tag: Default::default(),
             cuts: Default::default(),
@@ -66,44 +46,44 @@ impl<const DW: usize, const KW: usize> Logic for Passthrough<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clk, tag, cuts, in_packet);
-        self.acc_id.next = self.id.val();
+        self.rm.acc_id.next = self.id.val();
         self.slice.clk.next = self.clk.val();
-        self.slice.rst.next = self.rst.val();
-        self.slice.s_axis_tvalid.next = self.s_axis.tvalid.val();
-        self.slice.s_axis_tdata.next = self.s_axis.tdata.val();
-        self.slice.s_axis_tkeep.next = self.s_axis.tkeep.val();
-        self.slice.s_axis_tlast.next = self.s_axis.tlast.val();
+        self.slice.rst.next = self.rm.rst.val();
+        self.slice.s_axis_tvalid.next = self.rm.s_axis.tvalid.val();
+        self.slice.s_axis_tdata.next = self.rm.s_axis.tdata.val();
+        self.slice.s_axis_tkeep.next = self.rm.s_axis.tkeep.val();
+        self.slice.s_axis_tlast.next = self.rm.s_axis.tlast.val();
         self.slice.s_axis_tid.next = 0.into();
         self.slice.s_axis_tuser.next = false;
-        self.s_axis.tready.next = self.slice.s_axis_tready.val();
-        if self.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
-            self.in_packet.d.next = !self.s_axis.tlast.val();
-            if self.s_axis.tlast.val() & self.s_axis.tuser.val() {
+        self.rm.s_axis.tready.next = self.slice.s_axis_tready.val();
+        if self.rm.s_axis.tvalid.val() & self.slice.s_axis_tready.val() {
+            self.in_packet.d.next = !self.rm.s_axis.tlast.val();
+            if self.rm.s_axis.tlast.val() & self.rm.s_axis.tuser.val() {
                 self.cuts.d.next = self.cuts.q.val() + 1;
             }
         }
-        self.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
-        self.m_axis.tdata.next = self.slice.m_axis_tdata.val();
-        self.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
-        self.m_axis.tlast.next = self.slice.m_axis_tlast.val();
-        self.slice.m_axis_tready.next = self.m_axis.tready.val();
+        self.rm.m_axis.tvalid.next = self.slice.m_axis_tvalid.val();
+        self.rm.m_axis.tdata.next = self.slice.m_axis_tdata.val();
+        self.rm.m_axis.tkeep.next = self.slice.m_axis_tkeep.val();
+        self.rm.m_axis.tlast.next = self.slice.m_axis_tlast.val();
+        self.slice.m_axis_tready.next = self.rm.m_axis.tready.val();
         // The slice is empty when its output register is.
-        self.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
+        self.rm.idle.next = !self.slice.m_axis_tvalid.val() & !self.in_packet.q.val();
 
-        self.ctx_rdata.next = 0.into();
-        if self.ctx_addr.val() == 0 {
-            self.ctx_rdata.next = self.tag.q.val();
-            if self.ctx_we.val() {
-                self.tag.d.next = self.ctx_wdata.val();
+        self.rm.ctx.rdata.next = 0.into();
+        if self.rm.ctx.addr.val() == 0 {
+            self.rm.ctx.rdata.next = self.tag.q.val();
+            if self.rm.ctx.we.val() {
+                self.tag.d.next = self.rm.ctx.wdata.val();
             }
         }
-        if self.ctx_addr.val() == 1 {
-            self.ctx_rdata.next = self.cuts.q.val();
-            if self.ctx_we.val() {
-                self.cuts.d.next = self.ctx_wdata.val();
+        if self.rm.ctx.addr.val() == 1 {
+            self.rm.ctx.rdata.next = self.cuts.q.val();
+            if self.rm.ctx.we.val() {
+                self.cuts.d.next = self.rm.ctx.wdata.val();
             }
         }
-        if self.rst.val() {
+        if self.rm.rst.val() {
             self.tag.d.next = 0.into();
             self.cuts.d.next = 0.into();
             self.in_packet.d.next = false;

@@ -16,7 +16,7 @@
 //! Recoupling (`decouple` low) waits for those two clean-ups to finish.
 //!
 //! A cut H2C packet (`tuser` with `tlast`: the DMA cut it short) reaches
-//! the RM with its flag (`m_axis_rm_tuser`): the RM must not treat it as a
+//! the RM with its flag (`rm_s_axis_tuser`): the RM must not treat it as a
 //! whole packet (hdl/README.md, RM contract).
 //!
 //! Timing (DESIGN.md, timing rules): every port of the wrapper is registered.
@@ -35,7 +35,8 @@
 //! Packets routed to a decoupled partition wait (no `tready`); the manager
 //! unroutes a partition's functions before a LOAD so the switch is not held.
 
-use crate::axis::{AxisMasterCut, AxisMasterUntagged, AxisSlaveCut, AxisSlaveUntagged};
+use crate::axis::{AxisMasterUntagged, AxisSlaveCut};
+use crate::rm::{CtxRegsSlave, RmSocket};
 use crate::skid::AxisSkid;
 use rust_hdl::prelude::*;
 
@@ -62,10 +63,7 @@ pub struct Partition<const DW: usize, const KW: usize> {
     pub m_axis_c2h: AxisMasterUntagged<DW, KW>,
     /// Context port of the static side (`ctx`): the RM's, registered both
     /// ways (read data [`CTX_READ_LATENCY`] cycles after the address).
-    pub s_ctx_addr: Signal<In, Bits<8>>,
-    pub s_ctx_wdata: Signal<In, Bits<32>>,
-    pub s_ctx_we: Signal<In, Bit>,
-    pub s_ctx_rdata: Signal<Out, Bits<32>>,
+    pub s_ctx: CtxRegsSlave,
     /// The RP is isolated (every RM output replaced by a safe value).
     pub status_decoupled: Signal<Out, Bit>,
     /// The last decoupling was forced by the drain limit (the RM was not quiet).
@@ -77,16 +75,8 @@ pub struct Partition<const DW: usize, const KW: usize> {
     /// empty and the RM idle. `ctx` saves and restores contexts only then, so
     /// no packet meets another tenant's context or leaves with its tag.
     pub status_idle: Signal<Out, Bit>,
-    /// The RM side: its reset, streams and context port.
-    pub rm_rst: Signal<Out, Bit>,
-    pub m_axis_rm: AxisMasterCut<DW, KW>,
-    pub s_axis_rm: AxisSlaveUntagged<DW, KW>,
-    pub rm_ctx_addr: Signal<Out, Bits<8>>,
-    pub rm_ctx_wdata: Signal<Out, Bits<32>>,
-    pub rm_ctx_we: Signal<Out, Bit>,
-    pub rm_ctx_rdata: Signal<In, Bits<32>>,
-    pub rm_idle: Signal<In, Bit>,
-    pub rm_acc_id: Signal<In, Bits<32>>,
+    /// The RM interface (`crate::rm`), to the RM in the partition.
+    pub rm: RmSocket<DW, KW>,
 
     drain_limit: Constant<Bits<16>>,
     /// H2C (static side -> RM) and C2H (RM -> static side) register slices.
@@ -124,23 +114,12 @@ impl<const DW: usize, const KW: usize> Partition<DW, KW> {
             rm_reset: Default::default(),
             s_axis_h2c: Default::default(),
             m_axis_c2h: Default::default(),
-            s_ctx_addr: Default::default(),
-            s_ctx_wdata: Default::default(),
-            s_ctx_we: Default::default(),
-            s_ctx_rdata: Default::default(),
+            s_ctx: Default::default(),
             status_decoupled: Default::default(),
             status_forced: Default::default(),
             status_idle: Default::default(),
             status_acc_id: Default::default(),
-            rm_rst: Default::default(),
-            m_axis_rm: Default::default(),
-            s_axis_rm: Default::default(),
-            rm_ctx_addr: Default::default(),
-            rm_ctx_wdata: Default::default(),
-            rm_ctx_we: Default::default(),
-            rm_ctx_rdata: Default::default(),
-            rm_idle: Default::default(),
-            rm_acc_id: Default::default(),
+            rm: Default::default(),
             drain_limit: Constant::new(drain_limit.into()),
             h2c: Default::default(),
             c2h: Default::default(),
@@ -177,8 +156,8 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
         self.c2h.rst.next = self.rst.val();
         self.decouple_q.d.next = self.decouple.val();
         self.rm_rst_q.d.next = self.rst.val() | self.rm_reset.val();
-        self.acc_id_q.d.next = self.rm_acc_id.val();
-        self.rm_rst.next = self.rm_rst_q.q.val();
+        self.acc_id_q.d.next = self.rm.acc_id.val();
+        self.rm.rst.next = self.rm_rst_q.q.val();
         self.status_decoupled.next = self.dec.q.val();
         self.status_forced.next = self.forced.q.val();
         self.status_acc_id.next = self.acc_id_q.q.val();
@@ -186,7 +165,7 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
         // ---- Drain, isolate, recouple (on the registered `decouple`).
         self.quiet.next = !self.in_open.q.val()
             & !self.out_open.q.val()
-            & self.rm_idle.val()
+            & self.rm.idle.val()
             & !self.h2c.m_axis_tvalid.val()
             & !self.c2h.m_axis_tvalid.val();
         self.dec_next.next = self.dec.q.val();
@@ -228,29 +207,29 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
         if self.s_axis_h2c.tvalid.val() & self.s_axis_h2c.tready.val() {
             self.in_open.d.next = !self.s_axis_h2c.tlast.val();
         }
-        self.m_axis_rm.tvalid.next = self.h2c.m_axis_tvalid.val();
-        self.m_axis_rm.tdata.next = self.h2c.m_axis_tdata.val();
-        self.m_axis_rm.tkeep.next = self.h2c.m_axis_tkeep.val();
-        self.m_axis_rm.tlast.next = self.h2c.m_axis_tlast.val();
-        self.m_axis_rm.tuser.next = self.h2c.m_axis_tuser.val();
-        self.h2c.m_axis_tready.next = self.m_axis_rm.tready.val();
+        self.rm.s_axis.tvalid.next = self.h2c.m_axis_tvalid.val();
+        self.rm.s_axis.tdata.next = self.h2c.m_axis_tdata.val();
+        self.rm.s_axis.tkeep.next = self.h2c.m_axis_tkeep.val();
+        self.rm.s_axis.tlast.next = self.h2c.m_axis_tlast.val();
+        self.rm.s_axis.tuser.next = self.h2c.m_axis_tuser.val();
+        self.h2c.m_axis_tready.next = self.rm.s_axis.tready.val();
 
         // ---- C2H: RM -> static side. Isolated after a forced decoupling in
         // the middle of a packet, the wrapper closes it with one beat.
         self.c2h.s_axis_tid.next = 0.into();
         self.c2h.s_axis_tuser.next = false;
         if self.dec.q.val() {
-            self.s_axis_rm.tready.next = false;
+            self.rm.m_axis.tready.next = false;
             self.c2h.s_axis_tvalid.next = self.out_open.q.val();
             self.c2h.s_axis_tdata.next = 0.into();
             self.c2h.s_axis_tkeep.next = 1.into();
             self.c2h.s_axis_tlast.next = true;
         } else {
-            self.s_axis_rm.tready.next = self.c2h.s_axis_tready.val();
-            self.c2h.s_axis_tvalid.next = self.s_axis_rm.tvalid.val();
-            self.c2h.s_axis_tdata.next = self.s_axis_rm.tdata.val();
-            self.c2h.s_axis_tkeep.next = self.s_axis_rm.tkeep.val();
-            self.c2h.s_axis_tlast.next = self.s_axis_rm.tlast.val();
+            self.rm.m_axis.tready.next = self.c2h.s_axis_tready.val();
+            self.c2h.s_axis_tvalid.next = self.rm.m_axis.tvalid.val();
+            self.c2h.s_axis_tdata.next = self.rm.m_axis.tdata.val();
+            self.c2h.s_axis_tkeep.next = self.rm.m_axis.tkeep.val();
+            self.c2h.s_axis_tlast.next = self.rm.m_axis.tlast.val();
         }
         if self.c2h.s_axis_tvalid.val() & self.c2h.s_axis_tready.val() {
             self.out_open.d.next = !self.c2h.s_axis_tlast.val();
@@ -263,17 +242,17 @@ impl<const DW: usize, const KW: usize> Logic for Partition<DW, KW> {
 
         // ---- Context port, registered both ways: no write reaches an
         // isolated RM, and an isolated RM's reads answer 0.
-        self.ctx_addr_q.d.next = self.s_ctx_addr.val();
-        self.ctx_wdata_q.d.next = self.s_ctx_wdata.val();
-        self.ctx_we_q.d.next = self.s_ctx_we.val() & !self.dec_next.val();
+        self.ctx_addr_q.d.next = self.s_ctx.addr.val();
+        self.ctx_wdata_q.d.next = self.s_ctx.wdata.val();
+        self.ctx_we_q.d.next = self.s_ctx.we.val() & !self.dec_next.val();
         self.ctx_rdata_q.d.next = 0.into();
         if !self.dec_next.val() {
-            self.ctx_rdata_q.d.next = self.rm_ctx_rdata.val();
+            self.ctx_rdata_q.d.next = self.rm.ctx.rdata.val();
         }
-        self.rm_ctx_addr.next = self.ctx_addr_q.q.val();
-        self.rm_ctx_wdata.next = self.ctx_wdata_q.q.val();
-        self.rm_ctx_we.next = self.ctx_we_q.q.val();
-        self.s_ctx_rdata.next = self.ctx_rdata_q.q.val();
+        self.rm.ctx.addr.next = self.ctx_addr_q.q.val();
+        self.rm.ctx.wdata.next = self.ctx_wdata_q.q.val();
+        self.rm.ctx.we.next = self.ctx_we_q.q.val();
+        self.s_ctx.rdata.next = self.ctx_rdata_q.q.val();
 
         // ---- Idle (registered): quiet, nothing offered at the H2C input.
         self.idle_q.d.next = self.quiet.val() & !self.s_axis_h2c.tvalid.val();
