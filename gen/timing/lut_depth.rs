@@ -22,8 +22,8 @@ pub struct LutPath {
     /// A named net feeding the first LUT of the path (`(unnamed)` if none is).
     pub from: String,
     /// The named net the last LUT of the path drives; if it has no name,
-    /// the named output of the flip-flop (or other cell) it feeds, as
-    /// `register <net>`; `(unnamed)` if neither is.
+    /// the named output of the flip-flop it feeds, as `register <net>`;
+    /// `(unnamed)` if neither is.
     pub to: String,
     /// The named nets the path's LUTs drive on the way, in order (the last
     /// LUT's, which is `to`, left out).
@@ -134,13 +134,13 @@ pub fn deepest(netlist: &str, top: &str) -> Result<LutPath, String> {
     }
     let name_of = |bits: &[u64]| bits.iter().find_map(|b| names.get(b).cloned());
     let named = |bits: &[u64]| name_of(bits).unwrap_or_else(|| "(unnamed)".into());
-    // An unnamed end: name the register (or RAM, port...) it feeds by that
-    // cell's named output.
+    // An unnamed end: name the flip-flop (FDRE, FDSE...) it feeds by its
+    // named output.
     let to = name_of(&nodes[last].outputs).unwrap_or_else(|| {
         let ends = &nodes[last].outputs;
         cells
             .values()
-            .filter(|c| weight(c["type"].as_str().unwrap_or("")).is_none())
+            .filter(|c| c["type"].as_str().unwrap_or("").starts_with("FD"))
             .filter(|c| {
                 c["connections"].as_object().into_iter().flatten().any(|(port, conn)| {
                     c["port_directions"][port] == "input" && bits(conn).iter().any(|b| ends.contains(b))

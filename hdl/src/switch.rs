@@ -526,15 +526,20 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.c_locked.d.next = !self.c_eff_last.val();
             if self.c_eff_last.val() {
                 self.c_after.d.next = self.c_above.q.val();
-                self.c_gnt.d.next = self.c_first_now.val();
-                self.c_above.d.next = self.c_above_now.val();
             }
         } else if self.m_axis_c2h.tready.val() {
             self.o_valid.d.next = false;
         }
-        if !self.c_fire.val() & !self.c_locked.q.val() {
-            self.c_gnt.d.next = self.c_first_last.val();
-            self.c_above.d.next = self.c_above_last.val();
+        // The grant changes (an enable) to one of two answers (a mux on
+        // `c_fire` alone).
+        if (self.c_fire.val() & self.c_eff_last.val()) | (!self.c_fire.val() & !self.c_locked.q.val()) {
+            if self.c_fire.val() {
+                self.c_gnt.d.next = self.c_first_now.val();
+                self.c_above.d.next = self.c_above_now.val();
+            } else {
+                self.c_gnt.d.next = self.c_first_last.val();
+                self.c_above.d.next = self.c_above_last.val();
+            }
         }
         self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
         self.m_axis_c2h.tdata.next = self.o_data.q.val();
