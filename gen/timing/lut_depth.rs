@@ -21,8 +21,13 @@ pub struct LutPath {
     pub levels: u32,
     /// A named net feeding the first LUT of the path (`(unnamed)` if none is).
     pub from: String,
-    /// The named net the last LUT of the path drives (`(unnamed)` if none is).
+    /// The named net the last LUT of the path drives; if it has no name,
+    /// the named output of the flip-flop it feeds, as `register <net>`;
+    /// `(unnamed)` if neither is.
     pub to: String,
+    /// The named nets the path's LUTs drive on the way, in order (the last
+    /// LUT's, which is `to`, left out).
+    pub through: Vec<String>,
 }
 
 /// One combinational cell: its level weight, input and output bits.
@@ -104,12 +109,14 @@ pub fn deepest(netlist: &str, top: &str) -> Result<LutPath, String> {
         }
     }
     let Some(last) = (0..nodes.len()).max_by_key(|&i| (depth[i], std::cmp::Reverse(i))) else {
-        return Ok(LutPath { levels: 0, from: "(unnamed)".into(), to: "(unnamed)".into() });
+        return Ok(LutPath { levels: 0, from: "(unnamed)".into(), to: "(unnamed)".into(), through: Vec::new() });
     };
-    let mut first = last;
-    while let Some(p) = best_pred[first] {
-        first = p;
+    let mut path = vec![last];
+    while let Some(p) = best_pred[*path.last().unwrap()] {
+        path.push(p);
     }
+    path.reverse();
+    let first = path[0];
 
     // Names of the nets at the ends.
     let mut names: HashMap<u64, String> = HashMap::new();
@@ -125,12 +132,41 @@ pub fn deepest(netlist: &str, top: &str) -> Result<LutPath, String> {
             names.entry(*bit).and_modify(|e| if full.len() < e.len() { *e = full.clone() }).or_insert(full);
         }
     }
-    let named = |bits: &[u64]| bits.iter().find_map(|b| names.get(b).cloned()).unwrap_or_else(|| "(unnamed)".into());
-    Ok(LutPath {
-        levels: depth[last].unwrap_or(0),
-        from: named(&nodes[first].inputs),
-        to: named(&nodes[last].outputs),
-    })
+    let name_of = |bits: &[u64]| bits.iter().find_map(|b| names.get(b).cloned());
+    let named = |bits: &[u64]| name_of(bits).unwrap_or_else(|| "(unnamed)".into());
+    // An unnamed end: name the flip-flop (FDRE, FDSE...) it feeds by its
+    // named output.
+    let to = name_of(&nodes[last].outputs).unwrap_or_else(|| {
+        let ends = &nodes[last].outputs;
+        cells
+            .values()
+            .filter(|c| c["type"].as_str().unwrap_or("").starts_with("FD"))
+            .filter(|c| {
+                c["connections"].as_object().into_iter().flatten().any(|(port, conn)| {
+                    c["port_directions"][port] == "input" && bits(conn).iter().any(|b| ends.contains(b))
+                })
+            })
+            .find_map(|c| {
+                let outs: Vec<u64> = c["connections"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(port, _)| c["port_directions"][*port] == "output")
+                    .flat_map(|(_, conn)| bits(conn))
+                    .collect();
+                name_of(&outs).map(|n| format!("register {n}"))
+            })
+            .unwrap_or_else(|| "(unnamed)".into())
+    });
+    let mut through: Vec<String> = Vec::new();
+    for &n in &path[..path.len() - 1] {
+        if let Some(name) = name_of(&nodes[n].outputs) {
+            if through.last() != Some(&name) {
+                through.push(name);
+            }
+        }
+    }
+    Ok(LutPath { levels: depth[last].unwrap_or(0), from: named(&nodes[first].inputs), to, through })
 }
 
 #[cfg(test)]
@@ -169,7 +205,24 @@ mod tests {
             cells.join(", ")
         );
         let p = deepest(&json, "top").unwrap();
-        assert_eq!(p, LutPath { levels: 3, from: "q".into(), to: "d".into() });
+        assert_eq!(p, LutPath { levels: 3, from: "q".into(), to: "d".into(), through: vec!["x[1]".into()] });
         assert!(deepest(&json, "nope").is_err());
+    }
+
+    /// A path that ends in an unnamed net is named by the register it feeds.
+    #[test]
+    fn an_unnamed_end_is_named_by_its_register() {
+        let cells = [
+            ("a", cell("LUT2", &[2, 3], 4)),
+            ("ff", r#"{"type": "FDRE", "port_directions": {"D": "input", "Q": "output"}, "connections": {"D": [4], "Q": [2]}}"#.to_string()),
+        ];
+        let cells: Vec<String> = cells.iter().map(|(n, c)| format!("\"{n}\": {c}")).collect();
+        let json = format!(
+            r#"{{"modules": {{"top": {{"cells": {{{}}}, "netnames": {{
+                "r": {{"hide_name": 0, "bits": [2]}}, "$d": {{"hide_name": 1, "bits": [4]}}}}}}}}}}"#,
+            cells.join(", ")
+        );
+        let p = deepest(&json, "top").unwrap();
+        assert_eq!(p, LutPath { levels: 1, from: "r".into(), to: "register r".into(), through: vec![] });
     }
 }

@@ -456,7 +456,9 @@ pub fn format_table(r: &Report) -> String {
             p.end.cell,
             p.blocks.join(" -> ")
         );
-        out += &format!("  {:w$}  deepest LUT path: {} -> {}\n", "", b.lut_depth.from, b.lut_depth.to, w = b.block.len());
+        let l = &b.lut_depth;
+        let via: String = l.through.iter().map(|n| format!("{n} -> ")).collect();
+        out += &format!("  {:w$}  deepest LUT path ({} levels): {} -> {via}{}\n", "", l.levels, l.from, l.to, w = b.block.len());
     }
     for f in &r.failed {
         out += &format!("{} FAILED:\n{}\n", f.block, f.error);
@@ -534,7 +536,7 @@ mod tests {
             top: "vfpga_shell".into(),
             fmax_mhz: 33.3,
             critical_path: path,
-            lut_depth: lut_depth::LutPath { levels: 12, from: "mgr.x".into(), to: "rps.y".into() },
+            lut_depth: lut_depth::LutPath { levels: 12, from: "mgr.x".into(), to: "rps.y".into(), through: vec!["mgr.z".into()] },
             anchor: AXI_DMA,
             ratio: 33.3 / 61.7,
             seconds: 60.0,
@@ -556,6 +558,7 @@ mod tests {
         let row: Vec<&str> = t.lines().find(|l| l.starts_with("shell ")).unwrap().split("  ").map(str::trim).filter(|s| !s.is_empty()).collect();
         assert_eq!(row, ["shell", "vfpga_shell", "33.3", "verilog-axi axi_dma 64-bit", "61.7", "0.54", "12", "30.00", "10.00", "20.00"], "{t}");
         assert!(t.contains("dma.a_FF (dma.a) -> switch.b (switch.b_FF); through dma -> (top) -> switch"), "{t}");
+        assert!(t.contains("deepest LUT path (12 levels): mgr.x -> mgr.z -> rps.y"), "{t}");
         assert!(t.contains("dma FAILED:\nyosys failed"), "{t}");
     }
 

@@ -10,12 +10,96 @@
 //! waits in the skid register; `s_ready` drops the cycle after.
 //!
 //! `Skid<D>` carries any payload type; `AxisSkid` is the AXI4-Stream form
-//! (tdata, tkeep, tlast, tid, tuser) built from one `Skid` per field, all
-//! driven by the same handshake (synthesis merges their identical control
-//! registers).
+//! (tdata, tkeep, tlast, tid, tuser). Both are one `SkidControl` (the
+//! handshake: the valid bits and when each register loads) driving
+//! `SkidData` words, one per field in `AxisSkid`, so its `m_valid` is one
+//! register whatever the fields (synthesis does not merge copies of it, and
+//! logic after `m_valid` would take one more LUT level to AND them).
 
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
+
+/// The handshake half of a two-entry register slice: the valid bits of its
+/// output and skid registers, and when each register loads. `SkidData`
+/// holds the words; one `SkidControl` drives any number of them, so a
+/// slice over several fields has one `m_valid` register, not one per field.
+#[derive(LogicBlock, Default)]
+pub struct SkidControl {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    pub s_valid: Signal<In, Bit>,
+    pub s_ready: Signal<Out, Bit>,
+    pub m_valid: Signal<Out, Bit>,
+    pub m_ready: Signal<In, Bit>,
+    /// This cycle the output register loads the skid word (else, with
+    /// `out_load_input`, the input word); the skid register the input word.
+    pub out_load_skid: Signal<Out, Bit>,
+    pub out_load_input: Signal<Out, Bit>,
+    pub skid_load: Signal<Out, Bit>,
+    out_valid: DFF<Bit>,
+    skid_valid: DFF<Bit>,
+}
+
+impl Logic for SkidControl {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, out_valid, skid_valid);
+        self.s_ready.next = !self.skid_valid.q.val();
+        self.m_valid.next = self.out_valid.q.val();
+        self.out_load_skid.next = false;
+        self.out_load_input.next = false;
+        self.skid_load.next = false;
+        if self.skid_valid.q.val() {
+            // Input closed; the skid word moves out when the output drains.
+            if self.m_ready.val() {
+                self.out_load_skid.next = true;
+                self.skid_valid.d.next = false;
+            }
+        } else if !self.out_valid.q.val() | self.m_ready.val() {
+            // The output register is free this cycle: load it from the input.
+            self.out_valid.d.next = self.s_valid.val();
+            self.out_load_input.next = true;
+        } else if self.s_valid.val() {
+            // Output stalled, input accepted: park the word.
+            self.skid_valid.d.next = true;
+            self.skid_load.next = true;
+        }
+        if self.rst.val() {
+            self.out_valid.d.next = false;
+            self.skid_valid.d.next = false;
+        }
+    }
+}
+
+/// The data half of a register slice: the output and skid words, loaded as
+/// a `SkidControl` says.
+#[derive(LogicBlock, Default)]
+pub struct SkidData<D: Synth> {
+    pub clk: Signal<In, Clock>,
+    pub out_load_skid: Signal<In, Bit>,
+    pub out_load_input: Signal<In, Bit>,
+    pub skid_load: Signal<In, Bit>,
+    pub s_data: Signal<In, D>,
+    pub m_data: Signal<Out, D>,
+    out_data: DFF<D>,
+    skid_data: DFF<D>,
+}
+
+impl<D: Synth> Logic for SkidData<D> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, out_data, skid_data);
+        self.m_data.next = self.out_data.q.val();
+        if self.out_load_skid.val() {
+            self.out_data.d.next = self.skid_data.q.val();
+        } else if self.out_load_input.val() {
+            self.out_data.d.next = self.s_data.val();
+        }
+        if self.skid_load.val() {
+            self.skid_data.d.next = self.s_data.val();
+        }
+    }
+}
 
 /// A two-entry register slice with registered `s_ready`, `m_valid` and `m_data`.
 #[derive(LogicBlock, Default)]
@@ -30,38 +114,25 @@ pub struct Skid<D: Synth> {
     pub m_valid: Signal<Out, Bit>,
     pub m_ready: Signal<In, Bit>,
     pub m_data: Signal<Out, D>,
-    out_valid: DFF<Bit>,
-    out_data: DFF<D>,
-    skid_valid: DFF<Bit>,
-    skid_data: DFF<D>,
+    ctl: SkidControl,
+    word: SkidData<D>,
 }
 
 impl<D: Synth> Logic for Skid<D> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, out_valid, out_data, skid_valid, skid_data);
-        self.s_ready.next = !self.skid_valid.q.val();
-        self.m_valid.next = self.out_valid.q.val();
-        self.m_data.next = self.out_data.q.val();
-        if self.skid_valid.q.val() {
-            // Input closed; the skid word moves out when the output drains.
-            if self.m_ready.val() {
-                self.out_data.d.next = self.skid_data.q.val();
-                self.skid_valid.d.next = false;
-            }
-        } else if !self.out_valid.q.val() | self.m_ready.val() {
-            // The output register is free this cycle: load it from the input.
-            self.out_valid.d.next = self.s_valid.val();
-            self.out_data.d.next = self.s_data.val();
-        } else if self.s_valid.val() {
-            // Output stalled, input accepted: park the word.
-            self.skid_valid.d.next = true;
-            self.skid_data.d.next = self.s_data.val();
-        }
-        if self.rst.val() {
-            self.out_valid.d.next = false;
-            self.skid_valid.d.next = false;
-        }
+        self.ctl.clk.next = self.clk.val();
+        self.ctl.rst.next = self.rst.val();
+        self.ctl.s_valid.next = self.s_valid.val();
+        self.ctl.m_ready.next = self.m_ready.val();
+        self.s_ready.next = self.ctl.s_ready.val();
+        self.m_valid.next = self.ctl.m_valid.val();
+        self.word.clk.next = self.clk.val();
+        self.word.out_load_skid.next = self.ctl.out_load_skid.val();
+        self.word.out_load_input.next = self.ctl.out_load_input.val();
+        self.word.skid_load.next = self.ctl.skid_load.val();
+        self.word.s_data.next = self.s_data.val();
+        self.m_data.next = self.word.m_data.val();
     }
 }
 
@@ -85,36 +156,39 @@ pub struct AxisSkid<const DW: usize, const KW: usize> {
     pub m_axis_tlast: Signal<Out, Bit>,
     pub m_axis_tid: Signal<Out, Bits<FW>>,
     pub m_axis_tuser: Signal<Out, Bit>,
-    data: Skid<Bits<DW>>,
-    keep: Skid<Bits<KW>>,
+    ctl: SkidControl,
+    data: SkidData<Bits<DW>>,
+    keep: SkidData<Bits<KW>>,
     /// `tlast`, `tuser` and `tid` in one word: bit 0 last, bit 1 user, tid above.
-    side: Skid<Bits<{ FW + 2 }>>,
+    side: SkidData<Bits<{ FW + 2 }>>,
 }
 
 impl<const DW: usize, const KW: usize> Logic for AxisSkid<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
+        self.ctl.clk.next = self.clk.val();
+        self.ctl.rst.next = self.rst.val();
+        self.ctl.s_valid.next = self.s_axis_tvalid.val();
+        self.ctl.m_ready.next = self.m_axis_tready.val();
+        self.s_axis_tready.next = self.ctl.s_ready.val();
+        self.m_axis_tvalid.next = self.ctl.m_valid.val();
         self.data.clk.next = self.clk.val();
         self.keep.clk.next = self.clk.val();
         self.side.clk.next = self.clk.val();
-        self.data.rst.next = self.rst.val();
-        self.keep.rst.next = self.rst.val();
-        self.side.rst.next = self.rst.val();
-        self.data.s_valid.next = self.s_axis_tvalid.val();
-        self.keep.s_valid.next = self.s_axis_tvalid.val();
-        self.side.s_valid.next = self.s_axis_tvalid.val();
-        self.data.m_ready.next = self.m_axis_tready.val();
-        self.keep.m_ready.next = self.m_axis_tready.val();
-        self.side.m_ready.next = self.m_axis_tready.val();
+        self.data.out_load_skid.next = self.ctl.out_load_skid.val();
+        self.keep.out_load_skid.next = self.ctl.out_load_skid.val();
+        self.side.out_load_skid.next = self.ctl.out_load_skid.val();
+        self.data.out_load_input.next = self.ctl.out_load_input.val();
+        self.keep.out_load_input.next = self.ctl.out_load_input.val();
+        self.side.out_load_input.next = self.ctl.out_load_input.val();
+        self.data.skid_load.next = self.ctl.skid_load.val();
+        self.keep.skid_load.next = self.ctl.skid_load.val();
+        self.side.skid_load.next = self.ctl.skid_load.val();
         self.data.s_data.next = self.s_axis_tdata.val();
         self.keep.s_data.next = self.s_axis_tkeep.val();
         self.side.s_data.next = (bit_cast::<{ FW + 2 }, FW>(self.s_axis_tid.val()) << 2)
             | (bit_cast::<{ FW + 2 }, 1>(self.s_axis_tuser.val().into()) << 1)
             | bit_cast::<{ FW + 2 }, 1>(self.s_axis_tlast.val().into());
-        // The three slices hold identical handshake registers (synthesis
-        // merges them); reading all three keeps every output used.
-        self.s_axis_tready.next = self.data.s_ready.val() & self.keep.s_ready.val() & self.side.s_ready.val();
-        self.m_axis_tvalid.next = self.data.m_valid.val() & self.keep.m_valid.val() & self.side.m_valid.val();
         self.m_axis_tdata.next = self.data.m_data.val();
         self.m_axis_tkeep.next = self.keep.m_data.val();
         self.m_axis_tlast.next = self.side.m_data.val().get_bit(0);

@@ -88,7 +88,6 @@ pub struct Switch<const DW: usize, const KW: usize> {
     /// Partition `i`'s bit in a partition mask, and the bits below it.
     part_bit: Vec<Constant<Bits<MAX_PARTITIONS>>>,
     part_below: Vec<Constant<Bits<MAX_PARTITIONS>>>,
-    part_above: Vec<Constant<Bits<MAX_PARTITIONS>>>,
 
     /// One entry per function (a LUT RAM for tens of functions, block RAM
     /// for hundreds): its read data is a register either way.
@@ -144,10 +143,9 @@ pub struct Switch<const DW: usize, const KW: usize> {
     // was taken), a round-robin arbiter and the output register.
     c_in: Vec<AxisSkid<DW, KW>>,
     c_locked: DFF<Bit>,
-    /// The partition whose packet holds the output (one hot, while locked).
-    /// The grant of this cycle (one hot, none = 0), decided last cycle from
-    /// what the slices will hold (`c_next_valid`): the data mux and the
-    /// slices' readies start from this register, not from the arbitration.
+    /// The grant of this cycle (one hot, none = 0; held while locked),
+    /// decided last cycle (see the arbiter): the data mux and the slices'
+    /// readies start from this register, not from the arbitration.
     c_gnt: DFF<Bits<MAX_PARTITIONS>>,
     /// Partitions after the last packet's: they come first in the round.
     c_after: DFF<Bits<MAX_PARTITIONS>>,
@@ -158,16 +156,21 @@ pub struct Switch<const DW: usize, const KW: usize> {
     o_keep: DFF<Bits<KW>>,
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
-    /// Slices that hold a beat next cycle (a register's next state).
+    /// Partitions after this cycle's grant (none while there is none).
+    c_above: DFF<Bits<MAX_PARTITIONS>>,
+    /// Slices that hold a beat now.
+    c_req: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// Slices that hold a beat next cycle if none leaves this cycle.
     c_next_valid: Signal<Local, Bits<MAX_PARTITIONS>>,
-    /// Partitions after this cycle's grant.
-    c_above: Signal<Local, Bits<MAX_PARTITIONS>>,
     /// Round-robin picks for next cycle: after this packet (it ends now),
     /// or after the last one (nothing moves now).
     c_pick_now: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_pick_last: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_first_now: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_first_last: Signal<Local, Bits<MAX_PARTITIONS>>,
+    /// The partitions after `c_first_now` / `c_first_last`.
+    c_above_now: Signal<Local, Bits<MAX_PARTITIONS>>,
+    c_above_last: Signal<Local, Bits<MAX_PARTITIONS>>,
     c_eff_valid: Signal<Local, Bit>,
     c_eff_data: Signal<Local, Bits<DW>>,
     c_eff_keep: Signal<Local, Bits<KW>>,
@@ -206,7 +209,6 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             part_index: (0..partitions).map(|i| Constant::new((i as u64).into())).collect(),
             part_bit: (0..partitions).map(|i| Constant::new((1u64 << i).into())).collect(),
             part_below: (0..partitions).map(|i| Constant::new(((1u64 << i) - 1).into())).collect(),
-            part_above: (0..partitions).map(|i| Constant::new((!((2u128 << i) - 1) as u64).into())).collect(),
             route_table: SizedRam::new(functions),
             clear_busy: Default::default(),
             clear_addr: Default::default(),
@@ -255,6 +257,9 @@ impl<const DW: usize, const KW: usize> Switch<DW, KW> {
             c_pick_last: Default::default(),
             c_first_now: Default::default(),
             c_first_last: Default::default(),
+            c_above_now: Default::default(),
+            c_above_last: Default::default(),
+            c_req: Default::default(),
             c_eff_valid: Default::default(),
             c_eff_data: Default::default(),
             c_eff_keep: Default::default(),
@@ -272,7 +277,7 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         dff_setup!(
             self, clk, clear_busy, clear_addr, cfg_error_reg, drops, h_took_out, h_took_skid,
             h_took_in_range, h_out_route, h_skid_route, h_in_packet, h_valid, h_data, h_keep,
-            h_last, h_tid, h_user, h_first, h_route, h_hot, h_drop, c_locked, c_gnt, c_after, c_tid,
+            h_last, h_tid, h_user, h_first, h_route, h_hot, h_drop, c_locked, c_gnt, c_above, c_after, c_tid,
             o_valid, o_data, o_keep, o_last, o_tid
         );
         for i in 0..self.owners.len() {
@@ -440,15 +445,28 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
         // after the previous packet's partition (`c_after`), else the first
         // requester; a grant is held until the packet's tlast. A packet's tag
         // is its first beat's. The grant is a register (`c_gnt`), decided a
-        // cycle ahead from the slices' next state, so it equals what an
-        // arbiter of this cycle's slices would pick: no bubble between
-        // packets, and only registers select the data.
+        // cycle ahead, so only registers select the data and no bubble is
+        // left between packets. What decides it never goes through `c_gnt`
+        // but to choose among three answers (the loop back to `c_gnt` is
+        // short):
+        // - a packet ends now: the first slice after it (`c_above`, a
+        //   register beside `c_gnt`) that holds a beat now (`c_req`: a slice
+        //   that is not granted keeps its beat), else the first that does,
+        //   the ending one included: it keeps the grant when no other slice
+        //   holds a beat, whether or not a next packet follows in it;
+        // - nothing moves and no packet is open: the first slice after the
+        //   last packet's (`c_after`) that holds a beat next cycle
+        //   (`c_next_valid`: nothing leaves a slice this cycle), else the
+        //   first that does (none: no grant);
+        // - else the grant stays.
+        // With each pick goes its "after" mask, computed beside it.
         self.c_eff_valid.next = false;
         self.c_eff_data.next = 0.into();
         self.c_eff_keep.next = 0.into();
         self.c_eff_last.next = false;
         self.c_eff_tid.next = 0.into();
         self.c_can_take.next = !self.o_valid.q.val() | self.m_axis_c2h.tready.val();
+        self.c_req.next = 0.into();
         self.c_next_valid.next = 0.into();
         for i in 0..self.c_in.len() {
             self.c_in[i].m_axis_tready.next = self.c_gnt.q.val().get_bit(i) & self.c_can_take.val();
@@ -459,12 +477,12 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
                 self.c_eff_last.next = self.c_in[i].m_axis_tlast.val();
                 self.c_eff_tid.next = self.c_in[i].m_axis_tid.val();
             }
-            // The slice's rule seen from its ports: it holds a beat next
-            // cycle if its skid is full, its beat stays, or one comes in.
-            if !self.c_in[i].s_axis_tready.val()
-                | (self.c_in[i].m_axis_tvalid.val() & !self.c_in[i].m_axis_tready.val())
-                | self.s_axis_c2h_p[i].tvalid.val()
-            {
+            // A slice's skid holds a beat only when its output register
+            // does: `m_axis_tvalid` says whether it holds any.
+            if self.c_in[i].m_axis_tvalid.val() {
+                self.c_req.next = self.c_req.val() | self.part_bit[i].val();
+            }
+            if self.c_in[i].m_axis_tvalid.val() | self.s_axis_c2h_p[i].tvalid.val() {
                 self.c_next_valid.next = self.c_next_valid.val() | self.part_bit[i].val();
             }
         }
@@ -472,28 +490,29 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.c_eff_tid.next = self.c_tid.q.val();
         }
         self.c_fire.next = self.c_eff_valid.val() & self.c_can_take.val();
-        // (A mask per one-hot bit: no carry chain after the register.)
-        self.c_above.next = 0.into();
-        for i in 0..self.c_in.len() {
-            if self.c_gnt.q.val().get_bit(i) {
-                self.c_above.next = self.part_above[i].val();
-            }
-        }
-        self.c_pick_now.next = self.c_next_valid.val();
-        if (self.c_next_valid.val() & self.c_above.val()).any() {
-            self.c_pick_now.next = self.c_next_valid.val() & self.c_above.val();
+        self.c_pick_now.next = self.c_req.val();
+        if (self.c_req.val() & self.c_above.q.val()).any() {
+            self.c_pick_now.next = self.c_req.val() & self.c_above.q.val();
         }
         self.c_pick_last.next = self.c_next_valid.val();
         if (self.c_next_valid.val() & self.c_after.q.val()).any() {
             self.c_pick_last.next = self.c_next_valid.val() & self.c_after.q.val();
         }
+        // The first bit of each pick, and the partitions after it (those
+        // with a picked bit below them).
         self.c_first_now.next = 0.into();
         self.c_first_last.next = 0.into();
+        self.c_above_now.next = 0.into();
+        self.c_above_last.next = 0.into();
         for i in 0..self.c_in.len() {
-            if self.c_pick_now.val().get_bit(i) & !(self.c_pick_now.val() & self.part_below[i].val()).any() {
+            if (self.c_pick_now.val() & self.part_below[i].val()).any() {
+                self.c_above_now.next = self.c_above_now.val() | self.part_bit[i].val();
+            } else if self.c_pick_now.val().get_bit(i) {
                 self.c_first_now.next = self.part_bit[i].val();
             }
-            if self.c_pick_last.val().get_bit(i) & !(self.c_pick_last.val() & self.part_below[i].val()).any() {
+            if (self.c_pick_last.val() & self.part_below[i].val()).any() {
+                self.c_above_last.next = self.c_above_last.val() | self.part_bit[i].val();
+            } else if self.c_pick_last.val().get_bit(i) {
                 self.c_first_last.next = self.part_bit[i].val();
             }
         }
@@ -506,14 +525,21 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             self.c_tid.d.next = self.c_eff_tid.val();
             self.c_locked.d.next = !self.c_eff_last.val();
             if self.c_eff_last.val() {
-                self.c_after.d.next = self.c_above.val();
-                self.c_gnt.d.next = self.c_first_now.val();
+                self.c_after.d.next = self.c_above.q.val();
             }
         } else if self.m_axis_c2h.tready.val() {
             self.o_valid.d.next = false;
         }
-        if !self.c_fire.val() & !self.c_locked.q.val() {
-            self.c_gnt.d.next = self.c_first_last.val();
+        // The grant changes (an enable) to one of two answers (a mux on
+        // `c_fire` alone).
+        if (self.c_fire.val() & self.c_eff_last.val()) | (!self.c_fire.val() & !self.c_locked.q.val()) {
+            if self.c_fire.val() {
+                self.c_gnt.d.next = self.c_first_now.val();
+                self.c_above.d.next = self.c_above_now.val();
+            } else {
+                self.c_gnt.d.next = self.c_first_last.val();
+                self.c_above.d.next = self.c_above_last.val();
+            }
         }
         self.m_axis_c2h.tvalid.next = self.o_valid.q.val();
         self.m_axis_c2h.tdata.next = self.o_data.q.val();
@@ -537,6 +563,7 @@ impl<const DW: usize, const KW: usize> Logic for Switch<DW, KW> {
             // No partition after the last: the first requester goes first.
             self.c_after.d.next = 0.into();
             self.c_gnt.d.next = 0.into();
+            self.c_above.d.next = 0.into();
             self.o_valid.d.next = false;
             for i in 0..self.owners.len() {
                 self.owners[i].d.next = 0.into();
