@@ -31,6 +31,7 @@ pub mod completions;
 pub mod msix;
 pub mod narrow;
 pub mod reader;
+pub mod upsize;
 pub mod writer;
 
 use crate::axi::AxiSlave;
