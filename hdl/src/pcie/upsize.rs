@@ -8,8 +8,8 @@
 //! wide beats from A's to its last narrow beat's: the wide burst keeps A
 //! (the `pcie` block reads from A's wide beat and writes from A's byte) and
 //! has `(lane + len) >> log2(ratio) + 1` beats, `lane` = A's narrow lane in
-//! its wide beat. Its lane (and, for reads, its narrow length) go in a FIFO
-//! per direction with the address, so that:
+//! its wide beat (`upsize_addr.rs`, one per AR and AW). Its lane and narrow
+//! length go in a FIFO per direction with the address, so that:
 //! * W: narrow beats are packed into wide beats from that lane on, the
 //!   unwritten lanes with zero strobes; a wide beat leaves when full or on
 //!   the narrow `wlast` (which it carries). The last wide beat's highest
@@ -24,13 +24,9 @@
 //! AR/AW/B leave through one, R and W from output registers; the length
 //! arithmetic is a 9-bit add between two register slices.
 
-use crate::fifo::Fifo;
+use super::upsize_addr::UpsizeAddr;
 use crate::skid::Skid;
-use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
-
-/// Address, length and function of one AR or AW, as one register-slice word.
-const A_BITS: usize = 64 + 8 + FW;
 /// The wide side: the `pcie` block's 256-bit host port.
 pub const WIDE: usize = 256;
 const WIDE_KW: usize = WIDE / 8;
@@ -43,32 +39,19 @@ pub struct Upsize<const NDW: usize, const NKW: usize> {
     pub s_axi_host: crate::axi::AxiSlave<NDW, NKW>,
     /// To the `pcie` block's host port (256 bits).
     pub m_axi_host: crate::axi::AxiMaster<WIDE, WIDE_KW>,
-    /// Narrow lanes per wide beat - 1, its log2, and log2 of the narrow beat's bits and bytes.
+    /// Narrow lanes per wide beat - 1, log2 of the narrow beat's bits and bytes.
     lane_max: Constant<Bits<2>>,
-    ratio_log2: Constant<Bits<2>>,
     ndw_log2: Constant<Bits<4>>,
     nkw_log2: Constant<Bits<4>>,
-    ar_in: Skid<Bits<A_BITS>>,
-    ar_out: Skid<Bits<A_BITS>>,
-    aw_in: Skid<Bits<A_BITS>>,
-    aw_out: Skid<Bits<A_BITS>>,
+    /// AR and AW, each with its bursts' lanes and lengths for R and W.
+    ar: UpsizeAddr,
+    aw: UpsizeAddr,
     w_data: Skid<Bits<NDW>>,
     w_strb: Skid<Bits<NKW>>,
     w_last: Skid<Bit>,
     r_data: Skid<Bits<WIDE>>,
     r_resp: Skid<Bits<2>>,
     b: Skid<Bits<2>>,
-    /// Per read burst: its first lane (bits 1:0) and narrow `len` (9:2).
-    r_meta: Fifo<Bits<10>, 5, 6>,
-    /// Per write burst: its first lane.
-    w_meta: Fifo<Bits<2>, 5, 6>,
-    // Address channels: the burst's lane and its wide length.
-    ar_lane: Signal<Local, Bits<2>>,
-    ar_wlen: Signal<Local, Bits<9>>,
-    ar_go: Signal<Local, Bit>,
-    aw_lane: Signal<Local, Bits<2>>,
-    aw_wlen: Signal<Local, Bits<9>>,
-    aw_go: Signal<Local, Bit>,
     // W packing.
     w_busy: DFF<Bit>,
     w_lane: DFF<Bits<2>>,
@@ -106,27 +89,16 @@ impl<const NDW: usize, const NKW: usize> Default for Upsize<NDW, NKW> {
             s_axi_host: Default::default(),
             m_axi_host: Default::default(),
             lane_max: Constant::new(((ratio - 1) as u64).into()),
-            ratio_log2: Constant::new((ratio.trailing_zeros() as u64).into()),
             ndw_log2: Constant::new((NDW.trailing_zeros() as u64).into()),
             nkw_log2: Constant::new((NKW.trailing_zeros() as u64).into()),
-            ar_in: Default::default(),
-            ar_out: Default::default(),
-            aw_in: Default::default(),
-            aw_out: Default::default(),
+            ar: UpsizeAddr::new(NKW, WIDE_KW),
+            aw: UpsizeAddr::new(NKW, WIDE_KW),
             w_data: Default::default(),
             w_strb: Default::default(),
             w_last: Default::default(),
             r_data: Default::default(),
             r_resp: Default::default(),
             b: Default::default(),
-            r_meta: Default::default(),
-            w_meta: Default::default(),
-            ar_lane: Default::default(),
-            ar_wlen: Default::default(),
-            ar_go: Default::default(),
-            aw_lane: Default::default(),
-            aw_wlen: Default::default(),
-            aw_go: Default::default(),
             w_busy: Default::default(),
             w_lane: Default::default(),
             acc_data: Default::default(),
@@ -161,80 +133,50 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
             self, clk, w_busy, w_lane, acc_data, acc_strb, wo_valid, wo_data, wo_strb, wo_last, r_busy, r_lane, r_left,
             ro_valid, ro_data, ro_resp, ro_last
         );
-        self.ar_in.clk.next = self.clk.val();
-        self.ar_out.clk.next = self.clk.val();
-        self.aw_in.clk.next = self.clk.val();
-        self.aw_out.clk.next = self.clk.val();
+        self.ar.clk.next = self.clk.val();
+        self.aw.clk.next = self.clk.val();
         self.w_data.clk.next = self.clk.val();
         self.w_strb.clk.next = self.clk.val();
         self.w_last.clk.next = self.clk.val();
         self.r_data.clk.next = self.clk.val();
         self.r_resp.clk.next = self.clk.val();
         self.b.clk.next = self.clk.val();
-        self.r_meta.clk.next = self.clk.val();
-        self.w_meta.clk.next = self.clk.val();
-        self.ar_in.rst.next = self.rst.val();
-        self.ar_out.rst.next = self.rst.val();
-        self.aw_in.rst.next = self.rst.val();
-        self.aw_out.rst.next = self.rst.val();
+        self.ar.rst.next = self.rst.val();
+        self.aw.rst.next = self.rst.val();
         self.w_data.rst.next = self.rst.val();
         self.w_strb.rst.next = self.rst.val();
         self.w_last.rst.next = self.rst.val();
         self.r_data.rst.next = self.rst.val();
         self.r_resp.rst.next = self.rst.val();
         self.b.rst.next = self.rst.val();
-        self.r_meta.rst.next = self.rst.val();
-        self.w_meta.rst.next = self.rst.val();
 
-        // ---- AR: narrow burst in, wide burst out, its lane and length to R.
-        self.ar_in.s_valid.next = self.s_axi_host.arvalid.val();
-        self.ar_in.s_data.next = bit_cast::<A_BITS, 64>(self.s_axi_host.araddr.val())
-            | (bit_cast::<A_BITS, 8>(self.s_axi_host.arlen.val()) << 64)
-            | (bit_cast::<A_BITS, FW>(self.s_axi_host.aruser.val()) << 72);
-        self.s_axi_host.arready.next = self.ar_in.s_ready.val();
-        self.ar_lane.next = bit_cast::<2, 64>(self.ar_in.m_data.val().get_bits::<64>(0) >> self.nkw_log2.val()) & self.lane_max.val();
-        self.ar_wlen.next = (bit_cast::<9, 2>(self.ar_lane.val()) + bit_cast::<9, 8>(self.ar_in.m_data.val().get_bits::<8>(64)))
-            >> self.ratio_log2.val();
-        self.ar_go.next = self.ar_in.m_valid.val() & self.ar_out.s_ready.val() & !self.r_meta.full.val();
-        self.ar_in.m_ready.next = self.ar_go.val();
-        self.ar_out.s_valid.next = self.ar_go.val();
-        self.ar_out.s_data.next = bit_cast::<A_BITS, 64>(self.ar_in.m_data.val().get_bits::<64>(0))
-            | (bit_cast::<A_BITS, 9>(self.ar_wlen.val()) << 64)
-            | (bit_cast::<A_BITS, FW>(self.ar_in.m_data.val().get_bits::<FW>(72)) << 72);
-        self.r_meta.write.next = self.ar_go.val();
-        self.r_meta.data_in.next = bit_cast::<10, 2>(self.ar_lane.val()) | (bit_cast::<10, 8>(self.ar_in.m_data.val().get_bits::<8>(64)) << 2);
-        self.m_axi_host.araddr.next = self.ar_out.m_data.val().get_bits::<64>(0);
-        self.m_axi_host.arlen.next = self.ar_out.m_data.val().get_bits::<8>(64);
-        self.m_axi_host.aruser.next = self.ar_out.m_data.val().get_bits::<FW>(72);
+        // ---- AR: narrow burst in, wide burst out (its lane and length to R).
+        self.ar.s_addr.next = self.s_axi_host.araddr.val();
+        self.ar.s_len.next = self.s_axi_host.arlen.val();
+        self.ar.s_user.next = self.s_axi_host.aruser.val();
+        self.ar.s_valid.next = self.s_axi_host.arvalid.val();
+        self.s_axi_host.arready.next = self.ar.s_ready.val();
+        self.m_axi_host.araddr.next = self.ar.m_addr.val();
+        self.m_axi_host.arlen.next = self.ar.m_len.val();
+        self.m_axi_host.aruser.next = self.ar.m_user.val();
         self.m_axi_host.arsize.next = 5.into();
         self.m_axi_host.arburst.next = 1.into();
-        self.m_axi_host.arvalid.next = self.ar_out.m_valid.val();
-        self.ar_out.m_ready.next = self.m_axi_host.arready.val();
+        self.m_axi_host.arvalid.next = self.ar.m_valid.val();
+        self.ar.m_ready.next = self.m_axi_host.arready.val();
 
-        // ---- AW likewise, its lane to W.
-        self.aw_in.s_valid.next = self.s_axi_host.awvalid.val();
-        self.aw_in.s_data.next = bit_cast::<A_BITS, 64>(self.s_axi_host.awaddr.val())
-            | (bit_cast::<A_BITS, 8>(self.s_axi_host.awlen.val()) << 64)
-            | (bit_cast::<A_BITS, FW>(self.s_axi_host.awuser.val()) << 72);
-        self.s_axi_host.awready.next = self.aw_in.s_ready.val();
-        self.aw_lane.next = bit_cast::<2, 64>(self.aw_in.m_data.val().get_bits::<64>(0) >> self.nkw_log2.val()) & self.lane_max.val();
-        self.aw_wlen.next = (bit_cast::<9, 2>(self.aw_lane.val()) + bit_cast::<9, 8>(self.aw_in.m_data.val().get_bits::<8>(64)))
-            >> self.ratio_log2.val();
-        self.aw_go.next = self.aw_in.m_valid.val() & self.aw_out.s_ready.val() & !self.w_meta.full.val();
-        self.aw_in.m_ready.next = self.aw_go.val();
-        self.aw_out.s_valid.next = self.aw_go.val();
-        self.aw_out.s_data.next = bit_cast::<A_BITS, 64>(self.aw_in.m_data.val().get_bits::<64>(0))
-            | (bit_cast::<A_BITS, 9>(self.aw_wlen.val()) << 64)
-            | (bit_cast::<A_BITS, FW>(self.aw_in.m_data.val().get_bits::<FW>(72)) << 72);
-        self.w_meta.write.next = self.aw_go.val();
-        self.w_meta.data_in.next = self.aw_lane.val();
-        self.m_axi_host.awaddr.next = self.aw_out.m_data.val().get_bits::<64>(0);
-        self.m_axi_host.awlen.next = self.aw_out.m_data.val().get_bits::<8>(64);
-        self.m_axi_host.awuser.next = self.aw_out.m_data.val().get_bits::<FW>(72);
+        // ---- AW: narrow burst in, wide burst out (its lane to W).
+        self.aw.s_addr.next = self.s_axi_host.awaddr.val();
+        self.aw.s_len.next = self.s_axi_host.awlen.val();
+        self.aw.s_user.next = self.s_axi_host.awuser.val();
+        self.aw.s_valid.next = self.s_axi_host.awvalid.val();
+        self.s_axi_host.awready.next = self.aw.s_ready.val();
+        self.m_axi_host.awaddr.next = self.aw.m_addr.val();
+        self.m_axi_host.awlen.next = self.aw.m_len.val();
+        self.m_axi_host.awuser.next = self.aw.m_user.val();
         self.m_axi_host.awsize.next = 5.into();
         self.m_axi_host.awburst.next = 1.into();
-        self.m_axi_host.awvalid.next = self.aw_out.m_valid.val();
-        self.aw_out.m_ready.next = self.m_axi_host.awready.val();
+        self.m_axi_host.awvalid.next = self.aw.m_valid.val();
+        self.aw.m_ready.next = self.m_axi_host.awready.val();
 
         // ---- W: narrow beats packed into the wide beat from the burst's lane.
         self.w_data.s_valid.next = self.s_axi_host.wvalid.val();
@@ -244,11 +186,11 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         self.w_strb.s_data.next = self.s_axi_host.wstrb.val();
         self.w_last.s_data.next = self.s_axi_host.wlast.val();
         self.s_axi_host.wready.next = self.w_data.s_ready.val();
-        self.w_meta.read.next = false;
-        if !self.w_busy.q.val() & !self.w_meta.empty.val() {
-            self.w_meta.read.next = true;
+        self.aw.meta_read.next = false;
+        if !self.w_busy.q.val() & !self.aw.meta_empty.val() {
+            self.aw.meta_read.next = true;
             self.w_busy.d.next = true;
-            self.w_lane.d.next = self.w_meta.data_out.val();
+            self.w_lane.d.next = self.aw.meta_data.val().get_bits::<2>(0);
         }
         self.wo_free.next = !self.wo_valid.q.val() | self.m_axi_host.wready.val();
         self.w_packed_data.next = self.acc_data.q.val()
@@ -292,12 +234,12 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         self.r_data.s_data.next = self.m_axi_host.rdata.val();
         self.r_resp.s_data.next = self.m_axi_host.rresp.val();
         self.m_axi_host.rready.next = self.r_data.s_ready.val();
-        self.r_meta.read.next = false;
-        if !self.r_busy.q.val() & !self.r_meta.empty.val() {
-            self.r_meta.read.next = true;
+        self.ar.meta_read.next = false;
+        if !self.r_busy.q.val() & !self.ar.meta_empty.val() {
+            self.ar.meta_read.next = true;
             self.r_busy.d.next = true;
-            self.r_lane.d.next = self.r_meta.data_out.val().get_bits::<2>(0);
-            self.r_left.d.next = bit_cast::<9, 8>(self.r_meta.data_out.val().get_bits::<8>(2)) + 1;
+            self.r_lane.d.next = self.ar.meta_data.val().get_bits::<2>(0);
+            self.r_left.d.next = bit_cast::<9, 8>(self.ar.meta_data.val().get_bits::<8>(2)) + 1;
         }
         self.ro_free.next = !self.ro_valid.q.val() | self.s_axi_host.rready.val();
         self.r_go.next = self.r_busy.q.val() & self.r_data.m_valid.val() & self.ro_free.val();
