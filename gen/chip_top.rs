@@ -1,5 +1,6 @@
-//! The chip top, `vfpga_top`: what Vivado implements for a configuration with
-//! a PCIe user interface (256 or 512 bits). Its ports are the board's PCIe
+//! The chip top, `vfpga_top`: what Vivado implements, at every data width
+//! (the hard block's user interface is 256 bits below 512, see
+//! `blocks::pcie::user_width`) and up to 252 VFs. Its ports are the board's PCIe
 //! pins (reference clock, PERST#, the lanes); inside, the reference clock
 //! buffer (IBUFDS_GTE4), the UltraScale+ PCIe hard block (`pcie4_uscale_plus`,
 //! created by the flow's Tcl as [`PCIE_IP`]), the function-level-reset
@@ -51,7 +52,7 @@ impl IpPort {
 
 /// The hard block's ports, as `vfpga_top` connects them.
 pub fn ip_ports(cfg: &Config) -> Vec<IpPort> {
-    let dw = cfg.data_width;
+    let dw = crate::blocks::pcie::user_width(cfg.data_width);
     let nk = dw / 32;
     let (cqu, ccu, rqu, rcu) = tuser_widths(dw);
     let l = lanes(cfg);
@@ -281,7 +282,7 @@ pub fn ip_config(cfg: &Config) -> IpConfig {
     IpConfig {
         ip: PCIE_IP,
         lanes: lanes(cfg),
-        data_width: cfg.data_width,
+        data_width: crate::blocks::pcie::user_width(cfg.data_width),
         vfs: cfg.vfs,
         bar0_kib: vfpga_hdl::regmap::WINDOW_SIZE / 1024,
         msix_vectors: vectors,

@@ -14,7 +14,7 @@ pub const PARTITIONS: std::ops::RangeInclusive<usize> = 1..=64;
 /// Allowed number of SR-IOV virtual functions. Today's PCIe hard blocks expose
 /// up to 252 VFs; the seed paper's benchmark attaches 1000 VMs.
 pub const VFS: std::ops::RangeInclusive<usize> = 1..=1024;
-/// VFs of PF0 the UltraScale+ PCIe hard block supports (the chip top at 256 and 512 bits).
+/// VFs of PF0 the UltraScale+ PCIe hard block supports (a design with more has no chip top).
 pub const PCIE_MAX_VFS: usize = 252;
 /// Allowed widths of the stream data path, in bits.
 pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
@@ -227,7 +227,7 @@ impl Config {
                 field: "vfs",
                 value: self.vfs,
                 allowed: format!(
-                    "1..={PCIE_MAX_VFS} at data_width {} (the PCIe hard block's SR-IOV limit; 64 and 128 bits, which have no chip top, take up to {})",
+                    "1..={PCIE_MAX_VFS} at data_width {} (the PCIe hard block's SR-IOV limit; 64 and 128 bits take up to {} without a chip top)",
                     self.data_width,
                     VFS.end()
                 ),

@@ -17,7 +17,7 @@ pub struct OutputFile {
 /// Everything `vfpga generate` writes for one configuration, except `manifest.json`.
 #[derive(Debug, Clone)]
 pub struct Design {
-    /// Name of the top module (`vfpga_shell`).
+    /// Name of the top module (`vfpga_top`, or `vfpga_shell` beyond 252 VFs).
     pub top: String,
     /// Verilog files of the static design, in dependency order (leaves first).
     pub rtl: Vec<String>,
@@ -28,8 +28,8 @@ pub struct Design {
 pub fn build(cfg: &Config) -> Design {
     // The static shell: every block, the partitions as black boxes.
     let modules = shell_modules(cfg, false);
-    // With a PCIe user interface (256 or 512 bits), the chip top over the
-    // PCIe adapter and the shell: what Vivado implements.
+    // With at most 252 VFs (the hard block's SR-IOV limit), the chip top over
+    // the PCIe adapter and the shell: what Vivado implements.
     let chip = has_pcie(cfg).then(|| {
         let mut mods = shell_pcie_modules(cfg, false).unwrap_or_else(|e| panic!("validated configuration: {e}"));
         let top = crate::chip_top::chip_top(cfg, mods.last().expect("vfpga_shell_pcie"));

@@ -500,14 +500,15 @@ fn bench_clock_must_be_a_frequency_or_measured() {
     }
 }
 
-/// At 256 and 512 bits the output's top is the chip top: the manifest says
+/// At every data width the output's top is the chip top: the manifest says
 /// so, the DFX flow implements it and creates the PCIe IP with SR-IOV for
-/// the configuration, the XDC holds the U250's PCIe pins. At 64 bits
-/// generate says why there is none; beyond 252 VFs at 512 it refuses.
+/// the configuration (a 256-bit user interface below 512 bits), the XDC
+/// holds the U250's PCIe pins. Beyond 252 VFs (the hard block's limit)
+/// there is none at 64 bits and generate says why; at 512 it refuses.
 #[test]
-fn wide_designs_have_a_chip_top_with_the_pcie_ip() {
+fn every_design_has_a_chip_top_with_the_pcie_ip() {
     let tmp = tempfile::tempdir().unwrap();
-    for (dw, vfs, lanes) in [("256", "5", "X8"), ("512", "16", "X16")] {
+    for (dw, vfs, lanes, uw) in [("64", "8", "X8", "256"), ("128", "3", "X8", "256"), ("256", "5", "X8", "256"), ("512", "16", "X16", "512")] {
         let out = generate(tmp.path(), &format!("w{dw}"), &["--data-width", dw, "--vfs", vfs]);
         let m = Manifest::read(&out).unwrap();
         assert_eq!(m.top, "vfpga_top", "{dw} bits");
@@ -520,7 +521,7 @@ fn wide_designs_have_a_chip_top_with_the_pcie_ip() {
             "CONFIG.SRIOV_CAP_ENABLE {true}".to_string(),
             format!("CONFIG.PF0_SRIOV_CAP_INITIAL_VF {{{vfs}}}"),
             format!("CONFIG.PL_LINK_CAP_MAX_LINK_WIDTH {{{lanes}}}"),
-            format!("CONFIG.axisten_if_width {{{dw}_bit}}"),
+            format!("CONFIG.axisten_if_width {{{uw}_bit}}"),
             "CONFIG.pf0_bar0_size {4}".into(),
             "CONFIG.pf0_sriov_bar0_size {4}".into(),
             "CONFIG.PF0_MSIX_CAP_TABLE_SIZE {00f}".into(),
@@ -535,9 +536,12 @@ fn wide_designs_have_a_chip_top_with_the_pcie_ip() {
         let lint = fs::read_to_string(out.join("lint.f")).unwrap();
         assert!(lint.contains("lint/IBUFDS_GTE4.v\n") && lint.contains("lint/vfpga_pcie_ip.v\n"));
         assert!(!fs::read_to_string(out.join("rtl/files.f")).unwrap().contains("lint/"));
+        let upsize = m.rtl.iter().any(|r| r == "rtl/vfpga_host_upsize.v");
+        assert_eq!(upsize, dw == "64" || dw == "128", "{dw} bits: the host master's width adapter");
     }
-    let o = ok(vfpga(&["generate", "--out", tmp.path().join("narrow").to_str().unwrap()], tmp.path()));
+    let o = ok(vfpga(&["generate", "--vfs", "300", "--out", tmp.path().join("many").to_str().unwrap()], tmp.path()));
     let note = stderr(&o);
-    assert!(note.contains("no chip top at 64 bits") && note.contains("--data-width 256 or 512"), "{note}");
+    assert!(note.contains("no chip top with 300 VFs") && note.contains("--vfs 252 or fewer"), "{note}");
+    assert_eq!(Manifest::read(&tmp.path().join("many")).unwrap().top, "vfpga_shell");
     refused(&["--data-width", "512", "--vfs", "253"], &["vfs = 253", "1..=252", "data_width 512"]);
 }

@@ -39,7 +39,7 @@ const ROOT_COMMANDS: [&str; 3] = [
     "yosys -q -p 'hierarchy -check -top vfpga_shell' $(cat lint.f)",
 ];
 
-/// The same for the chip top (`vfpga_top`, at 256 and 512 bits), with the
+/// The same for the chip top (`vfpga_top`, the manifest's top up to 252 VFs), with the
 /// stand-ins of IBUFDS_GTE4 and the PCIe IP that lint.f lists.
 const CHIP_COMMANDS: [&str; 3] = [
     "verilator --lint-only -Wall --top-module vfpga_top -f lint.f",
@@ -66,8 +66,9 @@ fn check_lint_and_icarus(cfg: &Config) {
         let text = if f.path == TB_PATH { strip_system_tasks(&f.contents) } else { f.contents.clone() };
         assert!(!text.contains('$'), "{} contains `$`", f.path);
     }
-    // README's commands name the tops: the shell always, the chip top at 256 and 512 bits.
-    let chip = matches!(cfg.data_width, 256 | 512);
+    // README's commands name the tops: the shell always, the chip top up to
+    // 252 VFs (the hard block's limit), at every data width.
+    let chip = cfg.vfs <= vfpga::config::PCIE_MAX_VFS;
     assert_eq!(design.top, if chip { "vfpga_top" } else { "vfpga_shell" });
     let chip_commands: &[&str] = if chip { &CHIP_COMMANDS } else { &[] };
     for c in ROOT_COMMANDS.iter().chain(chip_commands) {

@@ -14,6 +14,10 @@
 //!   each), split completions reassembled, tags completed in any order,
 //!   bursts answered in order; `narrow.rs`: the prc's 32-bit R.
 //! * `msix.rs`: `irq_*` -> the MSI-X interrupt ports.
+//! * `upsize.rs`: not part of the block: the AXI4 width adapter that a 64-
+//!   or 128-bit shell's host master goes through to reach the block's
+//!   256-bit host port (the generator instantiates it beside the block);
+//!   `upsize_addr.rs` is its AR/AW channel.
 //!
 //! Function numbers. The hard block numbers PF0 0, PF1-3 1-3 and the VFs of
 //! PF0 from 4 (VF j, 0-based, is function 4 + j; at most 252 VFs). Ours
@@ -31,6 +35,8 @@ pub mod completions;
 pub mod msix;
 pub mod narrow;
 pub mod reader;
+pub mod upsize;
+pub mod upsize_addr;
 pub mod writer;
 
 use crate::axi::AxiSlave;

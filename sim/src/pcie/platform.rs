@@ -54,9 +54,10 @@ pub struct ShellPcieSim {
 }
 
 impl ShellPcieSim {
-    /// An instance of `lib` (a `vfpga_shell_pcie_sim` model at 256 or 512
-    /// bits) for `functions` functions; reset, and run until the manager's
-    /// tables are ready.
+    /// An instance of `lib` (a `vfpga_shell_pcie_sim` model whose user
+    /// interface is `dw` bits: 256, also for a 64- or 128-bit shell, or 512)
+    /// for `functions` functions; reset, and run until the manager's tables
+    /// are ready.
     pub fn new(lib: &Arc<ModelLib>, name: &str, dw: usize, functions: u32, mut rng: Rng) -> Result<ShellPcieSim, String> {
         let mut m = lib.instantiate(name);
         let lay = Layout::new(dw);
