@@ -147,6 +147,7 @@
 mod bank;
 mod c2h;
 pub mod desc;
+mod gate;
 mod packer;
 mod writes;
 pub mod regs;
@@ -159,6 +160,7 @@ use crate::skid::Skid;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use bank::DescBank;
 use c2h::C2hEngine;
+use gate::DmaGate;
 use desc::{BankState, C2hBuf, C2hReqKind, DataMeta, H2cDesc};
 use writes::DmaWrites;
 use packer::H2cPacker;
@@ -297,7 +299,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     r_side_in: Skid<Bits<3>>,
     qos_in: Skid<Bits<{ FW + 8 }>>,
     fnctl_in: Skid<Bits<{ FW + 1 }>>,
-    gate_in: Skid<Bits<{ FW + 1 }>>,
     irq_out: Skid<Bits<{ FW + 4 }>>,
     wt_out: Skid<Bits<FW>>,
     r_ready: Signal<Local, Bit>,
@@ -387,13 +388,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_ans_v: DFF<Bit>,
     c_ans_ok: DFF<Bit>,
     c_ans_gen: DFF<Bit>,
-    // sharing gate: requests (open bit 11, function 10:0) applied in order by
-    // the control engine; closes awaiting their answer; the answer's phase
-    // and mark; packet ends issued and delivered; the two outputs
-    gq_ram: RAM<Bits<12>, 6>,
-    gqw_ptr: DFF<Bits<7>>,
-    gqr_ptr: DFF<Bits<7>>,
-    gqw_seen: DFF<Bits<7>>,
+    /// The operation's open bit (sharing gate request, or `s_fnctl` enable).
     g_open: DFF<Bit>,
     /// `s_fnctl` requests (enable bit 11, function 10:0), applied in order by
     /// the control engine: a detach resets the function (function-level reset)
@@ -404,6 +399,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// The C2H engine and the host writes (AW, W, B).
     c2h: C2hEngine<DW, KW, DW2>,
     writes: DmaWrites<DW, KW>,
+    /// The sharing gate's request FIFO and close answers.
+    gate: DmaGate,
     /// The control engine writes a function's enable bit (attach/detach).
     en_we: Signal<Local, Bit>,
     /// The control engine resets the function's queues (CTRL.RESET, detach).
@@ -412,16 +409,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// interrupt output (each at most once: the record's queued bit), so
     /// that no operation waits for `irq_ready`. Deep enough for every function.
     iq: Fifo<Bits<FW>, FW, { FW + 1 }>,
-    cq_ram: RAM<Bits<FW>, 6>,
-    cqw_ptr: DFF<Bits<7>>,
-    cqr_ptr: DFF<Bits<7>>,
-    cqw_seen: DFF<Bits<7>>,
-    ca_ph: DFF<Bits<2>>,
-    ca_mark: DFF<Bits<16>>,
-    iss_n: DFF<Bits<16>>,
-    out_n: DFF<Bits<16>>,
-    gc_v: DFF<Bit>,
-    gc_fn: DFF<Bits<FW>>,
     wt_v: DFF<Bit>,
     wt_fn: DFF<Bits<FW>>,
     // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM;
@@ -633,19 +620,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     iq_pend: Signal<Local, Bits<3>>,
     nf_parked: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
-    gq_empty: Signal<Local, Bit>,
-    gq_pop: Signal<Local, Bit>,
-    gq_next: Signal<Local, Bits<7>>,
-    cq_empty: Signal<Local, Bit>,
-    cq_full: Signal<Local, Bit>,
-    cq_count: Signal<Local, Bits<7>>,
-    cq_push: Signal<Local, Bit>,
-    cq_pop: Signal<Local, Bit>,
-    cq_next: Signal<Local, Bits<7>>,
-    ca_f: Signal<Local, Bits<FW>>,
-    ca_sched: Signal<Local, Bit>,
-    ca_issuer: Signal<Local, Bit>,
-    ca_out_diff: Signal<Local, Bits<16>>,
     iss_end: Signal<Local, Bit>,
 }
 
@@ -669,11 +643,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             r_side_in: Default::default(),
             qos_in: Default::default(),
             fnctl_in: Default::default(),
-            gate_in: Default::default(),
             fq: Default::default(),
             packer: Default::default(),
             c2h: C2hEngine::new(p.functions, p.max_burst.min(32 * KW)),
             writes: Default::default(),
+            gate: Default::default(),
             en_we: Default::default(),
             q_reset: Default::default(),
             irq_out: Default::default(),
@@ -953,22 +927,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ob_st: Default::default(),
             ib_kill: Default::default(),
             ib_done: Default::default(),
-            gq_ram: Default::default(),
-            gqw_ptr: Default::default(),
-            gqr_ptr: Default::default(),
-            gqw_seen: Default::default(),
             g_open: Default::default(),
             iq: Default::default(),
-            cq_ram: Default::default(),
-            cqw_ptr: Default::default(),
-            cqr_ptr: Default::default(),
-            cqw_seen: Default::default(),
-            ca_ph: Default::default(),
-            ca_mark: Default::default(),
-            iss_n: Default::default(),
-            out_n: Default::default(),
-            gc_v: Default::default(),
-            gc_fn: Default::default(),
             wt_v: Default::default(),
             wt_fn: Default::default(),
             f_closed: Default::default(),
@@ -982,19 +942,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             iq_pend: Default::default(),
             nf_parked: Default::default(),
             wt_free: Default::default(),
-            gq_empty: Default::default(),
-            gq_pop: Default::default(),
-            gq_next: Default::default(),
-            cq_empty: Default::default(),
-            cq_full: Default::default(),
-            cq_count: Default::default(),
-            cq_push: Default::default(),
-            cq_pop: Default::default(),
-            cq_next: Default::default(),
-            ca_f: Default::default(),
-            ca_sched: Default::default(),
-            ca_issuer: Default::default(),
-            ca_out_diff: Default::default(),
             iss_end: Default::default(),
         }
     }
@@ -1009,8 +956,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             hcw_seen, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
             ar_user, tw_ptr, tr_ptr, tw_seen, outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, dres,
             i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn,
-            c_pfw, c_pfseq, p_ph, irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen,
-            ca_ph, ca_mark, iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn
+            c_pfw, c_pfseq, p_ph, irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
         self.reg_in.clk.next = self.clk.val();
@@ -1018,7 +964,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.r_side_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
         self.fnctl_in.clk.next = self.clk.val();
-        self.gate_in.clk.next = self.clk.val();
         self.irq_out.clk.next = self.clk.val();
         self.wt_out.clk.next = self.clk.val();
         self.reg_in.rst.next = self.rst.val();
@@ -1026,7 +971,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.r_side_in.rst.next = self.rst.val();
         self.qos_in.rst.next = self.rst.val();
         self.fnctl_in.rst.next = self.rst.val();
-        self.gate_in.rst.next = self.rst.val();
         self.irq_out.rst.next = self.rst.val();
         self.wt_out.rst.next = self.rst.val();
         self.reg_in.s_valid.next = self.s_reg.req_valid.val();
@@ -1051,10 +995,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.fnctl_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_fnctl_function.val())
             | (bit_cast::<{ FW + 1 }, 1>(self.s_fnctl_enable.val().into()) << 11);
         self.fnctl_in.m_ready.next = true;
-        self.gate_in.s_valid.next = self.s_gate_valid.val();
-        self.gate_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_gate_function.val())
-            | (bit_cast::<{ FW + 1 }, 1>(self.s_gate_open.val().into()) << 11);
-        self.gate_in.m_ready.next = true;
         self.fq.clk.next = self.clk.val();
         self.fq.rst.next = self.rst.val();
         // (Requests while the RAMs are cleared after reset are ignored.)
@@ -1098,10 +1038,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.weight_ram.write_clock.next = self.clk.val();
         self.hc_ram.read_clock.next = self.clk.val();
         self.hc_ram.write_clock.next = self.clk.val();
-        self.gq_ram.read_clock.next = self.clk.val();
-        self.gq_ram.write_clock.next = self.clk.val();
-        self.cq_ram.read_clock.next = self.clk.val();
-        self.cq_ram.write_clock.next = self.clk.val();
 
         // ---- Per-function records of the function the control engine serves.
         self.h2c_ring.read_address.next = self.cur_fn.q.val();
@@ -1208,6 +1144,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.dq_pop.next = false;
         self.df_push.next = false;
         self.stale.next = false;
+        self.gate.req_take.next = false;
+        self.gate.close_push.next = false;
         self.c2h.req_take.next = false;
         self.writes.berr_take.next = false;
         self.writes.wb_push.next = false;
@@ -1233,11 +1171,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.hc_full.next = self.hc_count.val() >= 14;
         self.hc_head.next = self.hc_ram.read_data.val();
         // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
-        self.gq_pop.next = false;
-        self.cq_push.next = false;
-        self.cq_pop.next = false;
         self.iss_end.next = false;
-        self.gc_v.d.next = false;
         self.wt_free.next = !self.wt_v.q.val() | self.wt_out.s_ready.val();
         if self.wt_v.q.val() & self.wt_out.s_ready.val() {
             self.wt_v.d.next = false;
@@ -1271,12 +1205,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dq_empty.next = self.bank1.empty.val();
             self.dq_head.next = self.bank1.head.val();
         }
-        self.gqw_seen.d.next = self.gqw_ptr.q.val();
-        self.gq_empty.next = self.gqr_ptr.q.val() == self.gqw_seen.q.val();
-        self.cqw_seen.d.next = self.cqw_ptr.q.val();
-        self.cq_empty.next = self.cqr_ptr.q.val() == self.cqw_seen.q.val();
-        self.cq_count.next = self.cqw_ptr.q.val() - self.cqr_ptr.q.val();
-        self.cq_full.next = self.cq_count.val() >= 62;
 
         // Register access: the old value of the addressed register.
         self.wmask.next = 0.into();
@@ -1523,11 +1451,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.cur_fn.d.next = self.writes.berr_function.val();
                 self.e_code.d.next = 2.into(); // ERR_C2H_WRITE
                 self.e_anygen.d.next = true;
-            } else if !self.gq_empty.val() {
-                self.gq_pop.next = true;
+            } else if self.gate.req_valid.val() {
+                self.gate.req_take.next = true;
                 self.op.d.next = 6.into();
-                self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
-                self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
+                self.cur_fn.d.next = self.gate.req_function.val();
+                self.g_open.d.next = self.gate.req_open.val();
             } else if !self.fq.empty.val() {
                 self.fq.read.next = true;
                 self.op.d.next = 7.into();
@@ -1917,14 +1845,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.nf_closed.next = false;
                 self.nf_parked.next = false;
                 self.f_we.next = true;
-            } else if !self.cq_full.val() {
+            } else if self.gate.close_room.val() {
                 // A close starts a new closed period: a VF closed again (at
                 // its ATTACH) is reported again when it has work.
                 self.state.d.next = 1.into();
                 self.nf_closed.next = true;
                 self.nf_parked.next = false;
                 self.f_we.next = true;
-                self.cq_push.next = true;
+                self.gate.close_push.next = true;
             }
         } else if self.op.q.val() == 8 {
             // A deferred interrupt: the first unmasked pending source is
@@ -2259,67 +2187,29 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
-        // ---- Sharing gate: requests in, closes answered in order.
-        self.gq_ram.write_address.next = bit_cast::<6, 7>(self.gqw_ptr.q.val());
-        self.gq_ram.write_data.next = bit_cast::<12, FW>(self.gate_in.m_data.val().get_bits::<FW>(0))
-            | (bit_cast::<12, 1>(self.gate_in.m_data.val().get_bit(11).into()) << 11);
-        self.gq_ram.write_enable.next = self.gate_in.m_valid.val();
-        if self.gate_in.m_valid.val() {
-            self.gqw_ptr.d.next = self.gqw_ptr.q.val() + 1;
-        }
-        self.gq_next.next = self.gqr_ptr.q.val() + 1;
-        self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gqr_ptr.q.val());
-        if self.gq_pop.val() {
-            self.gqr_ptr.d.next = self.gq_next.val();
-            self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gq_next.val());
-        }
-        self.cq_ram.write_address.next = bit_cast::<6, 7>(self.cqw_ptr.q.val());
-        self.cq_ram.write_data.next = self.cur_fn.q.val();
-        self.cq_ram.write_enable.next = self.cq_push.val();
-        if self.cq_push.val() {
-            self.cqw_ptr.d.next = self.cqw_ptr.q.val() + 1;
-        }
-        // The close at the head is answered in two steps: (0) no descriptor
-        // bank holds the function (its turns are over and drained) and the
-        // issuer holds nothing of it: mark the packet ends issued so far; (1)
-        // that many packet ends (tlast) have left `m_axis_h2c`: answer.
-        // Conservative: it also waits for the packets of other functions
-        // issued before the mark.
-        self.ca_f.next = self.cq_ram.read_data.val();
-        self.ca_sched.next = ((self.bank0.state.val() != BankState::Free) & (self.bank0.owner.val() == self.ca_f.val()))
-            | ((self.bank1.state.val() != BankState::Free) & (self.bank1.owner.val() == self.ca_f.val()));
-        self.ca_issuer.next = (self.i_state.q.val() & (self.i_fn.q.val() == self.ca_f.val()))
-            | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.ca_f.val()))
-            | (self.close_pend.q.val() & (self.close_fn.q.val() == self.ca_f.val()))
-            | (self.k_v.q.val() & (self.k_fn.q.val() == self.ca_f.val()));
-        self.ca_out_diff.next = self.out_n.q.val() - self.ca_mark.q.val();
-        if !self.cq_empty.val() {
-            if self.ca_ph.q.val() == 0 {
-                if !self.ca_sched.val() & !self.ca_issuer.val() {
-                    self.ca_mark.d.next = self.iss_n.q.val();
-                    self.ca_ph.d.next = 1.into();
-                }
-            } else if self.ca_out_diff.val() < 0x8000 {
-                self.ca_ph.d.next = 0.into();
-                self.gc_v.d.next = true;
-                self.gc_fn.d.next = self.ca_f.val();
-                self.cq_pop.next = true;
-            }
-        }
-        self.cq_next.next = self.cqr_ptr.q.val() + 1;
-        self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cqr_ptr.q.val());
-        if self.cq_pop.val() {
-            self.cqr_ptr.d.next = self.cq_next.val();
-            self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cq_next.val());
-        }
-        if self.iss_end.val() {
-            self.iss_n.d.next = self.iss_n.q.val() + 1;
-        }
-        if self.packer.packet_out.val() {
-            self.out_n.d.next = self.out_n.q.val() + 1;
-        }
-        self.m_gate_closed_valid.next = self.gc_v.q.val();
-        self.m_gate_closed_function.next = self.gc_fn.q.val();
+        // ---- Sharing gate (`gate.rs`): requests in, closes answered in order.
+        self.gate.clk.next = self.clk.val();
+        self.gate.rst.next = self.rst.val();
+        self.gate.s_gate_valid.next = self.s_gate_valid.val();
+        self.gate.s_gate_function.next = self.s_gate_function.val();
+        self.gate.s_gate_open.next = self.s_gate_open.val();
+        self.gate.close_function.next = self.cur_fn.q.val();
+        self.gate.bank0_busy.next = self.bank0.state.val() != BankState::Free;
+        self.gate.bank0_owner.next = self.bank0.owner.val();
+        self.gate.bank1_busy.next = self.bank1.state.val() != BankState::Free;
+        self.gate.bank1_owner.next = self.bank1.owner.val();
+        self.gate.iss_cur_v.next = self.i_state.q.val();
+        self.gate.iss_cur_fn.next = self.i_fn.q.val();
+        self.gate.iss_open_v.next = self.i_open.q.val();
+        self.gate.iss_open_fn.next = self.i_open_fn.q.val();
+        self.gate.iss_close_v.next = self.close_pend.q.val();
+        self.gate.iss_close_fn.next = self.close_fn.q.val();
+        self.gate.iss_stop_v.next = self.k_v.q.val();
+        self.gate.iss_stop_fn.next = self.k_fn.q.val();
+        self.gate.packet_issued.next = self.iss_end.val();
+        self.gate.packet_out.next = self.packer.packet_out.val();
+        self.m_gate_closed_valid.next = self.gate.m_gate_closed_valid.val();
+        self.m_gate_closed_function.next = self.gate.m_gate_closed_function.val();
 
         // ---- Inner side of the R register slices.
         self.r_side_in.m_ready.next = self.r_ready.val();
@@ -2419,17 +2309,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_pfw.d.next = false;
             self.p_ph.d.next = false;
             self.irq_v.d.next = false;
-            self.gqw_ptr.d.next = 0.into();
-            self.gqr_ptr.d.next = 0.into();
-            self.gqw_seen.d.next = 0.into();
-            self.cqw_ptr.d.next = 0.into();
-            self.cqr_ptr.d.next = 0.into();
-            self.cqw_seen.d.next = 0.into();
-            self.ca_ph.d.next = 0.into();
-            self.gc_v.d.next = false;
             self.wt_v.d.next = false;
-            self.iss_n.d.next = 0.into();
-            self.out_n.d.next = 0.into();
         }
     }
 }
