@@ -187,8 +187,9 @@ const FN_BITS: usize = 19;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
-/// descriptor length (59:36), interrupt flag (60), descriptor bank (61).
-const TAG_BITS: usize = 62;
+/// descriptor length (59:36), interrupt flag (60), descriptor bank (61),
+/// bytes of the first beat (69:62: min(beat - offset, bytes), computed at the push).
+const TAG_BITS: usize = 70;
 /// H2C completion: function (10:0), generation (11), length (35:12), end of
 /// packet (36), interrupt flag (37), read error (38).
 const HC_BITS: usize = 39;
@@ -411,21 +412,21 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     iq: Fifo<Bits<FW>, FW, { FW + 1 }>,
     wt_v: DFF<Bit>,
     wt_fn: DFF<Bits<FW>>,
-    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM;
-    // inline: a FIFO submodule's flags would form a false combinational loop
-    // with this block's single always block)
+    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM)
     ar_valid: DFF<Bit>,
     ar_addr: DFF<Bits<64>>,
     ar_len: DFF<Bits<8>>,
     ar_user: DFF<Bits<FW>>,
-    tag_ram: RAM<Bits<TAG_BITS>, 6>,
-    tw_ptr: DFF<Bits<7>>,
-    tr_ptr: DFF<Bits<7>>,
-    tw_seen: DFF<Bits<7>>,
+    tag_fifo: Fifo<Bits<TAG_BITS>, 6, 7>,
+    /// The tag at the head, registered out of the FIFO's block RAM before
+    /// the read side's logic (a register slice: no bubble between tags).
+    tag_head: Skid<Bits<TAG_BITS>>,
     outstanding: DFF<Bits<6>>,
     // read side
     rc_first: DFF<Bit>,
     rc_left: DFF<Bits<13>>,
+    /// Bytes of the next beat of the burst on R (after its first), a beat ahead.
+    rc_n: DFF<Bits<8>>,
     d_acc: DFF<Bits<DW2>>,
     d_fill: DFF<Bits<8>>,
     d_err: DFF<Bit>,
@@ -568,7 +569,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     tags_empty: Signal<Local, Bit>,
     tags_full: Signal<Local, Bit>,
     tags_head: Signal<Local, Bits<TAG_BITS>>,
-    tr_next: Signal<Local, Bits<7>>,
+    tag_word: Signal<Local, Bits<TAG_BITS>>,
+    tag_n0: Signal<Local, Bits<8>>,
+    rb_rest: Signal<Local, Bits<13>>,
     t_kind: Signal<Local, Bits<2>>,
     t_fn: Signal<Local, Bits<FW>>,
     t_s: Signal<Local, Bits<8>>,
@@ -598,7 +601,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
     cut_nx: Signal<Local, Bit>,
-    tag_count: Signal<Local, Bits<7>>,
     hc_empty: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
     hc_count: Signal<Local, Bits<5>>,
@@ -747,13 +749,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ar_addr: Default::default(),
             ar_len: Default::default(),
             ar_user: Default::default(),
-            tag_ram: Default::default(),
-            tw_ptr: Default::default(),
-            tr_ptr: Default::default(),
-            tw_seen: Default::default(),
+            tag_fifo: Default::default(),
+            tag_head: Default::default(),
             outstanding: Default::default(),
             rc_first: Default::default(),
             rc_left: Default::default(),
+            rc_n: Default::default(),
             d_acc: Default::default(),
             d_fill: Default::default(),
             d_err: Default::default(),
@@ -862,7 +863,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             tags_empty: Default::default(),
             tags_full: Default::default(),
             tags_head: Default::default(),
-            tr_next: Default::default(),
+            tag_word: Default::default(),
+            tag_n0: Default::default(),
+            rb_rest: Default::default(),
             t_kind: Default::default(),
             t_fn: Default::default(),
             t_s: Default::default(),
@@ -891,7 +894,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             beats: Default::default(),
             i_ok: Default::default(),
             cut_nx: Default::default(),
-            tag_count: Default::default(),
             hc_ram: Default::default(),
             hcw_ptr: Default::default(),
             hcr_ptr: Default::default(),
@@ -954,7 +956,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self, clk, clear_addr, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr, r_wdata, r_wstrb, resp_v,
             resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr,
             hcw_seen, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
-            ar_user, tw_ptr, tr_ptr, tw_seen, outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut, dres,
+            ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres,
             i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn,
             c_pfw, c_pfseq, p_ph, irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
@@ -1022,8 +1024,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_waiting_valid.next = self.wt_out.m_valid.val();
         self.m_waiting_function.next = self.wt_out.m_data.val();
         self.wt_out.m_ready.next = self.m_waiting_ready.val();
-        self.tag_ram.read_clock.next = self.clk.val();
-        self.tag_ram.write_clock.next = self.clk.val();
+        self.tag_fifo.clk.next = self.clk.val();
+        self.tag_fifo.rst.next = self.rst.val();
+        self.tag_head.clk.next = self.clk.val();
+        self.tag_head.rst.next = self.rst.val();
         self.h2c_ring.read_clock.next = self.clk.val();
         self.h2c_ring.write_clock.next = self.clk.val();
         self.c2h_ring.read_clock.next = self.clk.val();
@@ -1160,8 +1164,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.irq_v.q.val() & self.irq_out.s_ready.val() {
             self.irq_v.d.next = false;
         }
-        self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
-        self.tags_full.next = self.tag_count.val() >= 62;
+        self.tags_full.next = self.tag_fifo.count.val() >= 62;
         self.hc_push.next = false;
         self.hc_pop.next = false;
         self.hc_in.next = 0.into();
@@ -1278,9 +1281,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
         // ---- Read side: R beats sorted by the tag at the head of the tag FIFO.
-        self.tw_seen.d.next = self.tw_ptr.q.val();
-        self.tags_empty.next = self.tr_ptr.q.val() == self.tw_seen.q.val();
-        self.tags_head.next = self.tag_ram.read_data.val();
+        self.tags_empty.next = !self.tag_head.m_valid.val();
+        self.tags_head.next = self.tag_head.m_data.val();
         self.t_kind.next = self.tags_head.val().get_bits::<2>(0);
         self.t_fn.next = self.tags_head.val().get_bits::<FW>(2);
         self.t_s.next = bit_cast::<8, 7>(self.tags_head.val().get_bits::<7>(13));
@@ -1291,16 +1293,17 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.t_len.next = self.tags_head.val().get_bits::<24>(36);
         self.t_irq.next = self.tags_head.val().get_bit(60);
         self.t_bank.next = self.tags_head.val().get_bit(61);
+        // The beat's first byte and byte count (the first beat's from its
+        // tag, the next ones' a beat ahead: no arithmetic before the shift).
         self.rb_s.next = 0.into();
         self.rb_left.next = self.rc_left.q.val();
+        self.rb_n.next = self.rc_n.q.val();
         if self.rc_first.q.val() {
             self.rb_s.next = self.t_s.val();
             self.rb_left.next = self.t_bytes.val();
+            self.rb_n.next = self.tags_head.val().get_bits::<8>(62);
         }
-        self.rb_n.next = self.kw.val() - self.rb_s.val();
-        if self.rb_left.val() < bit_cast::<13, 8>(self.rb_n.val()) {
-            self.rb_n.next = bit_cast::<8, 13>(self.rb_left.val());
-        }
+        self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
         self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
         self.rb_data.next = bit_cast::<DW2, DW>(
             (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
@@ -1421,7 +1424,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         if self.r_fire.val() {
             self.rc_first.d.next = self.r_side_in.m_data.val().get_bit(2);
-            self.rc_left.d.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
+            self.rc_left.d.next = self.rb_rest.val();
+            self.rc_n.d.next = self.kw.val();
+            if self.rb_rest.val() < bit_cast::<13, 8>(self.kw.val()) {
+                self.rc_n.d.next = bit_cast::<8, 13>(self.rb_rest.val());
+            }
             if self.r_side_in.m_data.val().get_bit(2) {
                 self.tag_pop.next = true;
             }
@@ -2163,19 +2170,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axi_host.arsize.next = self.ar_size.val();
         self.m_axi_host.arburst.next = 1.into();
         self.m_axi_host.aruser.next = self.ar_user.q.val();
-        self.tag_ram.write_address.next = bit_cast::<6, 7>(self.tw_ptr.q.val());
-        self.tag_ram.write_data.next = self.tag_in.val();
-        self.tag_ram.write_enable.next = self.tag_push.val();
-        if self.tag_push.val() {
-            self.tw_ptr.d.next = self.tw_ptr.q.val() + 1;
+        // The first beat's bytes: min(beat - offset, bytes).
+        self.tag_n0.next = self.kw.val() - bit_cast::<8, 7>(self.tag_in.val().get_bits::<7>(13));
+        if self.tag_in.val().get_bits::<13>(20) < bit_cast::<13, 8>(self.tag_n0.val()) {
+            self.tag_n0.next = bit_cast::<8, 13>(self.tag_in.val().get_bits::<13>(20));
         }
-        // Read ahead: each RAM shows the head after this cycle's pop.
-        self.tr_next.next = self.tr_ptr.q.val() + 1;
-        self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_ptr.q.val());
-        if self.tag_pop.val() {
-            self.tr_ptr.d.next = self.tr_next.val();
-            self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_next.val());
-        }
+        self.tag_word.next = self.tag_in.val() | (bit_cast::<TAG_BITS, 8>(self.tag_n0.val()) << 62);
+        self.tag_fifo.write.next = self.tag_push.val();
+        self.tag_fifo.data_in.next = self.tag_word.val();
+        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
+        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
+        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
+        self.tag_head.m_ready.next = self.tag_pop.val();
         // Counters: bursts in flight, data FIFO room reserved.
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
@@ -2295,9 +2301,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.k_v.d.next = false;
             self.c_ans_v.d.next = false;
             self.ar_valid.d.next = false;
-            self.tw_ptr.d.next = 0.into();
-            self.tr_ptr.d.next = 0.into();
-            self.tw_seen.d.next = 0.into();
             self.outstanding.d.next = 0.into();
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
