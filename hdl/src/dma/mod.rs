@@ -343,6 +343,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     enable_ram: RAM<Bits<1>, FW>,
     weight_ram: RAM<Bits<8>, FW>,
     clear_addr: DFF<Bits<FW>>,
+    /// The served function's ring and function records, registered out of their RAMs.
+    h_rec: DFF<Bits<RING_BITS>>,
+    c_rec: DFF<Bits<C2H_RING_BITS>>,
+    f_rec: DFF<Bits<FN_BITS>>,
 
     // ---- control engine
     state: DFF<Bits<2>>,
@@ -716,6 +720,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             enable_ram: Default::default(),
             weight_ram: Default::default(),
             clear_addr: Default::default(),
+            h_rec: Default::default(),
+            c_rec: Default::default(),
+            f_rec: Default::default(),
             state: Default::default(),
             op: Default::default(),
             cur_fn: Default::default(),
@@ -953,7 +960,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr, r_wdata, r_wstrb, resp_v,
+            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr, r_wdata, r_wstrb, resp_v,
             resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr,
             hcw_seen, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
             ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres,
@@ -1044,33 +1051,30 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.hc_ram.write_clock.next = self.clk.val();
 
         // ---- Per-function records of the function the control engine serves.
-        self.h2c_ring.read_address.next = self.cur_fn.q.val();
-        self.c2h_ring.read_address.next = self.cur_fn.q.val();
         self.c_slot.read_address.next = self.cur_fn.q.val();
-        self.fn_state.read_address.next = self.cur_fn.q.val();
         self.enable_ram.read_address.next = self.cur_fn.q.val();
         self.weight_ram.read_address.next = self.cur_fn.q.val();
-        self.hb.next = self.h2c_ring.read_data.val().get_bits::<64>(0);
-        self.hl.next = self.h2c_ring.read_data.val().get_bits::<4>(64);
-        self.hp.next = self.h2c_ring.read_data.val().get_bits::<16>(68);
-        self.hc.next = self.h2c_ring.read_data.val().get_bits::<16>(84);
-        self.hf.next = self.h2c_ring.read_data.val().get_bits::<16>(100);
-        self.cb.next = self.c2h_ring.read_data.val().get_bits::<64>(0);
-        self.cl.next = self.c2h_ring.read_data.val().get_bits::<4>(64);
-        self.cp.next = self.c2h_ring.read_data.val().get_bits::<16>(68);
-        self.cc.next = self.c2h_ring.read_data.val().get_bits::<16>(84);
-        self.cpf.next = self.c2h_ring.read_data.val().get_bit(100);
-        self.cseq.next = self.c2h_ring.read_data.val().get_bits::<8>(101);
-        self.f_run.next = self.fn_state.read_data.val().get_bits::<2>(0);
-        self.f_err.next = self.fn_state.read_data.val().get_bits::<4>(2);
-        self.f_mask.next = self.fn_state.read_data.val().get_bits::<3>(6);
-        self.f_stat.next = self.fn_state.read_data.val().get_bits::<3>(9);
-        self.f_gen.next = self.fn_state.read_data.val().get_bit(12);
-        self.not_gen.next = !self.fn_state.read_data.val().get_bit(12);
-        self.f_closed.next = self.fn_state.read_data.val().get_bit(13);
-        self.f_parked.next = self.fn_state.read_data.val().get_bit(14);
-        self.f_pend.next = self.fn_state.read_data.val().get_bits::<3>(15);
-        self.f_queued.next = self.fn_state.read_data.val().get_bit(18);
+        self.hb.next = self.h_rec.q.val().get_bits::<64>(0);
+        self.hl.next = self.h_rec.q.val().get_bits::<4>(64);
+        self.hp.next = self.h_rec.q.val().get_bits::<16>(68);
+        self.hc.next = self.h_rec.q.val().get_bits::<16>(84);
+        self.hf.next = self.h_rec.q.val().get_bits::<16>(100);
+        self.cb.next = self.c_rec.q.val().get_bits::<64>(0);
+        self.cl.next = self.c_rec.q.val().get_bits::<4>(64);
+        self.cp.next = self.c_rec.q.val().get_bits::<16>(68);
+        self.cc.next = self.c_rec.q.val().get_bits::<16>(84);
+        self.cpf.next = self.c_rec.q.val().get_bit(100);
+        self.cseq.next = self.c_rec.q.val().get_bits::<8>(101);
+        self.f_run.next = self.f_rec.q.val().get_bits::<2>(0);
+        self.f_err.next = self.f_rec.q.val().get_bits::<4>(2);
+        self.f_mask.next = self.f_rec.q.val().get_bits::<3>(6);
+        self.f_stat.next = self.f_rec.q.val().get_bits::<3>(9);
+        self.f_gen.next = self.f_rec.q.val().get_bit(12);
+        self.not_gen.next = !self.f_rec.q.val().get_bit(12);
+        self.f_closed.next = self.f_rec.q.val().get_bit(13);
+        self.f_parked.next = self.f_rec.q.val().get_bit(14);
+        self.f_pend.next = self.f_rec.q.val().get_bits::<3>(15);
+        self.f_queued.next = self.f_rec.q.val().get_bit(18);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
@@ -2225,6 +2229,20 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.s_reg.resp_valid.next = self.resp_v.q.val();
         self.s_reg.resp_rdata.next = self.resp_data.q.val();
         self.s_reg.resp_error.next = self.resp_err.q.val();
+
+        // ---- The records' RAMs are read as the operation is dispatched (at
+        // the function it picks), and their words registered during the
+        // operation's second cycle, before any logic uses them: the block-RAM
+        // outputs feed registers only. No write can fall between the read and
+        // the operation (every write ends its operation).
+        self.h2c_ring.read_address.next = self.cur_fn.d.val();
+        self.c2h_ring.read_address.next = self.cur_fn.d.val();
+        self.fn_state.read_address.next = self.cur_fn.d.val();
+        if self.state.q.val() == 2 {
+            self.h_rec.d.next = self.h2c_ring.read_data.val();
+            self.c_rec.d.next = self.c2h_ring.read_data.val();
+            self.f_rec.d.next = self.fn_state.read_data.val();
+        }
 
         // ---- RAM writes: clearing after reset, else the control engine's updates.
         self.h2c_ring.write_address.next = self.cur_fn.q.val();
