@@ -22,18 +22,16 @@
 //!   data FIFO (then the packer, which aligns bytes into `m_axis_h2c`),
 //!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
 //!   beat of a descriptor's data is its completion.
-//! - the *C2H engine* asks the control engine for the packet's function's next
-//!   buffer (usually prefetched: see below), unpacks `s_axis_c2h` into beats
-//!   aligned to the buffer's address
-//!   (with strobes) in a write queue of 64, and hands each full buffer (or the
-//!   packet's end) back for its write-back. A burst's AW goes out once its
-//!   last beat is queued; bursts end at every min(max_burst, 32 beats)
-//!   boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
-//!   W serves the bursts in AW order from the write queue or from the
-//!   write-back FIFO. A register read is answered only after every write-back
-//!   queued before it has left on W (PCIe orders a read completion after the
-//!   posted writes before it), so CIDX never runs ahead of the written-back
-//!   descriptors in host memory.
+//! - the *C2H engine* (`c2h.rs`) asks the control engine for the packet's
+//!   function's next buffer (usually prefetched: see below), unpacks
+//!   `s_axis_c2h` into beats aligned to the buffer's address, pushes them and
+//!   its bursts into the host writes, and hands each full buffer (or the
+//!   packet's end) back for its write-back.
+//! - the *host writes* (`writes.rs`) issue the C2H bursts and the control
+//!   engine's completion write-backs on AW/W and sort B. A register read is
+//!   answered only after every write-back queued before it has left on W
+//!   (PCIe orders a read completion after the posted writes before it), so
+//!   CIDX never runs ahead of the written-back descriptors in host memory.
 //!
 //! C2H buffer prefetch: when the control engine hands a function's next
 //! buffer (the one at CIDX) to the C2H engine, it also reads the descriptor
@@ -97,27 +95,24 @@
 //! and whatever was in flight for the old generation is dropped.
 //!
 //! Sharing gate (H2C only; `s_gate_*` from the manager's scheduler, for
-//! functions that share one partition): requests are always accepted into a
-//! FIFO of 64 and applied in order by the control engine (one every 3 cycles,
-//! ahead of completions and scheduling) to the function's record (gate bit,
-//! parked bit). A closed function starts no new packet: the scheduler fetches
-//! none of its descriptors, except to finish a packet left open by those
-//! already fetched (one at a time, each after the previous one arrived).
-//! Packets whose descriptors were fetched before the close took effect still
-//! go out. Each close is then answered once on `m_gate_closed_*`, in order,
-//! when (0) the scheduler holds nothing of the function, (1) the issuer has
-//! taken every descriptor pushed until then and holds nothing of it, and (2)
-//! as many packet ends (tlast) have left `m_axis_h2c` as had been issued at
-//! step 1: conservative, it also waits for other functions' packets issued
-//! before, i.e. at most the prefetch and the data FIFO. (A function opened
-//! again before its close is answered is answered when the scheduler is next
-//! off it.) A closed function with H2C work (running, no error, descriptors
-//! posted and not fetched) is reported on `m_waiting_*` when the scheduler
-//! visits it or its doorbell is written, once per closed period: it is then
-//! parked until opened. A report is made only when the output is free, so a
-//! low `m_waiting_ready` blocks nothing: a function passed over meanwhile is
-//! reported at its next visit (within one round of the other functions'
-//! turns).
+//! functions that share one partition): requests are always accepted
+//! (`gate.rs`) and applied in order by the control engine (one every 3
+//! cycles, ahead of completions and scheduling) to the function's record
+//! (gate bit, parked bit). A closed function starts no new packet: the
+//! scheduler fetches none of its descriptors, except to finish a packet left
+//! open by those already fetched (one at a time, each after the previous one
+//! arrived). Packets whose descriptors were fetched before the close took
+//! effect still go out. Each close is then answered once on
+//! `m_gate_closed_*`, in order (`gate.rs`: once the scheduler and the issuer
+//! hold nothing of the function and the packets issued until then are out).
+//! (A function opened again before its close is answered is answered when
+//! the scheduler is next off it.) A closed function with H2C work (running,
+//! no error, descriptors posted and not fetched) is reported on
+//! `m_waiting_*` when the scheduler visits it or its doorbell is written,
+//! once per closed period: it is then parked until opened. A report is made
+//! only when the output is free, so a low `m_waiting_ready` blocks nothing:
+//! a function passed over meanwhile is reported at its next visit (within
+//! one round of the other functions' turns).
 //!
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
@@ -135,14 +130,21 @@
 //! Child blocks (one Verilog module each; the records they exchange are
 //! named in `desc.rs`): `packer.rs`, the data FIFO and the packer behind
 //! `m_axis_h2c` (`vfpga_dma_packer`); `bank.rs`, one H2C descriptor bank,
-//! instantiated twice (`vfpga_dma_bank0`); FIFOs are `fifo.rs`'s. The rest
-//! (control engine, issuer, read side, C2H engine, writes, gate) is still
-//! written here (issue 13: to be split further).
+//! instantiated twice (`vfpga_dma_bank0`); `c2h.rs`, the C2H engine
+//! (`vfpga_dma_c2h`); `writes.rs`, the host writes (`vfpga_dma_writes`);
+//! `gate.rs`, the sharing gate's requests and answers (`vfpga_dma_gate`);
+//! FIFOs are `fifo.rs`'s. The control engine, the issuer and the read side
+//! are still written here (issue 13: to be split further).
 //!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
-//! register slice (`skid.rs`); W, the interrupt request and the waiting
-//! report leave through one; AR, AW, H2C, the register answers and the gate
-//! answers come from registers. No output follows an input within a cycle.
+//! register slice (`skid.rs`: here, or in `c2h.rs`, `writes.rs`, `gate.rs`);
+//! W, the interrupt request and the waiting report leave through one; AR,
+//! AW, H2C, the register answers and the gate answers come from registers.
+//! No output follows an input within a cycle, and none of a child block's
+//! does either (between the children, every handshake is a register on one
+//! side and a credit computed from registers on the other). Block-RAM read
+//! data feeds registers before logic: the control engine's records, the
+//! read tags (tests/dma.rs checks the boundaries).
 
 mod bank;
 mod c2h;
@@ -438,8 +440,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// The packet on the read side lost data to an error answer: the rest of
     /// its bytes are dropped and its end is flagged.
     cut: DFF<Bit>,
-    // H2C descriptors fetched: two FIFOs of 16 (the banks), in one RAM
-    // data FIFO (512 beats): data and side word
+    /// Data FIFO (512 beats, in the packer) entries reserved by the issuer.
     dres: DFF<Bits<10>>,
     // H2C issuer
     i_state: DFF<Bit>,
