@@ -75,26 +75,15 @@ pub struct DmaWrites<const DW: usize, const KW: usize> {
     aw_len: DFF<Bits<8>>,
     aw_user: DFF<Bits<FW>>,
     // The write queue (C2H beats), the write-back data FIFO, the W order
-    // FIFO (source bit 8, beats - 1), the functions of the writes awaiting B.
-    wq_data: RAM<Bits<DW>, 6>,
-    wq_strb: RAM<Bits<KW>, 6>,
-    wqw: DFF<Bits<7>>,
-    wqr: DFF<Bits<7>>,
-    wqs: DFF<Bits<7>>,
-    wbq_data: RAM<Bits<DW>, 4>,
-    wbq_strb: RAM<Bits<KW>, 4>,
-    wbw: DFF<Bits<5>>,
-    wbr: DFF<Bits<5>>,
-    wbs: DFF<Bits<5>>,
-    wo_ram: RAM<Bits<9>, 4>,
-    wo_wp: DFF<Bits<5>>,
-    wo_rp: DFF<Bits<5>>,
-    wo_sp: DFF<Bits<5>>,
+    // FIFO (source bit 8, beats - 1); the functions of the writes awaiting B.
+    wq_data: Fifo<Bits<DW>, 6, 7>,
+    wq_strb: Fifo<Bits<KW>, 6, 7>,
+    wbq_data: Fifo<Bits<DW>, 4, 5>,
+    wbq_strb: Fifo<Bits<KW>, 4, 5>,
+    wo: Fifo<Bits<9>, 4, 5>,
     w_rem: DFF<Bits<9>>,
     w_src: DFF<Bit>,
-    wfn_ram: RAM<Bits<FW>, 6>,
-    ww_ptr: DFF<Bits<7>>,
-    wr_ptr: DFF<Bits<7>>,
+    wfn: Fifo<Bits<FW>, 6, 7>,
     be_v: DFF<Bit>,
     be_fn: DFF<Bits<FW>>,
     kw_mask: Constant<Bits<8>>,
@@ -107,21 +96,12 @@ pub struct DmaWrites<const DW: usize, const KW: usize> {
     wb_word: Signal<Local, Bits<64>>,
     burst_last: Signal<Local, Bits<8>>,
     wb_off: Signal<Local, Bits<8>>,
-    wq_count: Signal<Local, Bits<7>>,
-    wq_empty: Signal<Local, Bit>,
     wq_pop: Signal<Local, Bit>,
-    wq_next: Signal<Local, Bits<7>>,
     wb_pop: Signal<Local, Bit>,
-    wb_empty: Signal<Local, Bit>,
-    wb_next: Signal<Local, Bits<5>>,
     wbq_push: Signal<Local, Bit>,
     wo_push: Signal<Local, Bit>,
     wo_in: Signal<Local, Bits<9>>,
     wo_pop: Signal<Local, Bit>,
-    wo_empty: Signal<Local, Bit>,
-    wo_count: Signal<Local, Bits<5>>,
-    wo_next: Signal<Local, Bits<5>>,
-    w_count: Signal<Local, Bits<7>>,
     e_rem: Signal<Local, Bits<9>>,
     e_src: Signal<Local, Bit>,
     e_new: Signal<Local, Bit>,
@@ -175,23 +155,12 @@ impl<const DW: usize, const KW: usize> Default for DmaWrites<DW, KW> {
             aw_user: Default::default(),
             wq_data: Default::default(),
             wq_strb: Default::default(),
-            wqw: Default::default(),
-            wqr: Default::default(),
-            wqs: Default::default(),
             wbq_data: Default::default(),
             wbq_strb: Default::default(),
-            wbw: Default::default(),
-            wbr: Default::default(),
-            wbs: Default::default(),
-            wo_ram: Default::default(),
-            wo_wp: Default::default(),
-            wo_rp: Default::default(),
-            wo_sp: Default::default(),
+            wo: Default::default(),
             w_rem: Default::default(),
             w_src: Default::default(),
-            wfn_ram: Default::default(),
-            ww_ptr: Default::default(),
-            wr_ptr: Default::default(),
+            wfn: Default::default(),
             be_v: Default::default(),
             be_fn: Default::default(),
             kw_mask: Constant::new((KW as u64 - 1).into()),
@@ -204,21 +173,12 @@ impl<const DW: usize, const KW: usize> Default for DmaWrites<DW, KW> {
             wb_word: Default::default(),
             burst_last: Default::default(),
             wb_off: Default::default(),
-            wq_count: Default::default(),
-            wq_empty: Default::default(),
             wq_pop: Default::default(),
-            wq_next: Default::default(),
             wb_pop: Default::default(),
-            wb_empty: Default::default(),
-            wb_next: Default::default(),
             wbq_push: Default::default(),
             wo_push: Default::default(),
             wo_in: Default::default(),
             wo_pop: Default::default(),
-            wo_empty: Default::default(),
-            wo_count: Default::default(),
-            wo_next: Default::default(),
-            w_count: Default::default(),
             e_rem: Default::default(),
             e_src: Default::default(),
             e_new: Default::default(),
@@ -233,8 +193,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, wb_held, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp,
-            w_rem, w_src, ww_ptr, wr_ptr, be_v, be_fn
+            self, clk, wb_held, aw_valid, aw_addr, aw_len, aw_user, w_rem, w_src, be_v, be_fn
         );
         self.bursts.clk.next = self.clk.val();
         self.wbacks.clk.next = self.clk.val();
@@ -248,43 +207,33 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         self.w_data_out.rst.next = self.rst.val();
         self.w_strb_out.rst.next = self.rst.val();
         self.w_side_out.rst.next = self.rst.val();
-        self.wq_data.read_clock.next = self.clk.val();
-        self.wq_data.write_clock.next = self.clk.val();
-        self.wq_strb.read_clock.next = self.clk.val();
-        self.wq_strb.write_clock.next = self.clk.val();
-        self.wbq_data.read_clock.next = self.clk.val();
-        self.wbq_data.write_clock.next = self.clk.val();
-        self.wbq_strb.read_clock.next = self.clk.val();
-        self.wbq_strb.write_clock.next = self.clk.val();
-        self.wo_ram.read_clock.next = self.clk.val();
-        self.wo_ram.write_clock.next = self.clk.val();
-        self.wfn_ram.read_clock.next = self.clk.val();
-        self.wfn_ram.write_clock.next = self.clk.val();
+        self.wq_data.clk.next = self.clk.val();
+        self.wq_strb.clk.next = self.clk.val();
+        self.wbq_data.clk.next = self.clk.val();
+        self.wbq_strb.clk.next = self.clk.val();
+        self.wo.clk.next = self.clk.val();
+        self.wq_data.rst.next = self.rst.val();
+        self.wq_strb.rst.next = self.rst.val();
+        self.wbq_data.rst.next = self.rst.val();
+        self.wbq_strb.rst.next = self.rst.val();
+        self.wo.rst.next = self.rst.val();
+        self.wfn.clk.next = self.clk.val();
+        self.wfn.rst.next = self.rst.val();
 
         // ---- Credits (from registers only): a source may have one more push
         // in its output register than the count shows.
-        self.wqs.d.next = self.wqw.q.val();
-        self.wq_empty.next = self.wqr.q.val() == self.wqs.q.val();
-        self.wq_count.next = self.wqw.q.val() - self.wqr.q.val();
-        self.data_room.next = self.wq_count.val() < 61;
+        self.data_room.next = self.wq_data.count.val() < 61;
         self.burst_room.next = self.bursts.count.val() < 13;
         self.wb_room.next = self.wbacks.count.val() < 13;
-        self.wbs.d.next = self.wbw.q.val();
-        self.wb_empty.next = self.wbr.q.val() == self.wbs.q.val();
-        self.wb_idle.next = (self.wbacks.count.val() == 0) & (self.wbw.q.val() == self.wbr.q.val()) & (self.wb_held.q.val() == 0);
+        self.wb_idle.next = (self.wbacks.count.val() == 0) & (self.wbq_data.count.val() == 0) & (self.wb_held.q.val() == 0);
         self.bursts.write.next = self.burst_push.val();
         self.bursts.data_in.next = self.burst.val();
         self.wbacks.write.next = self.wb_push.val();
         self.wbacks.data_in.next = self.wb.val();
 
         // ---- AW: the next C2H burst, else (none queued) the next write-back.
-        self.wo_sp.d.next = self.wo_wp.q.val();
-        self.wo_empty.next = self.wo_rp.q.val() == self.wo_sp.q.val();
-        self.wo_count.next = self.wo_wp.q.val() - self.wo_rp.q.val();
-        // Differences into their own width first (Verilog widens a comparison's operands).
-        self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
         self.aw_free.next = !self.aw_valid.q.val() | self.awready.val();
-        self.aw_go.next = self.aw_free.val() & (self.w_count.val() < 60) & (self.wo_count.val() < 14);
+        self.aw_go.next = self.aw_free.val() & (self.wfn.count.val() < 60) & (self.wo.count.val() < 14);
         self.take_burst.next = self.aw_go.val() & !self.bursts.empty.val();
         self.take_wb.next = self.aw_go.val() & (self.bursts.count.val() == 0) & !self.wbacks.empty.val();
         self.bursts.read.next = self.take_burst.val();
@@ -299,7 +248,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         self.wo_in.next = bit_cast::<9, 8>(self.burst_last.val());
         self.wbq_push.next = false;
         self.wb_off.next = self.wb_addr.val().get_bits::<8>(0) & self.kw_mask.val();
-        self.wfn_ram.write_data.next = self.bursts.data_out.val().function;
+        self.wfn.data_in.next = self.bursts.data_out.val().function;
         if self.take_burst.val() {
             self.aw_valid.d.next = true;
             self.aw_addr.d.next = self.bursts.data_out.val().addr;
@@ -314,37 +263,33 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
             self.wo_push.next = true;
             self.wo_in.next = bit_cast::<9, 1>(true.into()) << 8;
             self.wbq_push.next = true;
-            self.wfn_ram.write_data.next = self.wbacks.data_out.val().function;
+            self.wfn.data_in.next = self.wbacks.data_out.val().function;
         }
         self.awvalid.next = self.aw_valid.q.val();
         self.awaddr.next = self.aw_addr.q.val();
         self.awlen.next = self.aw_len.q.val();
         self.awuser.next = self.aw_user.q.val();
-        self.wfn_ram.write_address.next = bit_cast::<6, 7>(self.ww_ptr.q.val());
-        self.wfn_ram.write_enable.next = self.wo_push.val();
-        if self.wo_push.val() {
-            self.ww_ptr.d.next = self.ww_ptr.q.val() + 1;
-        }
+        self.wfn.write.next = self.wo_push.val();
 
         // ---- W: the burst started, else the next in AW order.
         self.e_rem.next = self.w_rem.q.val();
         self.e_src.next = self.w_src.q.val();
         self.e_new.next = false;
-        if (self.w_rem.q.val() == 0) & !self.wo_empty.val() {
-            self.e_rem.next = bit_cast::<9, 8>(self.wo_ram.read_data.val().get_bits::<8>(0)) + 1;
-            self.e_src.next = self.wo_ram.read_data.val().get_bit(8);
+        if (self.w_rem.q.val() == 0) & !self.wo.empty.val() {
+            self.e_rem.next = bit_cast::<9, 8>(self.wo.data_out.val().get_bits::<8>(0)) + 1;
+            self.e_src.next = self.wo.data_out.val().get_bit(8);
             self.e_new.next = true;
         }
         self.w_vl.next = (self.e_rem.val() != 0)
-            & ((self.e_src.val() & !self.wb_empty.val()) | (!self.e_src.val() & !self.wq_empty.val()));
+            & ((self.e_src.val() & !self.wbq_data.empty.val()) | (!self.e_src.val() & !self.wq_data.empty.val()));
         self.w_data_out.s_valid.next = self.w_vl.val();
         self.w_strb_out.s_valid.next = self.w_vl.val();
         self.w_side_out.s_valid.next = self.w_vl.val();
-        self.w_data_out.s_data.next = self.wq_data.read_data.val();
-        self.w_strb_out.s_data.next = self.wq_strb.read_data.val();
+        self.w_data_out.s_data.next = self.wq_data.data_out.val();
+        self.w_strb_out.s_data.next = self.wq_strb.data_out.val();
         if self.e_src.val() {
-            self.w_data_out.s_data.next = self.wbq_data.read_data.val();
-            self.w_strb_out.s_data.next = self.wbq_strb.read_data.val();
+            self.w_data_out.s_data.next = self.wbq_data.data_out.val();
+            self.w_strb_out.s_data.next = self.wbq_strb.data_out.val();
         }
         self.w_side_out.s_data.next = bit_cast::<2, 1>((self.e_rem.val() == 1).into())
             | (bit_cast::<2, 1>(self.e_src.val().into()) << 1);
@@ -378,55 +323,23 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
             self.wb_held.d.next = self.wb_held.q.val() - 1;
         }
 
-        // ---- The three FIFOs in RAM (read ahead: each RAM shows the head
-        // after this cycle's pop).
-        self.wq_data.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
-        self.wq_strb.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
-        self.wq_data.write_data.next = self.data.val();
-        self.wq_strb.write_data.next = self.strb.val();
-        self.wq_data.write_enable.next = self.data_push.val();
-        self.wq_strb.write_enable.next = self.data_push.val();
-        if self.data_push.val() {
-            self.wqw.d.next = self.wqw.q.val() + 1;
-        }
-        self.wq_next.next = self.wqr.q.val() + 1;
-        self.wq_data.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
-        self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
-        if self.wq_pop.val() {
-            self.wqr.d.next = self.wq_next.val();
-            self.wq_data.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
-            self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
-        }
-        self.wbq_data.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
-        self.wbq_strb.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
-        self.wbq_data.write_data.next =
+        // ---- The three FIFOs (`fifo.rs`): write queue, write-back data, W order.
+        self.wq_data.write.next = self.data_push.val();
+        self.wq_strb.write.next = self.data_push.val();
+        self.wq_data.data_in.next = self.data.val();
+        self.wq_strb.data_in.next = self.strb.val();
+        self.wq_data.read.next = self.wq_pop.val();
+        self.wq_strb.read.next = self.wq_pop.val();
+        self.wbq_data.write.next = self.wbq_push.val();
+        self.wbq_strb.write.next = self.wbq_push.val();
+        self.wbq_data.data_in.next =
             bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
-        self.wbq_strb.write_data.next = self.wb_strb.val() << self.wb_off.val();
-        self.wbq_data.write_enable.next = self.wbq_push.val();
-        self.wbq_strb.write_enable.next = self.wbq_push.val();
-        if self.wbq_push.val() {
-            self.wbw.d.next = self.wbw.q.val() + 1;
-        }
-        self.wb_next.next = self.wbr.q.val() + 1;
-        self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
-        self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
-        if self.wb_pop.val() {
-            self.wbr.d.next = self.wb_next.val();
-            self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
-            self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
-        }
-        self.wo_ram.write_address.next = bit_cast::<4, 5>(self.wo_wp.q.val());
-        self.wo_ram.write_data.next = self.wo_in.val();
-        self.wo_ram.write_enable.next = self.wo_push.val();
-        if self.wo_push.val() {
-            self.wo_wp.d.next = self.wo_wp.q.val() + 1;
-        }
-        self.wo_next.next = self.wo_rp.q.val() + 1;
-        self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_rp.q.val());
-        if self.wo_pop.val() {
-            self.wo_rp.d.next = self.wo_next.val();
-            self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_next.val());
-        }
+        self.wbq_strb.data_in.next = self.wb_strb.val() << self.wb_off.val();
+        self.wbq_data.read.next = self.wb_pop.val();
+        self.wbq_strb.read.next = self.wb_pop.val();
+        self.wo.write.next = self.wo_push.val();
+        self.wo.data_in.next = self.wo_in.val();
+        self.wo.read.next = self.wo_pop.val();
 
         // ---- B: an error answer stops the function of that write (held until taken).
         self.b_in.s_valid.next = self.bvalid.val();
@@ -439,30 +352,15 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         self.berr_function.next = self.be_fn.q.val();
         self.b_in.m_ready.next = !self.be_v.q.val();
         self.b_fire.next = self.b_in.m_valid.val() & !self.be_v.q.val();
-        self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val());
-        if self.b_fire.val() {
-            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
-            self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val() + 1);
-            if self.b_in.m_data.val() != 0 {
-                self.be_v.d.next = true;
-                self.be_fn.d.next = self.wfn_ram.read_data.val();
-            }
+        self.wfn.read.next = self.b_fire.val();
+        if self.b_fire.val() & (self.b_in.m_data.val() != 0) {
+            self.be_v.d.next = true;
+            self.be_fn.d.next = self.wfn.data_out.val();
         }
 
         if self.rst.val() {
             self.aw_valid.d.next = false;
-            self.wqw.d.next = 0.into();
-            self.wqr.d.next = 0.into();
-            self.wqs.d.next = 0.into();
-            self.wbw.d.next = 0.into();
-            self.wbr.d.next = 0.into();
-            self.wbs.d.next = 0.into();
-            self.wo_wp.d.next = 0.into();
-            self.wo_rp.d.next = 0.into();
-            self.wo_sp.d.next = 0.into();
             self.w_rem.d.next = 0.into();
-            self.ww_ptr.d.next = 0.into();
-            self.wr_ptr.d.next = 0.into();
             self.be_v.d.next = false;
             self.wb_held.d.next = 0.into();
         }
