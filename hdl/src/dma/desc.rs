@@ -114,3 +114,15 @@ pub enum C2hState {
     /// An error was reported: its answer (the rest of the packet is dropped).
     WaitError,
 }
+
+/// An H2C descriptor whose data is all in (read side -> control engine):
+/// its completion (write-back, CIDX, interrupt) unless `err` (a read refused).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct H2cDone {
+    pub function: Bits<FW>,
+    pub gen: Bit,
+    pub len: Bits<24>,
+    pub eop: Bit,
+    pub irq: Bit,
+    pub err: Bit,
+}

@@ -163,7 +163,7 @@ use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use bank::DescBank;
 use c2h::C2hEngine;
 use gate::DmaGate;
-use desc::{BankState, C2hBuf, C2hReqKind, DataMeta, H2cDesc};
+use desc::{BankState, C2hBuf, C2hReqKind, DataMeta, H2cDesc, H2cDone};
 use writes::DmaWrites;
 use packer::H2cPacker;
 use regs::*;
@@ -192,9 +192,6 @@ const FN_BITS: usize = 19;
 /// descriptor length (59:36), interrupt flag (60), descriptor bank (61),
 /// bytes of the first beat (69:62: min(beat - offset, bytes), computed at the push).
 const TAG_BITS: usize = 70;
-/// H2C completion: function (10:0), generation (11), length (35:12), end of
-/// packet (36), interrupt flag (37), read error (38).
-const HC_BITS: usize = 39;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
@@ -382,10 +379,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     // mailboxes into the control engine
     // H2C completions (a FIFO of 16 in block RAM: the read side never waits
     // for the control engine unless 14 are pending)
-    hc_ram: RAM<Bits<HC_BITS>, 4>,
-    hcw_ptr: DFF<Bits<5>>,
-    hcr_ptr: DFF<Bits<5>>,
-    hcw_seen: DFF<Bits<5>>,
+    /// H2C completions (the read side waits only when 14 are pending).
+    h2c_done: Fifo<H2cDone, 4, 5>,
     ie_v: DFF<Bit>,
     ie_fn: DFF<Bits<FW>>,
     ie_gen: DFF<Bit>,
@@ -606,14 +601,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
     cut_nx: Signal<Local, Bit>,
-    hc_empty: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
-    hc_count: Signal<Local, Bits<5>>,
     hc_push: Signal<Local, Bit>,
     hc_pop: Signal<Local, Bit>,
-    hc_in: Signal<Local, Bits<HC_BITS>>,
-    hc_head: Signal<Local, Bits<HC_BITS>>,
-    hc_next: Signal<Local, Bits<5>>,
+    hc_in: Signal<Local, H2cDone>,
     // sharing gate
     f_closed: Signal<Local, Bit>,
     f_parked: Signal<Local, Bit>,
@@ -791,7 +782,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             hb: Default::default(),
             hl: Default::default(),
             hp: Default::default(),
-            hc: Default::default(),
+            h2c_done: Default::default(),
             hf: Default::default(),
             cb: Default::default(),
             cl: Default::default(),
@@ -902,18 +893,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             beats: Default::default(),
             i_ok: Default::default(),
             cut_nx: Default::default(),
-            hc_ram: Default::default(),
-            hcw_ptr: Default::default(),
-            hcr_ptr: Default::default(),
-            hcw_seen: Default::default(),
-            hc_empty: Default::default(),
+            hc: Default::default(),
             hc_full: Default::default(),
-            hc_count: Default::default(),
             hc_push: Default::default(),
             hc_pop: Default::default(),
             hc_in: Default::default(),
-            hc_head: Default::default(),
-            hc_next: Default::default(),
             bank0: Default::default(),
             bank1: Default::default(),
             ib: Default::default(),
@@ -961,12 +945,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr, r_wdata, r_wstrb, resp_v,
-            resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr,
-            hcw_seen, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
-            ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres,
-            i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn,
-            c_pfw, c_pfseq, p_ph, irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
+            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
+            r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
+            cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
+            ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres, i_state, i_fn, i_gen,
+            i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn, c_pfw, c_pfseq, p_ph,
+            irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
         self.reg_in.clk.next = self.clk.val();
@@ -1048,8 +1032,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.enable_ram.write_clock.next = self.clk.val();
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
-        self.hc_ram.read_clock.next = self.clk.val();
-        self.hc_ram.write_clock.next = self.clk.val();
+        self.h2c_done.clk.next = self.clk.val();
+        self.h2c_done.rst.next = self.rst.val();
 
         // ---- Per-function records of the function the control engine serves.
         self.c_slot.read_address.next = self.cur_fn.q.val();
@@ -1172,12 +1156,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.tags_full.next = self.tag_fifo.count.val() >= 62;
         self.hc_push.next = false;
         self.hc_pop.next = false;
-        self.hc_in.next = 0.into();
-        self.hcw_seen.d.next = self.hcw_ptr.q.val();
-        self.hc_empty.next = self.hcr_ptr.q.val() == self.hcw_seen.q.val();
-        self.hc_count.next = self.hcw_ptr.q.val() - self.hcr_ptr.q.val();
-        self.hc_full.next = self.hc_count.val() >= 14;
-        self.hc_head.next = self.hc_ram.read_data.val();
+        self.hc_full.next = self.h2c_done.count.val() >= 14;
         // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
         self.iss_end.next = false;
         self.wt_free.next = !self.wt_v.q.val() | self.wt_out.s_ready.val();
@@ -1298,6 +1277,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.t_len.next = self.tags_head.val().get_bits::<24>(36);
         self.t_irq.next = self.tags_head.val().get_bit(60);
         self.t_bank.next = self.tags_head.val().get_bit(61);
+        self.hc_in.next.function = self.t_fn.val();
+        self.hc_in.next.gen = self.t_gen.val();
+        self.hc_in.next.len = self.t_len.val();
+        self.hc_in.next.eop = self.t_eop.val();
+        self.hc_in.next.irq = self.t_irq.val();
+        self.hc_in.next.err = false;
         // The beat's first byte and byte count (the first beat's from its
         // tag, the next ones' a beat ahead: no arithmetic before the shift).
         self.rb_s.next = 0.into();
@@ -1380,12 +1365,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             // The descriptor's data is all in: its completion.
                             self.rd_err.d.next = false;
                             self.hc_push.next = true;
-                            self.hc_in.next = bit_cast::<HC_BITS, FW>(self.t_fn.val())
-                                | (bit_cast::<HC_BITS, 1>(self.t_gen.val().into()) << 11)
-                                | (bit_cast::<HC_BITS, 24>(self.t_len.val()) << 12)
-                                | (bit_cast::<HC_BITS, 1>(self.t_eop.val().into()) << 36)
-                                | (bit_cast::<HC_BITS, 1>(self.t_irq.val().into()) << 37)
-                                | (bit_cast::<HC_BITS, 1>((self.rd_err.q.val() | self.r_bad.val()).into()) << 38);
+                            self.hc_in.next.err = self.rd_err.q.val() | self.r_bad.val();
                         }
                     }
                 }
@@ -1473,15 +1453,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 7.into();
                 self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
                 self.g_open.d.next = self.fq.data_out.val().get_bit(11);
-            } else if !self.hc_empty.val() {
+            } else if !self.h2c_done.empty.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = 2.into();
-                self.cur_fn.d.next = self.hc_head.val().get_bits::<FW>(0);
-                self.cm_gen.d.next = self.hc_head.val().get_bit(11);
-                self.cm_len.d.next = self.hc_head.val().get_bits::<24>(12);
-                self.cm_eop.d.next = self.hc_head.val().get_bit(36);
-                self.cm_irq.d.next = self.hc_head.val().get_bit(37);
-                self.cm_err.d.next = self.hc_head.val().get_bit(38);
+                self.cur_fn.d.next = self.h2c_done.data_out.val().function;
+                self.cm_gen.d.next = self.h2c_done.data_out.val().gen;
+                self.cm_len.d.next = self.h2c_done.data_out.val().len;
+                self.cm_eop.d.next = self.h2c_done.data_out.val().eop;
+                self.cm_irq.d.next = self.h2c_done.data_out.val().irq;
+                self.cm_err.d.next = self.h2c_done.data_out.val().err;
             } else if self.c2h.req_valid.val() {
                 self.c2h.req_take.next = true;
                 self.cur_fn.d.next = self.c2h.req.val().function;
@@ -2155,18 +2135,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
 
         // ---- H2C completions FIFO.
-        self.hc_ram.write_address.next = bit_cast::<4, 5>(self.hcw_ptr.q.val());
-        self.hc_ram.write_data.next = self.hc_in.val();
-        self.hc_ram.write_enable.next = self.hc_push.val();
-        if self.hc_push.val() {
-            self.hcw_ptr.d.next = self.hcw_ptr.q.val() + 1;
-        }
-        self.hc_next.next = self.hcr_ptr.q.val() + 1;
-        self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hcr_ptr.q.val());
-        if self.hc_pop.val() {
-            self.hcr_ptr.d.next = self.hc_next.val();
-            self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hc_next.val());
-        }
+        self.h2c_done.write.next = self.hc_push.val();
+        self.h2c_done.data_in.next = self.hc_in.val();
+        self.h2c_done.read.next = self.hc_pop.val();
 
         // ---- Host reads: AR, the tag FIFO, the descriptor and data FIFOs.
         self.m_axi_host.arvalid.next = self.ar_valid.q.val();
@@ -2313,9 +2284,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.scan_fn.d.next = 0.into();
             self.ib.d.next = false;
             self.resp_v.d.next = false;
-            self.hcw_ptr.d.next = 0.into();
-            self.hcr_ptr.d.next = 0.into();
-            self.hcw_seen.d.next = 0.into();
             self.ie_v.d.next = false;
             self.k_v.d.next = false;
             self.c_ans_v.d.next = false;
