@@ -190,7 +190,7 @@ const FN_BITS: usize = 19;
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
 /// descriptor length (59:36), interrupt flag (60), descriptor bank (61),
-/// bytes of the first beat (69:62: min(beat - offset, bytes), computed before the push).
+/// bytes of the first beat (69:62: min(beat - offset, bytes), computed at the push).
 const TAG_BITS: usize = 70;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
@@ -307,9 +307,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     last_function: Constant<Bits<FW>>,
     kw: Constant<Bits<8>>,
     kw_mask: Constant<Bits<8>>,
-    /// Bytes of a descriptor read's first beat: min(beat, 16) (descriptors
-    /// are 16-byte aligned: a misaligned ring is refused before any fetch).
-    desc_n0: Constant<Bits<8>>,
     log2_kw: Constant<Bits<8>>,
     ar_size: Constant<Bits<3>>,
     max_burst: Constant<Bits<13>>,
@@ -450,13 +447,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     i_any: DFF<Bit>,
     b_addr: DFF<Bits<64>>,
     b_left: DFF<Bits<24>>,
-    /// The next burst's bytes, beats, first-beat bytes and whether it ends
-    /// the descriptor, computed a cycle ahead (`i_prep`) from `b_addr`/`b_left`.
-    i_prep: DFF<Bit>,
-    i_burst: DFF<Bits<24>>,
-    i_beats: DFF<Bits<24>>,
-    i_n0: DFF<Bits<8>>,
-    i_last: DFF<Bit>,
     i_open: DFF<Bit>,
     i_open_fn: DFF<Bits<FW>>,
     close_pend: DFF<Bit>,
@@ -610,7 +600,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     room: Signal<Local, Bits<24>>,
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
-    burst_n0: Signal<Local, Bits<8>>,
     cut_nx: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
     hc_push: Signal<Local, Bit>,
@@ -665,7 +654,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             last_function: cst((p.functions - 1) as u64),
             kw: cst(KW as u64),
             kw_mask: cst(KW as u64 - 1),
-            desc_n0: cst(KW.min(16) as u64),
             log2_kw: cst(KW.trailing_zeros() as u64),
             ar_size: cst(KW.trailing_zeros() as u64),
             max_burst: cst(p.max_burst as u64),
@@ -781,11 +769,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             i_any: Default::default(),
             b_addr: Default::default(),
             b_left: Default::default(),
-            i_prep: Default::default(),
-            i_burst: Default::default(),
-            i_beats: Default::default(),
-            i_n0: Default::default(),
-            i_last: Default::default(),
             i_open: Default::default(),
             i_open_fn: Default::default(),
             close_pend: Default::default(),
@@ -909,7 +892,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             room: Default::default(),
             beats: Default::default(),
             i_ok: Default::default(),
-            burst_n0: Default::default(),
             cut_nx: Default::default(),
             hc: Default::default(),
             hc_full: Default::default(),
@@ -967,8 +949,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
             cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
             ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres, i_state, i_fn, i_gen,
-            i_eop, i_irq, i_len, i_any, b_addr, b_left, i_prep, i_burst, i_beats, i_n0, i_last, i_open, i_open_fn,
-            close_pend, close_fn, c_pfw, c_pfseq, p_ph, irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
+            i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn, c_pfw, c_pfseq, p_ph,
+            irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
         self.reg_in.clk.next = self.clk.val();
@@ -1140,7 +1122,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c_ans_v.d.next = false;
         self.tag_push.next = false;
         self.tag_in.next = 0.into();
-        self.tag_n0.next = self.desc_n0.val();
         self.ctl_ar.next = false;
         self.irq_raise.next = false;
         self.irq_defer.next = false;
@@ -1972,15 +1953,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             + self.burst.val()
             + bit_cast::<24, 8>(self.kw_mask.val()))
             >> bit_cast::<24, 8>(self.log2_kw.val());
-        self.burst_n0.next = self.kw.val() - (self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val());
-        if self.burst.val() < bit_cast::<24, 8>(self.burst_n0.val()) {
-            self.burst_n0.next = bit_cast::<8, 24>(self.burst.val());
-        }
         self.i_ok.next = !self.ctl_ar.val()
             & self.ar_free.val()
             & !self.tags_full.val()
             & (self.outstanding.q.val() < self.max_outstanding.val())
-            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.i_beats.q.val() + 8) <= bit_cast::<24, 10>(self.df_cap.val()));
+            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.beats.val() + 8) <= bit_cast::<24, 10>(self.df_cap.val()));
         if self.k_v.q.val() & !self.close_pend.q.val() {
             // A function stopped or reset: end its open packet, drop its descriptor.
             self.k_v.d.next = false;
@@ -2028,39 +2005,29 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.i_any.d.next = false;
                     self.b_addr.d.next = self.dq_head.val().addr;
                     self.b_left.d.next = self.dq_head.val().len;
-                    self.i_prep.d.next = true;
                 }
             }
-        } else if self.i_prep.q.val() {
-            // The next burst, from registers, a cycle before it is issued.
-            self.i_prep.d.next = false;
-            self.i_burst.d.next = self.burst.val();
-            self.i_beats.d.next = self.beats.val();
-            self.i_n0.d.next = self.burst_n0.val();
-            self.i_last.d.next = self.burst.val() == self.b_left.q.val();
         } else if self.i_ok.val() {
             self.ar_valid.d.next = true;
             self.ar_addr.d.next = self.b_addr.q.val();
-            self.ar_len.d.next = bit_cast::<8, 24>(self.i_beats.q.val() - 1);
+            self.ar_len.d.next = bit_cast::<8, 24>(self.beats.val() - 1);
             self.ar_user.d.next = self.i_fn.q.val();
             self.tag_push.next = true;
             self.tag_in.next = (bit_cast::<TAG_BITS, FW>(self.i_fn.q.val()) << 2)
                 | (bit_cast::<TAG_BITS, 8>(self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
-                | (bit_cast::<TAG_BITS, 24>(self.i_burst.q.val()) << 20)
-                | (bit_cast::<TAG_BITS, 1>((self.i_eop.q.val() & self.i_last.q.val()).into()) << 33)
-                | (bit_cast::<TAG_BITS, 1>(self.i_last.q.val().into()) << 34)
+                | (bit_cast::<TAG_BITS, 24>(self.burst.val()) << 20)
+                | (bit_cast::<TAG_BITS, 1>((self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val())).into()) << 33)
+                | (bit_cast::<TAG_BITS, 1>((self.burst.val() == self.b_left.q.val()).into()) << 34)
                 | (bit_cast::<TAG_BITS, 1>(self.i_gen.q.val().into()) << 35)
                 | (bit_cast::<TAG_BITS, 24>(self.i_len.q.val()) << 36)
                 | (bit_cast::<TAG_BITS, 1>(self.i_irq.q.val().into()) << 60);
             self.out_inc.next = true;
-            self.iss_end.next = self.i_eop.q.val() & self.i_last.q.val();
-            self.dres_inc.next = bit_cast::<10, 24>(self.i_beats.q.val());
-            self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.i_burst.q.val());
-            self.b_left.d.next = self.b_left.q.val() - self.i_burst.q.val();
+            self.iss_end.next = self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val());
+            self.dres_inc.next = bit_cast::<10, 24>(self.beats.val());
+            self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.burst.val());
+            self.b_left.d.next = self.b_left.q.val() - self.burst.val();
             self.i_any.d.next = true;
-            self.i_prep.d.next = true;
-            self.tag_n0.next = self.i_n0.q.val();
-            if self.i_last.q.val() {
+            if self.burst.val() == self.b_left.q.val() {
                 self.i_state.d.next = false;
                 self.i_open.d.next = !self.i_eop.q.val();
                 self.i_open_fn.d.next = self.i_fn.q.val();
@@ -2179,6 +2146,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axi_host.arsize.next = self.ar_size.val();
         self.m_axi_host.arburst.next = 1.into();
         self.m_axi_host.aruser.next = self.ar_user.q.val();
+        // The first beat's bytes: min(beat - offset, bytes).
+        self.tag_n0.next = self.kw.val() - bit_cast::<8, 7>(self.tag_in.val().get_bits::<7>(13));
+        if self.tag_in.val().get_bits::<13>(20) < bit_cast::<13, 8>(self.tag_n0.val()) {
+            self.tag_n0.next = bit_cast::<8, 13>(self.tag_in.val().get_bits::<13>(20));
+        }
         self.tag_word.next = self.tag_in.val() | (bit_cast::<TAG_BITS, 8>(self.tag_n0.val()) << 62);
         self.tag_fifo.write.next = self.tag_push.val();
         self.tag_fifo.data_in.next = self.tag_word.val();
