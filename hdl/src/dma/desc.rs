@@ -44,3 +44,85 @@ pub enum BankState {
     /// Complete: the issuer drains it, then frees it.
     Done,
 }
+
+/// A C2H buffer (control engine or read side -> C2H engine): the
+/// descriptor's address, length and interrupt flag, and whether its read
+/// was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct C2hBuf {
+    pub addr: Bits<64>,
+    pub len: Bits<24>,
+    pub irq: Bit,
+    pub err: Bit,
+}
+
+/// What the C2H engine asks of the control engine.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum C2hReqKind {
+    /// The packet's function's next buffer (fetched or prefetched).
+    Buffer,
+    /// The buffer is full or the packet ended: its write-back (CIDX, interrupt).
+    WriteBack,
+    /// Record the error `code` and stop the function's queues.
+    Error,
+}
+
+/// A C2H engine request: the packet's function and generation, the
+/// buffer's bytes used, end of packet and interrupt flag (write-back), the
+/// code (error; 1 on a buffer request: the packet continues).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct C2hReq {
+    pub function: Bits<FW>,
+    pub gen: Bit,
+    pub used: Bits<24>,
+    pub eop: Bit,
+    pub irq: Bit,
+    pub code: Bits<4>,
+}
+
+/// A C2H data burst whose beats are all in the write queue (C2H engine ->
+/// writes): its address, last beat (AXI `awlen`) and function.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct WriteBurst {
+    pub addr: Bits<64>,
+    pub last: Bits<8>,
+    pub function: Bits<FW>,
+}
+
+/// A completion write-back (control engine -> writes): one 8-byte word
+/// (the descriptor's status) at `addr`, of `function`.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct WriteBack {
+    pub addr: Bits<64>,
+    pub word: Bits<64>,
+    pub function: Bits<FW>,
+}
+
+/// State of the C2H engine (one packet at a time).
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum C2hState {
+    /// No packet: the next one's first beat picks the function.
+    Idle,
+    /// A buffer was asked of the control engine: its answer.
+    WaitAnswer,
+    /// The buffer's descriptor (from the prefetch slot or a host read).
+    WaitBuffer,
+    /// Beats into the write queue until the buffer is full or the packet ends.
+    Data,
+    /// The buffer's write-back was asked: its answer.
+    WaitWriteBack,
+    /// An error was reported: its answer (the rest of the packet is dropped).
+    WaitError,
+}
+
+/// An H2C descriptor whose data is all in (read side -> control engine):
+/// its completion (write-back, CIDX, interrupt) unless `err` (a read refused).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct H2cDone {
+    pub function: Bits<FW>,
+    pub gen: Bit,
+    pub len: Bits<24>,
+    pub eop: Bit,
+    pub irq: Bit,
+    pub err: Bit,
+}

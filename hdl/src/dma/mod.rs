@@ -22,18 +22,16 @@
 //!   data FIFO (then the packer, which aligns bytes into `m_axis_h2c`),
 //!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
 //!   beat of a descriptor's data is its completion.
-//! - the *C2H engine* asks the control engine for the packet's function's next
-//!   buffer (usually prefetched: see below), unpacks `s_axis_c2h` into beats
-//!   aligned to the buffer's address
-//!   (with strobes) in a write queue of 64, and hands each full buffer (or the
-//!   packet's end) back for its write-back. A burst's AW goes out once its
-//!   last beat is queued; bursts end at every min(max_burst, 32 beats)
-//!   boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
-//!   W serves the bursts in AW order from the write queue or from the
-//!   write-back FIFO. A register read is answered only after every write-back
-//!   queued before it has left on W (PCIe orders a read completion after the
-//!   posted writes before it), so CIDX never runs ahead of the written-back
-//!   descriptors in host memory.
+//! - the *C2H engine* (`c2h.rs`) asks the control engine for the packet's
+//!   function's next buffer (usually prefetched: see below), unpacks
+//!   `s_axis_c2h` into beats aligned to the buffer's address, pushes them and
+//!   its bursts into the host writes, and hands each full buffer (or the
+//!   packet's end) back for its write-back.
+//! - the *host writes* (`writes.rs`) issue the C2H bursts and the control
+//!   engine's completion write-backs on AW/W and sort B. A register read is
+//!   answered only after every write-back queued before it has left on W
+//!   (PCIe orders a read completion after the posted writes before it), so
+//!   CIDX never runs ahead of the written-back descriptors in host memory.
 //!
 //! C2H buffer prefetch: when the control engine hands a function's next
 //! buffer (the one at CIDX) to the C2H engine, it also reads the descriptor
@@ -97,27 +95,24 @@
 //! and whatever was in flight for the old generation is dropped.
 //!
 //! Sharing gate (H2C only; `s_gate_*` from the manager's scheduler, for
-//! functions that share one partition): requests are always accepted into a
-//! FIFO of 64 and applied in order by the control engine (one every 3 cycles,
-//! ahead of completions and scheduling) to the function's record (gate bit,
-//! parked bit). A closed function starts no new packet: the scheduler fetches
-//! none of its descriptors, except to finish a packet left open by those
-//! already fetched (one at a time, each after the previous one arrived).
-//! Packets whose descriptors were fetched before the close took effect still
-//! go out. Each close is then answered once on `m_gate_closed_*`, in order,
-//! when (0) the scheduler holds nothing of the function, (1) the issuer has
-//! taken every descriptor pushed until then and holds nothing of it, and (2)
-//! as many packet ends (tlast) have left `m_axis_h2c` as had been issued at
-//! step 1: conservative, it also waits for other functions' packets issued
-//! before, i.e. at most the prefetch and the data FIFO. (A function opened
-//! again before its close is answered is answered when the scheduler is next
-//! off it.) A closed function with H2C work (running, no error, descriptors
-//! posted and not fetched) is reported on `m_waiting_*` when the scheduler
-//! visits it or its doorbell is written, once per closed period: it is then
-//! parked until opened. A report is made only when the output is free, so a
-//! low `m_waiting_ready` blocks nothing: a function passed over meanwhile is
-//! reported at its next visit (within one round of the other functions'
-//! turns).
+//! functions that share one partition): requests are always accepted
+//! (`gate.rs`) and applied in order by the control engine (one every 3
+//! cycles, ahead of completions and scheduling) to the function's record
+//! (gate bit, parked bit). A closed function starts no new packet: the
+//! scheduler fetches none of its descriptors, except to finish a packet left
+//! open by those already fetched (one at a time, each after the previous one
+//! arrived). Packets whose descriptors were fetched before the close took
+//! effect still go out. Each close is then answered once on
+//! `m_gate_closed_*`, in order (`gate.rs`: once the scheduler and the issuer
+//! hold nothing of the function and the packets issued until then are out).
+//! (A function opened again before its close is answered is answered when
+//! the scheduler is next off it.) A closed function with H2C work (running,
+//! no error, descriptors posted and not fetched) is reported on
+//! `m_waiting_*` when the scheduler visits it or its doorbell is written,
+//! once per closed period: it is then parked until opened. A report is made
+//! only when the output is free, so a low `m_waiting_ready` blocks nothing:
+//! a function passed over meanwhile is reported at its next visit (within
+//! one round of the other functions' turns).
 //!
 //! After reset the per-function RAMs are cleared, one function per cycle;
 //! `s_qos`/`s_fnctl` writes during that time are ignored. A function's
@@ -135,28 +130,41 @@
 //! Child blocks (one Verilog module each; the records they exchange are
 //! named in `desc.rs`): `packer.rs`, the data FIFO and the packer behind
 //! `m_axis_h2c` (`vfpga_dma_packer`); `bank.rs`, one H2C descriptor bank,
-//! instantiated twice (`vfpga_dma_bank0`); FIFOs are `fifo.rs`'s. The rest
-//! (control engine, issuer, read side, C2H engine, writes, gate) is still
-//! written here (issue 13: to be split further).
+//! instantiated twice (`vfpga_dma_bank0`); `c2h.rs`, the C2H engine
+//! (`vfpga_dma_c2h`); `writes.rs`, the host writes (`vfpga_dma_writes`);
+//! `gate.rs`, the sharing gate's requests and answers (`vfpga_dma_gate`);
+//! FIFOs are `fifo.rs`'s. The control engine, the issuer and the read side
+//! are still written here (issue 13: to be split further).
 //!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
-//! register slice (`skid.rs`); W, the interrupt request and the waiting
-//! report leave through one; AR, AW, H2C, the register answers and the gate
-//! answers come from registers. No output follows an input within a cycle.
+//! register slice (`skid.rs`: here, or in `c2h.rs`, `writes.rs`, `gate.rs`);
+//! W, the interrupt request and the waiting report leave through one; AR,
+//! AW, H2C, the register answers and the gate answers come from registers.
+//! No output follows an input within a cycle, and none of a child block's
+//! does either (between the children, every handshake is a register on one
+//! side and a credit computed from registers on the other). Block-RAM read
+//! data feeds registers before logic: the control engine's records, the
+//! read tags (tests/dma.rs checks the boundaries).
 
 mod bank;
+mod c2h;
 pub mod desc;
+mod gate;
 mod packer;
+mod writes;
 pub mod regs;
 
 use crate::axi::AxiMaster;
 use crate::axis::{AxisMaster, AxisSlave};
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
 use crate::fifo::Fifo;
-use crate::skid::{AxisSkid, Skid};
+use crate::skid::Skid;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use bank::DescBank;
-use desc::{BankState, DataMeta, H2cDesc};
+use c2h::C2hEngine;
+use gate::DmaGate;
+use desc::{BankState, C2hBuf, C2hReqKind, DataMeta, H2cDesc, H2cDone};
+use writes::DmaWrites;
 use packer::H2cPacker;
 use regs::*;
 use rust_hdl::prelude::*;
@@ -181,11 +189,9 @@ const FN_BITS: usize = 19;
 /// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
 /// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
 /// end of packet (33), last burst of its descriptor (34), generation (35),
-/// descriptor length (59:36), interrupt flag (60), descriptor bank (61).
-const TAG_BITS: usize = 62;
-/// H2C completion: function (10:0), generation (11), length (35:12), end of
-/// packet (36), interrupt flag (37), read error (38).
-const HC_BITS: usize = 39;
+/// descriptor length (59:36), interrupt flag (60), descriptor bank (61),
+/// bytes of the first beat (69:62: min(beat - offset, bytes), computed at the push).
+const TAG_BITS: usize = 70;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
@@ -283,28 +289,19 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub m_waiting_function: Signal<Out, Bits<FW>>,
 
     // ---- registered boundary (`skid.rs`): every input enters through a
-    // register slice; outputs whose valid/data are not already registers
-    // (W, and the irq and waiting handshakes) leave through one.
+    // register slice (C2H and B: in `c2h.rs`, `writes.rs`); outputs whose
+    // valid/data are not already registers (W: in `writes.rs`; the irq and
+    // waiting handshakes) leave through one.
     /// Register request: write (0), function (11:1), offset (23:12), data (55:24), strobes (59:56).
     reg_in: Skid<Bits<REQ_BITS>>,
-    c2h_in: AxisSkid<DW, KW>,
     r_data_in: Skid<Bits<DW>>,
     /// R side word: resp (1:0), last (2).
     r_side_in: Skid<Bits<3>>,
-    b_in: Skid<Bits<2>>,
     qos_in: Skid<Bits<{ FW + 8 }>>,
     fnctl_in: Skid<Bits<{ FW + 1 }>>,
-    gate_in: Skid<Bits<{ FW + 1 }>>,
-    w_data_out: Skid<Bits<DW>>,
-    w_strb_out: Skid<Bits<KW>>,
-    /// W side word: last (0), a write-back beat (1).
-    w_side_out: Skid<Bits<2>>,
-    /// Write-back beats in the W register slice (not yet on W).
-    wb_held: DFF<Bits<2>>,
     irq_out: Skid<Bits<{ FW + 4 }>>,
     wt_out: Skid<Bits<FW>>,
     r_ready: Signal<Local, Bit>,
-    w_last: Signal<Local, Bit>,
 
     // ---- configuration
     last_function: Constant<Bits<FW>>,
@@ -313,16 +310,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     log2_kw: Constant<Bits<8>>,
     ar_size: Constant<Bits<3>>,
     max_burst: Constant<Bits<13>>,
-    cburst_mask: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
     df_cap: Constant<Bits<10>>,
     dq_cap: Constant<Bits<5>>,
-    keep_all: Constant<Bits<KW>>,
     data_all: Constant<Bits<DW>>,
-    wb_strb: Constant<Bits<KW>>,
-    keep_bit: Vec<Constant<Bits<KW>>>,
-    keep_count: Vec<Constant<Bits<8>>>,
-    byte_mask: Vec<Constant<Bits<DW>>>,
     dma_id: Constant<Bits<32>>,
     dma_version: Constant<Bits<32>>,
     o_id: Constant<Bits<OW>>,
@@ -351,6 +342,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     enable_ram: RAM<Bits<1>, FW>,
     weight_ram: RAM<Bits<8>, FW>,
     clear_addr: DFF<Bits<FW>>,
+    /// The served function's ring and function records, registered out of their RAMs.
+    h_rec: DFF<Bits<RING_BITS>>,
+    c_rec: DFF<Bits<C2H_RING_BITS>>,
+    f_rec: DFF<Bits<FN_BITS>>,
 
     // ---- control engine
     state: DFF<Bits<2>>,
@@ -384,30 +379,18 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     // mailboxes into the control engine
     // H2C completions (a FIFO of 16 in block RAM: the read side never waits
     // for the control engine unless 14 are pending)
-    hc_ram: RAM<Bits<HC_BITS>, 4>,
-    hcw_ptr: DFF<Bits<5>>,
-    hcr_ptr: DFF<Bits<5>>,
-    hcw_seen: DFF<Bits<5>>,
+    /// H2C completions (the read side waits only when 14 are pending).
+    h2c_done: Fifo<H2cDone, 4, 5>,
     ie_v: DFF<Bit>,
     ie_fn: DFF<Bits<FW>>,
     ie_gen: DFF<Bit>,
     ie_code: DFF<Bits<4>>,
-    be_v: DFF<Bit>,
-    be_fn: DFF<Bits<FW>>,
     k_v: DFF<Bit>,
     k_fn: DFF<Bits<FW>>,
-    c_req_v: DFF<Bit>,
-    c_req_kind: DFF<Bits<2>>,
     c_ans_v: DFF<Bit>,
     c_ans_ok: DFF<Bit>,
     c_ans_gen: DFF<Bit>,
-    // sharing gate: requests (open bit 11, function 10:0) applied in order by
-    // the control engine; closes awaiting their answer; the answer's phase
-    // and mark; packet ends issued and delivered; the two outputs
-    gq_ram: RAM<Bits<12>, 6>,
-    gqw_ptr: DFF<Bits<7>>,
-    gqr_ptr: DFF<Bits<7>>,
-    gqw_seen: DFF<Bits<7>>,
+    /// The operation's open bit (sharing gate request, or `s_fnctl` enable).
     g_open: DFF<Bit>,
     /// `s_fnctl` requests (enable bit 11, function 10:0), applied in order by
     /// the control engine: a detach resets the function (function-level reset)
@@ -415,6 +398,11 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     fq: Fifo<Bits<{ FW + 1 }>, 4, 5>,
     /// The data FIFO and the packer behind `m_axis_h2c`.
     packer: H2cPacker<DW, KW, DW2>,
+    /// The C2H engine and the host writes (AW, W, B).
+    c2h: C2hEngine<DW, KW, DW2>,
+    writes: DmaWrites<DW, KW>,
+    /// The sharing gate's request FIFO and close answers.
+    gate: DmaGate,
     /// The control engine writes a function's enable bit (attach/detach).
     en_we: Signal<Local, Bit>,
     /// The control engine resets the function's queues (CTRL.RESET, detach).
@@ -423,33 +411,23 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// interrupt output (each at most once: the record's queued bit), so
     /// that no operation waits for `irq_ready`. Deep enough for every function.
     iq: Fifo<Bits<FW>, FW, { FW + 1 }>,
-    cq_ram: RAM<Bits<FW>, 6>,
-    cqw_ptr: DFF<Bits<7>>,
-    cqr_ptr: DFF<Bits<7>>,
-    cqw_seen: DFF<Bits<7>>,
-    ca_ph: DFF<Bits<2>>,
-    ca_mark: DFF<Bits<16>>,
-    iss_n: DFF<Bits<16>>,
-    out_n: DFF<Bits<16>>,
-    gc_v: DFF<Bit>,
-    gc_fn: DFF<Bits<FW>>,
     wt_v: DFF<Bit>,
     wt_fn: DFF<Bits<FW>>,
-    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM;
-    // inline: a FIFO submodule's flags would form a false combinational loop
-    // with this block's single always block)
+    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM)
     ar_valid: DFF<Bit>,
     ar_addr: DFF<Bits<64>>,
     ar_len: DFF<Bits<8>>,
     ar_user: DFF<Bits<FW>>,
-    tag_ram: RAM<Bits<TAG_BITS>, 6>,
-    tw_ptr: DFF<Bits<7>>,
-    tr_ptr: DFF<Bits<7>>,
-    tw_seen: DFF<Bits<7>>,
+    tag_fifo: Fifo<Bits<TAG_BITS>, 6, 7>,
+    /// The tag at the head, registered out of the FIFO's block RAM before
+    /// the read side's logic (a register slice: no bubble between tags).
+    tag_head: Skid<Bits<TAG_BITS>>,
     outstanding: DFF<Bits<6>>,
     // read side
     rc_first: DFF<Bit>,
     rc_left: DFF<Bits<13>>,
+    /// Bytes of the next beat of the burst on R (after its first), a beat ahead.
+    rc_n: DFF<Bits<8>>,
     d_acc: DFF<Bits<DW2>>,
     d_fill: DFF<Bits<8>>,
     d_err: DFF<Bit>,
@@ -457,8 +435,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// The packet on the read side lost data to an error answer: the rest of
     /// its bytes are dropped and its end is flagged.
     cut: DFF<Bit>,
-    // H2C descriptors fetched: two FIFOs of 16 (the banks), in one RAM
-    // data FIFO (512 beats): data and side word
+    /// Data FIFO (512 beats, in the packer) entries reserved by the issuer.
     dres: DFF<Bits<10>>,
     // H2C issuer
     i_state: DFF<Bit>,
@@ -474,60 +451,13 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     i_open_fn: DFF<Bits<FW>>,
     close_pend: DFF<Bit>,
     close_fn: DFF<Bits<FW>>,
-    // H2C packer
-    // C2H engine
-    c_state: DFF<Bits<3>>,
-    c_drop: DFF<Bit>,
-    c_fn: DFF<Bits<FW>>,
-    c_gen: DFF<Bit>,
-    c_done_in: DFF<Bit>,
-    c_pkt_done: DFF<Bit>,
-    c_acc: DFF<Bits<DW2>>,
-    c_fill: DFF<Bits<8>>,
-    c_dv: DFF<Bit>,
-    c_desc: DFF<Bits<98>>,
-    c_derr: DFF<Bit>,
-    cb_addr: DFF<Bits<64>>,
-    cb_left: DFF<Bits<24>>,
-    c_used: DFF<Bits<24>>,
-    c_eop_w: DFF<Bit>,
-    c_dirq: DFF<Bit>,
-    c_code: DFF<Bits<4>>,
+    // C2H buffers
     /// The C2H engine waits for a prefetch still in flight (function
-    /// `c_fn`, sequence number `c_pfseq`): the read side hands it over.
+    /// `c2h.pkt_function`, sequence number `c_pfseq`): the read side hands it over.
     c_pfw: DFF<Bit>,
     c_pfseq: DFF<Bits<8>>,
     /// C2H buffer operation, second step: prefetch the next posted descriptor.
     p_ph: DFF<Bit>,
-    // Host writes. C2H data beats wait in a write queue (64) until their
-    // burst is complete, then its AW goes out; write-back beats in their own
-    // FIFO (16); the W channel serves the bursts in AW order (a FIFO of
-    // 16: source, beats). Functions of the bursts awaiting B.
-    aw_valid: DFF<Bit>,
-    aw_addr: DFF<Bits<64>>,
-    aw_len: DFF<Bits<8>>,
-    aw_user: DFF<Bits<FW>>,
-    wq_data: RAM<Bits<DW>, 6>,
-    wq_strb: RAM<Bits<KW>, 6>,
-    wqw: DFF<Bits<7>>,
-    wqr: DFF<Bits<7>>,
-    wqs: DFF<Bits<7>>,
-    wbq_data: RAM<Bits<DW>, 4>,
-    wbq_strb: RAM<Bits<KW>, 4>,
-    wbw: DFF<Bits<5>>,
-    wbr: DFF<Bits<5>>,
-    wbs: DFF<Bits<5>>,
-    wo_ram: RAM<Bits<9>, 4>,
-    wo_wp: DFF<Bits<5>>,
-    wo_rp: DFF<Bits<5>>,
-    wo_sp: DFF<Bits<5>>,
-    w_rem: DFF<Bits<9>>,
-    w_src: DFF<Bit>,
-    c_bb: DFF<Bits<9>>,
-    c_bstart: DFF<Bits<64>>,
-    wfn_ram: RAM<Bits<FW>, 6>,
-    ww_ptr: DFF<Bits<7>>,
-    wr_ptr: DFF<Bits<7>>,
     // interrupt request
     irq_v: DFF<Bit>,
     irq_f: DFF<Bits<FW>>,
@@ -565,7 +495,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     c_rd_addr: Signal<Local, Bits<64>>,
     c_rd_seq: Signal<Local, Bits<8>>,
     s_hit: Signal<Local, Bit>,
-    s_desc: Signal<Local, Bits<98>>,
+    s_buf: Signal<Local, C2hBuf>,
+    /// A buffer for the C2H engine this cycle (read side or prefetch slot).
+    c_buf_v: Signal<Local, Bit>,
+    c_buf: Signal<Local, C2hBuf>,
     pf_arr: Signal<Local, Bit>,
     pf_blk: Signal<Local, Bit>,
     slot_we: Signal<Local, Bit>,
@@ -603,15 +536,12 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     wa_c: Signal<Local, Bits<64>>,
     wb_addr: Signal<Local, Bits<64>>,
     wb_word: Signal<Local, Bits<64>>,
-    wb_off: Signal<Local, Bits<8>>,
     stale: Signal<Local, Bit>,
     ar_free: Signal<Local, Bit>,
     ar_fire: Signal<Local, Bit>,
     ctl_ar: Signal<Local, Bit>,
-    ctl_w: Signal<Local, Bit>,
     tag_push: Signal<Local, Bit>,
     tag_in: Signal<Local, Bits<TAG_BITS>>,
-    w_room: Signal<Local, Bit>,
     irq_raise: Signal<Local, Bit>,
     irq_busy: Signal<Local, Bit>,
     fetch: Signal<Local, Bit>,
@@ -639,7 +569,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     tags_empty: Signal<Local, Bit>,
     tags_full: Signal<Local, Bit>,
     tags_head: Signal<Local, Bits<TAG_BITS>>,
-    tr_next: Signal<Local, Bits<7>>,
+    tag_word: Signal<Local, Bits<TAG_BITS>>,
+    tag_n0: Signal<Local, Bits<8>>,
+    rb_rest: Signal<Local, Bits<13>>,
     t_kind: Signal<Local, Bits<2>>,
     t_fn: Signal<Local, Bits<FW>>,
     t_s: Signal<Local, Bits<8>>,
@@ -668,63 +600,11 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     room: Signal<Local, Bits<24>>,
     beats: Signal<Local, Bits<24>>,
     i_ok: Signal<Local, Bit>,
-    // packer
-    // C2H side
-    c_open: Signal<Local, Bit>,
-    in_count: Signal<Local, Bits<8>>,
-    in_mask: Signal<Local, Bits<DW>>,
-    c_take: Signal<Local, Bit>,
-    c_off: Signal<Local, Bits<8>>,
-    c_nmax: Signal<Local, Bits<24>>,
-    c_n: Signal<Local, Bits<8>>,
-    c_pop: Signal<Local, Bit>,
     cut_nx: Signal<Local, Bit>,
-    c_acc_out: Signal<Local, Bits<DW2>>,
-    c_fill_out: Signal<Local, Bits<8>>,
-    // writes
-    w_load: Signal<Local, Bit>,
-    w_count: Signal<Local, Bits<7>>,
-    tag_count: Signal<Local, Bits<7>>,
-    wl_fn: Signal<Local, Bits<FW>>,
-    b_fire: Signal<Local, Bit>,
-    aw_free: Signal<Local, Bit>,
-    wo_room: Signal<Local, Bit>,
-    wq_room: Signal<Local, Bit>,
-    wq_push: Signal<Local, Bit>,
-    wq_in_data: Signal<Local, Bits<DW>>,
-    wq_in_strb: Signal<Local, Bits<KW>>,
-    wq_pop: Signal<Local, Bit>,
-    wq_empty: Signal<Local, Bit>,
-    wq_count: Signal<Local, Bits<7>>,
-    wq_next: Signal<Local, Bits<7>>,
-    wb_push: Signal<Local, Bit>,
-    wb_pop: Signal<Local, Bit>,
-    wb_empty: Signal<Local, Bit>,
-    wb_next: Signal<Local, Bits<5>>,
-    wb_in_data: Signal<Local, Bits<DW>>,
-    wb_in_strb: Signal<Local, Bits<KW>>,
-    wo_push_l: Signal<Local, Bit>,
-    wo_in: Signal<Local, Bits<9>>,
-    wo_pop: Signal<Local, Bit>,
-    wo_empty: Signal<Local, Bit>,
-    wo_count: Signal<Local, Bits<5>>,
-    wo_next: Signal<Local, Bits<5>>,
-    e_rem: Signal<Local, Bits<9>>,
-    e_src: Signal<Local, Bit>,
-    e_new: Signal<Local, Bit>,
-    w_fire: Signal<Local, Bit>,
-    w_vl: Signal<Local, Bit>,
-    c_bend: Signal<Local, Bit>,
-    c_na13: Signal<Local, Bits<13>>,
-    aw_ok_c: Signal<Local, Bit>,
-    hc_empty: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
-    hc_count: Signal<Local, Bits<5>>,
     hc_push: Signal<Local, Bit>,
     hc_pop: Signal<Local, Bit>,
-    hc_in: Signal<Local, Bits<HC_BITS>>,
-    hc_head: Signal<Local, Bits<HC_BITS>>,
-    hc_next: Signal<Local, Bits<5>>,
+    hc_in: Signal<Local, H2cDone>,
     // sharing gate
     f_closed: Signal<Local, Bit>,
     f_parked: Signal<Local, Bit>,
@@ -738,19 +618,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     iq_pend: Signal<Local, Bits<3>>,
     nf_parked: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
-    gq_empty: Signal<Local, Bit>,
-    gq_pop: Signal<Local, Bit>,
-    gq_next: Signal<Local, Bits<7>>,
-    cq_empty: Signal<Local, Bit>,
-    cq_full: Signal<Local, Bit>,
-    cq_count: Signal<Local, Bits<7>>,
-    cq_push: Signal<Local, Bit>,
-    cq_pop: Signal<Local, Bit>,
-    cq_next: Signal<Local, Bits<7>>,
-    ca_f: Signal<Local, Bits<FW>>,
-    ca_sched: Signal<Local, Bit>,
-    ca_issuer: Signal<Local, Bit>,
-    ca_out_diff: Signal<Local, Bits<16>>,
     iss_end: Signal<Local, Bit>,
 }
 
@@ -768,56 +635,32 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
         for i in 0..DW {
             data_all = data_all.replace_bit(i, true);
         }
-        let mut keep_all: Bits<KW> = Bits::default();
-        for i in 0..KW {
-            keep_all = keep_all.replace_bit(i, true);
-        }
-        let byte_mask = (0..KW)
-            .map(|i| {
-                let mut m: Bits<DW> = Bits::default();
-                for b in 0..8 {
-                    m = m.replace_bit(8 * i + b, true);
-                }
-                Constant::new(m)
-            })
-            .collect();
         Self {
             reg_in: Default::default(),
-            c2h_in: Default::default(),
             r_data_in: Default::default(),
             r_side_in: Default::default(),
-            b_in: Default::default(),
             qos_in: Default::default(),
             fnctl_in: Default::default(),
-            gate_in: Default::default(),
-            w_data_out: Default::default(),
-            w_strb_out: Default::default(),
-            w_side_out: Default::default(),
-            wb_held: Default::default(),
             fq: Default::default(),
             packer: Default::default(),
+            c2h: C2hEngine::new(p.functions, p.max_burst.min(32 * KW)),
+            writes: Default::default(),
+            gate: Default::default(),
             en_we: Default::default(),
             q_reset: Default::default(),
             irq_out: Default::default(),
             wt_out: Default::default(),
             r_ready: Default::default(),
-            w_last: Default::default(),
             last_function: cst((p.functions - 1) as u64),
             kw: cst(KW as u64),
             kw_mask: cst(KW as u64 - 1),
             log2_kw: cst(KW.trailing_zeros() as u64),
             ar_size: cst(KW.trailing_zeros() as u64),
             max_burst: cst(p.max_burst as u64),
-            cburst_mask: cst((p.max_burst.min(32 * KW) - 1) as u64),
             max_outstanding: cst(p.outstanding as u64),
             df_cap: cst(DATA_FIFO_BEATS as u64),
             dq_cap: cst(DESC_PREFETCH as u64),
-            keep_all: Constant::new(keep_all),
             data_all: Constant::new(data_all),
-            wb_strb: cst(0xff),
-            keep_bit: (0..KW).map(|i| Constant::new(Bits::<KW>::default().replace_bit(i, true))).collect(),
-            keep_count: (0..KW).map(|i| cst(i as u64 + 1)).collect(),
-            byte_mask,
             dma_id: cst(DMA_ID as u64),
             dma_version: cst(DMA_VERSION as u64),
             o_id: off(R_ID),
@@ -869,6 +712,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             enable_ram: Default::default(),
             weight_ram: Default::default(),
             clear_addr: Default::default(),
+            h_rec: Default::default(),
+            c_rec: Default::default(),
+            f_rec: Default::default(),
             state: Default::default(),
             op: Default::default(),
             cur_fn: Default::default(),
@@ -893,12 +739,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ie_fn: Default::default(),
             ie_gen: Default::default(),
             ie_code: Default::default(),
-            be_v: Default::default(),
-            be_fn: Default::default(),
             k_v: Default::default(),
             k_fn: Default::default(),
-            c_req_v: Default::default(),
-            c_req_kind: Default::default(),
             c_ans_v: Default::default(),
             c_ans_ok: Default::default(),
             c_ans_gen: Default::default(),
@@ -906,13 +748,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ar_addr: Default::default(),
             ar_len: Default::default(),
             ar_user: Default::default(),
-            tag_ram: Default::default(),
-            tw_ptr: Default::default(),
-            tr_ptr: Default::default(),
-            tw_seen: Default::default(),
+            tag_fifo: Default::default(),
+            tag_head: Default::default(),
             outstanding: Default::default(),
             rc_first: Default::default(),
             rc_left: Default::default(),
+            rc_n: Default::default(),
             d_acc: Default::default(),
             d_fill: Default::default(),
             d_err: Default::default(),
@@ -932,39 +773,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             i_open_fn: Default::default(),
             close_pend: Default::default(),
             close_fn: Default::default(),
-            c_state: Default::default(),
-            c_drop: Default::default(),
-            c_fn: Default::default(),
-            c_gen: Default::default(),
-            c_done_in: Default::default(),
-            c_pkt_done: Default::default(),
-            c_acc: Default::default(),
-            c_fill: Default::default(),
-            c_dv: Default::default(),
-            c_desc: Default::default(),
-            c_derr: Default::default(),
-            cb_addr: Default::default(),
-            cb_left: Default::default(),
-            c_used: Default::default(),
-            c_eop_w: Default::default(),
-            c_dirq: Default::default(),
-            c_code: Default::default(),
             c_pfw: Default::default(),
             c_pfseq: Default::default(),
             p_ph: Default::default(),
-            aw_valid: Default::default(),
-            aw_addr: Default::default(),
-            aw_user: Default::default(),
-            wfn_ram: Default::default(),
-            ww_ptr: Default::default(),
-            wr_ptr: Default::default(),
             irq_v: Default::default(),
             irq_f: Default::default(),
             irq_vec: Default::default(),
             hb: Default::default(),
             hl: Default::default(),
             hp: Default::default(),
-            hc: Default::default(),
+            h2c_done: Default::default(),
             hf: Default::default(),
             cb: Default::default(),
             cl: Default::default(),
@@ -990,7 +808,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             c_rd_addr: Default::default(),
             c_rd_seq: Default::default(),
             s_hit: Default::default(),
-            s_desc: Default::default(),
+            s_buf: Default::default(),
+            c_buf_v: Default::default(),
+            c_buf: Default::default(),
             pf_arr: Default::default(),
             pf_blk: Default::default(),
             slot_we: Default::default(),
@@ -1028,15 +848,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             wa_c: Default::default(),
             wb_addr: Default::default(),
             wb_word: Default::default(),
-            wb_off: Default::default(),
             stale: Default::default(),
             ar_free: Default::default(),
             ar_fire: Default::default(),
             ctl_ar: Default::default(),
-            ctl_w: Default::default(),
             tag_push: Default::default(),
             tag_in: Default::default(),
-            w_room: Default::default(),
             irq_raise: Default::default(),
             irq_busy: Default::default(),
             out_inc: Default::default(),
@@ -1045,7 +862,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             tags_empty: Default::default(),
             tags_full: Default::default(),
             tags_head: Default::default(),
-            tr_next: Default::default(),
+            tag_word: Default::default(),
+            tag_n0: Default::default(),
+            rb_rest: Default::default(),
             t_kind: Default::default(),
             t_fn: Default::default(),
             t_s: Default::default(),
@@ -1073,83 +892,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             room: Default::default(),
             beats: Default::default(),
             i_ok: Default::default(),
-            c_open: Default::default(),
-            in_count: Default::default(),
-            in_mask: Default::default(),
-            c_take: Default::default(),
-            c_off: Default::default(),
-            c_nmax: Default::default(),
-            c_n: Default::default(),
-            c_pop: Default::default(),
             cut_nx: Default::default(),
-            c_acc_out: Default::default(),
-            c_fill_out: Default::default(),
-            w_load: Default::default(),
-            w_count: Default::default(),
-            tag_count: Default::default(),
-            wl_fn: Default::default(),
-            b_fire: Default::default(),
-            aw_len: Default::default(),
-            wq_data: Default::default(),
-            wq_strb: Default::default(),
-            wqw: Default::default(),
-            wqr: Default::default(),
-            wqs: Default::default(),
-            wbq_data: Default::default(),
-            wbq_strb: Default::default(),
-            wbw: Default::default(),
-            wbr: Default::default(),
-            wbs: Default::default(),
-            wo_ram: Default::default(),
-            wo_wp: Default::default(),
-            wo_rp: Default::default(),
-            wo_sp: Default::default(),
-            w_rem: Default::default(),
-            w_src: Default::default(),
-            c_bb: Default::default(),
-            c_bstart: Default::default(),
-            aw_free: Default::default(),
-            wo_room: Default::default(),
-            wq_room: Default::default(),
-            wq_push: Default::default(),
-            wq_in_data: Default::default(),
-            wq_in_strb: Default::default(),
-            wq_pop: Default::default(),
-            wq_empty: Default::default(),
-            wq_count: Default::default(),
-            wq_next: Default::default(),
-            wb_push: Default::default(),
-            wb_pop: Default::default(),
-            wb_empty: Default::default(),
-            wb_next: Default::default(),
-            wb_in_data: Default::default(),
-            wb_in_strb: Default::default(),
-            wo_push_l: Default::default(),
-            wo_in: Default::default(),
-            wo_pop: Default::default(),
-            wo_empty: Default::default(),
-            wo_count: Default::default(),
-            wo_next: Default::default(),
-            e_rem: Default::default(),
-            e_src: Default::default(),
-            e_new: Default::default(),
-            w_fire: Default::default(),
-            w_vl: Default::default(),
-            c_bend: Default::default(),
-            c_na13: Default::default(),
-            aw_ok_c: Default::default(),
-            hc_ram: Default::default(),
-            hcw_ptr: Default::default(),
-            hcr_ptr: Default::default(),
-            hcw_seen: Default::default(),
-            hc_empty: Default::default(),
+            hc: Default::default(),
             hc_full: Default::default(),
-            hc_count: Default::default(),
             hc_push: Default::default(),
             hc_pop: Default::default(),
             hc_in: Default::default(),
-            hc_head: Default::default(),
-            hc_next: Default::default(),
             bank0: Default::default(),
             bank1: Default::default(),
             ib: Default::default(),
@@ -1173,22 +921,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             ob_st: Default::default(),
             ib_kill: Default::default(),
             ib_done: Default::default(),
-            gq_ram: Default::default(),
-            gqw_ptr: Default::default(),
-            gqr_ptr: Default::default(),
-            gqw_seen: Default::default(),
             g_open: Default::default(),
             iq: Default::default(),
-            cq_ram: Default::default(),
-            cqw_ptr: Default::default(),
-            cqr_ptr: Default::default(),
-            cqw_seen: Default::default(),
-            ca_ph: Default::default(),
-            ca_mark: Default::default(),
-            iss_n: Default::default(),
-            out_n: Default::default(),
-            gc_v: Default::default(),
-            gc_fn: Default::default(),
             wt_v: Default::default(),
             wt_fn: Default::default(),
             f_closed: Default::default(),
@@ -1202,19 +936,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             iq_pend: Default::default(),
             nf_parked: Default::default(),
             wt_free: Default::default(),
-            gq_empty: Default::default(),
-            gq_pop: Default::default(),
-            gq_next: Default::default(),
-            cq_empty: Default::default(),
-            cq_full: Default::default(),
-            cq_count: Default::default(),
-            cq_push: Default::default(),
-            cq_pop: Default::default(),
-            cq_next: Default::default(),
-            ca_f: Default::default(),
-            ca_sched: Default::default(),
-            ca_issuer: Default::default(),
-            ca_out_diff: Default::default(),
             iss_end: Default::default(),
         }
     }
@@ -1224,45 +945,26 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, op, cur_fn, scan_fn,
-            ib, sb, s_new,
-            r_write, r_addr, r_wdata, r_wstrb, resp_v, resp_data, resp_err,
-            e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen, cm_err, hcw_ptr, hcr_ptr, hcw_seen,
-            ie_v, ie_fn, ie_gen, ie_code, be_v, be_fn, k_v, k_fn, c_req_v,
-            c_req_kind, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len, ar_user, tw_ptr, tr_ptr, tw_seen,
-            outstanding, rc_first, rc_left, d_acc, d_fill, d_err, rd_err, cut,
-            dres, i_state, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn,
-            close_pend, close_fn, c_state,
-            c_drop, c_fn, c_gen, c_done_in, c_pkt_done, c_acc, c_fill, c_dv, c_desc, c_derr, cb_addr, cb_left,
-            c_used, c_eop_w, c_dirq, c_code, c_pfw, c_pfseq, p_ph, aw_valid, aw_addr, aw_len, aw_user, wqw, wqr, wqs, wbw, wbr, wbs, wo_wp, wo_rp, wo_sp, w_rem, w_src, c_bb, c_bstart, ww_ptr, wr_ptr,
-            irq_v, irq_f, irq_vec, gqw_ptr, gqr_ptr, gqw_seen, g_open, cqw_ptr, cqr_ptr, cqw_seen, ca_ph, ca_mark,
-            iss_n, out_n, gc_v, gc_fn, wt_v, wt_fn, wb_held
+            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
+            r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
+            cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
+            ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres, i_state, i_fn, i_gen,
+            i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn, c_pfw, c_pfseq, p_ph,
+            irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
         self.reg_in.clk.next = self.clk.val();
-        self.c2h_in.clk.next = self.clk.val();
         self.r_data_in.clk.next = self.clk.val();
         self.r_side_in.clk.next = self.clk.val();
-        self.b_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
         self.fnctl_in.clk.next = self.clk.val();
-        self.gate_in.clk.next = self.clk.val();
-        self.w_data_out.clk.next = self.clk.val();
-        self.w_strb_out.clk.next = self.clk.val();
-        self.w_side_out.clk.next = self.clk.val();
         self.irq_out.clk.next = self.clk.val();
         self.wt_out.clk.next = self.clk.val();
         self.reg_in.rst.next = self.rst.val();
-        self.c2h_in.rst.next = self.rst.val();
         self.r_data_in.rst.next = self.rst.val();
         self.r_side_in.rst.next = self.rst.val();
-        self.b_in.rst.next = self.rst.val();
         self.qos_in.rst.next = self.rst.val();
         self.fnctl_in.rst.next = self.rst.val();
-        self.gate_in.rst.next = self.rst.val();
-        self.w_data_out.rst.next = self.rst.val();
-        self.w_strb_out.rst.next = self.rst.val();
-        self.w_side_out.rst.next = self.rst.val();
         self.irq_out.rst.next = self.rst.val();
         self.wt_out.rst.next = self.rst.val();
         self.reg_in.s_valid.next = self.s_reg.req_valid.val();
@@ -1272,22 +974,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<REQ_BITS, 32>(self.s_reg.req_wdata.val()) << 24)
             | (bit_cast::<REQ_BITS, 4>(self.s_reg.req_wstrb.val()) << 56);
         self.s_reg.req_ready.next = self.reg_in.s_ready.val();
-        self.c2h_in.s_axis_tvalid.next = self.s_axis_c2h.tvalid.val();
-        self.c2h_in.s_axis_tdata.next = self.s_axis_c2h.tdata.val();
-        self.c2h_in.s_axis_tkeep.next = self.s_axis_c2h.tkeep.val();
-        self.c2h_in.s_axis_tlast.next = self.s_axis_c2h.tlast.val();
-        self.c2h_in.s_axis_tid.next = self.s_axis_c2h.tid.val();
-        self.c2h_in.s_axis_tuser.next = false;
-        self.s_axis_c2h.tready.next = self.c2h_in.s_axis_tready.val();
         self.r_data_in.s_valid.next = self.m_axi_host.rvalid.val();
         self.r_side_in.s_valid.next = self.m_axi_host.rvalid.val();
         self.r_data_in.s_data.next = self.m_axi_host.rdata.val();
         self.r_side_in.s_data.next = bit_cast::<3, 2>(self.m_axi_host.rresp.val())
             | (bit_cast::<3, 1>(self.m_axi_host.rlast.val().into()) << 2);
         self.m_axi_host.rready.next = self.r_data_in.s_ready.val();
-        self.b_in.s_valid.next = self.m_axi_host.bvalid.val();
-        self.b_in.s_data.next = self.m_axi_host.bresp.val();
-        self.m_axi_host.bready.next = self.b_in.s_ready.val();
         // Valid-only inputs: the slice is a plain register stage (always drained).
         self.qos_in.s_valid.next = self.s_qos_valid.val();
         self.qos_in.s_data.next = bit_cast::<{ FW + 8 }, FW>(self.s_qos_function.val())
@@ -1297,10 +989,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.fnctl_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_fnctl_function.val())
             | (bit_cast::<{ FW + 1 }, 1>(self.s_fnctl_enable.val().into()) << 11);
         self.fnctl_in.m_ready.next = true;
-        self.gate_in.s_valid.next = self.s_gate_valid.val();
-        self.gate_in.s_data.next = bit_cast::<{ FW + 1 }, FW>(self.s_gate_function.val())
-            | (bit_cast::<{ FW + 1 }, 1>(self.s_gate_open.val().into()) << 11);
-        self.gate_in.m_ready.next = true;
         self.fq.clk.next = self.clk.val();
         self.fq.rst.next = self.rst.val();
         // (Requests while the RAMs are cleared after reset are ignored.)
@@ -1316,13 +1004,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.iq.read.next = false;
         self.en_we.next = false;
         self.q_reset.next = false;
-        self.m_axi_host.wvalid.next = self.w_data_out.m_valid.val();
-        self.m_axi_host.wdata.next = self.w_data_out.m_data.val();
-        self.m_axi_host.wstrb.next = self.w_strb_out.m_data.val();
-        self.m_axi_host.wlast.next = self.w_side_out.m_data.val().get_bit(0);
-        self.w_data_out.m_ready.next = self.m_axi_host.wready.val();
-        self.w_strb_out.m_ready.next = self.m_axi_host.wready.val();
-        self.w_side_out.m_ready.next = self.m_axi_host.wready.val();
         self.irq_out.s_valid.next = self.irq_v.q.val();
         self.irq_out.s_data.next = bit_cast::<{ FW + 4 }, FW>(self.irq_f.q.val())
             | (bit_cast::<{ FW + 4 }, 4>(self.irq_vec.q.val()) << 11);
@@ -1335,10 +1016,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_waiting_valid.next = self.wt_out.m_valid.val();
         self.m_waiting_function.next = self.wt_out.m_data.val();
         self.wt_out.m_ready.next = self.m_waiting_ready.val();
-        self.tag_ram.read_clock.next = self.clk.val();
-        self.tag_ram.write_clock.next = self.clk.val();
-        self.wfn_ram.read_clock.next = self.clk.val();
-        self.wfn_ram.write_clock.next = self.clk.val();
+        self.tag_fifo.clk.next = self.clk.val();
+        self.tag_fifo.rst.next = self.rst.val();
+        self.tag_head.clk.next = self.clk.val();
+        self.tag_head.rst.next = self.rst.val();
         self.h2c_ring.read_clock.next = self.clk.val();
         self.h2c_ring.write_clock.next = self.clk.val();
         self.c2h_ring.read_clock.next = self.clk.val();
@@ -1351,51 +1032,34 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.enable_ram.write_clock.next = self.clk.val();
         self.weight_ram.read_clock.next = self.clk.val();
         self.weight_ram.write_clock.next = self.clk.val();
-        self.wq_data.read_clock.next = self.clk.val();
-        self.wq_data.write_clock.next = self.clk.val();
-        self.wq_strb.read_clock.next = self.clk.val();
-        self.wq_strb.write_clock.next = self.clk.val();
-        self.wbq_data.read_clock.next = self.clk.val();
-        self.wbq_data.write_clock.next = self.clk.val();
-        self.wbq_strb.read_clock.next = self.clk.val();
-        self.wbq_strb.write_clock.next = self.clk.val();
-        self.wo_ram.read_clock.next = self.clk.val();
-        self.wo_ram.write_clock.next = self.clk.val();
-        self.hc_ram.read_clock.next = self.clk.val();
-        self.hc_ram.write_clock.next = self.clk.val();
-        self.gq_ram.read_clock.next = self.clk.val();
-        self.gq_ram.write_clock.next = self.clk.val();
-        self.cq_ram.read_clock.next = self.clk.val();
-        self.cq_ram.write_clock.next = self.clk.val();
+        self.h2c_done.clk.next = self.clk.val();
+        self.h2c_done.rst.next = self.rst.val();
 
         // ---- Per-function records of the function the control engine serves.
-        self.h2c_ring.read_address.next = self.cur_fn.q.val();
-        self.c2h_ring.read_address.next = self.cur_fn.q.val();
         self.c_slot.read_address.next = self.cur_fn.q.val();
-        self.fn_state.read_address.next = self.cur_fn.q.val();
         self.enable_ram.read_address.next = self.cur_fn.q.val();
         self.weight_ram.read_address.next = self.cur_fn.q.val();
-        self.hb.next = self.h2c_ring.read_data.val().get_bits::<64>(0);
-        self.hl.next = self.h2c_ring.read_data.val().get_bits::<4>(64);
-        self.hp.next = self.h2c_ring.read_data.val().get_bits::<16>(68);
-        self.hc.next = self.h2c_ring.read_data.val().get_bits::<16>(84);
-        self.hf.next = self.h2c_ring.read_data.val().get_bits::<16>(100);
-        self.cb.next = self.c2h_ring.read_data.val().get_bits::<64>(0);
-        self.cl.next = self.c2h_ring.read_data.val().get_bits::<4>(64);
-        self.cp.next = self.c2h_ring.read_data.val().get_bits::<16>(68);
-        self.cc.next = self.c2h_ring.read_data.val().get_bits::<16>(84);
-        self.cpf.next = self.c2h_ring.read_data.val().get_bit(100);
-        self.cseq.next = self.c2h_ring.read_data.val().get_bits::<8>(101);
-        self.f_run.next = self.fn_state.read_data.val().get_bits::<2>(0);
-        self.f_err.next = self.fn_state.read_data.val().get_bits::<4>(2);
-        self.f_mask.next = self.fn_state.read_data.val().get_bits::<3>(6);
-        self.f_stat.next = self.fn_state.read_data.val().get_bits::<3>(9);
-        self.f_gen.next = self.fn_state.read_data.val().get_bit(12);
-        self.not_gen.next = !self.fn_state.read_data.val().get_bit(12);
-        self.f_closed.next = self.fn_state.read_data.val().get_bit(13);
-        self.f_parked.next = self.fn_state.read_data.val().get_bit(14);
-        self.f_pend.next = self.fn_state.read_data.val().get_bits::<3>(15);
-        self.f_queued.next = self.fn_state.read_data.val().get_bit(18);
+        self.hb.next = self.h_rec.q.val().get_bits::<64>(0);
+        self.hl.next = self.h_rec.q.val().get_bits::<4>(64);
+        self.hp.next = self.h_rec.q.val().get_bits::<16>(68);
+        self.hc.next = self.h_rec.q.val().get_bits::<16>(84);
+        self.hf.next = self.h_rec.q.val().get_bits::<16>(100);
+        self.cb.next = self.c_rec.q.val().get_bits::<64>(0);
+        self.cl.next = self.c_rec.q.val().get_bits::<4>(64);
+        self.cp.next = self.c_rec.q.val().get_bits::<16>(68);
+        self.cc.next = self.c_rec.q.val().get_bits::<16>(84);
+        self.cpf.next = self.c_rec.q.val().get_bit(100);
+        self.cseq.next = self.c_rec.q.val().get_bits::<8>(101);
+        self.f_run.next = self.f_rec.q.val().get_bits::<2>(0);
+        self.f_err.next = self.f_rec.q.val().get_bits::<4>(2);
+        self.f_mask.next = self.f_rec.q.val().get_bits::<3>(6);
+        self.f_stat.next = self.f_rec.q.val().get_bits::<3>(9);
+        self.f_gen.next = self.f_rec.q.val().get_bit(12);
+        self.not_gen.next = !self.f_rec.q.val().get_bit(12);
+        self.f_closed.next = self.f_rec.q.val().get_bit(13);
+        self.f_parked.next = self.f_rec.q.val().get_bit(14);
+        self.f_pend.next = self.f_rec.q.val().get_bits::<3>(15);
+        self.f_queued.next = self.f_rec.q.val().get_bit(18);
         self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
@@ -1424,8 +1088,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.c_rd_seq.next = self.cseq.val() + 1;
         }
         self.s_hit.next = self.c_slot.read_data.val().get_bits::<8>(90) == self.cseq.val();
-        self.s_desc.next = bit_cast::<98, 88>(self.c_slot.read_data.val().get_bits::<88>(0))
-            | (bit_cast::<98, 1>(self.c_slot.read_data.val().get_bit(88).into()) << 97);
+        self.s_buf.next.addr = self.c_slot.read_data.val().get_bits::<64>(0);
+        self.s_buf.next.len = self.c_slot.read_data.val().get_bits::<24>(64);
+        self.s_buf.next.irq = self.c_slot.read_data.val().get_bit(88);
+        self.s_buf.next.err = self.c_slot.read_data.val().get_bit(89);
         self.nhb.next = self.hb.val();
         self.nhl.next = self.hl.val();
         self.nhp.next = self.hp.val();
@@ -1457,8 +1123,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.tag_push.next = false;
         self.tag_in.next = 0.into();
         self.ctl_ar.next = false;
-        self.ctl_w.next = false;
-        self.w_load.next = false;
         self.irq_raise.next = false;
         self.irq_defer.next = false;
         self.iq_pend.next = self.f_pend.val() & !self.f_mask.val();
@@ -1473,59 +1137,28 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.dq_pop.next = false;
         self.df_push.next = false;
         self.stale.next = false;
+        self.gate.req_take.next = false;
+        self.gate.close_push.next = false;
+        self.c2h.req_take.next = false;
+        self.writes.berr_take.next = false;
+        self.writes.wb_push.next = false;
         self.wb_addr.next = self.wa_h.val();
         self.wb_word.next = 0.into();
-        self.wb_off.next = self.wa_h.val().get_bits::<8>(0) & self.kw_mask.val();
         self.ar_fire.next = self.ar_valid.q.val() & self.m_axi_host.arready.val();
         if self.ar_fire.val() {
             self.ar_valid.d.next = false;
         }
         self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
-        self.aw_free.next = !self.aw_valid.q.val() | self.m_axi_host.awready.val();
-        self.wq_push.next = false;
-        self.wq_in_data.next = 0.into();
-        self.wq_in_strb.next = 0.into();
-        self.wq_pop.next = false;
-        self.wqs.d.next = self.wqw.q.val();
-        self.wq_empty.next = self.wqr.q.val() == self.wqs.q.val();
-        self.wq_count.next = self.wqw.q.val() - self.wqr.q.val();
-        self.wq_room.next = self.wq_count.val() < 62;
-        self.wb_push.next = false;
-        self.wb_in_data.next = 0.into();
-        self.wb_in_strb.next = 0.into();
-        self.wb_pop.next = false;
-        self.wbs.d.next = self.wbw.q.val();
-        self.wb_empty.next = self.wbr.q.val() == self.wbs.q.val();
-        self.wo_push_l.next = false;
-        self.wo_in.next = 0.into();
-        self.wo_pop.next = false;
-        self.wo_sp.d.next = self.wo_wp.q.val();
-        self.wo_empty.next = self.wo_rp.q.val() == self.wo_sp.q.val();
-        self.wo_count.next = self.wo_wp.q.val() - self.wo_rp.q.val();
-        self.wo_room.next = self.wo_count.val() < 14;
-        // Differences into their own width first (Verilog widens a comparison's operands).
-        self.w_count.next = self.ww_ptr.q.val() - self.wr_ptr.q.val();
-        self.w_room.next = self.w_count.val() < 60;
         self.irq_busy.next = self.irq_v.q.val() & !self.irq_out.s_ready.val();
         if self.irq_v.q.val() & self.irq_out.s_ready.val() {
             self.irq_v.d.next = false;
         }
-        self.tag_count.next = self.tw_ptr.q.val() - self.tr_ptr.q.val();
-        self.tags_full.next = self.tag_count.val() >= 62;
+        self.tags_full.next = self.tag_fifo.count.val() >= 62;
         self.hc_push.next = false;
         self.hc_pop.next = false;
-        self.hc_in.next = 0.into();
-        self.hcw_seen.d.next = self.hcw_ptr.q.val();
-        self.hc_empty.next = self.hcr_ptr.q.val() == self.hcw_seen.q.val();
-        self.hc_count.next = self.hcw_ptr.q.val() - self.hcr_ptr.q.val();
-        self.hc_full.next = self.hc_count.val() >= 14;
-        self.hc_head.next = self.hc_ram.read_data.val();
+        self.hc_full.next = self.h2c_done.count.val() >= 14;
         // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
-        self.gq_pop.next = false;
-        self.cq_push.next = false;
-        self.cq_pop.next = false;
         self.iss_end.next = false;
-        self.gc_v.d.next = false;
         self.wt_free.next = !self.wt_v.q.val() | self.wt_out.s_ready.val();
         if self.wt_v.q.val() & self.wt_out.s_ready.val() {
             self.wt_v.d.next = false;
@@ -1559,12 +1192,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dq_empty.next = self.bank1.empty.val();
             self.dq_head.next = self.bank1.head.val();
         }
-        self.gqw_seen.d.next = self.gqw_ptr.q.val();
-        self.gq_empty.next = self.gqr_ptr.q.val() == self.gqw_seen.q.val();
-        self.cqw_seen.d.next = self.cqw_ptr.q.val();
-        self.cq_empty.next = self.cqr_ptr.q.val() == self.cqw_seen.q.val();
-        self.cq_count.next = self.cqw_ptr.q.val() - self.cqr_ptr.q.val();
-        self.cq_full.next = self.cq_count.val() >= 62;
 
         // Register access: the old value of the addressed register.
         self.wmask.next = 0.into();
@@ -1638,9 +1265,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
         // ---- Read side: R beats sorted by the tag at the head of the tag FIFO.
-        self.tw_seen.d.next = self.tw_ptr.q.val();
-        self.tags_empty.next = self.tr_ptr.q.val() == self.tw_seen.q.val();
-        self.tags_head.next = self.tag_ram.read_data.val();
+        self.tags_empty.next = !self.tag_head.m_valid.val();
+        self.tags_head.next = self.tag_head.m_data.val();
         self.t_kind.next = self.tags_head.val().get_bits::<2>(0);
         self.t_fn.next = self.tags_head.val().get_bits::<FW>(2);
         self.t_s.next = bit_cast::<8, 7>(self.tags_head.val().get_bits::<7>(13));
@@ -1651,16 +1277,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.t_len.next = self.tags_head.val().get_bits::<24>(36);
         self.t_irq.next = self.tags_head.val().get_bit(60);
         self.t_bank.next = self.tags_head.val().get_bit(61);
+        self.hc_in.next.function = self.t_fn.val();
+        self.hc_in.next.gen = self.t_gen.val();
+        self.hc_in.next.len = self.t_len.val();
+        self.hc_in.next.eop = self.t_eop.val();
+        self.hc_in.next.irq = self.t_irq.val();
+        self.hc_in.next.err = false;
+        // The beat's first byte and byte count (the first beat's from its
+        // tag, the next ones' a beat ahead: no arithmetic before the shift).
         self.rb_s.next = 0.into();
         self.rb_left.next = self.rc_left.q.val();
+        self.rb_n.next = self.rc_n.q.val();
         if self.rc_first.q.val() {
             self.rb_s.next = self.t_s.val();
             self.rb_left.next = self.t_bytes.val();
+            self.rb_n.next = self.tags_head.val().get_bits::<8>(62);
         }
-        self.rb_n.next = self.kw.val() - self.rb_s.val();
-        if self.rb_left.val() < bit_cast::<13, 8>(self.rb_n.val()) {
-            self.rb_n.next = bit_cast::<8, 13>(self.rb_left.val());
-        }
+        self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
         self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
         self.rb_data.next = bit_cast::<DW2, DW>(
             (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
@@ -1683,6 +1316,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.dq_in.next.function = self.t_fn.val();
         self.dq_in.next.gen = self.t_gen.val();
         self.dq_in.next.err = self.d_err_nx.val();
+        // A C2H buffer: bytes 0-11 and the interrupt flag.
+        self.c_buf_v.next = false;
+        self.c_buf.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
+        self.c_buf.next.len = self.d_acc_nx.val().get_bits::<24>(64);
+        self.c_buf.next.irq = self.d_acc_nx.val().get_bit(97);
+        self.c_buf.next.err = self.d_err_nx.val();
         self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
         // After an error answer the packet's bytes are dropped (entries of no
         // byte) and its end is flagged.
@@ -1726,12 +1365,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             // The descriptor's data is all in: its completion.
                             self.rd_err.d.next = false;
                             self.hc_push.next = true;
-                            self.hc_in.next = bit_cast::<HC_BITS, FW>(self.t_fn.val())
-                                | (bit_cast::<HC_BITS, 1>(self.t_gen.val().into()) << 11)
-                                | (bit_cast::<HC_BITS, 24>(self.t_len.val()) << 12)
-                                | (bit_cast::<HC_BITS, 1>(self.t_eop.val().into()) << 36)
-                                | (bit_cast::<HC_BITS, 1>(self.t_irq.val().into()) << 37)
-                                | (bit_cast::<HC_BITS, 1>((self.rd_err.q.val() | self.r_bad.val()).into()) << 38);
+                            self.hc_in.next.err = self.rd_err.q.val() | self.r_bad.val();
                         }
                     }
                 }
@@ -1760,18 +1394,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                             // too if it waits for this one.
                             self.slot_we.next = true;
                             if self.c_pfw.q.val()
-                                & (self.c_fn.q.val() == self.t_fn.val())
+                                & (self.c2h.pkt_function.val() == self.t_fn.val())
                                 & (self.c_pfseq.q.val() == self.t_len.val().get_bits::<8>(0))
                             {
                                 self.c_pfw.d.next = false;
-                                self.c_dv.d.next = true;
-                                self.c_desc.d.next = self.d_acc_nx.val().get_bits::<98>(0);
-                                self.c_derr.d.next = self.d_err_nx.val();
+                                self.c_buf_v.next = true;
                             }
                         } else {
-                            self.c_dv.d.next = true;
-                            self.c_desc.d.next = self.d_acc_nx.val().get_bits::<98>(0);
-                            self.c_derr.d.next = self.d_err_nx.val();
+                            self.c_buf_v.next = true;
                         }
                     }
                 }
@@ -1779,7 +1409,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
         if self.r_fire.val() {
             self.rc_first.d.next = self.r_side_in.m_data.val().get_bit(2);
-            self.rc_left.d.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
+            self.rc_left.d.next = self.rb_rest.val();
+            self.rc_n.d.next = self.kw.val();
+            if self.rb_rest.val() < bit_cast::<13, 8>(self.kw.val()) {
+                self.rc_n.d.next = bit_cast::<8, 13>(self.rb_rest.val());
+            }
             if self.r_side_in.m_data.val().get_bit(2) {
                 self.tag_pop.next = true;
             }
@@ -1803,44 +1437,44 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.cur_fn.d.next = self.ie_fn.q.val();
                 self.e_code.d.next = self.ie_code.q.val();
                 self.e_gen.d.next = self.ie_gen.q.val();
-            } else if self.be_v.q.val() {
-                self.be_v.d.next = false;
+            } else if self.writes.berr_valid.val() {
+                self.writes.berr_take.next = true;
                 self.op.d.next = 5.into();
-                self.cur_fn.d.next = self.be_fn.q.val();
+                self.cur_fn.d.next = self.writes.berr_function.val();
                 self.e_code.d.next = 2.into(); // ERR_C2H_WRITE
                 self.e_anygen.d.next = true;
-            } else if !self.gq_empty.val() {
-                self.gq_pop.next = true;
+            } else if self.gate.req_valid.val() {
+                self.gate.req_take.next = true;
                 self.op.d.next = 6.into();
-                self.cur_fn.d.next = self.gq_ram.read_data.val().get_bits::<FW>(0);
-                self.g_open.d.next = self.gq_ram.read_data.val().get_bit(11);
+                self.cur_fn.d.next = self.gate.req_function.val();
+                self.g_open.d.next = self.gate.req_open.val();
             } else if !self.fq.empty.val() {
                 self.fq.read.next = true;
                 self.op.d.next = 7.into();
                 self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
                 self.g_open.d.next = self.fq.data_out.val().get_bit(11);
-            } else if !self.hc_empty.val() {
+            } else if !self.h2c_done.empty.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = 2.into();
-                self.cur_fn.d.next = self.hc_head.val().get_bits::<FW>(0);
-                self.cm_gen.d.next = self.hc_head.val().get_bit(11);
-                self.cm_len.d.next = self.hc_head.val().get_bits::<24>(12);
-                self.cm_eop.d.next = self.hc_head.val().get_bit(36);
-                self.cm_irq.d.next = self.hc_head.val().get_bit(37);
-                self.cm_err.d.next = self.hc_head.val().get_bit(38);
-            } else if self.c_req_v.q.val() {
-                self.c_req_v.d.next = false;
-                self.cur_fn.d.next = self.c_fn.q.val();
-                self.cm_len.d.next = self.c_used.q.val();
-                self.cm_eop.d.next = self.c_eop_w.q.val();
-                self.cm_irq.d.next = self.c_dirq.q.val();
-                self.cm_gen.d.next = self.c_gen.q.val();
-                self.e_gen.d.next = self.c_gen.q.val();
-                self.e_code.d.next = self.c_code.q.val();
+                self.cur_fn.d.next = self.h2c_done.data_out.val().function;
+                self.cm_gen.d.next = self.h2c_done.data_out.val().gen;
+                self.cm_len.d.next = self.h2c_done.data_out.val().len;
+                self.cm_eop.d.next = self.h2c_done.data_out.val().eop;
+                self.cm_irq.d.next = self.h2c_done.data_out.val().irq;
+                self.cm_err.d.next = self.h2c_done.data_out.val().err;
+            } else if self.c2h.req_valid.val() {
+                self.c2h.req_take.next = true;
+                self.cur_fn.d.next = self.c2h.req.val().function;
+                self.cm_len.d.next = self.c2h.req.val().used;
+                self.cm_eop.d.next = self.c2h.req.val().eop;
+                self.cm_irq.d.next = self.c2h.req.val().irq;
+                self.cm_gen.d.next = self.c2h.req.val().gen;
+                self.e_gen.d.next = self.c2h.req.val().gen;
+                self.e_code.d.next = self.c2h.req.val().code;
                 self.e_c2h.d.next = true;
-                if self.c_req_kind.q.val() == 0 {
+                if self.c2h.req_kind.val() == C2hReqKind::Buffer {
                     self.op.d.next = 3.into();
-                } else if self.c_req_kind.q.val() == 1 {
+                } else if self.c2h.req_kind.val() == C2hReqKind::WriteBack {
                     self.op.d.next = 4.into();
                 } else {
                     self.op.d.next = 5.into();
@@ -1900,7 +1534,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // interrupt (deferred-interrupt operation): the access never
             // waits for the interrupt output.
             if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
-                & (self.r_write.q.val() | ((self.wbw.q.val() == self.wbr.q.val()) & (self.wb_held.q.val() == 0)))
+                & (self.r_write.q.val() | self.writes.wb_idle.val())
             {
                 self.state.d.next = 1.into();
                 self.resp_v.d.next = true;
@@ -2048,7 +1682,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             } else {
                 self.irq_raise.next = self.cm_irq.q.val() & !self.f_mask.val().get_bit(0);
             }
-            self.wb_off.next = self.wb_addr.val().get_bits::<8>(0) & self.kw_mask.val();
             self.wb_word.next = bit_cast::<64, 24>(self.cm_len.q.val())
                 | (bit_cast::<64, 1>(self.cm_eop.q.val().into()) << 32)
                 | (bit_cast::<64, 1>(self.cm_irq.q.val().into()) << 33)
@@ -2064,19 +1697,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.op.d.next = 5.into();
                 self.e_code.d.next = 1.into(); // ERR_H2C_READ
                 self.e_anygen.d.next = true;
-            } else if self.aw_free.val() & self.wo_room.val() & self.w_room.val() {
+            } else if self.writes.wb_room.val() {
                 // (An interrupt the output cannot take now is deferred.)
                 self.irq_defer.next = self.irq_raise.val() & self.irq_busy.val();
                 self.state.d.next = 1.into();
-                self.ctl_w.next = true;
-                self.w_load.next = true;
-                self.aw_addr.d.next = self.wb_addr.val();
-                self.aw_len.d.next = 0.into();
-                self.aw_user.d.next = self.cur_fn.q.val();
-                self.wo_in.next = bit_cast::<9, 1>(true.into()) << 8;
-                self.wb_push.next = true;
-                self.wb_in_data.next = bit_cast::<DW, 64>(self.wb_word.val()) << (bit_cast::<11, 8>(self.wb_off.val()) << 3);
-                self.wb_in_strb.next = self.wb_strb.val() << self.wb_off.val();
+                self.writes.wb_push.next = true;
                 if self.op.q.val() == 4 {
                     self.ncc.next = (self.cc.val() + 1) & self.ring_mask_c.val();
                     self.c_we.next = true;
@@ -2142,9 +1767,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.c_ans_ok.d.next = true;
                 self.c_ans_gen.d.next = self.f_gen.val();
                 if self.s_hit.val() {
-                    self.c_dv.d.next = true;
-                    self.c_desc.d.next = self.s_desc.val();
-                    self.c_derr.d.next = self.c_slot.read_data.val().get_bit(89);
+                    self.c_buf_v.next = true;
+                    self.c_buf.next = self.s_buf.val();
                 } else {
                     self.c_pfw.d.next = true;
                     self.c_pfseq.d.next = self.cseq.val();
@@ -2213,14 +1837,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.nf_closed.next = false;
                 self.nf_parked.next = false;
                 self.f_we.next = true;
-            } else if !self.cq_full.val() {
+            } else if self.gate.close_room.val() {
                 // A close starts a new closed period: a VF closed again (at
                 // its ATTACH) is reported again when it has work.
                 self.state.d.next = 1.into();
                 self.nf_closed.next = true;
                 self.nf_parked.next = false;
                 self.f_we.next = true;
-                self.cq_push.next = true;
+                self.gate.close_push.next = true;
             }
         } else if self.op.q.val() == 8 {
             // A deferred interrupt: the first unmasked pending source is
@@ -2432,297 +2056,47 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axis_h2c.tid.next = self.packer.m_tid.val();
         self.m_axis_h2c_tuser.next = self.packer.m_tuser.val();
 
-        // ---- C2H engine: a packet into its function's buffers.
-        self.in_count.next = 0.into();
-        self.in_mask.next = 0.into();
-        for i in 0..self.keep_bit.len() {
-            if (self.c2h_in.m_axis_tkeep.val() & self.keep_bit[i].val()).any() {
-                self.in_count.next = self.keep_count[i].val();
-                self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
-            }
-        }
-        self.c_off.next = self.cb_addr.q.val().get_bits::<8>(0) & self.kw_mask.val();
-        self.c_nmax.next = bit_cast::<24, 8>(self.kw.val() - self.c_off.val());
-        if self.cb_left.q.val() < self.c_nmax.val() {
-            self.c_nmax.next = self.cb_left.q.val();
-        }
-        self.c_n.next = bit_cast::<8, 24>(self.c_nmax.val());
-        if bit_cast::<24, 8>(self.c_fill.q.val()) < self.c_nmax.val() {
-            self.c_n.next = self.c_fill.q.val();
-        }
-        self.c_pop.next = false;
-        self.wl_fn.next = self.cur_fn.q.val();
-        // A burst's AW may go now; whether the next beat ends its burst.
-        self.aw_ok_c.next = self.aw_free.val() & !self.ctl_w.val() & self.w_room.val() & self.wo_room.val();
-        self.c_na13.next = bit_cast::<13, 64>(self.cb_addr.q.val()) + bit_cast::<13, 8>(self.c_n.val());
-        self.c_bend.next = (self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()))
-            | ((self.c_na13.val() & self.cburst_mask.val()) == 0)
-            | (self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val()));
-        if self.c_state.q.val() == 0 {
-            if !self.c_drop.q.val() & self.c2h_in.m_axis_tvalid.val() {
-                if self.c2h_in.m_axis_tid.val() > self.last_function.val() {
-                    self.c_drop.d.next = true;
-                } else {
-                    self.c_fn.d.next = self.c2h_in.m_axis_tid.val();
-                    self.c_done_in.d.next = false;
-                    self.c_pkt_done.d.next = false;
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 0.into();
-                    self.c_code.d.next = 0.into();
-                    self.c_state.d.next = 1.into();
-                }
-            }
-        } else if self.c_state.q.val() == 1 {
-            // Waiting for the control engine: buffer fetch issued, or drop.
-            if self.c_ans_v.q.val() {
-                if self.c_ans_ok.q.val() {
-                    if !self.c_code.q.val().get_bit(0) {
-                        self.c_gen.d.next = self.c_ans_gen.q.val();
-                    }
-                    self.c_state.d.next = 2.into();
-                } else {
-                    self.c_drop.d.next = !self.c_done_in.q.val();
-                    self.c_state.d.next = 0.into();
-                }
-            }
-        } else if self.c_state.q.val() == 2 {
-            // Waiting for the buffer's descriptor.
-            if self.c_dv.q.val() {
-                self.c_dv.d.next = false;
-                self.cb_addr.d.next = self.c_desc.q.val().get_bits::<64>(0);
-                self.cb_left.d.next = self.c_desc.q.val().get_bits::<24>(64);
-                self.c_dirq.d.next = self.c_desc.q.val().get_bit(97);
-                self.c_used.d.next = 0.into();
-                self.c_state.d.next = 3.into();
-                if self.c_derr.q.val() {
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 2.into();
-                    self.c_code.d.next = 6.into(); // ERR_DESC_READ
-                    self.c_state.d.next = 5.into();
-                } else if self.c_desc.q.val().get_bits::<24>(64) == 0 {
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 2.into();
-                    self.c_code.d.next = 3.into(); // ERR_ZERO_LENGTH
-                    self.c_state.d.next = 5.into();
-                }
-            }
-        } else if self.c_state.q.val() == 3 {
-            // Data: beats into the write queue until the buffer is full or the
-            // packet ends; a burst's AW once its last beat is in (bursts end
-            // at every min(max_burst, 32 beats) boundary, so never cross 4 KiB).
-            if self.c_done_in.q.val() & (self.c_fill.q.val() == 0) {
-                if self.c_bb.q.val() != 0 {
-                    // The packet ended after the burst's last beat: its AW.
-                    if self.aw_ok_c.val() {
-                        self.w_load.next = true;
-                        self.wl_fn.next = self.c_fn.q.val();
-                        self.aw_addr.d.next = self.c_bstart.q.val();
-                        self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val() - 1);
-                        self.aw_user.d.next = self.c_fn.q.val();
-                        self.wo_in.next = self.c_bb.q.val() - 1;
-                        self.c_bb.d.next = 0.into();
-                    }
-                } else {
-                    self.c_pkt_done.d.next = true;
-                    self.c_eop_w.d.next = true;
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 1.into();
-                    self.c_state.d.next = 4.into();
-                }
-            } else if ((bit_cast::<24, 8>(self.c_fill.q.val()) >= self.c_nmax.val()) | self.c_done_in.q.val())
-                & self.wq_room.val()
-                & (!self.c_bend.val() | self.aw_ok_c.val())
-            {
-                self.c_pop.next = true;
-                self.wq_push.next = true;
-                self.wq_in_data.next = bit_cast::<DW, DW2>(self.c_acc.q.val() << (bit_cast::<11, 8>(self.c_off.val()) << 3));
-                self.wq_in_strb.next = (self.keep_all.val() >> (self.kw.val() - self.c_n.val())) << self.c_off.val();
-                self.cb_addr.d.next = self.cb_addr.q.val() + bit_cast::<64, 8>(self.c_n.val());
-                self.cb_left.d.next = self.cb_left.q.val() - bit_cast::<24, 8>(self.c_n.val());
-                self.c_used.d.next = self.c_used.q.val() + bit_cast::<24, 8>(self.c_n.val());
-                self.c_bb.d.next = self.c_bb.q.val() + 1;
-                if self.c_bb.q.val() == 0 {
-                    self.c_bstart.d.next = self.cb_addr.q.val();
-                }
-                if self.c_bend.val() {
-                    self.w_load.next = true;
-                    self.wl_fn.next = self.c_fn.q.val();
-                    self.aw_addr.d.next = self.c_bstart.q.val();
-                    if self.c_bb.q.val() == 0 {
-                        self.aw_addr.d.next = self.cb_addr.q.val();
-                    }
-                    self.aw_len.d.next = bit_cast::<8, 9>(self.c_bb.q.val());
-                    self.aw_user.d.next = self.c_fn.q.val();
-                    self.wo_in.next = self.c_bb.q.val();
-                    self.c_bb.d.next = 0.into();
-                }
-                if self.cb_left.q.val() == bit_cast::<24, 8>(self.c_n.val()) {
-                    // Buffer full: its write-back; EOP if the packet ends here too.
-                    self.c_eop_w.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                    self.c_pkt_done.d.next = self.c_done_in.q.val() & (self.c_fill.q.val() == self.c_n.val());
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 1.into();
-                    self.c_state.d.next = 4.into();
-                }
-            }
-        } else if self.c_state.q.val() == 4 {
-            // Waiting for the write-back.
-            if self.c_ans_v.q.val() {
-                if self.c_ans_ok.q.val() & !self.c_pkt_done.q.val() {
-                    self.c_req_v.d.next = true;
-                    self.c_req_kind.d.next = 0.into();
-                    self.c_code.d.next = 1.into(); // continuation of the packet
-                    self.c_state.d.next = 1.into();
-                } else {
-                    self.c_drop.d.next = !self.c_ans_ok.q.val() & !self.c_done_in.q.val();
-                    self.c_state.d.next = 0.into();
-                }
-            }
-        } else {
-            // Waiting for the error to be recorded; the rest of the packet is dropped.
-            if self.c_ans_v.q.val() {
-                self.c_drop.d.next = !self.c_done_in.q.val();
-                self.c_state.d.next = 0.into();
-            }
-        }
-        self.c_acc_out.next = self.c_acc.q.val();
-        self.c_fill_out.next = self.c_fill.q.val();
-        if self.c_pop.val() {
-            self.c_acc_out.next = self.c_acc.q.val() >> (bit_cast::<11, 8>(self.c_n.val()) << 3);
-            self.c_fill_out.next = self.c_fill.q.val() - self.c_n.val();
-        }
-        self.c_open.next = (self.c_state.q.val() != 0) & !self.c_done_in.q.val() & (self.c_fill_out.val() <= self.kw.val());
-        self.c_take.next = self.c2h_in.m_axis_tvalid.val() & (self.c_drop.q.val() | self.c_open.val());
-        self.c2h_in.m_axis_tready.next = self.c_drop.q.val() | self.c_open.val();
-        self.c_acc.d.next = self.c_acc_out.val();
-        self.c_fill.d.next = self.c_fill_out.val();
-        if self.c_take.val() {
-            if self.c_drop.q.val() {
-                if self.c2h_in.m_axis_tlast.val() {
-                    self.c_drop.d.next = false;
-                }
-            } else {
-                self.c_acc.d.next = self.c_acc_out.val()
-                    | (bit_cast::<DW2, DW>(self.c2h_in.m_axis_tdata.val() & self.in_mask.val())
-                        << (bit_cast::<11, 8>(self.c_fill_out.val()) << 3));
-                self.c_fill.d.next = self.c_fill_out.val() + self.in_count.val();
-                self.c_done_in.d.next = self.c2h_in.m_axis_tlast.val();
-            }
-        }
-        if self.c_state.q.val() == 0 {
-            self.c_fill.d.next = 0.into();
-            self.c_acc.d.next = 0.into();
-        }
-
-        // ---- Host writes: AW of whole bursts; W in AW order from the write
-        // queue (C2H data) or the write-back FIFO; B answers in order.
-        self.m_axi_host.awvalid.next = self.aw_valid.q.val();
-        self.m_axi_host.awaddr.next = self.aw_addr.q.val();
-        self.m_axi_host.awlen.next = self.aw_len.q.val();
+        // ---- C2H engine (`c2h.rs`) and host writes (`writes.rs`).
+        self.c2h.clk.next = self.clk.val();
+        self.c2h.rst.next = self.rst.val();
+        self.c2h.s_tvalid.next = self.s_axis_c2h.tvalid.val();
+        self.c2h.s_tdata.next = self.s_axis_c2h.tdata.val();
+        self.c2h.s_tkeep.next = self.s_axis_c2h.tkeep.val();
+        self.c2h.s_tlast.next = self.s_axis_c2h.tlast.val();
+        self.c2h.s_tid.next = self.s_axis_c2h.tid.val();
+        self.s_axis_c2h.tready.next = self.c2h.s_tready.val();
+        self.c2h.ans_valid.next = self.c_ans_v.q.val();
+        self.c2h.ans_ok.next = self.c_ans_ok.q.val();
+        self.c2h.ans_gen.next = self.c_ans_gen.q.val();
+        self.c2h.buf_valid.next = self.c_buf_v.val();
+        self.c2h.buf_desc.next = self.c_buf.val();
+        self.c2h.data_room.next = self.writes.data_room.val();
+        self.c2h.burst_room.next = self.writes.burst_room.val();
+        self.writes.clk.next = self.clk.val();
+        self.writes.rst.next = self.rst.val();
+        self.writes.data_push.next = self.c2h.data_push.val();
+        self.writes.data.next = self.c2h.data.val();
+        self.writes.strb.next = self.c2h.strb.val();
+        self.writes.burst_push.next = self.c2h.burst_push.val();
+        self.writes.burst.next = self.c2h.burst.val();
+        self.writes.wb.next.addr = self.wb_addr.val();
+        self.writes.wb.next.word = self.wb_word.val();
+        self.writes.wb.next.function = self.cur_fn.q.val();
+        self.m_axi_host.awvalid.next = self.writes.awvalid.val();
+        self.m_axi_host.awaddr.next = self.writes.awaddr.val();
+        self.m_axi_host.awlen.next = self.writes.awlen.val();
         self.m_axi_host.awsize.next = self.ar_size.val();
         self.m_axi_host.awburst.next = 1.into();
-        self.m_axi_host.awuser.next = self.aw_user.q.val();
-        if self.aw_valid.q.val() & self.m_axi_host.awready.val() {
-            self.aw_valid.d.next = false;
-        }
-        self.wfn_ram.write_address.next = bit_cast::<6, 7>(self.ww_ptr.q.val());
-        self.wfn_ram.write_data.next = self.wl_fn.val();
-        self.wfn_ram.write_enable.next = self.w_load.val();
-        if self.w_load.val() {
-            self.aw_valid.d.next = true;
-            self.ww_ptr.d.next = self.ww_ptr.q.val() + 1;
-            self.wo_push_l.next = true;
-        }
-        // The burst on W: the one started, else the next in AW order.
-        self.e_rem.next = self.w_rem.q.val();
-        self.e_src.next = self.w_src.q.val();
-        self.e_new.next = false;
-        if (self.w_rem.q.val() == 0) & !self.wo_empty.val() {
-            self.e_rem.next = bit_cast::<9, 8>(self.wo_ram.read_data.val().get_bits::<8>(0)) + 1;
-            self.e_src.next = self.wo_ram.read_data.val().get_bit(8);
-            self.e_new.next = true;
-        }
-        self.w_vl.next = (self.e_rem.val() != 0)
-            & ((self.e_src.val() & !self.wb_empty.val()) | (!self.e_src.val() & !self.wq_empty.val()));
-        self.w_data_out.s_valid.next = self.w_vl.val();
-        self.w_data_out.s_data.next = self.wq_data.read_data.val();
-        self.w_strb_out.s_data.next = self.wq_strb.read_data.val();
-        if self.e_src.val() {
-            self.w_data_out.s_data.next = self.wbq_data.read_data.val();
-            self.w_strb_out.s_data.next = self.wbq_strb.read_data.val();
-        }
-        self.w_last.next = self.e_rem.val() == 1;
-        self.w_fire.next = self.w_vl.val() & self.w_data_out.s_ready.val();
-        self.wo_pop.next = self.e_new.val();
-        self.w_rem.d.next = self.e_rem.val();
-        self.w_src.d.next = self.e_src.val();
-        if self.w_fire.val() {
-            self.w_rem.d.next = self.e_rem.val() - 1;
-            if self.e_src.val() {
-                self.wb_pop.next = true;
-            } else {
-                self.wq_pop.next = true;
-            }
-        }
-        // The three FIFOs (read ahead: each RAM shows the head after this cycle's pop).
-        self.wq_data.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
-        self.wq_strb.write_address.next = bit_cast::<6, 7>(self.wqw.q.val());
-        self.wq_data.write_data.next = self.wq_in_data.val();
-        self.wq_strb.write_data.next = self.wq_in_strb.val();
-        self.wq_data.write_enable.next = self.wq_push.val();
-        self.wq_strb.write_enable.next = self.wq_push.val();
-        if self.wq_push.val() {
-            self.wqw.d.next = self.wqw.q.val() + 1;
-        }
-        self.wq_next.next = self.wqr.q.val() + 1;
-        self.wq_data.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
-        self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wqr.q.val());
-        if self.wq_pop.val() {
-            self.wqr.d.next = self.wq_next.val();
-            self.wq_data.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
-            self.wq_strb.read_address.next = bit_cast::<6, 7>(self.wq_next.val());
-        }
-        self.wbq_data.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
-        self.wbq_strb.write_address.next = bit_cast::<4, 5>(self.wbw.q.val());
-        self.wbq_data.write_data.next = self.wb_in_data.val();
-        self.wbq_strb.write_data.next = self.wb_in_strb.val();
-        self.wbq_data.write_enable.next = self.wb_push.val();
-        self.wbq_strb.write_enable.next = self.wb_push.val();
-        if self.wb_push.val() {
-            self.wbw.d.next = self.wbw.q.val() + 1;
-        }
-        self.wb_next.next = self.wbr.q.val() + 1;
-        self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
-        self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wbr.q.val());
-        if self.wb_pop.val() {
-            self.wbr.d.next = self.wb_next.val();
-            self.wbq_data.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
-            self.wbq_strb.read_address.next = bit_cast::<4, 5>(self.wb_next.val());
-        }
-        self.wo_ram.write_address.next = bit_cast::<4, 5>(self.wo_wp.q.val());
-        self.wo_ram.write_data.next = self.wo_in.val();
-        self.wo_ram.write_enable.next = self.wo_push_l.val();
-        if self.wo_push_l.val() {
-            self.wo_wp.d.next = self.wo_wp.q.val() + 1;
-        }
-        self.wo_next.next = self.wo_rp.q.val() + 1;
-        self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_rp.q.val());
-        if self.wo_pop.val() {
-            self.wo_rp.d.next = self.wo_next.val();
-            self.wo_ram.read_address.next = bit_cast::<4, 5>(self.wo_next.val());
-        }
-        // An error answer stops the function of that write (held until taken).
-        self.b_in.m_ready.next = !self.be_v.q.val();
-        self.b_fire.next = self.b_in.m_valid.val() & !self.be_v.q.val();
-        self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val());
-        if self.b_fire.val() {
-            self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
-            self.wfn_ram.read_address.next = bit_cast::<6, 7>(self.wr_ptr.q.val() + 1);
-            if self.b_in.m_data.val() != 0 {
-                self.be_v.d.next = true;
-                self.be_fn.d.next = self.wfn_ram.read_data.val();
-            }
-        }
+        self.m_axi_host.awuser.next = self.writes.awuser.val();
+        self.writes.awready.next = self.m_axi_host.awready.val();
+        self.m_axi_host.wvalid.next = self.writes.wvalid.val();
+        self.m_axi_host.wdata.next = self.writes.wdata.val();
+        self.m_axi_host.wstrb.next = self.writes.wstrb.val();
+        self.m_axi_host.wlast.next = self.writes.wlast.val();
+        self.writes.wready.next = self.m_axi_host.wready.val();
+        self.writes.bvalid.next = self.m_axi_host.bvalid.val();
+        self.writes.bresp.next = self.m_axi_host.bresp.val();
+        self.m_axi_host.bready.next = self.writes.bready.val();
 
         // ---- The descriptor banks (`bank.rs`): the scheduler's operation
         // starts, extends or ends a turn in bank sb; arrivals go to their
@@ -2761,18 +2135,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         }
 
         // ---- H2C completions FIFO.
-        self.hc_ram.write_address.next = bit_cast::<4, 5>(self.hcw_ptr.q.val());
-        self.hc_ram.write_data.next = self.hc_in.val();
-        self.hc_ram.write_enable.next = self.hc_push.val();
-        if self.hc_push.val() {
-            self.hcw_ptr.d.next = self.hcw_ptr.q.val() + 1;
-        }
-        self.hc_next.next = self.hcr_ptr.q.val() + 1;
-        self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hcr_ptr.q.val());
-        if self.hc_pop.val() {
-            self.hcr_ptr.d.next = self.hc_next.val();
-            self.hc_ram.read_address.next = bit_cast::<4, 5>(self.hc_next.val());
-        }
+        self.h2c_done.write.next = self.hc_push.val();
+        self.h2c_done.data_in.next = self.hc_in.val();
+        self.h2c_done.read.next = self.hc_pop.val();
 
         // ---- Host reads: AR, the tag FIFO, the descriptor and data FIFOs.
         self.m_axi_host.arvalid.next = self.ar_valid.q.val();
@@ -2781,19 +2146,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_axi_host.arsize.next = self.ar_size.val();
         self.m_axi_host.arburst.next = 1.into();
         self.m_axi_host.aruser.next = self.ar_user.q.val();
-        self.tag_ram.write_address.next = bit_cast::<6, 7>(self.tw_ptr.q.val());
-        self.tag_ram.write_data.next = self.tag_in.val();
-        self.tag_ram.write_enable.next = self.tag_push.val();
-        if self.tag_push.val() {
-            self.tw_ptr.d.next = self.tw_ptr.q.val() + 1;
+        // The first beat's bytes: min(beat - offset, bytes).
+        self.tag_n0.next = self.kw.val() - bit_cast::<8, 7>(self.tag_in.val().get_bits::<7>(13));
+        if self.tag_in.val().get_bits::<13>(20) < bit_cast::<13, 8>(self.tag_n0.val()) {
+            self.tag_n0.next = bit_cast::<8, 13>(self.tag_in.val().get_bits::<13>(20));
         }
-        // Read ahead: each RAM shows the head after this cycle's pop.
-        self.tr_next.next = self.tr_ptr.q.val() + 1;
-        self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_ptr.q.val());
-        if self.tag_pop.val() {
-            self.tr_ptr.d.next = self.tr_next.val();
-            self.tag_ram.read_address.next = bit_cast::<6, 7>(self.tr_next.val());
-        }
+        self.tag_word.next = self.tag_in.val() | (bit_cast::<TAG_BITS, 8>(self.tag_n0.val()) << 62);
+        self.tag_fifo.write.next = self.tag_push.val();
+        self.tag_fifo.data_in.next = self.tag_word.val();
+        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
+        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
+        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
+        self.tag_head.m_ready.next = self.tag_pop.val();
         // Counters: bursts in flight, data FIFO room reserved.
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
@@ -2805,90 +2169,52 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
         }
 
-        // ---- Sharing gate: requests in, closes answered in order.
-        self.gq_ram.write_address.next = bit_cast::<6, 7>(self.gqw_ptr.q.val());
-        self.gq_ram.write_data.next = bit_cast::<12, FW>(self.gate_in.m_data.val().get_bits::<FW>(0))
-            | (bit_cast::<12, 1>(self.gate_in.m_data.val().get_bit(11).into()) << 11);
-        self.gq_ram.write_enable.next = self.gate_in.m_valid.val();
-        if self.gate_in.m_valid.val() {
-            self.gqw_ptr.d.next = self.gqw_ptr.q.val() + 1;
-        }
-        self.gq_next.next = self.gqr_ptr.q.val() + 1;
-        self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gqr_ptr.q.val());
-        if self.gq_pop.val() {
-            self.gqr_ptr.d.next = self.gq_next.val();
-            self.gq_ram.read_address.next = bit_cast::<6, 7>(self.gq_next.val());
-        }
-        self.cq_ram.write_address.next = bit_cast::<6, 7>(self.cqw_ptr.q.val());
-        self.cq_ram.write_data.next = self.cur_fn.q.val();
-        self.cq_ram.write_enable.next = self.cq_push.val();
-        if self.cq_push.val() {
-            self.cqw_ptr.d.next = self.cqw_ptr.q.val() + 1;
-        }
-        // The close at the head is answered in two steps: (0) no descriptor
-        // bank holds the function (its turns are over and drained) and the
-        // issuer holds nothing of it: mark the packet ends issued so far; (1)
-        // that many packet ends (tlast) have left `m_axis_h2c`: answer.
-        // Conservative: it also waits for the packets of other functions
-        // issued before the mark.
-        self.ca_f.next = self.cq_ram.read_data.val();
-        self.ca_sched.next = ((self.bank0.state.val() != BankState::Free) & (self.bank0.owner.val() == self.ca_f.val()))
-            | ((self.bank1.state.val() != BankState::Free) & (self.bank1.owner.val() == self.ca_f.val()));
-        self.ca_issuer.next = (self.i_state.q.val() & (self.i_fn.q.val() == self.ca_f.val()))
-            | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.ca_f.val()))
-            | (self.close_pend.q.val() & (self.close_fn.q.val() == self.ca_f.val()))
-            | (self.k_v.q.val() & (self.k_fn.q.val() == self.ca_f.val()));
-        self.ca_out_diff.next = self.out_n.q.val() - self.ca_mark.q.val();
-        if !self.cq_empty.val() {
-            if self.ca_ph.q.val() == 0 {
-                if !self.ca_sched.val() & !self.ca_issuer.val() {
-                    self.ca_mark.d.next = self.iss_n.q.val();
-                    self.ca_ph.d.next = 1.into();
-                }
-            } else if self.ca_out_diff.val() < 0x8000 {
-                self.ca_ph.d.next = 0.into();
-                self.gc_v.d.next = true;
-                self.gc_fn.d.next = self.ca_f.val();
-                self.cq_pop.next = true;
-            }
-        }
-        self.cq_next.next = self.cqr_ptr.q.val() + 1;
-        self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cqr_ptr.q.val());
-        if self.cq_pop.val() {
-            self.cqr_ptr.d.next = self.cq_next.val();
-            self.cq_ram.read_address.next = bit_cast::<6, 7>(self.cq_next.val());
-        }
-        if self.iss_end.val() {
-            self.iss_n.d.next = self.iss_n.q.val() + 1;
-        }
-        if self.packer.packet_out.val() {
-            self.out_n.d.next = self.out_n.q.val() + 1;
-        }
-        self.m_gate_closed_valid.next = self.gc_v.q.val();
-        self.m_gate_closed_function.next = self.gc_fn.q.val();
+        // ---- Sharing gate (`gate.rs`): requests in, closes answered in order.
+        self.gate.clk.next = self.clk.val();
+        self.gate.rst.next = self.rst.val();
+        self.gate.s_gate_valid.next = self.s_gate_valid.val();
+        self.gate.s_gate_function.next = self.s_gate_function.val();
+        self.gate.s_gate_open.next = self.s_gate_open.val();
+        self.gate.close_function.next = self.cur_fn.q.val();
+        self.gate.bank0_busy.next = self.bank0.state.val() != BankState::Free;
+        self.gate.bank0_owner.next = self.bank0.owner.val();
+        self.gate.bank1_busy.next = self.bank1.state.val() != BankState::Free;
+        self.gate.bank1_owner.next = self.bank1.owner.val();
+        self.gate.iss_cur_v.next = self.i_state.q.val();
+        self.gate.iss_cur_fn.next = self.i_fn.q.val();
+        self.gate.iss_open_v.next = self.i_open.q.val();
+        self.gate.iss_open_fn.next = self.i_open_fn.q.val();
+        self.gate.iss_close_v.next = self.close_pend.q.val();
+        self.gate.iss_close_fn.next = self.close_fn.q.val();
+        self.gate.iss_stop_v.next = self.k_v.q.val();
+        self.gate.iss_stop_fn.next = self.k_fn.q.val();
+        self.gate.packet_issued.next = self.iss_end.val();
+        self.gate.packet_out.next = self.packer.packet_out.val();
+        self.m_gate_closed_valid.next = self.gate.m_gate_closed_valid.val();
+        self.m_gate_closed_function.next = self.gate.m_gate_closed_function.val();
 
-
-        // ---- Inner sides of the R and W register slices.
+        // ---- Inner side of the R register slices.
         self.r_side_in.m_ready.next = self.r_ready.val();
         self.r_data_in.m_ready.next = self.r_ready.val();
-        self.w_strb_out.s_valid.next = self.w_vl.val();
-        self.w_side_out.s_valid.next = self.w_vl.val();
-        self.w_side_out.s_data.next = bit_cast::<2, 1>(self.w_last.val().into())
-            | (bit_cast::<2, 1>(self.e_src.val().into()) << 1);
-        // Write-back beats taken into the W slice and not yet on W (a register
-        // read waits for them: see the register access).
-        if self.w_fire.val() & self.e_src.val() {
-            if !(self.m_axi_host.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1)) {
-                self.wb_held.d.next = self.wb_held.q.val() + 1;
-            }
-        } else if self.m_axi_host.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1) {
-            self.wb_held.d.next = self.wb_held.q.val() - 1;
-        }
 
         // ---- Register bus answer.
         self.s_reg.resp_valid.next = self.resp_v.q.val();
         self.s_reg.resp_rdata.next = self.resp_data.q.val();
         self.s_reg.resp_error.next = self.resp_err.q.val();
+
+        // ---- The records' RAMs are read as the operation is dispatched (at
+        // the function it picks), and their words registered during the
+        // operation's second cycle, before any logic uses them: the block-RAM
+        // outputs feed registers only. No write can fall between the read and
+        // the operation (every write ends its operation).
+        self.h2c_ring.read_address.next = self.cur_fn.d.val();
+        self.c2h_ring.read_address.next = self.cur_fn.d.val();
+        self.fn_state.read_address.next = self.cur_fn.d.val();
+        if self.state.q.val() == 2 {
+            self.h_rec.d.next = self.h2c_ring.read_data.val();
+            self.c_rec.d.next = self.c2h_ring.read_data.val();
+            self.f_rec.d.next = self.fn_state.read_data.val();
+        }
 
         // ---- RAM writes: clearing after reset, else the control engine's updates.
         self.h2c_ring.write_address.next = self.cur_fn.q.val();
@@ -2958,18 +2284,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.scan_fn.d.next = 0.into();
             self.ib.d.next = false;
             self.resp_v.d.next = false;
-            self.hcw_ptr.d.next = 0.into();
-            self.hcr_ptr.d.next = 0.into();
-            self.hcw_seen.d.next = 0.into();
             self.ie_v.d.next = false;
-            self.be_v.d.next = false;
             self.k_v.d.next = false;
-            self.c_req_v.d.next = false;
             self.c_ans_v.d.next = false;
             self.ar_valid.d.next = false;
-            self.tw_ptr.d.next = 0.into();
-            self.tr_ptr.d.next = 0.into();
-            self.tw_seen.d.next = 0.into();
             self.outstanding.d.next = 0.into();
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
@@ -2978,39 +2296,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.i_state.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
-            self.c_state.d.next = 0.into();
-            self.c_drop.d.next = false;
-            self.c_dv.d.next = false;
             self.c_pfw.d.next = false;
             self.p_ph.d.next = false;
-            self.c_fill.d.next = 0.into();
-            self.aw_valid.d.next = false;
-            self.wqw.d.next = 0.into();
-            self.wqr.d.next = 0.into();
-            self.wqs.d.next = 0.into();
-            self.wbw.d.next = 0.into();
-            self.wbr.d.next = 0.into();
-            self.wbs.d.next = 0.into();
-            self.wo_wp.d.next = 0.into();
-            self.wo_rp.d.next = 0.into();
-            self.wo_sp.d.next = 0.into();
-            self.w_rem.d.next = 0.into();
-            self.c_bb.d.next = 0.into();
-            self.ww_ptr.d.next = 0.into();
-            self.wr_ptr.d.next = 0.into();
             self.irq_v.d.next = false;
-            self.gqw_ptr.d.next = 0.into();
-            self.gqr_ptr.d.next = 0.into();
-            self.gqw_seen.d.next = 0.into();
-            self.cqw_ptr.d.next = 0.into();
-            self.cqr_ptr.d.next = 0.into();
-            self.cqw_seen.d.next = 0.into();
-            self.ca_ph.d.next = 0.into();
-            self.gc_v.d.next = false;
             self.wt_v.d.next = false;
-            self.wb_held.d.next = 0.into();
-            self.iss_n.d.next = 0.into();
-            self.out_n.d.next = 0.into();
         }
     }
 }

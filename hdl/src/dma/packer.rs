@@ -26,9 +26,9 @@ pub struct H2cPacker<const DW: usize, const KW: usize, const DW2: usize> {
     pub push: Signal<In, Bit>,
     pub push_data: Signal<In, Bits<DW>>,
     pub push_meta: Signal<In, DataMeta>,
-    /// An entry left the data FIFO this cycle.
+    /// An entry left the data FIFO (the cycle before).
     pub pop: Signal<Out, Bit>,
-    /// A packet's last beat left on the stream this cycle.
+    /// A packet's last beat left on the stream (the cycle before).
     pub packet_out: Signal<Out, Bit>,
     /// The stream, from registers.
     pub m_tvalid: Signal<Out, Bit>,
@@ -56,6 +56,10 @@ pub struct H2cPacker<const DW: usize, const KW: usize, const DW2: usize> {
     o_last: DFF<Bit>,
     o_tid: DFF<Bits<FW>>,
     o_user: DFF<Bit>,
+    /// `pop` and `packet_out`, a cycle late (registered outputs: the
+    /// credits they return may come late, never early).
+    pop_q: DFF<Bit>,
+    pkt_q: DFF<Bit>,
     h_n: Signal<Local, Bits<8>>,
     emit: Signal<Local, Bit>,
     acc_out: Signal<Local, Bits<DW2>>,
@@ -67,7 +71,7 @@ pub struct H2cPacker<const DW: usize, const KW: usize, const DW2: usize> {
 impl<const DW: usize, const KW: usize, const DW2: usize> Logic for H2cPacker<DW, KW, DW2> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, acc, fill, flush, tid, err, o_valid, o_data, o_keep, o_last, o_tid, o_user);
+        dff_setup!(self, clk, acc, fill, flush, tid, err, o_valid, o_data, o_keep, o_last, o_tid, o_user, pop_q, pkt_q);
         self.data.clk.next = self.clk.val();
         self.meta.clk.next = self.clk.val();
         self.data.rst.next = self.rst.val();
@@ -124,8 +128,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for H2cPacker<DW,
         }
         self.data.read.next = self.take.val();
         self.meta.read.next = self.take.val();
-        self.pop.next = self.take.val();
-        self.packet_out.next = self.o_valid.q.val() & self.o_last.q.val() & self.m_tready.val();
+        self.pop_q.d.next = self.take.val();
+        self.pkt_q.d.next = self.o_valid.q.val() & self.o_last.q.val() & self.m_tready.val();
+        self.pop.next = self.pop_q.q.val();
+        self.packet_out.next = self.pkt_q.q.val();
         self.m_tvalid.next = self.o_valid.q.val();
         self.m_tdata.next = self.o_data.q.val();
         self.m_tkeep.next = self.o_keep.q.val();
@@ -136,6 +142,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for H2cPacker<DW,
             self.fill.d.next = 0.into();
             self.flush.d.next = false;
             self.o_valid.d.next = false;
+            self.pop_q.d.next = false;
+            self.pkt_q.d.next = false;
         }
     }
 }
@@ -176,6 +184,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Default for H2cPacker<D
             o_last: Default::default(),
             o_tid: Default::default(),
             o_user: Default::default(),
+            pop_q: Default::default(),
+            pkt_q: Default::default(),
             h_n: Default::default(),
             emit: Default::default(),
             acc_out: Default::default(),

@@ -1,0 +1,504 @@
+//! The DMA's C2H engine: one packet of `s_axis_c2h` at a time into its
+//! function's buffers in host memory.
+//!
+//! For each packet it asks the control engine for the function's next buffer
+//! (usually prefetched: module doc of `dma`), unpacks the stream into beats
+//! aligned to the buffer's address (with strobes) and pushes them into the
+//! write queue (`writes.rs`), and hands each full buffer (or the packet's
+//! end) back to the control engine for its write-back. A burst is pushed
+//! once its last beat is: bursts end at every min(max_burst, 32 beats)
+//! boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
+//! An error (descriptor read refused, zero-length buffer) is reported to the
+//! control engine; when a buffer is refused the rest of the packet is
+//! dropped.
+//!
+//! Timing: the address and length arithmetic is done a beat ahead. With
+//! the buffer's address, bytes left, offset in the beat, bytes of the next
+//! output beat (`nmax`) and bytes to the next burst boundary held in
+//! registers, and the next beat's values computed from them alone (after
+//! the first beat of a buffer every beat is aligned), the decision to emit a
+//! beat and to take an input beat is a few compares on registers. The input
+//! enters through a register slice; the pushes into the write queue and the
+//! requests leave from registers; the credits (`*_room`) and answers come
+//! from registers of the other side: no path from an input to an output.
+
+use super::desc::{C2hBuf, C2hReq, C2hReqKind, C2hState, WriteBurst};
+use crate::skid::AxisSkid;
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// The C2H stream (`tid` = function).
+    pub s_tvalid: Signal<In, Bit>,
+    pub s_tready: Signal<Out, Bit>,
+    pub s_tdata: Signal<In, Bits<DW>>,
+    pub s_tkeep: Signal<In, Bits<KW>>,
+    pub s_tlast: Signal<In, Bit>,
+    pub s_tid: Signal<In, Bits<FW>>,
+    /// A request to the control engine, held until `req_take`.
+    pub req_valid: Signal<Out, Bit>,
+    pub req_kind: Signal<Out, C2hReqKind>,
+    pub req: Signal<Out, C2hReq>,
+    pub req_take: Signal<In, Bit>,
+    /// The control engine's answer to the request (one cycle): `ans_ok`
+    /// (else the packet is dropped), and for a buffer the function's generation.
+    pub ans_valid: Signal<In, Bit>,
+    pub ans_ok: Signal<In, Bit>,
+    pub ans_gen: Signal<In, Bit>,
+    /// The buffer asked for (one cycle; after or with its answer).
+    pub buf_valid: Signal<In, Bit>,
+    pub buf_desc: Signal<In, C2hBuf>,
+    /// The packet's function (the read side hands over a prefetch it waits for).
+    pub pkt_function: Signal<Out, Bits<FW>>,
+    /// Beats into the write queue, and bursts whose beats are all in.
+    pub data_push: Signal<Out, Bit>,
+    pub data: Signal<Out, Bits<DW>>,
+    pub strb: Signal<Out, Bits<KW>>,
+    pub data_room: Signal<In, Bit>,
+    pub burst_push: Signal<Out, Bit>,
+    pub burst: Signal<Out, WriteBurst>,
+    pub burst_room: Signal<In, Bit>,
+    stream_in: AxisSkid<DW, KW>,
+    last_function: Constant<Bits<FW>>,
+    kw: Constant<Bits<8>>,
+    kw_mask: Constant<Bits<8>>,
+    /// Burst span in bytes (min(max_burst, 32 beats)) and its mask.
+    cburst: Constant<Bits<13>>,
+    cburst_mask: Constant<Bits<13>>,
+    keep_all: Constant<Bits<KW>>,
+    keep_bit: Vec<Constant<Bits<KW>>>,
+    keep_count: Vec<Constant<Bits<8>>>,
+    byte_mask: Vec<Constant<Bits<DW>>>,
+    state: DFF<C2hState>,
+    /// Dropping the rest of a packet (refused, or of no such function).
+    drop: DFF<Bit>,
+    fn_q: DFF<Bits<FW>>,
+    gen: DFF<Bit>,
+    code: DFF<Bits<4>>,
+    req_v: DFF<Bit>,
+    req_k: DFF<C2hReqKind>,
+    /// The packet's last beat is in; the packet is done (write-back asked).
+    done_in: DFF<Bit>,
+    pkt_done: DFF<Bit>,
+    eop_w: DFF<Bit>,
+    /// Bytes gathered (up to two beats) and how many.
+    acc: DFF<Bits<DW2>>,
+    fill: DFF<Bits<8>>,
+    /// The buffer handed over and not yet taken.
+    bv: DFF<Bit>,
+    bq: DFF<C2hBuf>,
+    dirq: DFF<Bit>,
+    /// The buffer: address, bytes left, bytes used; the arithmetic a beat
+    /// ahead: offset in the beat, bytes of the next output beat (nmax =
+    /// min(beat - offset, left)), bytes to the next burst boundary, and
+    /// whether a beat of nmax bytes ends the buffer / ends a burst.
+    addr: DFF<Bits<64>>,
+    left: DFF<Bits<24>>,
+    used: DFF<Bits<24>>,
+    off: DFF<Bits<8>>,
+    nmax: DFF<Bits<8>>,
+    bnd: DFF<Bits<13>>,
+    nmax_ends_buf: DFF<Bit>,
+    nmax_ends_burst: DFF<Bit>,
+    /// Beats of the burst being gathered, and its address.
+    bb: DFF<Bits<9>>,
+    bstart: DFF<Bits<64>>,
+    wd_v: DFF<Bit>,
+    wd_data: DFF<Bits<DW>>,
+    wd_strb: DFF<Bits<KW>>,
+    wc_v: DFF<Bit>,
+    wc: DFF<WriteBurst>,
+    in_count: Signal<Local, Bits<8>>,
+    in_mask: Signal<Local, Bits<DW>>,
+    n: Signal<Local, Bits<8>>,
+    fill_lt: Signal<Local, Bit>,
+    pkt_last: Signal<Local, Bit>,
+    bend: Signal<Local, Bit>,
+    pop: Signal<Local, Bit>,
+    open: Signal<Local, Bit>,
+    take: Signal<Local, Bit>,
+    acc_out: Signal<Local, Bits<DW2>>,
+    fill_out: Signal<Local, Bits<8>>,
+    left_nx: Signal<Local, Bits<24>>,
+    bnd_nx: Signal<Local, Bits<13>>,
+    b_addr: Signal<Local, Bits<64>>,
+    b_len: Signal<Local, Bits<24>>,
+    b_off: Signal<Local, Bits<8>>,
+    b_room: Signal<Local, Bits<8>>,
+    b_nmax: Signal<Local, Bits<8>>,
+    b_bnd: Signal<Local, Bits<13>>,
+}
+
+impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> {
+    /// `functions`: packets of a higher `tid` are dropped; `burst_bytes`:
+    /// min(max_burst, 32 beats), a power of two.
+    pub fn new(functions: usize, burst_bytes: usize) -> Self {
+        let cst = |v: u64| Constant::new(v.into());
+        let mut keep_all: Bits<KW> = Bits::default();
+        for i in 0..KW {
+            keep_all = keep_all.replace_bit(i, true);
+        }
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_tvalid: Default::default(),
+            s_tready: Default::default(),
+            s_tdata: Default::default(),
+            s_tkeep: Default::default(),
+            s_tlast: Default::default(),
+            s_tid: Default::default(),
+            req_valid: Default::default(),
+            req_kind: Default::default(),
+            req: Default::default(),
+            req_take: Default::default(),
+            ans_valid: Default::default(),
+            ans_ok: Default::default(),
+            ans_gen: Default::default(),
+            buf_valid: Default::default(),
+            buf_desc: Default::default(),
+            pkt_function: Default::default(),
+            data_push: Default::default(),
+            data: Default::default(),
+            strb: Default::default(),
+            data_room: Default::default(),
+            burst_push: Default::default(),
+            burst: Default::default(),
+            burst_room: Default::default(),
+            stream_in: Default::default(),
+            last_function: Constant::new(((functions - 1) as u64).into()),
+            kw: cst(KW as u64),
+            kw_mask: cst(KW as u64 - 1),
+            cburst: Constant::new((burst_bytes as u64).into()),
+            cburst_mask: Constant::new((burst_bytes as u64 - 1).into()),
+            keep_all: Constant::new(keep_all),
+            keep_bit: (0..KW).map(|i| Constant::new(Bits::<KW>::default().replace_bit(i, true))).collect(),
+            keep_count: (0..KW).map(|i| cst(i as u64 + 1)).collect(),
+            byte_mask: (0..KW)
+                .map(|i| {
+                    let mut m: Bits<DW> = Bits::default();
+                    for b in 0..8 {
+                        m = m.replace_bit(8 * i + b, true);
+                    }
+                    Constant::new(m)
+                })
+                .collect(),
+            state: Default::default(),
+            drop: Default::default(),
+            fn_q: Default::default(),
+            gen: Default::default(),
+            code: Default::default(),
+            req_v: Default::default(),
+            req_k: Default::default(),
+            done_in: Default::default(),
+            pkt_done: Default::default(),
+            eop_w: Default::default(),
+            acc: Default::default(),
+            fill: Default::default(),
+            bv: Default::default(),
+            bq: Default::default(),
+            dirq: Default::default(),
+            addr: Default::default(),
+            left: Default::default(),
+            used: Default::default(),
+            off: Default::default(),
+            nmax: Default::default(),
+            bnd: Default::default(),
+            nmax_ends_buf: Default::default(),
+            nmax_ends_burst: Default::default(),
+            bb: Default::default(),
+            bstart: Default::default(),
+            wd_v: Default::default(),
+            wd_data: Default::default(),
+            wd_strb: Default::default(),
+            wc_v: Default::default(),
+            wc: Default::default(),
+            in_count: Default::default(),
+            in_mask: Default::default(),
+            n: Default::default(),
+            fill_lt: Default::default(),
+            pkt_last: Default::default(),
+            bend: Default::default(),
+            pop: Default::default(),
+            open: Default::default(),
+            take: Default::default(),
+            acc_out: Default::default(),
+            fill_out: Default::default(),
+            left_nx: Default::default(),
+            bnd_nx: Default::default(),
+            b_addr: Default::default(),
+            b_len: Default::default(),
+            b_off: Default::default(),
+            b_room: Default::default(),
+            b_nmax: Default::default(),
+            b_bnd: Default::default(),
+        }
+    }
+}
+
+impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW, KW, DW2> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clk, state, drop, fn_q, gen, code, req_v, req_k, done_in, pkt_done, eop_w, acc, fill, bv, bq, dirq,
+            addr, left, used, off, nmax, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
+            wc_v, wc
+        );
+        self.stream_in.clk.next = self.clk.val();
+        self.stream_in.rst.next = self.rst.val();
+        self.stream_in.s_axis_tvalid.next = self.s_tvalid.val();
+        self.stream_in.s_axis_tdata.next = self.s_tdata.val();
+        self.stream_in.s_axis_tkeep.next = self.s_tkeep.val();
+        self.stream_in.s_axis_tlast.next = self.s_tlast.val();
+        self.stream_in.s_axis_tid.next = self.s_tid.val();
+        self.stream_in.s_axis_tuser.next = false;
+        self.s_tready.next = self.stream_in.s_axis_tready.val();
+        // Outputs: registers.
+        self.req_valid.next = self.req_v.q.val();
+        self.req_kind.next = self.req_k.q.val();
+        self.req.next.function = self.fn_q.q.val();
+        self.req.next.gen = self.gen.q.val();
+        self.req.next.used = self.used.q.val();
+        self.req.next.eop = self.eop_w.q.val();
+        self.req.next.irq = self.dirq.q.val();
+        self.req.next.code = self.code.q.val();
+        self.pkt_function.next = self.fn_q.q.val();
+        self.data_push.next = self.wd_v.q.val();
+        self.data.next = self.wd_data.q.val();
+        self.strb.next = self.wd_strb.q.val();
+        self.burst_push.next = self.wc_v.q.val();
+        self.burst.next = self.wc.q.val();
+        self.wd_v.d.next = false;
+        self.wc_v.d.next = false;
+        if self.req_take.val() {
+            self.req_v.d.next = false;
+        }
+        if self.buf_valid.val() {
+            self.bv.d.next = true;
+            self.bq.d.next = self.buf_desc.val();
+        }
+
+        // The input beat's bytes (keep is contiguous from byte 0).
+        self.in_count.next = 0.into();
+        self.in_mask.next = 0.into();
+        for i in 0..self.keep_bit.len() {
+            if (self.stream_in.m_axis_tkeep.val() & self.keep_bit[i].val()).any() {
+                self.in_count.next = self.keep_count[i].val();
+                self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
+            }
+        }
+
+        // This cycle's output beat: nmax bytes, or the packet's last fewer.
+        self.fill_lt.next = self.fill.q.val() < self.nmax.q.val();
+        self.n.next = self.nmax.q.val();
+        if self.fill_lt.val() {
+            self.n.next = self.fill.q.val();
+        }
+        self.pkt_last.next = self.done_in.q.val() & (self.fill.q.val() <= self.nmax.q.val());
+        self.bend.next = self.nmax_ends_burst.q.val() | self.pkt_last.val();
+        self.pop.next = (self.state.q.val() == C2hState::Data)
+            & !(self.done_in.q.val() & (self.fill.q.val() == 0))
+            & (!self.fill_lt.val() | self.done_in.q.val())
+            & self.data_room.val()
+            & (!self.bend.val() | self.burst_room.val());
+        // The buffer's next beat, if this one has nmax bytes: aligned.
+        self.left_nx.next = self.left.q.val() - bit_cast::<24, 8>(self.nmax.q.val());
+        self.bnd_nx.next = self.bnd.q.val() - bit_cast::<13, 8>(self.nmax.q.val());
+        if self.bnd_nx.val() == 0 {
+            self.bnd_nx.next = self.cburst.val();
+        }
+        // A new buffer: its first beat.
+        self.b_addr.next = self.bq.q.val().addr;
+        self.b_len.next = self.bq.q.val().len;
+        self.b_off.next = self.b_addr.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.b_room.next = self.kw.val() - self.b_off.val();
+        self.b_nmax.next = self.b_room.val();
+        if self.b_len.val() < bit_cast::<24, 8>(self.b_room.val()) {
+            self.b_nmax.next = self.b_len.val().get_bits::<8>(0);
+        }
+        self.b_bnd.next = self.cburst.val() - (self.b_addr.val().get_bits::<13>(0) & self.cburst_mask.val());
+
+        match self.state.q.val() {
+            C2hState::Idle => {
+                if !self.drop.q.val() & self.stream_in.m_axis_tvalid.val() {
+                    if self.stream_in.m_axis_tid.val() > self.last_function.val() {
+                        self.drop.d.next = true;
+                    } else {
+                        self.fn_q.d.next = self.stream_in.m_axis_tid.val();
+                        self.done_in.d.next = false;
+                        self.pkt_done.d.next = false;
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::Buffer;
+                        self.code.d.next = 0.into();
+                        self.state.d.next = C2hState::WaitAnswer;
+                    }
+                }
+            }
+            C2hState::WaitAnswer => {
+                if self.ans_valid.val() {
+                    if self.ans_ok.val() {
+                        if !self.code.q.val().get_bit(0) {
+                            self.gen.d.next = self.ans_gen.val();
+                        }
+                        self.state.d.next = C2hState::WaitBuffer;
+                    } else {
+                        self.drop.d.next = !self.done_in.q.val();
+                        self.state.d.next = C2hState::Idle;
+                    }
+                }
+            }
+            C2hState::WaitBuffer => {
+                if self.bv.q.val() {
+                    self.bv.d.next = false;
+                    self.addr.d.next = self.bq.q.val().addr;
+                    self.left.d.next = self.bq.q.val().len;
+                    self.off.d.next = self.b_off.val();
+                    self.nmax.d.next = self.b_nmax.val();
+                    self.bnd.d.next = self.b_bnd.val();
+                    self.nmax_ends_buf.d.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
+                    self.nmax_ends_burst.d.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val())
+                        | (self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val()));
+                    self.dirq.d.next = self.bq.q.val().irq;
+                    self.used.d.next = 0.into();
+                    self.state.d.next = C2hState::Data;
+                    if self.bq.q.val().err {
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::Error;
+                        self.code.d.next = 6.into(); // ERR_DESC_READ
+                        self.state.d.next = C2hState::WaitError;
+                    } else if self.bq.q.val().len == 0 {
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::Error;
+                        self.code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                        self.state.d.next = C2hState::WaitError;
+                    }
+                }
+            }
+            C2hState::Data => {
+                if self.done_in.q.val() & (self.fill.q.val() == 0) {
+                    if self.bb.q.val() != 0 {
+                        // The packet ended after the burst's last beat: the burst.
+                        if self.burst_room.val() {
+                            self.wc_v.d.next = true;
+                            self.wc.d.next.addr = self.bstart.q.val();
+                            self.wc.d.next.last = bit_cast::<8, 9>(self.bb.q.val() - 1);
+                            self.wc.d.next.function = self.fn_q.q.val();
+                            self.bb.d.next = 0.into();
+                        }
+                    } else {
+                        self.pkt_done.d.next = true;
+                        self.eop_w.d.next = true;
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::WriteBack;
+                        self.state.d.next = C2hState::WaitWriteBack;
+                    }
+                } else if self.pop.val() {
+                    self.wd_v.d.next = true;
+                    self.wd_data.d.next = bit_cast::<DW, DW2>(self.acc.q.val() << (bit_cast::<11, 8>(self.off.q.val()) << 3));
+                    self.wd_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.n.val())) << self.off.q.val();
+                    self.used.d.next = self.used.q.val() + bit_cast::<24, 8>(self.n.val());
+                    // The next beat (if any: a beat of fewer than nmax bytes ends the packet).
+                    self.addr.d.next = self.addr.q.val() + bit_cast::<64, 8>(self.nmax.q.val());
+                    self.left.d.next = self.left_nx.val();
+                    self.off.d.next = 0.into();
+                    self.nmax.d.next = self.kw.val();
+                    if self.left_nx.val() < bit_cast::<24, 8>(self.kw.val()) {
+                        self.nmax.d.next = self.left_nx.val().get_bits::<8>(0);
+                    }
+                    self.bnd.d.next = self.bnd_nx.val();
+                    self.nmax_ends_buf.d.next = self.left_nx.val() <= bit_cast::<24, 8>(self.kw.val());
+                    self.nmax_ends_burst.d.next =
+                        (self.bnd_nx.val() == bit_cast::<13, 8>(self.kw.val())) | (self.left_nx.val() <= bit_cast::<24, 8>(self.kw.val()));
+                    self.bb.d.next = self.bb.q.val() + 1;
+                    if self.bb.q.val() == 0 {
+                        self.bstart.d.next = self.addr.q.val();
+                    }
+                    if self.bend.val() {
+                        self.wc_v.d.next = true;
+                        self.wc.d.next.addr = self.bstart.q.val();
+                        if self.bb.q.val() == 0 {
+                            self.wc.d.next.addr = self.addr.q.val();
+                        }
+                        self.wc.d.next.last = bit_cast::<8, 9>(self.bb.q.val());
+                        self.wc.d.next.function = self.fn_q.q.val();
+                        self.bb.d.next = 0.into();
+                    }
+                    if self.nmax_ends_buf.q.val() & !self.fill_lt.val() {
+                        // Buffer full: its write-back; end of packet if it ends here too.
+                        self.eop_w.d.next = self.pkt_last.val();
+                        self.pkt_done.d.next = self.pkt_last.val();
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::WriteBack;
+                        self.state.d.next = C2hState::WaitWriteBack;
+                    }
+                }
+            }
+            C2hState::WaitWriteBack => {
+                if self.ans_valid.val() {
+                    if self.ans_ok.val() & !self.pkt_done.q.val() {
+                        self.req_v.d.next = true;
+                        self.req_k.d.next = C2hReqKind::Buffer;
+                        self.code.d.next = 1.into(); // continuation of the packet
+                        self.state.d.next = C2hState::WaitAnswer;
+                    } else {
+                        self.drop.d.next = !self.ans_ok.val() & !self.done_in.q.val();
+                        self.state.d.next = C2hState::Idle;
+                    }
+                }
+            }
+            C2hState::WaitError => {
+                if self.ans_valid.val() {
+                    self.drop.d.next = !self.done_in.q.val();
+                    self.state.d.next = C2hState::Idle;
+                }
+            }
+        }
+
+        // Input: taken while the bytes left after this cycle's beat fit in
+        // one beat (when a beat leaves with the packet open, it has nmax bytes).
+        self.acc_out.next = self.acc.q.val();
+        self.fill_out.next = self.fill.q.val();
+        if self.pop.val() {
+            self.acc_out.next = self.acc.q.val() >> (bit_cast::<11, 8>(self.nmax.q.val()) << 3);
+            self.fill_out.next = self.fill.q.val() - self.nmax.q.val();
+            if self.fill_lt.val() {
+                self.fill_out.next = 0.into();
+            }
+        }
+        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & (self.fill_out.val() <= self.kw.val());
+        self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
+        self.stream_in.m_axis_tready.next = self.drop.q.val() | self.open.val();
+        self.acc.d.next = self.acc_out.val();
+        self.fill.d.next = self.fill_out.val();
+        if self.take.val() {
+            if self.drop.q.val() {
+                if self.stream_in.m_axis_tlast.val() {
+                    self.drop.d.next = false;
+                }
+            } else {
+                self.acc.d.next = self.acc_out.val()
+                    | (bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
+                        << (bit_cast::<11, 8>(self.fill_out.val()) << 3));
+                self.fill.d.next = self.fill_out.val() + self.in_count.val();
+                self.done_in.d.next = self.stream_in.m_axis_tlast.val();
+            }
+        }
+        if self.state.q.val() == C2hState::Idle {
+            self.fill.d.next = 0.into();
+            self.acc.d.next = 0.into();
+        }
+
+        if self.rst.val() {
+            self.state.d.next = C2hState::Idle;
+            self.drop.d.next = false;
+            self.req_v.d.next = false;
+            self.bv.d.next = false;
+            self.fill.d.next = 0.into();
+            self.bb.d.next = 0.into();
+            self.wd_v.d.next = false;
+            self.wc_v.d.next = false;
+        }
+    }
+}
