@@ -59,12 +59,19 @@ fn constraints_and_vivado_flow_name_every_partition() {
         assert!(xdc.contains(&format!("set_property SNAPPING_MODE ON [get_pblocks pblock_rp_p{i}]")));
     }
     assert!(xdc.contains("resize_pblock [get_pblocks pblock_rp_p4] -add {CLOCKREGION_X4Y0:CLOCKREGION_X4Y0}"), "{xdc}");
-    assert!(xdc.contains("create_clock -name clk -period 5.000 [get_ports clk]"));
+    // The default design has a chip top: its clock is the PCIe IP's user
+    // clock, so the constraints time the board's reference clock instead.
+    assert!(xdc.contains("create_clock -name pcie_refclk -period 10.000 [get_ports pcie_refclk_p]"), "{xdc}");
+    assert!(!xdc.contains("[get_ports clk]"), "{xdc}");
     assert_eq!(xdc, flow::xdc(&cfg), "deterministic");
+    // Beyond the hard block's 252 VFs there is no chip top: the shell is the
+    // top and its `clk` port is the clock.
+    let shell_top = Config { partitions: 5, vfs: 1024, ..Config::default() };
+    assert!(flow::xdc(&shell_top).contains("create_clock -name clk -period 5.000 [get_ports clk]"));
     let d = build(&cfg);
     let tcl = &d.files.iter().find(|f| f.path == flow::VIVADO_PATH).unwrap().contents;
     for needle in [
-        "synth_design -mode default -top vfpga_shell",
+        "synth_design -mode default -top vfpga_top",
         "synth_design -mode out_of_context -top vfpga_rp_p[set i]",
         "read_checkpoint -cell [get_cells -hierarchical rp_p[set i]]",
         "lock_design -level routing",
