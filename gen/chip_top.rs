@@ -3,9 +3,10 @@
 //! `blocks::pcie::user_width`) and up to 252 VFs. Its ports are the board's PCIe
 //! pins (reference clock, PERST#, the lanes); inside, the reference clock
 //! buffer (IBUFDS_GTE4), the UltraScale+ PCIe hard block (`pcie4_uscale_plus`,
-//! created by the flow's Tcl as [`PCIE_IP`]), the function-level-reset
-//! answers the hard block waits for, and `vfpga_shell_pcie` on the hard
-//! block's user clock and reset.
+//! created by the flow's Tcl as [`PCIE_IP`]), the function-level resets the
+//! hard block signals (PF0's and the VFs' handed one at a time to the
+//! shell's `flr_*` port, answered with its done; PF1-3's at once), and
+//! `vfpga_shell_pcie` on the hard block's user clock and reset.
 //!
 //! The hard block's ports the top connects are one list ([`ip_ports`]):
 //! the instance is written from it and so is the IP's stand-in in `lint/`
@@ -136,6 +137,7 @@ struct ChipTop<'a> {
     vfs: usize,
     scan_bits: usize,
     flr_bits: usize,
+    fw: usize,
     ip_ports: Vec<IpPort>,
     status: Vec<(String, String)>,
     shell_ports: Vec<ShellPort>,
@@ -168,6 +170,9 @@ pub fn chip_top(cfg: &Config, shell_pcie: &Module) -> Module {
             "msix_fail".into()
         } else if n == "cfg_max_payload" || n == "cfg_max_read_req" {
             n.clone()
+        } else if n.starts_with("flr_") {
+            // The function-level-reset port: driven and read by the top's FLR logic.
+            format!("shell_{n}")
         } else {
             // The shell's status outputs: no pin on the board, kept on wires.
             assert_eq!(p.dir, Dir::Out, "{SHELL_PCIE_TOP} input {n} has no connection in {CHIP_TOP}");
@@ -197,6 +202,7 @@ pub fn chip_top(cfg: &Config, shell_pcie: &Module) -> Module {
         vfs,
         scan_bits,
         flr_bits: 1 << scan_bits,
+        fw: vfpga_hdl::FUNCTION_ID_BITS,
         ip_ports: ip_ports(cfg),
         status,
         shell_ports,

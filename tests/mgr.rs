@@ -197,6 +197,20 @@ impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
         self.mgr.s_owner_function.next = 0.into();
         self.mgr.m_event_ready.next = true;
         self.mgr.m_clear_ready.next = true;
+        // No function-level resets and no host bus here (tests/shell_pcie.rs).
+        self.mgr.s_flr_valid.next = false;
+        self.mgr.s_flr_function.next = 0.into();
+        self.mgr.s_host_arvalid.next = false;
+        self.mgr.s_host_arready.next = false;
+        self.mgr.s_host_aruser.next = 0.into();
+        self.mgr.s_host_rvalid.next = false;
+        self.mgr.s_host_rready.next = false;
+        self.mgr.s_host_rlast.next = false;
+        self.mgr.s_host_awvalid.next = false;
+        self.mgr.s_host_awready.next = false;
+        self.mgr.s_host_awuser.next = 0.into();
+        self.mgr.s_host_bvalid.next = false;
+        self.mgr.s_host_bready.next = false;
         // Observed copies.
         self.obs_route_valid.next = self.mgr.m_route_valid.val();
         self.obs_route_ready.next = self.switch.s_route_ready.val();

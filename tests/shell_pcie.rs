@@ -185,24 +185,34 @@ fn run(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name
 fn run_until(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str, mut stop: impl FnMut(&mut ShellPcieSim, &[Tenant]) -> bool) {
     let limit = sim.cycle + 600_000;
     while !stop(sim, ts) {
-        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
-            if t.left > 0 && t.vm.outstanding() < 3 {
-                let len = rng.range_usize(1..2500);
-                let msg = rng.bytes(len);
-                let mut c = t.ctx.clone();
-                let expect = t.reference.process(&mut c, &msg, dw / 8);
-                if t.vm.send(sim, &msg, &[], rng.below(64), rng.chance(0.5), expect).unwrap() {
-                    t.ctx = c;
-                    t.left -= 1;
-                }
+        feed(sim, ts, rng, dw);
+        sim.advance(rng.range(100..500));
+        reap(sim, ts, name);
+        assert!(sim.cycle < limit, "{name}: traffic stopped");
+    }
+}
+
+/// Each plugged tenant with messages left and fewer than 3 outstanding sends one.
+fn feed(sim: &mut ShellPcieSim, ts: &mut [Tenant], rng: &mut Rng, dw: usize) {
+    for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+        if t.left > 0 && t.vm.outstanding() < 3 {
+            let len = rng.range_usize(1..2500);
+            let msg = rng.bytes(len);
+            let mut c = t.ctx.clone();
+            let expect = t.reference.process(&mut c, &msg, dw / 8);
+            if t.vm.send(sim, &msg, &[], rng.below(64), rng.chance(0.5), expect).unwrap() {
+                t.ctx = c;
+                t.left -= 1;
             }
         }
-        sim.advance(rng.range(100..500));
-        for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
-            t.vm.collect(sim).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(t.vm.error(sim).unwrap(), ERR_NONE, "{name}: vm {} DMA error", t.vm.id);
-        }
-        assert!(sim.cycle < limit, "{name}: traffic stopped");
+    }
+}
+
+/// Each plugged tenant collects its results (checked by its scoreboard); no DMA error.
+fn reap(sim: &mut ShellPcieSim, ts: &mut [Tenant], name: &str) {
+    for t in ts.iter_mut().filter(|t| t.vm.vf().is_some()) {
+        t.vm.collect(sim).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(t.vm.error(sim).unwrap(), ERR_NONE, "{name}: vm {} DMA error", t.vm.id);
     }
 }
 
@@ -221,6 +231,120 @@ fn bar_dma_reattach_load_256() {
 #[test]
 fn bar_dma_reattach_load_512() {
     bar_dma_reattach_load(512);
+}
+
+// ------------------------------------------------ function-level reset
+
+/// An FLR of function `f` through the shell's `flr_*` port (as the chip top
+/// drives it from the hard block's FLR in process), while the tenants `ts`
+/// go on with their traffic; returns the cycle its done came. The done is
+/// one cycle and names `f` (`ShellPcieSim::flr_dones`); the port takes no
+/// second request until then.
+fn flr(sim: &mut ShellPcieSim, f: u32, ts: &mut [Tenant], rng: &mut Rng, dw: usize, name: &str) -> u64 {
+    let ready = sim.m.port("flr_ready");
+    while sim.m.get(ready) == 0 {
+        sim.step();
+    }
+    let dones = sim.flr_dones.len();
+    sim.m.set("flr_valid", 1);
+    sim.m.set("flr_function", f as u64);
+    sim.step();
+    sim.m.set("flr_valid", 0);
+    let limit = sim.cycle + 400_000;
+    while sim.flr_dones.len() == dones {
+        assert_eq!(sim.m.get(ready), 0, "{name}: FLR port ready before the done of function {f}");
+        feed(sim, ts, rng, dw);
+        sim.advance(rng.range(100..500));
+        reap(sim, ts, name);
+        assert!(sim.cycle < limit, "{name}: no FLR done for function {f}");
+    }
+    assert_eq!(sim.flr_dones[dones..].iter().map(|d| d.1).collect::<Vec<_>>(), [f], "{name}: FLR dones");
+    sim.flr_dones[dones].0
+}
+
+/// A VF with H2C and C2H work posted (its VM on the CRC-32, messages in
+/// flight) gets an FLR in the middle of its transfers while another VM
+/// (passthrough) keeps moving data: the done comes; from then on no host
+/// access and no interrupt on behalf of the VF; its DMA registers and its
+/// context memory read their reset values; the other VM's results are all
+/// right (its scoreboard); the VF, still attached to its VM (the manager's
+/// tables unchanged), is set up again and moves data, its results those of
+/// a fresh context. An FLR of a VF attached to nobody and of the PF answer
+/// too.
+fn flr_mid_transfer(dw: usize) {
+    let name = format!("shell_pcie_flr_{dw}");
+    let mut rng = Rng::for_test(&name);
+    let mut sim = ShellPcieSim::new(&lib(dw), &name, user_width(dw), VFS as u32 + 1, rng.fork()).unwrap();
+    let mut orch = Orchestrator::new(&mut sim).unwrap();
+    let mut ts: Vec<Tenant> = Vec::new();
+    for (id, acc, left) in [(7u32, PASSTHROUGH, 30), (9, CRC32, 1000)] {
+        let reference: Box<dyn Reference> = if acc == CRC32 { Box::new(CrcRef) } else { Box::new(PassRef) };
+        let vm = Vm::new(id, vm_region(id), *rng.pick(&[512u32, 1500, 4096]), rng.fork());
+        let ctx: Vec<u32> = (0..reference.ctx_regs()).map(|_| rng.next_u32() | 1).collect();
+        let mut t = Tenant { vm, acc, reference, ctx, left };
+        t.attach(&mut sim, &mut orch, &name, dw);
+        ts.push(t);
+    }
+    let vf = ts[1].vm.vf().unwrap();
+    let part = ts[1].vm.attachment().unwrap().partition;
+    // Into the CRC VM's transfers: results outstanding, descriptors posted.
+    run_until(&mut sim, &mut ts, &mut rng, dw, &name, |_, ts| ts[1].vm.sent >= 3 && ts[1].vm.outstanding() >= 2 && ts[1].vm.tx_in_flight() > 0);
+    let before = orch.status_table(&mut sim).unwrap();
+    let at = sim.cycle;
+    let done = flr(&mut sim, vf, &mut ts[..1], &mut rng, dw, &name);
+    println!("{name}: FLR of VF {vf} requested at cycle {at}, done at {done}");
+    let seen = sim.host.accesses.get(&vf).copied();
+    let irqs = sim.irqs.len();
+    // The passthrough VM goes on; nothing of the reset VF on the host's side.
+    let until = sim.cycle + 30_000;
+    ts[0].left += 10;
+    run_until(&mut sim, &mut ts[..1], &mut rng, dw, &name, |sim, _| sim.cycle >= until);
+    assert_eq!(sim.host.accesses.get(&vf).copied(), seen, "{name}: host accesses of VF {vf} after its FLR's done");
+    assert!(!sim.irqs[irqs..].iter().any(|i| i.1 == vf), "{name}: an interrupt of VF {vf} after its FLR's done");
+    let regs = [R_CTRL, R_STATUS, R_H2C_BASE_LO, R_H2C_BASE_HI, R_H2C_SIZE, R_H2C_PIDX, R_H2C_CIDX, R_C2H_BASE_LO,
+        R_C2H_BASE_HI, R_C2H_SIZE, R_C2H_PIDX, R_C2H_CIDX, R_IRQ_MASK, R_IRQ_STATUS];
+    for r in regs {
+        assert_eq!(sim.read(vf, r), (SC, 0), "{name}: VF {vf}'s register {r:#x} after its FLR");
+    }
+    assert_eq!(sim.read(vf, CTX_BASE), (SC, 0), "{name}: VF {vf}'s context after its FLR");
+    // Still attached: the manager's tables are unchanged.
+    let after = orch.status_table(&mut sim).unwrap();
+    assert_eq!((&after.vfs, after.free_vfs), (&before.vfs, before.free_vfs), "{name}: the manager's VF table after the FLR");
+    assert_eq!((after.vf(vf).vm, after.vf(vf).partition), (9, part), "{name}: vm 9's attachment after the FLR");
+    // Set up again from scratch, with a fresh context: it moves data.
+    let crc = &mut ts[1];
+    crc.vm.reset(&mut sim).unwrap();
+    crc.ctx = vec![rng.next_u32() | 1];
+    let mut image = crc.ctx.clone();
+    image.resize(config(dw).context_words, 0);
+    crc.vm.context_write(&mut sim, &image).unwrap();
+    let received = crc.vm.received;
+    crc.left = 6;
+    run(&mut sim, &mut ts, &mut rng, dw, &name);
+    assert_eq!(ts[1].vm.received - received, 6, "{name}: results of VF {vf} after its FLR");
+    for t in &ts {
+        t.vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    assert_eq!((ts[0].vm.received, ts[0].vm.lost), (40, 0), "{name}: the passthrough VM's results");
+    // A VF attached to nobody, and the PF: reset and answered.
+    let free = VFS as u32;
+    assert!(ts.iter().all(|t| t.vm.vf() != Some(free)));
+    flr(&mut sim, free, &mut [], &mut rng, dw, &name);
+    assert_eq!(sim.read(free, R_CTRL), (SC, 0), "{name}: VF {free} after its FLR");
+    flr(&mut sim, 0, &mut [], &mut rng, dw, &name);
+    assert_eq!(sim.read(0, R_H2C_SIZE), (SC, 0), "{name}: the PF's DMA after its FLR");
+    assert_eq!(sim.drop_count(), 0, "{name}: packets dropped by the switch");
+    assert!(sim.host.iommu.violations.is_empty(), "{name}: IOMMU refused {:?}", sim.host.iommu.violations);
+}
+
+#[test]
+fn flr_mid_transfer_256() {
+    flr_mid_transfer(256);
+}
+
+#[test]
+fn flr_mid_transfer_512() {
+    flr_mid_transfer(512);
 }
 
 // ------------------------------------------- the e2e scenarios through PCIe

@@ -17,6 +17,9 @@
 //! and closes the DMA's H2C gates (`gate_*`, `gate_closed_*`, `waiting_*`),
 //! drives `ctx`'s operations (`op_*`, `op_done_*`) and sets the owners that
 //! the switch tags C2H packets with and the manager reports (`owner_*`).
+//! Function-level resets: the shell's `flr_*` request port and `flr_done_*`
+//! answers are the manager's, which also reads the DMA's host bus
+//! (`m_axi_host_*`, the shell's outputs) for the FLR's drain.
 
 use std::collections::BTreeMap;
 
@@ -100,6 +103,13 @@ fn rule(inst: &str, p: &str) -> Rule {
         "mgr" => {
             if let Some(x) = strip("s_reg_") {
                 net(format!("reg_mgr_{x}"))
+            } else if let Some(x) = strip("s_host_") {
+                // The DMA's host bus, observed (the FLR's drain): read only.
+                Rule::External(format!("m_axi_host_{x}"))
+            } else if let Some(x) = strip("s_flr_") {
+                Rule::External(format!("flr_{x}")) // function-level resets, from the chip top
+            } else if let Some(x) = strip("m_flr_done_") {
+                Rule::External(format!("flr_done_{x}"))
             } else if let Some(x) = strip("m_") {
                 net(x.to_string()) // route_*, owner_*, qos_*, fnctl_*, load_*
             } else if let Some(x) = strip("s_load_done_") {
@@ -229,11 +239,18 @@ pub(crate) fn glue_top(cfg: &Config, name: &str, what: &str, insts: &[(&str, Mod
         for p in &ports {
             let target = match rule(inst, &p.name) {
                 Rule::External(ext) => {
-                    match externals.iter().find(|e| e.2 == ext) {
-                        Some(e) => assert!(
-                            e.0 == Dir::In && p.dir == Dir::In && e.1 == p.width,
-                            "shell port {ext} would be driven twice or with two widths"
-                        ),
+                    // An input of the top read by several instances, or an
+                    // output of one instance that others read too: one driver.
+                    match externals.iter_mut().find(|e| e.2 == ext) {
+                        Some(e) => {
+                            assert!(
+                                (e.0 == Dir::In || p.dir == Dir::In) && e.1 == p.width,
+                                "shell port {ext} would be driven twice or with two widths"
+                            );
+                            if p.dir == Dir::Out {
+                                e.0 = Dir::Out;
+                            }
+                        }
                         None => externals.push((p.dir, p.width, ext.clone())),
                     }
                     ext

@@ -54,37 +54,81 @@ module {{ name }} (
 {%- endfor %}
     );
 
-    // Function-level resets. The PF's (and PF1-3's, unused): done one cycle
-    // after in-process rises. The VFs': a scan over the design's {{ vfs }} VFs
-    // answers each VF's FLR once (vf_flr_func_num is the VF's index); the
-    // DMA resets a function's queues itself when the manager detaches it.
-    // The hard block's 252 VF bits beyond the design's VFs are never set.
+    // Function-level resets. PF0's and the design's VFs' are done by the
+    // shell (its manager: drain, the DMA's function-level reset, the VF
+    // enabled again if attached; docs/vivado-dfx.md), one at a time: a scan
+    // over the VFs (PF0 first) hands a function in process and not handed
+    // over yet to the shell's flr_* port (function 0 = PF0, VF k = k + 1),
+    // and the shell's done answers the hard block (vf_flr_func_num is the
+    // VF's index). A function is handed over once per FLR: until its
+    // in-process bit falls. PF1-3 (unused): done one cycle after in-process
+    // rises. The hard block's VF bits beyond the design's VFs are never set.
     wire [{{ flr_bits - 1 }}:0] vf_flr = {% if flr_bits > vfs %}{ {{ flr_bits - vfs }}'b0, vf_flr_in_process[{{ vfs - 1 }}:0] }{% else %}vf_flr_in_process[{{ vfs - 1 }}:0]{% endif %};
-    reg [3:0] flr_seen = 4'b0;
-    reg [3:0] flr_done_r = 4'b0;
+    reg [3:1] flr_seen = 3'b0;
+    reg [3:1] flr_done_r = 3'b0;
+    reg pf_taken = 1'b0;
+    reg pf_done_r = 1'b0;
     reg [{{ scan_bits - 1 }}:0] vf_scan = {{ scan_bits }}'d0;
-    reg [{{ flr_bits - 1 }}:0] vf_acked = {{ flr_bits }}'d0;
+    reg [{{ flr_bits - 1 }}:0] vf_taken = {{ flr_bits }}'d0;
     reg vf_done_r = 1'b0;
     reg [{{ scan_bits - 1 }}:0] vf_num_r = {{ scan_bits }}'d0;
+    reg flr_busy = 1'b0;
+    reg flr_req_r = 1'b0;
+    reg [{{ fw - 1 }}:0] flr_req_fn = {{ fw }}'d0;
     always @(posedge user_clk) begin
         if (user_reset) begin
-            flr_seen <= 4'b0;
-            flr_done_r <= 4'b0;
+            flr_seen <= 3'b0;
+            flr_done_r <= 3'b0;
+            pf_taken <= 1'b0;
+            pf_done_r <= 1'b0;
             vf_scan <= {{ scan_bits }}'d0;
-            vf_acked <= {{ flr_bits }}'d0;
+            vf_taken <= {{ flr_bits }}'d0;
             vf_done_r <= 1'b0;
+            flr_busy <= 1'b0;
+            flr_req_r <= 1'b0;
         end else begin
-            flr_seen <= flr_in_process;
-            flr_done_r <= flr_in_process & ~flr_seen;
-            vf_done_r <= vf_flr[vf_scan] & ~vf_acked[vf_scan];
-            vf_num_r <= vf_scan;
-            vf_acked <= (vf_acked & vf_flr) | (vf_flr & ({{ flr_bits }}'d1 << vf_scan));
+            flr_seen <= flr_in_process[3:1];
+            flr_done_r <= flr_in_process[3:1] & ~flr_seen;
+            pf_done_r <= shell_flr_done_valid && shell_flr_done_function == {{ fw }}'d0;
+            vf_done_r <= shell_flr_done_valid && shell_flr_done_function != {{ fw }}'d0;
+            vf_num_r <= shell_flr_done_function[{{ scan_bits - 1 }}:0] - {{ scan_bits }}'d1;
             vf_scan <= vf_scan == {{ scan_bits }}'d{{ vfs - 1 }} ? {{ scan_bits }}'d0 : vf_scan + {{ scan_bits }}'d1;
+            if (flr_req_r && shell_flr_ready)
+                flr_req_r <= 1'b0;
+            if (shell_flr_done_valid)
+                flr_busy <= 1'b0;
+            if (!flr_busy && flr_in_process[0] && !pf_taken) begin
+                flr_busy <= 1'b1;
+                flr_req_r <= 1'b1;
+                flr_req_fn <= {{ fw }}'d0;
+                pf_taken <= 1'b1;
+            end else begin
+                pf_taken <= pf_taken & flr_in_process[0];
+            end
+            if (!flr_busy && !(flr_in_process[0] && !pf_taken) && vf_flr[vf_scan] && !vf_taken[vf_scan]) begin
+                flr_busy <= 1'b1;
+                flr_req_r <= 1'b1;
+                flr_req_fn <= { {{ fw - scan_bits }}'b0, vf_scan } + {{ fw }}'d1;
+                vf_taken <= (vf_taken & vf_flr) | ({{ flr_bits }}'d1 << vf_scan);
+            end else begin
+                vf_taken <= vf_taken & vf_flr;
+            end
         end
     end
-    assign flr_done = flr_done_r;
+    assign shell_flr_valid = flr_req_r;
+    assign shell_flr_function = flr_req_fn;
+    assign flr_done = { flr_done_r, pf_done_r };
     assign vf_flr_done = vf_done_r;
     assign vf_flr_func_num = {% if scan_bits < 8 %}{ {{ 8 - scan_bits }}'b0, vf_num_r }{% else %}vf_num_r{% endif %};
+
+    // The shell's function-level-reset port (above).
+    wire shell_flr_valid;
+    wire [{{ fw - 1 }}:0] shell_flr_function;
+    wire shell_flr_ready;
+    wire shell_flr_done_valid;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [{{ fw - 1 }}:0] shell_flr_done_function;
+    /* verilator lint_on UNUSEDSIGNAL */
 
     // The shell's status outputs have no pin on the board.
     /* verilator lint_off UNUSEDSIGNAL */

@@ -41,6 +41,37 @@
 //! EXEC in the same cycle: the LOAD's writes win (the prc takes a LOAD only
 //! when it is idle, so the done belongs to the previous one).
 //!
+//! Function-level reset (FLR, PCIe: the function back in its reset state;
+//! `s_flr_*`, from the chip top, which answers the hard block's FLR with
+//! `m_flr_done_*`): one at a time, taken into registers, started when the
+//! command engine is between commands (ahead of the next command, which
+//! waits meanwhile) and run by the engine on DETACH's path without its
+//! table writes: an FLR does not detach, the VM keeps its VF.
+//! - READ, LOOK: the function's VF-table entry (attached, partition,
+//!   weight, slice), from the monitoring copy (in a cycle that takes no
+//!   register read).
+//! - GO (phase 0): an attached VF's DETACH event to the scheduler (which
+//!   closes its H2C gate, waits until its packets are out and, if it owns
+//!   its partition, saves its context once the RM is idle and gives the
+//!   partition up), and the DMA's disable (`m_fnctl_*`: the DMA's
+//!   function-level reset of its rings, indices, run bits, errors,
+//!   interrupt mask, status and pending interrupts; new generation, so
+//!   whatever was in flight is dropped).
+//! - WAIT: until the function owns no partition (attached: the scheduler
+//!   is done with it), it has made no host request for `FLR_QUIET_CYCLES`
+//!   (the host bus is observed, `s_host_*`) and every host request of it,
+//!   and every one outstanding when the FLR came, is answered (responses
+//!   come in order: counted).
+//! - GO (phase 1, attached): ATTACH's outputs for the same VF, partition,
+//!   weight and slice: context clear (the VF's context memory back to
+//!   zeros, after the save), scheduler event, QoS, the DMA's enable.
+//! - Then the done (one cycle, with the function). A VF not attached and
+//!   the PF (function 0, never attached; the DMA lets it run enabled or
+//!   not) are reset and answered after WAIT.
+//! The drain is a quiet window, not a proof from the DMA's inside: the
+//! DMA stops a reset function's requests within its queues' depth, far
+//! inside 4096 cycles unless the host holds AW/AR back that long.
+//!
 //! Tables: the VM table (2^VMW entries of `VM_SLOTS` attachment slots, one
 //! block RAM per slot), the VF table (per function: attached, partition, VM,
 //! QoS; a second copy answers `VF_INFO` reads without stalling the engine),
@@ -79,8 +110,13 @@ const CLEAR_BITS: usize = 13;
 /// function [10:0].
 const ROUTE_BITS: usize = 1 + PW + FW;
 const _: () = assert!(ROUTE_BITS == 18);
-/// Engine states.
-const STATE_BITS: usize = 2;
+/// Engine states: the four of a command and the four of a function-level reset.
+const STATE_BITS: usize = 3;
+/// The FLR's quiet-window counter (up to `FLR_QUIET_CYCLES`).
+const FLR_QUIET_BITS: usize = 13;
+const _: () = assert!(FLR_QUIET_CYCLES < 1 << FLR_QUIET_BITS);
+/// Host transactions outstanding (counted from the observed bus).
+const HOST_OUT_BITS: usize = 16;
 
 #[derive(LogicBlock)]
 pub struct Mgr<const VMW: usize> {
@@ -131,6 +167,28 @@ pub struct Mgr<const VMW: usize> {
     pub s_load_done_valid: Signal<In, Bit>,
     pub s_load_done_partition: Signal<In, Bits<PW>>,
     pub s_load_done_status: Signal<In, Bits<4>>,
+    /// Function-level resets (the chip top's, from the hard block's FLR in
+    /// process; function 0 is the PF): one at a time, taken while
+    /// `s_flr_ready`, answered on `m_flr_done_*` (one cycle) once the
+    /// function is reset and, if attached, enabled again (module doc).
+    pub s_flr_valid: Signal<In, Bit>,
+    pub s_flr_ready: Signal<Out, Bit>,
+    pub s_flr_function: Signal<In, Bits<FW>>,
+    pub m_flr_done_valid: Signal<Out, Bit>,
+    pub m_flr_done_function: Signal<Out, Bits<FW>>,
+    /// The DMA's host bus, observed (read only): the handshakes and the
+    /// function of each request, for the FLR's drain.
+    pub s_host_arvalid: Signal<In, Bit>,
+    pub s_host_arready: Signal<In, Bit>,
+    pub s_host_aruser: Signal<In, Bits<FW>>,
+    pub s_host_rvalid: Signal<In, Bit>,
+    pub s_host_rready: Signal<In, Bit>,
+    pub s_host_rlast: Signal<In, Bit>,
+    pub s_host_awvalid: Signal<In, Bit>,
+    pub s_host_awready: Signal<In, Bit>,
+    pub s_host_awuser: Signal<In, Bits<FW>>,
+    pub s_host_bvalid: Signal<In, Bit>,
+    pub s_host_bready: Signal<In, Bit>,
 
     // Configuration, as constants in the emitted Verilog.
     ev_attach: Constant<Bits<2>>,
@@ -189,6 +247,11 @@ pub struct Mgr<const VMW: usize> {
     s_fetch: Constant<Bits<STATE_BITS>>,
     s_lookup: Constant<Bits<STATE_BITS>>,
     s_exec: Constant<Bits<STATE_BITS>>,
+    s_flr_read: Constant<Bits<STATE_BITS>>,
+    s_flr_look: Constant<Bits<STATE_BITS>>,
+    s_flr_go: Constant<Bits<STATE_BITS>>,
+    s_flr_wait: Constant<Bits<STATE_BITS>>,
+    flr_quiet_last: Constant<Bits<FLR_QUIET_BITS>>,
 
     // FIFOs: block RAM and pointers.
     cmd_fifo: RAM<Bits<FIFO_ENTRY_BITS>, FIFO_AW>,
@@ -319,6 +382,37 @@ pub struct Mgr<const VMW: usize> {
     r_ready: Signal<Local, Bit>,
     r_tenants: Signal<Local, Bits<FW>>,
     r_vf_entry: Signal<Local, Bits<VF_ENTRY_BITS>>,
+
+    // Function-level reset (module doc).
+    /// A request taken and not answered; taken and not started.
+    flr_busy: DFF<Bit>,
+    flr_pend: DFF<Bit>,
+    flr_fn: DFF<Bits<FW>>,
+    /// The function's VF-table entry (the monitoring copy: with weight and slice).
+    flr_entry: DFF<Bits<VF_ENTRY_BITS>>,
+    /// 0: quiesce and reset; 1: enable again (attached).
+    flr_phase: DFF<Bit>,
+    flr_quiet: DFF<Bits<FLR_QUIET_BITS>>,
+    flr_done_v: DFF<Bit>,
+    /// Host responses still to come before the function's last request (or,
+    /// from the request on, before every request then outstanding) is answered.
+    flr_rd_pend: DFF<Bits<HOST_OUT_BITS>>,
+    flr_wr_pend: DFF<Bits<HOST_OUT_BITS>>,
+    /// The observed host bus, registered: handshakes and functions.
+    h_ar: DFF<Bit>,
+    h_ar_fn: DFF<Bits<FW>>,
+    h_r: DFF<Bit>,
+    h_aw: DFF<Bit>,
+    h_aw_fn: DFF<Bits<FW>>,
+    h_b: DFF<Bit>,
+    h_rd_out: DFF<Bits<HOST_OUT_BITS>>,
+    h_wr_out: DFF<Bits<HOST_OUT_BITS>>,
+    h_rd_next: Signal<Local, Bits<HOST_OUT_BITS>>,
+    h_wr_next: Signal<Local, Bits<HOST_OUT_BITS>>,
+    f_attached: Signal<Local, Bit>,
+    f_owner: Signal<Local, Bit>,
+    f_go: Signal<Local, Bit>,
+    f_seen: Signal<Local, Bit>,
 }
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
@@ -369,6 +463,22 @@ impl<const VMW: usize> Mgr<VMW> {
             s_load_done_valid: Default::default(),
             s_load_done_partition: Default::default(),
             s_load_done_status: Default::default(),
+            s_flr_valid: Default::default(),
+            s_flr_ready: Default::default(),
+            s_flr_function: Default::default(),
+            m_flr_done_valid: Default::default(),
+            m_flr_done_function: Default::default(),
+            s_host_arvalid: Default::default(),
+            s_host_arready: Default::default(),
+            s_host_aruser: Default::default(),
+            s_host_rvalid: Default::default(),
+            s_host_rready: Default::default(),
+            s_host_rlast: Default::default(),
+            s_host_awvalid: Default::default(),
+            s_host_awready: Default::default(),
+            s_host_awuser: Default::default(),
+            s_host_bvalid: Default::default(),
+            s_host_bready: Default::default(),
             vfs: k(p.vfs as u64),
             last_partition: k(p.partitions as u64 - 1),
             vm_limit: k(1 << VMW),
@@ -417,6 +527,11 @@ impl<const VMW: usize> Mgr<VMW> {
             s_fetch: k(1),
             s_lookup: k(2),
             s_exec: k(3),
+            s_flr_read: k(4),
+            s_flr_look: k(5),
+            s_flr_go: k(6),
+            s_flr_wait: k(7),
+            flr_quiet_last: k(FLR_QUIET_CYCLES as u64),
             cmd_fifo: Default::default(),
             cmd_wr: Default::default(),
             cmd_rd: Default::default(),
@@ -532,6 +647,29 @@ impl<const VMW: usize> Mgr<VMW> {
             r_ready: Default::default(),
             r_tenants: Default::default(),
             r_vf_entry: Default::default(),
+            flr_busy: Default::default(),
+            flr_pend: Default::default(),
+            flr_fn: Default::default(),
+            flr_entry: Default::default(),
+            flr_phase: Default::default(),
+            flr_quiet: Default::default(),
+            flr_done_v: Default::default(),
+            flr_rd_pend: Default::default(),
+            flr_wr_pend: Default::default(),
+            h_ar: Default::default(),
+            h_ar_fn: Default::default(),
+            h_r: Default::default(),
+            h_aw: Default::default(),
+            h_aw_fn: Default::default(),
+            h_b: Default::default(),
+            h_rd_out: Default::default(),
+            h_wr_out: Default::default(),
+            h_rd_next: Default::default(),
+            h_wr_next: Default::default(),
+            f_attached: Default::default(),
+            f_owner: Default::default(),
+            f_go: Default::default(),
+            f_seen: Default::default(),
         }
     }
 }
@@ -545,7 +683,9 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             l_found, l_part, cmd_arg_reg, vf_sel, resp_data, overflow, rb_valid, rb_error,
             rb_rdata, rb_from_resp, rb_from_vf_info, rb_from_vf_qos, ev_valid, ev_kind, ev_function,
             ev_partition, ev_weight, ev_slice, ld_valid, ld_partition, ld_acc_id, qos_valid, qos_function,
-            qos_weight, fnctl_valid, fnctl_function, fnctl_enable, vf_q, free_q
+            qos_weight, fnctl_valid, fnctl_function, fnctl_enable, vf_q, free_q, flr_busy, flr_pend, flr_fn,
+            flr_entry, flr_phase, flr_quiet, flr_done_v, flr_rd_pend, flr_wr_pend, h_ar, h_ar_fn,
+            h_r, h_aw, h_aw_fn, h_b, h_rd_out, h_wr_out
         );
         for i in 0..self.part_acc.len() {
             self.part_acc[i].clock.next = self.clk.val();
@@ -971,8 +1111,12 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.vf_table_mon.write_enable.next = self.vf_table.write_enable.val();
 
         // Next command: popped in IDLE, or in the EXEC that completes.
+        // A function-level reset waiting goes first (module doc).
         if (self.state.q.val() == self.s_idle.val()) | self.x_go.val() {
-            if self.cmd_count.q.val().any() & !self.clear_busy.q.val() {
+            if self.flr_pend.q.val() & !self.clear_busy.q.val() {
+                self.flr_pend.d.next = false;
+                self.state.d.next = self.s_flr_read.val();
+            } else if self.cmd_count.q.val().any() & !self.clear_busy.q.val() {
                 self.cmd_pop.next = true;
                 self.state.d.next = self.s_fetch.val();
             } else {
@@ -1156,8 +1300,151 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             self.resp_count.d.next = self.resp_count.q.val() - 1;
         }
 
+        // ---- Function-level reset (module doc). The host bus, observed:
+        // every input into registers first.
+        self.h_ar.d.next = self.s_host_arvalid.val() & self.s_host_arready.val();
+        self.h_ar_fn.d.next = self.s_host_aruser.val();
+        self.h_r.d.next = self.s_host_rvalid.val() & self.s_host_rready.val() & self.s_host_rlast.val();
+        self.h_aw.d.next = self.s_host_awvalid.val() & self.s_host_awready.val();
+        self.h_aw_fn.d.next = self.s_host_awuser.val();
+        self.h_b.d.next = self.s_host_bvalid.val() & self.s_host_bready.val();
+        // Requests outstanding after this cycle (responses come in order: no IDs).
+        self.h_rd_next.next = self.h_rd_out.q.val() + bit_cast::<HOST_OUT_BITS, 1>(self.h_ar.q.val().into())
+            - bit_cast::<HOST_OUT_BITS, 1>(self.h_r.q.val().into());
+        self.h_wr_next.next = self.h_wr_out.q.val() + bit_cast::<HOST_OUT_BITS, 1>(self.h_aw.q.val().into())
+            - bit_cast::<HOST_OUT_BITS, 1>(self.h_b.q.val().into());
+        self.h_rd_out.d.next = self.h_rd_next.val();
+        self.h_wr_out.d.next = self.h_wr_next.val();
+        if self.h_r.q.val() & self.flr_rd_pend.q.val().any() {
+            self.flr_rd_pend.d.next = self.flr_rd_pend.q.val() - 1;
+        }
+        if self.h_b.q.val() & self.flr_wr_pend.q.val().any() {
+            self.flr_wr_pend.d.next = self.flr_wr_pend.q.val() - 1;
+        }
+        // A request of the function: wait for its answer, and for a quiet window again.
+        self.f_seen.next = (self.h_ar.q.val() & (self.h_ar_fn.q.val() == self.flr_fn.q.val()))
+            | (self.h_aw.q.val() & (self.h_aw_fn.q.val() == self.flr_fn.q.val()));
+        if self.flr_busy.q.val() & self.h_ar.q.val() & (self.h_ar_fn.q.val() == self.flr_fn.q.val()) {
+            self.flr_rd_pend.d.next = self.h_rd_next.val();
+        }
+        if self.flr_busy.q.val() & self.h_aw.q.val() & (self.h_aw_fn.q.val() == self.flr_fn.q.val()) {
+            self.flr_wr_pend.d.next = self.h_wr_next.val();
+        }
+        // A request taken: everything outstanding now is waited for too.
+        self.s_flr_ready.next = !self.flr_busy.q.val();
+        if self.s_flr_valid.val() & !self.flr_busy.q.val() {
+            self.flr_busy.d.next = true;
+            self.flr_pend.d.next = true;
+            self.flr_fn.d.next = self.s_flr_function.val();
+            self.flr_rd_pend.d.next = self.h_rd_next.val();
+            self.flr_wr_pend.d.next = self.h_wr_next.val();
+        }
+        self.f_attached.next = self.flr_entry.q.val().get_bit(0);
+        self.f_owner.next = false;
+        for i in 0..self.part_owner.len() {
+            if (self.flr_entry.q.val().get_bits::<PW>(1) == self.part_index[i].val())
+                & (self.part_owner[i].q.val() == self.flr_fn.q.val())
+            {
+                self.f_owner.next = true;
+            }
+        }
+        self.flr_done_v.d.next = false;
+        // READ: the function's entry (the monitoring copy's port, in a cycle
+        // that takes no register read: VF_INFO's answer reads it next cycle).
+        if (self.state.q.val() == self.s_flr_read.val()) & !self.r_take.val() {
+            self.vf_table_mon.read_address.next = self.flr_fn.q.val();
+            self.state.d.next = self.s_flr_look.val();
+        }
+        if self.state.q.val() == self.s_flr_look.val() {
+            self.flr_entry.d.next = self.vf_table_mon.read_data.val();
+            self.flr_phase.d.next = false;
+            self.state.d.next = self.s_flr_go.val();
+        }
+        // GO: phase 0, DETACH's event (attached) and the DMA's disable (a
+        // function-level reset of its queues); phase 1, ATTACH's: context
+        // clear, event, QoS, enable. Like EXEC, an event is presented once
+        // the clear slice has room (only this engine fills it: it keeps it)
+        // and the step completes in the cycle the scheduler takes it.
+        self.f_go.next = false;
+        if self.state.q.val() == self.s_flr_go.val() {
+            if !self.f_attached.val() {
+                self.f_go.next = true;
+            } else if !self.flr_phase.q.val() | self.clear_out.s_ready.val() {
+                self.f_go.next = self.ev_valid.q.val() & self.m_event_ready.val();
+                if !self.ev_valid.q.val() {
+                    self.ev_valid.d.next = true;
+                    self.ev_kind.d.next = self.ev_detach.val();
+                    if self.flr_phase.q.val() {
+                        self.ev_kind.d.next = self.ev_attach.val();
+                    }
+                    self.ev_function.d.next = self.flr_fn.q.val();
+                    self.ev_partition.d.next = self.flr_entry.q.val().get_bits::<PW>(1);
+                    self.ev_weight.d.next = self.flr_entry.q.val().get_bits::<8>(23);
+                    self.ev_slice.d.next = self.flr_entry.q.val().get_bits::<16>(31);
+                }
+            }
+        }
+        if self.f_go.val() {
+            self.fnctl_valid.d.next = true;
+            self.fnctl_function.d.next = self.flr_fn.q.val();
+            self.fnctl_enable.d.next = self.flr_phase.q.val();
+            if self.flr_phase.q.val() {
+                self.qos_valid.d.next = true;
+                self.qos_function.d.next = self.flr_fn.q.val();
+                self.qos_weight.d.next = self.flr_entry.q.val().get_bits::<8>(23);
+                self.clear_out.s_valid.next = true;
+                self.clear_out.s_data.next = self.flr_fn.q.val();
+                self.flr_done_v.d.next = true;
+                self.flr_busy.d.next = false;
+                self.state.d.next = self.s_idle.val();
+            } else {
+                self.flr_quiet.d.next = 0.into();
+                self.state.d.next = self.s_flr_wait.val();
+            }
+        }
+        // WAIT: the scheduler has let the function go (not its partition's
+        // owner: closed, drained, context saved), the function has made no
+        // host request for FLR_QUIET_CYCLES and the last it made (and every
+        // one outstanding when the FLR came) is answered.
+        if self.state.q.val() == self.s_flr_wait.val() {
+            if self.f_seen.val() {
+                self.flr_quiet.d.next = 0.into();
+            } else if self.flr_quiet.q.val() != self.flr_quiet_last.val() {
+                self.flr_quiet.d.next = self.flr_quiet.q.val() + 1;
+            }
+            if (self.flr_quiet.q.val() == self.flr_quiet_last.val())
+                & !self.f_seen.val()
+                & !self.flr_rd_pend.q.val().any()
+                & !self.flr_wr_pend.q.val().any()
+                & !(self.f_attached.val() & self.f_owner.val())
+            {
+                if self.f_attached.val() {
+                    self.flr_phase.d.next = true;
+                    self.state.d.next = self.s_flr_go.val();
+                } else {
+                    self.flr_done_v.d.next = true;
+                    self.flr_busy.d.next = false;
+                    self.state.d.next = self.s_idle.val();
+                }
+            }
+        }
+        // (flr_fn changes only once the answer is out: at a new request.)
+        self.m_flr_done_valid.next = self.flr_done_v.q.val();
+        self.m_flr_done_function.next = self.flr_fn.q.val();
+
         // ---- Synchronous reset of the control state.
         if self.rst.val() {
+            self.flr_busy.d.next = false;
+            self.flr_pend.d.next = false;
+            self.flr_done_v.d.next = false;
+            self.h_ar.d.next = false;
+            self.h_r.d.next = false;
+            self.h_aw.d.next = false;
+            self.h_b.d.next = false;
+            self.h_rd_out.d.next = 0.into();
+            self.h_wr_out.d.next = 0.into();
+            self.flr_rd_pend.d.next = 0.into();
+            self.flr_wr_pend.d.next = 0.into();
             self.cmd_wr.d.next = 0.into();
             self.cmd_rd.d.next = 0.into();
             self.cmd_count.d.next = 0.into();

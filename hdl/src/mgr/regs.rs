@@ -46,6 +46,11 @@ pub const FIFO_DEPTH: u32 = 1 << FIFO_DEPTH_BITS;
 /// Attachments one VM may hold at a time (slots of its VM-table entry).
 pub const VM_SLOTS: usize = 4;
 
+/// A function-level reset's drain: the function made no host request for
+/// this many cycles (16 us at 250 MHz) and its last one is answered (`mgr`
+/// module doc). Far inside PCIe's 100 ms for an FLR.
+pub const FLR_QUIET_CYCLES: u32 = 4096;
+
 /// Opcodes (`CMD.opcode`).
 pub const OP_ATTACH: u32 = 1;
 pub const OP_DETACH: u32 = 2;

@@ -50,6 +50,9 @@ pub struct ShellPcieSim {
     pub irqs: Vec<(u64, u32, u32)>,
     /// BAR accesses: (all, reads answered with an error status).
     pub bar_accesses: (u64, u64),
+    /// Function-level resets answered on the `flr_done_*` port: (cycle, function).
+    pub flr_dones: Vec<(u64, u32)>,
+    flr_done: (PortId, PortId),
     drop_count: PortId,
 }
 
@@ -82,6 +85,7 @@ impl ShellPcieSim {
         m.ticks(clk, 4);
         m.set("rst", 0);
         let drop_count = m.port("switch_drop_count");
+        let flr_done = (m.port("flr_done_valid"), m.port("flr_done_function"));
         let mut s = ShellPcieSim {
             m,
             clk,
@@ -95,6 +99,8 @@ impl ShellPcieSim {
             pending_irqs: BTreeMap::new(),
             irqs: Vec::new(),
             bar_accesses: (0, 0),
+            flr_dones: Vec::new(),
+            flr_done,
             drop_count,
         };
         for _ in 0..10_000 {
@@ -128,6 +134,9 @@ impl ShellPcieSim {
             self.pending_irqs.entry(f).or_default().push(v);
         }
         self.delivered = self.msix.delivered.len();
+        if m.get(self.flr_done.0) == 1 {
+            self.flr_dones.push((c, m.get(self.flr_done.1) as u32));
+        }
         m.tick(self.clk);
         self.cycle += 1;
     }
