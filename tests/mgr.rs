@@ -73,6 +73,19 @@ struct MgrWithSwitch<const VMW: usize> {
     pub obs_done_valid: Signal<Out, Bit>,
     pub obs_done_partition: Signal<Out, Bits<PW>>,
     pub obs_done_status: Signal<Out, Bits<4>>,
+    /// Function-level resets: the request port, and the host bus as the
+    /// manager observes it (one-cycle handshakes, every response a last one).
+    pub tb_flr_valid: Signal<In, Bit>,
+    pub tb_flr_function: Signal<In, Bits<FW>>,
+    pub tb_host_ar: Signal<In, Bit>,
+    pub tb_host_aruser: Signal<In, Bits<FW>>,
+    pub tb_host_r: Signal<In, Bit>,
+    pub tb_host_aw: Signal<In, Bit>,
+    pub tb_host_awuser: Signal<In, Bits<FW>>,
+    pub tb_host_b: Signal<In, Bit>,
+    pub obs_flr_ready: Signal<Out, Bit>,
+    pub obs_flr_done_valid: Signal<Out, Bit>,
+    pub obs_flr_done_function: Signal<Out, Bits<FW>>,
     stub_busy: DFF<Bit>,
     stub_part: DFF<Bits<PW>>,
     stub_done: DFF<Bit>,
@@ -124,6 +137,17 @@ impl<const VMW: usize> MgrWithSwitch<VMW> {
             obs_done_valid: Default::default(),
             obs_done_partition: Default::default(),
             obs_done_status: Default::default(),
+            tb_flr_valid: Default::default(),
+            tb_flr_function: Default::default(),
+            tb_host_ar: Default::default(),
+            tb_host_aruser: Default::default(),
+            tb_host_r: Default::default(),
+            tb_host_aw: Default::default(),
+            tb_host_awuser: Default::default(),
+            tb_host_b: Default::default(),
+            obs_flr_ready: Default::default(),
+            obs_flr_done_valid: Default::default(),
+            obs_flr_done_function: Default::default(),
             stub_busy: Default::default(),
             stub_part: Default::default(),
             stub_done: Default::default(),
@@ -197,20 +221,23 @@ impl<const VMW: usize> Logic for MgrWithSwitch<VMW> {
         self.mgr.s_owner_function.next = 0.into();
         self.mgr.m_event_ready.next = true;
         self.mgr.m_clear_ready.next = true;
-        // No function-level resets and no host bus here (tests/shell_pcie.rs).
-        self.mgr.s_flr_valid.next = false;
-        self.mgr.s_flr_function.next = 0.into();
-        self.mgr.s_host_arvalid.next = false;
-        self.mgr.s_host_arready.next = false;
-        self.mgr.s_host_aruser.next = 0.into();
-        self.mgr.s_host_rvalid.next = false;
-        self.mgr.s_host_rready.next = false;
-        self.mgr.s_host_rlast.next = false;
-        self.mgr.s_host_awvalid.next = false;
-        self.mgr.s_host_awready.next = false;
-        self.mgr.s_host_awuser.next = 0.into();
-        self.mgr.s_host_bvalid.next = false;
-        self.mgr.s_host_bready.next = false;
+        // Function-level resets and the host bus, from the bench.
+        self.mgr.s_flr_valid.next = self.tb_flr_valid.val();
+        self.mgr.s_flr_function.next = self.tb_flr_function.val();
+        self.obs_flr_ready.next = self.mgr.s_flr_ready.val();
+        self.obs_flr_done_valid.next = self.mgr.m_flr_done_valid.val();
+        self.obs_flr_done_function.next = self.mgr.m_flr_done_function.val();
+        self.mgr.s_host_arvalid.next = self.tb_host_ar.val();
+        self.mgr.s_host_arready.next = true;
+        self.mgr.s_host_aruser.next = self.tb_host_aruser.val();
+        self.mgr.s_host_rvalid.next = self.tb_host_r.val();
+        self.mgr.s_host_rready.next = true;
+        self.mgr.s_host_rlast.next = true;
+        self.mgr.s_host_awvalid.next = self.tb_host_aw.val();
+        self.mgr.s_host_awready.next = true;
+        self.mgr.s_host_awuser.next = self.tb_host_awuser.val();
+        self.mgr.s_host_bvalid.next = self.tb_host_b.val();
+        self.mgr.s_host_bready.next = true;
         // Observed copies.
         self.obs_route_valid.next = self.mgr.m_route_valid.val();
         self.obs_route_ready.next = self.switch.s_route_ready.val();
@@ -298,6 +325,8 @@ enum Effect {
     Load { partition: u32, acc: u32 },
     /// The (stub) prc ended a LOAD: applied to the reference, not compared.
     Done { partition: u32, status: u32 },
+    /// A function-level reset answered.
+    FlrDone { function: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -468,6 +497,7 @@ struct Observed {
     fnctl: [PortId; 3],
     load: [PortId; 4],
     done: [PortId; 3],
+    flr: [PortId; 2],
 }
 
 struct Bench {
@@ -514,6 +544,9 @@ fn observe(obs: &Observed, m: &Model, out: &mut Vec<Effect>) {
     if g(obs.done[0]) == 1 {
         out.push(Effect::Done { partition: g(obs.done[1]), status: g(obs.done[2]) });
     }
+    if g(obs.flr[0]) == 1 {
+        out.push(Effect::FlrDone { function: g(obs.flr[1]) });
+    }
 }
 
 impl Bench {
@@ -533,8 +566,9 @@ impl Bench {
             fnctl: ids(&["obs_fnctl_valid", "obs_fnctl_function", "obs_fnctl_enable"]).try_into().unwrap(),
             load: ids(&["obs_load_valid", "obs_load_ready", "obs_load_partition", "obs_load_acc_id"]).try_into().unwrap(),
             done: ids(&["obs_done_valid", "obs_done_partition", "obs_done_status"]).try_into().unwrap(),
+            flr: ids(&["obs_flr_done_valid", "obs_flr_done_function"]).try_into().unwrap(),
         };
-        for port in ["s_axis_h2c_tvalid", "m_axis_c2h_tready", "tb_done_go", "tb_done_status"] {
+        for port in ["s_axis_h2c_tvalid", "m_axis_c2h_tready", "tb_done_go", "tb_done_status", "tb_flr_valid", "tb_host_ar", "tb_host_r", "tb_host_aw", "tb_host_b"] {
             m.set(port, 0);
         }
         m.set("tb_load_ready_en", 1);
@@ -1046,6 +1080,101 @@ fn load_handshake_with_prc() {
 
 /// Timing rule: no output of `mgr` follows an input within a cycle (the
 /// neighbours' readys, owners, ends of LOADs, the register bus).
+/// Function-level resets on the manager's port, the host bus driven by the
+/// bench. An attached VF (weight and slice set): DETACH's event and the
+/// DMA's disable; then, once the VF made no host request for
+/// FLR_QUIET_CYCLES and its requests (and those outstanding when the FLR
+/// came) are answered, ATTACH's event with its partition, weight and slice,
+/// its context clear, QoS and enable, in that order, and the done; the
+/// tables unchanged; a command pushed meanwhile waits for the done. A VF
+/// attached to nobody: the disable, then the done; a host write of it in
+/// the window starts the window again. The port takes one FLR at a time.
+#[test]
+fn flr_on_the_detach_path() {
+    let c = cfg(3, 8, 10, vec![PASSTHROUGH, CRC32, 0]);
+    let mut b = Bench::new(&c, "mgr_flr");
+    let mut r = Reference::new(&b.params);
+    b.wait_ready();
+    b.command(&mut r, OP_ATTACH, 4, PASSTHROUGH);
+    let a = b.command(&mut r, OP_ATTACH, 5, CRC32);
+    let (vf, part) = (a.result & 0x7ff, a.result >> 11 & 0x3f);
+    b.command(&mut r, OP_SET_QOS, vf, 3 | 200 << 8);
+    b.check_tables(&r, "before the FLR");
+    let quiet = FLR_QUIET_CYCLES as u64;
+
+    // One FLR request; returns the cycles until its done (effects kept).
+    fn request(b: &mut Bench, f: u32) {
+        assert_eq!(b.m.get("obs_flr_ready"), 1, "FLR port not ready");
+        b.effects.clear();
+        b.m.set("tb_flr_function", f as u64);
+        b.m.set("tb_flr_valid", 1);
+        b.idle(1);
+        b.m.set("tb_flr_valid", 0);
+        assert_eq!(b.m.get("obs_flr_ready"), 0, "FLR port ready with an FLR taken");
+    }
+    fn pulse(b: &mut Bench, port: &str, user: Option<(&str, u32)>) {
+        if let Some((u, f)) = user {
+            b.m.set(u, f as u64);
+        }
+        b.m.set(port, 1);
+        b.idle(1);
+        b.m.set(port, 0);
+    }
+    fn done_seen(b: &Bench) -> Vec<u32> {
+        b.effects.iter().filter_map(|e| if let Effect::FlrDone { function } = e { Some(*function) } else { None }).collect()
+    }
+
+    // The attached VF, with a read of another function outstanding before
+    // the FLR and one of its own during it, both answered late.
+    pulse(&mut b, "tb_host_ar", Some(("tb_host_aruser", vf + 1)));
+    request(&mut b, vf);
+    b.idle(30);
+    let tag = b.push(OP_QUERY_PARTITION, part, 0);
+    b.idle(10);
+    pulse(&mut b, "tb_host_ar", Some(("tb_host_aruser", vf)));
+    b.idle(quiet as usize + 500);
+    assert!(done_seen(&b).is_empty(), "FLR done with host reads of the function outstanding");
+    assert_eq!(b.read(RESP).0 >> 31, 0, "a command answered during an FLR");
+    pulse(&mut b, "tb_host_r", None);
+    b.idle(20);
+    assert!(done_seen(&b).is_empty(), "FLR done before the function's own read was answered");
+    pulse(&mut b, "tb_host_r", None);
+    b.idle(20);
+    assert_eq!(done_seen(&b), [vf], "FLR done once its reads were answered");
+    let fx: Vec<Effect> = b.effects.iter().copied().filter(|e| !matches!(e, Effect::FlrDone { .. })).collect();
+    let ev = |kind: u64| Effect::Event { kind: kind as u32, function: vf, partition: part, weight: 3, slice: 200 };
+    assert_eq!(
+        fx,
+        [
+            ev(EV_DETACH),
+            Effect::Fnctl { function: vf, enable: false },
+            ev(EV_ATTACH),
+            Effect::Clear { function: vf },
+            Effect::Qos { function: vf, weight: 3 },
+            Effect::Fnctl { function: vf, enable: true },
+        ],
+        "the FLR's writes"
+    );
+    let (rtag, status, result) = b.pop();
+    let want = r.exec(OP_QUERY_PARTITION, part, 0, &mut Vec::new());
+    assert_eq!((rtag, status, result), (tag, want.status, want.result), "the command that waited");
+    b.check_tables(&r, "after the FLR");
+
+    // A VF attached to nobody; a host write of it in the window.
+    let free = c.vfs as u32;
+    request(&mut b, free);
+    b.idle(1000);
+    pulse(&mut b, "tb_host_aw", Some(("tb_host_awuser", free)));
+    b.idle(50);
+    pulse(&mut b, "tb_host_b", None);
+    b.idle(quiet as usize - 200);
+    assert!(done_seen(&b).is_empty(), "FLR done less than FLR_QUIET_CYCLES after a host write of the function");
+    b.idle(400);
+    assert_eq!(done_seen(&b), [free], "FLR of a VF attached to nobody");
+    assert_eq!(b.effects, [Effect::Fnctl { function: free, enable: false }, Effect::FlrDone { function: free }], "its writes");
+    b.check_tables(&r, "after the second FLR");
+}
+
 #[test]
 fn no_combinational_path_from_inputs_to_outputs() {
     let c = cfg(3, 8, 10, vec![PASSTHROUGH, CRC32, 0]);
