@@ -1087,8 +1087,8 @@ fn load_handshake_with_prc() {
 /// came) are answered, ATTACH's event with its partition, weight and slice,
 /// its context clear, QoS and enable, in that order, and the done; the
 /// tables unchanged; a command pushed meanwhile waits for the done. A VF
-/// attached to nobody: the disable, then the done; a host write of it in
-/// the window starts the window again. The port takes one FLR at a time.
+/// attached to nobody: the disable, then its context clear and the done; a
+/// host write of it in the window starts the window again. The port takes one FLR at a time.
 #[test]
 fn flr_on_the_detach_path() {
     let c = cfg(3, 8, 10, vec![PASSTHROUGH, CRC32, 0]);
@@ -1171,7 +1171,11 @@ fn flr_on_the_detach_path() {
     assert!(done_seen(&b).is_empty(), "FLR done less than FLR_QUIET_CYCLES after a host write of the function");
     b.idle(400);
     assert_eq!(done_seen(&b), [free], "FLR of a VF attached to nobody");
-    assert_eq!(b.effects, [Effect::Fnctl { function: free, enable: false }, Effect::FlrDone { function: free }], "its writes");
+    assert_eq!(
+        b.effects,
+        [Effect::Fnctl { function: free, enable: false }, Effect::Clear { function: free }, Effect::FlrDone { function: free }],
+        "its writes"
+    );
     b.check_tables(&r, "after the second FLR");
 }
 

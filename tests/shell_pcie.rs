@@ -269,8 +269,8 @@ fn flr(sim: &mut ShellPcieSim, f: u32, ts: &mut [Tenant], rng: &mut Rng, dw: usi
 /// context memory read their reset values; the other VM's results are all
 /// right (its scoreboard); the VF, still attached to its VM (the manager's
 /// tables unchanged), is set up again and moves data, its results those of
-/// a fresh context. An FLR of a VF attached to nobody and of the PF answer
-/// too.
+/// a fresh context. An FLR of a VF attached to nobody (its context memory
+/// cleared) and of the PF answer too.
 fn flr_mid_transfer(dw: usize) {
     let name = format!("shell_pcie_flr_{dw}");
     let mut rng = Rng::for_test(&name);
@@ -326,11 +326,16 @@ fn flr_mid_transfer(dw: usize) {
         t.vm.finish().unwrap_or_else(|e| panic!("{name}: {e}"));
     }
     assert_eq!((ts[0].vm.received, ts[0].vm.lost), (40, 0), "{name}: the passthrough VM's results");
-    // A VF attached to nobody, and the PF: reset and answered.
+    // A VF attached to nobody (something left in its context memory), and
+    // the PF: reset and answered.
     let free = VFS as u32;
     assert!(ts.iter().all(|t| t.vm.vf() != Some(free)));
+    let word = rng.next_u32() | 1;
+    sim.write(free, CTX_BASE, word);
+    assert_eq!(sim.read(free, CTX_BASE), (SC, word), "{name}: VF {free}'s context word");
     flr(&mut sim, free, &mut [], &mut rng, dw, &name);
     assert_eq!(sim.read(free, R_CTRL), (SC, 0), "{name}: VF {free} after its FLR");
+    assert_eq!(sim.read(free, CTX_BASE), (SC, 0), "{name}: VF {free}'s context after its FLR");
     flr(&mut sim, 0, &mut [], &mut rng, dw, &name);
     assert_eq!(sim.read(0, R_H2C_SIZE), (SC, 0), "{name}: the PF's DMA after its FLR");
     assert_eq!(sim.drop_count(), 0, "{name}: packets dropped by the switch");

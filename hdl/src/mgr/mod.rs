@@ -62,12 +62,12 @@
 //!   (the host bus is observed, `s_host_*`) and every host request of it,
 //!   and every one outstanding when the FLR came, is answered (responses
 //!   come in order: counted).
-//! - GO (phase 1, attached): ATTACH's outputs for the same VF, partition,
-//!   weight and slice: context clear (the VF's context memory back to
-//!   zeros, after the save), scheduler event, QoS, the DMA's enable.
-//! - Then the done (one cycle, with the function). A VF not attached and
-//!   the PF (function 0, never attached; the DMA lets it run enabled or
-//!   not) are reset and answered after WAIT.
+//! - GO (phase 1): the context clear (the function's context memory back
+//!   to zeros, after the save); attached, also ATTACH's other outputs for
+//!   the same VF, partition, weight and slice: scheduler event, QoS, the
+//!   DMA's enable. A VF not attached stays disabled; the PF (function 0,
+//!   never attached) runs enabled or not.
+//! - Then the done (one cycle, with the function).
 //! The drain is a quiet window, not a proof from the DMA's inside: the
 //! DMA stops a reset function's requests within its queues' depth, far
 //! inside 4096 cycles unless the host holds AW/AR back that long.
@@ -1368,7 +1368,7 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
         self.f_go.next = false;
         if self.state.q.val() == self.s_flr_go.val() {
             if !self.f_attached.val() {
-                self.f_go.next = true;
+                self.f_go.next = !self.flr_phase.q.val() | self.clear_out.s_ready.val();
             } else if !self.flr_phase.q.val() | self.clear_out.s_ready.val() {
                 self.f_go.next = self.ev_valid.q.val() & self.m_event_ready.val();
                 if !self.ev_valid.q.val() {
@@ -1385,11 +1385,12 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
             }
         }
         if self.f_go.val() {
-            self.fnctl_valid.d.next = true;
+            // (Not attached: phase 1 is the context clear alone, the DMA stays disabled.)
+            self.fnctl_valid.d.next = !self.flr_phase.q.val() | self.f_attached.val();
             self.fnctl_function.d.next = self.flr_fn.q.val();
             self.fnctl_enable.d.next = self.flr_phase.q.val();
             if self.flr_phase.q.val() {
-                self.qos_valid.d.next = true;
+                self.qos_valid.d.next = self.f_attached.val();
                 self.qos_function.d.next = self.flr_fn.q.val();
                 self.qos_weight.d.next = self.flr_entry.q.val().get_bits::<8>(23);
                 self.clear_out.s_valid.next = true;
@@ -1418,14 +1419,8 @@ impl<const VMW: usize> Logic for Mgr<VMW> {
                 & !self.flr_wr_pend.q.val().any()
                 & !(self.f_attached.val() & self.f_owner.val())
             {
-                if self.f_attached.val() {
-                    self.flr_phase.d.next = true;
-                    self.state.d.next = self.s_flr_go.val();
-                } else {
-                    self.flr_done_v.d.next = true;
-                    self.flr_busy.d.next = false;
-                    self.state.d.next = self.s_idle.val();
-                }
+                self.flr_phase.d.next = true;
+                self.state.d.next = self.s_flr_go.val();
             }
         }
         // (flr_fn changes only once the answer is out: at a new request.)
