@@ -19,7 +19,7 @@
 
 use super::desc::{WriteBack, WriteBurst};
 use crate::fifo::Fifo;
-use crate::skid::Skid;
+use crate::skid::{Skid, Skid3};
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -64,10 +64,8 @@ pub struct DmaWrites<const DW: usize, const KW: usize> {
     bursts: Fifo<WriteBurst, 4, 5>,
     wbacks: Fifo<WriteBack, 4, 5>,
     b_in: Skid<Bits<2>>,
-    w_data_out: Skid<Bits<DW>>,
-    w_strb_out: Skid<Bits<KW>>,
-    /// W side word: last (0), a write-back beat (1).
-    w_side_out: Skid<Bits<2>>,
+    /// The W register slice: data, strobes, side word (last: bit 0, a write-back beat: bit 1).
+    w_out: Skid3<Bits<DW>, Bits<KW>, Bits<2>>,
     /// Write-back beats in the W register slice (not yet on W).
     wb_held: DFF<Bits<2>>,
     aw_valid: DFF<Bit>,
@@ -145,9 +143,7 @@ impl<const DW: usize, const KW: usize> Default for DmaWrites<DW, KW> {
             bursts: Default::default(),
             wbacks: Default::default(),
             b_in: Default::default(),
-            w_data_out: Default::default(),
-            w_strb_out: Default::default(),
-            w_side_out: Default::default(),
+            w_out: Default::default(),
             wb_held: Default::default(),
             aw_valid: Default::default(),
             aw_addr: Default::default(),
@@ -198,15 +194,11 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         self.bursts.clk.next = self.clk.val();
         self.wbacks.clk.next = self.clk.val();
         self.b_in.clk.next = self.clk.val();
-        self.w_data_out.clk.next = self.clk.val();
-        self.w_strb_out.clk.next = self.clk.val();
-        self.w_side_out.clk.next = self.clk.val();
+        self.w_out.clk.next = self.clk.val();
         self.bursts.rst.next = self.rst.val();
         self.wbacks.rst.next = self.rst.val();
         self.b_in.rst.next = self.rst.val();
-        self.w_data_out.rst.next = self.rst.val();
-        self.w_strb_out.rst.next = self.rst.val();
-        self.w_side_out.rst.next = self.rst.val();
+        self.w_out.rst.next = self.rst.val();
         self.wq_data.clk.next = self.clk.val();
         self.wq_strb.clk.next = self.clk.val();
         self.wbq_data.clk.next = self.clk.val();
@@ -282,18 +274,16 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         }
         self.w_vl.next = (self.e_rem.val() != 0)
             & ((self.e_src.val() & !self.wbq_data.empty.val()) | (!self.e_src.val() & !self.wq_data.empty.val()));
-        self.w_data_out.s_valid.next = self.w_vl.val();
-        self.w_strb_out.s_valid.next = self.w_vl.val();
-        self.w_side_out.s_valid.next = self.w_vl.val();
-        self.w_data_out.s_data.next = self.wq_data.data_out.val();
-        self.w_strb_out.s_data.next = self.wq_strb.data_out.val();
+        self.w_out.s_valid.next = self.w_vl.val();
+        self.w_out.s_a.next = self.wq_data.data_out.val();
+        self.w_out.s_b.next = self.wq_strb.data_out.val();
         if self.e_src.val() {
-            self.w_data_out.s_data.next = self.wbq_data.data_out.val();
-            self.w_strb_out.s_data.next = self.wbq_strb.data_out.val();
+            self.w_out.s_a.next = self.wbq_data.data_out.val();
+            self.w_out.s_b.next = self.wbq_strb.data_out.val();
         }
-        self.w_side_out.s_data.next = bit_cast::<2, 1>((self.e_rem.val() == 1).into())
+        self.w_out.s_c.next = bit_cast::<2, 1>((self.e_rem.val() == 1).into())
             | (bit_cast::<2, 1>(self.e_src.val().into()) << 1);
-        self.w_fire.next = self.w_vl.val() & self.w_data_out.s_ready.val();
+        self.w_fire.next = self.w_vl.val() & self.w_out.s_ready.val();
         self.wo_pop.next = self.e_new.val();
         self.w_rem.d.next = self.e_rem.val();
         self.w_src.d.next = self.e_src.val();
@@ -307,19 +297,17 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
                 self.wq_pop.next = true;
             }
         }
-        self.wvalid.next = self.w_data_out.m_valid.val();
-        self.wdata.next = self.w_data_out.m_data.val();
-        self.wstrb.next = self.w_strb_out.m_data.val();
-        self.wlast.next = self.w_side_out.m_data.val().get_bit(0);
-        self.w_data_out.m_ready.next = self.wready.val();
-        self.w_strb_out.m_ready.next = self.wready.val();
-        self.w_side_out.m_ready.next = self.wready.val();
+        self.wvalid.next = self.w_out.m_valid.val();
+        self.wdata.next = self.w_out.m_a.val();
+        self.wstrb.next = self.w_out.m_b.val();
+        self.wlast.next = self.w_out.m_c.val().get_bit(0);
+        self.w_out.m_ready.next = self.wready.val();
         // Write-back beats taken into the W slice and not yet on W.
         if self.w_fire.val() & self.e_src.val() {
-            if !(self.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1)) {
+            if !(self.wready.val() & self.w_out.m_valid.val() & self.w_out.m_c.val().get_bit(1)) {
                 self.wb_held.d.next = self.wb_held.q.val() + 1;
             }
-        } else if self.wready.val() & self.w_side_out.m_valid.val() & self.w_side_out.m_data.val().get_bit(1) {
+        } else if self.wready.val() & self.w_out.m_valid.val() & self.w_out.m_c.val().get_bit(1) {
             self.wb_held.d.next = self.wb_held.q.val() - 1;
         }
 

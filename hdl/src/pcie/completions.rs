@@ -3,22 +3,25 @@
 //!
 //! Tags: a pool of 32 (a FIFO filled with 0..31 after reset); the reader
 //! takes one per read request (`issue`), and the request's beats, whether it
-//! ends its AXI burst, its port and its start go into the order FIFO and the
-//! start table. Each tag owns a 16-beat slot of the reorder RAM.
+//! ends its AXI burst, its port and its start beat go into the order FIFO.
+//! Each tag owns a 16-beat slot of the reorder RAM, indexed by the beat's
+//! address (beat number mod 16: a request is at most 16 beats).
 //!
 //! RC (PG213 RC descriptor, dword-aligned mode: payload from dword 3 of the
 //! first beat): a request always covers whole beats and the hard block cuts
 //! completions at the read completion boundary (64 or 128 bytes, at least a
 //! beat here), so every completion starts on a beat: RC beat `i + 1`'s low
 //! three dwords and beat `i`'s upper ones make data beat `i`, written to the
-//! tag's slot at `(lower address - start) / beat + i`. Completions of one tag
+//! tag's slot at `lower address / beat + i` (mod 16), so a completion needs
+//! no look-up of its request and RC is taken every cycle. Completions of one tag
 //! arrive in address order (PCIe), of different tags in any order. The one
 //! with "request completed" set marks the tag done. An error status (UR ->
 //! DECERR, any other -> SLVERR), a poisoned or a discontinued completion
 //! marks the tag failed.
 //!
 //! R: the head of the order FIFO is drained when its tag is done, one beat
-//! per cycle from the RAM (read data registered) into the port's output
+//! per cycle from the RAM (read data registered), from the slot entry of its
+//! start beat on, into the port's output
 //! FIFO and register slice; a failed tag gives its beats with the error
 //! response and zero data, so the master sees as many beats as it asked. The
 //! tag then goes back to the pool.
@@ -68,9 +71,8 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     /// bit 0 tlast, bit 1 discontinue.
     rc_side: Skid<Bits<2>>,
     free: Fifo<Bits<5>, 5, 6>,
-    /// bits 4:0 tag, 9:5 beats, 10 last of its burst, 11 port.
-    order: Fifo<Bits<12>, 5, 6>,
-    starts: RAM<Bits<12>, 5>,
+    /// bits 4:0 tag, 9:5 beats, 10 last of its burst, 11 port, 15:12 start beat (mod 16).
+    order: Fifo<Bits<16>, 5, 6>,
     slots: RAM<Bits<DW>, 9>,
     host_d: Fifo<Bits<DW>, 4, 5>,
     host_s: Fifo<Bits<3>, 4, 5>,
@@ -86,10 +88,9 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     done: DFF<Bits<32>>,
     err: DFF<Bits<32>>,
     dec: DFF<Bits<32>>,
-    // RC parser: 0 descriptor, 1 look up the start, 2 data, 3 skip.
+    // RC parser: 0 descriptor, 1 data, 2 skip.
     rc_state: DFF<Bits<2>>,
     c_tag: DFF<Bits<5>>,
-    c_la: DFF<Bits<12>>,
     c_done: DFF<Bit>,
     c_err: DFF<Bit>,
     c_dec: DFF<Bit>,
@@ -100,6 +101,8 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     dr_tag: DFF<Bits<5>>,
     dr_beats: DFF<Bits<5>>,
     dr_k: DFF<Bits<5>>,
+    /// The slot entry of the drain's next beat.
+    dr_ptr: DFF<Bits<4>>,
     dr_last: DFF<Bit>,
     dr_port: DFF<Bit>,
     dr_resp: DFF<Bits<2>>,
@@ -107,7 +110,6 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     p_port: DFF<Bit>,
     p_side: DFF<Bits<3>>,
 
-    rc_take: Signal<Local, Bit>,
     rc_fire: Signal<Local, Bit>,
     beat: Signal<Local, Bits<DW>>,
     b_err: Signal<Local, Bit>,
@@ -161,7 +163,6 @@ impl<const DW: usize, const RCU: usize> Default for Completions<DW, RCU> {
             rc_side: Default::default(),
             free: Default::default(),
             order: Default::default(),
-            starts: Default::default(),
             slots: Default::default(),
             host_d: Default::default(),
             host_s: Default::default(),
@@ -178,7 +179,6 @@ impl<const DW: usize, const RCU: usize> Default for Completions<DW, RCU> {
             dec: Default::default(),
             rc_state: Default::default(),
             c_tag: Default::default(),
-            c_la: Default::default(),
             c_done: Default::default(),
             c_err: Default::default(),
             c_dec: Default::default(),
@@ -188,13 +188,13 @@ impl<const DW: usize, const RCU: usize> Default for Completions<DW, RCU> {
             dr_tag: Default::default(),
             dr_beats: Default::default(),
             dr_k: Default::default(),
+            dr_ptr: Default::default(),
             dr_last: Default::default(),
             dr_port: Default::default(),
             dr_resp: Default::default(),
             p_valid: Default::default(),
             p_port: Default::default(),
             p_side: Default::default(),
-            rc_take: Default::default(),
             rc_fire: Default::default(),
             beat: Default::default(),
             b_err: Default::default(),
@@ -217,8 +217,8 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, init, init_cnt, done, err, dec, rc_state, c_tag, c_la, c_done, c_err, c_dec, prev, wr_ptr,
-            dr_state, dr_tag, dr_beats, dr_k, dr_last, dr_port, dr_resp, p_valid, p_port, p_side
+            self, clk, init, init_cnt, done, err, dec, rc_state, c_tag, c_done, c_err, c_dec, prev, wr_ptr,
+            dr_state, dr_tag, dr_beats, dr_k, dr_ptr, dr_last, dr_port, dr_resp, p_valid, p_port, p_side
         );
         self.rc_data.clk.next = self.clk.val();
         self.rc_side.clk.next = self.clk.val();
@@ -244,8 +244,6 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         self.host_sk_s.rst.next = self.rst.val();
         self.prc_sk_d.rst.next = self.rst.val();
         self.prc_sk_s.rst.next = self.rst.val();
-        self.starts.read_clock.next = self.clk.val();
-        self.starts.write_clock.next = self.clk.val();
         self.slots.read_clock.next = self.clk.val();
         self.slots.write_clock.next = self.clk.val();
 
@@ -260,13 +258,11 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         self.tag.next = self.free.data_out.val();
         self.free.read.next = self.issue.val();
         self.order.write.next = self.issue.val();
-        self.order.data_in.next = bit_cast::<12, 5>(self.free.data_out.val())
-            | (bit_cast::<12, 5>(self.issue_beats.val()) << 5)
-            | (bit_cast::<12, 1>(self.issue_last.val().into()) << 10)
-            | (bit_cast::<12, 1>(self.issue_port.val().into()) << 11);
-        self.starts.write_enable.next = self.issue.val();
-        self.starts.write_address.next = self.free.data_out.val();
-        self.starts.write_data.next = self.issue_start.val();
+        self.order.data_in.next = bit_cast::<16, 5>(self.free.data_out.val())
+            | (bit_cast::<16, 5>(self.issue_beats.val()) << 5)
+            | (bit_cast::<16, 1>(self.issue_last.val().into()) << 10)
+            | (bit_cast::<16, 1>(self.issue_port.val().into()) << 11)
+            | (bit_cast::<16, 4>(bit_cast::<4, 12>(self.issue_start.val() >> self.beat_log2.val())) << 12);
 
         // ---- RC in.
         self.rc_data.s_valid.next = self.s_axis_rc_tvalid.val();
@@ -275,12 +271,10 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         self.rc_side.s_data.next = bit_cast::<2, 1>(self.s_axis_rc_tlast.val().into())
             | (bit_cast::<2, 1>(self.s_axis_rc_tuser.val().get_bit(self.disc_at.val().index()).into()) << 1);
         self.s_axis_rc_tready.next = self.rc_data.s_ready.val();
-        self.rc_take.next = self.rc_state.q.val() != 1;
-        self.rc_data.m_ready.next = self.rc_take.val();
-        self.rc_side.m_ready.next = self.rc_take.val();
-        self.rc_fire.next = self.rc_take.val() & self.rc_data.m_valid.val();
+        self.rc_data.m_ready.next = true;
+        self.rc_side.m_ready.next = true;
+        self.rc_fire.next = self.rc_data.m_valid.val();
         self.beat.next = self.rc_data.m_data.val();
-        self.starts.read_address.next = self.beat.val().get_bits::<5>(64);
         self.b_err.next = (self.beat.val().get_bits::<3>(43) != 0) | self.beat.val().get_bit(46);
         self.slots.write_enable.next = false;
         self.slots.write_address.next = (bit_cast::<9, 5>(self.c_tag.q.val()) << 4) | bit_cast::<9, 4>(self.wr_ptr.q.val());
@@ -291,7 +285,8 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         if self.rc_fire.val() {
             if self.rc_state.q.val() == 0 {
                 self.c_tag.d.next = self.beat.val().get_bits::<5>(64);
-                self.c_la.d.next = self.beat.val().get_bits::<12>(0);
+                // The slot entry of the first data beat: the lower address's beat.
+                self.wr_ptr.d.next = bit_cast::<4, 12>(self.beat.val().get_bits::<12>(0) >> self.beat_log2.val());
                 self.c_done.d.next = self.beat.val().get_bit(30);
                 self.c_err.d.next = self.b_err.val() | self.rc_side.m_data.val().get_bit(1);
                 self.c_dec.d.next = self.beat.val().get_bits::<3>(43) == 1;
@@ -304,12 +299,12 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
                     self.c_tag.d.next = self.beat.val().get_bits::<5>(64);
                     self.c_done.d.next = self.beat.val().get_bit(30);
                 } else if self.b_err.val() | self.rc_side.m_data.val().get_bit(1) {
-                    self.rc_state.d.next = 3.into();
+                    self.rc_state.d.next = 2.into();
                 } else {
                     self.rc_state.d.next = 1.into();
                 }
             } else {
-                if self.rc_state.q.val() == 2 {
+                if self.rc_state.q.val() == 1 {
                     self.slots.write_enable.next = true;
                     self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
                     self.prev.d.next = self.beat.val();
@@ -322,10 +317,6 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
                     self.rc_state.d.next = 0.into();
                 }
             }
-        }
-        if self.rc_state.q.val() == 1 {
-            self.wr_ptr.d.next = bit_cast::<4, 12>((self.c_la.q.val() - self.starts.read_data.val()) >> self.beat_log2.val());
-            self.rc_state.d.next = 2.into();
         }
         // The tag of a completion without data is this beat's, not c_tag.
         self.set_done.next = 0.into();
@@ -364,6 +355,7 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
             self.dr_last.d.next = self.order.data_out.val().get_bit(10);
             self.dr_port.d.next = self.order.data_out.val().get_bit(11);
             self.dr_k.d.next = 0.into();
+            self.dr_ptr.d.next = self.order.data_out.val().get_bits::<4>(12);
             self.dr_resp.d.next = 0.into();
             if self.err.q.val().get_bit(self.head_tag.val().index()) {
                 self.dr_resp.d.next = 2.into();
@@ -376,7 +368,7 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         if self.dr_port.q.val() {
             self.credit.next = (self.prc_d.count.val() + bit_cast::<5, 1>(self.p_valid.q.val().into())) < 14;
         }
-        self.slots.read_address.next = (bit_cast::<9, 5>(self.dr_tag.q.val()) << 4) | bit_cast::<9, 5>(self.dr_k.q.val());
+        self.slots.read_address.next = (bit_cast::<9, 5>(self.dr_tag.q.val()) << 4) | bit_cast::<9, 4>(self.dr_ptr.q.val());
         self.p_valid.d.next = false;
         self.tag_release.next = false;
         if self.dr_state.q.val() & self.credit.val() {
@@ -385,6 +377,7 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
             // side: bits 1:0 rresp, bit 2 rlast
             self.p_side.d.next = bit_cast::<3, 2>(self.dr_resp.q.val());
             self.dr_k.d.next = self.dr_k.q.val() + 1;
+            self.dr_ptr.d.next = self.dr_ptr.q.val() + 1;
             if self.dr_k.q.val() + 1 == self.dr_beats.q.val() {
                 self.tag_release.next = true;
                 self.dr_state.d.next = false;

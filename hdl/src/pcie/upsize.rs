@@ -25,7 +25,7 @@
 //! arithmetic is a 9-bit add between two register slices.
 
 use super::upsize_addr::UpsizeAddr;
-use crate::skid::Skid;
+use crate::skid::{Skid, Skid2, Skid3};
 use rust_hdl::prelude::*;
 /// The wide side: the `pcie` block's 256-bit host port.
 pub const WIDE: usize = 256;
@@ -46,11 +46,9 @@ pub struct Upsize<const NDW: usize, const NKW: usize> {
     /// AR and AW, each with its bursts' lanes and lengths for R and W.
     ar: UpsizeAddr,
     aw: UpsizeAddr,
-    w_data: Skid<Bits<NDW>>,
-    w_strb: Skid<Bits<NKW>>,
-    w_last: Skid<Bit>,
-    r_data: Skid<Bits<WIDE>>,
-    r_resp: Skid<Bits<2>>,
+    /// The W and R input slices: W data, strobes, last; R data, resp.
+    w_in: Skid3<Bits<NDW>, Bits<NKW>, Bit>,
+    r_in: Skid2<Bits<WIDE>, Bits<2>>,
     b: Skid<Bits<2>>,
     // W packing.
     w_busy: DFF<Bit>,
@@ -93,11 +91,8 @@ impl<const NDW: usize, const NKW: usize> Default for Upsize<NDW, NKW> {
             nkw_log2: Constant::new((NKW.trailing_zeros() as u64).into()),
             ar: UpsizeAddr::new(NKW, WIDE_KW),
             aw: UpsizeAddr::new(NKW, WIDE_KW),
-            w_data: Default::default(),
-            w_strb: Default::default(),
-            w_last: Default::default(),
-            r_data: Default::default(),
-            r_resp: Default::default(),
+            w_in: Default::default(),
+            r_in: Default::default(),
             b: Default::default(),
             w_busy: Default::default(),
             w_lane: Default::default(),
@@ -135,19 +130,13 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         );
         self.ar.clk.next = self.clk.val();
         self.aw.clk.next = self.clk.val();
-        self.w_data.clk.next = self.clk.val();
-        self.w_strb.clk.next = self.clk.val();
-        self.w_last.clk.next = self.clk.val();
-        self.r_data.clk.next = self.clk.val();
-        self.r_resp.clk.next = self.clk.val();
+        self.w_in.clk.next = self.clk.val();
+        self.r_in.clk.next = self.clk.val();
         self.b.clk.next = self.clk.val();
         self.ar.rst.next = self.rst.val();
         self.aw.rst.next = self.rst.val();
-        self.w_data.rst.next = self.rst.val();
-        self.w_strb.rst.next = self.rst.val();
-        self.w_last.rst.next = self.rst.val();
-        self.r_data.rst.next = self.rst.val();
-        self.r_resp.rst.next = self.rst.val();
+        self.w_in.rst.next = self.rst.val();
+        self.r_in.rst.next = self.rst.val();
         self.b.rst.next = self.rst.val();
 
         // ---- AR: narrow burst in, wide burst out (its lane and length to R).
@@ -179,13 +168,11 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         self.aw.m_ready.next = self.m_axi_host.awready.val();
 
         // ---- W: narrow beats packed into the wide beat from the burst's lane.
-        self.w_data.s_valid.next = self.s_axi_host.wvalid.val();
-        self.w_strb.s_valid.next = self.s_axi_host.wvalid.val();
-        self.w_last.s_valid.next = self.s_axi_host.wvalid.val();
-        self.w_data.s_data.next = self.s_axi_host.wdata.val();
-        self.w_strb.s_data.next = self.s_axi_host.wstrb.val();
-        self.w_last.s_data.next = self.s_axi_host.wlast.val();
-        self.s_axi_host.wready.next = self.w_data.s_ready.val();
+        self.w_in.s_valid.next = self.s_axi_host.wvalid.val();
+        self.w_in.s_a.next = self.s_axi_host.wdata.val();
+        self.w_in.s_b.next = self.s_axi_host.wstrb.val();
+        self.w_in.s_c.next = self.s_axi_host.wlast.val();
+        self.s_axi_host.wready.next = self.w_in.s_ready.val();
         self.aw.meta_read.next = false;
         if !self.w_busy.q.val() & !self.aw.meta_empty.val() {
             self.aw.meta_read.next = true;
@@ -194,14 +181,12 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         }
         self.wo_free.next = !self.wo_valid.q.val() | self.m_axi_host.wready.val();
         self.w_packed_data.next = self.acc_data.q.val()
-            | (bit_cast::<WIDE, NDW>(self.w_data.m_data.val()) << (bit_cast::<9, 2>(self.w_lane.q.val()) << self.ndw_log2.val()));
+            | (bit_cast::<WIDE, NDW>(self.w_in.m_a.val()) << (bit_cast::<9, 2>(self.w_lane.q.val()) << self.ndw_log2.val()));
         self.w_packed_strb.next = self.acc_strb.q.val()
-            | (bit_cast::<WIDE_KW, NKW>(self.w_strb.m_data.val()) << (bit_cast::<6, 2>(self.w_lane.q.val()) << self.nkw_log2.val()));
-        self.w_flush.next = (self.w_lane.q.val() == self.lane_max.val()) | self.w_last.m_data.val();
-        self.w_take.next = self.w_busy.q.val() & self.w_data.m_valid.val() & (!self.w_flush.val() | self.wo_free.val());
-        self.w_data.m_ready.next = self.w_take.val();
-        self.w_strb.m_ready.next = self.w_take.val();
-        self.w_last.m_ready.next = self.w_take.val();
+            | (bit_cast::<WIDE_KW, NKW>(self.w_in.m_b.val()) << (bit_cast::<6, 2>(self.w_lane.q.val()) << self.nkw_log2.val()));
+        self.w_flush.next = (self.w_lane.q.val() == self.lane_max.val()) | self.w_in.m_c.val();
+        self.w_take.next = self.w_busy.q.val() & self.w_in.m_valid.val() & (!self.w_flush.val() | self.wo_free.val());
+        self.w_in.m_ready.next = self.w_take.val();
         if self.wo_valid.q.val() & self.m_axi_host.wready.val() {
             self.wo_valid.d.next = false;
         }
@@ -210,11 +195,11 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
                 self.wo_valid.d.next = true;
                 self.wo_data.d.next = self.w_packed_data.val();
                 self.wo_strb.d.next = self.w_packed_strb.val();
-                self.wo_last.d.next = self.w_last.m_data.val();
+                self.wo_last.d.next = self.w_in.m_c.val();
                 self.acc_data.d.next = 0.into();
                 self.acc_strb.d.next = 0.into();
                 self.w_lane.d.next = 0.into();
-                if self.w_last.m_data.val() {
+                if self.w_in.m_c.val() {
                     self.w_busy.d.next = false;
                 }
             } else {
@@ -229,11 +214,10 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         self.m_axi_host.wlast.next = self.wo_last.q.val();
 
         // ---- R: each wide beat given back as the narrow beats it holds.
-        self.r_data.s_valid.next = self.m_axi_host.rvalid.val();
-        self.r_resp.s_valid.next = self.m_axi_host.rvalid.val();
-        self.r_data.s_data.next = self.m_axi_host.rdata.val();
-        self.r_resp.s_data.next = self.m_axi_host.rresp.val();
-        self.m_axi_host.rready.next = self.r_data.s_ready.val();
+        self.r_in.s_valid.next = self.m_axi_host.rvalid.val();
+        self.r_in.s_a.next = self.m_axi_host.rdata.val();
+        self.r_in.s_b.next = self.m_axi_host.rresp.val();
+        self.m_axi_host.rready.next = self.r_in.s_ready.val();
         self.ar.meta_read.next = false;
         if !self.r_busy.q.val() & !self.ar.meta_empty.val() {
             self.ar.meta_read.next = true;
@@ -242,18 +226,17 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
             self.r_left.d.next = bit_cast::<9, 8>(self.ar.meta_data.val().get_bits::<8>(2)) + 1;
         }
         self.ro_free.next = !self.ro_valid.q.val() | self.s_axi_host.rready.val();
-        self.r_go.next = self.r_busy.q.val() & self.r_data.m_valid.val() & self.ro_free.val();
+        self.r_go.next = self.r_busy.q.val() & self.r_in.m_valid.val() & self.ro_free.val();
         self.r_pop.next = self.r_go.val() & ((self.r_lane.q.val() == self.lane_max.val()) | (self.r_left.q.val() == 1));
-        self.r_data.m_ready.next = self.r_pop.val();
-        self.r_resp.m_ready.next = self.r_pop.val();
+        self.r_in.m_ready.next = self.r_pop.val();
         if self.ro_valid.q.val() & self.s_axi_host.rready.val() {
             self.ro_valid.d.next = false;
         }
         if self.r_go.val() {
             self.ro_valid.d.next = true;
             self.ro_data.d.next =
-                bit_cast::<NDW, WIDE>(self.r_data.m_data.val() >> (bit_cast::<9, 2>(self.r_lane.q.val()) << self.ndw_log2.val()));
-            self.ro_resp.d.next = self.r_resp.m_data.val();
+                bit_cast::<NDW, WIDE>(self.r_in.m_a.val() >> (bit_cast::<9, 2>(self.r_lane.q.val()) << self.ndw_log2.val()));
+            self.ro_resp.d.next = self.r_in.m_b.val();
             self.ro_last.d.next = self.r_left.q.val() == 1;
             self.r_lane.d.next = (self.r_lane.q.val() + 1) & self.lane_max.val();
             self.r_left.d.next = self.r_left.q.val() - 1;
