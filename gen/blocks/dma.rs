@@ -10,7 +10,15 @@ pub const DMA_TOP: &str = "vfpga_dma";
 
 /// The DMA's child blocks that leave FIFO outputs unused (see below).
 const DMA_CHILDREN: &[&str] =
-    &["vfpga_dma_packer", "vfpga_dma_bank0", "vfpga_dma_bank1", "vfpga_dma_c2h", "vfpga_dma_writes", "vfpga_dma_gate"];
+    &[
+        "vfpga_dma_packer",
+        "vfpga_dma_ctrl",
+        "vfpga_dma_ctrl_bank0",
+        "vfpga_dma_ctrl_bank1",
+        "vfpga_dma_c2h",
+        "vfpga_dma_writes",
+        "vfpga_dma_gate",
+    ];
 
 /// The DMA engine for this configuration with default parameters.
 pub fn dma_modules(cfg: &Config) -> Vec<Module> {

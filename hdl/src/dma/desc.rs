@@ -126,3 +126,107 @@ pub struct H2cDone {
     pub irq: Bit,
     pub err: Bit,
 }
+
+/// A function's H2C ring record (control engine, block RAM): base, log2
+/// size, PIDX, CIDX, fetch index (descriptors fetched).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct H2cRing {
+    pub base: Bits<64>,
+    pub log2: Bits<4>,
+    pub pidx: Bits<16>,
+    pub cidx: Bits<16>,
+    pub fetch: Bits<16>,
+}
+
+/// A function's C2H ring record (control engine, block RAM): base, log2
+/// size, PIDX, CIDX; `pf`: a prefetch is pending (the descriptor at CIDX, or
+/// at CIDX + 1 while the buffer at CIDX is in use, has been read ahead);
+/// `seq`: the number of the last prefetch issued (never reset).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct C2hRing {
+    pub base: Bits<64>,
+    pub log2: Bits<4>,
+    pub pidx: Bits<16>,
+    pub cidx: Bits<16>,
+    pub pf: Bit,
+    pub seq: Bits<8>,
+}
+
+/// A C2H prefetch slot's word (read side -> the slot RAM, one per
+/// function): the buffer and the number of the prefetch that brought it.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct C2hSlot {
+    pub addr: Bits<64>,
+    pub len: Bits<24>,
+    pub irq: Bit,
+    pub err: Bit,
+    pub seq: Bits<8>,
+}
+
+/// A function's record (control engine, block RAM): run bits (H2C, C2H),
+/// error code, interrupt mask and status (H2C, C2H, error), generation,
+/// sharing gate closed, parked (reported waiting in this closed period),
+/// interrupts pending (raised while masked or while the output was busy),
+/// in the deferred-interrupt queue.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct FnRecord {
+    pub run: Bits<2>,
+    pub err: Bits<4>,
+    pub mask: Bits<3>,
+    pub stat: Bits<3>,
+    pub gen: Bit,
+    pub closed: Bit,
+    pub parked: Bit,
+    pub pend: Bits<3>,
+    pub queued: Bit,
+}
+
+/// A descriptor read of the control engine (-> read side): its host
+/// address (16-byte aligned), function; H2C (into `bank`, of generation
+/// `gen`) or C2H (`prefetch`ed into the slot with number `seq`, or not).
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct CtlRead {
+    pub addr: Bits<64>,
+    pub function: Bits<FW>,
+    pub c2h: Bit,
+    pub gen: Bit,
+    pub bank: Bit,
+    pub prefetch: Bit,
+    pub seq: Bits<8>,
+}
+
+/// State of the control engine.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum CtlState {
+    /// After reset: the per-function RAMs are cleared, one function a cycle.
+    Clear,
+    /// Picks the next operation and its function.
+    Dispatch,
+    /// The function's records are read out of their RAMs.
+    Read,
+    /// The operation runs (one cycle, or more while it waits).
+    Run,
+}
+
+/// The control engine's operations (one short operation on one function).
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum Op {
+    /// A register access.
+    Reg,
+    /// The scheduler: a new turn, or the next descriptor fetch of a turn.
+    Sched,
+    /// An H2C completion: write-back, CIDX, interrupt.
+    H2cDone,
+    /// The C2H engine's next buffer (then the prefetch of the one after it).
+    C2hBuf,
+    /// A C2H completion: write-back, CIDX, interrupt.
+    C2hDone,
+    /// An error: recorded, the function's queues stopped, interrupt.
+    Error,
+    /// A sharing gate request (open or close).
+    Gate,
+    /// An `s_fnctl` request (attach, detach).
+    FnCtl,
+    /// A deferred interrupt, now that the output is free.
+    Irq,
+}
