@@ -9,8 +9,8 @@
 //! the output stalls with a word in it, the word accepted in the same cycle
 //! waits in the skid register; `s_ready` drops the cycle after.
 //!
-//! `Skid<D>` carries any payload type, `Skid2`/`Skid3` two or three fields
-//! of one channel; `AxisSkid` is the AXI4-Stream form (tdata, tkeep, tlast,
+//! `Skid<D>` carries any payload type, `Skid3` three fields of one
+//! channel; `AxisSkid` is the AXI4-Stream form (tdata, tkeep, tlast,
 //! tid, tuser). All are one `SkidControl` (the handshake: the valid bits and
 //! when each register loads) driving `SkidData` words, one per field, so a
 //! slice's `m_valid` is one register whatever the fields (synthesis does
@@ -137,50 +137,8 @@ impl<D: Synth> Logic for Skid<D> {
     }
 }
 
-/// A register slice over two fields of one channel: one `SkidControl`, so
+/// A register slice over three fields of one channel: one `SkidControl`, so
 /// one `m_valid` register and one handshake, driving a `SkidData` per field.
-#[derive(LogicBlock, Default)]
-pub struct Skid2<A: Synth, B: Synth> {
-    pub clk: Signal<In, Clock>,
-    pub rst: Signal<In, Bit>,
-    pub s_valid: Signal<In, Bit>,
-    pub s_ready: Signal<Out, Bit>,
-    pub s_a: Signal<In, A>,
-    pub s_b: Signal<In, B>,
-    pub m_valid: Signal<Out, Bit>,
-    pub m_ready: Signal<In, Bit>,
-    pub m_a: Signal<Out, A>,
-    pub m_b: Signal<Out, B>,
-    ctl: SkidControl,
-    a: SkidData<A>,
-    b: SkidData<B>,
-}
-
-impl<A: Synth, B: Synth> Logic for Skid2<A, B> {
-    #[hdl_gen]
-    fn update(&mut self) {
-        self.ctl.clk.next = self.clk.val();
-        self.ctl.rst.next = self.rst.val();
-        self.ctl.s_valid.next = self.s_valid.val();
-        self.ctl.m_ready.next = self.m_ready.val();
-        self.s_ready.next = self.ctl.s_ready.val();
-        self.m_valid.next = self.ctl.m_valid.val();
-        self.a.clk.next = self.clk.val();
-        self.b.clk.next = self.clk.val();
-        self.a.out_load_skid.next = self.ctl.out_load_skid.val();
-        self.b.out_load_skid.next = self.ctl.out_load_skid.val();
-        self.a.out_load_input.next = self.ctl.out_load_input.val();
-        self.b.out_load_input.next = self.ctl.out_load_input.val();
-        self.a.skid_load.next = self.ctl.skid_load.val();
-        self.b.skid_load.next = self.ctl.skid_load.val();
-        self.a.s_data.next = self.s_a.val();
-        self.b.s_data.next = self.s_b.val();
-        self.m_a.next = self.a.m_data.val();
-        self.m_b.next = self.b.m_data.val();
-    }
-}
-
-/// A register slice over three fields of one channel (`Skid2` and one more).
 #[derive(LogicBlock, Default)]
 pub struct Skid3<A: Synth, B: Synth, C: Synth> {
     pub clk: Signal<In, Clock>,

@@ -25,7 +25,7 @@
 //! arithmetic is a 9-bit add between two register slices.
 
 use super::upsize_addr::UpsizeAddr;
-use crate::skid::{Skid, Skid2, Skid3};
+use crate::skid::{Skid, Skid3};
 use rust_hdl::prelude::*;
 /// The wide side: the `pcie` block's 256-bit host port.
 pub const WIDE: usize = 256;
@@ -46,9 +46,9 @@ pub struct Upsize<const NDW: usize, const NKW: usize> {
     /// AR and AW, each with its bursts' lanes and lengths for R and W.
     ar: UpsizeAddr,
     aw: UpsizeAddr,
-    /// The W and R input slices: W data, strobes, last; R data, resp.
+    /// The W and R input slices: W data, strobes, last; R data with resp above it.
     w_in: Skid3<Bits<NDW>, Bits<NKW>, Bit>,
-    r_in: Skid2<Bits<WIDE>, Bits<2>>,
+    r_in: Skid<Bits<{ WIDE + 2 }>>,
     b: Skid<Bits<2>>,
     // W packing.
     w_busy: DFF<Bit>,
@@ -214,9 +214,10 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         self.m_axi_host.wlast.next = self.wo_last.q.val();
 
         // ---- R: each wide beat given back as the narrow beats it holds.
+        // One slice word: rdata, rresp above it (bit 256, WIDE).
         self.r_in.s_valid.next = self.m_axi_host.rvalid.val();
-        self.r_in.s_a.next = self.m_axi_host.rdata.val();
-        self.r_in.s_b.next = self.m_axi_host.rresp.val();
+        self.r_in.s_data.next = bit_cast::<{ WIDE + 2 }, WIDE>(self.m_axi_host.rdata.val())
+            | (bit_cast::<{ WIDE + 2 }, 2>(self.m_axi_host.rresp.val()) << 256);
         self.m_axi_host.rready.next = self.r_in.s_ready.val();
         self.ar.meta_read.next = false;
         if !self.r_busy.q.val() & !self.ar.meta_empty.val() {
@@ -235,8 +236,8 @@ impl<const NDW: usize, const NKW: usize> Logic for Upsize<NDW, NKW> {
         if self.r_go.val() {
             self.ro_valid.d.next = true;
             self.ro_data.d.next =
-                bit_cast::<NDW, WIDE>(self.r_in.m_a.val() >> (bit_cast::<9, 2>(self.r_lane.q.val()) << self.ndw_log2.val()));
-            self.ro_resp.d.next = self.r_in.m_b.val();
+                bit_cast::<NDW, { WIDE + 2 }>(self.r_in.m_data.val() >> (bit_cast::<9, 2>(self.r_lane.q.val()) << self.ndw_log2.val()));
+            self.ro_resp.d.next = self.r_in.m_data.val().get_bits::<2>(256);
             self.ro_last.d.next = self.r_left.q.val() == 1;
             self.r_lane.d.next = (self.r_lane.q.val() + 1) & self.lane_max.val();
             self.r_left.d.next = self.r_left.q.val() - 1;
