@@ -133,24 +133,33 @@
 //! instantiated twice (`vfpga_dma_bank0`); `c2h.rs`, the C2H engine
 //! (`vfpga_dma_c2h`); `writes.rs`, the host writes (`vfpga_dma_writes`);
 //! `gate.rs`, the sharing gate's requests and answers (`vfpga_dma_gate`);
-//! FIFOs are `fifo.rs`'s. The control engine, the issuer and the read side
-//! are still written here (issue 13: to be split further).
+//! `reader.rs`, the H2C issuer, AR with its tag FIFO and the read side
+//! (`vfpga_dma_reader`); FIFOs are `fifo.rs`'s. The control engine is still
+//! written here (issue 13: to be split further).
 //!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
-//! register slice (`skid.rs`: here, or in `c2h.rs`, `writes.rs`, `gate.rs`);
-//! W, the interrupt request and the waiting report leave through one; AR,
-//! AW, H2C, the register answers and the gate answers come from registers.
+//! register slice (`skid.rs`: here, or in `c2h.rs`, `writes.rs`, `gate.rs`,
+//! `reader.rs`); AR, W, the interrupt request and the waiting report leave
+//! through one; AW, H2C, the register answers and the gate answers come from
+//! registers.
 //! No output follows an input within a cycle, and none of a child block's
 //! does either (between the children, every handshake is a register on one
 //! side and a credit computed from registers on the other). Block-RAM read
 //! data feeds registers before logic: the control engine's records, the
-//! read tags (tests/dma.rs checks the boundaries).
+//! read tags (tests/dma.rs checks the boundaries). The control engine's
+//! descriptor reads go to the reader when its `ctl_room` (from registers)
+//! allows, and the reader's results (descriptors, buffers, completions,
+//! data entries) come from its registers, a cycle after their beat: a C2H
+//! prefetch arrival is therefore also held while the control engine
+//! dispatches with a C2H request pending (`pf_blk`), so that its slot write
+//! lands before the slot is read.
 
 mod bank;
 mod c2h;
 pub mod desc;
 mod gate;
 mod packer;
+mod reader;
 mod writes;
 pub mod regs;
 
@@ -163,9 +172,10 @@ use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use bank::DescBank;
 use c2h::C2hEngine;
 use gate::DmaGate;
-use desc::{BankState, C2hBuf, C2hReqKind, DataMeta, H2cDesc, H2cDone};
+use desc::{BankState, C2hBuf, C2hReqKind, CtlRead, H2cDesc, H2cDone};
 use writes::DmaWrites;
 use packer::H2cPacker;
+use reader::DmaReader;
 use regs::*;
 use rust_hdl::prelude::*;
 
@@ -186,12 +196,6 @@ const SLOT_BITS: usize = 98;
 /// waiting in this closed period), irq pending (17:15: raised while masked or
 /// while the interrupt output was busy), in the deferred-interrupt queue (18).
 const FN_BITS: usize = 19;
-/// Read tag: kind (1:0: 0 data, 1 H2C descriptor, 2 close packet, 3 C2H
-/// descriptor), function (12:2), first-beat offset (19:13), bytes (32:20),
-/// end of packet (33), last burst of its descriptor (34), generation (35),
-/// descriptor length (59:36), interrupt flag (60), descriptor bank (61),
-/// bytes of the first beat (69:62: min(beat - offset, bytes), computed at the push).
-const TAG_BITS: usize = 70;
 /// Register request word in the input register slice.
 const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
 /// Largest `outstanding`.
@@ -289,31 +293,20 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub m_waiting_function: Signal<Out, Bits<FW>>,
 
     // ---- registered boundary (`skid.rs`): every input enters through a
-    // register slice (C2H and B: in `c2h.rs`, `writes.rs`); outputs whose
+    // register slice (C2H, B, R: in `c2h.rs`, `writes.rs`, `reader.rs`); outputs whose
     // valid/data are not already registers (W: in `writes.rs`; the irq and
     // waiting handshakes) leave through one.
     /// Register request: write (0), function (11:1), offset (23:12), data (55:24), strobes (59:56).
     reg_in: Skid<Bits<REQ_BITS>>,
-    r_data_in: Skid<Bits<DW>>,
-    /// R side word: resp (1:0), last (2).
-    r_side_in: Skid<Bits<3>>,
     qos_in: Skid<Bits<{ FW + 8 }>>,
     fnctl_in: Skid<Bits<{ FW + 1 }>>,
     irq_out: Skid<Bits<{ FW + 4 }>>,
     wt_out: Skid<Bits<FW>>,
-    r_ready: Signal<Local, Bit>,
 
     // ---- configuration
     last_function: Constant<Bits<FW>>,
-    kw: Constant<Bits<8>>,
-    kw_mask: Constant<Bits<8>>,
-    log2_kw: Constant<Bits<8>>,
     ar_size: Constant<Bits<3>>,
-    max_burst: Constant<Bits<13>>,
-    max_outstanding: Constant<Bits<6>>,
-    df_cap: Constant<Bits<10>>,
     dq_cap: Constant<Bits<5>>,
-    data_all: Constant<Bits<DW>>,
     dma_id: Constant<Bits<32>>,
     dma_version: Constant<Bits<32>>,
     o_id: Constant<Bits<OW>>,
@@ -377,16 +370,8 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     cm_gen: DFF<Bit>,
     cm_err: DFF<Bit>,
     // mailboxes into the control engine
-    // H2C completions (a FIFO of 16 in block RAM: the read side never waits
-    // for the control engine unless 14 are pending)
     /// H2C completions (the read side waits only when 14 are pending).
     h2c_done: Fifo<H2cDone, 4, 5>,
-    ie_v: DFF<Bit>,
-    ie_fn: DFF<Bits<FW>>,
-    ie_gen: DFF<Bit>,
-    ie_code: DFF<Bits<4>>,
-    k_v: DFF<Bit>,
-    k_fn: DFF<Bits<FW>>,
     c_ans_v: DFF<Bit>,
     c_ans_ok: DFF<Bit>,
     c_ans_gen: DFF<Bit>,
@@ -401,6 +386,10 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// The C2H engine and the host writes (AW, W, B).
     c2h: C2hEngine<DW, KW, DW2>,
     writes: DmaWrites<DW, KW>,
+    /// The H2C issuer, AR and its tags, the read side.
+    reader: DmaReader<DW, KW, DW2>,
+    /// The control engine's descriptor read this cycle (`ctl_ar`).
+    ctl_rd: Signal<Local, CtlRead>,
     /// The sharing gate's request FIFO and close answers.
     gate: DmaGate,
     /// The control engine writes a function's enable bit (attach/detach).
@@ -413,49 +402,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     iq: Fifo<Bits<FW>, FW, { FW + 1 }>,
     wt_v: DFF<Bit>,
     wt_fn: DFF<Bits<FW>>,
-    // AR channel and read tags (in AXI order, a FIFO of 64 in block RAM)
-    ar_valid: DFF<Bit>,
-    ar_addr: DFF<Bits<64>>,
-    ar_len: DFF<Bits<8>>,
-    ar_user: DFF<Bits<FW>>,
-    tag_fifo: Fifo<Bits<TAG_BITS>, 6, 7>,
-    /// The tag at the head, registered out of the FIFO's block RAM before
-    /// the read side's logic (a register slice: no bubble between tags).
-    tag_head: Skid<Bits<TAG_BITS>>,
-    outstanding: DFF<Bits<6>>,
-    // read side
-    rc_first: DFF<Bit>,
-    rc_left: DFF<Bits<13>>,
-    /// Bytes of the next beat of the burst on R (after its first), a beat ahead.
-    rc_n: DFF<Bits<8>>,
-    d_acc: DFF<Bits<DW2>>,
-    d_fill: DFF<Bits<8>>,
-    d_err: DFF<Bit>,
-    rd_err: DFF<Bit>,
-    /// The packet on the read side lost data to an error answer: the rest of
-    /// its bytes are dropped and its end is flagged.
-    cut: DFF<Bit>,
-    /// Data FIFO (512 beats, in the packer) entries reserved by the issuer.
-    dres: DFF<Bits<10>>,
-    // H2C issuer
-    i_state: DFF<Bit>,
-    i_fn: DFF<Bits<FW>>,
-    i_gen: DFF<Bit>,
-    i_eop: DFF<Bit>,
-    i_irq: DFF<Bit>,
-    i_len: DFF<Bits<24>>,
-    i_any: DFF<Bit>,
-    b_addr: DFF<Bits<64>>,
-    b_left: DFF<Bits<24>>,
-    i_open: DFF<Bit>,
-    i_open_fn: DFF<Bits<FW>>,
-    close_pend: DFF<Bit>,
-    close_fn: DFF<Bits<FW>>,
-    // C2H buffers
-    /// The C2H engine waits for a prefetch still in flight (function
-    /// `c2h.pkt_function`, sequence number `c_pfseq`): the read side hands it over.
-    c_pfw: DFF<Bit>,
-    c_pfseq: DFF<Bits<8>>,
     /// C2H buffer operation, second step: prefetch the next posted descriptor.
     p_ph: DFF<Bit>,
     // interrupt request
@@ -499,9 +445,7 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// A buffer for the C2H engine this cycle (read side or prefetch slot).
     c_buf_v: Signal<Local, Bit>,
     c_buf: Signal<Local, C2hBuf>,
-    pf_arr: Signal<Local, Bit>,
     pf_blk: Signal<Local, Bit>,
-    slot_we: Signal<Local, Bit>,
     h_we: Signal<Local, Bit>,
     c_we: Signal<Local, Bit>,
     f_we: Signal<Local, Bit>,
@@ -537,19 +481,13 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     wb_addr: Signal<Local, Bits<64>>,
     wb_word: Signal<Local, Bits<64>>,
     stale: Signal<Local, Bit>,
-    ar_free: Signal<Local, Bit>,
-    ar_fire: Signal<Local, Bit>,
     ctl_ar: Signal<Local, Bit>,
-    tag_push: Signal<Local, Bit>,
-    tag_in: Signal<Local, Bits<TAG_BITS>>,
     irq_raise: Signal<Local, Bit>,
     irq_busy: Signal<Local, Bit>,
     fetch: Signal<Local, Bit>,
     start_turn: Signal<Local, Bit>,
     shortcut: Signal<Local, Bit>,
     end_turn: Signal<Local, Bit>,
-    t_bank: Signal<Local, Bit>,
-    dq_in: Signal<Local, H2cDesc>,
     dq_head: Signal<Local, H2cDesc>,
     dq_empty: Signal<Local, Bit>,
     b_served: Signal<Local, Bits<16>>,
@@ -562,49 +500,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     ob_st: Signal<Local, BankState>,
     ib_kill: Signal<Local, Bit>,
     ib_done: Signal<Local, Bit>,
-    out_inc: Signal<Local, Bit>,
-    out_dec: Signal<Local, Bit>,
-    dres_inc: Signal<Local, Bits<10>>,
-    // read side
-    tags_empty: Signal<Local, Bit>,
-    tags_full: Signal<Local, Bit>,
-    tags_head: Signal<Local, Bits<TAG_BITS>>,
-    tag_word: Signal<Local, Bits<TAG_BITS>>,
-    tag_n0: Signal<Local, Bits<8>>,
-    rb_rest: Signal<Local, Bits<13>>,
-    t_kind: Signal<Local, Bits<2>>,
-    t_fn: Signal<Local, Bits<FW>>,
-    t_s: Signal<Local, Bits<8>>,
-    t_bytes: Signal<Local, Bits<13>>,
-    t_eop: Signal<Local, Bit>,
-    t_lastd: Signal<Local, Bit>,
-    t_gen: Signal<Local, Bit>,
-    t_len: Signal<Local, Bits<24>>,
-    t_irq: Signal<Local, Bit>,
-    rb_s: Signal<Local, Bits<8>>,
-    rb_left: Signal<Local, Bits<13>>,
-    rb_n: Signal<Local, Bits<8>>,
-    rb_data: Signal<Local, Bits<DW2>>,
-    r_bad: Signal<Local, Bit>,
-    r_fire: Signal<Local, Bit>,
-    tag_pop: Signal<Local, Bit>,
-    d_acc_nx: Signal<Local, Bits<DW2>>,
-    d_err_nx: Signal<Local, Bit>,
-    dq_push: Signal<Local, Bit>,
     dq_pop: Signal<Local, Bit>,
-    df_push: Signal<Local, Bit>,
-    df_in_data: Signal<Local, Bits<DW>>,
-    df_in_meta: Signal<Local, DataMeta>,
-    // issuer
-    burst: Signal<Local, Bits<24>>,
-    room: Signal<Local, Bits<24>>,
-    beats: Signal<Local, Bits<24>>,
-    i_ok: Signal<Local, Bit>,
-    cut_nx: Signal<Local, Bit>,
     hc_full: Signal<Local, Bit>,
-    hc_push: Signal<Local, Bit>,
     hc_pop: Signal<Local, Bit>,
-    hc_in: Signal<Local, H2cDone>,
     // sharing gate
     f_closed: Signal<Local, Bit>,
     f_parked: Signal<Local, Bit>,
@@ -618,7 +516,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     iq_pend: Signal<Local, Bits<3>>,
     nf_parked: Signal<Local, Bit>,
     wt_free: Signal<Local, Bit>,
-    iss_end: Signal<Local, Bit>,
 }
 
 /// A constant of any width, for the configuration fields.
@@ -631,36 +528,24 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
         assert!(DW == KW * 8 && DW2 == 2 * DW, "DW = 8 KW and DW2 = 2 DW");
         p.validate(DW).unwrap_or_else(|e| panic!("dma: {e}"));
         let off = |v: u32| Constant::new((v as u64).into());
-        let mut data_all: Bits<DW> = Bits::default();
-        for i in 0..DW {
-            data_all = data_all.replace_bit(i, true);
-        }
         Self {
             reg_in: Default::default(),
-            r_data_in: Default::default(),
-            r_side_in: Default::default(),
             qos_in: Default::default(),
             fnctl_in: Default::default(),
             fq: Default::default(),
             packer: Default::default(),
             c2h: C2hEngine::new(p.functions, p.max_burst.min(32 * KW)),
             writes: Default::default(),
+            reader: DmaReader::new(p.max_burst, p.outstanding),
+            ctl_rd: Default::default(),
             gate: Default::default(),
             en_we: Default::default(),
             q_reset: Default::default(),
             irq_out: Default::default(),
             wt_out: Default::default(),
-            r_ready: Default::default(),
             last_function: cst((p.functions - 1) as u64),
-            kw: cst(KW as u64),
-            kw_mask: cst(KW as u64 - 1),
-            log2_kw: cst(KW.trailing_zeros() as u64),
             ar_size: cst(KW.trailing_zeros() as u64),
-            max_burst: cst(p.max_burst as u64),
-            max_outstanding: cst(p.outstanding as u64),
-            df_cap: cst(DATA_FIFO_BEATS as u64),
             dq_cap: cst(DESC_PREFETCH as u64),
-            data_all: Constant::new(data_all),
             dma_id: cst(DMA_ID as u64),
             dma_version: cst(DMA_VERSION as u64),
             o_id: off(R_ID),
@@ -735,46 +620,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             cm_irq: Default::default(),
             cm_gen: Default::default(),
             cm_err: Default::default(),
-            ie_v: Default::default(),
-            ie_fn: Default::default(),
-            ie_gen: Default::default(),
-            ie_code: Default::default(),
-            k_v: Default::default(),
-            k_fn: Default::default(),
             c_ans_v: Default::default(),
             c_ans_ok: Default::default(),
             c_ans_gen: Default::default(),
-            ar_valid: Default::default(),
-            ar_addr: Default::default(),
-            ar_len: Default::default(),
-            ar_user: Default::default(),
-            tag_fifo: Default::default(),
-            tag_head: Default::default(),
-            outstanding: Default::default(),
-            rc_first: Default::default(),
-            rc_left: Default::default(),
-            rc_n: Default::default(),
-            d_acc: Default::default(),
-            d_fill: Default::default(),
-            d_err: Default::default(),
-            rd_err: Default::default(),
-            cut: Default::default(),
-            dres: Default::default(),
-            i_state: Default::default(),
-            i_fn: Default::default(),
-            i_gen: Default::default(),
-            i_eop: Default::default(),
-            i_irq: Default::default(),
-            i_len: Default::default(),
-            i_any: Default::default(),
-            b_addr: Default::default(),
-            b_left: Default::default(),
-            i_open: Default::default(),
-            i_open_fn: Default::default(),
-            close_pend: Default::default(),
-            close_fn: Default::default(),
-            c_pfw: Default::default(),
-            c_pfseq: Default::default(),
             p_ph: Default::default(),
             irq_v: Default::default(),
             irq_f: Default::default(),
@@ -811,9 +659,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             s_buf: Default::default(),
             c_buf_v: Default::default(),
             c_buf: Default::default(),
-            pf_arr: Default::default(),
             pf_blk: Default::default(),
-            slot_we: Default::default(),
             h_we: Default::default(),
             c_we: Default::default(),
             f_we: Default::default(),
@@ -849,55 +695,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             wb_addr: Default::default(),
             wb_word: Default::default(),
             stale: Default::default(),
-            ar_free: Default::default(),
-            ar_fire: Default::default(),
             ctl_ar: Default::default(),
-            tag_push: Default::default(),
-            tag_in: Default::default(),
             irq_raise: Default::default(),
             irq_busy: Default::default(),
-            out_inc: Default::default(),
-            out_dec: Default::default(),
-            dres_inc: Default::default(),
-            tags_empty: Default::default(),
-            tags_full: Default::default(),
-            tags_head: Default::default(),
-            tag_word: Default::default(),
-            tag_n0: Default::default(),
-            rb_rest: Default::default(),
-            t_kind: Default::default(),
-            t_fn: Default::default(),
-            t_s: Default::default(),
-            t_bytes: Default::default(),
-            t_eop: Default::default(),
-            t_lastd: Default::default(),
-            t_gen: Default::default(),
-            t_len: Default::default(),
-            t_irq: Default::default(),
-            rb_s: Default::default(),
-            rb_left: Default::default(),
-            rb_n: Default::default(),
-            rb_data: Default::default(),
-            r_bad: Default::default(),
-            r_fire: Default::default(),
-            tag_pop: Default::default(),
-            d_acc_nx: Default::default(),
-            d_err_nx: Default::default(),
-            dq_push: Default::default(),
             dq_pop: Default::default(),
-            df_push: Default::default(),
-            df_in_data: Default::default(),
-            df_in_meta: Default::default(),
-            burst: Default::default(),
-            room: Default::default(),
-            beats: Default::default(),
-            i_ok: Default::default(),
-            cut_nx: Default::default(),
             hc: Default::default(),
             hc_full: Default::default(),
-            hc_push: Default::default(),
             hc_pop: Default::default(),
-            hc_in: Default::default(),
             bank0: Default::default(),
             bank1: Default::default(),
             ib: Default::default(),
@@ -907,8 +711,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             start_turn: Default::default(),
             shortcut: Default::default(),
             end_turn: Default::default(),
-            t_bank: Default::default(),
-            dq_in: Default::default(),
             dq_head: Default::default(),
             dq_empty: Default::default(),
             b_served: Default::default(),
@@ -936,7 +738,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             iq_pend: Default::default(),
             nf_parked: Default::default(),
             wt_free: Default::default(),
-            iss_end: Default::default(),
         }
     }
 }
@@ -947,22 +748,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         dff_setup!(
             self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
             r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
-            cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, ar_valid, ar_addr, ar_len,
-            ar_user, outstanding, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, dres, i_state, i_fn, i_gen,
-            i_eop, i_irq, i_len, i_any, b_addr, b_left, i_open, i_open_fn, close_pend, close_fn, c_pfw, c_pfseq, p_ph,
-            irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
+            cm_err, c_ans_v, c_ans_ok, c_ans_gen, p_ph, irq_v, irq_f, irq_vec, g_open, wt_v, wt_fn
         );
         // ---- Registered boundary: the register slices' clocks, resets and outer sides.
         self.reg_in.clk.next = self.clk.val();
-        self.r_data_in.clk.next = self.clk.val();
-        self.r_side_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
         self.fnctl_in.clk.next = self.clk.val();
         self.irq_out.clk.next = self.clk.val();
         self.wt_out.clk.next = self.clk.val();
         self.reg_in.rst.next = self.rst.val();
-        self.r_data_in.rst.next = self.rst.val();
-        self.r_side_in.rst.next = self.rst.val();
         self.qos_in.rst.next = self.rst.val();
         self.fnctl_in.rst.next = self.rst.val();
         self.irq_out.rst.next = self.rst.val();
@@ -974,12 +768,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<REQ_BITS, 32>(self.s_reg.req_wdata.val()) << 24)
             | (bit_cast::<REQ_BITS, 4>(self.s_reg.req_wstrb.val()) << 56);
         self.s_reg.req_ready.next = self.reg_in.s_ready.val();
-        self.r_data_in.s_valid.next = self.m_axi_host.rvalid.val();
-        self.r_side_in.s_valid.next = self.m_axi_host.rvalid.val();
-        self.r_data_in.s_data.next = self.m_axi_host.rdata.val();
-        self.r_side_in.s_data.next = bit_cast::<3, 2>(self.m_axi_host.rresp.val())
-            | (bit_cast::<3, 1>(self.m_axi_host.rlast.val().into()) << 2);
-        self.m_axi_host.rready.next = self.r_data_in.s_ready.val();
         // Valid-only inputs: the slice is a plain register stage (always drained).
         self.qos_in.s_valid.next = self.s_qos_valid.val();
         self.qos_in.s_data.next = bit_cast::<{ FW + 8 }, FW>(self.s_qos_function.val())
@@ -1016,10 +804,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_waiting_valid.next = self.wt_out.m_valid.val();
         self.m_waiting_function.next = self.wt_out.m_data.val();
         self.wt_out.m_ready.next = self.m_waiting_ready.val();
-        self.tag_fifo.clk.next = self.clk.val();
-        self.tag_fifo.rst.next = self.rst.val();
-        self.tag_head.clk.next = self.clk.val();
-        self.tag_head.rst.next = self.rst.val();
         self.h2c_ring.read_clock.next = self.clk.val();
         self.h2c_ring.write_clock.next = self.clk.val();
         self.c2h_ring.read_clock.next = self.clk.val();
@@ -1120,9 +904,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.reg_in.m_ready.next = false;
         self.resp_v.d.next = false;
         self.c_ans_v.d.next = false;
-        self.tag_push.next = false;
-        self.tag_in.next = 0.into();
         self.ctl_ar.next = false;
+        self.ctl_rd.next.addr = self.fa_h.val();
+        self.ctl_rd.next.c2h = false;
+        self.ctl_rd.next.gen = self.f_gen.val();
+        self.ctl_rd.next.bank = self.sb.q.val();
+        self.ctl_rd.next.prefetch = false;
+        self.ctl_rd.next.seq = self.c_rd_seq.val();
+        self.reader.err_take.next = false;
+        self.reader.pf_wait.next = false;
+        self.reader.pf_seq.next = self.cseq.val();
+        self.c_buf_v.next = false;
+        self.c_buf.next = self.s_buf.val();
         self.irq_raise.next = false;
         self.irq_defer.next = false;
         self.iq_pend.next = self.f_pend.val() & !self.f_mask.val();
@@ -1130,12 +923,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.start_turn.next = false;
         self.shortcut.next = false;
         self.end_turn.next = false;
-        self.out_inc.next = false;
-        self.out_dec.next = false;
-        self.dres_inc.next = 0.into();
-        self.dq_push.next = false;
         self.dq_pop.next = false;
-        self.df_push.next = false;
         self.stale.next = false;
         self.gate.req_take.next = false;
         self.gate.close_push.next = false;
@@ -1144,21 +932,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.writes.wb_push.next = false;
         self.wb_addr.next = self.wa_h.val();
         self.wb_word.next = 0.into();
-        self.ar_fire.next = self.ar_valid.q.val() & self.m_axi_host.arready.val();
-        if self.ar_fire.val() {
-            self.ar_valid.d.next = false;
-        }
-        self.ar_free.next = !self.ar_valid.q.val() | self.m_axi_host.arready.val();
         self.irq_busy.next = self.irq_v.q.val() & !self.irq_out.s_ready.val();
         if self.irq_v.q.val() & self.irq_out.s_ready.val() {
             self.irq_v.d.next = false;
         }
-        self.tags_full.next = self.tag_fifo.count.val() >= 62;
-        self.hc_push.next = false;
         self.hc_pop.next = false;
         self.hc_full.next = self.h2c_done.count.val() >= 14;
         // Sharing gate: request FIFO, closes awaiting their answer, the waiting report.
-        self.iss_end.next = false;
         self.wt_free.next = !self.wt_v.q.val() | self.wt_out.s_ready.val();
         if self.wt_v.q.val() & self.wt_out.s_ready.val() {
             self.wt_v.d.next = false;
@@ -1264,159 +1044,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0) & self.wmask.val().get_bits::<3>(0);
         self.merged.next = (self.old_word.val() & !self.wmask.val()) | (self.r_wdata.q.val() & self.wmask.val());
 
-        // ---- Read side: R beats sorted by the tag at the head of the tag FIFO.
-        self.tags_empty.next = !self.tag_head.m_valid.val();
-        self.tags_head.next = self.tag_head.m_data.val();
-        self.t_kind.next = self.tags_head.val().get_bits::<2>(0);
-        self.t_fn.next = self.tags_head.val().get_bits::<FW>(2);
-        self.t_s.next = bit_cast::<8, 7>(self.tags_head.val().get_bits::<7>(13));
-        self.t_bytes.next = self.tags_head.val().get_bits::<13>(20);
-        self.t_eop.next = self.tags_head.val().get_bit(33);
-        self.t_lastd.next = self.tags_head.val().get_bit(34);
-        self.t_gen.next = self.tags_head.val().get_bit(35);
-        self.t_len.next = self.tags_head.val().get_bits::<24>(36);
-        self.t_irq.next = self.tags_head.val().get_bit(60);
-        self.t_bank.next = self.tags_head.val().get_bit(61);
-        self.hc_in.next.function = self.t_fn.val();
-        self.hc_in.next.gen = self.t_gen.val();
-        self.hc_in.next.len = self.t_len.val();
-        self.hc_in.next.eop = self.t_eop.val();
-        self.hc_in.next.irq = self.t_irq.val();
-        self.hc_in.next.err = false;
-        // The beat's first byte and byte count (the first beat's from its
-        // tag, the next ones' a beat ahead: no arithmetic before the shift).
-        self.rb_s.next = 0.into();
-        self.rb_left.next = self.rc_left.q.val();
-        self.rb_n.next = self.rc_n.q.val();
-        if self.rc_first.q.val() {
-            self.rb_s.next = self.t_s.val();
-            self.rb_left.next = self.t_bytes.val();
-            self.rb_n.next = self.tags_head.val().get_bits::<8>(62);
-        }
-        self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
-        self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
-        self.rb_data.next = bit_cast::<DW2, DW>(
-            (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
-                & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3)),
-        );
-        if self.r_bad.val() {
-            self.rb_data.next = 0.into();
-        }
-        self.d_acc_nx.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
-        self.d_err_nx.next = self.d_err.q.val() | self.r_bad.val();
-        if self.rc_first.q.val() {
-            self.d_acc_nx.next = self.rb_data.val();
-            self.d_err_nx.next = self.r_bad.val();
-        }
-        // A fetched H2C descriptor: bytes 0-11 and the flags' low bits.
-        self.dq_in.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
-        self.dq_in.next.len = self.d_acc_nx.val().get_bits::<24>(64);
-        self.dq_in.next.eop = self.d_acc_nx.val().get_bit(96);
-        self.dq_in.next.irq = self.d_acc_nx.val().get_bit(97);
-        self.dq_in.next.function = self.t_fn.val();
-        self.dq_in.next.gen = self.t_gen.val();
-        self.dq_in.next.err = self.d_err_nx.val();
-        // A C2H buffer: bytes 0-11 and the interrupt flag.
-        self.c_buf_v.next = false;
-        self.c_buf.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
-        self.c_buf.next.len = self.d_acc_nx.val().get_bits::<24>(64);
-        self.c_buf.next.irq = self.d_acc_nx.val().get_bit(97);
-        self.c_buf.next.err = self.d_err_nx.val();
-        self.df_in_data.next = bit_cast::<DW, DW2>(self.rb_data.val());
-        // After an error answer the packet's bytes are dropped (entries of no
-        // byte) and its end is flagged.
-        self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
-        self.df_in_meta.next.bytes = self.rb_n.val();
-        self.df_in_meta.next.function = self.t_fn.val();
-        self.df_in_meta.next.eop = self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val();
-        self.df_in_meta.next.cut = self.cut_nx.val();
-        if self.cut_nx.val() {
-            self.df_in_data.next = 0.into();
-            self.df_in_meta.next.bytes = 0.into();
-        }
-        self.r_ready.next = false;
-        self.tag_pop.next = false;
-        self.r_fire.next = false;
-        self.slot_we.next = false;
-        self.pf_arr.next = (self.t_kind.val() == 3) & self.t_lastd.val();
+        // ---- Read side (`reader.rs`): C2H prefetch arrivals wait while the
+        // control engine reads the slot for a buffer, and while it dispatches
+        // with a C2H request pending (the reader's slot write is a cycle late).
         self.pf_blk.next = (self.op.q.val() == 3)
             & ((self.state.q.val() == 2) | ((self.state.q.val() == 3) & !self.p_ph.q.val() & self.cpf.val()));
-        if !self.tags_empty.val() {
-            if self.t_kind.val() == 2 {
-                // End the packet of a function stopped in its middle (room reserved).
-                self.df_push.next = true;
-                self.df_in_data.next = 0.into();
-                self.df_in_meta.next.bytes = 0.into();
-                self.df_in_meta.next.eop = true;
-                self.df_in_meta.next.cut = true;
-                self.tag_pop.next = true;
-                self.cut.d.next = false;
-            } else if self.t_kind.val() == 0 {
-                // Data: its room in the data FIFO was reserved with the burst.
-                self.r_ready.next = !(self.t_lastd.val() & self.hc_full.val());
-                self.r_fire.next = self.r_data_in.m_valid.val() & !(self.t_lastd.val() & self.hc_full.val());
-                if self.r_fire.val() {
-                    self.df_push.next = true;
-                    self.cut.d.next = self.cut_nx.val() & !(self.r_side_in.m_data.val().get_bit(2) & self.t_eop.val());
-                    self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
-                    if self.r_side_in.m_data.val().get_bit(2) {
-                        self.out_dec.next = true;
-                        if self.t_lastd.val() {
-                            // The descriptor's data is all in: its completion.
-                            self.rd_err.d.next = false;
-                            self.hc_push.next = true;
-                            self.hc_in.next.err = self.rd_err.q.val() | self.r_bad.val();
-                        }
-                    }
-                }
-            } else {
-                // A descriptor: assembled, then to the issuer (H2C), the C2H
-                // engine or its function's prefetch slot (a prefetch waits
-                // while the control engine reads the slot for a buffer).
-                self.r_ready.next = !(self.pf_arr.val() & self.pf_blk.val());
-                self.r_fire.next = self.r_data_in.m_valid.val() & !(self.pf_arr.val() & self.pf_blk.val());
-                if self.r_fire.val() {
-                    self.d_acc.d.next = self.d_acc_nx.val();
-                    self.d_err.d.next = self.d_err_nx.val();
-                    if self.rc_first.q.val() {
-                        self.d_fill.d.next = self.rb_n.val();
-                    } else {
-                        self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
-                    }
-                    if self.r_side_in.m_data.val().get_bit(2) {
-                        if self.t_kind.val() == 1 {
-                            // Into its bank; whether it leaves a packet open
-                            // (not if its read failed: the issuer stops the
-                            // function with DESC_READ when it takes it).
-                            self.dq_push.next = true;
-                        } else if self.pf_arr.val() {
-                            // A C2H prefetch: into the slot; to the C2H engine
-                            // too if it waits for this one.
-                            self.slot_we.next = true;
-                            if self.c_pfw.q.val()
-                                & (self.c2h.pkt_function.val() == self.t_fn.val())
-                                & (self.c_pfseq.q.val() == self.t_len.val().get_bits::<8>(0))
-                            {
-                                self.c_pfw.d.next = false;
-                                self.c_buf_v.next = true;
-                            }
-                        } else {
-                            self.c_buf_v.next = true;
-                        }
-                    }
-                }
-            }
-        }
-        if self.r_fire.val() {
-            self.rc_first.d.next = self.r_side_in.m_data.val().get_bit(2);
-            self.rc_left.d.next = self.rb_rest.val();
-            self.rc_n.d.next = self.kw.val();
-            if self.rb_rest.val() < bit_cast::<13, 8>(self.kw.val()) {
-                self.rc_n.d.next = bit_cast::<8, 13>(self.rb_rest.val());
-            }
-            if self.r_side_in.m_data.val().get_bit(2) {
-                self.tag_pop.next = true;
-            }
+        if (self.state.q.val() == 1) & self.c2h.req_valid.val() {
+            self.pf_blk.next = true;
         }
 
         // ---- The control engine: one short operation on one function at a time.
@@ -1431,12 +1065,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.state.d.next = 2.into();
             self.e_anygen.d.next = false;
             self.e_c2h.d.next = false;
-            if self.ie_v.q.val() {
-                self.ie_v.d.next = false;
+            if self.reader.err_valid.val() {
+                self.reader.err_take.next = true;
                 self.op.d.next = 5.into();
-                self.cur_fn.d.next = self.ie_fn.q.val();
-                self.e_code.d.next = self.ie_code.q.val();
-                self.e_gen.d.next = self.ie_gen.q.val();
+                self.cur_fn.d.next = self.reader.err_function.val();
+                self.e_code.d.next = self.reader.err_code.val();
+                self.e_gen.d.next = self.reader.err_gen.val();
             } else if self.writes.berr_valid.val() {
                 self.writes.berr_take.next = true;
                 self.op.d.next = 5.into();
@@ -1533,7 +1167,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // descriptors' write-backs. Unmasking a pending source queues its
             // interrupt (deferred-interrupt operation): the access never
             // waits for the interrupt output.
-            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.k_v.q.val())
+            if !(self.r_write.q.val() & (self.r_addr.q.val() == self.o_ctrl.val()) & self.reader.stop_busy.val())
                 & (self.r_write.q.val() | self.writes.wb_idle.val())
             {
                 self.state.d.next = 1.into();
@@ -1625,7 +1259,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.e_anygen.d.next = true;
                     self.state.d.next = 3.into();
                 } else if self.h_live.val() & (self.hp.val() != self.hf.val()) {
-                    if self.ar_free.val() & !self.tags_full.val() {
+                    if self.reader.ctl_room.val() {
                         self.fetch.next = true;
                         self.start_turn.next = true;
                         // The older turn, of the same function and still
@@ -1653,24 +1287,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                 self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
                 self.e_anygen.d.next = true;
                 self.state.d.next = 3.into();
-            } else if (self.b_used.val() < self.dq_cap.val()) & self.ar_free.val() & !self.tags_full.val() {
+            } else if (self.b_used.val() < self.dq_cap.val()) & self.reader.ctl_room.val() {
                 self.fetch.next = true;
                 self.end_turn.next = ((self.b_served.val() + 1) >= self.budget.val()) | self.f_closed.val();
             }
             if self.fetch.val() {
-                // Fetch the descriptor at the fetch index into bank sb.
+                // Fetch the descriptor at the fetch index into bank sb (`ctl_rd`'s defaults).
                 self.ctl_ar.next = true;
-                self.ar_valid.d.next = true;
-                self.ar_addr.d.next = self.fa_h.val();
-                self.ar_len.d.next = ((bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                self.ar_user.d.next = self.cur_fn.q.val();
-                self.tag_push.next = true;
-                self.tag_in.next = bit_cast::<TAG_BITS, 2>(1.into())
-                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.fa_h.val()) & self.kw_mask.val()) << 13)
-                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
-                    | (bit_cast::<TAG_BITS, 1>(self.f_gen.val().into()) << 35)
-                    | (bit_cast::<TAG_BITS, 1>(self.sb.q.val().into()) << 61);
                 self.nhf.next = (self.hf.val() + 1) & self.ring_mask_h.val();
                 self.h_we.next = true;
             }
@@ -1737,7 +1360,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             // it over), else read now; then, as a second step, the descriptor
             // after it is prefetched if the host has posted it.
             if self.p_ph.q.val() {
-                if self.ar_free.val() & !self.tags_full.val() {
+                if self.reader.ctl_room.val() {
                     self.state.d.next = 1.into();
                     self.p_ph.d.next = false;
                     self.c_rd_go.next = true;
@@ -1770,8 +1393,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_buf_v.next = true;
                     self.c_buf.next = self.s_buf.val();
                 } else {
-                    self.c_pfw.d.next = true;
-                    self.c_pfseq.d.next = self.cseq.val();
+                    self.reader.pf_wait.next = true;
                 }
                 if self.c_npost.val() {
                     self.p_ph.d.next = true;
@@ -1780,7 +1402,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.ncpf.next = false;
                     self.c_we.next = true;
                 }
-            } else if self.ar_free.val() & !self.tags_full.val() {
+            } else if self.reader.ctl_room.val() {
                 self.c_rd_go.next = true;
                 self.c_ans_v.d.next = true;
                 self.c_ans_ok.d.next = true;
@@ -1791,21 +1413,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.state.d.next = 1.into();
                 }
             }
-            // The one place a C2H descriptor read leaves: a descriptor read
-            // tag (kind 3), marked (bit 34) and numbered (43:36) if prefetched.
+            // The one place a C2H descriptor read leaves: marked and
+            // numbered if prefetched.
             if self.c_rd_go.val() {
                 self.ctl_ar.next = true;
-                self.ar_valid.d.next = true;
-                self.ar_addr.d.next = self.c_rd_addr.val();
-                self.ar_len.d.next = ((bit_cast::<8, 64>(self.c_rd_addr.val()) & self.kw_mask.val()) + 15) >> self.log2_kw.val();
-                self.ar_user.d.next = self.cur_fn.q.val();
-                self.tag_push.next = true;
-                self.tag_in.next = bit_cast::<TAG_BITS, 2>(3.into())
-                    | (bit_cast::<TAG_BITS, FW>(self.cur_fn.q.val()) << 2)
-                    | (bit_cast::<TAG_BITS, 8>(bit_cast::<8, 64>(self.c_rd_addr.val()) & self.kw_mask.val()) << 13)
-                    | (bit_cast::<TAG_BITS, 13>(16.into()) << 20)
-                    | (bit_cast::<TAG_BITS, 1>(self.p_ph.q.val().into()) << 34)
-                    | (bit_cast::<TAG_BITS, 8>(self.c_rd_seq.val()) << 36);
+                self.ctl_rd.next.addr = self.c_rd_addr.val();
+                self.ctl_rd.next.c2h = true;
+                self.ctl_rd.next.prefetch = self.p_ph.q.val();
             }
         } else if self.op.q.val() == 7 {
             // Attach: the function may run. Detach: it may not, and it is
@@ -1817,7 +1431,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             if self.g_open.q.val() {
                 self.state.d.next = 1.into();
                 self.en_we.next = true;
-            } else if !self.k_v.q.val() {
+            } else if !self.reader.stop_busy.val() {
                 self.state.d.next = 1.into();
                 self.en_we.next = true;
                 self.nhb.next = 0.into();
@@ -1885,7 +1499,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
                     self.c_ans_v.d.next = true;
                     self.c_ans_ok.d.next = false;
                 }
-            } else if !self.k_v.q.val() {
+            } else if !self.reader.stop_busy.val() {
                 self.state.d.next = 1.into();
                 self.irq_defer.next = self.irq_raise.val() & self.irq_busy.val();
                 self.nf_err.next = self.e_code.q.val();
@@ -1934,120 +1548,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.stale.val() {
             // This function's generation is over (error or reset): descriptors
             // still in flight are dropped, an open H2C packet is ended, and the
-            // scheduler no longer waits for it.
-            if !self.k_v.q.val() {
-                self.k_v.d.next = true;
-                self.k_fn.d.next = self.cur_fn.q.val();
-            }
-            // (Its banks are killed below.)
-        }
-
-        // ---- H2C issuer: descriptors in fetch order, their data in bursts.
-        self.burst.next = self.b_left.q.val();
-        self.room.next = bit_cast::<24, 13>(self.max_burst.val())
-            - (bit_cast::<24, 64>(self.b_addr.q.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
-        if self.room.val() < self.b_left.q.val() {
-            self.burst.next = self.room.val();
-        }
-        self.beats.next = ((bit_cast::<24, 64>(self.b_addr.q.val()) & bit_cast::<24, 8>(self.kw_mask.val()))
-            + self.burst.val()
-            + bit_cast::<24, 8>(self.kw_mask.val()))
-            >> bit_cast::<24, 8>(self.log2_kw.val());
-        self.i_ok.next = !self.ctl_ar.val()
-            & self.ar_free.val()
-            & !self.tags_full.val()
-            & (self.outstanding.q.val() < self.max_outstanding.val())
-            & ((bit_cast::<24, 10>(self.dres.q.val()) + self.beats.val() + 8) <= bit_cast::<24, 10>(self.df_cap.val()));
-        if self.k_v.q.val() & !self.close_pend.q.val() {
-            // A function stopped or reset: end its open packet, drop its descriptor.
-            self.k_v.d.next = false;
-            if ((self.i_state.q.val() & (self.i_fn.q.val() == self.k_fn.q.val())) & self.i_any.q.val())
-                | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.k_fn.q.val()))
-            {
-                self.close_pend.d.next = true;
-                self.close_fn.d.next = self.k_fn.q.val();
-                self.i_open.d.next = false;
-            }
-            if self.i_state.q.val() & (self.i_fn.q.val() == self.k_fn.q.val()) {
-                self.i_state.d.next = false;
-            }
-        } else if !self.i_state.q.val() {
-            if self.close_pend.q.val() {
-                // Waits for the end-of-packet entry below.
-            } else if !self.dq_empty.val() {
-                if self.ib_kill.val() {
-                    // Of a function stopped or reset since its fetch: dropped.
-                    self.dq_pop.next = true;
-                } else if self.dq_head.val().err | (self.dq_head.val().len == 0) {
-                    if !self.ie_v.q.val() {
-                        self.dq_pop.next = true;
-                        self.ie_v.d.next = true;
-                        self.ie_fn.d.next = self.dq_head.val().function;
-                        self.ie_gen.d.next = self.dq_head.val().gen;
-                        self.ie_code.d.next = 3.into(); // ERR_ZERO_LENGTH
-                        if self.dq_head.val().err {
-                            self.ie_code.d.next = 6.into(); // ERR_DESC_READ
-                        }
-                        if self.i_open.q.val() & (self.i_open_fn.q.val() == self.dq_head.val().function) {
-                            self.close_pend.d.next = true;
-                            self.close_fn.d.next = self.dq_head.val().function;
-                            self.i_open.d.next = false;
-                        }
-                    }
-                } else {
-                    self.dq_pop.next = true;
-                    self.i_state.d.next = true;
-                    self.i_fn.d.next = self.dq_head.val().function;
-                    self.i_gen.d.next = self.dq_head.val().gen;
-                    self.i_eop.d.next = self.dq_head.val().eop;
-                    self.i_irq.d.next = self.dq_head.val().irq;
-                    self.i_len.d.next = self.dq_head.val().len;
-                    self.i_any.d.next = false;
-                    self.b_addr.d.next = self.dq_head.val().addr;
-                    self.b_left.d.next = self.dq_head.val().len;
-                }
-            }
-        } else if self.i_ok.val() {
-            self.ar_valid.d.next = true;
-            self.ar_addr.d.next = self.b_addr.q.val();
-            self.ar_len.d.next = bit_cast::<8, 24>(self.beats.val() - 1);
-            self.ar_user.d.next = self.i_fn.q.val();
-            self.tag_push.next = true;
-            self.tag_in.next = (bit_cast::<TAG_BITS, FW>(self.i_fn.q.val()) << 2)
-                | (bit_cast::<TAG_BITS, 8>(self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val()) << 13)
-                | (bit_cast::<TAG_BITS, 24>(self.burst.val()) << 20)
-                | (bit_cast::<TAG_BITS, 1>((self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val())).into()) << 33)
-                | (bit_cast::<TAG_BITS, 1>((self.burst.val() == self.b_left.q.val()).into()) << 34)
-                | (bit_cast::<TAG_BITS, 1>(self.i_gen.q.val().into()) << 35)
-                | (bit_cast::<TAG_BITS, 24>(self.i_len.q.val()) << 36)
-                | (bit_cast::<TAG_BITS, 1>(self.i_irq.q.val().into()) << 60);
-            self.out_inc.next = true;
-            self.iss_end.next = self.i_eop.q.val() & (self.burst.val() == self.b_left.q.val());
-            self.dres_inc.next = bit_cast::<10, 24>(self.beats.val());
-            self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 24>(self.burst.val());
-            self.b_left.d.next = self.b_left.q.val() - self.burst.val();
-            self.i_any.d.next = true;
-            if self.burst.val() == self.b_left.q.val() {
-                self.i_state.d.next = false;
-                self.i_open.d.next = !self.i_eop.q.val();
-                self.i_open_fn.d.next = self.i_fn.q.val();
-            }
-        }
-        if self.close_pend.q.val() & !self.tag_push.val() & !self.tags_full.val() & (self.dres.q.val() < self.df_cap.val()) {
-            // The end of a stopped function's packet, after its data in flight.
-            self.tag_push.next = true;
-            self.tag_in.next = bit_cast::<TAG_BITS, 2>(2.into()) | (bit_cast::<TAG_BITS, FW>(self.close_fn.q.val()) << 2);
-            self.dres_inc.next = 1.into();
-            self.close_pend.d.next = false;
-            self.iss_end.next = true;
+            // scheduler no longer waits for it (`reader.stop`; its banks
+            // are killed below).
         }
 
         // ---- H2C packer (`packer.rs`): the data FIFO into `m_axis_h2c`.
         self.packer.clk.next = self.clk.val();
         self.packer.rst.next = self.rst.val();
-        self.packer.push.next = self.df_push.val();
-        self.packer.push_data.next = self.df_in_data.val();
-        self.packer.push_meta.next = self.df_in_meta.val();
+        self.packer.push.next = self.reader.df_push.val();
+        self.packer.push_data.next = self.reader.df_data.val();
+        self.packer.push_meta.next = self.reader.df_meta.val();
         self.packer.m_tready.next = self.m_axis_h2c.tready.val();
         self.m_axis_h2c.tvalid.next = self.packer.m_tvalid.val();
         self.m_axis_h2c.tdata.next = self.packer.m_tdata.val();
@@ -2068,8 +1578,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c2h.ans_valid.next = self.c_ans_v.q.val();
         self.c2h.ans_ok.next = self.c_ans_ok.q.val();
         self.c2h.ans_gen.next = self.c_ans_gen.q.val();
-        self.c2h.buf_valid.next = self.c_buf_v.val();
+        self.c2h.buf_valid.next = self.c_buf_v.val() | self.reader.buf_valid.val();
         self.c2h.buf_desc.next = self.c_buf.val();
+        if self.reader.buf_valid.val() {
+            self.c2h.buf_desc.next = self.reader.buf_desc.val();
+        }
         self.c2h.data_room.next = self.writes.data_room.val();
         self.c2h.burst_room.next = self.writes.burst_room.val();
         self.writes.clk.next = self.clk.val();
@@ -2120,54 +1633,55 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.bank1.stop.next = self.stale.val();
         self.bank0.stop_fn.next = self.cur_fn.q.val();
         self.bank1.stop_fn.next = self.cur_fn.q.val();
-        self.bank0.arrive.next = self.dq_push.val() & !self.t_bank.val();
-        self.bank1.arrive.next = self.dq_push.val() & self.t_bank.val();
-        self.bank0.arrive_desc.next = self.dq_in.val();
-        self.bank1.arrive_desc.next = self.dq_in.val();
-        self.bank0.arrive_open.next = !self.dq_in.val().eop & !self.dq_in.val().err;
-        self.bank1.arrive_open.next = !self.dq_in.val().eop & !self.dq_in.val().err;
+        self.bank0.arrive.next = self.reader.arrive.val() & !self.reader.arrive_bank.val();
+        self.bank1.arrive.next = self.reader.arrive.val() & self.reader.arrive_bank.val();
+        self.bank0.arrive_desc.next = self.reader.arrive_desc.val();
+        self.bank1.arrive_desc.next = self.reader.arrive_desc.val();
+        self.bank0.arrive_open.next = !self.reader.arrive_desc.val().eop & !self.reader.arrive_desc.val().err;
+        self.bank1.arrive_open.next = !self.reader.arrive_desc.val().eop & !self.reader.arrive_desc.val().err;
+        // The head of bank ib moves into the issuer's slot; the bank is
+        // freed once done, drained and its last descriptor taken from the slot.
+        self.dq_pop.next = !self.dq_empty.val() & self.reader.desc_room.val();
         self.bank0.pop.next = self.dq_pop.val() & !self.ib.q.val();
         self.bank1.pop.next = self.dq_pop.val() & self.ib.q.val();
-        self.bank0.free.next = self.ib_done.val() & !self.ib.q.val();
-        self.bank1.free.next = self.ib_done.val() & self.ib.q.val();
-        if self.ib_done.val() {
+        self.bank0.free.next = self.ib_done.val() & self.reader.desc_room.val() & !self.ib.q.val();
+        self.bank1.free.next = self.ib_done.val() & self.reader.desc_room.val() & self.ib.q.val();
+        if self.ib_done.val() & self.reader.desc_room.val() {
             self.ib.d.next = !self.ib.q.val();
         }
 
         // ---- H2C completions FIFO.
-        self.h2c_done.write.next = self.hc_push.val();
-        self.h2c_done.data_in.next = self.hc_in.val();
+        self.h2c_done.write.next = self.reader.done_push.val();
+        self.h2c_done.data_in.next = self.reader.done.val();
         self.h2c_done.read.next = self.hc_pop.val();
 
-        // ---- Host reads: AR, the tag FIFO, the descriptor and data FIFOs.
-        self.m_axi_host.arvalid.next = self.ar_valid.q.val();
-        self.m_axi_host.araddr.next = self.ar_addr.q.val();
-        self.m_axi_host.arlen.next = self.ar_len.q.val();
+        // ---- Host reads (`reader.rs`): the issuer, AR and its tags, the read side.
+        self.reader.clk.next = self.clk.val();
+        self.reader.rst.next = self.rst.val();
+        self.m_axi_host.arvalid.next = self.reader.arvalid.val();
+        self.m_axi_host.araddr.next = self.reader.araddr.val();
+        self.m_axi_host.arlen.next = self.reader.arlen.val();
         self.m_axi_host.arsize.next = self.ar_size.val();
         self.m_axi_host.arburst.next = 1.into();
-        self.m_axi_host.aruser.next = self.ar_user.q.val();
-        // The first beat's bytes: min(beat - offset, bytes).
-        self.tag_n0.next = self.kw.val() - bit_cast::<8, 7>(self.tag_in.val().get_bits::<7>(13));
-        if self.tag_in.val().get_bits::<13>(20) < bit_cast::<13, 8>(self.tag_n0.val()) {
-            self.tag_n0.next = bit_cast::<8, 13>(self.tag_in.val().get_bits::<13>(20));
-        }
-        self.tag_word.next = self.tag_in.val() | (bit_cast::<TAG_BITS, 8>(self.tag_n0.val()) << 62);
-        self.tag_fifo.write.next = self.tag_push.val();
-        self.tag_fifo.data_in.next = self.tag_word.val();
-        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
-        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
-        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
-        self.tag_head.m_ready.next = self.tag_pop.val();
-        // Counters: bursts in flight, data FIFO room reserved.
-        if self.out_inc.val() & !self.out_dec.val() {
-            self.outstanding.d.next = self.outstanding.q.val() + 1;
-        } else if !self.out_inc.val() & self.out_dec.val() {
-            self.outstanding.d.next = self.outstanding.q.val() - 1;
-        }
-        self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
-        if self.packer.pop.val() {
-            self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
-        }
+        self.m_axi_host.aruser.next = self.reader.aruser.val();
+        self.reader.arready.next = self.m_axi_host.arready.val();
+        self.reader.rvalid.next = self.m_axi_host.rvalid.val();
+        self.reader.rdata.next = self.m_axi_host.rdata.val();
+        self.reader.rresp.next = self.m_axi_host.rresp.val();
+        self.reader.rlast.next = self.m_axi_host.rlast.val();
+        self.m_axi_host.rready.next = self.reader.rready.val();
+        self.ctl_rd.next.function = self.cur_fn.q.val();
+        self.reader.ctl_push.next = self.ctl_ar.val();
+        self.reader.ctl_rd.next = self.ctl_rd.val();
+        self.reader.desc_push.next = self.dq_pop.val();
+        self.reader.desc.next = self.dq_head.val();
+        self.reader.desc_killed.next = self.ib_kill.val();
+        self.reader.stop.next = self.stale.val();
+        self.reader.stop_fn.next = self.cur_fn.q.val();
+        self.reader.done_full.next = self.hc_full.val();
+        self.reader.pf_function.next = self.c2h.pkt_function.val();
+        self.reader.pf_block.next = self.pf_blk.val();
+        self.reader.df_pop.next = self.packer.pop.val();
 
         // ---- Sharing gate (`gate.rs`): requests in, closes answered in order.
         self.gate.clk.next = self.clk.val();
@@ -2180,22 +1694,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.gate.bank0_owner.next = self.bank0.owner.val();
         self.gate.bank1_busy.next = self.bank1.state.val() != BankState::Free;
         self.gate.bank1_owner.next = self.bank1.owner.val();
-        self.gate.iss_cur_v.next = self.i_state.q.val();
-        self.gate.iss_cur_fn.next = self.i_fn.q.val();
-        self.gate.iss_open_v.next = self.i_open.q.val();
-        self.gate.iss_open_fn.next = self.i_open_fn.q.val();
-        self.gate.iss_close_v.next = self.close_pend.q.val();
-        self.gate.iss_close_fn.next = self.close_fn.q.val();
-        self.gate.iss_stop_v.next = self.k_v.q.val();
-        self.gate.iss_stop_fn.next = self.k_fn.q.val();
-        self.gate.packet_issued.next = self.iss_end.val();
+        self.gate.iss_cur_v.next = self.reader.iss_cur_v.val();
+        self.gate.iss_cur_fn.next = self.reader.iss_cur_fn.val();
+        self.gate.iss_open_v.next = self.reader.iss_open_v.val();
+        self.gate.iss_open_fn.next = self.reader.iss_open_fn.val();
+        self.gate.iss_close_v.next = self.reader.iss_close_v.val();
+        self.gate.iss_close_fn.next = self.reader.iss_close_fn.val();
+        self.gate.iss_stop_v.next = self.reader.stop_busy.val();
+        self.gate.iss_stop_fn.next = self.reader.stop_busy_fn.val();
+        self.gate.packet_issued.next = self.reader.iss_end.val();
         self.gate.packet_out.next = self.packer.packet_out.val();
         self.m_gate_closed_valid.next = self.gate.m_gate_closed_valid.val();
         self.m_gate_closed_function.next = self.gate.m_gate_closed_function.val();
-
-        // ---- Inner side of the R register slices.
-        self.r_side_in.m_ready.next = self.r_ready.val();
-        self.r_data_in.m_ready.next = self.r_ready.val();
 
         // ---- Register bus answer.
         self.s_reg.resp_valid.next = self.resp_v.q.val();
@@ -2241,12 +1751,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             | (bit_cast::<FN_BITS, 3>(self.nf_pend.val()) << 15)
             | (bit_cast::<FN_BITS, 1>(self.nf_queued.val().into()) << 18);
         self.h2c_ring.write_enable.next = self.h_we.val();
-        self.c_slot.write_address.next = self.t_fn.val();
-        self.c_slot.write_data.next = bit_cast::<SLOT_BITS, 88>(self.d_acc_nx.val().get_bits::<88>(0))
-            | (bit_cast::<SLOT_BITS, 1>(self.d_acc_nx.val().get_bit(97).into()) << 88)
-            | (bit_cast::<SLOT_BITS, 1>(self.d_err_nx.val().into()) << 89)
-            | (bit_cast::<SLOT_BITS, 8>(self.t_len.val().get_bits::<8>(0)) << 90);
-        self.c_slot.write_enable.next = self.slot_we.val();
+        self.c_slot.write_address.next = self.reader.slot_function.val();
+        self.c_slot.write_data.next = bit_cast::<SLOT_BITS, 64>(self.reader.slot.val().addr)
+            | (bit_cast::<SLOT_BITS, 24>(self.reader.slot.val().len) << 64)
+            | (bit_cast::<SLOT_BITS, 1>(self.reader.slot.val().irq.into()) << 88)
+            | (bit_cast::<SLOT_BITS, 1>(self.reader.slot.val().err.into()) << 89)
+            | (bit_cast::<SLOT_BITS, 8>(self.reader.slot.val().seq) << 90);
+        self.c_slot.write_enable.next = self.reader.slot_write.val();
         self.c2h_ring.write_enable.next = self.c_we.val();
         self.fn_state.write_enable.next = self.f_we.val();
         self.enable_ram.write_address.next = self.cur_fn.q.val();
@@ -2284,19 +1795,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
             self.scan_fn.d.next = 0.into();
             self.ib.d.next = false;
             self.resp_v.d.next = false;
-            self.ie_v.d.next = false;
-            self.k_v.d.next = false;
             self.c_ans_v.d.next = false;
-            self.ar_valid.d.next = false;
-            self.outstanding.d.next = 0.into();
-            self.rc_first.d.next = true;
-            self.rd_err.d.next = false;
-            self.cut.d.next = false;
-            self.dres.d.next = 0.into();
-            self.i_state.d.next = false;
-            self.i_open.d.next = false;
-            self.close_pend.d.next = false;
-            self.c_pfw.d.next = false;
             self.p_ph.d.next = false;
             self.irq_v.d.next = false;
             self.wt_v.d.next = false;
