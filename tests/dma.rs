@@ -583,8 +583,15 @@ fn no_combinational_path_from_any_input_to_any_output() {
         let cfg = Config { data_width: width, ..Config::default() };
         let nf = cfg.functions() as u64;
         let top = "vfpga_dma";
-        let children =
-            ["vfpga_dma_ctrl", "vfpga_dma_c2h", "vfpga_dma_writes", "vfpga_dma_gate", "vfpga_dma_packer", "vfpga_dma_ctrl_bank0"];
+        let children = [
+            "vfpga_dma_ctrl",
+            "vfpga_dma_c2h",
+            "vfpga_dma_writes",
+            "vfpga_dma_gate",
+            "vfpga_dma_packer",
+            "vfpga_dma_ctrl_bank0",
+            "vfpga_dma_reader",
+        ];
         for block in std::iter::once(top).chain(children) {
             let key = format!("dma-boundary-{block}-{}vf-{width}b", cfg.vfs);
             let lib = if block == top {

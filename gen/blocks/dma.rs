@@ -9,16 +9,16 @@ use vfpga_hdl::dma::{Dma, DmaParams};
 pub const DMA_TOP: &str = "vfpga_dma";
 
 /// The DMA's child blocks that leave FIFO outputs unused (see below).
-const DMA_CHILDREN: &[&str] =
-    &[
-        "vfpga_dma_packer",
-        "vfpga_dma_ctrl",
-        "vfpga_dma_ctrl_bank0",
-        "vfpga_dma_ctrl_bank1",
-        "vfpga_dma_c2h",
-        "vfpga_dma_writes",
-        "vfpga_dma_gate",
-    ];
+const DMA_CHILDREN: &[&str] = &[
+    "vfpga_dma_packer",
+    "vfpga_dma_ctrl",
+    "vfpga_dma_ctrl_bank0",
+    "vfpga_dma_ctrl_bank1",
+    "vfpga_dma_c2h",
+    "vfpga_dma_writes",
+    "vfpga_dma_gate",
+    "vfpga_dma_reader",
+];
 
 /// The DMA engine for this configuration with default parameters.
 pub fn dma_modules(cfg: &Config) -> Vec<Module> {
@@ -43,7 +43,8 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // parallel with the one whose handshake is used (R side band, W strobes),
     // and the C2H stream's tuser (C2H packets carry no cut flag). In the
     // child blocks: the `full` and `count` outputs of FIFOs whose room is
-    // reserved before every push (the packer's data FIFO, the descriptor banks).
+    // reserved before every push (the packer's data FIFO, the descriptor banks,
+    // the reader's tag FIFO).
     crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));
     mods
 }

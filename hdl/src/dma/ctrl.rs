@@ -96,6 +96,8 @@ pub struct DmaCtrl {
     pub pf_seq: Signal<Out, Bits<8>>,
     pub pf_got: Signal<In, Bit>,
     pub pf_block: Signal<Out, Bit>,
+    /// The engine picks its next operation (`CtlState::Dispatch`).
+    pub dispatching: Signal<Out, Bit>,
     /// Read side: a prefetched C2H descriptor into `slot_function`'s slot.
     pub slot_write: Signal<In, Bit>,
     pub slot_function: Signal<In, Bits<FW>>,
@@ -121,6 +123,9 @@ pub struct DmaCtrl {
     pub dq_head: Signal<Out, H2cDesc>,
     pub ib_kill: Signal<Out, Bit>,
     pub dq_pop: Signal<In, Bit>,
+    /// The issuer's slot is empty: a done and drained bank is freed only
+    /// then (its last descriptor still counts as the bank's while there).
+    pub desc_room: Signal<In, Bit>,
     pub ie_push: Signal<In, Bit>,
     pub ie_function: Signal<In, Bits<FW>>,
     pub ie_generation: Signal<In, Bit>,
@@ -409,6 +414,7 @@ impl DmaCtrl {
             pf_seq: Default::default(),
             pf_got: Default::default(),
             pf_block: Default::default(),
+            dispatching: Default::default(),
             slot_write: Default::default(),
             slot_function: Default::default(),
             slot: Default::default(),
@@ -425,6 +431,7 @@ impl DmaCtrl {
             dq_head: Default::default(),
             ib_kill: Default::default(),
             dq_pop: Default::default(),
+            desc_room: Default::default(),
             ie_push: Default::default(),
             ie_function: Default::default(),
             ie_generation: Default::default(),
@@ -1511,9 +1518,9 @@ impl Logic for DmaCtrl {
         self.bank1.arrive_open.next = !self.arrive_desc.val().eop & !self.arrive_desc.val().err;
         self.bank0.pop.next = self.dq_pop.val() & !self.ib.q.val();
         self.bank1.pop.next = self.dq_pop.val() & self.ib.q.val();
-        self.bank0.free.next = self.ib_done.val() & !self.ib.q.val();
-        self.bank1.free.next = self.ib_done.val() & self.ib.q.val();
-        if self.ib_done.val() {
+        self.bank0.free.next = self.ib_done.val() & self.desc_room.val() & !self.ib.q.val();
+        self.bank1.free.next = self.ib_done.val() & self.desc_room.val() & self.ib.q.val();
+        if self.ib_done.val() & self.desc_room.val() {
             self.ib.d.next = !self.ib.q.val();
         }
 
@@ -1630,6 +1637,7 @@ impl Logic for DmaCtrl {
         self.pf_block.next = (self.op.q.val() == Op::C2hBuf)
             & ((self.state.q.val() == CtlState::Read)
                 | ((self.state.q.val() == CtlState::Run) & !self.p_ph.q.val() & self.cpf.val()));
+        self.dispatching.next = self.state.q.val() == CtlState::Dispatch;
         self.turn0_busy.next = self.bank0.state.val() != BankState::Free;
         self.turn0_owner.next = self.bank0.owner.val();
         self.turn1_busy.next = self.bank1.state.val() != BankState::Free;

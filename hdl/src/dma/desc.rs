@@ -81,7 +81,8 @@ pub struct C2hReq {
 }
 
 /// A C2H data burst whose beats are all in the write queue (C2H engine ->
-/// writes): its address, last beat (AXI `awlen`) and function.
+/// writes): its address, last beat (AXI `awlen`) and function. Also the
+/// word of the AR register slice (`reader.rs`): a host read burst.
 #[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
 pub struct WriteBurst {
     pub addr: Bits<64>,
@@ -181,6 +182,43 @@ pub struct FnRecord {
     pub queued: Bit,
 }
 
+/// What a host read brings back (the kind of its read tag).
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum ReadKind {
+    /// H2C data: into the data FIFO (its room reserved with the burst).
+    Data,
+    /// An H2C descriptor: into its bank.
+    H2cDesc,
+    /// No read: the end of a stopped function's packet (an entry of no byte).
+    Close,
+    /// A C2H descriptor: to the C2H engine, or into its function's prefetch slot.
+    C2hDesc,
+}
+
+/// A read tag (issuer or control engine -> read side, in AXI order): what
+/// the burst's R beats are. `offset`: the first byte in the first beat;
+/// `bytes`: the burst's bytes; `n0`: bytes of its first beat (min(beat -
+/// offset, bytes), computed before the push). Data: `eop` (its last burst
+/// ends the packet), `lastd` (last burst of its descriptor: its completion,
+/// with `gen`, `len`, `irq`). H2C descriptor: `bank`, `gen`. C2H
+/// descriptor: `prefetch` (into the slot) and its `seq`uence number.
+#[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
+pub struct ReadTag {
+    pub kind: ReadKind,
+    pub function: Bits<FW>,
+    pub offset: Bits<8>,
+    pub bytes: Bits<13>,
+    pub n0: Bits<8>,
+    pub eop: Bit,
+    pub lastd: Bit,
+    pub gen: Bit,
+    pub len: Bits<24>,
+    pub irq: Bit,
+    pub bank: Bit,
+    pub prefetch: Bit,
+    pub seq: Bits<8>,
+}
+
 /// A descriptor read of the control engine (-> read side): its host
 /// address (16-byte aligned), function; H2C (into `bank`, of generation
 /// `gen`) or C2H (`prefetch`ed into the slot with number `seq`, or not).
@@ -229,4 +267,17 @@ pub enum Op {
     FnCtl,
     /// A deferred interrupt, now that the output is free.
     Irq,
+}
+
+/// State of the H2C issuer.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum IssState {
+    /// No descriptor: takes the next one (its first burst computed from the slot).
+    Idle,
+    /// The next burst of the descriptor is computed (bytes, beats, first
+    /// beat's bytes, last or not), from registers, a cycle before its issue.
+    Prep,
+    /// The computed burst is issued when AR, the tags and the data FIFO's
+    /// credit allow.
+    Issue,
 }

@@ -1,0 +1,755 @@
+//! The DMA's host reads: the H2C issuer, the AR channel with its tag FIFO,
+//! and the read side that sorts the R beats.
+//!
+//! - The *issuer* takes fetched H2C descriptors in order (from the bank the
+//!   parent drains, through a one-descriptor slot) and issues their data
+//!   reads in bursts that end at every `max_burst` boundary, at most
+//!   `outstanding` in flight and only as far as the data FIFO (in the
+//!   packer) has room reserved for every beat (the last 8 entries are kept
+//!   for the ends of stopped packets). Each burst's bytes, beats, first-beat
+//!   bytes and whether it ends the descriptor are computed a cycle before it
+//!   is issued (`IssState::Prep`; a descriptor's first burst from the slot
+//!   as it is taken), so that the issue itself is registers into the AR
+//!   slice and the tag FIFO. A function stopped or reset (`stop`) has its
+//!   open packet ended by a `Close` tag after its data in flight; a
+//!   descriptor refused on read or of length zero is reported (`err_*`).
+//! - *AR* carries the issuer's bursts and the control engine's descriptor
+//!   reads (`ctl_*`: one waits in a register, and goes first), each with a
+//!   tag into the tag FIFO (64, in AXI order).
+//! - The *read side* sorts the R beats by the tag at the head: data into the
+//!   data FIFO (`df_*`), the last beat of a descriptor's data is its
+//!   completion (`done_*`); descriptors are assembled and go to their bank
+//!   (`arrive_*`), to the C2H engine (`buf_*`: the one it waits for) or to
+//!   their function's prefetch slot (`slot_*`; a prefetch waits while
+//!   `pf_block`: the control engine reads the slot).
+//!
+//! Boundary: AR leaves and R enters through register slices (`skid.rs`);
+//! every other output is a register or derived from registers alone (the
+//! read side's results leave through registers, a cycle after the beat), so
+//! no output follows an input within a cycle.
+
+use super::desc::{C2hBuf, C2hSlot, CtlRead, DataMeta, H2cDesc, H2cDone, IssState, ReadKind, ReadTag, WriteBurst};
+use crate::fifo::Fifo;
+use crate::skid::Skid;
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// The AXI read channels (`arsize`, `arburst`: the parent's constants).
+    pub arvalid: Signal<Out, Bit>,
+    pub arready: Signal<In, Bit>,
+    pub araddr: Signal<Out, Bits<64>>,
+    pub arlen: Signal<Out, Bits<8>>,
+    pub aruser: Signal<Out, Bits<FW>>,
+    pub rvalid: Signal<In, Bit>,
+    pub rready: Signal<Out, Bit>,
+    pub rdata: Signal<In, Bits<DW>>,
+    pub rresp: Signal<In, Bits<2>>,
+    pub rlast: Signal<In, Bit>,
+    /// Control engine: a descriptor read (only when `ctl_room`, a register,
+    /// is high: it waits in a register for AR, ahead of the issuer).
+    pub ctl_push: Signal<In, Bit>,
+    pub ctl_rd: Signal<In, CtlRead>,
+    pub ctl_room: Signal<Out, Bit>,
+    /// The head of the bank the issuer drains, moved into the slot (only
+    /// when `desc_room` is high); `desc_killed`: its bank's function stopped.
+    pub desc_push: Signal<In, Bit>,
+    pub desc: Signal<In, H2cDesc>,
+    pub desc_killed: Signal<In, Bit>,
+    pub desc_room: Signal<Out, Bit>,
+    /// A fetched H2C descriptor for bank `arrive_bank`.
+    pub arrive: Signal<Out, Bit>,
+    pub arrive_desc: Signal<Out, H2cDesc>,
+    pub arrive_bank: Signal<Out, Bit>,
+    /// Control engine: function `stop_fn`'s generation is over (error,
+    /// reset): its descriptor in the slot is dropped and, unless `stop_busy`
+    /// (the previous stop is not applied yet), its open packet is ended.
+    pub stop: Signal<In, Bit>,
+    pub stop_fn: Signal<In, Bits<FW>>,
+    pub stop_busy: Signal<Out, Bit>,
+    pub stop_busy_fn: Signal<Out, Bits<FW>>,
+    /// A descriptor the issuer refused (ERR_ZERO_LENGTH, ERR_DESC_READ);
+    /// `err_take`: the control engine takes it.
+    pub err_valid: Signal<Out, Bit>,
+    pub err_function: Signal<Out, Bits<FW>>,
+    pub err_gen: Signal<Out, Bit>,
+    pub err_code: Signal<Out, Bits<4>>,
+    pub err_take: Signal<In, Bit>,
+    /// An H2C descriptor's data is all in (`done_full`: the completion FIFO
+    /// has room for at most two more).
+    pub done_push: Signal<Out, Bit>,
+    pub done: Signal<Out, H2cDone>,
+    pub done_full: Signal<In, Bit>,
+    /// A C2H buffer for the C2H engine.
+    pub buf_valid: Signal<Out, Bit>,
+    pub buf_desc: Signal<Out, C2hBuf>,
+    /// Control engine: the C2H engine (packet of `pf_function`) waits for
+    /// the prefetch numbered `pf_seq`, still in flight (`pf_wait`, a
+    /// register of the control engine, until `pf_got`: handed over).
+    pub pf_wait: Signal<In, Bit>,
+    pub pf_seq: Signal<In, Bits<8>>,
+    pub pf_function: Signal<In, Bits<FW>>,
+    pub pf_got: Signal<Out, Bit>,
+    pub pf_block: Signal<In, Bit>,
+    /// A prefetched C2H descriptor into `slot_function`'s slot.
+    pub slot_write: Signal<Out, Bit>,
+    pub slot_function: Signal<Out, Bits<FW>>,
+    pub slot: Signal<Out, C2hSlot>,
+    /// Data FIFO (in the packer) entries; `df_pop`: one left it.
+    pub df_push: Signal<Out, Bit>,
+    pub df_data: Signal<Out, Bits<DW>>,
+    pub df_meta: Signal<Out, DataMeta>,
+    pub df_pop: Signal<In, Bit>,
+    /// What the issuer holds (for the sharing gate): the descriptor it
+    /// issues, the packet it left open, the end of a stopped packet to write;
+    /// `iss_end`: a packet end is issued (from registers alone). (The slot's
+    /// descriptor still counts as its bank's: the parent frees a bank only
+    /// once the slot is empty.)
+    pub iss_cur_v: Signal<Out, Bit>,
+    pub iss_cur_fn: Signal<Out, Bits<FW>>,
+    pub iss_open_v: Signal<Out, Bit>,
+    pub iss_open_fn: Signal<Out, Bits<FW>>,
+    pub iss_close_v: Signal<Out, Bit>,
+    pub iss_close_fn: Signal<Out, Bits<FW>>,
+    pub iss_end: Signal<Out, Bit>,
+
+    // ---- configuration
+    kw: Constant<Bits<8>>,
+    kw_mask: Constant<Bits<8>>,
+    log2_kw: Constant<Bits<8>>,
+    /// Bytes of a descriptor read's first beat: min(beat, 16) (descriptors
+    /// are 16-byte aligned: a misaligned ring is refused before any fetch).
+    desc_n0: Constant<Bits<8>>,
+    max_burst: Constant<Bits<13>>,
+    max_outstanding: Constant<Bits<6>>,
+    df_cap: Constant<Bits<10>>,
+    data_all: Constant<Bits<DW>>,
+
+    // ---- boundary
+    ar_out: Skid<WriteBurst>,
+    r_data_in: Skid<Bits<DW>>,
+    /// R side word: resp (1:0), last (2).
+    r_side_in: Skid<Bits<3>>,
+    // ---- tags (in AXI order, a FIFO of 64 in block RAM)
+    tag_fifo: Fifo<ReadTag, 6, 7>,
+    /// The tag at the head, registered out of the FIFO's block RAM before
+    /// the read side's logic (a register slice: no bubble between tags).
+    tag_head: Skid<ReadTag>,
+    outstanding: DFF<Bits<6>>,
+    /// Data FIFO entries reserved (512 beats, in the packer).
+    dres: DFF<Bits<10>>,
+    /// A descriptor read of the control engine waiting for AR.
+    cq_v: DFF<Bit>,
+    cq: DFF<CtlRead>,
+    // ---- issuer
+    st: DFF<IssState>,
+    /// The descriptor slot (the bank's head, taken by the issuer).
+    ds_v: DFF<Bit>,
+    ds: DFF<H2cDesc>,
+    ds_kill: DFF<Bit>,
+    i_fn: DFF<Bits<FW>>,
+    i_gen: DFF<Bit>,
+    i_eop: DFF<Bit>,
+    i_irq: DFF<Bit>,
+    i_len: DFF<Bits<24>>,
+    i_any: DFF<Bit>,
+    b_addr: DFF<Bits<64>>,
+    b_left: DFF<Bits<24>>,
+    /// The burst to issue (computed in `Prep`, or as the descriptor is taken).
+    i_burst: DFF<Bits<13>>,
+    i_beats: DFF<Bits<10>>,
+    i_n0: DFF<Bits<8>>,
+    i_last: DFF<Bit>,
+    i_open: DFF<Bit>,
+    i_open_fn: DFF<Bits<FW>>,
+    close_pend: DFF<Bit>,
+    close_fn: DFF<Bits<FW>>,
+    k_v: DFF<Bit>,
+    k_fn: DFF<Bits<FW>>,
+    ie_v: DFF<Bit>,
+    ie_fn: DFF<Bits<FW>>,
+    ie_gen: DFF<Bit>,
+    ie_code: DFF<Bits<4>>,
+    // ---- read side
+    rc_first: DFF<Bit>,
+    rc_left: DFF<Bits<13>>,
+    /// Bytes of the next beat of the burst on R (after its first), a beat ahead.
+    rc_n: DFF<Bits<8>>,
+    d_acc: DFF<Bits<DW2>>,
+    d_fill: DFF<Bits<8>>,
+    d_err: DFF<Bit>,
+    rd_err: DFF<Bit>,
+    /// The packet on the read side lost data to an error answer: the rest of
+    /// its bytes are dropped and its end is flagged.
+    cut: DFF<Bit>,
+    /// The prefetch waited for was handed over (to `pf_got`).
+    pg_v: DFF<Bit>,
+    // the read side's results, registered
+    df_v: DFF<Bit>,
+    df_d: DFF<Bits<DW>>,
+    df_m: DFF<DataMeta>,
+    dq_v: DFF<Bit>,
+    dq_d: DFF<H2cDesc>,
+    dq_bank: DFF<Bit>,
+    hc_v: DFF<Bit>,
+    hc_d: DFF<H2cDone>,
+    bf_v: DFF<Bit>,
+    bf_d: DFF<C2hBuf>,
+    sl_v: DFF<Bit>,
+    sl_fn: DFF<Bits<FW>>,
+    sl_d: DFF<C2hSlot>,
+
+    // ---- combinational
+    p_addr: Signal<Local, Bits<64>>,
+    p_left: Signal<Local, Bits<24>>,
+    p_room: Signal<Local, Bits<24>>,
+    p_burst: Signal<Local, Bits<24>>,
+    p_beats: Signal<Local, Bits<24>>,
+    p_n0: Signal<Local, Bits<8>>,
+    tags_full: Signal<Local, Bit>,
+    ar_free: Signal<Local, Bit>,
+    i_ok: Signal<Local, Bit>,
+    close_go: Signal<Local, Bit>,
+    cq_go: Signal<Local, Bit>,
+    /// The waiting read's address, and its offset in the beat.
+    cq_addr: Signal<Local, Bits<64>>,
+    cq_lo: Signal<Local, Bits<8>>,
+    tag_push: Signal<Local, Bit>,
+    tag_in: Signal<Local, ReadTag>,
+    ar_in: Signal<Local, WriteBurst>,
+    dres_inc: Signal<Local, Bits<10>>,
+    out_inc: Signal<Local, Bit>,
+    out_dec: Signal<Local, Bit>,
+    t: Signal<Local, ReadTag>,
+    t_valid: Signal<Local, Bit>,
+    r_last: Signal<Local, Bit>,
+    r_bad: Signal<Local, Bit>,
+    r_ready: Signal<Local, Bit>,
+    r_fire: Signal<Local, Bit>,
+    tag_pop: Signal<Local, Bit>,
+    rb_s: Signal<Local, Bits<8>>,
+    rb_left: Signal<Local, Bits<13>>,
+    rb_n: Signal<Local, Bits<8>>,
+    rb_rest: Signal<Local, Bits<13>>,
+    rb_data: Signal<Local, Bits<DW2>>,
+    d_acc_nx: Signal<Local, Bits<DW2>>,
+    d_err_nx: Signal<Local, Bit>,
+    cut_nx: Signal<Local, Bit>,
+    pf_arr: Signal<Local, Bit>,
+}
+
+impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> {
+    /// `max_burst`: bytes (a power of two, one beat to 4 KiB); `outstanding`: bursts in flight at most.
+    pub fn new(max_burst: usize, outstanding: usize) -> Self {
+        let mut data_all: Bits<DW> = Bits::default();
+        for i in 0..DW {
+            data_all = data_all.replace_bit(i, true);
+        }
+        let cst8 = |v: usize| Constant::new((v as u64).into());
+        Self {
+            clk: Default::default(), rst: Default::default(), arvalid: Default::default(),
+            arready: Default::default(), araddr: Default::default(), arlen: Default::default(),
+            aruser: Default::default(), rvalid: Default::default(), rready: Default::default(),
+            rdata: Default::default(), rresp: Default::default(), rlast: Default::default(),
+            ctl_push: Default::default(), ctl_rd: Default::default(), ctl_room: Default::default(),
+            desc_push: Default::default(), desc: Default::default(), desc_killed: Default::default(),
+            desc_room: Default::default(), arrive: Default::default(), arrive_desc: Default::default(),
+            arrive_bank: Default::default(), stop: Default::default(), stop_fn: Default::default(),
+            stop_busy: Default::default(), stop_busy_fn: Default::default(), err_valid: Default::default(),
+            err_function: Default::default(), err_gen: Default::default(), err_code: Default::default(),
+            err_take: Default::default(), done_push: Default::default(), done: Default::default(),
+            done_full: Default::default(), buf_valid: Default::default(), buf_desc: Default::default(),
+            pf_wait: Default::default(), pf_seq: Default::default(), pf_function: Default::default(),
+            pf_got: Default::default(), pf_block: Default::default(), slot_write: Default::default(),
+            slot_function: Default::default(),
+            slot: Default::default(), df_push: Default::default(), df_data: Default::default(),
+            df_meta: Default::default(), df_pop: Default::default(), iss_cur_v: Default::default(),
+            iss_cur_fn: Default::default(), iss_open_v: Default::default(), iss_open_fn: Default::default(),
+            iss_close_v: Default::default(), iss_close_fn: Default::default(), iss_end: Default::default(),
+            kw: cst8(KW),
+            kw_mask: cst8(KW - 1),
+            log2_kw: cst8(KW.trailing_zeros() as usize),
+            desc_n0: cst8(KW.min(16)),
+            max_burst: Constant::new((max_burst as u64).into()),
+            max_outstanding: Constant::new((outstanding as u64).into()),
+            df_cap: Constant::new((super::DATA_FIFO_BEATS as u64).into()),
+            data_all: Constant::new(data_all),
+            ar_out: Default::default(), cq_v: Default::default(), cq: Default::default(),
+            r_data_in: Default::default(), r_side_in: Default::default(),
+            tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
+            dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
+            ds_kill: Default::default(), i_fn: Default::default(), i_gen: Default::default(),
+            i_eop: Default::default(), i_irq: Default::default(), i_len: Default::default(),
+            i_any: Default::default(), b_addr: Default::default(), b_left: Default::default(),
+            i_burst: Default::default(), i_beats: Default::default(), i_n0: Default::default(),
+            i_last: Default::default(), i_open: Default::default(), i_open_fn: Default::default(),
+            close_pend: Default::default(), close_fn: Default::default(), k_v: Default::default(),
+            k_fn: Default::default(), ie_v: Default::default(), ie_fn: Default::default(),
+            ie_gen: Default::default(), ie_code: Default::default(), rc_first: Default::default(),
+            rc_left: Default::default(), rc_n: Default::default(), d_acc: Default::default(),
+            d_fill: Default::default(), d_err: Default::default(), rd_err: Default::default(),
+            cut: Default::default(), pg_v: Default::default(),
+            df_v: Default::default(), df_d: Default::default(), df_m: Default::default(), dq_v: Default::default(),
+            dq_d: Default::default(), dq_bank: Default::default(), hc_v: Default::default(),
+            hc_d: Default::default(), bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
+            sl_fn: Default::default(), sl_d: Default::default(), p_addr: Default::default(),
+            p_left: Default::default(), p_room: Default::default(), p_burst: Default::default(),
+            p_beats: Default::default(), p_n0: Default::default(), tags_full: Default::default(),
+            ar_free: Default::default(), i_ok: Default::default(), close_go: Default::default(),
+            cq_go: Default::default(),
+            cq_addr: Default::default(), cq_lo: Default::default(),
+            tag_push: Default::default(), tag_in: Default::default(), ar_in: Default::default(),
+            dres_inc: Default::default(), out_inc: Default::default(), out_dec: Default::default(),
+            t: Default::default(), t_valid: Default::default(), r_last: Default::default(),
+            r_bad: Default::default(), r_ready: Default::default(), r_fire: Default::default(),
+            tag_pop: Default::default(), rb_s: Default::default(), rb_left: Default::default(),
+            rb_n: Default::default(), rb_rest: Default::default(), rb_data: Default::default(),
+            d_acc_nx: Default::default(), d_err_nx: Default::default(), cut_nx: Default::default(),
+            pf_arr: Default::default(),
+        }
+    }
+}
+
+impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW, KW, DW2> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clk, outstanding, dres, cq_v, cq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            b_left,
+            i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
+            ie_code, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, pg_v, df_v, df_d, df_m,
+            dq_v, dq_d, dq_bank, hc_v, hc_d, bf_v, bf_d, sl_v, sl_fn, sl_d
+        );
+        // ---- Register slices: AR out, R in; the tag FIFO and its head.
+        self.ar_out.clk.next = self.clk.val();
+        self.ar_out.rst.next = self.rst.val();
+        self.r_data_in.clk.next = self.clk.val();
+        self.r_data_in.rst.next = self.rst.val();
+        self.r_side_in.clk.next = self.clk.val();
+        self.r_side_in.rst.next = self.rst.val();
+        self.tag_fifo.clk.next = self.clk.val();
+        self.tag_fifo.rst.next = self.rst.val();
+        self.tag_head.clk.next = self.clk.val();
+        self.tag_head.rst.next = self.rst.val();
+        self.arvalid.next = self.ar_out.m_valid.val();
+        self.araddr.next = self.ar_out.m_data.val().addr;
+        self.arlen.next = self.ar_out.m_data.val().last;
+        self.aruser.next = self.ar_out.m_data.val().function;
+        self.ar_out.m_ready.next = self.arready.val();
+        self.r_data_in.s_valid.next = self.rvalid.val();
+        self.r_data_in.s_data.next = self.rdata.val();
+        self.r_side_in.s_valid.next = self.rvalid.val();
+        self.r_side_in.s_data.next = bit_cast::<3, 2>(self.rresp.val()) | (bit_cast::<3, 1>(self.rlast.val().into()) << 2);
+        self.rready.next = self.r_data_in.s_ready.val();
+        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
+        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
+        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
+        self.tags_full.next = self.tag_fifo.count.val() >= 62;
+        self.ar_free.next = self.ar_out.s_ready.val() & !self.tags_full.val();
+
+        // ---- Issuer. The burst after `p_addr`, `p_left`: from the slot as a
+        // descriptor is taken, else from the descriptor's registers.
+        self.p_addr.next = self.b_addr.q.val();
+        self.p_left.next = self.b_left.q.val();
+        if self.st.q.val() == IssState::Idle {
+            self.p_addr.next = self.ds.q.val().addr;
+            self.p_left.next = self.ds.q.val().len;
+        }
+        self.p_room.next = bit_cast::<24, 13>(self.max_burst.val())
+            - (bit_cast::<24, 64>(self.p_addr.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
+        self.p_burst.next = self.p_left.val();
+        if self.p_room.val() < self.p_left.val() {
+            self.p_burst.next = self.p_room.val();
+        }
+        self.p_beats.next = ((bit_cast::<24, 64>(self.p_addr.val()) & bit_cast::<24, 8>(self.kw_mask.val()))
+            + self.p_burst.val()
+            + bit_cast::<24, 8>(self.kw_mask.val()))
+            >> bit_cast::<24, 8>(self.log2_kw.val());
+        self.p_n0.next = self.kw.val() - (self.p_addr.val().get_bits::<8>(0) & self.kw_mask.val());
+        if self.p_burst.val() < bit_cast::<24, 8>(self.p_n0.val()) {
+            self.p_n0.next = bit_cast::<8, 24>(self.p_burst.val());
+        }
+        // A waiting descriptor read of the control engine goes first. Issue:
+        // registers only (the burst was computed the cycle before); a stop
+        // to apply goes first too.
+        self.cq_go.next = self.cq_v.q.val() & self.ar_free.val();
+        self.cq_addr.next = self.cq.q.val().addr;
+        self.cq_lo.next = bit_cast::<8, 64>(self.cq_addr.val()) & self.kw_mask.val();
+        self.i_ok.next = (self.st.q.val() == IssState::Issue)
+            & !(self.k_v.q.val() & !self.close_pend.q.val())
+            & !self.cq_v.q.val()
+            & self.ar_free.val()
+            & (self.outstanding.q.val() < self.max_outstanding.val())
+            & ((self.dres.q.val() + self.i_beats.q.val() + 8) <= self.df_cap.val());
+        // The end of a stopped function's packet, after its data in flight.
+        self.close_go.next = self.close_pend.q.val()
+            & !self.i_ok.val()
+            & !self.cq_go.val()
+            & !self.tags_full.val()
+            & (self.dres.q.val() < self.df_cap.val());
+        self.ctl_room.next = !self.cq_v.q.val();
+        self.tag_push.next = false;
+        self.tag_in.next.kind = ReadKind::Data;
+        self.tag_in.next.function = self.i_fn.q.val();
+        self.tag_in.next.offset = self.b_addr.q.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.tag_in.next.bytes = self.i_burst.q.val();
+        self.tag_in.next.n0 = self.i_n0.q.val();
+        self.tag_in.next.eop = self.i_eop.q.val() & self.i_last.q.val();
+        self.tag_in.next.lastd = self.i_last.q.val();
+        self.tag_in.next.gen = self.i_gen.q.val();
+        self.tag_in.next.len = self.i_len.q.val();
+        self.tag_in.next.irq = self.i_irq.q.val();
+        self.tag_in.next.bank = false;
+        self.tag_in.next.prefetch = false;
+        self.tag_in.next.seq = 0.into();
+        self.ar_in.next.addr = self.b_addr.q.val();
+        self.ar_in.next.last = bit_cast::<8, 10>(self.i_beats.q.val() - 1);
+        self.ar_in.next.function = self.i_fn.q.val();
+        self.out_inc.next = false;
+        self.dres_inc.next = 0.into();
+        if self.k_v.q.val() & !self.close_pend.q.val() {
+            // A function stopped or reset: end its open packet, drop its descriptor.
+            self.k_v.d.next = false;
+            if (((self.st.q.val() != IssState::Idle) & (self.i_fn.q.val() == self.k_fn.q.val())) & self.i_any.q.val())
+                | (self.i_open.q.val() & (self.i_open_fn.q.val() == self.k_fn.q.val()))
+            {
+                self.close_pend.d.next = true;
+                self.close_fn.d.next = self.k_fn.q.val();
+                self.i_open.d.next = false;
+            }
+            if (self.st.q.val() != IssState::Idle) & (self.i_fn.q.val() == self.k_fn.q.val()) {
+                self.st.d.next = IssState::Idle;
+            }
+        } else if self.st.q.val() == IssState::Idle {
+            if self.close_pend.q.val() {
+                // Waits for the end-of-packet entry below.
+            } else if self.ds_v.q.val() {
+                if self.ds_kill.q.val() {
+                    // Of a function stopped or reset since its fetch: dropped.
+                    self.ds_v.d.next = false;
+                } else if self.ds.q.val().err | (self.ds.q.val().len == 0) {
+                    if !self.ie_v.q.val() {
+                        self.ds_v.d.next = false;
+                        self.ie_v.d.next = true;
+                        self.ie_fn.d.next = self.ds.q.val().function;
+                        self.ie_gen.d.next = self.ds.q.val().gen;
+                        self.ie_code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                        if self.ds.q.val().err {
+                            self.ie_code.d.next = 6.into(); // ERR_DESC_READ
+                        }
+                        if self.i_open.q.val() & (self.i_open_fn.q.val() == self.ds.q.val().function) {
+                            self.close_pend.d.next = true;
+                            self.close_fn.d.next = self.ds.q.val().function;
+                            self.i_open.d.next = false;
+                        }
+                    }
+                } else {
+                    self.ds_v.d.next = false;
+                    self.st.d.next = IssState::Issue;
+                    self.i_fn.d.next = self.ds.q.val().function;
+                    self.i_gen.d.next = self.ds.q.val().gen;
+                    self.i_eop.d.next = self.ds.q.val().eop;
+                    self.i_irq.d.next = self.ds.q.val().irq;
+                    self.i_len.d.next = self.ds.q.val().len;
+                    self.i_any.d.next = false;
+                    self.b_addr.d.next = self.ds.q.val().addr;
+                    self.b_left.d.next = self.ds.q.val().len;
+                }
+            }
+        } else if self.st.q.val() == IssState::Prep {
+            self.st.d.next = IssState::Issue;
+        } else if self.i_ok.val() {
+            self.tag_push.next = true;
+            self.out_inc.next = true;
+            self.dres_inc.next = self.i_beats.q.val();
+            self.b_addr.d.next = self.b_addr.q.val() + bit_cast::<64, 13>(self.i_burst.q.val());
+            self.b_left.d.next = self.b_left.q.val() - bit_cast::<24, 13>(self.i_burst.q.val());
+            self.i_any.d.next = true;
+            self.st.d.next = IssState::Prep;
+            if self.i_last.q.val() {
+                self.st.d.next = IssState::Idle;
+                self.i_open.d.next = !self.i_eop.q.val();
+                self.i_open_fn.d.next = self.i_fn.q.val();
+            }
+        }
+        // The burst computed for the next issue (its registers are not read
+        // before the issue state that follows).
+        if self.st.q.val() != IssState::Issue {
+            self.i_burst.d.next = bit_cast::<13, 24>(self.p_burst.val());
+            self.i_beats.d.next = bit_cast::<10, 24>(self.p_beats.val());
+            self.i_n0.d.next = self.p_n0.val();
+            self.i_last.d.next = self.p_burst.val() == self.p_left.val();
+        }
+        if self.close_go.val() {
+            self.tag_push.next = true;
+            self.tag_in.next.kind = ReadKind::Close;
+            self.tag_in.next.function = self.close_fn.q.val();
+            self.dres_inc.next = 1.into();
+            self.close_pend.d.next = false;
+        }
+        // The waiting descriptor read of the control engine.
+        if self.cq_go.val() {
+            self.cq_v.d.next = false;
+            self.tag_push.next = true;
+            self.tag_in.next.kind = ReadKind::H2cDesc;
+            if self.cq.q.val().c2h {
+                self.tag_in.next.kind = ReadKind::C2hDesc;
+            }
+            self.tag_in.next.function = self.cq.q.val().function;
+            self.tag_in.next.offset = self.cq_lo.val();
+            self.tag_in.next.bytes = 16.into();
+            self.tag_in.next.n0 = self.desc_n0.val();
+            self.tag_in.next.gen = self.cq.q.val().gen;
+            self.tag_in.next.bank = self.cq.q.val().bank;
+            self.tag_in.next.prefetch = self.cq.q.val().prefetch;
+            self.tag_in.next.seq = self.cq.q.val().seq;
+            self.ar_in.next.addr = self.cq.q.val().addr;
+            self.ar_in.next.last = (self.cq_lo.val() + 15) >> self.log2_kw.val();
+            self.ar_in.next.function = self.cq.q.val().function;
+        }
+        if self.ctl_push.val() {
+            self.cq_v.d.next = true;
+            self.cq.d.next = self.ctl_rd.val();
+        }
+        self.ar_out.s_valid.next = self.i_ok.val() | self.cq_go.val();
+        self.ar_out.s_data.next = self.ar_in.val();
+        self.tag_fifo.write.next = self.tag_push.val();
+        self.tag_fifo.data_in.next = self.tag_in.val();
+        // The slot: the bank's head moves in when it is free; a stop drops a
+        // descriptor of its function in it (or moving in).
+        if self.desc_push.val() {
+            self.ds_v.d.next = true;
+            self.ds.d.next = self.desc.val();
+            self.ds_kill.d.next = self.desc_killed.val() | (self.stop.val() & (self.desc.val().function == self.stop_fn.val()));
+        } else if self.stop.val() & (self.ds.q.val().function == self.stop_fn.val()) {
+            self.ds_kill.d.next = true;
+        }
+        self.desc_room.next = !self.ds_v.q.val();
+        if self.stop.val() & !self.k_v.q.val() {
+            self.k_v.d.next = true;
+            self.k_fn.d.next = self.stop_fn.val();
+        }
+        if self.err_take.val() {
+            self.ie_v.d.next = false;
+        }
+
+        // ---- Read side: R beats sorted by the tag at the head.
+        self.t_valid.next = self.tag_head.m_valid.val();
+        self.t.next = self.tag_head.m_data.val();
+        self.r_last.next = self.r_side_in.m_data.val().get_bit(2);
+        self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
+        // The beat's first byte and byte count (the first beat's from its
+        // tag, the next ones' a beat ahead: no arithmetic before the shift).
+        self.rb_s.next = 0.into();
+        self.rb_left.next = self.rc_left.q.val();
+        self.rb_n.next = self.rc_n.q.val();
+        if self.rc_first.q.val() {
+            self.rb_s.next = self.t.val().offset;
+            self.rb_left.next = self.t.val().bytes;
+            self.rb_n.next = self.t.val().n0;
+        }
+        self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
+        self.rb_data.next = bit_cast::<DW2, DW>(
+            (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
+                & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3)),
+        );
+        if self.r_bad.val() {
+            self.rb_data.next = 0.into();
+        }
+        self.d_acc_nx.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
+        self.d_err_nx.next = self.d_err.q.val() | self.r_bad.val();
+        if self.rc_first.q.val() {
+            self.d_acc_nx.next = self.rb_data.val();
+            self.d_err_nx.next = self.r_bad.val();
+        }
+        // The results: a fetched H2C descriptor (bytes 0-11 and the flags'
+        // low bits), a C2H buffer, a completion, a data FIFO entry.
+        self.dq_v.d.next = false;
+        self.dq_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
+        self.dq_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
+        self.dq_d.d.next.eop = self.d_acc_nx.val().get_bit(96);
+        self.dq_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
+        self.dq_d.d.next.function = self.t.val().function;
+        self.dq_d.d.next.gen = self.t.val().gen;
+        self.dq_d.d.next.err = self.d_err_nx.val();
+        self.dq_bank.d.next = self.t.val().bank;
+        self.bf_v.d.next = false;
+        self.pg_v.d.next = false;
+        self.bf_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
+        self.bf_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
+        self.bf_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
+        self.bf_d.d.next.err = self.d_err_nx.val();
+        self.sl_v.d.next = false;
+        self.sl_fn.d.next = self.t.val().function;
+        self.sl_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
+        self.sl_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
+        self.sl_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
+        self.sl_d.d.next.err = self.d_err_nx.val();
+        self.sl_d.d.next.seq = self.t.val().seq;
+        self.hc_v.d.next = false;
+        self.hc_d.d.next.function = self.t.val().function;
+        self.hc_d.d.next.gen = self.t.val().gen;
+        self.hc_d.d.next.len = self.t.val().len;
+        self.hc_d.d.next.eop = self.t.val().eop;
+        self.hc_d.d.next.irq = self.t.val().irq;
+        self.hc_d.d.next.err = self.rd_err.q.val() | self.r_bad.val();
+        // After an error answer the packet's bytes are dropped (entries of no
+        // byte) and its end is flagged.
+        self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
+        self.df_v.d.next = false;
+        self.df_d.d.next = bit_cast::<DW, DW2>(self.rb_data.val());
+        self.df_m.d.next.bytes = self.rb_n.val();
+        self.df_m.d.next.function = self.t.val().function;
+        self.df_m.d.next.eop = self.r_last.val() & self.t.val().eop;
+        self.df_m.d.next.cut = self.cut_nx.val();
+        if self.cut_nx.val() {
+            self.df_d.d.next = 0.into();
+            self.df_m.d.next.bytes = 0.into();
+        }
+        self.r_ready.next = false;
+        self.tag_pop.next = false;
+        self.r_fire.next = false;
+        self.out_dec.next = false;
+        self.pf_arr.next = (self.t.val().kind == ReadKind::C2hDesc) & self.t.val().prefetch;
+        if self.t_valid.val() {
+            if self.t.val().kind == ReadKind::Close {
+                // End the packet of a function stopped in its middle (room reserved).
+                self.df_v.d.next = true;
+                self.df_d.d.next = 0.into();
+                self.df_m.d.next.bytes = 0.into();
+                self.df_m.d.next.eop = true;
+                self.df_m.d.next.cut = true;
+                self.tag_pop.next = true;
+                self.cut.d.next = false;
+            } else if self.t.val().kind == ReadKind::Data {
+                // Data: its room in the data FIFO was reserved with the burst.
+                self.r_ready.next = !(self.t.val().lastd & self.done_full.val());
+                self.r_fire.next = self.r_data_in.m_valid.val() & self.r_ready.val();
+                if self.r_fire.val() {
+                    self.df_v.d.next = true;
+                    self.cut.d.next = self.cut_nx.val() & !(self.r_last.val() & self.t.val().eop);
+                    self.rd_err.d.next = self.rd_err.q.val() | self.r_bad.val();
+                    if self.r_last.val() {
+                        self.out_dec.next = true;
+                        if self.t.val().lastd {
+                            // The descriptor's data is all in: its completion.
+                            self.rd_err.d.next = false;
+                            self.hc_v.d.next = true;
+                        }
+                    }
+                }
+            } else {
+                // A descriptor: assembled, then to its bank (H2C), the C2H
+                // engine or its function's prefetch slot (a prefetch waits
+                // while the control engine reads the slot for a buffer).
+                self.r_ready.next = !(self.pf_arr.val() & self.pf_block.val());
+                self.r_fire.next = self.r_data_in.m_valid.val() & self.r_ready.val();
+                if self.r_fire.val() {
+                    self.d_acc.d.next = self.d_acc_nx.val();
+                    self.d_err.d.next = self.d_err_nx.val();
+                    if self.rc_first.q.val() {
+                        self.d_fill.d.next = self.rb_n.val();
+                    } else {
+                        self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
+                    }
+                    if self.r_last.val() {
+                        if self.t.val().kind == ReadKind::H2cDesc {
+                            self.dq_v.d.next = true;
+                        } else if self.pf_arr.val() {
+                            // A C2H prefetch: into the slot; to the C2H engine
+                            // too if it waits for this one.
+                            self.sl_v.d.next = true;
+                            if self.pf_wait.val()
+                                & (self.pf_function.val() == self.t.val().function)
+                                & (self.pf_seq.val() == self.t.val().seq)
+                            {
+                                self.pg_v.d.next = true;
+                                self.bf_v.d.next = true;
+                            }
+                        } else {
+                            self.bf_v.d.next = true;
+                        }
+                    }
+                }
+            }
+        }
+        if self.r_fire.val() {
+            self.rc_first.d.next = self.r_last.val();
+            self.rc_left.d.next = self.rb_rest.val();
+            self.rc_n.d.next = self.kw.val();
+            if self.rb_rest.val() < bit_cast::<13, 8>(self.kw.val()) {
+                self.rc_n.d.next = bit_cast::<8, 13>(self.rb_rest.val());
+            }
+            if self.r_last.val() {
+                self.tag_pop.next = true;
+            }
+        }
+        self.tag_head.m_ready.next = self.tag_pop.val();
+        self.r_side_in.m_ready.next = self.r_ready.val();
+        self.r_data_in.m_ready.next = self.r_ready.val();
+
+        // ---- Counters: bursts in flight, data FIFO room reserved.
+        if self.out_inc.val() & !self.out_dec.val() {
+            self.outstanding.d.next = self.outstanding.q.val() + 1;
+        } else if !self.out_inc.val() & self.out_dec.val() {
+            self.outstanding.d.next = self.outstanding.q.val() - 1;
+        }
+        self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
+        if self.df_pop.val() {
+            self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
+        }
+
+        // ---- Outputs (registers).
+        self.arrive.next = self.dq_v.q.val();
+        self.arrive_desc.next = self.dq_d.q.val();
+        self.arrive_bank.next = self.dq_bank.q.val();
+        self.stop_busy.next = self.k_v.q.val();
+        self.stop_busy_fn.next = self.k_fn.q.val();
+        self.err_valid.next = self.ie_v.q.val();
+        self.err_function.next = self.ie_fn.q.val();
+        self.err_gen.next = self.ie_gen.q.val();
+        self.err_code.next = self.ie_code.q.val();
+        self.done_push.next = self.hc_v.q.val();
+        self.done.next = self.hc_d.q.val();
+        self.buf_valid.next = self.bf_v.q.val();
+        self.buf_desc.next = self.bf_d.q.val();
+        self.pf_got.next = self.pg_v.q.val();
+        self.slot_write.next = self.sl_v.q.val();
+        self.slot_function.next = self.sl_fn.q.val();
+        self.slot.next = self.sl_d.q.val();
+        self.df_push.next = self.df_v.q.val();
+        self.df_data.next = self.df_d.q.val();
+        self.df_meta.next = self.df_m.q.val();
+        self.iss_cur_v.next = self.st.q.val() != IssState::Idle;
+        self.iss_cur_fn.next = self.i_fn.q.val();
+        self.iss_open_v.next = self.i_open.q.val();
+        self.iss_open_fn.next = self.i_open_fn.q.val();
+        self.iss_close_v.next = self.close_pend.q.val();
+        self.iss_close_fn.next = self.close_fn.q.val();
+        self.iss_end.next = (self.i_ok.val() & self.i_eop.q.val() & self.i_last.q.val()) | self.close_go.val();
+
+        if self.rst.val() {
+            self.outstanding.d.next = 0.into();
+            self.dres.d.next = 0.into();
+            self.st.d.next = IssState::Idle;
+            self.ds_v.d.next = false;
+            self.cq_v.d.next = false;
+            self.i_open.d.next = false;
+            self.close_pend.d.next = false;
+            self.k_v.d.next = false;
+            self.ie_v.d.next = false;
+            self.rc_first.d.next = true;
+            self.rd_err.d.next = false;
+            self.cut.d.next = false;
+            self.pg_v.d.next = false;
+            self.df_v.d.next = false;
+            self.dq_v.d.next = false;
+            self.hc_v.d.next = false;
+            self.bf_v.d.next = false;
+            self.sl_v.d.next = false;
+        }
+    }
+}
