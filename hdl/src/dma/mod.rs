@@ -149,9 +149,9 @@
 //! on the other). Block-RAM read data feeds registers before logic: the
 //! control engine's records, the read tags (tests/dma.rs checks the
 //! boundaries). Between the control engine and the reader: the control
-//! engine's descriptor reads wait in its request register, move into the
-//! reader's when that one is empty (`ctl_room`) and go to AR ahead of the
-//! issuer's bursts; a stop waits in the control engine's mailbox until the
+//! engine's descriptor reads wait in its request register until the reader
+//! sends them to AR (when no burst goes that cycle; `ctl_take`, a register,
+//! a cycle later); a stop waits in the control engine's mailbox until the
 //! reader has applied the previous one; a descriptor the issuer refuses
 //! waits in the reader until the control engine's mailbox is empty. The
 //! reader's results (descriptors, buffers, completions, data entries) come
@@ -300,8 +300,6 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     gate: DmaGate,
 
     // ---- combinational temporaries
-    /// The control engine's descriptor read moves into the reader.
-    ctl_push: Signal<Local, Bit>,
     /// The head of the drained bank moves into the issuer's slot.
     dq_pop: Signal<Local, Bit>,
     /// The issuer's error moves into the control engine's mailbox.
@@ -352,7 +350,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             m_waiting_valid: Default::default(),
             m_waiting_ready: Default::default(),
             m_waiting_function: Default::default(),
-            ctl_push: Default::default(),
             dq_pop: Default::default(),
             ie_push: Default::default(),
             k_push: Default::default(),
@@ -427,12 +424,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
 
         // ---- Between the control engine and the reader: every handshake is
         // a register on one side and a room computed from registers on the
-        // other. The control engine's descriptor read (its request register)
-        // moves into the reader's when that one is empty.
-        self.ctl_push.next = self.ctrl.rd_valid.val() & self.reader.ctl_room.val();
-        self.reader.ctl_push.next = self.ctl_push.val();
+        // other. The control engine's descriptor read waits in its request
+        // register until the reader takes it (AR, when no burst goes).
+        self.reader.ctl_valid.next = self.ctrl.rd_valid.val();
         self.reader.ctl_rd.next = self.ctrl.rd.val();
-        self.ctrl.rd_take.next = self.ctl_push.val();
+        self.ctrl.rd_take.next = self.reader.ctl_take.val();
         // The head of the bank the issuer drains moves into the issuer's
         // slot; the bank is freed once done, drained and its last descriptor
         // taken from the slot (`desc_room`).

@@ -14,8 +14,9 @@
 //!   open packet ended by a `Close` tag after its data in flight; a
 //!   descriptor refused on read or of length zero is reported (`err_*`).
 //! - *AR* carries the issuer's bursts and the control engine's descriptor
-//!   reads (`ctl_*`: one waits in a register, and goes first), each with a
-//!   tag into the tag FIFO (64, in AXI order).
+//!   reads (`ctl_*`: one waits in the control engine's request register,
+//!   and goes when no burst does), each with a tag into the tag FIFO (64,
+//!   in AXI order).
 //! - The *read side* sorts the R beats by the tag at the head: data into the
 //!   data FIFO (`df_*`), the last beat of a descriptor's data is its
 //!   completion (`done_*`); descriptors are assembled and go to their bank
@@ -49,11 +50,12 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     pub rdata: Signal<In, Bits<DW>>,
     pub rresp: Signal<In, Bits<2>>,
     pub rlast: Signal<In, Bit>,
-    /// Control engine: a descriptor read (only when `ctl_room`, a register,
-    /// is high: it waits in a register for AR, ahead of the issuer).
-    pub ctl_push: Signal<In, Bit>,
+    /// Control engine: a descriptor read, waiting in the control engine's
+    /// request register (`ctl_valid`) until `ctl_take` (a register: a
+    /// cycle after it went to AR, the request is not looked at meanwhile).
+    pub ctl_valid: Signal<In, Bit>,
     pub ctl_rd: Signal<In, CtlRead>,
-    pub ctl_room: Signal<Out, Bit>,
+    pub ctl_take: Signal<Out, Bit>,
     /// The head of the bank the issuer drains, moved into the slot (only
     /// when `desc_room` is high); `desc_killed`: its bank's function stopped.
     pub desc_push: Signal<In, Bit>,
@@ -141,9 +143,8 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     outstanding: DFF<Bits<6>>,
     /// Data FIFO entries reserved (512 beats, in the packer).
     dres: DFF<Bits<10>>,
-    /// A descriptor read of the control engine waiting for AR.
-    cq_v: DFF<Bit>,
-    cq: DFF<CtlRead>,
+    /// The control engine's descriptor read went to AR the cycle before.
+    cq_took: DFF<Bit>,
     // ---- issuer
     st: DFF<IssState>,
     /// The descriptor slot (the bank's head, taken by the issuer).
@@ -254,7 +255,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             arready: Default::default(), araddr: Default::default(), arlen: Default::default(),
             aruser: Default::default(), rvalid: Default::default(), rready: Default::default(),
             rdata: Default::default(), rresp: Default::default(), rlast: Default::default(),
-            ctl_push: Default::default(), ctl_rd: Default::default(), ctl_room: Default::default(),
+            ctl_valid: Default::default(), ctl_rd: Default::default(), ctl_take: Default::default(),
             desc_push: Default::default(), desc: Default::default(), desc_killed: Default::default(),
             desc_room: Default::default(), arrive: Default::default(), arrive_desc: Default::default(),
             arrive_bank: Default::default(), stop: Default::default(), stop_fn: Default::default(),
@@ -277,7 +278,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             max_outstanding: Constant::new((outstanding as u64).into()),
             df_cap: Constant::new((super::DATA_FIFO_BEATS as u64).into()),
             data_all: Constant::new(data_all),
-            ar_out: Default::default(), cq_v: Default::default(), cq: Default::default(),
+            ar_out: Default::default(), cq_took: Default::default(),
             r_data_in: Default::default(), r_side_in: Default::default(),
             tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
             dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
@@ -317,7 +318,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, cq_v, cq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, cq_took, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
             ie_code, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, pg_v, df_v, df_d, df_m,
@@ -372,25 +373,27 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         if self.p_burst.val() < bit_cast::<24, 8>(self.p_n0.val()) {
             self.p_n0.next = bit_cast::<8, 24>(self.p_burst.val());
         }
-        // A waiting descriptor read of the control engine goes first. Issue:
-        // registers only (the burst was computed the cycle before); a stop
-        // to apply goes first too.
-        self.cq_go.next = self.cq_v.q.val() & self.ar_free.val();
-        self.cq_addr.next = self.cq.q.val().addr;
-        self.cq_lo.next = bit_cast::<8, 64>(self.cq_addr.val()) & self.kw_mask.val();
+        // Issue: registers only (the burst was computed the cycle before);
+        // a stop to apply goes first. The end of a stopped function's
+        // packet, after its data in flight, when no burst is issued. The
+        // control engine's waiting descriptor read when neither (the issuer
+        // issues at most every other cycle: the read waits a cycle at most
+        // behind it), so that no issue decision depends on an input.
         self.i_ok.next = (self.st.q.val() == IssState::Issue)
             & !(self.k_v.q.val() & !self.close_pend.q.val())
-            & !self.cq_v.q.val()
             & self.ar_free.val()
             & (self.outstanding.q.val() < self.max_outstanding.val())
             & ((self.dres.q.val() + self.i_beats.q.val() + 8) <= self.df_cap.val());
-        // The end of a stopped function's packet, after its data in flight.
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
-            & !self.cq_go.val()
             & !self.tags_full.val()
             & (self.dres.q.val() < self.df_cap.val());
-        self.ctl_room.next = !self.cq_v.q.val();
+        self.cq_go.next =
+            self.ctl_valid.val() & !self.cq_took.q.val() & self.ar_free.val() & !self.i_ok.val() & !self.close_go.val();
+        self.cq_took.d.next = self.cq_go.val();
+        self.ctl_take.next = self.cq_took.q.val();
+        self.cq_addr.next = self.ctl_rd.val().addr;
+        self.cq_lo.next = bit_cast::<8, 64>(self.cq_addr.val()) & self.kw_mask.val();
         self.tag_push.next = false;
         self.tag_in.next.kind = ReadKind::Data;
         self.tag_in.next.function = self.i_fn.q.val();
@@ -492,27 +495,22 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         }
         // The waiting descriptor read of the control engine.
         if self.cq_go.val() {
-            self.cq_v.d.next = false;
             self.tag_push.next = true;
             self.tag_in.next.kind = ReadKind::H2cDesc;
-            if self.cq.q.val().c2h {
+            if self.ctl_rd.val().c2h {
                 self.tag_in.next.kind = ReadKind::C2hDesc;
             }
-            self.tag_in.next.function = self.cq.q.val().function;
+            self.tag_in.next.function = self.ctl_rd.val().function;
             self.tag_in.next.offset = self.cq_lo.val();
             self.tag_in.next.bytes = 16.into();
             self.tag_in.next.n0 = self.desc_n0.val();
-            self.tag_in.next.gen = self.cq.q.val().gen;
-            self.tag_in.next.bank = self.cq.q.val().bank;
-            self.tag_in.next.prefetch = self.cq.q.val().prefetch;
-            self.tag_in.next.seq = self.cq.q.val().seq;
-            self.ar_in.next.addr = self.cq.q.val().addr;
+            self.tag_in.next.gen = self.ctl_rd.val().gen;
+            self.tag_in.next.bank = self.ctl_rd.val().bank;
+            self.tag_in.next.prefetch = self.ctl_rd.val().prefetch;
+            self.tag_in.next.seq = self.ctl_rd.val().seq;
+            self.ar_in.next.addr = self.ctl_rd.val().addr;
             self.ar_in.next.last = (self.cq_lo.val() + 15) >> self.log2_kw.val();
-            self.ar_in.next.function = self.cq.q.val().function;
-        }
-        if self.ctl_push.val() {
-            self.cq_v.d.next = true;
-            self.cq.d.next = self.ctl_rd.val();
+            self.ar_in.next.function = self.ctl_rd.val().function;
         }
         self.ar_out.s_valid.next = self.i_ok.val() | self.cq_go.val();
         self.ar_out.s_data.next = self.ar_in.val();
@@ -736,7 +734,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             self.dres.d.next = 0.into();
             self.st.d.next = IssState::Idle;
             self.ds_v.d.next = false;
-            self.cq_v.d.next = false;
+            self.cq_took.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
             self.k_v.d.next = false;
