@@ -107,6 +107,8 @@ pub struct DmaCtrl {
     nh: Signal<Local, H2cRing>,
     nc: Signal<Local, C2hRing>,
     nf: Signal<Local, FnRecord>,
+    /// The served function's interrupt mask (a field is not indexed in place).
+    f_mask: Signal<Local, Bits<3>>,
     /// The C2H descriptor read the engine issues this cycle: the buffer at
     /// CIDX, or (prefetch step) the one after it, with its number.
     c_rd_go: Signal<Local, Bit>,
@@ -253,6 +255,7 @@ impl Logic for DmaCtrl {
         self.nh.next = self.rec.h.val();
         self.nc.next = self.rec.c.val();
         self.nf.next = self.rec.f.val();
+        self.f_mask.next = self.rec.f.val().mask;
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
@@ -456,9 +459,9 @@ impl Logic for DmaCtrl {
             // Completion (2 H2C, 4 C2H): write-back, CIDX, interrupt.
             if self.op.q.val() == Op::C2hDone {
                 self.wb_addr.next = self.rec.wa_c.val();
-                self.irq_raise.next = self.cm.q.val().irq & !self.rec.f.val().mask.get_bit(1);
+                self.irq_raise.next = self.cm.q.val().irq & !self.f_mask.val().get_bit(1);
             } else {
-                self.irq_raise.next = self.cm.q.val().irq & !self.rec.f.val().mask.get_bit(0);
+                self.irq_raise.next = self.cm.q.val().irq & !self.f_mask.val().get_bit(0);
             }
             self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
                 | (bit_cast::<64, 1>(self.cm.q.val().eop.into()) << 32)
@@ -650,7 +653,7 @@ impl Logic for DmaCtrl {
         } else {
             // Error: record it, stop this function's queues, interrupt; what it
             // had in flight is dropped (the issuer ends its open H2C packet).
-            self.irq_raise.next = !self.rec.f.val().mask.get_bit(2);
+            self.irq_raise.next = !self.f_mask.val().get_bit(2);
             if (!self.e_anygen.q.val() & (self.e_gen.q.val() != self.rec.f.val().gen)) | (self.rec.f.val().err != 0) {
                 // Stale, or the function has stopped already.
                 self.state.d.next = CtlState::Dispatch;

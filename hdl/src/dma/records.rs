@@ -153,6 +153,10 @@ pub struct CtlRecords {
     resp_v: DFF<Bit>,
     resp_data: DFF<Bits<32>>,
     resp_err: DFF<Bit>,
+    /// Fields indexed further (a field is not indexed in place).
+    f_run: Signal<Local, Bits<2>>,
+    h_base: Signal<Local, Bits<64>>,
+    c_base: Signal<Local, Bits<64>>,
     enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
     c_nidx: Signal<Local, Bits<16>>,
@@ -266,6 +270,9 @@ impl Default for CtlRecords {
             resp_v: Default::default(),
             resp_data: Default::default(),
             resp_err: Default::default(),
+            f_run: Default::default(),
+            h_base: Default::default(),
+            c_base: Default::default(),
             enabled: Default::default(),
             weight: Default::default(),
             c_nidx: Default::default(),
@@ -338,21 +345,24 @@ impl Logic for CtlRecords {
         self.c_slot.read_address.next = self.fn_cur.val();
         self.enable_ram.read_address.next = self.fn_cur.val();
         self.weight_ram.read_address.next = self.fn_cur.val();
+        self.f_run.next = self.f_rec.q.val().run;
+        self.h_base.next = self.h_rec.q.val().base;
+        self.c_base.next = self.c_rec.q.val().base;
         self.enabled.next = self.enable_ram.read_data.val().any() | self.fn0.q.val();
         self.weight.next = self.weight_ram.read_data.val();
         if self.weight_ram.read_data.val() == 0 {
             self.weight.next = 1.into();
         }
-        self.h_live.next = self.enabled.val() & self.f_rec.q.val().run.get_bit(0) & (self.f_rec.q.val().err == 0);
-        self.c_live.next = self.enabled.val() & self.f_rec.q.val().run.get_bit(1) & (self.f_rec.q.val().err == 0);
+        self.h_live.next = self.enabled.val() & self.f_run.val().get_bit(0) & (self.f_rec.q.val().err == 0);
+        self.c_live.next = self.enabled.val() & self.f_run.val().get_bit(1) & (self.f_rec.q.val().err == 0);
         self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
         self.ring_mask_h.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.h_rec.q.val().log2)) - 1;
         self.ring_mask_c.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.c_rec.q.val().log2)) - 1;
         self.h_bad.next = (self.h_rec.q.val().log2 < 4)
-            | self.h_rec.q.val().base.get_bits::<4>(0).any()
+            | self.h_base.val().get_bits::<4>(0).any()
             | (self.h_rec.q.val().pidx > self.ring_mask_h.val());
         self.c_bad.next = (self.c_rec.q.val().log2 < 4)
-            | self.c_rec.q.val().base.get_bits::<4>(0).any()
+            | self.c_base.val().get_bits::<4>(0).any()
             | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
         self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
         self.wa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().cidx) << 4) + 8;
@@ -496,13 +506,13 @@ impl Logic for CtlRecords {
             RegSel::Version => self.old_word.next = self.dma_version.val(),
             RegSel::Ctrl => self.old_word.next = bit_cast::<32, 2>(self.f_rec.q.val().run),
             RegSel::Status => self.old_word.next = bit_cast::<32, 4>(self.f_rec.q.val().err),
-            RegSel::HBaseLo => self.old_word.next = self.h_rec.q.val().base.get_bits::<32>(0),
-            RegSel::HBaseHi => self.old_word.next = self.h_rec.q.val().base.get_bits::<32>(32),
+            RegSel::HBaseLo => self.old_word.next = self.h_base.val().get_bits::<32>(0),
+            RegSel::HBaseHi => self.old_word.next = self.h_base.val().get_bits::<32>(32),
             RegSel::HSize => self.old_word.next = bit_cast::<32, 4>(self.h_rec.q.val().log2),
             RegSel::HPidx => self.old_word.next = bit_cast::<32, 16>(self.h_rec.q.val().pidx),
             RegSel::HCidx => self.old_word.next = bit_cast::<32, 16>(self.h_rec.q.val().cidx),
-            RegSel::CBaseLo => self.old_word.next = self.c_rec.q.val().base.get_bits::<32>(0),
-            RegSel::CBaseHi => self.old_word.next = self.c_rec.q.val().base.get_bits::<32>(32),
+            RegSel::CBaseLo => self.old_word.next = self.c_base.val().get_bits::<32>(0),
+            RegSel::CBaseHi => self.old_word.next = self.c_base.val().get_bits::<32>(32),
             RegSel::CSize => self.old_word.next = bit_cast::<32, 4>(self.c_rec.q.val().log2),
             RegSel::CPidx => self.old_word.next = bit_cast::<32, 16>(self.c_rec.q.val().pidx),
             RegSel::CCidx => self.old_word.next = bit_cast::<32, 16>(self.c_rec.q.val().cidx),
