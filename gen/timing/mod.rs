@@ -26,7 +26,7 @@ use std::time::Instant;
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use crate::blocks::{accel, bar, ctx, dma, mgr, rp, sched, shell, switch};
+use crate::blocks::{bar, ctx, dma, mgr, rp, sched, shell, switch};
 use crate::config::Config;
 use crate::emit::Module;
 
@@ -128,20 +128,12 @@ impl Block {
             Block::Sched => sched::sched_modules(cfg),
             Block::Prc => rp::prc_modules(cfg),
             Block::Partition => rp::partition_modules(cfg),
-            Block::Rps => fill_partitions(cfg, rp::rps_static_modules(cfg)),
-            Block::Shell => fill_partitions(cfg, shell::shell_modules(cfg, false)),
+            Block::Rps => rp::fill_partitions(cfg, rp::rps_static_modules(cfg), TIMED_RM),
+            Block::Shell => rp::fill_partitions(cfg, shell::shell_modules(cfg, false), TIMED_RM),
         }
     }
 }
 
-/// Replaces each partition's black box by [`TIMED_RM`] in it.
-fn fill_partitions(cfg: &Config, modules: Vec<Module>) -> Vec<Module> {
-    let boxes: Vec<String> = (0..cfg.partitions).map(rp::rp_module).collect();
-    let mut out = accel::rm_modules(cfg, TIMED_RM);
-    out.extend((0..cfg.partitions).map(|i| rp::rp_rm_wrapper(cfg, i, TIMED_RM)));
-    rp::merge(&mut out, modules.into_iter().filter(|m| !boxes.contains(&m.name)).collect());
-    out
-}
 
 /// The figures of one block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -505,6 +497,7 @@ pub fn cached_clock(cfg: &Config) -> Option<CachedClock> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocks::accel;
 
     #[test]
     fn the_shell_and_the_subsystem_hold_the_rm_instead_of_black_boxes() {
