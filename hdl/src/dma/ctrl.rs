@@ -182,6 +182,15 @@ pub struct DmaCtrl {
     h_rec: DFF<H2cRing>,
     c_rec: DFF<C2hRing>,
     f_rec: DFF<FnRecord>,
+    /// Its enable bit, weight and prefetch slot, registered out of their
+    /// RAMs the same way (`sw_*`: the slot write of the dispatch cycle, which
+    /// the read at that cycle's edge does not see yet).
+    en_rec: DFF<Bit>,
+    w_rec: DFF<Bits<8>>,
+    s_rec: DFF<C2hSlot>,
+    sw_v: DFF<Bit>,
+    sw_fn: DFF<Bits<FW>>,
+    sw_d: DFF<C2hSlot>,
 
     // ---- the engine
     state: DFF<CtlState>,
@@ -480,6 +489,12 @@ impl DmaCtrl {
             h_rec: Default::default(),
             c_rec: Default::default(),
             f_rec: Default::default(),
+            en_rec: Default::default(),
+            w_rec: Default::default(),
+            s_rec: Default::default(),
+            sw_v: Default::default(),
+            sw_fn: Default::default(),
+            sw_d: Default::default(),
             state: Default::default(),
             op: Default::default(),
             cur_fn: Default::default(),
@@ -641,7 +656,7 @@ impl Logic for DmaCtrl {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
+            self, clk, clear_addr, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
             r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
             cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, g_open, wt_v, wt_fn, c_pfw,
             c_pfseq, p_ph, irq_v, irq_f, irq_vec, rd_v, rd_q, berr_take_r, gate_take, c2h_take, close_v, close_fn, wb_v,
@@ -765,9 +780,6 @@ impl Logic for DmaCtrl {
         self.wb_v.d.next = false;
 
         // ---- Per-function records of the function the control engine serves.
-        self.c_slot.read_address.next = self.cur_fn.q.val();
-        self.enable_ram.read_address.next = self.cur_fn.q.val();
-        self.weight_ram.read_address.next = self.cur_fn.q.val();
         self.hb.next = self.h_rec.q.val().base;
         self.hl.next = self.h_rec.q.val().log2;
         self.hp.next = self.h_rec.q.val().pidx;
@@ -789,9 +801,9 @@ impl Logic for DmaCtrl {
         self.f_parked.next = self.f_rec.q.val().parked;
         self.f_pend.next = self.f_rec.q.val().pend;
         self.f_queued.next = self.f_rec.q.val().queued;
-        self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
-        self.weight.next = self.weight_ram.read_data.val();
-        if self.weight_ram.read_data.val() == 0 {
+        self.fn_enabled.next = self.en_rec.q.val() | (self.cur_fn.q.val() == 0);
+        self.weight.next = self.w_rec.q.val();
+        if self.w_rec.q.val() == 0 {
             self.weight.next = 1.into();
         }
         self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
@@ -816,11 +828,11 @@ impl Logic for DmaCtrl {
             self.c_rd_addr.next = self.fa_cn.val();
             self.c_rd_seq.next = self.cseq.val() + 1;
         }
-        self.s_hit.next = self.c_slot.read_data.val().seq == self.cseq.val();
-        self.s_buf.next.addr = self.c_slot.read_data.val().addr;
-        self.s_buf.next.len = self.c_slot.read_data.val().len;
-        self.s_buf.next.irq = self.c_slot.read_data.val().irq;
-        self.s_buf.next.err = self.c_slot.read_data.val().err;
+        self.s_hit.next = self.s_rec.q.val().seq == self.cseq.val();
+        self.s_buf.next.addr = self.s_rec.q.val().addr;
+        self.s_buf.next.len = self.s_rec.q.val().len;
+        self.s_buf.next.irq = self.s_rec.q.val().irq;
+        self.s_buf.next.err = self.s_rec.q.val().err;
         self.nhb.next = self.hb.val();
         self.nhl.next = self.hl.val();
         self.nhp.next = self.hp.val();
@@ -1532,10 +1544,25 @@ impl Logic for DmaCtrl {
         self.h2c_ring.read_address.next = self.cur_fn.d.val();
         self.c2h_ring.read_address.next = self.cur_fn.d.val();
         self.fn_state.read_address.next = self.cur_fn.d.val();
+        self.c_slot.read_address.next = self.cur_fn.d.val();
+        self.enable_ram.read_address.next = self.cur_fn.d.val();
+        self.weight_ram.read_address.next = self.cur_fn.d.val();
+        // The prefetch slot may be written as it is read (a prefetch that
+        // arrived the cycle before the read side was held, `pf_block`): that
+        // write is taken instead of the RAM's word.
+        self.sw_v.d.next = self.slot_write.val();
+        self.sw_fn.d.next = self.slot_function.val();
+        self.sw_d.d.next = self.slot.val();
         if self.state.q.val() == CtlState::Read {
             self.h_rec.d.next = self.h2c_ring.read_data.val();
             self.c_rec.d.next = self.c2h_ring.read_data.val();
             self.f_rec.d.next = self.fn_state.read_data.val();
+            self.en_rec.d.next = self.enable_ram.read_data.val().any();
+            self.w_rec.d.next = self.weight_ram.read_data.val();
+            self.s_rec.d.next = self.c_slot.read_data.val();
+            if self.sw_v.q.val() & (self.sw_fn.q.val() == self.cur_fn.q.val()) {
+                self.s_rec.d.next = self.sw_d.q.val();
+            }
         }
 
         // ---- RAM writes: clearing after reset, else the control engine's updates.
