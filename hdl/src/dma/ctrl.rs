@@ -225,6 +225,12 @@ pub struct DmaCtrl {
     /// H2C completions (a FIFO of 16 in block RAM: the read side waits only
     /// when 14 are pending).
     h2c_done: Fifo<H2cDone, 4, 5>,
+    /// The heads of `h2c_done`, `fq` and `iq`, registered out of their RAMs
+    /// before the dispatch uses them (register slices: no bubble between
+    /// entries).
+    hd_head: Skid<H2cDone>,
+    fq_head: Skid<Bits<{ FW + 1 }>>,
+    iq_head: Skid<Bits<FW>>,
     /// A descriptor the issuer refused (ERR_ZERO_LENGTH, ERR_DESC_READ).
     ie_v: DFF<Bit>,
     ie_fn: DFF<Bits<FW>>,
@@ -521,6 +527,9 @@ impl DmaCtrl {
             cm_gen: Default::default(),
             cm_err: Default::default(),
             h2c_done: Default::default(),
+            hd_head: Default::default(),
+            fq_head: Default::default(),
+            iq_head: Default::default(),
             ie_v: Default::default(),
             ie_fn: Default::default(),
             ie_gen: Default::default(),
@@ -699,12 +708,27 @@ impl Logic for DmaCtrl {
             & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val())
             & (self.state.q.val() != CtlState::Clear);
         self.fq.data_in.next = self.fnctl_in.m_data.val();
-        self.fq.read.next = false;
         self.iq.clk.next = self.clk.val();
         self.iq.rst.next = self.rst.val();
         self.iq.write.next = false;
         self.iq.data_in.next = self.cur_fn.q.val();
-        self.iq.read.next = false;
+        self.hd_head.clk.next = self.clk.val();
+        self.hd_head.rst.next = self.rst.val();
+        self.hd_head.s_valid.next = !self.h2c_done.empty.val();
+        self.hd_head.s_data.next = self.h2c_done.data_out.val();
+        self.h2c_done.read.next = !self.h2c_done.empty.val() & self.hd_head.s_ready.val();
+        self.fq_head.clk.next = self.clk.val();
+        self.fq_head.rst.next = self.rst.val();
+        self.fq_head.s_valid.next = !self.fq.empty.val();
+        self.fq_head.s_data.next = self.fq.data_out.val();
+        self.fq.read.next = !self.fq.empty.val() & self.fq_head.s_ready.val();
+        self.fq_head.m_ready.next = false;
+        self.iq_head.clk.next = self.clk.val();
+        self.iq_head.rst.next = self.rst.val();
+        self.iq_head.s_valid.next = !self.iq.empty.val();
+        self.iq_head.s_data.next = self.iq.data_out.val();
+        self.iq.read.next = !self.iq.empty.val() & self.iq_head.s_ready.val();
+        self.iq_head.m_ready.next = false;
         self.en_we.next = false;
         self.q_reset.next = false;
         self.irq_out.s_valid.next = self.irq_v.q.val();
@@ -1014,20 +1038,20 @@ impl Logic for DmaCtrl {
                 self.op.d.next = Op::Gate;
                 self.cur_fn.d.next = self.gate_req_function.val();
                 self.g_open.d.next = self.gate_req_open.val();
-            } else if !self.fq.empty.val() {
-                self.fq.read.next = true;
+            } else if self.fq_head.m_valid.val() {
+                self.fq_head.m_ready.next = true;
                 self.op.d.next = Op::FnCtl;
-                self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
-                self.g_open.d.next = self.fq.data_out.val().get_bit(11);
-            } else if !self.h2c_done.empty.val() {
+                self.cur_fn.d.next = self.fq_head.m_data.val().get_bits::<FW>(0);
+                self.g_open.d.next = self.fq_head.m_data.val().get_bit(11);
+            } else if self.hd_head.m_valid.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = Op::H2cDone;
-                self.cur_fn.d.next = self.h2c_done.data_out.val().function;
-                self.cm_gen.d.next = self.h2c_done.data_out.val().gen;
-                self.cm_len.d.next = self.h2c_done.data_out.val().len;
-                self.cm_eop.d.next = self.h2c_done.data_out.val().eop;
-                self.cm_irq.d.next = self.h2c_done.data_out.val().irq;
-                self.cm_err.d.next = self.h2c_done.data_out.val().err;
+                self.cur_fn.d.next = self.hd_head.m_data.val().function;
+                self.cm_gen.d.next = self.hd_head.m_data.val().gen;
+                self.cm_len.d.next = self.hd_head.m_data.val().len;
+                self.cm_eop.d.next = self.hd_head.m_data.val().eop;
+                self.cm_irq.d.next = self.hd_head.m_data.val().irq;
+                self.cm_err.d.next = self.hd_head.m_data.val().err;
             } else if self.c2h_req_valid.val() {
                 self.c2h_take.d.next = true;
                 self.cur_fn.d.next = self.c2h_req.val().function;
@@ -1045,10 +1069,10 @@ impl Logic for DmaCtrl {
                 } else {
                     self.op.d.next = Op::Error;
                 }
-            } else if !self.iq.empty.val() & !self.irq_busy.val() {
+            } else if self.iq_head.m_valid.val() & !self.irq_busy.val() {
                 // A deferred interrupt, now that the output is free.
                 self.op.d.next = Op::Irq;
-                self.cur_fn.d.next = self.iq.data_out.val();
+                self.cur_fn.d.next = self.iq_head.m_data.val();
             } else if self.reg_in.m_valid.val() {
                 self.reg_in.m_ready.next = true;
                 self.op.d.next = Op::Reg;
@@ -1426,7 +1450,7 @@ impl Logic for DmaCtrl {
                 }
                 self.irq_f.d.next = self.cur_fn.q.val();
                 if (self.nf_pend.val() & !self.f_mask.val()) == 0 {
-                    self.iq.read.next = true;
+                    self.iq_head.m_ready.next = true;
                     self.nf_queued.next = false;
                 }
                 self.f_we.next = true;
@@ -1649,7 +1673,7 @@ impl Logic for DmaCtrl {
         }
 
         // ---- Outputs of this cycle's operation.
-        self.h2c_done.read.next = self.hc_pop.val();
+        self.hd_head.m_ready.next = self.hc_pop.val();
         if self.wb_go.val() {
             self.wb_v.d.next = true;
             self.wb_q.d.next.addr = self.wb_addr.val();
