@@ -166,8 +166,11 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     i_any: DFF<Bit>,
     b_addr: DFF<Bits<64>>,
     b_left: DFF<Bits<24>>,
+    /// Fewer than `outstanding` bursts in flight (exact: from this cycle's
+    /// counts, a cycle ahead).
+    out_ok: DFF<Bit>,
     /// The burst in `i_*` may be issued this cycle as far as the issuer's
-    /// state, the bursts in flight and the data FIFO's credit go, decided
+    /// state and the data FIFO's credit go, decided
     /// the cycle before (conservatively: the credit as of then, with one
     /// more entry for a packet end meanwhile; on the first cycle of `Issue`
     /// a whole `max_burst` of credit), so that whether a burst goes to AR
@@ -295,7 +298,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             df_big: Constant::new((super::DATA_FIFO_BEATS.saturating_sub(max_burst / KW + 9) as u64).into()),
             data_all: Constant::new(data_all),
             ar_out: Default::default(), cq_took: Default::default(), tags_full: Default::default(),
-            iq: Default::default(), to_issue: Default::default(),
+            iq: Default::default(), to_issue: Default::default(), out_ok: Default::default(),
             r_data_in: Default::default(), r_side_in: Default::default(),
             tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
             dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
@@ -335,7 +338,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, cq_took, tags_full, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, cq_took, tags_full, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
             ie_code, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, pg_v, df_v, df_d, df_m,
@@ -396,7 +399,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         // control engine's waiting descriptor read when neither (the issuer
         // issues at most every other cycle: the read waits a cycle at most
         // behind it), so that no issue decision depends on an input.
-        self.i_ok.next = self.iq.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
+        self.i_ok.next =
+            self.iq.q.val() & self.out_ok.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
             & !self.tags_full.q.val()
@@ -497,12 +501,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         // Whether the burst may go next cycle (see `iq`; none in the cycle
         // after a stop is applied or a burst issued).
         self.iq.d.next = false;
-        if self.outstanding.q.val() < self.max_outstanding.val() {
-            if self.to_issue.val() {
-                self.iq.d.next = self.dres.q.val() <= self.df_big.val();
-            } else if (self.st.q.val() == IssState::Issue) & !self.i_ok.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) {
-                self.iq.d.next = (self.dres.q.val() + self.i_beats.q.val() + 9) <= self.df_cap.val();
-            }
+        if self.to_issue.val() {
+            self.iq.d.next = self.dres.q.val() <= self.df_big.val();
+        } else if (self.st.q.val() == IssState::Issue) & !self.i_ok.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) {
+            self.iq.d.next = (self.dres.q.val() + self.i_beats.q.val() + 9) <= self.df_cap.val();
         }
         // The burst computed for the next issue (its registers are not read
         // before the issue state that follows).
@@ -716,10 +718,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.r_data_in.m_ready.next = self.r_ready.val();
 
         // ---- Counters: bursts in flight, data FIFO room reserved.
+        self.out_ok.d.next = self.outstanding.q.val() < self.max_outstanding.val();
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
+            self.out_ok.d.next = (self.outstanding.q.val() + 1) < self.max_outstanding.val();
         } else if !self.out_inc.val() & self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() - 1;
+            self.out_ok.d.next = true;
         }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
         if self.df_pop.val() {
@@ -757,6 +762,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
 
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
+            self.out_ok.d.next = true;
             self.dres.d.next = 0.into();
             self.st.d.next = IssState::Idle;
             self.ds_v.d.next = false;
