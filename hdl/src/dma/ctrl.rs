@@ -182,6 +182,15 @@ pub struct DmaCtrl {
     h_rec: DFF<H2cRing>,
     c_rec: DFF<C2hRing>,
     f_rec: DFF<FnRecord>,
+    /// Its enable bit, weight and prefetch slot, registered out of their
+    /// RAMs the same way (`sw_*`: the slot write of the dispatch cycle, which
+    /// the read at that cycle's edge does not see yet).
+    en_rec: DFF<Bit>,
+    w_rec: DFF<Bits<8>>,
+    s_rec: DFF<C2hSlot>,
+    sw_v: DFF<Bit>,
+    sw_fn: DFF<Bits<FW>>,
+    sw_d: DFF<C2hSlot>,
 
     // ---- the engine
     state: DFF<CtlState>,
@@ -216,6 +225,12 @@ pub struct DmaCtrl {
     /// H2C completions (a FIFO of 16 in block RAM: the read side waits only
     /// when 14 are pending).
     h2c_done: Fifo<H2cDone, 4, 5>,
+    /// The heads of `h2c_done`, `fq` and `iq`, registered out of their RAMs
+    /// before the dispatch uses them (register slices: no bubble between
+    /// entries).
+    hd_head: Skid<H2cDone>,
+    fq_head: Skid<Bits<{ FW + 1 }>>,
+    iq_head: Skid<Bits<FW>>,
     /// A descriptor the issuer refused (ERR_ZERO_LENGTH, ERR_DESC_READ).
     ie_v: DFF<Bit>,
     ie_fn: DFF<Bits<FW>>,
@@ -480,6 +495,12 @@ impl DmaCtrl {
             h_rec: Default::default(),
             c_rec: Default::default(),
             f_rec: Default::default(),
+            en_rec: Default::default(),
+            w_rec: Default::default(),
+            s_rec: Default::default(),
+            sw_v: Default::default(),
+            sw_fn: Default::default(),
+            sw_d: Default::default(),
             state: Default::default(),
             op: Default::default(),
             cur_fn: Default::default(),
@@ -506,6 +527,9 @@ impl DmaCtrl {
             cm_gen: Default::default(),
             cm_err: Default::default(),
             h2c_done: Default::default(),
+            hd_head: Default::default(),
+            fq_head: Default::default(),
+            iq_head: Default::default(),
             ie_v: Default::default(),
             ie_fn: Default::default(),
             ie_gen: Default::default(),
@@ -641,7 +665,7 @@ impl Logic for DmaCtrl {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, h_rec, c_rec, f_rec, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
+            self, clk, clear_addr, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, state, op, cur_fn, scan_fn, ib, sb, s_new, r_write, r_addr,
             r_wdata, r_wstrb, resp_v, resp_data, resp_err, e_code, e_gen, e_anygen, e_c2h, cm_len, cm_eop, cm_irq, cm_gen,
             cm_err, ie_v, ie_fn, ie_gen, ie_code, k_v, k_fn, c_ans_v, c_ans_ok, c_ans_gen, g_open, wt_v, wt_fn, c_pfw,
             c_pfseq, p_ph, irq_v, irq_f, irq_vec, rd_v, rd_q, berr_take_r, gate_take, c2h_take, close_v, close_fn, wb_v,
@@ -684,12 +708,27 @@ impl Logic for DmaCtrl {
             & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val())
             & (self.state.q.val() != CtlState::Clear);
         self.fq.data_in.next = self.fnctl_in.m_data.val();
-        self.fq.read.next = false;
         self.iq.clk.next = self.clk.val();
         self.iq.rst.next = self.rst.val();
         self.iq.write.next = false;
         self.iq.data_in.next = self.cur_fn.q.val();
-        self.iq.read.next = false;
+        self.hd_head.clk.next = self.clk.val();
+        self.hd_head.rst.next = self.rst.val();
+        self.hd_head.s_valid.next = !self.h2c_done.empty.val();
+        self.hd_head.s_data.next = self.h2c_done.data_out.val();
+        self.h2c_done.read.next = !self.h2c_done.empty.val() & self.hd_head.s_ready.val();
+        self.fq_head.clk.next = self.clk.val();
+        self.fq_head.rst.next = self.rst.val();
+        self.fq_head.s_valid.next = !self.fq.empty.val();
+        self.fq_head.s_data.next = self.fq.data_out.val();
+        self.fq.read.next = !self.fq.empty.val() & self.fq_head.s_ready.val();
+        self.fq_head.m_ready.next = false;
+        self.iq_head.clk.next = self.clk.val();
+        self.iq_head.rst.next = self.rst.val();
+        self.iq_head.s_valid.next = !self.iq.empty.val();
+        self.iq_head.s_data.next = self.iq.data_out.val();
+        self.iq.read.next = !self.iq.empty.val() & self.iq_head.s_ready.val();
+        self.iq_head.m_ready.next = false;
         self.en_we.next = false;
         self.q_reset.next = false;
         self.irq_out.s_valid.next = self.irq_v.q.val();
@@ -765,9 +804,6 @@ impl Logic for DmaCtrl {
         self.wb_v.d.next = false;
 
         // ---- Per-function records of the function the control engine serves.
-        self.c_slot.read_address.next = self.cur_fn.q.val();
-        self.enable_ram.read_address.next = self.cur_fn.q.val();
-        self.weight_ram.read_address.next = self.cur_fn.q.val();
         self.hb.next = self.h_rec.q.val().base;
         self.hl.next = self.h_rec.q.val().log2;
         self.hp.next = self.h_rec.q.val().pidx;
@@ -789,9 +825,9 @@ impl Logic for DmaCtrl {
         self.f_parked.next = self.f_rec.q.val().parked;
         self.f_pend.next = self.f_rec.q.val().pend;
         self.f_queued.next = self.f_rec.q.val().queued;
-        self.fn_enabled.next = self.enable_ram.read_data.val().any() | (self.cur_fn.q.val() == 0);
-        self.weight.next = self.weight_ram.read_data.val();
-        if self.weight_ram.read_data.val() == 0 {
+        self.fn_enabled.next = self.en_rec.q.val() | (self.cur_fn.q.val() == 0);
+        self.weight.next = self.w_rec.q.val();
+        if self.w_rec.q.val() == 0 {
             self.weight.next = 1.into();
         }
         self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
@@ -816,11 +852,11 @@ impl Logic for DmaCtrl {
             self.c_rd_addr.next = self.fa_cn.val();
             self.c_rd_seq.next = self.cseq.val() + 1;
         }
-        self.s_hit.next = self.c_slot.read_data.val().seq == self.cseq.val();
-        self.s_buf.next.addr = self.c_slot.read_data.val().addr;
-        self.s_buf.next.len = self.c_slot.read_data.val().len;
-        self.s_buf.next.irq = self.c_slot.read_data.val().irq;
-        self.s_buf.next.err = self.c_slot.read_data.val().err;
+        self.s_hit.next = self.s_rec.q.val().seq == self.cseq.val();
+        self.s_buf.next.addr = self.s_rec.q.val().addr;
+        self.s_buf.next.len = self.s_rec.q.val().len;
+        self.s_buf.next.irq = self.s_rec.q.val().irq;
+        self.s_buf.next.err = self.s_rec.q.val().err;
         self.nhb.next = self.hb.val();
         self.nhl.next = self.hl.val();
         self.nhp.next = self.hp.val();
@@ -1002,20 +1038,20 @@ impl Logic for DmaCtrl {
                 self.op.d.next = Op::Gate;
                 self.cur_fn.d.next = self.gate_req_function.val();
                 self.g_open.d.next = self.gate_req_open.val();
-            } else if !self.fq.empty.val() {
-                self.fq.read.next = true;
+            } else if self.fq_head.m_valid.val() {
+                self.fq_head.m_ready.next = true;
                 self.op.d.next = Op::FnCtl;
-                self.cur_fn.d.next = self.fq.data_out.val().get_bits::<FW>(0);
-                self.g_open.d.next = self.fq.data_out.val().get_bit(11);
-            } else if !self.h2c_done.empty.val() {
+                self.cur_fn.d.next = self.fq_head.m_data.val().get_bits::<FW>(0);
+                self.g_open.d.next = self.fq_head.m_data.val().get_bit(11);
+            } else if self.hd_head.m_valid.val() {
                 self.hc_pop.next = true;
                 self.op.d.next = Op::H2cDone;
-                self.cur_fn.d.next = self.h2c_done.data_out.val().function;
-                self.cm_gen.d.next = self.h2c_done.data_out.val().gen;
-                self.cm_len.d.next = self.h2c_done.data_out.val().len;
-                self.cm_eop.d.next = self.h2c_done.data_out.val().eop;
-                self.cm_irq.d.next = self.h2c_done.data_out.val().irq;
-                self.cm_err.d.next = self.h2c_done.data_out.val().err;
+                self.cur_fn.d.next = self.hd_head.m_data.val().function;
+                self.cm_gen.d.next = self.hd_head.m_data.val().gen;
+                self.cm_len.d.next = self.hd_head.m_data.val().len;
+                self.cm_eop.d.next = self.hd_head.m_data.val().eop;
+                self.cm_irq.d.next = self.hd_head.m_data.val().irq;
+                self.cm_err.d.next = self.hd_head.m_data.val().err;
             } else if self.c2h_req_valid.val() {
                 self.c2h_take.d.next = true;
                 self.cur_fn.d.next = self.c2h_req.val().function;
@@ -1033,10 +1069,10 @@ impl Logic for DmaCtrl {
                 } else {
                     self.op.d.next = Op::Error;
                 }
-            } else if !self.iq.empty.val() & !self.irq_busy.val() {
+            } else if self.iq_head.m_valid.val() & !self.irq_busy.val() {
                 // A deferred interrupt, now that the output is free.
                 self.op.d.next = Op::Irq;
-                self.cur_fn.d.next = self.iq.data_out.val();
+                self.cur_fn.d.next = self.iq_head.m_data.val();
             } else if self.reg_in.m_valid.val() {
                 self.reg_in.m_ready.next = true;
                 self.op.d.next = Op::Reg;
@@ -1414,7 +1450,7 @@ impl Logic for DmaCtrl {
                 }
                 self.irq_f.d.next = self.cur_fn.q.val();
                 if (self.nf_pend.val() & !self.f_mask.val()) == 0 {
-                    self.iq.read.next = true;
+                    self.iq_head.m_ready.next = true;
                     self.nf_queued.next = false;
                 }
                 self.f_we.next = true;
@@ -1532,10 +1568,25 @@ impl Logic for DmaCtrl {
         self.h2c_ring.read_address.next = self.cur_fn.d.val();
         self.c2h_ring.read_address.next = self.cur_fn.d.val();
         self.fn_state.read_address.next = self.cur_fn.d.val();
+        self.c_slot.read_address.next = self.cur_fn.d.val();
+        self.enable_ram.read_address.next = self.cur_fn.d.val();
+        self.weight_ram.read_address.next = self.cur_fn.d.val();
+        // The prefetch slot may be written as it is read (a prefetch that
+        // arrived the cycle before the read side was held, `pf_block`): that
+        // write is taken instead of the RAM's word.
+        self.sw_v.d.next = self.slot_write.val();
+        self.sw_fn.d.next = self.slot_function.val();
+        self.sw_d.d.next = self.slot.val();
         if self.state.q.val() == CtlState::Read {
             self.h_rec.d.next = self.h2c_ring.read_data.val();
             self.c_rec.d.next = self.c2h_ring.read_data.val();
             self.f_rec.d.next = self.fn_state.read_data.val();
+            self.en_rec.d.next = self.enable_ram.read_data.val().any();
+            self.w_rec.d.next = self.weight_ram.read_data.val();
+            self.s_rec.d.next = self.c_slot.read_data.val();
+            if self.sw_v.q.val() & (self.sw_fn.q.val() == self.cur_fn.q.val()) {
+                self.s_rec.d.next = self.sw_d.q.val();
+            }
         }
 
         // ---- RAM writes: clearing after reset, else the control engine's updates.
@@ -1622,7 +1673,7 @@ impl Logic for DmaCtrl {
         }
 
         // ---- Outputs of this cycle's operation.
-        self.h2c_done.read.next = self.hc_pop.val();
+        self.hd_head.m_ready.next = self.hc_pop.val();
         if self.wb_go.val() {
             self.wb_v.d.next = true;
             self.wb_q.d.next.addr = self.wb_addr.val();
