@@ -432,6 +432,17 @@ pub fn rps_top(cfg: &Config, sim: bool) -> Module {
     Module { name: name.into(), text: s }
 }
 
+/// `modules` (a design with the partitions as black boxes) with RM `rm` in
+/// every partition instead: for a flow that needs the partitions filled
+/// (place and route, an event-driven simulation of the whole chip).
+pub fn fill_partitions(cfg: &Config, modules: Vec<Module>, rm: &str) -> Vec<Module> {
+    let boxes: Vec<String> = (0..cfg.partitions).map(rp_module).collect();
+    let mut out = super::accel::rm_modules(cfg, rm);
+    out.extend((0..cfg.partitions).map(|i| rp_rm_wrapper(cfg, i, rm)));
+    merge(&mut out, modules.into_iter().filter(|m| !boxes.contains(&m.name)).collect());
+    out
+}
+
 /// Adds `more` to `into`, once per name; the same name with another text is a bug.
 pub fn merge(into: &mut Vec<Module>, more: Vec<Module>) {
     for m in more {

@@ -26,7 +26,7 @@ use std::time::Instant;
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use crate::blocks::{accel, bar, ctx, dma, mgr, rp, sched, shell, switch};
+use crate::blocks::{bar, ctx, dma, mgr, pcie, rp, sched, shell, switch};
 use crate::config::Config;
 use crate::emit::Module;
 
@@ -75,6 +75,10 @@ pub enum Block {
     Prc,
     /// The partition wrapper (`vfpga_partition`).
     Partition,
+    /// The PCIe front end (`vfpga_pcie`, `hdl/src/pcie/`), timed at its
+    /// user-interface width for the configuration: 256 bits (Gen3 x8) for a
+    /// 64-, 128- or 256-bit shell, 512 (Gen3 x16) for a 512-bit one.
+    Pcie,
     /// The reconfiguration subsystem (`vfpga_rps`: prc, partitions with the
     /// passthrough RM, ICAPE3 stand-in).
     Rps,
@@ -84,7 +88,7 @@ pub enum Block {
 }
 
 impl Block {
-    pub const ALL: [Block; 10] = [
+    pub const ALL: [Block; 11] = [
         Block::Bar,
         Block::Dma,
         Block::Switch,
@@ -93,6 +97,7 @@ impl Block {
         Block::Sched,
         Block::Prc,
         Block::Partition,
+        Block::Pcie,
         Block::Rps,
         Block::Shell,
     ];
@@ -107,6 +112,7 @@ impl Block {
             Block::Sched => "sched",
             Block::Prc => "prc",
             Block::Partition => "partition",
+            Block::Pcie => "pcie",
             Block::Rps => "rps",
             Block::Shell => "shell",
         }
@@ -117,9 +123,10 @@ impl Block {
         if self == Block::Switch { AXIS_SWITCH } else { AXI_DMA }
     }
 
-    /// The modules to synthesize, the top last.
-    fn modules(self, cfg: &Config) -> Vec<Module> {
-        match self {
+    /// The modules to synthesize, the top last, or why this configuration
+    /// has none.
+    fn modules(self, cfg: &Config) -> Result<Vec<Module>, String> {
+        Ok(match self {
             Block::Bar => bar::bar_modules(cfg),
             Block::Dma => dma::dma_modules(cfg),
             Block::Switch => switch::switch_modules(cfg),
@@ -128,20 +135,13 @@ impl Block {
             Block::Sched => sched::sched_modules(cfg),
             Block::Prc => rp::prc_modules(cfg),
             Block::Partition => rp::partition_modules(cfg),
-            Block::Rps => fill_partitions(cfg, rp::rps_static_modules(cfg)),
-            Block::Shell => fill_partitions(cfg, shell::shell_modules(cfg, false)),
-        }
+            Block::Pcie => pcie::pcie_modules(cfg)?,
+            Block::Rps => rp::fill_partitions(cfg, rp::rps_static_modules(cfg), TIMED_RM),
+            Block::Shell => rp::fill_partitions(cfg, shell::shell_modules(cfg, false), TIMED_RM),
+        })
     }
 }
 
-/// Replaces each partition's black box by [`TIMED_RM`] in it.
-fn fill_partitions(cfg: &Config, modules: Vec<Module>) -> Vec<Module> {
-    let boxes: Vec<String> = (0..cfg.partitions).map(rp::rp_module).collect();
-    let mut out = accel::rm_modules(cfg, TIMED_RM);
-    out.extend((0..cfg.partitions).map(|i| rp::rp_rm_wrapper(cfg, i, TIMED_RM)));
-    rp::merge(&mut out, modules.into_iter().filter(|m| !boxes.contains(&m.name)).collect());
-    out
-}
 
 /// The figures of one block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -273,7 +273,7 @@ fn run_logged(cmd: &mut Command, what: &str, dir: &Path, log: &str) -> Result<()
 /// Synthesizes, places and routes one block in `dir` (an empty directory).
 fn time_block(cfg: &Config, block: Block, seed: u64, dir: &Path) -> Result<BlockTiming, String> {
     let t = Instant::now();
-    let modules = block.modules(cfg);
+    let modules = block.modules(cfg)?;
     let top = modules.last().expect("a block has a top").name.clone();
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -505,12 +505,13 @@ pub fn cached_clock(cfg: &Config) -> Option<CachedClock> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blocks::accel;
 
     #[test]
     fn the_shell_and_the_subsystem_hold_the_rm_instead_of_black_boxes() {
         let cfg = Config { partitions: 2, ..Config::default() };
         for block in [Block::Shell, Block::Rps] {
-            let mods = block.modules(&cfg);
+            let mods = block.modules(&cfg).unwrap();
             assert!(mods.last().unwrap().name == if block == Block::Shell { shell::SHELL_TOP } else { rp::RPS_TOP });
             for i in 0..2 {
                 let rp: Vec<&Module> = mods.iter().filter(|m| m.name == rp::rp_module(i)).collect();
@@ -519,6 +520,19 @@ mod tests {
             }
             assert!(mods.iter().any(|m| m.name == accel::rm_top(TIMED_RM)));
         }
+    }
+
+    #[test]
+    fn the_pcie_block_is_the_front_end_at_its_user_width() {
+        for (w, user) in [(64, 256), (512, 512)] {
+            let cfg = Config { data_width: w, ..Config::default() };
+            let mods = Block::Pcie.modules(&cfg).unwrap();
+            let top = mods.last().unwrap();
+            assert_eq!(top.name, pcie::PCIE_TOP);
+            assert_eq!(pcie::user_width(w), user);
+        }
+        let too_many = Config { vfs: 1024, ..Config::default() };
+        assert!(Block::Pcie.modules(&too_many).unwrap_err().contains("VFs"));
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //!
 //! Boundary: `s_fnctl` enters through a register slice, the interrupt
 //! request and the waiting report leave through one; every other input goes
-//! to a register or a FIFO, every output is a register, a FIFO's
-//! (registered) head or count, or logic of registers alone: no output
-//! follows an input within a cycle.
+//! to a register or a FIFO, every output is a register (each FIFO's head
+//! through a register slice out of its block RAM), a FIFO's count, or
+//! logic of registers alone: no output follows an input within a cycle.
 
 use super::desc::H2cDone;
 use crate::fifo::Fifo;
@@ -92,6 +92,12 @@ pub struct CtlMail {
     fnctl_q: Fifo<Bits<{ FW + 1 }>, 4, 5>,
     h2c_done: Fifo<H2cDone, 4, 5>,
     irq_q: Fifo<Bits<FW>, FW, { FW + 1 }>,
+    /// The heads of `h2c_done`, `fnctl_q` and `irq_q`, registered out of
+    /// their RAMs before the engine's dispatch uses them (register slices:
+    /// no bubble between entries).
+    hc_slice: Skid<H2cDone>,
+    fq_slice: Skid<Bits<{ FW + 1 }>>,
+    iq_slice: Skid<Bits<FW>>,
     ie_v: DFF<Bit>,
     ie_f: DFF<Bits<FW>>,
     ie_g: DFF<Bit>,
@@ -121,6 +127,12 @@ impl Logic for CtlMail {
         self.fnctl_q.rst.next = self.rst.val();
         self.h2c_done.rst.next = self.rst.val();
         self.irq_q.rst.next = self.rst.val();
+        self.hc_slice.clk.next = self.clk.val();
+        self.fq_slice.clk.next = self.clk.val();
+        self.iq_slice.clk.next = self.clk.val();
+        self.hc_slice.rst.next = self.rst.val();
+        self.fq_slice.rst.next = self.rst.val();
+        self.iq_slice.rst.next = self.rst.val();
 
         // `s_fnctl`: a valid-only input, the slice is a plain register stage
         // (always drained). (Requests while the RAMs are cleared after reset
@@ -133,23 +145,32 @@ impl Logic for CtlMail {
             & (self.fnctl_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val())
             & !self.clear.val();
         self.fnctl_q.data_in.next = self.fnctl_in.m_data.val();
-        self.fnctl_q.read.next = self.fq_pop.val();
-        self.fq_empty.next = self.fnctl_q.empty.val();
-        self.fq_function.next = self.fnctl_q.data_out.val().get_bits::<FW>(0);
-        self.fq_enable.next = self.fnctl_q.data_out.val().get_bit(11);
+        self.fq_slice.s_valid.next = !self.fnctl_q.empty.val();
+        self.fq_slice.s_data.next = self.fnctl_q.data_out.val();
+        self.fnctl_q.read.next = !self.fnctl_q.empty.val() & self.fq_slice.s_ready.val();
+        self.fq_slice.m_ready.next = self.fq_pop.val();
+        self.fq_empty.next = !self.fq_slice.m_valid.val();
+        self.fq_function.next = self.fq_slice.m_data.val().get_bits::<FW>(0);
+        self.fq_enable.next = self.fq_slice.m_data.val().get_bit(11);
 
         self.h2c_done.write.next = self.hc_push.val();
         self.h2c_done.data_in.next = self.hc_in.val();
-        self.h2c_done.read.next = self.hc_pop.val();
+        self.hc_slice.s_valid.next = !self.h2c_done.empty.val();
+        self.hc_slice.s_data.next = self.h2c_done.data_out.val();
+        self.h2c_done.read.next = !self.h2c_done.empty.val() & self.hc_slice.s_ready.val();
+        self.hc_slice.m_ready.next = self.hc_pop.val();
         self.hc_full.next = self.h2c_done.count.val() >= 14;
-        self.hc_empty.next = self.h2c_done.empty.val();
-        self.hc_head.next = self.h2c_done.data_out.val();
+        self.hc_empty.next = !self.hc_slice.m_valid.val();
+        self.hc_head.next = self.hc_slice.m_data.val();
 
         self.irq_q.write.next = self.iq_push.val();
         self.irq_q.data_in.next = self.fn_cur.val();
-        self.irq_q.read.next = self.iq_pop.val();
-        self.iq_empty.next = self.irq_q.empty.val();
-        self.iq_head.next = self.irq_q.data_out.val();
+        self.iq_slice.s_valid.next = !self.irq_q.empty.val();
+        self.iq_slice.s_data.next = self.irq_q.data_out.val();
+        self.irq_q.read.next = !self.irq_q.empty.val() & self.iq_slice.s_ready.val();
+        self.iq_slice.m_ready.next = self.iq_pop.val();
+        self.iq_empty.next = !self.iq_slice.m_valid.val();
+        self.iq_head.next = self.iq_slice.m_data.val();
 
         if self.ie_push.val() {
             self.ie_v.d.next = true;

@@ -128,6 +128,10 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     max_burst: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
     df_cap: Constant<Bits<10>>,
+    /// The most the data FIFO may hold reserved for a burst of any size to
+    /// be issued two cycles on (a whole `max_burst`, the 8 kept, and one
+    /// more for a packet end meanwhile).
+    df_big: Constant<Bits<10>>,
     data_all: Constant<Bits<DW>>,
 
     // ---- boundary
@@ -145,6 +149,9 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     dres: DFF<Bits<10>>,
     /// The control engine's descriptor read went to AR the cycle before.
     cq_took: DFF<Bit>,
+    /// The tag FIFO may be full this cycle (61 or more the cycle before:
+    /// at most one tag goes in a cycle).
+    tags_full: DFF<Bit>,
     // ---- issuer
     st: DFF<IssState>,
     /// The descriptor slot (the bank's head, taken by the issuer).
@@ -159,6 +166,16 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     i_any: DFF<Bit>,
     b_addr: DFF<Bits<64>>,
     b_left: DFF<Bits<24>>,
+    /// Fewer than `outstanding` bursts in flight (exact: from this cycle's
+    /// counts, a cycle ahead).
+    out_ok: DFF<Bit>,
+    /// The burst in `i_*` may be issued this cycle as far as the issuer's
+    /// state and the data FIFO's credit go, decided
+    /// the cycle before (conservatively: the credit as of then, with one
+    /// more entry for a packet end meanwhile; on the first cycle of `Issue`
+    /// a whole `max_burst` of credit), so that whether a burst goes to AR
+    /// is no arithmetic.
+    iq: DFF<Bit>,
     /// The burst to issue (computed in `Prep`, or as the descriptor is taken).
     i_burst: DFF<Bits<13>>,
     i_beats: DFF<Bits<10>>,
@@ -210,9 +227,10 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     p_burst: Signal<Local, Bits<24>>,
     p_beats: Signal<Local, Bits<24>>,
     p_n0: Signal<Local, Bits<8>>,
-    tags_full: Signal<Local, Bit>,
     ar_free: Signal<Local, Bit>,
     i_ok: Signal<Local, Bit>,
+    /// The issuer enters `Issue` next cycle (from `Prep` or a descriptor taken).
+    to_issue: Signal<Local, Bit>,
     close_go: Signal<Local, Bit>,
     cq_go: Signal<Local, Bit>,
     /// The waiting read's address, and its offset in the beat.
@@ -277,8 +295,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             max_burst: Constant::new((max_burst as u64).into()),
             max_outstanding: Constant::new((outstanding as u64).into()),
             df_cap: Constant::new((super::DATA_FIFO_BEATS as u64).into()),
+            df_big: Constant::new((super::DATA_FIFO_BEATS.saturating_sub(max_burst / KW + 9) as u64).into()),
             data_all: Constant::new(data_all),
-            ar_out: Default::default(), cq_took: Default::default(),
+            ar_out: Default::default(), cq_took: Default::default(), tags_full: Default::default(),
+            iq: Default::default(), to_issue: Default::default(), out_ok: Default::default(),
             r_data_in: Default::default(), r_side_in: Default::default(),
             tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
             dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
@@ -298,7 +318,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             hc_d: Default::default(), bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
             sl_fn: Default::default(), sl_d: Default::default(), p_addr: Default::default(),
             p_left: Default::default(), p_room: Default::default(), p_burst: Default::default(),
-            p_beats: Default::default(), p_n0: Default::default(), tags_full: Default::default(),
+            p_beats: Default::default(), p_n0: Default::default(),
             ar_free: Default::default(), i_ok: Default::default(), close_go: Default::default(),
             cq_go: Default::default(),
             cq_addr: Default::default(), cq_lo: Default::default(),
@@ -318,7 +338,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, cq_took, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, cq_took, tags_full, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
             ie_code, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, pg_v, df_v, df_d, df_m,
@@ -348,8 +368,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
         self.tag_head.s_data.next = self.tag_fifo.data_out.val();
         self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
-        self.tags_full.next = self.tag_fifo.count.val() >= 62;
-        self.ar_free.next = self.ar_out.s_ready.val() & !self.tags_full.val();
+        self.tags_full.d.next = self.tag_fifo.count.val() >= 61;
+        self.ar_free.next = self.ar_out.s_ready.val() & !self.tags_full.q.val();
 
         // ---- Issuer. The burst after `p_addr`, `p_left`: from the slot as a
         // descriptor is taken, else from the descriptor's registers.
@@ -379,14 +399,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         // control engine's waiting descriptor read when neither (the issuer
         // issues at most every other cycle: the read waits a cycle at most
         // behind it), so that no issue decision depends on an input.
-        self.i_ok.next = (self.st.q.val() == IssState::Issue)
-            & !(self.k_v.q.val() & !self.close_pend.q.val())
-            & self.ar_free.val()
-            & (self.outstanding.q.val() < self.max_outstanding.val())
-            & ((self.dres.q.val() + self.i_beats.q.val() + 8) <= self.df_cap.val());
+        self.i_ok.next =
+            self.iq.q.val() & self.out_ok.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
-            & !self.tags_full.val()
+            & !self.tags_full.q.val()
             & (self.dres.q.val() < self.df_cap.val());
         self.cq_go.next =
             self.ctl_valid.val() & !self.cq_took.q.val() & self.ar_free.val() & !self.i_ok.val() & !self.close_go.val();
@@ -413,6 +430,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.ar_in.next.function = self.i_fn.q.val();
         self.out_inc.next = false;
         self.dres_inc.next = 0.into();
+        self.to_issue.next = false;
         if self.k_v.q.val() & !self.close_pend.q.val() {
             // A function stopped or reset: end its open packet, drop its descriptor.
             self.k_v.d.next = false;
@@ -452,6 +470,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
                 } else {
                     self.ds_v.d.next = false;
                     self.st.d.next = IssState::Issue;
+                    self.to_issue.next = true;
                     self.i_fn.d.next = self.ds.q.val().function;
                     self.i_gen.d.next = self.ds.q.val().gen;
                     self.i_eop.d.next = self.ds.q.val().eop;
@@ -464,6 +483,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             }
         } else if self.st.q.val() == IssState::Prep {
             self.st.d.next = IssState::Issue;
+            self.to_issue.next = true;
         } else if self.i_ok.val() {
             self.tag_push.next = true;
             self.out_inc.next = true;
@@ -477,6 +497,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
                 self.i_open.d.next = !self.i_eop.q.val();
                 self.i_open_fn.d.next = self.i_fn.q.val();
             }
+        }
+        // Whether the burst may go next cycle (see `iq`; none in the cycle
+        // after a stop is applied or a burst issued).
+        self.iq.d.next = false;
+        if self.to_issue.val() {
+            self.iq.d.next = self.dres.q.val() <= self.df_big.val();
+        } else if (self.st.q.val() == IssState::Issue) & !self.i_ok.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) {
+            self.iq.d.next = (self.dres.q.val() + self.i_beats.q.val() + 9) <= self.df_cap.val();
         }
         // The burst computed for the next issue (its registers are not read
         // before the issue state that follows).
@@ -690,10 +718,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.r_data_in.m_ready.next = self.r_ready.val();
 
         // ---- Counters: bursts in flight, data FIFO room reserved.
+        self.out_ok.d.next = self.outstanding.q.val() < self.max_outstanding.val();
         if self.out_inc.val() & !self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() + 1;
+            self.out_ok.d.next = (self.outstanding.q.val() + 1) < self.max_outstanding.val();
         } else if !self.out_inc.val() & self.out_dec.val() {
             self.outstanding.d.next = self.outstanding.q.val() - 1;
+            self.out_ok.d.next = true;
         }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
         if self.df_pop.val() {
@@ -731,10 +762,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
 
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
+            self.out_ok.d.next = true;
             self.dres.d.next = 0.into();
             self.st.d.next = IssState::Idle;
             self.ds_v.d.next = false;
             self.cq_took.d.next = false;
+            self.iq.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
             self.k_v.d.next = false;

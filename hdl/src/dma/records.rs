@@ -7,9 +7,9 @@
 //!
 //! Boundary: the register bus and `s_qos` enter through register slices;
 //! every output is a register (the records, the decoded access, the
-//! answer), a block-RAM word, or logic of registers and block-RAM words
-//! alone. Every other input goes to a register or a RAM port: no output
-//! follows an input within a cycle.
+//! answer) or logic of registers alone (every block-RAM word is registered
+//! before any logic uses it). Every other input goes to a register or a RAM
+//! port: no output follows an input within a cycle.
 
 use super::desc::{C2hBuf, C2hRing, C2hSlot, FnRecord, H2cRing, RegSel};
 use super::regs::*;
@@ -138,6 +138,15 @@ pub struct CtlRecords {
     fn0: DFF<Bit>,
     c_rec: DFF<C2hRing>,
     f_rec: DFF<FnRecord>,
+    /// Its enable bit, weight and prefetch slot, registered out of their
+    /// RAMs the same way (`sw_*`: the slot write of the dispatch cycle, which
+    /// the read at that cycle's edge does not see yet).
+    en_rec: DFF<Bit>,
+    w_rec: DFF<Bits<8>>,
+    s_rec: DFF<C2hSlot>,
+    sw_v: DFF<Bit>,
+    sw_fn: DFF<Bits<FW>>,
+    sw_d: DFF<C2hSlot>,
 
     // ---- register access
     reg_in: Skid<Bits<REQ_BITS>>,
@@ -260,6 +269,12 @@ impl Default for CtlRecords {
             fn0: Default::default(),
             c_rec: Default::default(),
             f_rec: Default::default(),
+            en_rec: Default::default(),
+            w_rec: Default::default(),
+            s_rec: Default::default(),
+            sw_v: Default::default(),
+            sw_fn: Default::default(),
+            sw_d: Default::default(),
             reg_in: Default::default(),
             qos_in: Default::default(),
             r_write_q: Default::default(),
@@ -288,7 +303,7 @@ impl Default for CtlRecords {
 impl Logic for CtlRecords {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, h_rec, c_rec, f_rec, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
+        dff_setup!(self, clk, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
         // ---- Registered boundary: the register bus and `s_qos` slices.
         self.reg_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
@@ -333,24 +348,36 @@ impl Logic for CtlRecords {
         self.h2c_ring.read_address.next = self.fn_next.val();
         self.c2h_ring.read_address.next = self.fn_next.val();
         self.fn_state.read_address.next = self.fn_next.val();
+        self.c_slot.read_address.next = self.fn_next.val();
+        self.enable_ram.read_address.next = self.fn_next.val();
+        self.weight_ram.read_address.next = self.fn_next.val();
+        // The prefetch slot may be written as it is read (a prefetch that
+        // arrived the cycle before the read side was held, `pf_block`): that
+        // write is taken instead of the RAM's word.
+        self.sw_v.d.next = self.slot_write.val();
+        self.sw_fn.d.next = self.slot_function.val();
+        self.sw_d.d.next = self.slot.val();
         if self.load.val() {
             self.h_rec.d.next = self.h2c_ring.read_data.val();
             self.c_rec.d.next = self.c2h_ring.read_data.val();
             self.f_rec.d.next = self.fn_state.read_data.val();
             self.fn0.d.next = self.fn_next.val() == 0;
+            self.en_rec.d.next = self.enable_ram.read_data.val().any();
+            self.w_rec.d.next = self.weight_ram.read_data.val();
+            self.s_rec.d.next = self.c_slot.read_data.val();
+            if self.sw_v.q.val() & (self.sw_fn.q.val() == self.fn_cur.val()) {
+                self.s_rec.d.next = self.sw_d.q.val();
+            }
         }
         self.h.next = self.h_rec.q.val();
         self.c.next = self.c_rec.q.val();
         self.f.next = self.f_rec.q.val();
-        self.c_slot.read_address.next = self.fn_cur.val();
-        self.enable_ram.read_address.next = self.fn_cur.val();
-        self.weight_ram.read_address.next = self.fn_cur.val();
         self.f_run.next = self.f_rec.q.val().run;
         self.h_base.next = self.h_rec.q.val().base;
         self.c_base.next = self.c_rec.q.val().base;
-        self.enabled.next = self.enable_ram.read_data.val().any() | self.fn0.q.val();
-        self.weight.next = self.weight_ram.read_data.val();
-        if self.weight_ram.read_data.val() == 0 {
+        self.enabled.next = self.en_rec.q.val() | self.fn0.q.val();
+        self.weight.next = self.w_rec.q.val();
+        if self.w_rec.q.val() == 0 {
             self.weight.next = 1.into();
         }
         self.h_live.next = self.enabled.val() & self.f_run.val().get_bit(0) & (self.f_rec.q.val().err == 0);
@@ -371,11 +398,11 @@ impl Logic for CtlRecords {
         self.c_nidx.next = (self.c_rec.q.val().cidx + 1) & self.ring_mask_c.val();
         self.c_npost.next = self.c_nidx.val() != self.c_rec.q.val().pidx;
         self.fa_cn.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
-        self.s_hit.next = self.c_slot.read_data.val().seq == self.c_rec.q.val().seq;
-        self.s_buf.next.addr = self.c_slot.read_data.val().addr;
-        self.s_buf.next.len = self.c_slot.read_data.val().len;
-        self.s_buf.next.irq = self.c_slot.read_data.val().irq;
-        self.s_buf.next.err = self.c_slot.read_data.val().err;
+        self.s_hit.next = self.s_rec.q.val().seq == self.c_rec.q.val().seq;
+        self.s_buf.next.addr = self.s_rec.q.val().addr;
+        self.s_buf.next.len = self.s_rec.q.val().len;
+        self.s_buf.next.irq = self.s_rec.q.val().irq;
+        self.s_buf.next.err = self.s_rec.q.val().err;
 
         // ---- RAM writes: clearing after reset, else the control engine's updates.
         self.h2c_ring.write_address.next = self.fn_cur.val();

@@ -27,7 +27,7 @@
 //! tag then goes back to the pool.
 
 use crate::fifo::Fifo;
-use crate::skid::Skid;
+use crate::skid::Skid3;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -67,9 +67,8 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     beat_log2: Constant<Bits<4>>,
     one: Constant<Bits<32>>,
 
-    rc_data: Skid<Bits<DW>>,
-    /// bit 0 tlast, bit 1 discontinue.
-    rc_side: Skid<Bits<2>>,
+    /// RC in: tdata, tlast, the discontinue bit of tuser.
+    rc_in: Skid3<Bits<DW>, Bit, Bit>,
     free: Fifo<Bits<5>, 5, 6>,
     /// bits 4:0 tag, 9:5 beats, 10 last of its burst, 11 port, 15:12 start beat (mod 16).
     order: Fifo<Bits<16>, 5, 6>,
@@ -78,10 +77,9 @@ pub struct Completions<const DW: usize, const RCU: usize> {
     host_s: Fifo<Bits<3>, 4, 5>,
     prc_d: Fifo<Bits<DW>, 4, 5>,
     prc_s: Fifo<Bits<3>, 4, 5>,
-    host_sk_d: Skid<Bits<DW>>,
-    host_sk_s: Skid<Bits<3>>,
-    prc_sk_d: Skid<Bits<DW>>,
-    prc_sk_s: Skid<Bits<3>>,
+    /// R out, per port: rdata, rresp, rlast.
+    host_r: Skid3<Bits<DW>, Bits<2>, Bit>,
+    prc_r: Skid3<Bits<DW>, Bits<2>, Bit>,
 
     init: DFF<Bit>,
     init_cnt: DFF<Bits<6>>,
@@ -159,8 +157,7 @@ impl<const DW: usize, const RCU: usize> Default for Completions<DW, RCU> {
             top_shift: Constant::new(((DW - 96) as u64).into()),
             beat_log2: Constant::new(((DW / 8).trailing_zeros() as u64).into()),
             one: Constant::new(1u64.into()),
-            rc_data: Default::default(),
-            rc_side: Default::default(),
+            rc_in: Default::default(),
             free: Default::default(),
             order: Default::default(),
             slots: Default::default(),
@@ -168,10 +165,8 @@ impl<const DW: usize, const RCU: usize> Default for Completions<DW, RCU> {
             host_s: Default::default(),
             prc_d: Default::default(),
             prc_s: Default::default(),
-            host_sk_d: Default::default(),
-            host_sk_s: Default::default(),
-            prc_sk_d: Default::default(),
-            prc_sk_s: Default::default(),
+            host_r: Default::default(),
+            prc_r: Default::default(),
             init: Default::default(),
             init_cnt: Default::default(),
             done: Default::default(),
@@ -220,30 +215,24 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
             self, clk, init, init_cnt, done, err, dec, rc_state, c_tag, c_done, c_err, c_dec, prev, wr_ptr,
             dr_state, dr_tag, dr_beats, dr_k, dr_ptr, dr_last, dr_port, dr_resp, p_valid, p_port, p_side
         );
-        self.rc_data.clk.next = self.clk.val();
-        self.rc_side.clk.next = self.clk.val();
+        self.rc_in.clk.next = self.clk.val();
         self.free.clk.next = self.clk.val();
         self.order.clk.next = self.clk.val();
         self.host_d.clk.next = self.clk.val();
         self.host_s.clk.next = self.clk.val();
         self.prc_d.clk.next = self.clk.val();
         self.prc_s.clk.next = self.clk.val();
-        self.host_sk_d.clk.next = self.clk.val();
-        self.host_sk_s.clk.next = self.clk.val();
-        self.prc_sk_d.clk.next = self.clk.val();
-        self.prc_sk_s.clk.next = self.clk.val();
-        self.rc_data.rst.next = self.rst.val();
-        self.rc_side.rst.next = self.rst.val();
+        self.host_r.clk.next = self.clk.val();
+        self.prc_r.clk.next = self.clk.val();
+        self.rc_in.rst.next = self.rst.val();
         self.free.rst.next = self.rst.val();
         self.order.rst.next = self.rst.val();
         self.host_d.rst.next = self.rst.val();
         self.host_s.rst.next = self.rst.val();
         self.prc_d.rst.next = self.rst.val();
         self.prc_s.rst.next = self.rst.val();
-        self.host_sk_d.rst.next = self.rst.val();
-        self.host_sk_s.rst.next = self.rst.val();
-        self.prc_sk_d.rst.next = self.rst.val();
-        self.prc_sk_s.rst.next = self.rst.val();
+        self.host_r.rst.next = self.rst.val();
+        self.prc_r.rst.next = self.rst.val();
         self.slots.read_clock.next = self.clk.val();
         self.slots.write_clock.next = self.clk.val();
 
@@ -265,22 +254,20 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
             | (bit_cast::<16, 4>(bit_cast::<4, 12>(self.issue_start.val() >> self.beat_log2.val())) << 12);
 
         // ---- RC in.
-        self.rc_data.s_valid.next = self.s_axis_rc_tvalid.val();
-        self.rc_side.s_valid.next = self.s_axis_rc_tvalid.val();
-        self.rc_data.s_data.next = self.s_axis_rc_tdata.val();
-        self.rc_side.s_data.next = bit_cast::<2, 1>(self.s_axis_rc_tlast.val().into())
-            | (bit_cast::<2, 1>(self.s_axis_rc_tuser.val().get_bit(self.disc_at.val().index()).into()) << 1);
-        self.s_axis_rc_tready.next = self.rc_data.s_ready.val();
-        self.rc_data.m_ready.next = true;
-        self.rc_side.m_ready.next = true;
-        self.rc_fire.next = self.rc_data.m_valid.val();
-        self.beat.next = self.rc_data.m_data.val();
+        self.rc_in.s_valid.next = self.s_axis_rc_tvalid.val();
+        self.rc_in.s_a.next = self.s_axis_rc_tdata.val();
+        self.rc_in.s_b.next = self.s_axis_rc_tlast.val();
+        self.rc_in.s_c.next = self.s_axis_rc_tuser.val().get_bit(self.disc_at.val().index());
+        self.s_axis_rc_tready.next = self.rc_in.s_ready.val();
+        self.rc_in.m_ready.next = true;
+        self.rc_fire.next = self.rc_in.m_valid.val();
+        self.beat.next = self.rc_in.m_a.val();
         self.b_err.next = (self.beat.val().get_bits::<3>(43) != 0) | self.beat.val().get_bit(46);
         self.slots.write_enable.next = false;
         self.slots.write_address.next = (bit_cast::<9, 5>(self.c_tag.q.val()) << 4) | bit_cast::<9, 4>(self.wr_ptr.q.val());
         self.slots.write_data.next = (self.prev.q.val() >> 96) | (self.beat.val() << self.top_shift.val());
         self.end_cpl.next = false;
-        self.end_err.next = self.c_err.q.val() | self.rc_side.m_data.val().get_bit(1);
+        self.end_err.next = self.c_err.q.val() | self.rc_in.m_c.val();
         self.end_dec.next = self.c_dec.q.val();
         if self.rc_fire.val() {
             if self.rc_state.q.val() == 0 {
@@ -288,17 +275,17 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
                 // The slot entry of the first data beat: the lower address's beat.
                 self.wr_ptr.d.next = bit_cast::<4, 12>(self.beat.val().get_bits::<12>(0) >> self.beat_log2.val());
                 self.c_done.d.next = self.beat.val().get_bit(30);
-                self.c_err.d.next = self.b_err.val() | self.rc_side.m_data.val().get_bit(1);
+                self.c_err.d.next = self.b_err.val() | self.rc_in.m_c.val();
                 self.c_dec.d.next = self.beat.val().get_bits::<3>(43) == 1;
                 self.prev.d.next = self.beat.val();
-                if self.rc_side.m_data.val().get_bit(0) {
+                if self.rc_in.m_b.val() {
                     // A completion without data (an error): it ends here.
                     self.end_cpl.next = true;
                     self.end_err.next = true;
                     self.end_dec.next = self.beat.val().get_bits::<3>(43) == 1;
                     self.c_tag.d.next = self.beat.val().get_bits::<5>(64);
                     self.c_done.d.next = self.beat.val().get_bit(30);
-                } else if self.b_err.val() | self.rc_side.m_data.val().get_bit(1) {
+                } else if self.b_err.val() | self.rc_in.m_c.val() {
                     self.rc_state.d.next = 2.into();
                 } else {
                     self.rc_state.d.next = 1.into();
@@ -309,10 +296,10 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
                     self.wr_ptr.d.next = self.wr_ptr.q.val() + 1;
                     self.prev.d.next = self.beat.val();
                 }
-                if self.rc_side.m_data.val().get_bit(1) {
+                if self.rc_in.m_c.val() {
                     self.c_err.d.next = true;
                 }
-                if self.rc_side.m_data.val().get_bit(0) {
+                if self.rc_in.m_b.val() {
                     self.end_cpl.next = true;
                     self.rc_state.d.next = 0.into();
                 }
@@ -414,31 +401,29 @@ impl<const DW: usize, const RCU: usize> Logic for Completions<DW, RCU> {
         self.host_s.data_in.next = self.p_side.q.val();
         self.prc_s.data_in.next = self.p_side.q.val();
 
-        self.host_sk_d.s_valid.next = !self.host_d.empty.val();
-        self.host_sk_s.s_valid.next = !self.host_d.empty.val();
-        self.host_sk_d.s_data.next = self.host_d.data_out.val();
-        self.host_sk_s.s_data.next = self.host_s.data_out.val();
-        self.host_d.read.next = self.host_sk_d.s_ready.val();
-        self.host_s.read.next = self.host_sk_d.s_ready.val();
-        self.host_sk_d.m_ready.next = self.host_rready.val();
-        self.host_sk_s.m_ready.next = self.host_rready.val();
-        self.host_rvalid.next = self.host_sk_d.m_valid.val();
-        self.host_rdata.next = self.host_sk_d.m_data.val();
-        self.host_rresp.next = self.host_sk_s.m_data.val().get_bits::<2>(0);
-        self.host_rlast.next = self.host_sk_s.m_data.val().get_bit(2);
+        self.host_r.s_valid.next = !self.host_d.empty.val();
+        self.host_r.s_a.next = self.host_d.data_out.val();
+        self.host_r.s_b.next = self.host_s.data_out.val().get_bits::<2>(0);
+        self.host_r.s_c.next = self.host_s.data_out.val().get_bit(2);
+        self.host_d.read.next = self.host_r.s_ready.val();
+        self.host_s.read.next = self.host_r.s_ready.val();
+        self.host_r.m_ready.next = self.host_rready.val();
+        self.host_rvalid.next = self.host_r.m_valid.val();
+        self.host_rdata.next = self.host_r.m_a.val();
+        self.host_rresp.next = self.host_r.m_b.val();
+        self.host_rlast.next = self.host_r.m_c.val();
 
-        self.prc_sk_d.s_valid.next = !self.prc_d.empty.val();
-        self.prc_sk_s.s_valid.next = !self.prc_d.empty.val();
-        self.prc_sk_d.s_data.next = self.prc_d.data_out.val();
-        self.prc_sk_s.s_data.next = self.prc_s.data_out.val();
-        self.prc_d.read.next = self.prc_sk_d.s_ready.val();
-        self.prc_s.read.next = self.prc_sk_d.s_ready.val();
-        self.prc_sk_d.m_ready.next = self.prc_rready.val();
-        self.prc_sk_s.m_ready.next = self.prc_rready.val();
-        self.prc_rvalid.next = self.prc_sk_d.m_valid.val();
-        self.prc_rdata.next = self.prc_sk_d.m_data.val();
-        self.prc_rresp.next = self.prc_sk_s.m_data.val().get_bits::<2>(0);
-        self.prc_rlast.next = self.prc_sk_s.m_data.val().get_bit(2);
+        self.prc_r.s_valid.next = !self.prc_d.empty.val();
+        self.prc_r.s_a.next = self.prc_d.data_out.val();
+        self.prc_r.s_b.next = self.prc_s.data_out.val().get_bits::<2>(0);
+        self.prc_r.s_c.next = self.prc_s.data_out.val().get_bit(2);
+        self.prc_d.read.next = self.prc_r.s_ready.val();
+        self.prc_s.read.next = self.prc_r.s_ready.val();
+        self.prc_r.m_ready.next = self.prc_rready.val();
+        self.prc_rvalid.next = self.prc_r.m_valid.val();
+        self.prc_rdata.next = self.prc_r.m_a.val();
+        self.prc_rresp.next = self.prc_r.m_b.val();
+        self.prc_rlast.next = self.prc_r.m_c.val();
 
         if self.rst.val() {
             self.init.d.next = true;

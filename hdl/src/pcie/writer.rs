@@ -96,6 +96,13 @@ pub struct Writer<const DW: usize, const KW: usize, const NK: usize, const DW2: 
     c_first: DFF<Bit>,
     c_final: DFF<Bit>,
     c_be: DFF<Bits<8>>,
+    /// The chunk set-up's first stage, every cycle from `b_start` and
+    /// `b_end`: the chunk's end (the next max-payload boundary or the
+    /// burst's end) and whether it is the burst's last; valid (`e_ok`) from
+    /// the second cycle after `b_start` loads from AW.
+    e_end: DFF<Bits<64>>,
+    e_final: DFF<Bit>,
+    e_ok: DFF<Bit>,
     hold: DFF<Bits<DW>>,
     o_valid: DFF<Bit>,
     o_data: DFF<Bits<DW>>,
@@ -119,6 +126,7 @@ pub struct Writer<const DW: usize, const KW: usize, const NK: usize, const DW2: 
     aw_fn: Signal<Local, Bits<FW>>,
     mps: Signal<Local, Bits<64>>,
     cend: Signal<Local, Bits<64>>,
+    setup: Signal<Local, Bit>,
     dwc: Signal<Local, Bits<12>>,
     d0: Signal<Local, Bits<4>>,
     fbe: Signal<Local, Bits<4>>,
@@ -215,6 +223,9 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
             c_first: Default::default(),
             c_final: Default::default(),
             c_be: Default::default(),
+            e_end: Default::default(),
+            e_final: Default::default(),
+            e_ok: Default::default(),
             hold: Default::default(),
             o_valid: Default::default(),
             o_data: Default::default(),
@@ -236,6 +247,7 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
             aw_fn: Default::default(),
             mps: Default::default(),
             cend: Default::default(),
+            setup: Default::default(),
             dwc: Default::default(),
             d0: Default::default(),
             fbe: Default::default(),
@@ -260,7 +272,7 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
     fn update(&mut self) {
         dff_setup!(
             self, clk, state, prefer_rd, b_start, b_end, req_fn, c_desc, c_shift, c_rem, c_axi, c_first, c_final, c_be,
-            hold, o_valid, o_data, o_keep, o_user, o_last, b_count, b_valid
+            e_end, e_final, e_ok, hold, o_valid, o_data, o_keep, o_user, o_last, b_count, b_valid
         );
         self.aw.clk.next = self.clk.val();
         self.w_data.clk.next = self.clk.val();
@@ -356,13 +368,17 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
             self.state.d.next = 1.into();
         }
 
-        // ---- Chunk set-up: up to the next max-payload boundary.
+        // ---- Chunk set-up: up to the next max-payload boundary. First
+        // stage (registered every cycle): its end; second (state 1): the rest.
         self.mps.next = self.mps_base.val() << self.cfg_max_payload.val();
         self.cend.next = (self.b_start.q.val() | (self.mps.val() - 1)) + 1;
-        if self.b_end.q.val() < self.cend.val() {
-            self.cend.next = self.b_end.q.val();
+        self.e_end.d.next = self.cend.val();
+        self.e_final.d.next = false;
+        if self.b_end.q.val() <= self.cend.val() {
+            self.e_end.d.next = self.b_end.q.val();
+            self.e_final.d.next = true;
         }
-        self.dwc.next = bit_cast::<12, 64>(((self.cend.val() + 3) >> 2) - (self.b_start.q.val() >> 2));
+        self.dwc.next = bit_cast::<12, 64>(((self.e_end.q.val() + 3) >> 2) - (self.b_start.q.val() >> 2));
         self.d0.next = bit_cast::<4, 64>(self.b_start.q.val() >> 2) & self.nk_mask.val();
         self.fbe.next = 15.into();
         if self.b_start.q.val().get_bits::<2>(0) == 1 {
@@ -373,14 +389,16 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
             self.fbe.next = 8.into();
         }
         self.lbe.next = 15.into();
-        if self.cend.val().get_bits::<2>(0) == 1 {
+        if self.e_end.q.val().get_bits::<2>(0) == 1 {
             self.lbe.next = 1.into();
-        } else if self.cend.val().get_bits::<2>(0) == 2 {
+        } else if self.e_end.q.val().get_bits::<2>(0) == 2 {
             self.lbe.next = 3.into();
-        } else if self.cend.val().get_bits::<2>(0) == 3 {
+        } else if self.e_end.q.val().get_bits::<2>(0) == 3 {
             self.lbe.next = 7.into();
         }
-        if (self.state.q.val() == 1) & !self.take_rd.val() {
+        self.setup.next = (self.state.q.val() == 1) & !self.take_rd.val() & self.e_ok.q.val();
+        self.e_ok.d.next = !self.take_wr.val() & !self.setup.val();
+        if self.setup.val() {
             self.c_desc.d.next = bit_cast::<128, 64>((self.b_start.q.val() >> 2) << 2)
                 | (bit_cast::<128, 12>(self.dwc.val()) << 64)
                 | (bit_cast::<128, 4>(1.into()) << 75)
@@ -391,10 +409,10 @@ impl<const DW: usize, const KW: usize, const NK: usize, const DW2: usize, const 
             }
             self.c_shift.d.next = (self.d0.val() - 4) & self.nk_mask.val();
             self.c_rem.d.next = self.dwc.val() + 4;
-            self.c_axi.d.next = bit_cast::<9, 64>(((self.cend.val() - 1) >> self.beat_log2.val()) - (self.b_start.q.val() >> self.beat_log2.val())) + 1;
+            self.c_axi.d.next = bit_cast::<9, 64>(((self.e_end.q.val() - 1) >> self.beat_log2.val()) - (self.b_start.q.val() >> self.beat_log2.val())) + 1;
             self.c_first.d.next = true;
-            self.c_final.d.next = self.cend.val() == self.b_end.q.val();
-            self.b_start.d.next = self.cend.val();
+            self.c_final.d.next = self.e_final.q.val();
+            self.b_start.d.next = self.e_end.q.val();
             self.state.d.next = 3.into();
             if self.d0.val() >= 4 {
                 self.state.d.next = 2.into();
