@@ -65,21 +65,33 @@ fn run_with_limit(cmd: &mut Command, limit: Duration) -> Result<String, String> 
     }
 }
 
+/// Writes `text` to `dir/name` and adds its path to `files`.
+fn put(dir: &Path, files: &mut Vec<String>, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    files.push(p.display().to_string());
+}
+
+/// Compiles `files` with Icarus, top `top`, and runs it under `limit`: its output.
+fn compile_and_run(dir: &Path, top: &str, files: &[String], limit: Duration) -> String {
+    let vvp = dir.join(format!("{top}.vvp"));
+    let compile = Command::new("iverilog").args(["-g2001", "-s", top, "-o"]).arg(&vvp).args(files).output();
+    let compile = compile.unwrap_or_else(|e| panic!("cannot run iverilog: {e} (run scripts/test.sh, which installs it)"));
+    assert!(compile.status.success(), "iverilog failed:\n{}", String::from_utf8_lossy(&compile.stderr));
+    let out = run_with_limit(Command::new("vvp").arg("-n").arg(&vvp), limit).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{out}");
+    out
+}
+
 fn write_files(dir: &Path, cfg: &Config, accesses: &[TbAccess]) -> Vec<String> {
     let modules = shell_modules(cfg, false);
     let mut files = Vec::new();
     for m in &modules {
-        let p = dir.join(format!("{}.v", m.name));
-        std::fs::write(&p, &m.text).unwrap();
-        files.push(p.display().to_string());
+        put(dir, &mut files, &format!("{}.v", m.name), &m.text);
     }
-    let stub = dir.join("ICAPE3.v");
-    std::fs::write(&stub, icape3_stub()).unwrap();
-    files.push(stub.display().to_string());
+    put(dir, &mut files, "ICAPE3.v", &icape3_stub());
     let tb = shell_testbench(modules.last().unwrap(), TB_TOP, accesses, ACCESS_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-    let p = dir.join(format!("{TB_TOP}.v"));
-    std::fs::write(&p, tb).unwrap();
-    files.push(p.display().to_string());
+    put(dir, &mut files, &format!("{TB_TOP}.v"), &tb);
     files
 }
 
@@ -124,12 +136,7 @@ fn default_shell_answers_every_block_under_icarus() {
     let dir = std::env::var_os("VFPGA_TB_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir).unwrap();
     let files = write_files(&dir, &cfg, &accesses);
-    let vvp = dir.join("shell_tb.vvp");
-    let compile = Command::new("iverilog").args(["-g2001", "-s", TB_TOP, "-o"]).arg(&vvp).args(&files).output();
-    let compile = compile.unwrap_or_else(|e| panic!("cannot run iverilog: {e} (run scripts/test.sh, which installs it)"));
-    assert!(compile.status.success(), "iverilog failed:\n{}", String::from_utf8_lossy(&compile.stderr));
-    let out = run_with_limit(Command::new("vvp").arg("-n").arg(&vvp), WALL_LIMIT).unwrap_or_else(|e| panic!("{e}"));
-    eprintln!("{out}");
+    let out = compile_and_run(&dir, TB_TOP, &files, WALL_LIMIT);
     let summary = format!("{TB_TOP}: {} accesses, 0 errors", accesses.len());
     assert!(out.contains(&summary), "the testbench did not pass (expected `{summary}`):\n{out}");
     for a in &accesses {
@@ -327,28 +334,18 @@ fn chip_top_answers_each_flr_once_under_icarus() {
     let dir = std::env::var_os("VFPGA_TB_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
-    let mut put = |name: &str, text: &str| {
-        let p = dir.join(name);
-        std::fs::write(&p, text).unwrap();
-        files.push(p.display().to_string());
-    };
     for m in &mods {
-        put(&format!("{}.v", m.name), &m.text);
+        put(&dir, &mut files, &format!("{}.v", m.name), &m.text);
     }
-    put("ICAPE3.v", &icape3_stub());
+    put(&dir, &mut files, "ICAPE3.v", &icape3_stub());
     for (path, text) in vfpga::chip_top::stub_files(&cfg) {
         if path == vfpga::chip_top::IBUFDS_GTE4_PATH {
-            put("IBUFDS_GTE4.v", &text);
+            put(&dir, &mut files, "IBUFDS_GTE4.v", &text);
         }
     }
-    put("pcie_ip_flr_model.v", &pcie_ip_flr_model(&cfg));
-    put(&format!("{FLR_TB}.v"), &flr_testbench(&cfg));
-    let vvp = dir.join("flr_tb.vvp");
-    let compile = Command::new("iverilog").args(["-g2005", "-s", FLR_TB, "-o"]).arg(&vvp).args(&files).output();
-    let compile = compile.unwrap_or_else(|e| panic!("cannot run iverilog: {e} (run scripts/test.sh, which installs it)"));
-    assert!(compile.status.success(), "iverilog failed:\n{}", String::from_utf8_lossy(&compile.stderr));
-    let out = run_with_limit(Command::new("vvp").arg("-n").arg(&vvp), WALL_LIMIT * 5).unwrap_or_else(|e| panic!("{e}"));
-    eprintln!("{out}");
+    put(&dir, &mut files, "pcie_ip_flr_model.v", &pcie_ip_flr_model(&cfg));
+    put(&dir, &mut files, &format!("{FLR_TB}.v"), &flr_testbench(&cfg));
+    let out = compile_and_run(&dir, FLR_TB, &files, WALL_LIMIT * 5);
     let summary = format!("{FLR_TB}: 6 FLRs answered, 0 errors");
     assert!(out.contains(&summary), "the testbench did not pass (expected `{summary}`):\n{out}");
 }
