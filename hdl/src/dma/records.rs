@@ -383,8 +383,11 @@ impl Logic for CtlRecords {
         self.h_live.next = self.enabled.val() & self.f_run.val().get_bit(0) & (self.f_rec.q.val().err == 0);
         self.c_live.next = self.enabled.val() & self.f_run.val().get_bit(1) & (self.f_rec.q.val().err == 0);
         self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
-        self.ring_mask_h.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.h_rec.q.val().log2)) - 1;
-        self.ring_mask_c.next = (bit_cast::<16, 1>(true.into()) << bit_cast::<16, 4>(self.c_rec.q.val().log2)) - 1;
+        // A ring's index mask, (1 << log2) - 1, written as a shifted
+        // constant: one LUT per bit of log2's four, where the subtraction was
+        // a carry chain on the C2H dispatch's critical path.
+        self.ring_mask_h.next = !(bit_cast::<16, 16>(0xffff_u64.into()) << bit_cast::<16, 4>(self.h_rec.q.val().log2));
+        self.ring_mask_c.next = !(bit_cast::<16, 16>(0xffff_u64.into()) << bit_cast::<16, 4>(self.c_rec.q.val().log2));
         self.h_bad.next = (self.h_rec.q.val().log2 < 4)
             | self.h_base.val().get_bits::<4>(0).any()
             | (self.h_rec.q.val().pidx > self.ring_mask_h.val());
