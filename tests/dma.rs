@@ -589,7 +589,10 @@ fn no_combinational_path_from_any_input_to_any_output() {
             "vfpga_dma_writes",
             "vfpga_dma_gate",
             "vfpga_dma_packer",
-            "vfpga_dma_ctrl_bank0",
+            "vfpga_dma_ctrl_rec",
+            "vfpga_dma_ctrl_mail",
+            "vfpga_dma_ctrl_banks",
+            "vfpga_dma_ctrl_banks_bank0",
             "vfpga_dma_reader",
         ];
         for block in std::iter::once(top).chain(children) {

@@ -12,8 +12,11 @@ pub const DMA_TOP: &str = "vfpga_dma";
 const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_packer",
     "vfpga_dma_ctrl",
-    "vfpga_dma_ctrl_bank0",
-    "vfpga_dma_ctrl_bank1",
+    "vfpga_dma_ctrl_rec",
+    "vfpga_dma_ctrl_mail",
+    "vfpga_dma_ctrl_banks",
+    "vfpga_dma_ctrl_banks_bank0",
+    "vfpga_dma_ctrl_banks_bank1",
     "vfpga_dma_c2h",
     "vfpga_dma_writes",
     "vfpga_dma_gate",

@@ -281,3 +281,27 @@ pub enum IssState {
     /// credit allow.
     Issue,
 }
+
+/// The DMA register a register access names (`regs.rs`), decoded as the
+/// control engine takes the access (`records.rs`); `None`: no register there.
+#[derive(Copy, Clone, PartialEq, Debug, LogicState)]
+pub enum RegSel {
+    None,
+    Id,
+    Version,
+    Ctrl,
+    Status,
+    HBaseLo,
+    HBaseHi,
+    HSize,
+    HPidx,
+    HCidx,
+    CBaseLo,
+    CBaseHi,
+    CSize,
+    CPidx,
+    CCidx,
+    IrqMask,
+    IrqStatus,
+    Weight,
+}

@@ -128,10 +128,13 @@
 //! (SLVERR) and changes nothing, as regmap.md says.
 //!
 //! Child blocks (one Verilog module each; the records they exchange are
-//! named in `desc.rs`): `ctrl.rs`, the control engine with the
-//! per-function RAMs, its mailboxes and the descriptor banks
-//! (`vfpga_dma_ctrl`); `bank.rs`, one H2C descriptor bank, instantiated
-//! twice in it (`vfpga_dma_ctrl_bank0`); `reader.rs`, the H2C issuer, AR
+//! named in `desc.rs`, its interfaces to the others in `ports.rs`):
+//! `ctrl.rs`, the control engine (`vfpga_dma_ctrl`), with its children
+//! `records.rs`, the per-function RAMs, the served function's records and
+//! the register view of them (`vfpga_dma_ctrl_rec`), `mail.rs`, its
+//! mailboxes and its interrupt and waiting outputs (`vfpga_dma_ctrl_mail`),
+//! and `banks.rs`, the two H2C descriptor banks (`vfpga_dma_ctrl_banks`),
+//! each `bank.rs` (`vfpga_dma_ctrl_banks_bank0`); `reader.rs`, the H2C issuer, AR
 //! with its tag FIFO and the read side (`vfpga_dma_reader`); `packer.rs`,
 //! the data FIFO and the packer behind `m_axis_h2c` (`vfpga_dma_packer`);
 //! `c2h.rs`, the C2H engine (`vfpga_dma_c2h`); `writes.rs`, the host writes
@@ -140,7 +143,7 @@
 //! wiring between them.
 //!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
-//! register slice (`skid.rs`: in `ctrl.rs`, `reader.rs`, `c2h.rs`,
+//! register slice (`skid.rs`: in `records.rs`, `mail.rs`, `reader.rs`, `c2h.rs`,
 //! `writes.rs`, `gate.rs`); AR, W, the interrupt request and the waiting
 //! report leave through one; AW, H2C, the register answers and the gate
 //! answers come from registers. No output follows an input within a cycle,
@@ -162,12 +165,16 @@
 //! descriptor still counts as the bank's for the sharing gate).
 
 mod bank;
+mod banks;
 mod c2h;
 mod ctrl;
 pub mod desc;
 mod gate;
+mod mail;
 mod packer;
+mod ports;
 mod reader;
+mod records;
 mod writes;
 pub mod regs;
 
@@ -278,14 +285,17 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub m_waiting_function: Signal<Out, Bits<FW>>,
 
     // ---- registered boundary (`skid.rs`): every input enters through a
-    // register slice (the register bus, `s_qos`, `s_fnctl`: in `ctrl.rs`; C2H,
+    // register slice (the register bus, `s_qos`, `s_fnctl`: in `ctrl.rs`'s
+    // children `rec` and `mail`; C2H,
     // B and R: in `c2h.rs`, `writes.rs`, `reader.rs`); outputs whose
     // valid/data are not already registers (AR: in `reader.rs`; W: in
-    // `writes.rs`; the irq and waiting handshakes: in `ctrl.rs`) leave
+    // `writes.rs`; the irq and waiting handshakes: in `ctrl.rs`'s `mail`) leave
     // through one.
 
     // ---- configuration
     ar_size: Constant<Bits<3>>,
+    /// PF + VFs - 1.
+    last_function: Constant<Bits<FW>>,
 
     /// The control engine, the per-function state and the descriptor banks.
     ctrl: DmaCtrl,
@@ -318,13 +328,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
         assert!(DW == KW * 8 && DW2 == 2 * DW, "DW = 8 KW and DW2 = 2 DW");
         p.validate(DW).unwrap_or_else(|e| panic!("dma: {e}"));
         Self {
-            ctrl: DmaCtrl::new(p.functions),
+            ctrl: Default::default(),
             reader: DmaReader::new(p.max_burst, p.outstanding),
             packer: Default::default(),
             c2h: C2hEngine::new(p.functions, p.max_burst.min(32 * KW)),
             writes: Default::default(),
             gate: Default::default(),
             ar_size: cst(KW.trailing_zeros() as u64),
+            last_function: cst((p.functions - 1) as u64),
             clk: Default::default(),
             rst: Default::default(),
             s_reg: Default::default(),
@@ -364,6 +375,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // interrupt request, `s_qos`, `s_fnctl`, the waiting report.
         self.ctrl.clk.next = self.clk.val();
         self.ctrl.rst.next = self.rst.val();
+        self.ctrl.last_function.next = self.last_function.val();
         self.ctrl.s_reg.req_valid.next = self.s_reg.req_valid.val();
         self.ctrl.s_reg.req_write.next = self.s_reg.req_write.val();
         self.ctrl.s_reg.req_function.next = self.s_reg.req_function.val();
@@ -387,24 +399,24 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.m_waiting_valid.next = self.ctrl.m_waiting_valid.val();
         self.m_waiting_function.next = self.ctrl.m_waiting_function.val();
         self.ctrl.m_waiting_ready.next = self.m_waiting_ready.val();
-        self.ctrl.gate_req_valid.next = self.gate.req_valid.val();
-        self.ctrl.gate_req_function.next = self.gate.req_function.val();
-        self.ctrl.gate_req_open.next = self.gate.req_open.val();
-        self.gate.req_take.next = self.ctrl.gate_req_take.val();
-        self.ctrl.close_room.next = self.gate.close_room.val();
-        self.gate.close_push.next = self.ctrl.close_push.val();
-        self.gate.close_function.next = self.ctrl.close_function.val();
-        self.ctrl.berr_valid.next = self.writes.berr_valid.val();
-        self.ctrl.berr_function.next = self.writes.berr_function.val();
-        self.writes.berr_take.next = self.ctrl.berr_take.val();
-        self.ctrl.wb_room.next = self.writes.wb_room.val();
-        self.ctrl.wb_idle.next = self.writes.wb_idle.val();
-        self.writes.wb_push.next = self.ctrl.wb_push.val();
-        self.writes.wb.next = self.ctrl.wb.val();
-        self.ctrl.c2h_req_valid.next = self.c2h.req_valid.val();
-        self.ctrl.c2h_req_kind.next = self.c2h.req_kind.val();
-        self.ctrl.c2h_req.next = self.c2h.req.val();
-        self.c2h.req_take.next = self.ctrl.c2h_req_take.val();
+        self.ctrl.gate.req_valid.next = self.gate.req_valid.val();
+        self.ctrl.gate.req_function.next = self.gate.req_function.val();
+        self.ctrl.gate.req_open.next = self.gate.req_open.val();
+        self.gate.req_take.next = self.ctrl.gate.req_take.val();
+        self.ctrl.gate.close_room.next = self.gate.close_room.val();
+        self.gate.close_push.next = self.ctrl.gate.close_push.val();
+        self.gate.close_function.next = self.ctrl.gate.close_function.val();
+        self.ctrl.writes.berr_valid.next = self.writes.berr_valid.val();
+        self.ctrl.writes.berr_function.next = self.writes.berr_function.val();
+        self.writes.berr_take.next = self.ctrl.writes.berr_take.val();
+        self.ctrl.writes.wb_room.next = self.writes.wb_room.val();
+        self.ctrl.writes.wb_idle.next = self.writes.wb_idle.val();
+        self.writes.wb_push.next = self.ctrl.writes.wb_push.val();
+        self.writes.wb.next = self.ctrl.writes.wb.val();
+        self.ctrl.c2h.req_valid.next = self.c2h.req_valid.val();
+        self.ctrl.c2h.req_kind.next = self.c2h.req_kind.val();
+        self.ctrl.c2h.req.next = self.c2h.req.val();
+        self.c2h.req_take.next = self.ctrl.c2h.req_take.val();
 
         // ---- Host reads (`reader.rs`): the issuer, AR and its tags, the read side.
         self.reader.clk.next = self.clk.val();
@@ -426,51 +438,51 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // a register on one side and a room computed from registers on the
         // other. The control engine's descriptor read waits in its request
         // register until the reader takes it (AR, when no burst goes).
-        self.reader.ctl_valid.next = self.ctrl.rd_valid.val();
-        self.reader.ctl_rd.next = self.ctrl.rd.val();
-        self.ctrl.rd_take.next = self.reader.ctl_take.val();
+        self.reader.ctl_valid.next = self.ctrl.rside.rd_valid.val();
+        self.reader.ctl_rd.next = self.ctrl.rside.rd.val();
+        self.ctrl.rside.rd_take.next = self.reader.ctl_take.val();
         // The head of the bank the issuer drains moves into the issuer's
         // slot; the bank is freed once done, drained and its last descriptor
         // taken from the slot (`desc_room`).
-        self.dq_pop.next = !self.ctrl.dq_empty.val() & self.reader.desc_room.val();
-        self.ctrl.dq_pop.next = self.dq_pop.val();
-        self.ctrl.desc_room.next = self.reader.desc_room.val();
+        self.dq_pop.next = !self.ctrl.issuer.dq_empty.val() & self.reader.desc_room.val();
+        self.ctrl.issuer.dq_pop.next = self.dq_pop.val();
+        self.ctrl.issuer.desc_room.next = self.reader.desc_room.val();
         self.reader.desc_push.next = self.dq_pop.val();
-        self.reader.desc.next = self.ctrl.dq_head.val();
-        self.reader.desc_killed.next = self.ctrl.ib_kill.val();
+        self.reader.desc.next = self.ctrl.issuer.dq_head.val();
+        self.reader.desc_killed.next = self.ctrl.issuer.ib_kill.val();
         // A function stopped or reset (the control engine's stop mailbox)
         // moves into the reader once the reader has applied the previous one.
-        self.k_push.next = self.ctrl.k_valid.val() & !self.reader.stop_busy.val();
+        self.k_push.next = self.ctrl.issuer.k_valid.val() & !self.reader.stop_busy.val();
         self.reader.stop.next = self.k_push.val();
-        self.reader.stop_fn.next = self.ctrl.k_function.val();
-        self.ctrl.k_take.next = self.k_push.val();
+        self.reader.stop_fn.next = self.ctrl.issuer.k_function.val();
+        self.ctrl.issuer.k_take.next = self.k_push.val();
         // A descriptor the issuer refused moves into the control engine's mailbox.
-        self.ie_push.next = self.reader.err_valid.val() & !self.ctrl.ie_full.val();
-        self.ctrl.ie_push.next = self.ie_push.val();
-        self.ctrl.ie_function.next = self.reader.err_function.val();
-        self.ctrl.ie_generation.next = self.reader.err_gen.val();
-        self.ctrl.ie_error_code.next = self.reader.err_code.val();
+        self.ie_push.next = self.reader.err_valid.val() & !self.ctrl.issuer.ie_full.val();
+        self.ctrl.issuer.ie_push.next = self.ie_push.val();
+        self.ctrl.issuer.ie_function.next = self.reader.err_function.val();
+        self.ctrl.issuer.ie_generation.next = self.reader.err_gen.val();
+        self.ctrl.issuer.ie_error_code.next = self.reader.err_code.val();
         self.reader.err_take.next = self.ie_push.val();
         // Read side results: H2C completions, arrivals into the banks, C2H
         // prefetches into the slots (held while the control engine reads the
         // slot, and while it dispatches with a C2H request pending: the
         // reader's slot write is a cycle after its beat), the prefetch the
         // C2H engine waits for.
-        self.ctrl.hc_push.next = self.reader.done_push.val();
-        self.ctrl.hc_in.next = self.reader.done.val();
-        self.reader.done_full.next = self.ctrl.hc_full.val();
-        self.ctrl.arrive.next = self.reader.arrive.val();
-        self.ctrl.arrive_bank.next = self.reader.arrive_bank.val();
-        self.ctrl.arrive_desc.next = self.reader.arrive_desc.val();
-        self.ctrl.slot_write.next = self.reader.slot_write.val();
-        self.ctrl.slot_function.next = self.reader.slot_function.val();
-        self.ctrl.slot.next = self.reader.slot.val();
+        self.ctrl.rside.hc_push.next = self.reader.done_push.val();
+        self.ctrl.rside.hc_in.next = self.reader.done.val();
+        self.reader.done_full.next = self.ctrl.rside.hc_full.val();
+        self.ctrl.rside.arrive.next = self.reader.arrive.val();
+        self.ctrl.rside.arrive_bank.next = self.reader.arrive_bank.val();
+        self.ctrl.rside.arrive_desc.next = self.reader.arrive_desc.val();
+        self.ctrl.rside.slot_write.next = self.reader.slot_write.val();
+        self.ctrl.rside.slot_function.next = self.reader.slot_function.val();
+        self.ctrl.rside.slot.next = self.reader.slot.val();
         self.reader.pf_block.next =
-            self.ctrl.pf_block.val() | (self.ctrl.dispatching.val() & self.c2h.req_valid.val());
-        self.reader.pf_wait.next = self.ctrl.pf_wait.val();
-        self.reader.pf_seq.next = self.ctrl.pf_seq.val();
+            self.ctrl.c2h.pf_block.val() | (self.ctrl.dispatching.val() & self.c2h.req_valid.val());
+        self.reader.pf_wait.next = self.ctrl.c2h.pf_wait.val();
+        self.reader.pf_seq.next = self.ctrl.c2h.pf_seq.val();
         self.reader.pf_function.next = self.c2h.pkt_function.val();
-        self.ctrl.pf_got.next = self.reader.pf_got.val();
+        self.ctrl.rside.pf_got.next = self.reader.pf_got.val();
         self.reader.df_pop.next = self.packer.pop.val();
 
         // ---- H2C packer (`packer.rs`): the data FIFO into `m_axis_h2c`.
@@ -496,14 +508,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c2h.s_tlast.next = self.s_axis_c2h.tlast.val();
         self.c2h.s_tid.next = self.s_axis_c2h.tid.val();
         self.s_axis_c2h.tready.next = self.c2h.s_tready.val();
-        self.c2h.ans_valid.next = self.ctrl.c2h_ans_valid.val();
-        self.c2h.ans_ok.next = self.ctrl.c2h_ans_ok.val();
-        self.c2h.ans_gen.next = self.ctrl.c2h_ans_gen.val();
+        self.c2h.ans_valid.next = self.ctrl.c2h.ans_valid.val();
+        self.c2h.ans_ok.next = self.ctrl.c2h.ans_ok.val();
+        self.c2h.ans_gen.next = self.ctrl.c2h.ans_gen.val();
         // A buffer from the read side, or out of the prefetch slot (never both).
-        self.c2h.buf_valid.next = self.reader.buf_valid.val() | self.ctrl.slot_buf_valid.val();
+        self.c2h.buf_valid.next = self.reader.buf_valid.val() | self.ctrl.c2h.slot_buf_valid.val();
         self.c2h.buf_desc.next = self.reader.buf_desc.val();
-        if self.ctrl.slot_buf_valid.val() {
-            self.c2h.buf_desc.next = self.ctrl.slot_buf.val();
+        if self.ctrl.c2h.slot_buf_valid.val() {
+            self.c2h.buf_desc.next = self.ctrl.c2h.slot_buf.val();
         }
         self.c2h.data_room.next = self.writes.data_room.val();
         self.c2h.burst_room.next = self.writes.burst_room.val();
@@ -536,10 +548,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.gate.s_gate_valid.next = self.s_gate_valid.val();
         self.gate.s_gate_function.next = self.s_gate_function.val();
         self.gate.s_gate_open.next = self.s_gate_open.val();
-        self.gate.bank0_busy.next = self.ctrl.turn0_busy.val();
-        self.gate.bank0_owner.next = self.ctrl.turn0_owner.val();
-        self.gate.bank1_busy.next = self.ctrl.turn1_busy.val();
-        self.gate.bank1_owner.next = self.ctrl.turn1_owner.val();
+        self.gate.bank0_busy.next = self.ctrl.gate.turn0_busy.val();
+        self.gate.bank0_owner.next = self.ctrl.gate.turn0_owner.val();
+        self.gate.bank1_busy.next = self.ctrl.gate.turn1_busy.val();
+        self.gate.bank1_owner.next = self.ctrl.gate.turn1_owner.val();
         self.gate.iss_cur_v.next = self.reader.iss_cur_v.val();
         self.gate.iss_cur_fn.next = self.reader.iss_cur_fn.val();
         self.gate.iss_open_v.next = self.reader.iss_open_v.val();
@@ -547,8 +559,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.gate.iss_close_v.next = self.reader.iss_close_v.val();
         self.gate.iss_close_fn.next = self.reader.iss_close_fn.val();
         // A stop not yet applied: the reader's, else the one waiting for it.
-        self.gate.iss_stop_v.next = self.reader.stop_busy.val() | self.ctrl.k_valid.val();
-        self.gate.iss_stop_fn.next = self.ctrl.k_function.val();
+        self.gate.iss_stop_v.next = self.reader.stop_busy.val() | self.ctrl.issuer.k_valid.val();
+        self.gate.iss_stop_fn.next = self.ctrl.issuer.k_function.val();
         if self.reader.stop_busy.val() {
             self.gate.iss_stop_fn.next = self.reader.stop_busy_fn.val();
         }

@@ -68,6 +68,10 @@ pub struct DmaWrites<const DW: usize, const KW: usize> {
     w_out: Skid3<Bits<DW>, Bits<KW>, Bits<2>>,
     /// Write-back beats in the W register slice (not yet on W).
     wb_held: DFF<Bits<2>>,
+    /// The credits, registered (see `update`).
+    data_room_r: DFF<Bit>,
+    burst_room_r: DFF<Bit>,
+    wb_room_r: DFF<Bit>,
     aw_valid: DFF<Bit>,
     aw_addr: DFF<Bits<64>>,
     aw_len: DFF<Bits<8>>,
@@ -145,6 +149,9 @@ impl<const DW: usize, const KW: usize> Default for DmaWrites<DW, KW> {
             b_in: Default::default(),
             w_out: Default::default(),
             wb_held: Default::default(),
+            data_room_r: Default::default(),
+            burst_room_r: Default::default(),
+            wb_room_r: Default::default(),
             aw_valid: Default::default(),
             aw_addr: Default::default(),
             aw_len: Default::default(),
@@ -189,7 +196,8 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, wb_held, aw_valid, aw_addr, aw_len, aw_user, w_rem, w_src, be_v, be_fn
+            self, clk, wb_held, data_room_r, burst_room_r, wb_room_r, aw_valid, aw_addr, aw_len, aw_user, w_rem,
+            w_src, be_v, be_fn
         );
         self.bursts.clk.next = self.clk.val();
         self.wbacks.clk.next = self.clk.val();
@@ -212,11 +220,18 @@ impl<const DW: usize, const KW: usize> Logic for DmaWrites<DW, KW> {
         self.wfn.clk.next = self.clk.val();
         self.wfn.rst.next = self.rst.val();
 
-        // ---- Credits (from registers only): a source may have one more push
-        // in its output register than the count shows.
-        self.data_room.next = self.wq_data.count.val() < 61;
-        self.burst_room.next = self.bursts.count.val() < 13;
-        self.wb_room.next = self.wbacks.count.val() < 13;
+        // ---- Credits: a source may have one more push in its output register
+        // than the count shows. They leave from registers, a cycle older than
+        // the count (which may have grown by one push since, hence one less
+        // than the 61 and 13 an unregistered credit would allow): the FIFO
+        // count's subtraction then ends here instead of running on into the
+        // C2H engine's beat decision (the DMA's critical path at 57 MHz).
+        self.data_room_r.d.next = self.wq_data.count.val() < 60;
+        self.burst_room_r.d.next = self.bursts.count.val() < 12;
+        self.wb_room_r.d.next = self.wbacks.count.val() < 12;
+        self.data_room.next = self.data_room_r.q.val();
+        self.burst_room.next = self.burst_room_r.q.val();
+        self.wb_room.next = self.wb_room_r.q.val();
         self.wb_idle.next = (self.wbacks.count.val() == 0) & (self.wbq_data.count.val() == 0) & (self.wb_held.q.val() == 0);
         self.bursts.write.next = self.burst_push.val();
         self.bursts.data_in.next = self.burst.val();

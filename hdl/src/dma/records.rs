@@ -1,0 +1,643 @@
+//! The control engine's per-function state and its register view (child
+//! `rec` of `ctrl.rs`): the records in block RAM (H2C and C2H rings,
+//! function records, C2H prefetch slots, enable bits, scheduler weights),
+//! cleared after reset; the served function's records, registered out of
+//! their RAMs; the register bus's request slice, the access decoded as the
+//! engine takes it, the read answer and the records a write leaves.
+//!
+//! Boundary: the register bus and `s_qos` enter through register slices;
+//! every output is a register (the records, the decoded access, the
+//! answer) or logic of registers alone (every block-RAM word is registered
+//! before any logic uses it). Every other input goes to a register or a RAM
+//! port: no output follows an input within a cycle.
+
+use super::desc::{C2hBuf, C2hRing, C2hSlot, FnRecord, H2cRing, RegSel};
+use super::regs::*;
+use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
+use crate::skid::Skid;
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+/// Register request word in the input register slice: write (0), function
+/// (11:1), offset (23:12), data (55:24), strobes (59:56).
+const REQ_BITS: usize = 1 + FW + OW + 32 + 4;
+
+#[derive(LogicBlock)]
+pub struct CtlRecords {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// Clearing after reset (`CtlState::Clear`): every record of function
+    /// `clear_addr` to its reset value.
+    pub clear: Signal<In, Bit>,
+    pub clear_addr: Signal<In, Bits<FW>>,
+    /// The function an operation is dispatched on (read out of the RAMs
+    /// now), its records registered when `load` (`CtlState::Read`).
+    pub fn_next: Signal<In, Bits<FW>>,
+    pub load: Signal<In, Bit>,
+    pub h: Signal<Out, H2cRing>,
+    pub c: Signal<Out, C2hRing>,
+    pub f: Signal<Out, FnRecord>,
+    /// What follows from the records, the enable bit, the weight and the
+    /// prefetch slot of the served function (`fn_cur`): its queues run
+    /// (enabled, run bit, no error); a ring misconfigured; the H2C turn's
+    /// budget; the ring index masks; the H2C fetch address and CIDX
+    /// write-back address, the C2H ones; the C2H descriptor after CIDX
+    /// (posted, its address); whether the prefetch slot holds the last
+    /// prefetch issued, and its buffer.
+    pub fn_cur: Signal<In, Bits<FW>>,
+    pub h_live: Signal<Out, Bit>,
+    pub c_live: Signal<Out, Bit>,
+    pub h_bad: Signal<Out, Bit>,
+    pub c_bad: Signal<Out, Bit>,
+    pub budget: Signal<Out, Bits<16>>,
+    pub ring_mask_h: Signal<Out, Bits<16>>,
+    pub ring_mask_c: Signal<Out, Bits<16>>,
+    pub fa_h: Signal<Out, Bits<64>>,
+    pub wa_h: Signal<Out, Bits<64>>,
+    pub fa_c: Signal<Out, Bits<64>>,
+    pub wa_c: Signal<Out, Bits<64>>,
+    pub c_npost: Signal<Out, Bit>,
+    pub fa_cn: Signal<Out, Bits<64>>,
+    pub s_hit: Signal<Out, Bit>,
+    pub s_buf: Signal<Out, C2hBuf>,
+    /// The records the operation writes back.
+    pub nh: Signal<In, H2cRing>,
+    pub nc: Signal<In, C2hRing>,
+    pub nf: Signal<In, FnRecord>,
+    pub h_we: Signal<In, Bit>,
+    pub c_we: Signal<In, Bit>,
+    pub f_we: Signal<In, Bit>,
+    /// The served function's enable bit (`s_fnctl`) is written.
+    pub en_we: Signal<In, Bit>,
+    pub en_open: Signal<In, Bit>,
+    /// Read side: a prefetched C2H descriptor into `slot_function`'s slot.
+    pub slot_write: Signal<In, Bit>,
+    pub slot_function: Signal<In, Bits<FW>>,
+    pub slot: Signal<In, C2hSlot>,
+    /// `s_qos`: a function's scheduler weight.
+    pub s_qos_valid: Signal<In, Bit>,
+    pub s_qos_function: Signal<In, Bits<FW>>,
+    pub s_qos_weight: Signal<In, Bits<8>>,
+    /// The register bus: the oldest request (`req_take`: the engine
+    /// dispatches it), decoded as it is taken: a write, to CTRL.
+    pub s_reg: RegBusSlave,
+    pub req_valid: Signal<Out, Bit>,
+    pub req_function: Signal<Out, Bits<FW>>,
+    pub req_take: Signal<In, Bit>,
+    pub r_write: Signal<Out, Bit>,
+    pub r_ctrl: Signal<Out, Bit>,
+    /// The access ends (`answer`): its answer leaves on the bus. What an
+    /// accepted write leaves: the records (`w_nh`, `w_nc`, `w_nf`, the
+    /// unchanged ones otherwise) and which to write; CTRL.RESET (`w_reset`);
+    /// an unmask of a pending source (`w_irq`); a doorbell of a closed,
+    /// live function not yet reported (`w_park`).
+    pub answer: Signal<In, Bit>,
+    pub w_nh: Signal<Out, H2cRing>,
+    pub w_nc: Signal<Out, C2hRing>,
+    pub w_nf: Signal<Out, FnRecord>,
+    pub w_h: Signal<Out, Bit>,
+    pub w_c: Signal<Out, Bit>,
+    pub w_f: Signal<Out, Bit>,
+    pub w_reset: Signal<Out, Bit>,
+    pub w_irq: Signal<Out, Bit>,
+    pub w_park: Signal<Out, Bit>,
+
+    /// PF + VFs - 1: accesses to a function beyond are refused.
+    pub last_function: Signal<In, Bits<FW>>,
+
+    // ---- configuration
+    dma_id: Constant<Bits<32>>,
+    dma_version: Constant<Bits<32>>,
+    o_id: Constant<Bits<OW>>,
+    o_version: Constant<Bits<OW>>,
+    o_ctrl: Constant<Bits<OW>>,
+    o_status: Constant<Bits<OW>>,
+    o_h_base_lo: Constant<Bits<OW>>,
+    o_h_base_hi: Constant<Bits<OW>>,
+    o_h_size: Constant<Bits<OW>>,
+    o_h_pidx: Constant<Bits<OW>>,
+    o_h_cidx: Constant<Bits<OW>>,
+    o_c_base_lo: Constant<Bits<OW>>,
+    o_c_base_hi: Constant<Bits<OW>>,
+    o_c_size: Constant<Bits<OW>>,
+    o_c_pidx: Constant<Bits<OW>>,
+    o_c_cidx: Constant<Bits<OW>>,
+    o_irq_mask: Constant<Bits<OW>>,
+    o_irq_status: Constant<Bits<OW>>,
+    o_weight: Constant<Bits<OW>>,
+
+    // ---- per-function state (block RAM), the served function's records
+    h2c_ring: RAM<H2cRing, FW>,
+    c2h_ring: RAM<C2hRing, FW>,
+    c_slot: RAM<C2hSlot, FW>,
+    fn_state: RAM<FnRecord, FW>,
+    enable_ram: RAM<Bits<1>, FW>,
+    weight_ram: RAM<Bits<8>, FW>,
+    h_rec: DFF<H2cRing>,
+    /// The served function is function 0 (always enabled).
+    fn0: DFF<Bit>,
+    c_rec: DFF<C2hRing>,
+    f_rec: DFF<FnRecord>,
+    /// Its enable bit, weight and prefetch slot, registered out of their
+    /// RAMs the same way (`sw_*`: the slot write of the dispatch cycle, which
+    /// the read at that cycle's edge does not see yet).
+    en_rec: DFF<Bit>,
+    w_rec: DFF<Bits<8>>,
+    s_rec: DFF<C2hSlot>,
+    sw_v: DFF<Bit>,
+    sw_fn: DFF<Bits<FW>>,
+    sw_d: DFF<C2hSlot>,
+
+    // ---- register access
+    reg_in: Skid<Bits<REQ_BITS>>,
+    qos_in: Skid<Bits<{ FW + 8 }>>,
+    /// The access taken: a write, of which register, its data; whether it
+    /// names a register (of a function that exists, with every strobe if a
+    /// write), a read-only one.
+    r_write_q: DFF<Bit>,
+    r_sel: DFF<RegSel>,
+    r_wdata: DFF<Bits<32>>,
+    r_hit: DFF<Bit>,
+    r_ro: DFF<Bit>,
+    resp_v: DFF<Bit>,
+    resp_data: DFF<Bits<32>>,
+    resp_err: DFF<Bit>,
+    /// Fields indexed further (a field is not indexed in place).
+    f_run: Signal<Local, Bits<2>>,
+    h_base: Signal<Local, Bits<64>>,
+    c_base: Signal<Local, Bits<64>>,
+    enabled: Signal<Local, Bit>,
+    weight: Signal<Local, Bits<8>>,
+    c_nidx: Signal<Local, Bits<16>>,
+    req_addr: Signal<Local, Bits<OW>>,
+    sel: Signal<Local, RegSel>,
+    old_word: Signal<Local, Bits<32>>,
+    w1c: Signal<Local, Bits<3>>,
+    wr_ok: Signal<Local, Bit>,
+}
+
+/// A constant of any width, for the configuration fields.
+fn cst<const N: usize>(v: u64) -> Constant<Bits<N>> {
+    Constant::new(v.into())
+}
+
+impl Default for CtlRecords {
+    fn default() -> Self {
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            clear: Default::default(),
+            clear_addr: Default::default(),
+            fn_next: Default::default(),
+            load: Default::default(),
+            h: Default::default(),
+            c: Default::default(),
+            f: Default::default(),
+            fn_cur: Default::default(),
+            h_live: Default::default(),
+            c_live: Default::default(),
+            h_bad: Default::default(),
+            c_bad: Default::default(),
+            budget: Default::default(),
+            ring_mask_h: Default::default(),
+            ring_mask_c: Default::default(),
+            fa_h: Default::default(),
+            wa_h: Default::default(),
+            fa_c: Default::default(),
+            wa_c: Default::default(),
+            c_npost: Default::default(),
+            fa_cn: Default::default(),
+            s_hit: Default::default(),
+            s_buf: Default::default(),
+            nh: Default::default(),
+            nc: Default::default(),
+            nf: Default::default(),
+            h_we: Default::default(),
+            c_we: Default::default(),
+            f_we: Default::default(),
+            en_we: Default::default(),
+            en_open: Default::default(),
+            slot_write: Default::default(),
+            slot_function: Default::default(),
+            slot: Default::default(),
+            s_qos_valid: Default::default(),
+            s_qos_function: Default::default(),
+            s_qos_weight: Default::default(),
+            s_reg: Default::default(),
+            req_valid: Default::default(),
+            req_function: Default::default(),
+            req_take: Default::default(),
+            r_write: Default::default(),
+            r_ctrl: Default::default(),
+            answer: Default::default(),
+            w_nh: Default::default(),
+            w_nc: Default::default(),
+            w_nf: Default::default(),
+            w_h: Default::default(),
+            w_c: Default::default(),
+            w_f: Default::default(),
+            w_reset: Default::default(),
+            w_irq: Default::default(),
+            w_park: Default::default(),
+            last_function: Default::default(),
+            dma_id: cst(DMA_ID as u64),
+            dma_version: cst(DMA_VERSION as u64),
+            o_id: cst(R_ID as u64),
+            o_version: cst(R_VERSION as u64),
+            o_ctrl: cst(R_CTRL as u64),
+            o_status: cst(R_STATUS as u64),
+            o_h_base_lo: cst(R_H2C_BASE_LO as u64),
+            o_h_base_hi: cst(R_H2C_BASE_HI as u64),
+            o_h_size: cst(R_H2C_SIZE as u64),
+            o_h_pidx: cst(R_H2C_PIDX as u64),
+            o_h_cidx: cst(R_H2C_CIDX as u64),
+            o_c_base_lo: cst(R_C2H_BASE_LO as u64),
+            o_c_base_hi: cst(R_C2H_BASE_HI as u64),
+            o_c_size: cst(R_C2H_SIZE as u64),
+            o_c_pidx: cst(R_C2H_PIDX as u64),
+            o_c_cidx: cst(R_C2H_CIDX as u64),
+            o_irq_mask: cst(R_IRQ_MASK as u64),
+            o_irq_status: cst(R_IRQ_STATUS as u64),
+            o_weight: cst(R_WEIGHT as u64),
+            h2c_ring: Default::default(),
+            c2h_ring: Default::default(),
+            c_slot: Default::default(),
+            fn_state: Default::default(),
+            enable_ram: Default::default(),
+            weight_ram: Default::default(),
+            h_rec: Default::default(),
+            fn0: Default::default(),
+            c_rec: Default::default(),
+            f_rec: Default::default(),
+            en_rec: Default::default(),
+            w_rec: Default::default(),
+            s_rec: Default::default(),
+            sw_v: Default::default(),
+            sw_fn: Default::default(),
+            sw_d: Default::default(),
+            reg_in: Default::default(),
+            qos_in: Default::default(),
+            r_write_q: Default::default(),
+            r_sel: Default::default(),
+            r_wdata: Default::default(),
+            r_hit: Default::default(),
+            r_ro: Default::default(),
+            resp_v: Default::default(),
+            resp_data: Default::default(),
+            resp_err: Default::default(),
+            f_run: Default::default(),
+            h_base: Default::default(),
+            c_base: Default::default(),
+            enabled: Default::default(),
+            weight: Default::default(),
+            c_nidx: Default::default(),
+            req_addr: Default::default(),
+            sel: Default::default(),
+            old_word: Default::default(),
+            w1c: Default::default(),
+            wr_ok: Default::default(),
+        }
+    }
+}
+
+impl Logic for CtlRecords {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
+        // ---- Registered boundary: the register bus and `s_qos` slices.
+        self.reg_in.clk.next = self.clk.val();
+        self.qos_in.clk.next = self.clk.val();
+        self.reg_in.rst.next = self.rst.val();
+        self.qos_in.rst.next = self.rst.val();
+        self.reg_in.s_valid.next = self.s_reg.req_valid.val();
+        self.reg_in.s_data.next = bit_cast::<REQ_BITS, 1>(self.s_reg.req_write.val().into())
+            | (bit_cast::<REQ_BITS, FW>(self.s_reg.req_function.val()) << 1)
+            | (bit_cast::<REQ_BITS, OW>(self.s_reg.req_addr.val()) << 12)
+            | (bit_cast::<REQ_BITS, 32>(self.s_reg.req_wdata.val()) << 24)
+            | (bit_cast::<REQ_BITS, 4>(self.s_reg.req_wstrb.val()) << 56);
+        self.s_reg.req_ready.next = self.reg_in.s_ready.val();
+        self.s_reg.resp_valid.next = self.resp_v.q.val();
+        self.s_reg.resp_rdata.next = self.resp_data.q.val();
+        self.s_reg.resp_error.next = self.resp_err.q.val();
+        self.reg_in.m_ready.next = self.req_take.val();
+        self.req_valid.next = self.reg_in.m_valid.val();
+        self.req_function.next = self.reg_in.m_data.val().get_bits::<FW>(1);
+        // Valid-only input: the slice is a plain register stage (always drained).
+        self.qos_in.s_valid.next = self.s_qos_valid.val();
+        self.qos_in.s_data.next = bit_cast::<{ FW + 8 }, FW>(self.s_qos_function.val())
+            | (bit_cast::<{ FW + 8 }, 8>(self.s_qos_weight.val()) << 11);
+        self.qos_in.m_ready.next = true;
+
+        // ---- The records' RAMs are read as the operation is dispatched (at
+        // the function it picks), and their words registered during the
+        // operation's second cycle, before any logic uses them: the block-RAM
+        // outputs feed registers only. No write can fall between the read and
+        // the operation (every write ends its operation).
+        self.h2c_ring.read_clock.next = self.clk.val();
+        self.h2c_ring.write_clock.next = self.clk.val();
+        self.c2h_ring.read_clock.next = self.clk.val();
+        self.c2h_ring.write_clock.next = self.clk.val();
+        self.c_slot.read_clock.next = self.clk.val();
+        self.c_slot.write_clock.next = self.clk.val();
+        self.fn_state.read_clock.next = self.clk.val();
+        self.fn_state.write_clock.next = self.clk.val();
+        self.enable_ram.read_clock.next = self.clk.val();
+        self.enable_ram.write_clock.next = self.clk.val();
+        self.weight_ram.read_clock.next = self.clk.val();
+        self.weight_ram.write_clock.next = self.clk.val();
+        self.h2c_ring.read_address.next = self.fn_next.val();
+        self.c2h_ring.read_address.next = self.fn_next.val();
+        self.fn_state.read_address.next = self.fn_next.val();
+        self.c_slot.read_address.next = self.fn_next.val();
+        self.enable_ram.read_address.next = self.fn_next.val();
+        self.weight_ram.read_address.next = self.fn_next.val();
+        // The prefetch slot may be written as it is read (a prefetch that
+        // arrived the cycle before the read side was held, `pf_block`): that
+        // write is taken instead of the RAM's word.
+        self.sw_v.d.next = self.slot_write.val();
+        self.sw_fn.d.next = self.slot_function.val();
+        self.sw_d.d.next = self.slot.val();
+        if self.load.val() {
+            self.h_rec.d.next = self.h2c_ring.read_data.val();
+            self.c_rec.d.next = self.c2h_ring.read_data.val();
+            self.f_rec.d.next = self.fn_state.read_data.val();
+            self.fn0.d.next = self.fn_next.val() == 0;
+            self.en_rec.d.next = self.enable_ram.read_data.val().any();
+            self.w_rec.d.next = self.weight_ram.read_data.val();
+            self.s_rec.d.next = self.c_slot.read_data.val();
+            if self.sw_v.q.val() & (self.sw_fn.q.val() == self.fn_cur.val()) {
+                self.s_rec.d.next = self.sw_d.q.val();
+            }
+        }
+        self.h.next = self.h_rec.q.val();
+        self.c.next = self.c_rec.q.val();
+        self.f.next = self.f_rec.q.val();
+        self.f_run.next = self.f_rec.q.val().run;
+        self.h_base.next = self.h_rec.q.val().base;
+        self.c_base.next = self.c_rec.q.val().base;
+        self.enabled.next = self.en_rec.q.val() | self.fn0.q.val();
+        self.weight.next = self.w_rec.q.val();
+        if self.w_rec.q.val() == 0 {
+            self.weight.next = 1.into();
+        }
+        self.h_live.next = self.enabled.val() & self.f_run.val().get_bit(0) & (self.f_rec.q.val().err == 0);
+        self.c_live.next = self.enabled.val() & self.f_run.val().get_bit(1) & (self.f_rec.q.val().err == 0);
+        self.budget.next = bit_cast::<16, 8>(self.weight.val()) << 4;
+        // A ring's index mask, (1 << log2) - 1, written as a shifted
+        // constant: one LUT per bit of log2's four, where the subtraction was
+        // a carry chain on the C2H dispatch's critical path.
+        self.ring_mask_h.next = !(bit_cast::<16, 16>(0xffff_u64.into()) << bit_cast::<16, 4>(self.h_rec.q.val().log2));
+        self.ring_mask_c.next = !(bit_cast::<16, 16>(0xffff_u64.into()) << bit_cast::<16, 4>(self.c_rec.q.val().log2));
+        self.h_bad.next = (self.h_rec.q.val().log2 < 4)
+            | self.h_base.val().get_bits::<4>(0).any()
+            | (self.h_rec.q.val().pidx > self.ring_mask_h.val());
+        self.c_bad.next = (self.c_rec.q.val().log2 < 4)
+            | self.c_base.val().get_bits::<4>(0).any()
+            | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
+        self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
+        self.wa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().cidx) << 4) + 8;
+        self.fa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4);
+        self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;
+        self.c_nidx.next = (self.c_rec.q.val().cidx + 1) & self.ring_mask_c.val();
+        self.c_npost.next = self.c_nidx.val() != self.c_rec.q.val().pidx;
+        self.fa_cn.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
+        self.s_hit.next = self.s_rec.q.val().seq == self.c_rec.q.val().seq;
+        self.s_buf.next.addr = self.s_rec.q.val().addr;
+        self.s_buf.next.len = self.s_rec.q.val().len;
+        self.s_buf.next.irq = self.s_rec.q.val().irq;
+        self.s_buf.next.err = self.s_rec.q.val().err;
+
+        // ---- RAM writes: clearing after reset, else the control engine's updates.
+        self.h2c_ring.write_address.next = self.fn_cur.val();
+        self.c2h_ring.write_address.next = self.fn_cur.val();
+        self.fn_state.write_address.next = self.fn_cur.val();
+        self.h2c_ring.write_data.next = self.nh.val();
+        self.c2h_ring.write_data.next = self.nc.val();
+        self.fn_state.write_data.next = self.nf.val();
+        self.h2c_ring.write_enable.next = self.h_we.val();
+        self.c2h_ring.write_enable.next = self.c_we.val();
+        self.fn_state.write_enable.next = self.f_we.val();
+        self.c_slot.write_address.next = self.slot_function.val();
+        self.c_slot.write_data.next = self.slot.val();
+        self.c_slot.write_enable.next = self.slot_write.val();
+        self.enable_ram.write_address.next = self.fn_cur.val();
+        self.enable_ram.write_data.next = bit_cast::<1, 1>(self.en_open.val().into());
+        self.enable_ram.write_enable.next = self.en_we.val();
+        self.weight_ram.write_address.next = self.qos_in.m_data.val().get_bits::<FW>(0);
+        self.weight_ram.write_data.next = self.qos_in.m_data.val().get_bits::<8>(11);
+        self.weight_ram.write_enable.next = self.qos_in.m_valid.val() & (self.qos_in.m_data.val().get_bits::<FW>(0) <= self.last_function.val());
+        if self.clear.val() {
+            // Cleared after reset: every record to zero, weights to 1. (No
+            // read is in flight yet: the prefetch slots are free to clear; a
+            // slot kept over a reset could match a new prefetch's number.)
+            self.h2c_ring.write_address.next = self.clear_addr.val();
+            self.c2h_ring.write_address.next = self.clear_addr.val();
+            self.c_slot.write_address.next = self.clear_addr.val();
+            self.fn_state.write_address.next = self.clear_addr.val();
+            self.enable_ram.write_address.next = self.clear_addr.val();
+            self.weight_ram.write_address.next = self.clear_addr.val();
+            self.h2c_ring.write_data.next.base = 0.into();
+            self.h2c_ring.write_data.next.log2 = 0.into();
+            self.h2c_ring.write_data.next.pidx = 0.into();
+            self.h2c_ring.write_data.next.cidx = 0.into();
+            self.h2c_ring.write_data.next.fetch = 0.into();
+            self.c2h_ring.write_data.next.base = 0.into();
+            self.c2h_ring.write_data.next.log2 = 0.into();
+            self.c2h_ring.write_data.next.pidx = 0.into();
+            self.c2h_ring.write_data.next.cidx = 0.into();
+            self.c2h_ring.write_data.next.pf = false;
+            self.c2h_ring.write_data.next.seq = 0.into();
+            self.fn_state.write_data.next.run = 0.into();
+            self.fn_state.write_data.next.err = 0.into();
+            self.fn_state.write_data.next.mask = 0.into();
+            self.fn_state.write_data.next.stat = 0.into();
+            self.fn_state.write_data.next.gen = false;
+            self.fn_state.write_data.next.closed = false;
+            self.fn_state.write_data.next.parked = false;
+            self.fn_state.write_data.next.pend = 0.into();
+            self.fn_state.write_data.next.queued = false;
+            self.c_slot.write_data.next.addr = 0.into();
+            self.c_slot.write_data.next.len = 0.into();
+            self.c_slot.write_data.next.irq = false;
+            self.c_slot.write_data.next.err = false;
+            self.c_slot.write_data.next.seq = 0.into();
+            self.enable_ram.write_data.next = 0.into();
+            self.weight_ram.write_data.next = 1.into();
+            self.h2c_ring.write_enable.next = true;
+            self.c2h_ring.write_enable.next = true;
+            self.c_slot.write_enable.next = true;
+            self.fn_state.write_enable.next = true;
+            self.enable_ram.write_enable.next = true;
+            self.weight_ram.write_enable.next = true;
+        }
+
+        // ---- Register access, decoded as it is taken: which register; a
+        // function beyond the last one, or a partial write, is refused and
+        // changes nothing (regmap.md).
+        self.req_addr.next = self.reg_in.m_data.val().get_bits::<OW>(12);
+        self.sel.next = RegSel::None;
+        if self.req_addr.val() == self.o_id.val() {
+            self.sel.next = RegSel::Id;
+        } else if self.req_addr.val() == self.o_version.val() {
+            self.sel.next = RegSel::Version;
+        } else if self.req_addr.val() == self.o_ctrl.val() {
+            self.sel.next = RegSel::Ctrl;
+        } else if self.req_addr.val() == self.o_status.val() {
+            self.sel.next = RegSel::Status;
+        } else if self.req_addr.val() == self.o_h_base_lo.val() {
+            self.sel.next = RegSel::HBaseLo;
+        } else if self.req_addr.val() == self.o_h_base_hi.val() {
+            self.sel.next = RegSel::HBaseHi;
+        } else if self.req_addr.val() == self.o_h_size.val() {
+            self.sel.next = RegSel::HSize;
+        } else if self.req_addr.val() == self.o_h_pidx.val() {
+            self.sel.next = RegSel::HPidx;
+        } else if self.req_addr.val() == self.o_h_cidx.val() {
+            self.sel.next = RegSel::HCidx;
+        } else if self.req_addr.val() == self.o_c_base_lo.val() {
+            self.sel.next = RegSel::CBaseLo;
+        } else if self.req_addr.val() == self.o_c_base_hi.val() {
+            self.sel.next = RegSel::CBaseHi;
+        } else if self.req_addr.val() == self.o_c_size.val() {
+            self.sel.next = RegSel::CSize;
+        } else if self.req_addr.val() == self.o_c_pidx.val() {
+            self.sel.next = RegSel::CPidx;
+        } else if self.req_addr.val() == self.o_c_cidx.val() {
+            self.sel.next = RegSel::CCidx;
+        } else if self.req_addr.val() == self.o_irq_mask.val() {
+            self.sel.next = RegSel::IrqMask;
+        } else if self.req_addr.val() == self.o_irq_status.val() {
+            self.sel.next = RegSel::IrqStatus;
+        } else if self.req_addr.val() == self.o_weight.val() {
+            self.sel.next = RegSel::Weight;
+        }
+        if self.req_take.val() {
+            self.r_write_q.d.next = self.reg_in.m_data.val().get_bit(0);
+            self.r_sel.d.next = self.sel.val();
+            self.r_wdata.d.next = self.reg_in.m_data.val().get_bits::<32>(24);
+            self.r_hit.d.next = (self.sel.val() != RegSel::None)
+                & (self.reg_in.m_data.val().get_bits::<FW>(1) <= self.last_function.val())
+                & !(self.reg_in.m_data.val().get_bit(0) & (self.reg_in.m_data.val().get_bits::<4>(56) != 0xf));
+            self.r_ro.d.next = (self.sel.val() == RegSel::Id)
+                | (self.sel.val() == RegSel::Version)
+                | (self.sel.val() == RegSel::Status)
+                | (self.sel.val() == RegSel::HCidx)
+                | (self.sel.val() == RegSel::CCidx)
+                | (self.sel.val() == RegSel::Weight);
+        }
+        self.r_write.next = self.r_write_q.q.val();
+        self.r_ctrl.next = self.r_sel.q.val() == RegSel::Ctrl;
+
+        // The old value of the addressed register: the read answer.
+        self.old_word.next = 0.into();
+        match self.r_sel.q.val() {
+            RegSel::None => {}
+            RegSel::Id => self.old_word.next = self.dma_id.val(),
+            RegSel::Version => self.old_word.next = self.dma_version.val(),
+            RegSel::Ctrl => self.old_word.next = bit_cast::<32, 2>(self.f_rec.q.val().run),
+            RegSel::Status => self.old_word.next = bit_cast::<32, 4>(self.f_rec.q.val().err),
+            RegSel::HBaseLo => self.old_word.next = self.h_base.val().get_bits::<32>(0),
+            RegSel::HBaseHi => self.old_word.next = self.h_base.val().get_bits::<32>(32),
+            RegSel::HSize => self.old_word.next = bit_cast::<32, 4>(self.h_rec.q.val().log2),
+            RegSel::HPidx => self.old_word.next = bit_cast::<32, 16>(self.h_rec.q.val().pidx),
+            RegSel::HCidx => self.old_word.next = bit_cast::<32, 16>(self.h_rec.q.val().cidx),
+            RegSel::CBaseLo => self.old_word.next = self.c_base.val().get_bits::<32>(0),
+            RegSel::CBaseHi => self.old_word.next = self.c_base.val().get_bits::<32>(32),
+            RegSel::CSize => self.old_word.next = bit_cast::<32, 4>(self.c_rec.q.val().log2),
+            RegSel::CPidx => self.old_word.next = bit_cast::<32, 16>(self.c_rec.q.val().pidx),
+            RegSel::CCidx => self.old_word.next = bit_cast::<32, 16>(self.c_rec.q.val().cidx),
+            RegSel::IrqMask => self.old_word.next = bit_cast::<32, 3>(self.f_rec.q.val().mask),
+            RegSel::IrqStatus => self.old_word.next = bit_cast::<32, 3>(self.f_rec.q.val().stat),
+            RegSel::Weight => self.old_word.next = bit_cast::<32, 8>(self.weight.val()),
+        }
+        self.resp_v.d.next = false;
+        if self.answer.val() {
+            self.resp_v.d.next = true;
+            self.resp_data.d.next = 0.into();
+            self.resp_err.d.next = !self.r_hit.q.val() | (self.r_write_q.q.val() & self.r_ro.q.val());
+            if !self.r_write_q.q.val() & self.r_hit.q.val() {
+                self.resp_data.d.next = self.old_word.val();
+            }
+        }
+
+        // What an accepted write leaves (an accepted write has every strobe:
+        // the new word is the written one).
+        self.wr_ok.next = self.r_write_q.q.val() & self.r_hit.q.val() & !self.r_ro.q.val();
+        self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0);
+        self.w_nh.next = self.h_rec.q.val();
+        self.w_nc.next = self.c_rec.q.val();
+        self.w_nf.next = self.f_rec.q.val();
+        self.w_h.next = false;
+        self.w_c.next = false;
+        self.w_f.next = false;
+        self.w_reset.next = false;
+        self.w_irq.next = false;
+        self.w_park.next = false;
+        if self.wr_ok.val() {
+            match self.r_sel.q.val() {
+                RegSel::Ctrl => {
+                    self.w_nf.next.run = self.r_wdata.q.val().get_bits::<2>(0);
+                    self.w_f.next = true;
+                    // Queue reset of this function alone: a new generation.
+                    self.w_reset.next = self.r_wdata.q.val().get_bit(2);
+                }
+                RegSel::HBaseLo => {
+                    self.w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
+                    self.w_h.next = true;
+                }
+                RegSel::HBaseHi => {
+                    self.w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
+                    self.w_h.next = true;
+                }
+                RegSel::HSize => {
+                    self.w_nh.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
+                    self.w_h.next = true;
+                }
+                RegSel::HPidx => {
+                    self.w_nh.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
+                    self.w_h.next = true;
+                    // A doorbell of a closed function: it waits for its gate.
+                    self.w_park.next = self.f_rec.q.val().closed
+                        & !self.f_rec.q.val().parked
+                        & self.h_live.val()
+                        & (self.r_wdata.q.val().get_bits::<16>(0) != self.h_rec.q.val().fetch);
+                }
+                RegSel::CBaseLo => {
+                    self.w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
+                    self.w_nc.next.pf = false;
+                    self.w_c.next = true;
+                }
+                RegSel::CBaseHi => {
+                    self.w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
+                    self.w_nc.next.pf = false;
+                    self.w_c.next = true;
+                }
+                RegSel::CSize => {
+                    self.w_nc.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
+                    self.w_nc.next.pf = false;
+                    self.w_c.next = true;
+                }
+                RegSel::CPidx => {
+                    self.w_nc.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
+                    self.w_c.next = true;
+                }
+                RegSel::IrqMask => {
+                    // Unmasking a pending source queues its interrupt.
+                    self.w_nf.next.mask = self.r_wdata.q.val().get_bits::<3>(0);
+                    self.w_f.next = true;
+                    self.w_irq.next = (self.f_rec.q.val().pend & !self.r_wdata.q.val().get_bits::<3>(0)) != 0;
+                }
+                RegSel::IrqStatus => {
+                    self.w_nf.next.stat = self.f_rec.q.val().stat & !self.w1c.val();
+                    self.w_nf.next.pend = self.f_rec.q.val().pend & !self.w1c.val();
+                    self.w_f.next = true;
+                }
+                _ => {}
+            }
+        }
+
+        if self.rst.val() {
+            self.resp_v.d.next = false;
+        }
+    }
+}
