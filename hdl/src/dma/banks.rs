@@ -131,27 +131,26 @@ impl Logic for DescBanks {
     fn update(&mut self) {
         dff_setup!(self, clk, ib, sb_q);
         // The scheduler operation's bank (sb), the other one; the issuer's (ib).
+        //
+        // Every output is assigned once on each path through this block (if /
+        // else, never a default then an override): an output that took a
+        // passing value here would wake the control engine's block, whose
+        // own passing values wake this one, without end in an event-driven
+        // simulator (Icarus hung so at time 125 ns).
         self.sb.next = self.sb_q.q.val();
-        self.served.next = self.bank0.served.val();
-        self.starved.next = self.bank0.open.val() & (self.bank0.inflight.val() == 0);
-        self.room.next = self.bank0.used.val() < self.dq_cap.val();
-        self.other_tail.next = self.bank1.state.val() == BankState::Tail;
-        self.other_fn.next = self.bank1.owner.val();
         if self.sb_q.q.val() {
             self.served.next = self.bank1.served.val();
             self.starved.next = self.bank1.open.val() & (self.bank1.inflight.val() == 0);
             self.room.next = self.bank1.used.val() < self.dq_cap.val();
             self.other_tail.next = self.bank0.state.val() == BankState::Tail;
             self.other_fn.next = self.bank0.owner.val();
+        } else {
+            self.served.next = self.bank0.served.val();
+            self.starved.next = self.bank0.open.val() & (self.bank0.inflight.val() == 0);
+            self.room.next = self.bank0.used.val() < self.dq_cap.val();
+            self.other_tail.next = self.bank1.state.val() == BankState::Tail;
+            self.other_fn.next = self.bank1.owner.val();
         }
-        self.ib_st.next = self.bank0.state.val();
-        self.ob_st.next = self.bank1.state.val();
-        self.ib_fn.next = self.bank0.owner.val();
-        self.ob_fn.next = self.bank1.owner.val();
-        self.ib_kill.next = self.bank0.killed.val();
-        self.ib_done.next = self.bank0.drained.val();
-        self.dq_empty.next = self.bank0.empty.val();
-        self.dq_head.next = self.bank0.head.val();
         if self.ib.q.val() {
             self.ib_st.next = self.bank1.state.val();
             self.ob_st.next = self.bank0.state.val();
@@ -161,6 +160,15 @@ impl Logic for DescBanks {
             self.ib_done.next = self.bank1.drained.val();
             self.dq_empty.next = self.bank1.empty.val();
             self.dq_head.next = self.bank1.head.val();
+        } else {
+            self.ib_st.next = self.bank0.state.val();
+            self.ob_st.next = self.bank1.state.val();
+            self.ib_fn.next = self.bank0.owner.val();
+            self.ob_fn.next = self.bank1.owner.val();
+            self.ib_kill.next = self.bank0.killed.val();
+            self.ib_done.next = self.bank0.drained.val();
+            self.dq_empty.next = self.bank0.empty.val();
+            self.dq_head.next = self.bank0.head.val();
         }
 
         // The scheduler's next operation: the older turn's bank first, then
@@ -168,20 +176,18 @@ impl Logic for DescBanks {
         self.pick_ok.next = (self.ib_st.val() == BankState::Fetching)
             | (self.ob_st.val() == BankState::Fetching)
             | (self.ob_st.val() == BankState::Free);
-        self.pick_new.next = false;
-        self.pick_fn.next = self.ib_fn.val();
-        self.pick_sb.next = self.ib.q.val();
-        if self.ib_st.val() != BankState::Fetching {
-            if self.ob_st.val() == BankState::Fetching {
-                self.pick_fn.next = self.ob_fn.val();
-                self.pick_sb.next = !self.ib.q.val();
-            } else {
-                self.pick_new.next = true;
-                self.pick_sb.next = !self.ib.q.val();
-                if self.ib_st.val() == BankState::Free {
-                    self.pick_sb.next = self.ib.q.val();
-                }
-            }
+        if self.ib_st.val() == BankState::Fetching {
+            self.pick_new.next = false;
+            self.pick_fn.next = self.ib_fn.val();
+            self.pick_sb.next = self.ib.q.val();
+        } else if self.ob_st.val() == BankState::Fetching {
+            self.pick_new.next = false;
+            self.pick_fn.next = self.ob_fn.val();
+            self.pick_sb.next = !self.ib.q.val();
+        } else {
+            self.pick_new.next = true;
+            self.pick_fn.next = self.ib_fn.val();
+            self.pick_sb.next = self.ib.q.val() ^ (self.ib_st.val() != BankState::Free);
         }
         if self.pick.val() {
             self.sb_q.d.next = self.pick_sb.val();

@@ -163,6 +163,16 @@ pub struct CtlRecords {
     resp_data: DFF<Bits<32>>,
     resp_err: DFF<Bit>,
     /// Fields indexed further (a field is not indexed in place).
+    /// A register write's outputs as they are worked out (`w_*`).
+    l_w_nh: Signal<Local, H2cRing>,
+    l_w_nc: Signal<Local, C2hRing>,
+    l_w_nf: Signal<Local, FnRecord>,
+    l_w_h: Signal<Local, Bit>,
+    l_w_c: Signal<Local, Bit>,
+    l_w_f: Signal<Local, Bit>,
+    l_w_reset: Signal<Local, Bit>,
+    l_w_irq: Signal<Local, Bit>,
+    l_w_park: Signal<Local, Bit>,
     f_run: Signal<Local, Bits<2>>,
     h_base: Signal<Local, Bits<64>>,
     c_base: Signal<Local, Bits<64>>,
@@ -285,6 +295,15 @@ impl Default for CtlRecords {
             resp_v: Default::default(),
             resp_data: Default::default(),
             resp_err: Default::default(),
+            l_w_nh: Default::default(),
+            l_w_nc: Default::default(),
+            l_w_nf: Default::default(),
+            l_w_h: Default::default(),
+            l_w_c: Default::default(),
+            l_w_f: Default::default(),
+            l_w_reset: Default::default(),
+            l_w_irq: Default::default(),
+            l_w_park: Default::default(),
             f_run: Default::default(),
             h_base: Default::default(),
             c_base: Default::default(),
@@ -564,77 +583,88 @@ impl Logic for CtlRecords {
         // the new word is the written one).
         self.wr_ok.next = self.r_write_q.q.val() & self.r_hit.q.val() & !self.r_ro.q.val();
         self.w1c.next = self.r_wdata.q.val().get_bits::<3>(0);
-        self.w_nh.next = self.h_rec.q.val();
-        self.w_nc.next = self.c_rec.q.val();
-        self.w_nf.next = self.f_rec.q.val();
-        self.w_h.next = false;
-        self.w_c.next = false;
-        self.w_f.next = false;
-        self.w_reset.next = false;
-        self.w_irq.next = false;
-        self.w_park.next = false;
+        self.l_w_nh.next = self.h_rec.q.val();
+        self.l_w_nc.next = self.c_rec.q.val();
+        self.l_w_nf.next = self.f_rec.q.val();
+        self.l_w_h.next = false;
+        self.l_w_c.next = false;
+        self.l_w_f.next = false;
+        self.l_w_reset.next = false;
+        self.l_w_irq.next = false;
+        self.l_w_park.next = false;
         if self.wr_ok.val() {
             match self.r_sel.q.val() {
                 RegSel::Ctrl => {
-                    self.w_nf.next.run = self.r_wdata.q.val().get_bits::<2>(0);
-                    self.w_f.next = true;
+                    self.l_w_nf.next.run = self.r_wdata.q.val().get_bits::<2>(0);
+                    self.l_w_f.next = true;
                     // Queue reset of this function alone: a new generation.
-                    self.w_reset.next = self.r_wdata.q.val().get_bit(2);
+                    self.l_w_reset.next = self.r_wdata.q.val().get_bit(2);
                 }
                 RegSel::HBaseLo => {
-                    self.w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
-                    self.w_h.next = true;
+                    self.l_w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
+                    self.l_w_h.next = true;
                 }
                 RegSel::HBaseHi => {
-                    self.w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
-                    self.w_h.next = true;
+                    self.l_w_nh.next.base = (self.h_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
+                    self.l_w_h.next = true;
                 }
                 RegSel::HSize => {
-                    self.w_nh.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
-                    self.w_h.next = true;
+                    self.l_w_nh.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
+                    self.l_w_h.next = true;
                 }
                 RegSel::HPidx => {
-                    self.w_nh.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
-                    self.w_h.next = true;
+                    self.l_w_nh.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
+                    self.l_w_h.next = true;
                     // A doorbell of a closed function: it waits for its gate.
-                    self.w_park.next = self.f_rec.q.val().closed
+                    self.l_w_park.next = self.f_rec.q.val().closed
                         & !self.f_rec.q.val().parked
                         & self.h_live.val()
                         & (self.r_wdata.q.val().get_bits::<16>(0) != self.h_rec.q.val().fetch);
                 }
                 RegSel::CBaseLo => {
-                    self.w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
-                    self.w_nc.next.pf = false;
-                    self.w_c.next = true;
+                    self.l_w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
+                    self.l_w_nc.next.pf = false;
+                    self.l_w_c.next = true;
                 }
                 RegSel::CBaseHi => {
-                    self.w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
-                    self.w_nc.next.pf = false;
-                    self.w_c.next = true;
+                    self.l_w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
+                    self.l_w_nc.next.pf = false;
+                    self.l_w_c.next = true;
                 }
                 RegSel::CSize => {
-                    self.w_nc.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
-                    self.w_nc.next.pf = false;
-                    self.w_c.next = true;
+                    self.l_w_nc.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
+                    self.l_w_nc.next.pf = false;
+                    self.l_w_c.next = true;
                 }
                 RegSel::CPidx => {
-                    self.w_nc.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
-                    self.w_c.next = true;
+                    self.l_w_nc.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
+                    self.l_w_c.next = true;
                 }
                 RegSel::IrqMask => {
                     // Unmasking a pending source queues its interrupt.
-                    self.w_nf.next.mask = self.r_wdata.q.val().get_bits::<3>(0);
-                    self.w_f.next = true;
-                    self.w_irq.next = (self.f_rec.q.val().pend & !self.r_wdata.q.val().get_bits::<3>(0)) != 0;
+                    self.l_w_nf.next.mask = self.r_wdata.q.val().get_bits::<3>(0);
+                    self.l_w_f.next = true;
+                    self.l_w_irq.next = (self.f_rec.q.val().pend & !self.r_wdata.q.val().get_bits::<3>(0)) != 0;
                 }
                 RegSel::IrqStatus => {
-                    self.w_nf.next.stat = self.f_rec.q.val().stat & !self.w1c.val();
-                    self.w_nf.next.pend = self.f_rec.q.val().pend & !self.w1c.val();
-                    self.w_f.next = true;
+                    self.l_w_nf.next.stat = self.f_rec.q.val().stat & !self.w1c.val();
+                    self.l_w_nf.next.pend = self.f_rec.q.val().pend & !self.w1c.val();
+                    self.l_w_f.next = true;
                 }
                 _ => {}
             }
         }
+        // The outputs once each, from the locals above (see `banks.rs`: an
+        // output assigned twice in one pass wakes the control engine's block).
+        self.w_nh.next = self.l_w_nh.val();
+        self.w_nc.next = self.l_w_nc.val();
+        self.w_nf.next = self.l_w_nf.val();
+        self.w_h.next = self.l_w_h.val();
+        self.w_c.next = self.l_w_c.val();
+        self.w_f.next = self.l_w_f.val();
+        self.w_reset.next = self.l_w_reset.val();
+        self.w_irq.next = self.l_w_irq.val();
+        self.w_park.next = self.l_w_park.val();
 
         if self.rst.val() {
             self.resp_v.d.next = false;
