@@ -494,9 +494,18 @@ fn dependency_order(
     modules: &BTreeMap<String, String>,
     top: &str,
 ) -> Result<Vec<String>, EmitError> {
-    let uses = |text: &str, other: &str| {
-        text.lines().any(|l| l.trim_start().starts_with(&format!("{other} ")))
-    };
+    // A module uses `other` when one of its lines starts (after indentation)
+    // with `other` and a space: the first words of each module's lines,
+    // gathered once (looking every name up in every line is quadratic, and
+    // took most of the generation time of a 64-partition shell).
+    let first_words: BTreeMap<&str, BTreeSet<&str>> = modules
+        .iter()
+        .map(|(name, text)| {
+            let words = text.lines().filter_map(|l| l.trim_start().split_once(' ')).map(|(w, _)| w).collect();
+            (name.as_str(), words)
+        })
+        .collect();
+    let uses = |name: &str, other: &str| first_words[name].contains(other);
     let mut order = Vec::new();
     let mut done = BTreeSet::new();
     fn visit(
@@ -513,9 +522,8 @@ fn dependency_order(
         if done.contains(name) {
             return Ok(());
         }
-        let text = &modules[name];
         for other in modules.keys() {
-            if other != name && uses(text, other) {
+            if other != name && uses(name, other) {
                 visit(other, modules, uses, done, order, depth + 1)?;
             }
         }
