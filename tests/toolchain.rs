@@ -89,7 +89,10 @@ fn testbench_passes_with_icarus_from_the_root() {
     let c = "iverilog -o tb.vvp -s vfpga_shell_sim_tb -f sim/files.f sim/tb/vfpga_shell_sim_tb.v && vvp -n tb.vvp";
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     assert!(readme.contains(c), "README.md does not say `{c}`");
-    let text = run(Command::new("sh").arg("-c").arg(c).current_dir(dir.path()));
+    // Under a time limit: a zero-delay loop between two blocks' `always @(*)`
+    // (each waking the other) hangs vvp at one simulated time instead of
+    // failing; 15 accesses take seconds.
+    let text = run(Command::new("timeout").args(["600", "sh", "-c", c]).current_dir(dir.path()));
     assert!(text.contains("PASS: 15 accesses") && !text.contains("FAIL"), "{text}");
 }
 
