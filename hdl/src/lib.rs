@@ -3,6 +3,19 @@
 //! Each block lives in its own module and is generated into Verilog by the
 //! `vfpga` emission pass (`gen/`), which renames rust-hdl's internal names
 //! into clean `vfpga_*` modules and AXI port names.
+//!
+//! Two rules for every block (DESIGN.md has the timing ones):
+//! - Registered boundaries: stream interfaces through a register slice
+//!   (`skid.rs`), block-RAM read data into a register before any logic.
+//! - In a child whose outputs feed its parent's (or a sibling's) logic,
+//!   assign each output once per pass of `update` (if / else, or a local
+//!   worked out with defaults and copied to the output at the end), not a
+//!   default then an override. Each `update` is one `always @(*)` block:
+//!   an output that passes through a value wakes the other block, and when
+//!   that block's outputs do the same back, an event-driven simulator such
+//!   as Icarus runs the two without end at one simulated time (the DMA's
+//!   control engine and its descriptor banks did, `dma/banks.rs`).
+//!   Verilator and synthesis do not notice; the Icarus tests do.
 
 pub mod acc_id;
 pub mod accel;
