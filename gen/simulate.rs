@@ -55,8 +55,8 @@ pub fn model_cached(
         std::fs::create_dir_all(p.parent().expect("relative path")).expect("cannot create the design folder");
         if std::fs::read_to_string(&p).ok().as_deref() != Some(text.as_str()) {
             // Written aside and renamed: another test process building the
-            // same design (scripts/test.sh runs two binaries at a time) never
-            // reads a file half written.
+            // same design in the same cache (two `cargo test` runs at once)
+            // never reads a file half written.
             let tmp = p.with_extension(format!("tmp-{}", std::process::id()));
             std::fs::write(&tmp, text).expect("cannot write the design");
             std::fs::rename(&tmp, &p).expect("cannot write the design");

@@ -162,8 +162,8 @@ pub struct CtlRecords {
     resp_v: DFF<Bit>,
     resp_data: DFF<Bits<32>>,
     resp_err: DFF<Bit>,
-    /// Fields indexed further (a field is not indexed in place).
-    /// A register write's outputs as they are worked out (`w_*`).
+    /// A register write's outputs as they are worked out (`w_*`), copied to
+    /// the outputs once (see `banks.rs`).
     l_w_nh: Signal<Local, H2cRing>,
     l_w_nc: Signal<Local, C2hRing>,
     l_w_nf: Signal<Local, FnRecord>,
@@ -173,6 +173,7 @@ pub struct CtlRecords {
     l_w_reset: Signal<Local, Bit>,
     l_w_irq: Signal<Local, Bit>,
     l_w_park: Signal<Local, Bit>,
+    /// Fields indexed further (a field is not indexed in place).
     f_run: Signal<Local, Bits<2>>,
     h_base: Signal<Local, Bits<64>>,
     c_base: Signal<Local, Bits<64>>,
