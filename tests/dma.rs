@@ -9,7 +9,8 @@ use std::collections::VecDeque;
 use vfpga::blocks::dma::dma_modules;
 use vfpga::config::Config;
 use vfpga_hdl::dma::regs::*;
-use vfpga_sim::host::{HostMem, PAGE};
+use vfpga_sim::axicheck::{AxiMasterChecker, HandshakeChecker};
+use vfpga_sim::host::{HostMem, ReadPort, PAGE};
 use vfpga_sim::driver::{VfDriver, Window};
 use vfpga_sim::{AxisChecker, Model, PortId, Rng};
 
@@ -17,6 +18,11 @@ struct Bench {
     m: Model,
     clk: PortId,
     host: HostMem,
+    /// The descriptor reads' port (`m_axi_desc_*`), on the same memory.
+    desc: ReadPort,
+    /// AXI rules on the host port's AR, AW, W and the descriptor port's AR.
+    host_chk: AxiMasterChecker,
+    desc_chk: HandshakeChecker,
     rng: Rng,
     loop_prob: f64,
     loop_hold: bool,
@@ -58,6 +64,10 @@ impl Bench {
         let clk = m.port("clk");
         let mut rng = Rng::for_test(name);
         let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, latency, rng.fork());
+        let desc = ReadPort::new(&m, "m_axi_desc", latency, rng.fork());
+        let host_chk = AxiMasterChecker::new(&m, "m_axi_host");
+        let ar = ["m_axi_desc_araddr", "m_axi_desc_arlen", "m_axi_desc_arsize", "m_axi_desc_arburst", "m_axi_desc_aruser"];
+        let desc_chk = HandshakeChecker::new(&m, "m_axi_desc AR", "m_axi_desc_arvalid", "m_axi_desc_arready", &ar);
         let h2c_chk = AxisChecker::new(&m, "m_axis_h2c");
         let c2h_chk = AxisChecker::new(&m, "s_axis_c2h");
         for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "irq_ready", "s_gate_valid", "m_waiting_ready"] {
@@ -70,6 +80,9 @@ impl Bench {
             m,
             clk,
             host,
+            desc,
+            host_chk,
+            desc_chk,
             rng,
             loop_prob: 1.0,
             loop_hold: false,
@@ -100,6 +113,7 @@ impl Bench {
     fn step(&mut self) {
         let m = &mut self.m;
         self.host.drive(m);
+        self.desc.drive(m, &self.host);
         let irq_ready = self.rng.chance(0.5) && !self.irq_low;
         m.set("irq_ready", irq_ready as u64);
         match self.gate_req.pop_front() {
@@ -143,7 +157,10 @@ impl Bench {
         }
         self.h2c_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
         self.c2h_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
+        self.host_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: m_axi_host: {e}", self.cycle));
+        self.desc_chk.check(m).unwrap_or_else(|e| panic!("cycle {}: {e}", self.cycle));
         self.host.sample(m).unwrap_or_else(|e| panic!("cycle {}: host: {e}", self.cycle));
+        self.desc.sample(m, &mut self.host).unwrap_or_else(|e| panic!("cycle {}: descriptor port: {e}", self.cycle));
         if m.get("irq_valid") == 1 && m.get("irq_ready") == 1 {
             self.irqs.push((m.get("irq_function") as u32, m.get("irq_vector") as u32));
         }
@@ -462,6 +479,7 @@ fn loopback_run_with(cfg: &Config, name: &str, functions: &[u32], packets_per_fn
     }
     b.loop_prob = 0.7;
     b.host.ready_prob = 0.9;
+    b.desc.ready_prob = 0.9;
     let mut rng = b.rng.fork();
     eprintln!("{name}: seed {:#x}", vfpga_sim::test_seed(name));
     struct Fn {
@@ -1528,6 +1546,7 @@ fn c2h_bench(name: &str) -> (Bench, Vec<VfDriver>, Rng) {
     let cfg = Config::default();
     let mut b = Bench::new(&cfg, name, 200);
     b.host.ready_prob = 0.9;
+    b.desc.ready_prob = 0.9;
     let mut rng = b.rng.fork();
     b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()));
     b.c2h_src = Some(vfpga_sim::AxisSource::new(&b.m, "s_axis_c2h", rng.fork()).with_valid_prob(0.9));
@@ -1708,8 +1727,8 @@ fn c2h_prefetch() {
         let limit = b.cycle + 20_000;
         loop {
             b.m.eval();
-            let ar = b.m.get("m_axi_host_arvalid") == 1 && b.m.get("m_axi_host_arready") == 1;
-            let hit = ar && b.m.get("m_axi_host_araddr") >> 4 << 4 == ring + 16;
+            let ar = b.m.get("m_axi_desc_arvalid") == 1 && b.m.get("m_axi_desc_arready") == 1;
+            let hit = ar && b.m.get("m_axi_desc_araddr") >> 4 << 4 == ring + 16;
             b.step();
             if hit {
                 break;

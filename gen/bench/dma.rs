@@ -1,5 +1,6 @@
 //! DMA benchmark: the emitted `dma` block with a host memory of 200 cycles
-//! read latency (`vfpga_sim::host`), VF driver models posting transmit
+//! read latency (`vfpga_sim::host`) behind both its ports (data and
+//! descriptor reads), VF driver models posting transmit
 //! packets (H2C) or receive buffers (C2H), the streams never stalling.
 //! Measures the H2C data path's beats per cycle with 1 and 16 functions
 //! active, Jain's fairness with equal weights, and the shares with weights
@@ -14,18 +15,19 @@ use crate::config::Config;
 use crate::simulate::model_of_modules;
 use std::collections::BTreeMap;
 use vfpga_sim::driver::{VfDriver, Window};
-use vfpga_sim::host::HostMem;
+use vfpga_sim::host::{HostMem, ReadPort};
 use vfpga_sim::{AxisSource, Model, Packet, PortId, Rng};
 
 const BENCH: &str = "dma";
 const LATENCY: u64 = 200;
 
-/// The DMA alone, its register bus driven here, its host port served by the
+/// The DMA alone, its register bus driven here, its host ports served by the
 /// host model, its H2C stream always ready.
 struct Dma {
     m: Model,
     clk: PortId,
     host: HostMem,
+    desc: ReadPort,
     cycle: u64,
     /// (cycle, function) of every H2C beat.
     beats: Vec<(u64, u32)>,
@@ -38,6 +40,7 @@ struct Dma {
 impl Dma {
     fn step(&mut self) -> Result<(), String> {
         self.host.drive(&mut self.m);
+        self.desc.drive(&mut self.m, &self.host);
         self.m.set("m_axis_h2c_tready", 1);
         match self.src.as_mut() {
             Some(src) => src.drive(&mut self.m),
@@ -55,6 +58,7 @@ impl Dma {
             src.sample(&self.m);
         }
         self.host.sample(&self.m).map_err(|e| format!("host: {e}"))?;
+        self.desc.sample(&self.m, &mut self.host).map_err(|e| format!("descriptor port: {e}"))?;
         self.m.tick(self.clk);
         self.cycle += 1;
         Ok(())
@@ -126,13 +130,14 @@ fn dma(cfg: &Config) -> Result<Dma, String> {
     let mut m = lib.instantiate("bench_dma");
     let clk = m.port("clk");
     let host = HostMem::new(&m, "m_axi_host", cfg.functions() as u32, LATENCY, Rng::new(7));
+    let desc = ReadPort::new(&m, "m_axi_desc", LATENCY, Rng::new(8));
     for p in ["s_reg_req_valid", "s_qos_valid", "s_fnctl_valid", "s_gate_valid"] {
         m.set(p, 0);
     }
     m.set("rst", 1);
     m.ticks(clk, 3);
     m.set("rst", 0);
-    let mut d = Dma { m, clk, host, cycle: 0, beats: Vec::new(), src: None, c2h_beats: Vec::new() };
+    let mut d = Dma { m, clk, host, desc, cycle: 0, beats: Vec::new(), src: None, c2h_beats: Vec::new() };
     for _ in 0..cfg.functions() + 8 {
         d.step()?;
     }

@@ -21,6 +21,7 @@ const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_writes",
     "vfpga_dma_gate",
     "vfpga_dma_reader",
+    "vfpga_dma_desc_reader",
 ];
 
 /// The DMA engine for this configuration with default parameters.

@@ -70,3 +70,22 @@ pub struct AxiSlave<const DW: usize, const KW: usize> {
     pub rvalid: Signal<Out, Bit>,
     pub rready: Signal<In, Bit>,
 }
+
+/// The read half of [`AxiMaster`], on its own: the DMA's descriptor reads
+/// (`m_axi_desc_*`, `DW` bits) and the prc's bitstream reads
+/// (`m_axi_prc_*`, 32 bits).
+#[derive(LogicInterface, Default)]
+pub struct AxiReadMaster<const DW: usize> {
+    pub araddr: Signal<Out, Bits<64>>,
+    pub arlen: Signal<Out, Bits<8>>,
+    pub arsize: Signal<Out, Bits<3>>,
+    pub arburst: Signal<Out, Bits<2>>,
+    pub aruser: Signal<Out, Bits<FW>>,
+    pub arvalid: Signal<Out, Bit>,
+    pub arready: Signal<In, Bit>,
+    pub rdata: Signal<In, Bits<DW>>,
+    pub rresp: Signal<In, Bits<2>>,
+    pub rlast: Signal<In, Bit>,
+    pub rvalid: Signal<In, Bit>,
+    pub rready: Signal<Out, Bit>,
+}

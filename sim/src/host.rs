@@ -291,7 +291,9 @@ impl HostMem {
 }
 
 /// A second, read-only AXI4 slave port on the same host memory and IOMMU as
-/// a [`HostMem`] (for a read-only master such as the prc's `m_axi_prc_*`):
+/// a [`HostMem`] (for a read-only master such as the prc's `m_axi_prc_*` or
+/// the DMA's descriptor reads `m_axi_desc_*`; its bursts count in the
+/// memory's `accesses`):
 /// bursts in order, `latency` cycles after their address, random gaps; every
 /// burst checked (INCR of full beats, no 4 KiB crossing, function on
 /// `aruser` within the design's, each page allowed for that function); a
@@ -357,6 +359,7 @@ impl ReadPort {
             if !ok {
                 mem.iommu.violations.push((f, addr, false));
             }
+            mem.accesses.entry(f).or_default().0 += 1;
             self.bursts.push((f, addr, beats));
             self.reads.push_back(ReadJob { addr, beats, function: f, ok, ready_at: self.cycle + self.latency });
         }

@@ -169,6 +169,7 @@ mod banks;
 mod c2h;
 mod ctrl;
 pub mod desc;
+mod desc_reader;
 mod gate;
 mod mail;
 mod packer;
@@ -178,12 +179,13 @@ mod records;
 mod writes;
 pub mod regs;
 
-use crate::axi::AxiMaster;
+use crate::axi::{AxiMaster, AxiReadMaster};
 use crate::axis::{AxisMaster, AxisSlave};
 use crate::regbus::RegBusSlave;
 use crate::{FUNCTION_ID_BITS as FW, MAX_FUNCTIONS};
 use c2h::C2hEngine;
 use ctrl::DmaCtrl;
+use desc_reader::DescReader;
 use gate::DmaGate;
 use writes::DmaWrites;
 use packer::H2cPacker;
@@ -245,8 +247,13 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     pub rst: Signal<In, Bit>,
     /// Register accesses of the functions' windows, from `bar`.
     pub s_reg: RegBusSlave,
-    /// Host memory; `aruser`/`awuser` = function number.
+    /// Host memory; `aruser`/`awuser` = function number. Its reads are the
+    /// H2C data only.
     pub m_axi_host: AxiMaster<DW, KW>,
+    /// Host memory, the descriptor reads (H2C fetches, C2H buffers and
+    /// prefetches): their own port, so that they never take R beats from
+    /// the data or wait behind its bursts. `aruser` = function number.
+    pub m_axi_desc: AxiReadMaster<DW>,
     /// H2C packets towards the switch, `tid` = function.
     pub m_axis_h2c: AxisMaster<DW, KW>,
     /// With `tlast`: 1 = this packet was cut (a host read of its data was
@@ -300,7 +307,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     /// The control engine, the per-function state and the descriptor banks.
     ctrl: DmaCtrl,
     /// The H2C issuer, AR and its tags, the read side.
-    reader: DmaReader<DW, KW, DW2>,
+    reader: DmaReader<DW, KW>,
+    /// The descriptor reads (`m_axi_desc`).
+    desc_reader: DescReader<DW, KW>,
     /// The data FIFO and the packer behind `m_axis_h2c`.
     packer: H2cPacker<DW, KW, DW2>,
     /// The C2H engine and the host writes (AW, W, B).
@@ -340,6 +349,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Dma<DW, KW, DW2> {
             rst: Default::default(),
             s_reg: Default::default(),
             m_axi_host: Default::default(),
+            m_axi_desc: Default::default(),
+            desc_reader: Default::default(),
             m_axis_h2c: Default::default(),
             m_axis_h2c_tuser: Default::default(),
             s_axis_c2h: Default::default(),
@@ -434,13 +445,29 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.reader.rlast.next = self.m_axi_host.rlast.val();
         self.m_axi_host.rready.next = self.reader.rready.val();
 
-        // ---- Between the control engine and the reader: every handshake is
-        // a register on one side and a room computed from registers on the
-        // other. The control engine's descriptor read waits in its request
-        // register until the reader takes it (AR, when no burst goes).
-        self.reader.ctl_valid.next = self.ctrl.rside.rd_valid.val();
-        self.reader.ctl_rd.next = self.ctrl.rside.rd.val();
-        self.ctrl.rside.rd_take.next = self.reader.ctl_take.val();
+        // ---- Descriptor reads (`desc_reader.rs`): the control engine's read
+        // waits in its request register until the descriptor reader takes it.
+        self.desc_reader.clk.next = self.clk.val();
+        self.desc_reader.rst.next = self.rst.val();
+        self.m_axi_desc.arvalid.next = self.desc_reader.arvalid.val();
+        self.m_axi_desc.araddr.next = self.desc_reader.araddr.val();
+        self.m_axi_desc.arlen.next = self.desc_reader.arlen.val();
+        self.m_axi_desc.arsize.next = self.ar_size.val();
+        self.m_axi_desc.arburst.next = 1.into();
+        self.m_axi_desc.aruser.next = self.desc_reader.aruser.val();
+        self.desc_reader.arready.next = self.m_axi_desc.arready.val();
+        self.desc_reader.rvalid.next = self.m_axi_desc.rvalid.val();
+        self.desc_reader.rdata.next = self.m_axi_desc.rdata.val();
+        self.desc_reader.rresp.next = self.m_axi_desc.rresp.val();
+        self.desc_reader.rlast.next = self.m_axi_desc.rlast.val();
+        self.m_axi_desc.rready.next = self.desc_reader.rready.val();
+        self.desc_reader.ctl_valid.next = self.ctrl.rside.rd_valid.val();
+        self.desc_reader.ctl_rd.next = self.ctrl.rside.rd.val();
+        self.ctrl.rside.rd_take.next = self.desc_reader.ctl_take.val();
+
+        // ---- Between the control engine and the readers: every handshake
+        // is a register on one side and a room computed from registers on
+        // the other.
         // The head of the bank the issuer drains moves into the issuer's
         // slot; the bank is freed once done, drained and its last descriptor
         // taken from the slot (`desc_room`).
@@ -463,26 +490,26 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ctrl.issuer.ie_generation.next = self.reader.err_gen.val();
         self.ctrl.issuer.ie_error_code.next = self.reader.err_code.val();
         self.reader.err_take.next = self.ie_push.val();
-        // Read side results: H2C completions, arrivals into the banks, C2H
-        // prefetches into the slots (held while the control engine reads the
-        // slot, and while it dispatches with a C2H request pending: the
-        // reader's slot write is a cycle after its beat), the prefetch the
-        // C2H engine waits for.
+        // Read side results: H2C completions (`reader`); arrivals into the
+        // banks, C2H prefetches into the slots (held while the control engine
+        // reads the slot, and while it dispatches with a C2H request pending:
+        // the slot write is a cycle after its beat), the prefetch the C2H
+        // engine waits for (`desc_reader`).
         self.ctrl.rside.hc_push.next = self.reader.done_push.val();
         self.ctrl.rside.hc_in.next = self.reader.done.val();
         self.reader.done_full.next = self.ctrl.rside.hc_full.val();
-        self.ctrl.rside.arrive.next = self.reader.arrive.val();
-        self.ctrl.rside.arrive_bank.next = self.reader.arrive_bank.val();
-        self.ctrl.rside.arrive_desc.next = self.reader.arrive_desc.val();
-        self.ctrl.rside.slot_write.next = self.reader.slot_write.val();
-        self.ctrl.rside.slot_function.next = self.reader.slot_function.val();
-        self.ctrl.rside.slot.next = self.reader.slot.val();
-        self.reader.pf_block.next =
+        self.ctrl.rside.arrive.next = self.desc_reader.arrive.val();
+        self.ctrl.rside.arrive_bank.next = self.desc_reader.arrive_bank.val();
+        self.ctrl.rside.arrive_desc.next = self.desc_reader.arrive_desc.val();
+        self.ctrl.rside.slot_write.next = self.desc_reader.slot_write.val();
+        self.ctrl.rside.slot_function.next = self.desc_reader.slot_function.val();
+        self.ctrl.rside.slot.next = self.desc_reader.slot.val();
+        self.desc_reader.pf_block.next =
             self.ctrl.c2h.pf_block.val() | (self.ctrl.dispatching.val() & self.c2h.req_valid.val());
-        self.reader.pf_wait.next = self.ctrl.c2h.pf_wait.val();
-        self.reader.pf_seq.next = self.ctrl.c2h.pf_seq.val();
-        self.reader.pf_function.next = self.c2h.pkt_function.val();
-        self.ctrl.rside.pf_got.next = self.reader.pf_got.val();
+        self.desc_reader.pf_wait.next = self.ctrl.c2h.pf_wait.val();
+        self.desc_reader.pf_seq.next = self.ctrl.c2h.pf_seq.val();
+        self.desc_reader.pf_function.next = self.c2h.pkt_function.val();
+        self.ctrl.rside.pf_got.next = self.desc_reader.pf_got.val();
         self.reader.df_pop.next = self.packer.pop.val();
 
         // ---- H2C packer (`packer.rs`): the data FIFO into `m_axis_h2c`.
@@ -512,8 +539,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c2h.ans_ok.next = self.ctrl.c2h.ans_ok.val();
         self.c2h.ans_gen.next = self.ctrl.c2h.ans_gen.val();
         // A buffer from the read side, or out of the prefetch slot (never both).
-        self.c2h.buf_valid.next = self.reader.buf_valid.val() | self.ctrl.c2h.slot_buf_valid.val();
-        self.c2h.buf_desc.next = self.reader.buf_desc.val();
+        self.c2h.buf_valid.next = self.desc_reader.buf_valid.val() | self.ctrl.c2h.slot_buf_valid.val();
+        self.c2h.buf_desc.next = self.desc_reader.buf_desc.val();
         if self.ctrl.c2h.slot_buf_valid.val() {
             self.c2h.buf_desc.next = self.ctrl.c2h.slot_buf.val();
         }

@@ -1,5 +1,6 @@
-//! The DMA's host reads: the H2C issuer, the AR channel with its tag FIFO,
-//! and the read side that sorts the R beats.
+//! The DMA's data reads: the H2C issuer, the AR channel with its tag FIFO,
+//! and the read side that sorts the R beats. (Descriptor reads have their
+//! own port: `desc_reader.rs`.)
 //!
 //! - The *issuer* takes fetched H2C descriptors in order (from the bank the
 //!   parent drains, through a one-descriptor slot) and issues their data
@@ -13,30 +14,25 @@
 //!   slice and the tag FIFO. A function stopped or reset (`stop`) has its
 //!   open packet ended by a `Close` tag after its data in flight; a
 //!   descriptor refused on read or of length zero is reported (`err_*`).
-//! - *AR* carries the issuer's bursts and the control engine's descriptor
-//!   reads (`ctl_*`: one waits in the control engine's request register,
-//!   and goes when no burst does), each with a tag into the tag FIFO (64,
-//!   in AXI order).
+//! - *AR* carries the issuer's bursts and the ends of stopped packets, each
+//!   with a tag into the tag FIFO (64, in AXI order).
 //! - The *read side* sorts the R beats by the tag at the head: data into the
 //!   data FIFO (`df_*`), the last beat of a descriptor's data is its
-//!   completion (`done_*`); descriptors are assembled and go to their bank
-//!   (`arrive_*`), to the C2H engine (`buf_*`: the one it waits for) or to
-//!   their function's prefetch slot (`slot_*`; a prefetch waits while
-//!   `pf_block`: the control engine reads the slot).
+//!   completion (`done_*`).
 //!
 //! Boundary: AR leaves and R enters through register slices (`skid.rs`);
 //! every other output is a register or derived from registers alone (the
 //! read side's results leave through registers, a cycle after the beat), so
 //! no output follows an input within a cycle.
 
-use super::desc::{C2hBuf, C2hSlot, CtlRead, DataMeta, H2cDesc, H2cDone, IssState, ReadKind, ReadTag, WriteBurst};
+use super::desc::{DataMeta, H2cDesc, H2cDone, IssState, ReadKind, ReadTag, WriteBurst};
 use crate::fifo::Fifo;
 use crate::skid::Skid;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
-pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
+pub struct DmaReader<const DW: usize, const KW: usize> {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
     /// The AXI read channels (`arsize`, `arburst`: the parent's constants).
@@ -50,22 +46,12 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     pub rdata: Signal<In, Bits<DW>>,
     pub rresp: Signal<In, Bits<2>>,
     pub rlast: Signal<In, Bit>,
-    /// Control engine: a descriptor read, waiting in the control engine's
-    /// request register (`ctl_valid`) until `ctl_take` (a register: a
-    /// cycle after it went to AR, the request is not looked at meanwhile).
-    pub ctl_valid: Signal<In, Bit>,
-    pub ctl_rd: Signal<In, CtlRead>,
-    pub ctl_take: Signal<Out, Bit>,
     /// The head of the bank the issuer drains, moved into the slot (only
     /// when `desc_room` is high); `desc_killed`: its bank's function stopped.
     pub desc_push: Signal<In, Bit>,
     pub desc: Signal<In, H2cDesc>,
     pub desc_killed: Signal<In, Bit>,
     pub desc_room: Signal<Out, Bit>,
-    /// A fetched H2C descriptor for bank `arrive_bank`.
-    pub arrive: Signal<Out, Bit>,
-    pub arrive_desc: Signal<Out, H2cDesc>,
-    pub arrive_bank: Signal<Out, Bit>,
     /// Control engine: function `stop_fn`'s generation is over (error,
     /// reset): its descriptor in the slot is dropped and, unless `stop_busy`
     /// (the previous stop is not applied yet), its open packet is ended.
@@ -85,21 +71,6 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     pub done_push: Signal<Out, Bit>,
     pub done: Signal<Out, H2cDone>,
     pub done_full: Signal<In, Bit>,
-    /// A C2H buffer for the C2H engine.
-    pub buf_valid: Signal<Out, Bit>,
-    pub buf_desc: Signal<Out, C2hBuf>,
-    /// Control engine: the C2H engine (packet of `pf_function`) waits for
-    /// the prefetch numbered `pf_seq`, still in flight (`pf_wait`, a
-    /// register of the control engine, until `pf_got`: handed over).
-    pub pf_wait: Signal<In, Bit>,
-    pub pf_seq: Signal<In, Bits<8>>,
-    pub pf_function: Signal<In, Bits<FW>>,
-    pub pf_got: Signal<Out, Bit>,
-    pub pf_block: Signal<In, Bit>,
-    /// A prefetched C2H descriptor into `slot_function`'s slot.
-    pub slot_write: Signal<Out, Bit>,
-    pub slot_function: Signal<Out, Bits<FW>>,
-    pub slot: Signal<Out, C2hSlot>,
     /// Data FIFO (in the packer) entries; `df_pop`: one left it.
     pub df_push: Signal<Out, Bit>,
     pub df_data: Signal<Out, Bits<DW>>,
@@ -122,9 +93,6 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     kw: Constant<Bits<8>>,
     kw_mask: Constant<Bits<8>>,
     log2_kw: Constant<Bits<8>>,
-    /// Bytes of a descriptor read's first beat: min(beat, 16) (descriptors
-    /// are 16-byte aligned: a misaligned ring is refused before any fetch).
-    desc_n0: Constant<Bits<8>>,
     max_burst: Constant<Bits<13>>,
     max_outstanding: Constant<Bits<6>>,
     df_cap: Constant<Bits<10>>,
@@ -147,8 +115,6 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     outstanding: DFF<Bits<6>>,
     /// Data FIFO entries reserved (512 beats, in the packer).
     dres: DFF<Bits<10>>,
-    /// The control engine's descriptor read went to AR the cycle before.
-    cq_took: DFF<Bit>,
     /// The tag FIFO may be full this cycle (61 or more the cycle before:
     /// at most one tag goes in a cycle).
     tags_full: DFF<Bit>,
@@ -196,29 +162,16 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     rc_left: DFF<Bits<13>>,
     /// Bytes of the next beat of the burst on R (after its first), a beat ahead.
     rc_n: DFF<Bits<8>>,
-    d_acc: DFF<Bits<DW2>>,
-    d_fill: DFF<Bits<8>>,
-    d_err: DFF<Bit>,
     rd_err: DFF<Bit>,
     /// The packet on the read side lost data to an error answer: the rest of
     /// its bytes are dropped and its end is flagged.
     cut: DFF<Bit>,
-    /// The prefetch waited for was handed over (to `pf_got`).
-    pg_v: DFF<Bit>,
     // the read side's results, registered
     df_v: DFF<Bit>,
     df_d: DFF<Bits<DW>>,
     df_m: DFF<DataMeta>,
-    dq_v: DFF<Bit>,
-    dq_d: DFF<H2cDesc>,
-    dq_bank: DFF<Bit>,
     hc_v: DFF<Bit>,
     hc_d: DFF<H2cDone>,
-    bf_v: DFF<Bit>,
-    bf_d: DFF<C2hBuf>,
-    sl_v: DFF<Bit>,
-    sl_fn: DFF<Bits<FW>>,
-    sl_d: DFF<C2hSlot>,
 
     // ---- combinational
     p_addr: Signal<Local, Bits<64>>,
@@ -232,10 +185,6 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     /// The issuer enters `Issue` next cycle (from `Prep` or a descriptor taken).
     to_issue: Signal<Local, Bit>,
     close_go: Signal<Local, Bit>,
-    cq_go: Signal<Local, Bit>,
-    /// The waiting read's address, and its offset in the beat.
-    cq_addr: Signal<Local, Bits<64>>,
-    cq_lo: Signal<Local, Bits<8>>,
     tag_push: Signal<Local, Bit>,
     tag_in: Signal<Local, ReadTag>,
     ar_in: Signal<Local, WriteBurst>,
@@ -253,14 +202,11 @@ pub struct DmaReader<const DW: usize, const KW: usize, const DW2: usize> {
     rb_left: Signal<Local, Bits<13>>,
     rb_n: Signal<Local, Bits<8>>,
     rb_rest: Signal<Local, Bits<13>>,
-    rb_data: Signal<Local, Bits<DW2>>,
-    d_acc_nx: Signal<Local, Bits<DW2>>,
-    d_err_nx: Signal<Local, Bit>,
+    rb_data: Signal<Local, Bits<DW>>,
     cut_nx: Signal<Local, Bit>,
-    pf_arr: Signal<Local, Bit>,
 }
 
-impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> {
+impl<const DW: usize, const KW: usize> DmaReader<DW, KW> {
     /// `max_burst`: bytes (a power of two, one beat to 4 KiB); `outstanding`: bursts in flight at most.
     pub fn new(max_burst: usize, outstanding: usize) -> Self {
         let mut data_all: Bits<DW> = Bits::default();
@@ -273,31 +219,24 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             arready: Default::default(), araddr: Default::default(), arlen: Default::default(),
             aruser: Default::default(), rvalid: Default::default(), rready: Default::default(),
             rdata: Default::default(), rresp: Default::default(), rlast: Default::default(),
-            ctl_valid: Default::default(), ctl_rd: Default::default(), ctl_take: Default::default(),
             desc_push: Default::default(), desc: Default::default(), desc_killed: Default::default(),
-            desc_room: Default::default(), arrive: Default::default(), arrive_desc: Default::default(),
-            arrive_bank: Default::default(), stop: Default::default(), stop_fn: Default::default(),
+            desc_room: Default::default(), stop: Default::default(), stop_fn: Default::default(),
             stop_busy: Default::default(), stop_busy_fn: Default::default(), err_valid: Default::default(),
             err_function: Default::default(), err_gen: Default::default(), err_code: Default::default(),
             err_take: Default::default(), done_push: Default::default(), done: Default::default(),
-            done_full: Default::default(), buf_valid: Default::default(), buf_desc: Default::default(),
-            pf_wait: Default::default(), pf_seq: Default::default(), pf_function: Default::default(),
-            pf_got: Default::default(), pf_block: Default::default(), slot_write: Default::default(),
-            slot_function: Default::default(),
-            slot: Default::default(), df_push: Default::default(), df_data: Default::default(),
+            done_full: Default::default(), df_push: Default::default(), df_data: Default::default(),
             df_meta: Default::default(), df_pop: Default::default(), iss_cur_v: Default::default(),
             iss_cur_fn: Default::default(), iss_open_v: Default::default(), iss_open_fn: Default::default(),
             iss_close_v: Default::default(), iss_close_fn: Default::default(), iss_end: Default::default(),
             kw: cst8(KW),
             kw_mask: cst8(KW - 1),
             log2_kw: cst8(KW.trailing_zeros() as usize),
-            desc_n0: cst8(KW.min(16)),
             max_burst: Constant::new((max_burst as u64).into()),
             max_outstanding: Constant::new((outstanding as u64).into()),
             df_cap: Constant::new((super::DATA_FIFO_BEATS as u64).into()),
             df_big: Constant::new((super::DATA_FIFO_BEATS.saturating_sub(max_burst / KW + 9) as u64).into()),
             data_all: Constant::new(data_all),
-            ar_out: Default::default(), cq_took: Default::default(), tags_full: Default::default(),
+            ar_out: Default::default(), tags_full: Default::default(),
             iq: Default::default(), to_issue: Default::default(), out_ok: Default::default(),
             r_data_in: Default::default(), r_side_in: Default::default(),
             tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
@@ -310,39 +249,32 @@ impl<const DW: usize, const KW: usize, const DW2: usize> DmaReader<DW, KW, DW2> 
             close_pend: Default::default(), close_fn: Default::default(), k_v: Default::default(),
             k_fn: Default::default(), ie_v: Default::default(), ie_fn: Default::default(),
             ie_gen: Default::default(), ie_code: Default::default(), rc_first: Default::default(),
-            rc_left: Default::default(), rc_n: Default::default(), d_acc: Default::default(),
-            d_fill: Default::default(), d_err: Default::default(), rd_err: Default::default(),
-            cut: Default::default(), pg_v: Default::default(),
-            df_v: Default::default(), df_d: Default::default(), df_m: Default::default(), dq_v: Default::default(),
-            dq_d: Default::default(), dq_bank: Default::default(), hc_v: Default::default(),
-            hc_d: Default::default(), bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
-            sl_fn: Default::default(), sl_d: Default::default(), p_addr: Default::default(),
+            rc_left: Default::default(), rc_n: Default::default(), rd_err: Default::default(),
+            cut: Default::default(),
+            df_v: Default::default(), df_d: Default::default(), df_m: Default::default(), hc_v: Default::default(),
+            hc_d: Default::default(), p_addr: Default::default(),
             p_left: Default::default(), p_room: Default::default(), p_burst: Default::default(),
             p_beats: Default::default(), p_n0: Default::default(),
             ar_free: Default::default(), i_ok: Default::default(), close_go: Default::default(),
-            cq_go: Default::default(),
-            cq_addr: Default::default(), cq_lo: Default::default(),
             tag_push: Default::default(), tag_in: Default::default(), ar_in: Default::default(),
             dres_inc: Default::default(), out_inc: Default::default(), out_dec: Default::default(),
             t: Default::default(), t_valid: Default::default(), r_last: Default::default(),
             r_bad: Default::default(), r_ready: Default::default(), r_fire: Default::default(),
             tag_pop: Default::default(), rb_s: Default::default(), rb_left: Default::default(),
             rb_n: Default::default(), rb_rest: Default::default(), rb_data: Default::default(),
-            d_acc_nx: Default::default(), d_err_nx: Default::default(), cut_nx: Default::default(),
-            pf_arr: Default::default(),
+            cut_nx: Default::default(),
         }
     }
 }
 
-impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW, KW, DW2> {
+impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, cq_took, tags_full, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, tags_full, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
-            ie_code, rc_first, rc_left, rc_n, d_acc, d_fill, d_err, rd_err, cut, pg_v, df_v, df_d, df_m,
-            dq_v, dq_d, dq_bank, hc_v, hc_d, bf_v, bf_d, sl_v, sl_fn, sl_d
+            ie_code, rc_first, rc_left, rc_n, rd_err, cut, df_v, df_d, df_m, hc_v, hc_d
         );
         // ---- Register slices: AR out, R in; the tag FIFO and its head.
         self.ar_out.clk.next = self.clk.val();
@@ -395,22 +327,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         }
         // Issue: registers only (the burst was computed the cycle before);
         // a stop to apply goes first. The end of a stopped function's
-        // packet, after its data in flight, when no burst is issued. The
-        // control engine's waiting descriptor read when neither (the issuer
-        // issues at most every other cycle: the read waits a cycle at most
-        // behind it), so that no issue decision depends on an input.
+        // packet, after its data in flight, when no burst is issued, so
+        // that no issue decision depends on an input.
         self.i_ok.next =
             self.iq.q.val() & self.out_ok.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
             & !self.tags_full.q.val()
             & (self.dres.q.val() < self.df_cap.val());
-        self.cq_go.next =
-            self.ctl_valid.val() & !self.cq_took.q.val() & self.ar_free.val() & !self.i_ok.val() & !self.close_go.val();
-        self.cq_took.d.next = self.cq_go.val();
-        self.ctl_take.next = self.cq_took.q.val();
-        self.cq_addr.next = self.ctl_rd.val().addr;
-        self.cq_lo.next = bit_cast::<8, 64>(self.cq_addr.val()) & self.kw_mask.val();
         self.tag_push.next = false;
         self.tag_in.next.kind = ReadKind::Data;
         self.tag_in.next.function = self.i_fn.q.val();
@@ -521,26 +445,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             self.dres_inc.next = 1.into();
             self.close_pend.d.next = false;
         }
-        // The waiting descriptor read of the control engine.
-        if self.cq_go.val() {
-            self.tag_push.next = true;
-            self.tag_in.next.kind = ReadKind::H2cDesc;
-            if self.ctl_rd.val().c2h {
-                self.tag_in.next.kind = ReadKind::C2hDesc;
-            }
-            self.tag_in.next.function = self.ctl_rd.val().function;
-            self.tag_in.next.offset = self.cq_lo.val();
-            self.tag_in.next.bytes = 16.into();
-            self.tag_in.next.n0 = self.desc_n0.val();
-            self.tag_in.next.gen = self.ctl_rd.val().gen;
-            self.tag_in.next.bank = self.ctl_rd.val().bank;
-            self.tag_in.next.prefetch = self.ctl_rd.val().prefetch;
-            self.tag_in.next.seq = self.ctl_rd.val().seq;
-            self.ar_in.next.addr = self.ctl_rd.val().addr;
-            self.ar_in.next.last = (self.cq_lo.val() + 15) >> self.log2_kw.val();
-            self.ar_in.next.function = self.ctl_rd.val().function;
-        }
-        self.ar_out.s_valid.next = self.i_ok.val() | self.cq_go.val();
+        self.ar_out.s_valid.next = self.i_ok.val();
         self.ar_out.s_data.next = self.ar_in.val();
         self.tag_fifo.write.next = self.tag_push.val();
         self.tag_fifo.data_in.next = self.tag_in.val();
@@ -578,43 +483,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             self.rb_n.next = self.t.val().n0;
         }
         self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
-        self.rb_data.next = bit_cast::<DW2, DW>(
-            (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
-                & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3)),
-        );
+        self.rb_data.next = (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
+            & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3));
         if self.r_bad.val() {
             self.rb_data.next = 0.into();
         }
-        self.d_acc_nx.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
-        self.d_err_nx.next = self.d_err.q.val() | self.r_bad.val();
-        if self.rc_first.q.val() {
-            self.d_acc_nx.next = self.rb_data.val();
-            self.d_err_nx.next = self.r_bad.val();
-        }
-        // The results: a fetched H2C descriptor (bytes 0-11 and the flags'
-        // low bits), a C2H buffer, a completion, a data FIFO entry.
-        self.dq_v.d.next = false;
-        self.dq_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
-        self.dq_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
-        self.dq_d.d.next.eop = self.d_acc_nx.val().get_bit(96);
-        self.dq_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
-        self.dq_d.d.next.function = self.t.val().function;
-        self.dq_d.d.next.gen = self.t.val().gen;
-        self.dq_d.d.next.err = self.d_err_nx.val();
-        self.dq_bank.d.next = self.t.val().bank;
-        self.bf_v.d.next = false;
-        self.pg_v.d.next = false;
-        self.bf_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
-        self.bf_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
-        self.bf_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
-        self.bf_d.d.next.err = self.d_err_nx.val();
-        self.sl_v.d.next = false;
-        self.sl_fn.d.next = self.t.val().function;
-        self.sl_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
-        self.sl_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
-        self.sl_d.d.next.irq = self.d_acc_nx.val().get_bit(97);
-        self.sl_d.d.next.err = self.d_err_nx.val();
-        self.sl_d.d.next.seq = self.t.val().seq;
+        // The results: a completion, a data FIFO entry.
         self.hc_v.d.next = false;
         self.hc_d.d.next.function = self.t.val().function;
         self.hc_d.d.next.gen = self.t.val().gen;
@@ -626,7 +500,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         // byte) and its end is flagged.
         self.cut_nx.next = self.cut.q.val() | self.r_bad.val();
         self.df_v.d.next = false;
-        self.df_d.d.next = bit_cast::<DW, DW2>(self.rb_data.val());
+        self.df_d.d.next = self.rb_data.val();
         self.df_m.d.next.bytes = self.rb_n.val();
         self.df_m.d.next.function = self.t.val().function;
         self.df_m.d.next.eop = self.r_last.val() & self.t.val().eop;
@@ -639,7 +513,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.tag_pop.next = false;
         self.r_fire.next = false;
         self.out_dec.next = false;
-        self.pf_arr.next = (self.t.val().kind == ReadKind::C2hDesc) & self.t.val().prefetch;
         if self.t_valid.val() {
             if self.t.val().kind == ReadKind::Close {
                 // End the packet of a function stopped in its middle (room reserved).
@@ -664,39 +537,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
                             // The descriptor's data is all in: its completion.
                             self.rd_err.d.next = false;
                             self.hc_v.d.next = true;
-                        }
-                    }
-                }
-            } else {
-                // A descriptor: assembled, then to its bank (H2C), the C2H
-                // engine or its function's prefetch slot (a prefetch waits
-                // while the control engine reads the slot for a buffer).
-                self.r_ready.next = !(self.pf_arr.val() & self.pf_block.val());
-                self.r_fire.next = self.r_data_in.m_valid.val() & self.r_ready.val();
-                if self.r_fire.val() {
-                    self.d_acc.d.next = self.d_acc_nx.val();
-                    self.d_err.d.next = self.d_err_nx.val();
-                    if self.rc_first.q.val() {
-                        self.d_fill.d.next = self.rb_n.val();
-                    } else {
-                        self.d_fill.d.next = self.d_fill.q.val() + self.rb_n.val();
-                    }
-                    if self.r_last.val() {
-                        if self.t.val().kind == ReadKind::H2cDesc {
-                            self.dq_v.d.next = true;
-                        } else if self.pf_arr.val() {
-                            // A C2H prefetch: into the slot; to the C2H engine
-                            // too if it waits for this one.
-                            self.sl_v.d.next = true;
-                            if self.pf_wait.val()
-                                & (self.pf_function.val() == self.t.val().function)
-                                & (self.pf_seq.val() == self.t.val().seq)
-                            {
-                                self.pg_v.d.next = true;
-                                self.bf_v.d.next = true;
-                            }
-                        } else {
-                            self.bf_v.d.next = true;
                         }
                     }
                 }
@@ -732,9 +572,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         }
 
         // ---- Outputs (registers).
-        self.arrive.next = self.dq_v.q.val();
-        self.arrive_desc.next = self.dq_d.q.val();
-        self.arrive_bank.next = self.dq_bank.q.val();
         self.stop_busy.next = self.k_v.q.val();
         self.stop_busy_fn.next = self.k_fn.q.val();
         self.err_valid.next = self.ie_v.q.val();
@@ -743,12 +580,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
         self.err_code.next = self.ie_code.q.val();
         self.done_push.next = self.hc_v.q.val();
         self.done.next = self.hc_d.q.val();
-        self.buf_valid.next = self.bf_v.q.val();
-        self.buf_desc.next = self.bf_d.q.val();
-        self.pf_got.next = self.pg_v.q.val();
-        self.slot_write.next = self.sl_v.q.val();
-        self.slot_function.next = self.sl_fn.q.val();
-        self.slot.next = self.sl_d.q.val();
         self.df_push.next = self.df_v.q.val();
         self.df_data.next = self.df_d.q.val();
         self.df_meta.next = self.df_m.q.val();
@@ -766,7 +597,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             self.dres.d.next = 0.into();
             self.st.d.next = IssState::Idle;
             self.ds_v.d.next = false;
-            self.cq_took.d.next = false;
             self.iq.d.next = false;
             self.i_open.d.next = false;
             self.close_pend.d.next = false;
@@ -775,12 +605,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for DmaReader<DW,
             self.rc_first.d.next = true;
             self.rd_err.d.next = false;
             self.cut.d.next = false;
-            self.pg_v.d.next = false;
             self.df_v.d.next = false;
-            self.dq_v.d.next = false;
             self.hc_v.d.next = false;
-            self.bf_v.d.next = false;
-            self.sl_v.d.next = false;
         }
     }
 }
