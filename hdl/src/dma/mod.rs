@@ -18,10 +18,17 @@
 //!   at most `outstanding` bursts in flight and only as far as the data FIFO
 //!   has room reserved for every beat: read data is never back-pressured
 //!   beyond that credit, so the R channel always drains.
-//! - the *read side* sorts R beats by the in-order tag FIFO: data into the
-//!   data FIFO (then the packer, which aligns bytes into `m_axis_h2c`),
-//!   descriptors into the descriptor FIFO (H2C) or the C2H engine; the last
+//! - the *read side* sorts R beats by the in-order tag FIFO into the data
+//!   FIFO (then the packer, which aligns bytes into `m_axis_h2c`); the last
 //!   beat of a descriptor's data is its completion.
+//! - the *descriptor reads* (`desc_reader.rs`) have a host read port of
+//!   their own, `m_axi_desc_*`: the control engine's H2C descriptor fetches
+//!   and C2H buffer reads go there, so that a descriptor never takes R beats
+//!   from the data (on one R channel a 256-byte packet's 16-byte descriptor
+//!   held the H2C rate at 256/272 = 0.941 beats per cycle) nor waits behind
+//!   its bursts; fetched descriptors go into their bank (H2C), the C2H
+//!   engine or a prefetch slot. The shell merges both ports onto its one
+//!   host port.
 //! - the *C2H engine* (`c2h.rs`) asks the control engine for the packet's
 //!   function's next buffer (usually prefetched: see below), unpacks
 //!   `s_axis_c2h` into beats aligned to the buffer's address, pushes them and
@@ -63,10 +70,9 @@
 //! again (first, ahead of the newer turn) until a descriptor ends it; else it
 //! is done. Meanwhile the next turn already fills the other bank, so the
 //! fetch pipeline never drains at a turn boundary (a new turn of the same
-//! function simply continues the older one). The descriptor reads queue
-//! behind the data reads on the one in-order R channel; two banks keep up to
-//! 32 descriptors fetched ahead of the issuer, enough to keep R busy across
-//! a turn.
+//! function simply continues the older one). Two banks keep up to 32
+//! descriptors fetched ahead of the issuer, enough to keep R busy across a
+//! turn.
 //!
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
 //! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
@@ -135,7 +141,8 @@
 //! mailboxes and its interrupt and waiting outputs (`vfpga_dma_ctrl_mail`),
 //! and `banks.rs`, the two H2C descriptor banks (`vfpga_dma_ctrl_banks`),
 //! each `bank.rs` (`vfpga_dma_ctrl_banks_bank0`); `reader.rs`, the H2C issuer, AR
-//! with its tag FIFO and the read side (`vfpga_dma_reader`); `packer.rs`,
+//! with its tag FIFO and the read side (`vfpga_dma_reader`);
+//! `desc_reader.rs`, the descriptor reads (`vfpga_dma_desc_reader`); `packer.rs`,
 //! the data FIFO and the packer behind `m_axis_h2c` (`vfpga_dma_packer`);
 //! `c2h.rs`, the C2H engine (`vfpga_dma_c2h`); `writes.rs`, the host writes
 //! (`vfpga_dma_writes`); `gate.rs`, the sharing gate's requests and answers
@@ -143,22 +150,22 @@
 //! wiring between them.
 //!
 //! Boundaries (DESIGN.md, timing rules): every input enters through a
-//! register slice (`skid.rs`: in `records.rs`, `mail.rs`, `reader.rs`, `c2h.rs`,
-//! `writes.rs`, `gate.rs`); AR, W, the interrupt request and the waiting
+//! register slice (`skid.rs`: in `records.rs`, `mail.rs`, `reader.rs`,
+//! `desc_reader.rs`, `c2h.rs`, `writes.rs`, `gate.rs`); both ARs, W, the interrupt request and the waiting
 //! report leave through one; AW, H2C, the register answers and the gate
 //! answers come from registers. No output follows an input within a cycle,
 //! and none of a child block's does either (between the children, every
 //! handshake is a register on one side and a credit computed from registers
 //! on the other). Block-RAM read data feeds registers before logic: the
 //! control engine's records, the read tags (tests/dma.rs checks the
-//! boundaries). Between the control engine and the reader: the control
-//! engine's descriptor reads wait in its request register until the reader
-//! sends them to AR (when no burst goes that cycle; `ctl_take`, a register,
-//! a cycle later); a stop waits in the control engine's mailbox until the
+//! boundaries). Between the control engine and the readers: the control
+//! engine's descriptor reads wait in its request register until the
+//! descriptor reader sends them to AR (`ctl_take`, a register, a cycle
+//! later); a stop waits in the control engine's mailbox until the
 //! reader has applied the previous one; a descriptor the issuer refuses
 //! waits in the reader until the control engine's mailbox is empty. The
-//! reader's results (descriptors, buffers, completions, data entries) come
-//! from its registers, a cycle after their beat: a C2H prefetch arrival is
+//! readers' results (descriptors, buffers, completions, data entries) come
+//! from their registers, a cycle after their beat: a C2H prefetch arrival is
 //! therefore also held while the control engine dispatches with a C2H
 //! request pending, so that its slot write lands before the slot is read;
 //! a bank is freed only once the issuer's slot is empty (its last
@@ -192,8 +199,9 @@ use packer::H2cPacker;
 use reader::DmaReader;
 use rust_hdl::prelude::*;
 
-/// Largest `outstanding`.
-pub const MAX_OUTSTANDING: usize = 31;
+/// Largest `outstanding` (the tag FIFO holds 64, a few kept for the ends
+/// of stopped packets).
+pub const MAX_OUTSTANDING: usize = 60;
 /// Data FIFO depth (beats): every read burst reserves its beats here first;
 /// the last 8 are kept for the entries that end a stopped function's packet,
 /// so that stopping a function never waits for the stream to drain.
@@ -215,10 +223,13 @@ pub struct DmaParams {
 }
 
 impl DmaParams {
-    /// Defaults: bursts of 32 beats (at most 4 KiB), 16 of them in flight:
-    /// 512 beats, enough to hide 200 cycles of host latency at one beat per cycle.
+    /// Defaults: bursts of 32 beats (at most 4 KiB), up to 60 of them in
+    /// flight: the data FIFO's 512 beats bound long bursts (16 of 32 beats
+    /// hide 200 cycles of host latency at one beat per cycle), the count
+    /// bounds short ones (a 256-byte packet at 512 bits is one burst of 4
+    /// beats: 52 of them cover 205 cycles).
     pub fn new(functions: usize, data_width: usize) -> Self {
-        DmaParams { functions, max_burst: (32 * data_width / 8).min(4096), outstanding: 16 }
+        DmaParams { functions, max_burst: (32 * data_width / 8).min(4096), outstanding: MAX_OUTSTANDING }
     }
 
     pub fn validate(&self, data_width: usize) -> Result<(), String> {
@@ -294,8 +305,9 @@ pub struct Dma<const DW: usize, const KW: usize, const DW2: usize> {
     // ---- registered boundary (`skid.rs`): every input enters through a
     // register slice (the register bus, `s_qos`, `s_fnctl`: in `ctrl.rs`'s
     // children `rec` and `mail`; C2H,
-    // B and R: in `c2h.rs`, `writes.rs`, `reader.rs`); outputs whose
-    // valid/data are not already registers (AR: in `reader.rs`; W: in
+    // B and both Rs: in `c2h.rs`, `writes.rs`, `reader.rs`,
+    // `desc_reader.rs`); outputs whose valid/data are not already registers
+    // (both ARs: in `reader.rs`, `desc_reader.rs`; W: in
     // `writes.rs`; the irq and waiting handshakes: in `ctrl.rs`'s `mail`) leave
     // through one.
 
