@@ -70,3 +70,39 @@ pub struct AxiSlave<const DW: usize, const KW: usize> {
     pub rvalid: Signal<Out, Bit>,
     pub rready: Signal<In, Bit>,
 }
+
+/// The read half (AR and R) of [`AxiMaster`], for a read-only master (the
+/// DMA's descriptor reads, `m_axi_desc_*`; the read merge's `m_axi_*`).
+#[derive(LogicInterface, Default)]
+pub struct AxiReadMaster<const DW: usize> {
+    pub araddr: Signal<Out, Bits<64>>,
+    pub arlen: Signal<Out, Bits<8>>,
+    pub arsize: Signal<Out, Bits<3>>,
+    pub arburst: Signal<Out, Bits<2>>,
+    pub aruser: Signal<Out, Bits<FW>>,
+    pub arvalid: Signal<Out, Bit>,
+    pub arready: Signal<In, Bit>,
+    pub rdata: Signal<In, Bits<DW>>,
+    pub rresp: Signal<In, Bits<2>>,
+    pub rlast: Signal<In, Bit>,
+    pub rvalid: Signal<In, Bit>,
+    pub rready: Signal<Out, Bit>,
+}
+
+/// The slave side of [`AxiReadMaster`] (the read merge's `s_axi_data_*`
+/// and `s_axi_desc_*`).
+#[derive(LogicInterface, Default)]
+pub struct AxiReadSlave<const DW: usize> {
+    pub araddr: Signal<In, Bits<64>>,
+    pub arlen: Signal<In, Bits<8>>,
+    pub arsize: Signal<In, Bits<3>>,
+    pub arburst: Signal<In, Bits<2>>,
+    pub aruser: Signal<In, Bits<FW>>,
+    pub arvalid: Signal<In, Bit>,
+    pub arready: Signal<Out, Bit>,
+    pub rdata: Signal<Out, Bits<DW>>,
+    pub rresp: Signal<Out, Bits<2>>,
+    pub rlast: Signal<Out, Bit>,
+    pub rvalid: Signal<Out, Bit>,
+    pub rready: Signal<In, Bit>,
+}
