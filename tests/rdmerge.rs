@@ -48,8 +48,37 @@ impl Ar {
     }
 }
 
-fn ar_ports(m: &Model, prefix: &str) -> [PortId; 5] {
-    AR_FIELDS.map(|f| m.port(&format!("{prefix}_{f}")))
+/// The AR and R ports of one side of the merge (`prefix`: `m_axi` or a slave port).
+struct Ports {
+    ar: [PortId; 5],
+    arvalid: PortId,
+    arready: PortId,
+    rvalid: PortId,
+    rready: PortId,
+    rdata: PortId,
+    rresp: PortId,
+    rlast: PortId,
+    /// Bytes and 32-bit words of a beat.
+    bytes: u64,
+    words: usize,
+}
+
+impl Ports {
+    fn new(m: &Model, prefix: &str) -> Ports {
+        let p = |s: &str| m.port(&format!("{prefix}_{s}"));
+        Ports {
+            ar: AR_FIELDS.map(p),
+            arvalid: p("arvalid"),
+            arready: p("arready"),
+            rvalid: p("rvalid"),
+            rready: p("rready"),
+            rdata: p("rdata"),
+            rresp: p("rresp"),
+            rlast: p("rlast"),
+            bytes: m.port_width(p("rdata")) as u64 / 8,
+            words: m.port_words(p("rdata")),
+        }
+    }
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -86,16 +115,7 @@ struct Phase {
 /// One random read master on a slave port of the merge.
 struct Master {
     port: usize,
-    ar: [PortId; 5],
-    arvalid: PortId,
-    arready: PortId,
-    rvalid: PortId,
-    rready: PortId,
-    rdata: PortId,
-    rresp: PortId,
-    rlast: PortId,
-    bytes: u64,
-    words: usize,
+    p: Ports,
     rng: Rng,
     todo: VecDeque<Ar>,
     showing: Option<Ar>,
@@ -110,21 +130,9 @@ struct Master {
 
 impl Master {
     fn new(m: &Model, port: usize, rng: Rng) -> Master {
-        let p = |s: &str| m.port(&format!("{}_{s}", PORTS[port]));
-        let words = m.port_words(p("rdata"));
-        let bytes = m.port_width(p("rdata")) as u64 / 8;
         Master {
             port,
-            ar: ar_ports(m, PORTS[port]),
-            arvalid: p("arvalid"),
-            arready: p("arready"),
-            rvalid: p("rvalid"),
-            rready: p("rready"),
-            rdata: p("rdata"),
-            rresp: p("rresp"),
-            rlast: p("rlast"),
-            bytes,
-            words,
+            p: Ports::new(m, PORTS[port]),
             rng,
             todo: VecDeque::new(),
             showing: None,
@@ -139,9 +147,9 @@ impl Master {
     /// A random burst of `beats` (a range) within one 4 KiB page, tagged with the master.
     fn random_burst(&mut self, beats: (u64, u64)) -> Ar {
         let n = self.rng.range(beats.0..beats.1 + 1);
-        let slots = 4096 / self.bytes - n + 1;
-        let addr = ((self.port as u64) << OWNER_BIT) | (self.rng.below(1 << 30) << 12) | (self.rng.below(slots) * self.bytes);
-        Ar { addr, len: n - 1, size: self.bytes.trailing_zeros() as u64, burst: 1, user: self.rng.below(1 << 11) }
+        let slots = 4096 / self.p.bytes - n + 1;
+        let addr = ((self.port as u64) << OWNER_BIT) | (self.rng.below(1 << 30) << 12) | (self.rng.below(slots) * self.p.bytes);
+        Ar { addr, len: n - 1, size: self.p.bytes.trailing_zeros() as u64, burst: 1, user: self.rng.below(1 << 11) }
     }
 
     fn queue(&mut self, bursts: usize, beats: (u64, u64)) {
@@ -160,33 +168,33 @@ impl Master {
             self.showing = self.todo.pop_front();
         }
         match self.showing {
-            Some(ar) => ar.set(m, &self.ar),
+            Some(ar) => ar.set(m, &self.p.ar),
             // Garbage while not valid: the merge must not take it.
-            None => Ar { addr: self.rng.next_u64(), len: self.rng.below(256), size: 7, burst: 3, user: 0x7ff }.set(m, &self.ar),
+            None => Ar { addr: self.rng.next_u64(), len: self.rng.below(256), size: 7, burst: 3, user: 0x7ff }.set(m, &self.p.ar),
         }
-        m.set(self.arvalid, self.showing.is_some() as u64);
+        m.set(self.p.arvalid, self.showing.is_some() as u64);
         self.r_on = self.rng.chance(ph.r_ready);
-        m.set(self.rready, self.r_on as u64);
+        m.set(self.p.rready, self.r_on as u64);
     }
 
     /// This cycle's handshakes (after `eval`): the AR taken, the R beat checked.
     fn sample(&mut self, m: &Model) -> Result<(), String> {
         let name = PORTS[self.port];
         if let Some(ar) = self.showing {
-            if m.get_bool(self.arready) {
+            if m.get_bool(self.p.arready) {
                 self.showing = None;
                 self.sent.push_back(ar);
                 self.waiting.push_back((ar, 0));
                 self.granted += 1;
             }
         }
-        if m.get_bool(self.rvalid) && self.r_on {
+        if m.get_bool(self.p.rvalid) && self.r_on {
             let Some((ar, k)) = self.waiting.front_mut() else {
                 return Err(format!("{name}: R beat with no burst outstanding"));
             };
-            let a = ar.addr + *k * self.bytes;
-            let (data, resp, last) = (m.get_words(self.rdata), m.get(self.rresp), m.get_bool(self.rlast));
-            if data != beat_data(a, self.words) {
+            let a = ar.addr + *k * self.p.bytes;
+            let (data, resp, last) = (m.get_words(self.p.rdata), m.get(self.p.rresp), m.get_bool(self.p.rlast));
+            if data != beat_data(a, self.p.words) {
                 return Err(format!("{name}: beat {k} of the burst at {:#x} (len {}): wrong data", ar.addr, ar.len));
             }
             if resp != beat_resp(a) {
@@ -207,16 +215,7 @@ impl Master {
 
 /// An in-order AXI4 read slave on the merge's `m_axi_*` port.
 struct Slave {
-    ar: [PortId; 5],
-    arvalid: PortId,
-    arready: PortId,
-    rvalid: PortId,
-    rready: PortId,
-    rdata: PortId,
-    rresp: PortId,
-    rlast: PortId,
-    bytes: u64,
-    words: usize,
+    p: Ports,
     rng: Rng,
     cycle: u64,
     ar_on: bool,
@@ -232,18 +231,8 @@ struct Slave {
 
 impl Slave {
     fn new(m: &Model, rng: Rng) -> Slave {
-        let p = |s: &str| m.port(&format!("m_axi_{s}"));
         Slave {
-            ar: ar_ports(m, "m_axi"),
-            arvalid: p("arvalid"),
-            arready: p("arready"),
-            rvalid: p("rvalid"),
-            rready: p("rready"),
-            rdata: p("rdata"),
-            rresp: p("rresp"),
-            rlast: p("rlast"),
-            bytes: m.port_width(p("rdata")) as u64 / 8,
-            words: m.port_words(p("rdata")),
+            p: Ports::new(m, "m_axi"),
             rng,
             cycle: 0,
             ar_on: false,
@@ -257,31 +246,31 @@ impl Slave {
 
     fn drive(&mut self, m: &mut Model, ph: &Phase) {
         self.ar_on = self.rng.chance(ph.ar_ready);
-        m.set(self.arready, self.ar_on as u64);
+        m.set(self.p.arready, self.ar_on as u64);
         // Once up, rvalid stays up with the same beat until rready.
         if !self.r_on {
             self.r_on = matches!(self.bursts.front(), Some((_, due)) if *due <= self.cycle) && self.rng.chance(ph.r_valid);
         }
         if self.r_on {
             let (ar, _) = self.bursts[0];
-            let a = ar.addr + self.beat * self.bytes;
-            m.set_words(self.rdata, &beat_data(a, self.words));
-            m.set(self.rresp, beat_resp(a));
-            m.set(self.rlast, (self.beat == ar.len) as u64);
+            let a = ar.addr + self.beat * self.p.bytes;
+            m.set_words(self.p.rdata, &beat_data(a, self.p.words));
+            m.set(self.p.rresp, beat_resp(a));
+            m.set(self.p.rlast, (self.beat == ar.len) as u64);
         } else {
-            let junk: Vec<u32> = (0..self.words).map(|_| self.rng.next_u32()).collect();
-            m.set_words(self.rdata, &junk);
-            m.set(self.rresp, self.rng.below(4));
-            m.set(self.rlast, self.rng.below(2));
+            let junk: Vec<u32> = (0..self.p.words).map(|_| self.rng.next_u32()).collect();
+            m.set_words(self.p.rdata, &junk);
+            m.set(self.p.rresp, self.rng.below(4));
+            m.set(self.p.rlast, self.rng.below(2));
         }
-        m.set(self.rvalid, self.r_on as u64);
+        m.set(self.p.rvalid, self.r_on as u64);
     }
 
     /// This cycle's handshakes (after `eval`): an AR checked against its
     /// master's next burst, an R beat sent.
     fn sample(&mut self, m: &Model, masters: &mut [Master; 2], ph: &Phase) -> Result<(), String> {
-        if m.get_bool(self.arvalid) && self.ar_on {
-            let ar = Ar::of(m, &self.ar);
+        if m.get_bool(self.p.arvalid) && self.ar_on {
+            let ar = Ar::of(m, &self.p.ar);
             let who = ((ar.addr >> OWNER_BIT) & 1) as usize;
             match masters[who].sent.pop_front() {
                 Some(want) if want == ar => {}
@@ -292,7 +281,7 @@ impl Slave {
             self.bursts.push_back((ar, due));
             self.most = self.most.max(self.bursts.len());
         }
-        if self.r_on && m.get_bool(self.rready) {
+        if self.r_on && m.get_bool(self.p.rready) {
             self.r_on = false;
             if self.beat == self.bursts[0].0.len {
                 self.bursts.pop_front();

@@ -72,7 +72,8 @@ pub struct AxiSlave<const DW: usize, const KW: usize> {
 }
 
 /// The read half (AR and R) of [`AxiMaster`], for a read-only master (the
-/// DMA's descriptor reads, `m_axi_desc_*`; the read merge's `m_axi_*`).
+/// DMA's descriptor reads, `m_axi_desc_*`; the read merge's `m_axi_*`; the
+/// prc's 32-bit `m_axi_prc_*`).
 #[derive(LogicInterface, Default)]
 pub struct AxiReadMaster<const DW: usize> {
     pub araddr: Signal<Out, Bits<64>>,
@@ -90,7 +91,7 @@ pub struct AxiReadMaster<const DW: usize> {
 }
 
 /// The slave side of [`AxiReadMaster`] (the read merge's `s_axi_data_*`
-/// and `s_axi_desc_*`).
+/// and `s_axi_desc_*`; the `pcie` block's 32-bit `s_axi_prc_*`).
 #[derive(LogicInterface, Default)]
 pub struct AxiReadSlave<const DW: usize> {
     pub araddr: Signal<In, Bits<64>>,

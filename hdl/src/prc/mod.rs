@@ -43,11 +43,10 @@ use crate::regbus::{RegBusSlave, REG_ADDR_BITS};
 use crate::{MAX_PARTITIONS, PARTITION_ID_BITS as PW};
 use rust_hdl::prelude::*;
 
-pub mod axi;
 pub mod icap_model;
 pub mod regs;
 
-use axi::AxiReadMaster;
+use crate::axi::AxiReadMaster;
 use regs::{offset, status_code, SLOTS, SLOT_STRIDE};
 
 /// Cycles the prc waits for the configuration port's done/error after the
@@ -72,8 +71,8 @@ pub struct Prc {
     pub m_load_done_valid: Signal<Out, Bit>,
     pub m_load_done_partition: Signal<Out, Bits<PW>>,
     pub m_load_done_status: Signal<Out, Bits<4>>,
-    /// Bitstream reads from host memory (PF-owned buffers: `aruser` = 0).
-    pub m_axi_prc: AxiReadMaster,
+    /// Bitstream reads from host memory, 32-bit data (PF-owned buffers: `aruser` = 0).
+    pub m_axi_prc: AxiReadMaster<32>,
     /// To the configuration port, one word per cycle, in ICAP bit order.
     pub m_icap_valid: Signal<Out, Bit>,
     pub m_icap_data: Signal<Out, Bits<32>>,
