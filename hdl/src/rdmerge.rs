@@ -11,14 +11,14 @@
 //! channels of `axi.rs`'s [`AxiReadSlave`] / [`AxiReadMaster`].
 //!
 //! AR: round robin between the two inputs when both wait (the one not taken
-//! last goes first), one burst per cycle. No IDs: the slave answers bursts in
-//! order, so each burst taken pushes its port (0 data, 1 descriptor) into the
-//! route FIFO (64 entries; no burst is taken once 62 are in flight, a
-//! decision from registers), and R beats go to the port at the FIFO's head,
-//! which is popped with the burst's `rlast`. As on any in-order port, a
-//! burst's beats wait for those of the bursts taken before it, whichever
-//! master asked: a master that stops taking R (`rready` low) holds up the
-//! other's beats behind its own.
+//! last goes first), one burst per cycle. No IDs: the slave answers bursts
+//! in order, so each burst taken pushes its port (0 data, 1 descriptor) into
+//! the route FIFO (64 entries; no burst is taken once 62 are in flight: a
+//! register, set while fewer than 61 were in flight the cycle before), and R
+//! beats go to the port at the FIFO's head, which is popped with the burst's
+//! `rlast`. As on any in-order port, a burst's beats wait for those of the
+//! bursts taken before it, whichever master asked: a master that stops
+//! taking R (`rready` low) holds up the other's beats behind its own.
 //!
 //! Timing: AR (each input) and R (from the slave) enter through register
 //! slices; the AR output comes from a slice, and R to the masters from one
@@ -57,7 +57,8 @@ pub struct ReadMerge<const DW: usize> {
     r_out: Skid3<Bits<DW>, Bits<2>, Bits<2>>,
     /// The descriptor port goes first when both wait (the data port was taken last).
     prefer_desc: DFF<Bit>,
-    room: Signal<Local, Bit>,
+    /// Fewer than 61 bursts were in flight last cycle: at most 62 after this one.
+    room: DFF<Bit>,
     pick_data: Signal<Local, Bit>,
     pick_desc: Signal<Local, Bit>,
     routed: Signal<Local, Bit>,
@@ -67,7 +68,7 @@ pub struct ReadMerge<const DW: usize> {
 impl<const DW: usize> Logic for ReadMerge<DW> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, prefer_desc);
+        dff_setup!(self, clk, prefer_desc, room);
         self.data_ar.clk.next = self.clk.val();
         self.desc_ar.clk.next = self.clk.val();
         self.ar_out.clk.next = self.clk.val();
@@ -98,11 +99,13 @@ impl<const DW: usize> Logic for ReadMerge<DW> {
         self.s_axi_desc.arready.next = self.desc_ar.s_ready.val();
 
         // ---- Take a burst (round robin), note its port, send it on.
-        self.room.next = self.ar_out.s_ready.val() & (self.route.count.val() < 62);
-        self.pick_desc.next = self.room.val()
+        self.room.d.next = self.route.count.val() < 61;
+        self.pick_desc.next = self.room.q.val()
+            & self.ar_out.s_ready.val()
             & self.desc_ar.m_valid.val()
             & (self.prefer_desc.q.val() | !self.data_ar.m_valid.val());
-        self.pick_data.next = self.room.val() & self.data_ar.m_valid.val() & !self.pick_desc.val();
+        self.pick_data.next =
+            self.room.q.val() & self.ar_out.s_ready.val() & self.data_ar.m_valid.val() & !self.pick_desc.val();
         self.data_ar.m_ready.next = self.pick_data.val();
         self.desc_ar.m_ready.next = self.pick_desc.val();
         self.ar_out.s_valid.next = self.pick_data.val() | self.pick_desc.val();
@@ -159,6 +162,7 @@ impl<const DW: usize> Logic for ReadMerge<DW> {
         }
         if self.rst.val() {
             self.prefer_desc.d.next = false;
+            self.room.d.next = false;
         }
     }
 }
