@@ -177,6 +177,13 @@ fn dma_large_lints_compiles_and_synthesizes() {
 }
 
 #[test]
+fn read_merge_lints_compiles_and_synthesizes() {
+    for w in [64, 512] {
+        check_block(vfpga::blocks::rdmerge::read_merge_modules(&Config { data_width: w, ..default_config() }), false);
+    }
+}
+
+#[test]
 fn ctx_block_lints_compiles_and_synthesizes() {
     use vfpga::blocks::ctx::ctx_modules;
     for cfg in [default_config(), Config { context_words: 64, ..large_config() }] {

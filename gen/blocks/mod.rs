@@ -12,3 +12,4 @@ pub mod dma;
 pub mod shell;
 pub mod pcie;
 pub mod shell_pcie;
+pub mod rdmerge;

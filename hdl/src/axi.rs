@@ -71,9 +71,9 @@ pub struct AxiSlave<const DW: usize, const KW: usize> {
     pub rready: Signal<In, Bit>,
 }
 
-/// The read half of [`AxiMaster`], on its own: the DMA's descriptor reads
-/// (`m_axi_desc_*`, `DW` bits) and the prc's bitstream reads
-/// (`m_axi_prc_*`, 32 bits).
+/// The read half (AR and R) of [`AxiMaster`], for a read-only master (the
+/// DMA's descriptor reads, `m_axi_desc_*`; the read merge's `m_axi_*`; the
+/// prc's 32-bit `m_axi_prc_*`).
 #[derive(LogicInterface, Default)]
 pub struct AxiReadMaster<const DW: usize> {
     pub araddr: Signal<Out, Bits<64>>,
@@ -88,4 +88,22 @@ pub struct AxiReadMaster<const DW: usize> {
     pub rlast: Signal<In, Bit>,
     pub rvalid: Signal<In, Bit>,
     pub rready: Signal<Out, Bit>,
+}
+
+/// The slave side of [`AxiReadMaster`] (the read merge's `s_axi_data_*`
+/// and `s_axi_desc_*`; the `pcie` block's 32-bit `s_axi_prc_*`).
+#[derive(LogicInterface, Default)]
+pub struct AxiReadSlave<const DW: usize> {
+    pub araddr: Signal<In, Bits<64>>,
+    pub arlen: Signal<In, Bits<8>>,
+    pub arsize: Signal<In, Bits<3>>,
+    pub arburst: Signal<In, Bits<2>>,
+    pub aruser: Signal<In, Bits<FW>>,
+    pub arvalid: Signal<In, Bit>,
+    pub arready: Signal<Out, Bit>,
+    pub rdata: Signal<Out, Bits<DW>>,
+    pub rresp: Signal<Out, Bits<2>>,
+    pub rlast: Signal<Out, Bit>,
+    pub rvalid: Signal<Out, Bit>,
+    pub rready: Signal<In, Bit>,
 }

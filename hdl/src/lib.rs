@@ -30,6 +30,7 @@ pub mod mgr;
 pub mod partition;
 pub mod pcie;
 pub mod prc;
+pub mod rdmerge;
 pub mod regbus;
 pub mod regmap;
 pub mod rm;

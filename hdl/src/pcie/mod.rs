@@ -39,7 +39,7 @@ pub mod upsize;
 pub mod upsize_addr;
 pub mod writer;
 
-use crate::axi::AxiSlave;
+use crate::axi::{AxiReadSlave, AxiSlave};
 use crate::axil::AxilMaster;
 use crate::FUNCTION_ID_BITS as FW;
 use completer::{Completer, BAR_ADDR_BITS};
@@ -68,23 +68,6 @@ pub fn our_function(t: u32, functions: u32) -> Option<u32> {
 /// tuser widths of the hard block's streams (PG213): (CQ, CC, RQ, RC).
 pub const fn tuser_widths(dw: usize) -> (usize, usize, usize, usize) {
     if dw == 512 { (183, 81, 137, 161) } else { (88, 33, 62, 75) }
-}
-
-/// The prc's read port: AXI4 read slave with 32-bit data (`s_axi_prc_*`).
-#[derive(LogicInterface, Default)]
-pub struct AxiReadSlave32 {
-    pub araddr: Signal<In, Bits<64>>,
-    pub arlen: Signal<In, Bits<8>>,
-    pub arsize: Signal<In, Bits<3>>,
-    pub arburst: Signal<In, Bits<2>>,
-    pub aruser: Signal<In, Bits<FW>>,
-    pub arvalid: Signal<In, Bit>,
-    pub arready: Signal<Out, Bit>,
-    pub rdata: Signal<Out, Bits<32>>,
-    pub rresp: Signal<Out, Bits<2>>,
-    pub rlast: Signal<Out, Bit>,
-    pub rvalid: Signal<Out, Bit>,
-    pub rready: Signal<In, Bit>,
 }
 
 /// The block. `DW` data bits, `KW = DW / 8`, `NK = DW / 32` (tkeep is per
@@ -149,9 +132,9 @@ pub struct Pcie<
     pub msix_retries: Signal<Out, Bits<16>>,
     /// The shell's BAR.
     pub m_axil_bar: AxilMaster<BAR_ADDR_BITS>,
-    /// The shell's host DMA master and prc read master.
+    /// The shell's host DMA master and prc read master (32-bit data).
     pub s_axi_host: AxiSlave<DW, KW>,
-    pub s_axi_prc: AxiReadSlave32,
+    pub s_axi_prc: AxiReadSlave<32>,
     completer: Completer<DW, NK, CQU, CCU>,
     reader: Reader,
     completions: Completions<DW, RCU>,

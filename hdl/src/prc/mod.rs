@@ -71,7 +71,7 @@ pub struct Prc {
     pub m_load_done_valid: Signal<Out, Bit>,
     pub m_load_done_partition: Signal<Out, Bits<PW>>,
     pub m_load_done_status: Signal<Out, Bits<4>>,
-    /// Bitstream reads from host memory (PF-owned buffers: `aruser` = 0).
+    /// Bitstream reads from host memory, 32-bit data (PF-owned buffers: `aruser` = 0).
     pub m_axi_prc: AxiReadMaster<32>,
     /// To the configuration port, one word per cycle, in ICAP bit order.
     pub m_icap_valid: Signal<Out, Bit>,
