@@ -8,6 +8,9 @@
 //! wire, equal widths, every wire read), so a block whose ports change breaks
 //! generation, not the flow.
 //!
+//! The DMA reads on two masters (data and descriptors); `rdmerge` puts them
+//! on the shell's one host read port, `m_axi_host_ar*`/`r*`.
+//!
 //! Two tops: `vfpga_shell` (static design, `rtl/`, partitions as black boxes)
 //! and `vfpga_shell_sim` (`sim/`, every RM behind a select, the
 //! configuration-port model). The manager's LOAD port drives the prc's
@@ -23,7 +26,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::blocks::{bar, ctx, dma, mgr, rp, sched, switch};
+use crate::blocks::{bar, ctx, dma, mgr, rdmerge, rp, sched, switch};
 use crate::config::Config;
 use crate::design::header;
 use crate::emit::Module;
@@ -77,8 +80,24 @@ fn rule(inst: &str, p: &str) -> Rule {
                 net(format!("gate_closed_{x}"))
             } else if let Some(x) = strip("m_waiting_") {
                 net(format!("waiting_{x}"))
+            } else if let Some(x) = strip("m_axi_host_").filter(|x| x.starts_with("ar") || x.starts_with('r')) {
+                net(format!("dma_rd_{x}")) // the data reads, to the read merge
+            } else if let Some(x) = strip("m_axi_desc_") {
+                net(format!("desc_rd_{x}")) // the descriptor reads, to the read merge
             } else {
-                Rule::External(p.into()) // m_axi_host_*, irq_*
+                Rule::External(p.into()) // m_axi_host_aw*, w*, b*, irq_*
+            }
+        }
+        // The DMA's two read masters onto the shell's one host read port.
+        "rdmerge" => {
+            if let Some(x) = strip("s_axi_data_") {
+                net(format!("dma_rd_{x}"))
+            } else if let Some(x) = strip("s_axi_desc_") {
+                net(format!("desc_rd_{x}"))
+            } else if let Some(x) = strip("m_axi_") {
+                Rule::External(format!("m_axi_host_{x}"))
+            } else {
+                panic!("rdmerge port {p} has no wiring rule")
             }
         }
         "switch" => {
@@ -192,6 +211,7 @@ pub fn shell_modules(cfg: &Config, sim: bool) -> Vec<Module> {
     let blocks: Vec<(&str, Vec<Module>)> = vec![
         ("bar", bar::bar_modules(cfg)),
         ("dma", dma::dma_modules(cfg)),
+        ("rdmerge", rdmerge::read_merge_modules(cfg)),
         ("switch", switch::switch_modules(cfg)),
         ("ctx", ctx::ctx_modules(cfg)),
         ("mgr", mgr::mgr_modules(cfg)),
