@@ -22,6 +22,8 @@ const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_gate",
     "vfpga_dma_reader",
     "vfpga_dma_desc_reader",
+    "vfpga_dma_reader_port",
+    "vfpga_dma_desc_reader_port",
 ];
 
 /// The DMA engine for this configuration with default parameters.

@@ -14,13 +14,13 @@
 //! one it waits for) or to its function's prefetch slot (`slot_*`; a
 //! prefetch waits while `pf_block`: the control engine reads the slot).
 //!
-//! Boundary: AR leaves and R enters through register slices (`skid.rs`);
-//! every other output is a register (the results leave a cycle after their
-//! last beat), so no output follows an input within a cycle.
+//! Boundary: AR leaves and R enters through register slices (the port's
+//! front end, `tagged_reads.rs`); every other output is a register (the
+//! results leave a cycle after their last beat), so no output follows an
+//! input within a cycle.
 
 use super::desc::{C2hBuf, C2hSlot, CtlRead, H2cDesc, ReadKind, ReadTag, WriteBurst};
-use crate::fifo::Fifo;
-use crate::skid::Skid;
+use super::tagged_reads::TaggedReads;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -73,21 +73,10 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     /// are 16-byte aligned: a misaligned ring is refused before any fetch).
     desc_n0: Constant<Bits<8>>,
 
-    // ---- boundary
-    ar_out: Skid<WriteBurst>,
-    r_data_in: Skid<Bits<DW>>,
-    /// R side word: resp (1:0), last (2).
-    r_side_in: Skid<Bits<3>>,
-    // ---- tags (in AXI order, a FIFO of 64 in block RAM)
-    tag_fifo: Fifo<ReadTag, 6, 7>,
-    /// The tag at the head, registered out of the FIFO's block RAM before
-    /// the assembly's logic (a register slice: no bubble between tags).
-    tag_head: Skid<ReadTag>,
+    // ---- boundary: AR, R and the read tags (64, in AXI order)
+    port: TaggedReads<DW>,
     /// The control engine's read went to AR the cycle before.
     cq_took: DFF<Bit>,
-    /// The tag FIFO may be full this cycle (61 or more the cycle before:
-    /// at most one tag goes in a cycle).
-    tags_full: DFF<Bit>,
     // ---- assembly
     rc_first: DFF<Bit>,
     /// The descriptor's bytes in so far, and whether a beat was refused.
@@ -144,9 +133,7 @@ impl<const DW: usize, const KW: usize> Default for DescReader<DW, KW> {
             kw_mask: cst8(KW - 1),
             log2_kw: cst8(KW.trailing_zeros() as usize),
             desc_n0: cst8(KW.min(16)),
-            ar_out: Default::default(), r_data_in: Default::default(), r_side_in: Default::default(),
-            tag_fifo: Default::default(), tag_head: Default::default(), cq_took: Default::default(),
-            tags_full: Default::default(), rc_first: Default::default(), d_acc: Default::default(),
+            port: Default::default(), cq_took: Default::default(), rc_first: Default::default(), d_acc: Default::default(),
             d_fill: Default::default(), d_err: Default::default(), pg_v: Default::default(),
             dq_v: Default::default(), dq_d: Default::default(), dq_bank: Default::default(),
             bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
@@ -164,37 +151,25 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, cq_took, tags_full, rc_first, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d,
+            self, clk, cq_took, rc_first, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d,
             sl_v, sl_fn, sl_d
         );
-        // ---- Register slices: AR out, R in; the tag FIFO and its head.
-        self.ar_out.clk.next = self.clk.val();
-        self.ar_out.rst.next = self.rst.val();
-        self.r_data_in.clk.next = self.clk.val();
-        self.r_data_in.rst.next = self.rst.val();
-        self.r_side_in.clk.next = self.clk.val();
-        self.r_side_in.rst.next = self.rst.val();
-        self.tag_fifo.clk.next = self.clk.val();
-        self.tag_fifo.rst.next = self.rst.val();
-        self.tag_head.clk.next = self.clk.val();
-        self.tag_head.rst.next = self.rst.val();
-        self.arvalid.next = self.ar_out.m_valid.val();
-        self.araddr.next = self.ar_out.m_data.val().addr;
-        self.arlen.next = self.ar_out.m_data.val().last;
-        self.aruser.next = self.ar_out.m_data.val().function;
-        self.ar_out.m_ready.next = self.arready.val();
-        self.r_data_in.s_valid.next = self.rvalid.val();
-        self.r_data_in.s_data.next = self.rdata.val();
-        self.r_side_in.s_valid.next = self.rvalid.val();
-        self.r_side_in.s_data.next = bit_cast::<3, 2>(self.rresp.val()) | (bit_cast::<3, 1>(self.rlast.val().into()) << 2);
-        self.rready.next = self.r_data_in.s_ready.val();
-        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
-        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
-        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
-        self.tags_full.d.next = self.tag_fifo.count.val() >= 61;
+        // ---- The port: AR, R, the tags.
+        self.port.clk.next = self.clk.val();
+        self.port.rst.next = self.rst.val();
+        self.arvalid.next = self.port.arvalid.val();
+        self.araddr.next = self.port.araddr.val();
+        self.arlen.next = self.port.arlen.val();
+        self.aruser.next = self.port.aruser.val();
+        self.port.arready.next = self.arready.val();
+        self.port.rvalid.next = self.rvalid.val();
+        self.port.rdata.next = self.rdata.val();
+        self.port.rresp.next = self.rresp.val();
+        self.port.rlast.next = self.rlast.val();
+        self.rready.next = self.port.rready.val();
 
         // ---- AR: the control engine's waiting read, with its tag.
-        self.cq_go.next = self.ctl_valid.val() & !self.cq_took.q.val() & self.ar_out.s_ready.val() & !self.tags_full.q.val();
+        self.cq_go.next = self.ctl_valid.val() & !self.cq_took.q.val() & self.port.ar_room.val() & !self.port.tags_full.val();
         self.cq_took.d.next = self.cq_go.val();
         self.ctl_take.next = self.cq_took.q.val();
         self.cq_lo.next = bit_cast::<8, 64>(self.ctl_rd.val().addr) & self.kw_mask.val();
@@ -217,24 +192,24 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.ar_in.next.addr = self.ctl_rd.val().addr;
         self.ar_in.next.last = (self.cq_lo.val() + 15) >> self.log2_kw.val();
         self.ar_in.next.function = self.ctl_rd.val().function;
-        self.ar_out.s_valid.next = self.cq_go.val();
-        self.ar_out.s_data.next = self.ar_in.val();
-        self.tag_fifo.write.next = self.cq_go.val();
-        self.tag_fifo.data_in.next = self.tag_in.val();
+        self.port.ar_push.next = self.cq_go.val();
+        self.port.ar.next = self.ar_in.val();
+        self.port.tag_push.next = self.cq_go.val();
+        self.port.tag_in.next = self.tag_in.val();
 
         // ---- R: beats assembled by the tag at the head. A descriptor is
         // 16 bytes at a 16-byte aligned address: one beat from 128 bits
         // up, else two (the second carries the rest).
-        self.t.next = self.tag_head.m_data.val();
-        self.r_last.next = self.r_side_in.m_data.val().get_bit(2);
-        self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
+        self.t.next = self.port.tag.val();
+        self.r_last.next = self.port.beat_last.val();
+        self.r_bad.next = self.port.beat_bad.val();
         self.rb_s.next = 0.into();
         self.rb_n.next = self.kw.val();
         if self.rc_first.q.val() {
             self.rb_s.next = self.t.val().offset;
             self.rb_n.next = self.t.val().n0;
         }
-        self.rb_data.next = bit_cast::<128, DW>(self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3));
+        self.rb_data.next = bit_cast::<128, DW>(self.port.beat_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3));
         if self.r_bad.val() {
             self.rb_data.next = 0.into();
         }
@@ -270,8 +245,8 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.sl_d.d.next.seq = self.t.val().seq;
         // A prefetch waits while the control engine reads the slot for a buffer.
         self.pf_arr.next = (self.t.val().kind == ReadKind::C2hDesc) & self.t.val().prefetch;
-        self.r_ready.next = self.tag_head.m_valid.val() & !(self.pf_arr.val() & self.pf_block.val());
-        self.r_fire.next = self.r_data_in.m_valid.val() & self.r_ready.val();
+        self.r_ready.next = self.port.tag_valid.val() & !(self.pf_arr.val() & self.pf_block.val());
+        self.r_fire.next = self.port.beat_valid.val() & self.r_ready.val();
         if self.r_fire.val() {
             self.d_acc.d.next = self.d_acc_nx.val();
             self.d_err.d.next = self.d_err_nx.val();
@@ -296,9 +271,8 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
                 }
             }
         }
-        self.tag_head.m_ready.next = self.r_fire.val() & self.r_last.val();
-        self.r_side_in.m_ready.next = self.r_ready.val();
-        self.r_data_in.m_ready.next = self.r_ready.val();
+        self.port.tag_pop.next = self.r_fire.val() & self.r_last.val();
+        self.port.beat_take.next = self.r_ready.val();
 
         // ---- Outputs (registers).
         self.arrive.next = self.dq_v.q.val();

@@ -142,7 +142,9 @@
 //! and `banks.rs`, the two H2C descriptor banks (`vfpga_dma_ctrl_banks`),
 //! each `bank.rs` (`vfpga_dma_ctrl_banks_bank0`); `reader.rs`, the H2C issuer, AR
 //! with its tag FIFO and the read side (`vfpga_dma_reader`);
-//! `desc_reader.rs`, the descriptor reads (`vfpga_dma_desc_reader`); `packer.rs`,
+//! `desc_reader.rs`, the descriptor reads (`vfpga_dma_desc_reader`), each
+//! reader behind its port's front end `tagged_reads.rs` (AR, R, the read
+//! tags); `packer.rs`,
 //! the data FIFO and the packer behind `m_axis_h2c` (`vfpga_dma_packer`);
 //! `c2h.rs`, the C2H engine (`vfpga_dma_c2h`); `writes.rs`, the host writes
 //! (`vfpga_dma_writes`); `gate.rs`, the sharing gate's requests and answers
@@ -183,6 +185,7 @@ mod packer;
 mod ports;
 mod reader;
 mod records;
+mod tagged_reads;
 mod writes;
 pub mod regs;
 

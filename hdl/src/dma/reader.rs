@@ -20,14 +20,14 @@
 //!   data FIFO (`df_*`), the last beat of a descriptor's data is its
 //!   completion (`done_*`).
 //!
-//! Boundary: AR leaves and R enters through register slices (`skid.rs`);
+//! Boundary: AR leaves and R enters through register slices (the port's
+//! front end, `tagged_reads.rs`);
 //! every other output is a register or derived from registers alone (the
 //! read side's results leave through registers, a cycle after the beat), so
 //! no output follows an input within a cycle.
 
 use super::desc::{DataMeta, H2cDesc, H2cDone, IssState, ReadKind, ReadTag, WriteBurst};
-use crate::fifo::Fifo;
-use crate::skid::Skid;
+use super::tagged_reads::TaggedReads;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -102,22 +102,11 @@ pub struct DmaReader<const DW: usize, const KW: usize> {
     df_big: Constant<Bits<10>>,
     data_all: Constant<Bits<DW>>,
 
-    // ---- boundary
-    ar_out: Skid<WriteBurst>,
-    r_data_in: Skid<Bits<DW>>,
-    /// R side word: resp (1:0), last (2).
-    r_side_in: Skid<Bits<3>>,
-    // ---- tags (in AXI order, a FIFO of 64 in block RAM)
-    tag_fifo: Fifo<ReadTag, 6, 7>,
-    /// The tag at the head, registered out of the FIFO's block RAM before
-    /// the read side's logic (a register slice: no bubble between tags).
-    tag_head: Skid<ReadTag>,
+    // ---- boundary: AR, R and the read tags (64, in AXI order)
+    port: TaggedReads<DW>,
     outstanding: DFF<Bits<6>>,
     /// Data FIFO entries reserved (512 beats, in the packer).
     dres: DFF<Bits<10>>,
-    /// The tag FIFO may be full this cycle (61 or more the cycle before:
-    /// at most one tag goes in a cycle).
-    tags_full: DFF<Bit>,
     // ---- issuer
     st: DFF<IssState>,
     /// The descriptor slot (the bank's head, taken by the issuer).
@@ -236,10 +225,9 @@ impl<const DW: usize, const KW: usize> DmaReader<DW, KW> {
             df_cap: Constant::new((super::DATA_FIFO_BEATS as u64).into()),
             df_big: Constant::new((super::DATA_FIFO_BEATS.saturating_sub(max_burst / KW + 9) as u64).into()),
             data_all: Constant::new(data_all),
-            ar_out: Default::default(), tags_full: Default::default(),
+            port: Default::default(),
             iq: Default::default(), to_issue: Default::default(), out_ok: Default::default(),
-            r_data_in: Default::default(), r_side_in: Default::default(),
-            tag_fifo: Default::default(), tag_head: Default::default(), outstanding: Default::default(),
+            outstanding: Default::default(),
             dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
             ds_kill: Default::default(), i_fn: Default::default(), i_gen: Default::default(),
             i_eop: Default::default(), i_irq: Default::default(), i_len: Default::default(),
@@ -271,37 +259,25 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, tags_full, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
             ie_code, rc_first, rc_left, rc_n, rd_err, cut, df_v, df_d, df_m, hc_v, hc_d
         );
         // ---- Register slices: AR out, R in; the tag FIFO and its head.
-        self.ar_out.clk.next = self.clk.val();
-        self.ar_out.rst.next = self.rst.val();
-        self.r_data_in.clk.next = self.clk.val();
-        self.r_data_in.rst.next = self.rst.val();
-        self.r_side_in.clk.next = self.clk.val();
-        self.r_side_in.rst.next = self.rst.val();
-        self.tag_fifo.clk.next = self.clk.val();
-        self.tag_fifo.rst.next = self.rst.val();
-        self.tag_head.clk.next = self.clk.val();
-        self.tag_head.rst.next = self.rst.val();
-        self.arvalid.next = self.ar_out.m_valid.val();
-        self.araddr.next = self.ar_out.m_data.val().addr;
-        self.arlen.next = self.ar_out.m_data.val().last;
-        self.aruser.next = self.ar_out.m_data.val().function;
-        self.ar_out.m_ready.next = self.arready.val();
-        self.r_data_in.s_valid.next = self.rvalid.val();
-        self.r_data_in.s_data.next = self.rdata.val();
-        self.r_side_in.s_valid.next = self.rvalid.val();
-        self.r_side_in.s_data.next = bit_cast::<3, 2>(self.rresp.val()) | (bit_cast::<3, 1>(self.rlast.val().into()) << 2);
-        self.rready.next = self.r_data_in.s_ready.val();
-        self.tag_head.s_valid.next = !self.tag_fifo.empty.val();
-        self.tag_head.s_data.next = self.tag_fifo.data_out.val();
-        self.tag_fifo.read.next = !self.tag_fifo.empty.val() & self.tag_head.s_ready.val();
-        self.tags_full.d.next = self.tag_fifo.count.val() >= 61;
-        self.ar_free.next = self.ar_out.s_ready.val() & !self.tags_full.q.val();
+        self.port.clk.next = self.clk.val();
+        self.port.rst.next = self.rst.val();
+        self.arvalid.next = self.port.arvalid.val();
+        self.araddr.next = self.port.araddr.val();
+        self.arlen.next = self.port.arlen.val();
+        self.aruser.next = self.port.aruser.val();
+        self.port.arready.next = self.arready.val();
+        self.port.rvalid.next = self.rvalid.val();
+        self.port.rdata.next = self.rdata.val();
+        self.port.rresp.next = self.rresp.val();
+        self.port.rlast.next = self.rlast.val();
+        self.rready.next = self.port.rready.val();
+        self.ar_free.next = self.port.ar_room.val() & !self.port.tags_full.val();
 
         // ---- Issuer. The burst after `p_addr`, `p_left`: from the slot as a
         // descriptor is taken, else from the descriptor's registers.
@@ -333,7 +309,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             self.iq.q.val() & self.out_ok.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
-            & !self.tags_full.q.val()
+            & !self.port.tags_full.val()
             & (self.dres.q.val() < self.df_cap.val());
         self.tag_push.next = false;
         self.tag_in.next.kind = ReadKind::Data;
@@ -445,10 +421,10 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             self.dres_inc.next = 1.into();
             self.close_pend.d.next = false;
         }
-        self.ar_out.s_valid.next = self.i_ok.val();
-        self.ar_out.s_data.next = self.ar_in.val();
-        self.tag_fifo.write.next = self.tag_push.val();
-        self.tag_fifo.data_in.next = self.tag_in.val();
+        self.port.ar_push.next = self.i_ok.val();
+        self.port.ar.next = self.ar_in.val();
+        self.port.tag_push.next = self.tag_push.val();
+        self.port.tag_in.next = self.tag_in.val();
         // The slot: the bank's head moves in when it is free; a stop drops a
         // descriptor of its function in it (or moving in).
         if self.desc_push.val() {
@@ -468,10 +444,10 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         }
 
         // ---- Read side: R beats sorted by the tag at the head.
-        self.t_valid.next = self.tag_head.m_valid.val();
-        self.t.next = self.tag_head.m_data.val();
-        self.r_last.next = self.r_side_in.m_data.val().get_bit(2);
-        self.r_bad.next = self.r_side_in.m_data.val().get_bits::<2>(0) != 0;
+        self.t_valid.next = self.port.tag_valid.val();
+        self.t.next = self.port.tag.val();
+        self.r_last.next = self.port.beat_last.val();
+        self.r_bad.next = self.port.beat_bad.val();
         // The beat's first byte and byte count (the first beat's from its
         // tag, the next ones' a beat ahead: no arithmetic before the shift).
         self.rb_s.next = 0.into();
@@ -483,7 +459,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             self.rb_n.next = self.t.val().n0;
         }
         self.rb_rest.next = self.rb_left.val() - bit_cast::<13, 8>(self.rb_n.val());
-        self.rb_data.next = (self.r_data_in.m_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
+        self.rb_data.next = (self.port.beat_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3))
             & (self.data_all.val() >> (bit_cast::<11, 8>(self.kw.val() - self.rb_n.val()) << 3));
         if self.r_bad.val() {
             self.rb_data.next = 0.into();
@@ -526,7 +502,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             } else if self.t.val().kind == ReadKind::Data {
                 // Data: its room in the data FIFO was reserved with the burst.
                 self.r_ready.next = !(self.t.val().lastd & self.done_full.val());
-                self.r_fire.next = self.r_data_in.m_valid.val() & self.r_ready.val();
+                self.r_fire.next = self.port.beat_valid.val() & self.r_ready.val();
                 if self.r_fire.val() {
                     self.df_v.d.next = true;
                     self.cut.d.next = self.cut_nx.val() & !(self.r_last.val() & self.t.val().eop);
@@ -553,9 +529,8 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
                 self.tag_pop.next = true;
             }
         }
-        self.tag_head.m_ready.next = self.tag_pop.val();
-        self.r_side_in.m_ready.next = self.r_ready.val();
-        self.r_data_in.m_ready.next = self.r_ready.val();
+        self.port.tag_pop.next = self.tag_pop.val();
+        self.port.beat_take.next = self.r_ready.val();
 
         // ---- Counters: bursts in flight, data FIFO room reserved.
         self.out_ok.d.next = self.outstanding.q.val() < self.max_outstanding.val();
