@@ -434,7 +434,18 @@ fn h2c_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, m
         }
     }
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
-    eprintln!("{name}: {} cycles, {} R beats", b.cycle, b.host.r_beats);
+    // The descriptors came on their own port, each read whole from its
+    // function's H2C ring (16 bytes, aligned), at least once each.
+    let kw = cfg.data_width as u64 / 8;
+    for &(f, addr, beats) in &b.desc.bursts {
+        let q = queues.iter().find(|q| q.f == f).unwrap_or_else(|| panic!("descriptor read of function {f}"));
+        let ring = q.h2c_ring..q.h2c_ring + (16u64 << q.log2);
+        assert!(ring.contains(&addr) && addr % 16 == 0, "descriptor read at {addr:#x} outside function {f}'s ring");
+        assert_eq!(beats, 16u64.div_ceil(kw), "descriptor read at {addr:#x}: {beats} beats");
+    }
+    let fetched = b.desc.bursts.len() as u32;
+    assert!(fetched >= total_desc.iter().sum::<u32>(), "{fetched} descriptor reads for {total_desc:?}");
+    eprintln!("{name}: {} cycles, {} R beats of data, {fetched} descriptor reads", b.cycle, b.host.r_beats);
 }
 
 #[test]
