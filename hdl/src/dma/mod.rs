@@ -227,11 +227,11 @@ pub struct DmaParams {
 
 impl DmaParams {
     /// Defaults: bursts of 32 beats (at most 4 KiB); 16 of them in flight
-    /// (512 beats: enough to hide 200 cycles of host latency at one beat per
-    /// cycle, and a 256-byte packet is 8 beats or more), 60 at 512 bits,
-    /// where a 256-byte packet is one burst of 4 beats (16 x 4 beats per
-    /// 205-cycle round trip held 256 B H2C at 0.31 beats per cycle; 52
-    /// cover it). Not 60 everywhere: a burst in flight is also data that a
+    /// (512 beats of long bursts hide 200 cycles of host latency at one beat
+    /// per cycle; 256-byte packets are one burst each, 32 beats at 64 bits,
+    /// but 8 at 256 bits: 16 x 8 beats per 205-cycle round trip hold 256 B
+    /// H2C there at 0.61), 60 at 512 bits, where a 256-byte packet is 4
+    /// beats (16 x 4 beats held it at 0.31; 52 cover the round trip). Not 60 everywhere: a burst in flight is also data that a
     /// sharing turn drains after its gate closes, counted in the turn's
     /// time (tests/shell_pcie.rs `kxor_weights_1_to_3_256`: the weight-3
     /// VF's share of the time fell from 0.719 to 0.702 with 60, the bound
