@@ -761,15 +761,24 @@ fn isolation_and_reset_under_traffic() {
     assert!(err, "a register of a function beyond the design is refused");
 }
 
-/// H2C traffic of one function for the gate tests: its driver keeps up to 8
-/// descriptors posted (random packets of 1 B..3 KiB over 1..3 descriptors,
-/// random alignment); every packet is expected on the scoreboard.
+/// H2C traffic of one function for the gate tests: its driver keeps up to
+/// `window` descriptors posted (random packets of 1 B..`max_len` over 1..3
+/// descriptors, random alignment); every packet is expected on the scoreboard.
 struct Traffic {
     d: VfDriver,
     /// Whether new packets are posted.
     post: bool,
     posted: u64,
     received: u64,
+    window: usize,
+    max_len: usize,
+}
+
+impl Traffic {
+    /// Up to 8 descriptors posted, packets up to 3000 bytes.
+    fn new(d: VfDriver) -> Traffic {
+        Traffic { d, post: true, posted: 0, received: 0, window: 8, max_len: 3000 }
+    }
 }
 
 /// Posts what each function's ring has room for, rings, runs `cycles`
@@ -777,8 +786,8 @@ struct Traffic {
 fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32>, rng: &mut Rng, cycles: u64) {
     for t in ts.iter_mut() {
         t.d.reap_tx(b).unwrap();
-        while t.post && t.d.tx_in_flight() < 8 {
-            let n = rng.range_usize(1..3001);
+        while t.post && t.d.tx_in_flight() < t.window {
+            let n = rng.range_usize(1..t.max_len + 1);
             let p = rng.bytes(n);
             let cuts: Vec<usize> = (0..rng.below(3)).map(|_| rng.range_usize(0..p.len() + 1)).collect();
             let mut cuts = cuts;
@@ -804,6 +813,45 @@ fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32
             }
         }
     }
+}
+
+/// One function whose turns end inside packets: small packets over 1..3
+/// descriptors, far more posted than a turn fetches. A turn's tail then
+/// fetches again to finish its packet, sometimes while the scheduler starts
+/// the function's next turn in the other bank; the tail must fetch the next
+/// descriptors, never the new turn (which the issuer drains after it). Every
+/// packet comes out whole and in order, and every descriptor is written back
+/// with its own length and end flag (`reap_tx`).
+#[test]
+fn turns_ending_inside_packets_keep_ring_order() {
+    let cfg = Config::default();
+    let mut b = Bench::new(&cfg, "dma_turn_tails", 200);
+    let mut rng = b.rng.fork();
+    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.9));
+    let f = 1u32;
+    b.host.iommu.map(f, region(f).0, region(f).1, true);
+    b.enable(f);
+    let mut t = Traffic::new(VfDriver::open(&mut b, f, region(f), 8).unwrap());
+    t.window = 200;
+    t.max_len = 300;
+    let mut ts = [t];
+    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c of function 1");
+    for _ in 0..200 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 500);
+    }
+    ts[0].post = false;
+    let limit = b.cycle + 100_000;
+    while board.outstanding() > 0 {
+        pump(&mut b, &mut ts, &mut board, &mut rng, 500);
+        assert!(b.cycle < limit, "H2C stalled: {} packets missing", board.outstanding());
+    }
+    board.finish().unwrap();
+    pump(&mut b, &mut ts, &mut board, &mut rng, 2000);
+    ts[0].d.reap_tx(&mut b).unwrap();
+    assert_eq!(ts[0].d.tx_in_flight(), 0, "every descriptor written back and reaped");
+    assert_eq!(ts[0].d.error(&mut b).unwrap(), ERR_NONE, "function 1 stopped");
+    assert!(b.stray.is_empty(), "packets of another function: {}", b.stray.len());
+    eprintln!("dma_turn_tails: {} packets in {} cycles", ts[0].received, b.cycle);
 }
 
 /// What the test knows of one function's gate.
@@ -928,7 +976,7 @@ fn gate_close_open_under_traffic() {
     for f in 1..=6u32 {
         b.host.iommu.map(f, region(f).0, region(f).1, true);
         b.enable(f);
-        ts.push(Traffic { d: VfDriver::open(&mut b, f, region(f), 8).unwrap(), post: true, posted: 0, received: 0 });
+        ts.push(Traffic::new(VfDriver::open(&mut b, f, region(f), 8).unwrap()));
     }
     let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c by function");
     let gated = [1u32, 2, 3, 4];
@@ -1080,7 +1128,7 @@ fn refused_read_cuts_the_packet() {
         if f == 1 {
             d1 = Some(d);
         } else {
-            ts.push(Traffic { d, post: true, posted: 0, received: 0 });
+            ts.push(Traffic::new(d));
         }
     }
     let mut d1 = d1.unwrap();
@@ -1114,7 +1162,7 @@ fn refused_read_cuts_the_packet() {
     assert!(b.host.iommu.violations.iter().all(|v| v.0 == 1 && !v.2), "only function 1's read was refused");
     // Reset: function 1 sends again, with the others.
     d1.reset(&mut b).unwrap();
-    ts.push(Traffic { d: d1, post: true, posted: 0, received: 0 });
+    ts.push(Traffic::new(d1));
     for _ in 0..30 {
         pump(&mut b, &mut ts, &mut board, &mut rng, 300);
     }

@@ -29,11 +29,13 @@ pub struct DescBanks {
     pub sb: Signal<Out, Bit>,
     /// The scheduler operation's bank: descriptors fetched in the turn; its
     /// last arrival leaves the packet open and nothing is in flight; room
-    /// for one more fetch. The other bank: in its tail, of which function.
+    /// for one more fetch. The other bank: in its tail, fetching again (a
+    /// tail whose packet was left open), of which function.
     pub served: Signal<Out, Bits<16>>,
     pub starved: Signal<Out, Bit>,
     pub room: Signal<Out, Bit>,
     pub other_tail: Signal<Out, Bit>,
+    pub other_fetching: Signal<Out, Bit>,
     pub other_fn: Signal<Out, Bits<FW>>,
     /// The scheduler operation on function `fn_cur` in bank `sb`: a new turn
     /// (with its first fetch), one more fetch, the turn ends, the new turn
@@ -92,6 +94,7 @@ impl Default for DescBanks {
             starved: Default::default(),
             room: Default::default(),
             other_tail: Default::default(),
+            other_fetching: Default::default(),
             other_fn: Default::default(),
             fn_cur: Default::default(),
             start: Default::default(),
@@ -143,12 +146,14 @@ impl Logic for DescBanks {
             self.starved.next = self.bank1.open.val() & (self.bank1.inflight.val() == 0);
             self.room.next = self.bank1.used.val() < self.dq_cap.val();
             self.other_tail.next = self.bank0.state.val() == BankState::Tail;
+            self.other_fetching.next = self.bank0.state.val() == BankState::Fetching;
             self.other_fn.next = self.bank0.owner.val();
         } else {
             self.served.next = self.bank0.served.val();
             self.starved.next = self.bank0.open.val() & (self.bank0.inflight.val() == 0);
             self.room.next = self.bank0.used.val() < self.dq_cap.val();
             self.other_tail.next = self.bank1.state.val() == BankState::Tail;
+            self.other_fetching.next = self.bank1.state.val() == BankState::Fetching;
             self.other_fn.next = self.bank1.owner.val();
         }
         if self.ib.q.val() {

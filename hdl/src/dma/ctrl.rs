@@ -410,7 +410,16 @@ impl Logic for DmaCtrl {
                     self.e_anygen.d.next = true;
                     self.state.d.next = CtlState::Run;
                 } else if self.rec.h_live.val() & (self.rec.h.val().pidx != self.rec.h.val().fetch) {
-                    if self.rd_free.val() {
+                    if self.banks.other_fetching.val() & (self.banks.other_fn.val() == self.cur_fn.q.val()) {
+                        // The older turn of this function went back to
+                        // fetching (its last arrival, since this operation
+                        // was dispatched, left a packet open): it fetches
+                        // the next descriptors, first. A second turn of the
+                        // same function now would take some of them into
+                        // this bank, which the issuer drains after that one:
+                        // out of ring order. Visit the function again.
+                        self.scan_fn.d.next = self.scan_fn.q.val();
+                    } else if self.rd_free.val() {
                         self.fetch.next = true;
                         self.start_turn.next = true;
                         // The older turn, of the same function and still
