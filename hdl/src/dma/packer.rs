@@ -107,8 +107,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for H2cPacker<DW,
                 self.flush.d.next = false;
             }
         }
-        // The next entry joins what is left (at most one beat, no packet end).
-        self.can_take.next = !self.flush.q.val() & (self.fill_out.val() <= self.kw.val());
+        // The next entry joins what is left (at most one beat, no packet
+        // end), or starts the next packet in the cycle the packet's last
+        // beat leaves (no bubble between packets).
+        self.can_take.next = (!self.flush.q.val() | (self.emit.val() & (self.fill.q.val() <= self.kw.val())))
+            & (self.fill_out.val() <= self.kw.val());
         self.take.next = !self.data.empty.val() & !self.meta.empty.val() & self.can_take.val();
         self.acc.d.next = self.acc_out.val();
         self.fill.d.next = self.fill_out.val();
