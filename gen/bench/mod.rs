@@ -220,8 +220,10 @@ pub fn run(target: Target, opts: &Options) -> Result<Vec<Figure>, String> {
 
 /// The figures as an aligned text table.
 pub fn table(figures: &[Figure]) -> String {
+    // Counts (cycles, LUTs) print whole; a rate keeps its three decimals
+    // even when it is exactly 1 (`1.000 beats/cycle`, not `1`).
     let value = |f: &Figure| {
-        if f.value.fract() == 0.0 && f.value.abs() < 1e12 {
+        if f.value.fract() == 0.0 && f.value.abs() < 1e12 && !f.unit.contains('/') {
             format!("{}", f.value as i64)
         } else {
             format!("{:.3}", f.value)
