@@ -185,7 +185,7 @@ impl Logic for DmaCtrl {
         self.mail.s_fnctl_enable.next = self.s_fnctl_enable.val();
         self.mail.hc_push.next = self.rside.hc_push.val();
         self.mail.hc_in.next = self.rside.hc_in.val();
-        self.rside.hc_full.next = self.mail.hc_full.val();
+        self.rside.hc_left.next = self.mail.hc_left.val();
         self.mail.ie_push.next = self.issuer.ie_push.val();
         self.mail.ie_function.next = self.issuer.ie_function.val();
         self.mail.ie_generation.next = self.issuer.ie_generation.val();

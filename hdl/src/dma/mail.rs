@@ -14,6 +14,9 @@ use super::desc::H2cDone;
 use crate::fifo::Fifo;
 use crate::skid::Skid;
 use crate::FUNCTION_ID_BITS as FW;
+
+// The completion FIFO holds every credit of the issuer.
+const _: () = assert!(1 << 6 == super::DONE_CREDITS);
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock, Default)]
@@ -33,11 +36,12 @@ pub struct CtlMail {
     pub fq_function: Signal<Out, Bits<FW>>,
     pub fq_enable: Signal<Out, Bit>,
     pub fq_pop: Signal<In, Bit>,
-    /// H2C completions (a FIFO of 16 in block RAM: the read side waits only
-    /// when 14 are pending: `hc_full`).
+    /// H2C completions (a FIFO of `DONE_CREDITS` in block RAM, never full:
+    /// the issuer holds a credit for each; `hc_left`, registered: one left,
+    /// its credit returns).
     pub hc_push: Signal<In, Bit>,
     pub hc_in: Signal<In, H2cDone>,
-    pub hc_full: Signal<Out, Bit>,
+    pub hc_left: Signal<Out, Bit>,
     pub hc_empty: Signal<Out, Bit>,
     pub hc_head: Signal<Out, H2cDone>,
     pub hc_pop: Signal<In, Bit>,
@@ -90,7 +94,8 @@ pub struct CtlMail {
     wt_out: Skid<Bits<FW>>,
     /// `s_fnctl` requests: enable bit 11, function 10:0.
     fnctl_q: Fifo<Bits<{ FW + 1 }>, 4, 5>,
-    h2c_done: Fifo<H2cDone, 4, 5>,
+    h2c_done: Fifo<H2cDone, 6, 7>,
+    hc_left_q: DFF<Bit>,
     irq_q: Fifo<Bits<FW>, FW, { FW + 1 }>,
     /// The heads of `h2c_done`, `fnctl_q` and `irq_q`, registered out of
     /// their RAMs before the engine's dispatch uses them (register slices:
@@ -114,7 +119,7 @@ pub struct CtlMail {
 impl Logic for CtlMail {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, ie_v, ie_f, ie_g, ie_c, k_v, k_fn, irq_v, irq_f, irq_vec, wt_v, wt_fn);
+        dff_setup!(self, clk, hc_left_q, ie_v, ie_f, ie_g, ie_c, k_v, k_fn, irq_v, irq_f, irq_vec, wt_v, wt_fn);
         self.fnctl_in.clk.next = self.clk.val();
         self.irq_out.clk.next = self.clk.val();
         self.wt_out.clk.next = self.clk.val();
@@ -159,7 +164,8 @@ impl Logic for CtlMail {
         self.hc_slice.s_data.next = self.h2c_done.data_out.val();
         self.h2c_done.read.next = !self.h2c_done.empty.val() & self.hc_slice.s_ready.val();
         self.hc_slice.m_ready.next = self.hc_pop.val();
-        self.hc_full.next = self.h2c_done.count.val() >= 14;
+        self.hc_left_q.d.next = self.hc_pop.val();
+        self.hc_left.next = self.hc_left_q.q.val();
         self.hc_empty.next = !self.hc_slice.m_valid.val();
         self.hc_head.next = self.hc_slice.m_data.val();
 
@@ -231,6 +237,7 @@ impl Logic for CtlMail {
 
         if self.rst.val() {
             self.ie_v.d.next = false;
+            self.hc_left_q.d.next = false;
             self.k_v.d.next = false;
             self.irq_v.d.next = false;
             self.wt_v.d.next = false;

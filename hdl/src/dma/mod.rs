@@ -15,9 +15,12 @@
 //! - the *H2C issuer* takes fetched descriptors in order from a descriptor
 //!   FIFO and issues their data reads in bursts that end at every `max_burst`
 //!   boundary (a power of two dividing 4 KiB: no burst crosses a page), with
-//!   at most `outstanding` bursts in flight and only as far as the data FIFO
-//!   has room reserved for every beat: read data is never back-pressured
-//!   beyond that credit, so the R channel always drains.
+//!   at most `outstanding` bursts in flight, only as far as the data FIFO
+//!   has room reserved for every beat, and a descriptor's last burst only
+//!   with room reserved for its completion (`DONE_CREDITS`): read data is
+//!   never back-pressured, so the R channel always drains (the shell merges
+//!   it with the descriptor reads, in order: a held data beat would hold
+//!   the descriptors behind it).
 //! - the *read side* sorts R beats by the in-order tag FIFO into the data
 //!   FIFO (then the packer, which aligns bytes into `m_axis_h2c`); the last
 //!   beat of a descriptor's data is its completion.
@@ -209,6 +212,13 @@ pub const MAX_OUTSTANDING: usize = 60;
 /// the last 8 are kept for the entries that end a stopped function's packet,
 /// so that stopping a function never waits for the stream to drain.
 pub const DATA_FIFO_BEATS: usize = 512;
+/// H2C completions owed by the read side or waiting for the control engine
+/// (its completion FIFO's depth): a descriptor's last data burst is issued
+/// only with one of these credits, so that a completion never holds R. At
+/// least `MAX_OUTSTANDING`, so that only a control engine behind its
+/// completions holds the issuer.
+pub const DONE_CREDITS: usize = 64;
+const _: () = assert!(DONE_CREDITS >= MAX_OUTSTANDING && DONE_CREDITS < 128);
 /// H2C descriptors fetched ahead per bank (in flight or waiting for the
 /// issuer); two banks.
 pub const DESC_PREFETCH: usize = 16;
@@ -518,7 +528,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         // engine waits for (`desc_reader`).
         self.ctrl.rside.hc_push.next = self.reader.done_push.val();
         self.ctrl.rside.hc_in.next = self.reader.done.val();
-        self.reader.done_full.next = self.ctrl.rside.hc_full.val();
+        self.reader.done_left.next = self.ctrl.rside.hc_left.val();
         self.ctrl.rside.arrive.next = self.desc_reader.arrive.val();
         self.ctrl.rside.arrive_bank.next = self.desc_reader.arrive_bank.val();
         self.ctrl.rside.arrive_desc.next = self.desc_reader.arrive_desc.val();

@@ -64,7 +64,8 @@ pub struct CtlC2hPorts {
 /// (`pf_got`); a prefetched C2H descriptor into `slot_function`'s slot; a
 /// descriptor read (H2C fetch, C2H buffer or prefetch), held until
 /// `rd_take`; a fetched H2C descriptor for bank `arrive_bank`; the last beat
-/// of a descriptor's data (its completion: `hc_full` when 14 wait).
+/// of a descriptor's data (its completion; `hc_left`: one left the FIFO,
+/// its credit returns to the issuer).
 #[derive(LogicInterface, Default)]
 pub struct CtlReadPorts {
     pub pf_got: Signal<In, Bit>,
@@ -79,7 +80,7 @@ pub struct CtlReadPorts {
     pub arrive_desc: Signal<In, H2cDesc>,
     pub hc_push: Signal<In, Bit>,
     pub hc_in: Signal<In, H2cDone>,
-    pub hc_full: Signal<Out, Bit>,
+    pub hc_left: Signal<Out, Bit>,
 }
 
 /// Issuer (`reader.rs`): the head of the bank it drains (`dq_pop`: taken;

@@ -66,11 +66,12 @@ pub struct DmaReader<const DW: usize, const KW: usize> {
     pub err_gen: Signal<Out, Bit>,
     pub err_code: Signal<Out, Bits<4>>,
     pub err_take: Signal<In, Bit>,
-    /// An H2C descriptor's data is all in (`done_full`: the completion FIFO
-    /// has room for at most two more).
+    /// An H2C descriptor's data is all in: its completion, into the control
+    /// engine's FIFO of `DONE_CREDITS` (module `dma`), which never refuses it (`done_left`:
+    /// one left that FIFO, its credit returns).
     pub done_push: Signal<Out, Bit>,
     pub done: Signal<Out, H2cDone>,
-    pub done_full: Signal<In, Bit>,
+    pub done_left: Signal<In, Bit>,
     /// Data FIFO (in the packer) entries; `df_pop`: one left it.
     pub df_push: Signal<Out, Bit>,
     pub df_data: Signal<Out, Bits<DW>>,
@@ -124,6 +125,17 @@ pub struct DmaReader<const DW: usize, const KW: usize> {
     /// Fewer than `outstanding` bursts in flight (exact: from this cycle's
     /// counts, a cycle ahead).
     out_ok: DFF<Bit>,
+    /// Completions owed or waiting in the control engine's FIFO: a
+    /// descriptor's last burst is issued only with a credit, so that R is
+    /// never held for a completion (on the shell's merged in-order R
+    /// channel a held data beat would hold the descriptor reads behind it,
+    /// which the control engine may be waiting for: a deadlock). `dc_ok`:
+    /// one is free (exact, a cycle ahead).
+    dcount: DFF<Bits<7>>,
+    dc_cap: Constant<Bits<7>>,
+    dc_cap1: Constant<Bits<7>>,
+    dc_ok: DFF<Bit>,
+    dc_inc: Signal<Local, Bit>,
     /// The burst in `i_*` may be issued this cycle as far as the issuer's
     /// state and the data FIFO's credit go, decided
     /// the cycle before (conservatively: the credit as of then, with one
@@ -213,7 +225,7 @@ impl<const DW: usize, const KW: usize> DmaReader<DW, KW> {
             stop_busy: Default::default(), stop_busy_fn: Default::default(), err_valid: Default::default(),
             err_function: Default::default(), err_gen: Default::default(), err_code: Default::default(),
             err_take: Default::default(), done_push: Default::default(), done: Default::default(),
-            done_full: Default::default(), df_push: Default::default(), df_data: Default::default(),
+            done_left: Default::default(), df_push: Default::default(), df_data: Default::default(),
             df_meta: Default::default(), df_pop: Default::default(), iss_cur_v: Default::default(),
             iss_cur_fn: Default::default(), iss_open_v: Default::default(), iss_open_fn: Default::default(),
             iss_close_v: Default::default(), iss_close_fn: Default::default(), iss_end: Default::default(),
@@ -227,6 +239,10 @@ impl<const DW: usize, const KW: usize> DmaReader<DW, KW> {
             data_all: Constant::new(data_all),
             port: Default::default(),
             iq: Default::default(), to_issue: Default::default(), out_ok: Default::default(),
+            dcount: Default::default(),
+            dc_cap: Constant::new((super::DONE_CREDITS as u64).into()),
+            dc_cap1: Constant::new((super::DONE_CREDITS as u64 - 1).into()),
+            dc_ok: Default::default(), dc_inc: Default::default(),
             outstanding: Default::default(),
             dres: Default::default(), st: Default::default(), ds_v: Default::default(), ds: Default::default(),
             ds_kill: Default::default(), i_fn: Default::default(), i_gen: Default::default(),
@@ -259,7 +275,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, outstanding, dres, out_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
+            self, clk, outstanding, dres, out_ok, dcount, dc_ok, iq, st, ds_v, ds, ds_kill, i_fn, i_gen, i_eop, i_irq, i_len, i_any, b_addr,
             b_left,
             i_burst, i_beats, i_n0, i_last, i_open, i_open_fn, close_pend, close_fn, k_v, k_fn, ie_v, ie_fn, ie_gen,
             ie_code, rc_first, rc_left, rc_n, rd_err, cut, df_v, df_d, df_m, hc_v, hc_d
@@ -305,8 +321,11 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         // a stop to apply goes first. The end of a stopped function's
         // packet, after its data in flight, when no burst is issued, so
         // that no issue decision depends on an input.
-        self.i_ok.next =
-            self.iq.q.val() & self.out_ok.q.val() & !(self.k_v.q.val() & !self.close_pend.q.val()) & self.ar_free.val();
+        self.i_ok.next = self.iq.q.val()
+            & self.out_ok.q.val()
+            & (!self.i_last.q.val() | self.dc_ok.q.val())
+            & !(self.k_v.q.val() & !self.close_pend.q.val())
+            & self.ar_free.val();
         self.close_go.next = self.close_pend.q.val()
             & !self.i_ok.val()
             & !self.port.tags_full.val()
@@ -501,7 +520,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
                 self.cut.d.next = false;
             } else if self.t.val().kind == ReadKind::Data {
                 // Data: its room in the data FIFO was reserved with the burst.
-                self.r_ready.next = !(self.t.val().lastd & self.done_full.val());
+                self.r_ready.next = true;
                 self.r_fire.next = self.port.beat_valid.val() & self.r_ready.val();
                 if self.r_fire.val() {
                     self.df_v.d.next = true;
@@ -541,6 +560,15 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             self.outstanding.d.next = self.outstanding.q.val() - 1;
             self.out_ok.d.next = true;
         }
+        self.dc_inc.next = self.i_ok.val() & self.i_last.q.val();
+        self.dc_ok.d.next = self.dcount.q.val() < self.dc_cap.val();
+        if self.dc_inc.val() & !self.done_left.val() {
+            self.dcount.d.next = self.dcount.q.val() + 1;
+            self.dc_ok.d.next = self.dcount.q.val() < self.dc_cap1.val();
+        } else if !self.dc_inc.val() & self.done_left.val() {
+            self.dcount.d.next = self.dcount.q.val() - 1;
+            self.dc_ok.d.next = true;
+        }
         self.dres.d.next = self.dres.q.val() + self.dres_inc.val();
         if self.df_pop.val() {
             self.dres.d.next = self.dres.q.val() + self.dres_inc.val() - 1;
@@ -569,6 +597,8 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
             self.out_ok.d.next = true;
+            self.dcount.d.next = 0.into();
+            self.dc_ok.d.next = true;
             self.dres.d.next = 0.into();
             self.st.d.next = IssState::Idle;
             self.ds_v.d.next = false;
