@@ -68,8 +68,69 @@ echo "fusesoc $(fusesoc --version)"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 echo "== disk free before the build"
 df -h . | tail -1
-echo "== cargo test --workspace $*"
-status=0
-cargo test --workspace "$@" || status=$?
+
+# One test binary after the other leaves a core idle whenever a binary is
+# down to one long test (a Yosys run, an Icarus simulation); two binaries at
+# a time keep both cores busy. The longest first (times of a CI run), then
+# the others; each binary's output is printed whole when it ends. With other
+# arguments than --no-fail-fast (a filter, --test NAME, ...), or with
+# VFPGA_TEST_JOBS=1, it is one `cargo test --workspace` as before.
+jobs="${VFPGA_TEST_JOBS:-2}"
+slow=(synth toolchain shell_pcie scale rp_flow dma cli icarus regenerate accel diagram shell mgr e2e bench)
+
+# One part of the suite: NAME (tests/NAME.rs), @lib (the generator's unit
+# tests), @doc (its doc tests) or @members (the other workspace members).
+run_part() {
+    local part=$1 log status=0
+    shift
+    local args
+    case "$part" in
+        @lib) args=(-p vfpga --lib --bins) ;;
+        @doc) args=(-p vfpga --doc) ;;
+        @members) args=(--workspace --exclude vfpga) ;;
+        *) args=(-p vfpga --test "$part") ;;
+    esac
+    log="$logs/${part#@}.log"
+    cargo test "${args[@]}" "$@" >"$log" 2>&1 || status=$?
+    echo "$status" >"$logs/${part#@}.rc"
+    flock "$logs/.print" sh -c 'echo "== cargo test $1 (exit $2)"; cat "$3"' sh "${args[*]}" "$status" "$log"
+}
+
+if ((jobs > 1)) && { (($# == 0)) || [ "$*" = --no-fail-fast ]; }; then
+    echo "== cargo test --workspace $*: built once, then $jobs test binaries at a time"
+    status=0
+    cargo test --workspace --no-run "$@" || status=$?
+    if ((status == 0)); then
+        logs="$PWD/target/test-logs"
+        rm -rf "$logs"
+        mkdir -p "$logs"
+        parts=()
+        for t in "${slow[@]}"; do
+            [ -f "tests/$t.rs" ] && parts+=("$t")
+        done
+        for f in tests/*.rs; do
+            t=$(basename "$f" .rs)
+            [[ " ${slow[*]} " == *" $t "* ]] || parts+=("$t")
+        done
+        parts+=(@lib @doc @members)
+        export logs
+        export -f run_part
+        printf '%s\n' "${parts[@]}" | xargs -P "$jobs" -I{} bash -c 'run_part "$@"' run_part {} "$@" || true
+        failed=()
+        for p in "${parts[@]}"; do
+            [ "$(cat "$logs/${p#@}.rc" 2>/dev/null)" = 0 ] || failed+=("$p")
+        done
+        if ((${#failed[@]})); then
+            echo "== FAILED: ${failed[*]} (logs in $logs)"
+            status=101
+        else
+            echo "== all ${#parts[@]} parts passed"
+        fi
+    fi
+else
+    echo "== cargo test --workspace $*"
+    status=0
+    cargo test --workspace "$@" || status=$?
+fi
 echo "== disk used by target/: $(du -sh target 2>/dev/null | cut -f1)"
 exit "$status"
