@@ -14,10 +14,10 @@ use super::desc::H2cDone;
 use crate::fifo::Fifo;
 use crate::skid::Skid;
 use crate::FUNCTION_ID_BITS as FW;
-
-// The completion FIFO holds every credit of the issuer.
-const _: () = assert!(1 << 6 == super::DONE_CREDITS);
 use rust_hdl::prelude::*;
+
+// The completion FIFO (`h2c_done`, 2^6 entries) holds every credit of the issuer.
+const _: () = assert!(1 << 6 == super::DONE_CREDITS);
 
 #[derive(LogicBlock, Default)]
 pub struct CtlMail {

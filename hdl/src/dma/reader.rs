@@ -67,8 +67,8 @@ pub struct DmaReader<const DW: usize, const KW: usize> {
     pub err_code: Signal<Out, Bits<4>>,
     pub err_take: Signal<In, Bit>,
     /// An H2C descriptor's data is all in: its completion, into the control
-    /// engine's FIFO of `DONE_CREDITS` (module `dma`), which never refuses it (`done_left`:
-    /// one left that FIFO, its credit returns).
+    /// engine's FIFO of `DONE_CREDITS` (module `dma`), which never refuses
+    /// it (`done_left`: one left that FIFO, its credit returns).
     pub done_push: Signal<Out, Bit>,
     pub done: Signal<Out, H2cDone>,
     pub done_left: Signal<In, Bit>,
