@@ -112,6 +112,16 @@ impl Bench {
         b
     }
 
+    /// A bench whose `m_axis_h2c` goes to a sink that is ready with
+    /// probability `ready_prob` (not back into C2H), and the test's own
+    /// random stream.
+    fn with_h2c_sink(cfg: &Config, name: &str, latency: u64, ready_prob: f64) -> (Bench, Rng) {
+        let mut b = Bench::new(cfg, name, latency);
+        let mut rng = b.rng.fork();
+        b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(ready_prob));
+        (b, rng)
+    }
+
     /// One clock cycle of everything around the DMA.
     fn step(&mut self) {
         let m = &mut self.m;
@@ -384,9 +394,7 @@ fn h2c_run(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, m
 /// moments by runs of sharing-gate opens of function `busy` (harmless: it
 /// moves no traffic), which it serves ahead of completions.
 fn h2c_run_with(cfg: &Config, name: &str, functions: &[u32], packets_per_fn: usize, max_len: u64, busy: Option<u32>) {
-    let mut b = Bench::new(cfg, name, 200);
-    let mut rng = b.rng.fork();
-    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let (mut b, mut rng) = Bench::with_h2c_sink(cfg, name, 200, 0.8);
     let mut queues = Vec::new();
     for &f in functions {
         queues.push(setup(&mut b, f, 0x1_0000_0000 + (f as u64) * (1 << 20)));
@@ -854,9 +862,7 @@ fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32
 #[test]
 fn turns_ending_inside_packets_keep_ring_order() {
     let cfg = Config::default();
-    let mut b = Bench::new(&cfg, "dma_turn_tails", 200);
-    let mut rng = b.rng.fork();
-    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.9));
+    let (mut b, mut rng) = Bench::with_h2c_sink(&cfg, "dma_turn_tails", 200, 0.9);
     let f = 1u32;
     b.host.iommu.map(f, region(f).0, region(f).1, true);
     b.enable(f);
@@ -998,9 +1004,7 @@ impl Gates {
 fn gate_close_open_under_traffic() {
     let cfg = Config::default();
     let name = "dma_gate";
-    let mut b = Bench::new(&cfg, name, 100);
-    let mut rng = b.rng.fork();
-    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let (mut b, mut rng) = Bench::with_h2c_sink(&cfg, name, 100, 0.8);
     let mut ts = Vec::new();
     for f in 1..=6u32 {
         b.host.iommu.map(f, region(f).0, region(f).1, true);
@@ -1145,9 +1149,7 @@ fn error_irqs(b: &Bench) -> Vec<u32> {
 #[test]
 fn refused_read_cuts_the_packet() {
     let cfg = Config::default();
-    let mut b = Bench::new(&cfg, "dma_refused_read", 100);
-    let mut rng = b.rng.fork();
-    b.sink = Some(vfpga_sim::AxisSink::new(&b.m, "m_axis_h2c", rng.fork()).with_ready_prob(0.8));
+    let (mut b, mut rng) = Bench::with_h2c_sink(&cfg, "dma_refused_read", 100, 0.8);
     let mut ts = Vec::new();
     let mut d1 = None;
     for f in 1..=3u32 {
