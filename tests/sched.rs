@@ -41,6 +41,8 @@ struct Vf {
     /// Cycle since which it has had work while closed (for the starvation bound).
     waiting_since: Option<u64>,
     sent: u64,
+    /// Cycle its gate last opened.
+    opened_at: u64,
 }
 
 struct Env {
@@ -53,7 +55,7 @@ struct Env {
     op: Option<(u64, usize, u64, usize, usize)>,
     /// Waiting reports not yet taken by the scheduler.
     reports: VecDeque<usize>,
-    /// Turns given per partition (RESTORE or SWITCH done), owned cycles per VF.
+    /// Turns given per partition (RESTORE or SWITCH done), owned cycles per VF (each turn until its close took effect).
     turns: Vec<u64>,
     owned: Vec<u64>,
     owned_since: Vec<u64>,
@@ -133,6 +135,9 @@ struct Bench {
     words: u64,
     /// Cycles a close takes to take effect, at most.
     drain_max: u64,
+    /// If set, a close's drain is also at most this many cycles per cycle
+    /// the gate was open (what the DMA fetched in the turn goes out).
+    drain_per_open_cycle: Option<u64>,
     /// The event being offered to the scheduler.
     event: Option<Event>,
     default_slice: u64,
@@ -154,7 +159,7 @@ impl Bench {
         m.ticks(io.clk, 2);
         m.set("rst", 0);
         let f = cfg.functions();
-        let vf = Vf { attached: None, weight: 1, slice: 0, gate: Gate::Open, work: 0, reported: false, waiting_since: None, sent: 0 };
+        let vf = Vf { attached: None, weight: 1, slice: 0, gate: Gate::Open, work: 0, reported: false, waiting_since: None, sent: 0, opened_at: 0 };
         let env = Env {
             vfs: vec![vf; f],
             loaded: vec![None; partitions],
@@ -168,7 +173,7 @@ impl Bench {
             last_activity: 0,
             last_close: 0,
         };
-        Bench { m, io, rng: Rng::for_test(name), cycle: 0, env, words: 16, drain_max: 40, event: None, default_slice: DEFAULT_SLICE_RESET as u64 }
+        Bench { m, io, rng: Rng::for_test(name), cycle: 0, env, words: 16, drain_max: 40, drain_per_open_cycle: None, event: None, default_slice: DEFAULT_SLICE_RESET as u64 }
     }
 
     /// One clock cycle of the scheduler and its neighbours.
@@ -211,8 +216,13 @@ impl Bench {
             let _ = from;
             e.op = None;
         }
-        if closing.is_some() {
-            e.vfs[closing.unwrap()].gate = Gate::Closed;
+        if let Some(f) = closing {
+            e.vfs[f].gate = Gate::Closed;
+            // An owner's close that took effect ends its owned time (the
+            // context switch that follows is nobody's).
+            if e.owner.contains(&f) {
+                e.owned[f] += now - e.owned_since[f];
+            }
         }
         if m.get(io.ev_valid) == 1 && m.get(io.ev_ready) == 1 {
             let ev = self.event.take().unwrap();
@@ -236,10 +246,6 @@ impl Bench {
         }
         if m.get(io.owner_valid) == 1 {
             let (p, f) = (m.get(io.owner_partition) as usize, m.get(io.owner_function) as usize);
-            let old = e.owner[p];
-            if old != 0 {
-                e.owned[old] += now - e.owned_since[old];
-            }
             if f != 0 {
                 assert_eq!(e.loaded[p], Some(f), "cycle {now}: VF {f} owns partition {p}, which holds {:?}", e.loaded[p]);
                 e.turns[p] += 1;
@@ -255,6 +261,7 @@ impl Bench {
                 assert_eq!(e.loaded[p], Some(f), "cycle {now}: VF {f} opened on partition {p} holding {:?}'s context", e.loaded[p]);
                 assert_eq!(e.owner[p], f, "cycle {now}: VF {f} opened but partition {p}'s owner is {}", e.owner[p]);
                 e.vfs[f].gate = Gate::Open;
+                e.vfs[f].opened_at = now;
                 e.vfs[f].reported = false;
                 if let Some(t) = e.vfs[f].waiting_since.take() {
                     e.longest_wait = e.longest_wait.max(now - t);
@@ -262,7 +269,11 @@ impl Bench {
             } else {
                 // A close takes effect after the VF's packet in flight drains.
                 // Answered in order, one per cycle, as the DMA does.
-                let at = (now + 1 + self.rng.below(self.drain_max)).max(e.last_close + 1);
+                let most = match self.drain_per_open_cycle {
+                    Some(k) if e.vfs[f].gate == Gate::Open => (k * (now - e.vfs[f].opened_at)).clamp(1, self.drain_max),
+                    _ => self.drain_max,
+                };
+                let at = (now + 1 + self.rng.below(most)).max(e.last_close + 1);
                 e.last_close = at;
                 e.vfs[f].gate = Gate::Closing(at);
                 e.vfs[f].reported = false;
@@ -486,6 +497,34 @@ fn weights_one_to_three_share_within_five_percent() {
     b.check_counters(1);
     let owned: BTreeMap<usize, u64> = (1..3).map(|f| (f, b.env.owned[f])).collect();
     println!("owned cycles {owned:?}");
+}
+
+/// Weights 1:3 when a close's drain (the packets the DMA had fetched) lasts
+/// longer than a slice, as behind a slow accelerator: the drains are each
+/// VF's debt, paid from its next turns and carried when a one-round turn
+/// cannot pay it all, so the time each VF owns still follows the weights.
+/// A drain is at most 4 cycles per cycle the turn ran (up to 2048), as the
+/// DMA's: a turn cut to one cycle fetched almost nothing. (If even such a
+/// turn drained for longer than a slice, no turn length could pay it.)
+#[test]
+fn weights_hold_when_drains_outlast_slices() {
+    let mut b = Bench::new("weights_hold_when_drains_outlast_slices", 1, 4);
+    b.drain_max = 2048;
+    b.drain_per_open_cycle = Some(4);
+    b.run(20);
+    b.event(Event::Attach { f: 1, p: 0, weight: 1, slice: 256 });
+    b.event(Event::Attach { f: 2, p: 0, weight: 3, slice: 256 });
+    b.run(8);
+    b.env.vfs[1].work = u64::MAX / 2;
+    b.env.vfs[2].work = u64::MAX / 2;
+    b.run(10_000);
+    let before = b.env.owned.clone();
+    b.run(200_000);
+    let (a, c) = ((b.env.owned[1] - before[1]) as f64, (b.env.owned[2] - before[2]) as f64);
+    let share = c / (a + c);
+    println!("VF1 owned {a} cycles, VF2 {c}: VF2's share {share:.4} (configured 0.75), turns {:?}", b.env.turns);
+    assert!((share - 0.75).abs() < 0.05 * 0.75, "weights 1:3 with long drains gave a share of {share}");
+    b.check_counters(1);
 }
 
 /// Timing rule: no output of `sched` follows an input within a cycle (events,

@@ -154,7 +154,9 @@ pub struct Sched {
     /// never wait for a turn change.
     owned_mon: SizedRam<FW, 32>,
     /// Per VF: how long its last turn ran past its end (the close's drain:
-    /// packets the DMA had fetched still go out), taken off its next turn.
+    /// packets the DMA had fetched still go out), plus what that turn could
+    /// not pay of the debt before; taken off its next turns (saturates at
+    /// 65535 cycles).
     debt_ram: SizedRam<FW, 16>,
     // Per partition.
     owner: Vec<DFF<Bits<FW>>>,
@@ -164,6 +166,9 @@ pub struct Sched {
     slice_len: Vec<DFF<Bits<16>>>,
     slice_left: Vec<DFF<Bits<16>>>,
     rounds_left: Vec<DFF<Bits<8>>>,
+    /// The debt the owner's turn could not pay (it runs one cycle): carried
+    /// into the debt of its next turn.
+    carry: Vec<DFF<Bits<16>>>,
     since: Vec<DFF<Bits<32>>>,
     switches: Vec<DFF<Bits<32>>>,
     // Engine.
@@ -190,6 +195,9 @@ pub struct Sched {
     /// Closes issued and not yet answered (the DMA answers them in order).
     closes_out: DFF<Bits<12>>,
     close_at: DFF<Bits<32>>,
+    /// When the old owner's close took effect: the end of its owned time
+    /// (the context switch that follows is nobody's).
+    drained_at: DFF<Bits<32>>,
     cur_debt: DFF<Bits<16>>,
     /// Block-RAM read data, registered before any logic uses it (timing
     /// rules): the VF entry, its queue successor and debt (read in Idle or
@@ -200,7 +208,12 @@ pub struct Sched {
     debt_q: DFF<Bits<16>>,
     owned_q: DFF<Bits<32>>,
     overrun: Signal<Local, Bits<32>>,
+    debt_sum: Signal<Local, Bits<32>>,
     first_slice: Signal<Local, Bits<16>>,
+    first_carry: Signal<Local, Bits<16>>,
+    /// The turn being started still owes a whole slice and has a round to
+    /// give up for it (one round per cycle, while the switch runs).
+    paying: Signal<Local, Bit>,
 
     // Per-cycle views.
     entry: Signal<Local, Bits<ENTRY_BITS>>,
@@ -212,6 +225,7 @@ pub struct Sched {
     c_owner: Signal<Local, Bits<FW>>,
     c_head: Signal<Local, Bits<FW>>,
     c_since: Signal<Local, Bits<32>>,
+    c_carry: Signal<Local, Bits<16>>,
     s_head: Signal<Local, Bits<FW>>,
     s_owner: Signal<Local, Bits<FW>>,
     s_queued: Signal<Local, Bit>,
@@ -303,6 +317,7 @@ impl Sched {
             queued: (0..partitions).map(|_| Default::default()).collect(),
             slice_len: (0..partitions).map(|_| Default::default()).collect(),
             slice_left: (0..partitions).map(|_| Default::default()).collect(),
+            carry: (0..partitions).map(|_| Default::default()).collect(),
             rounds_left: (0..partitions).map(|_| Default::default()).collect(),
             since: (0..partitions).map(|_| Default::default()).collect(),
             switches: (0..partitions).map(|_| Default::default()).collect(),
@@ -328,12 +343,16 @@ impl Sched {
             rq_pending: Default::default(),
             closes_out: Default::default(),
             close_at: Default::default(),
+            drained_at: Default::default(),
             cur_debt: Default::default(),
             entry_q: Default::default(),
             next_q: Default::default(),
             debt_q: Default::default(),
             owned_q: Default::default(),
             overrun: Default::default(),
+            debt_sum: Default::default(),
+            first_carry: Default::default(),
+            paying: Default::default(),
             first_slice: Default::default(),
             entry: Default::default(),
             e_attached: Default::default(),
@@ -344,6 +363,7 @@ impl Sched {
             c_owner: Default::default(),
             c_head: Default::default(),
             c_since: Default::default(),
+            c_carry: Default::default(),
             s_head: Default::default(),
             s_owner: Default::default(),
             s_queued: Default::default(),
@@ -371,7 +391,7 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, close_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
+            closes_out, close_at, drained_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -397,16 +417,24 @@ impl Logic for Sched {
         if !self.cur_slice.q.val().any() {
             self.eff_slice.next = self.default_slice.q.val();
         }
-        // The first slice of a turn pays the VF's last overrun (up to all but
-        // one cycle of it), so turns with their drains follow the weights.
+        // A turn pays the VF's debt (its overruns) so that turns with their
+        // drains follow the weights: a whole slice of debt costs a round
+        // (`paying`, before the turn starts), the rest shortens the first
+        // slice, and what even a one-round turn cannot pay (all but one
+        // cycle of its slice) is carried to the next.
+        self.paying.next = (self.cur_debt.q.val() >= self.eff_slice.val()) & (self.cur_weight.q.val() > 1);
         self.first_slice.next = 1.into();
+        self.first_carry.next = 0.into();
         if self.cur_debt.q.val() < self.eff_slice.val() {
             self.first_slice.next = self.eff_slice.val() - self.cur_debt.q.val();
+        } else {
+            self.first_carry.next = self.cur_debt.q.val() - self.eff_slice.val() + 1;
         }
         self.overrun.next = self.now.q.val() - self.close_at.q.val();
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
         self.c_since.next = 0.into();
+        self.c_carry.next = 0.into();
         self.s_head.next = 0.into();
         self.s_owner.next = 0.into();
         self.s_queued.next = false;
@@ -429,6 +457,8 @@ impl Logic for Sched {
             self.slice_left[i].d.next = self.slice_left[i].q.val();
             self.rounds_left[i].clock.next = self.clk.val();
             self.rounds_left[i].d.next = self.rounds_left[i].q.val();
+            self.carry[i].clock.next = self.clk.val();
+            self.carry[i].d.next = self.carry[i].q.val();
             self.since[i].clock.next = self.clk.val();
             self.since[i].d.next = self.since[i].q.val();
             self.switches[i].clock.next = self.clk.val();
@@ -446,6 +476,7 @@ impl Logic for Sched {
                 self.c_owner.next = self.owner[i].q.val();
                 self.c_head.next = self.head[i].q.val();
                 self.c_since.next = self.since[i].q.val();
+                self.c_carry.next = self.carry[i].q.val();
             }
             if self.scan.q.val() == self.part_index[i].val() {
                 self.s_head.next = self.head[i].q.val();
@@ -487,13 +518,14 @@ impl Logic for Sched {
         self.next_ram.write_enable.next = false;
         self.owned_ram.read_address.next = self.old.q.val();
         self.owned_ram.write_address.next = self.old.q.val();
-        self.owned_ram.write_data.next = self.owned_q.q.val() + (self.now.q.val() - self.c_since.val());
+        self.owned_ram.write_data.next = self.owned_q.q.val() + (self.drained_at.q.val() - self.c_since.val());
         self.owned_ram.write_enable.next = false;
         self.debt_ram.read_address.next = self.cur_f.q.val();
         self.debt_ram.write_address.next = self.old.q.val();
+        self.debt_sum.next = self.overrun.val() + bit_cast::<32, 16>(self.c_carry.val());
         self.debt_ram.write_data.next = 0xFFFF.into();
-        if self.overrun.val() < 0xFFFF {
-            self.debt_ram.write_data.next = self.overrun.val().get_bits::<16>(0);
+        if (self.overrun.val() < 0xFFFF) & (self.debt_sum.val() < 0xFFFF) {
+            self.debt_ram.write_data.next = self.debt_sum.val().get_bits::<16>(0);
         }
         self.debt_ram.write_enable.next = false;
         self.app_valid.next = false;
@@ -660,6 +692,7 @@ impl Logic for Sched {
                 // the one just issued (the last) took effect too.
                 if self.closes_out.q.val() == 0 {
                     self.state.d.next = SchedState::OpIssue;
+                    self.drained_at.d.next = self.now.q.val();
                     self.debt_ram.write_enable.next = true;
                 }
             }
@@ -688,18 +721,34 @@ impl Logic for Sched {
                 self.state.d.next = SchedState::Finish;
             }
             SchedState::Finish => {
-                // cur_f (0 after a DETACH of the owner) owns the partition.
-                self.new_owner.next = true;
-                self.m_owner_valid.next = true;
-                if self.cur_f.q.val().any() {
-                    self.m_gate_valid.next = true;
-                    self.m_gate_open.next = true;
+                // cur_f (0 after a DETACH of the owner) owns the partition,
+                // once its turn has given up the rounds its debt costs.
+                if !(self.cur_f.q.val().any() & self.paying.val()) {
+                    self.new_owner.next = true;
+                    self.m_owner_valid.next = true;
+                    if self.cur_f.q.val().any() {
+                        self.m_gate_valid.next = true;
+                        self.m_gate_open.next = true;
+                    }
+                    self.state.d.next = SchedState::Idle;
                 }
-                self.state.d.next = SchedState::Idle;
             }
             _ => {
                 self.state.d.next = SchedState::Idle;
             }
+        }
+
+        // ---- The debt's whole slices, paid with rounds while the switch runs.
+        if self.paying.val()
+            & ((self.state.q.val() == SchedState::WaitClosed)
+                | (self.state.q.val() == SchedState::OpIssue)
+                | (self.state.q.val() == SchedState::OpWait)
+                | (self.state.q.val() == SchedState::AcctRead)
+                | (self.state.q.val() == SchedState::AcctWrite)
+                | (self.state.q.val() == SchedState::Finish))
+        {
+            self.cur_debt.d.next = self.cur_debt.q.val() - self.eff_slice.val();
+            self.cur_weight.d.next = self.cur_weight.q.val() - 1;
         }
 
         // ---- Closes outstanding.
@@ -729,6 +778,10 @@ impl Logic for Sched {
                 self.slice_len[i].d.next = self.eff_slice.val();
                 self.slice_left[i].d.next = self.first_slice.val();
                 self.rounds_left[i].d.next = self.cur_weight.q.val();
+                self.carry[i].d.next = self.first_carry.val();
+                if !self.cur_f.q.val().any() {
+                    self.carry[i].d.next = 0.into();
+                }
                 if self.cur_f.q.val().any() {
                     self.switches[i].d.next = self.switches[i].q.val() + 1;
                 }
@@ -812,6 +865,7 @@ impl Logic for Sched {
                 self.queued[i].d.next = false;
                 self.slice_left[i].d.next = 0.into();
                 self.rounds_left[i].d.next = 0.into();
+                self.carry[i].d.next = 0.into();
                 self.switches[i].d.next = 0.into();
             }
         }

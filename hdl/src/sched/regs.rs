@@ -47,8 +47,10 @@ pub fn sched_regs() -> RegBlock {
               waits: its H2C packet in flight ends, the partition drains, the context is saved and \
               the next VF's restored (ctx SWITCH), then the next VF owns it. Packets the DMA had \
               fetched before the end still go out (the turn's overrun, up to its 16 prefetched \
-              descriptors): the VF's next turn is shortened by as much (by all but one cycle of its \
-              first slice at most), so that turns follow the weights. A VF's first packet \
+              descriptors): that is the VF's debt, paid from its next turns so that turns follow the \
+              weights: each whole slice of debt costs the next turn a round, the rest shortens its \
+              first slice, and what a turn of one round cannot pay (all but one cycle of its slice) \
+              is carried to the turn after (up to 65535 cycles). A VF's first packet \
               waits for its context to be restored (RESTORE), so a VF alone on a partition also \
               runs with the context in its window. Nobody starves: a waiting VF is served after at \
               most the turns of the VFs queued before it."
@@ -69,7 +71,7 @@ pub fn sched_regs() -> RegBlock {
             reg("VF_SEL", VF_SEL, RW, "Selects the VF shown by VF_OWNED.", vec![
                 field("vf", 0, fw, RW, 0, "Function number."),
             ]),
-            Register::simple("VF_OWNED", VF_OWNED, RO, 32, 0, "Cycles the selected VF has owned its partition, summed over its finished turns (cleared at reset only); wraps."),
+            Register::simple("VF_OWNED", VF_OWNED, RO, 32, 0, "Cycles the selected VF has owned its partition, summed over its finished turns: each from its start until its close took effect (the drain included; the context switch that follows is not counted for anyone). Cleared at reset only; wraps."),
         ],
         encodings: vec![],
     }
