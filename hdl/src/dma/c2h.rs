@@ -5,7 +5,10 @@
 //! (usually prefetched: module doc of `dma`), unpacks the stream into beats
 //! aligned to the buffer's address (with strobes) and pushes them into the
 //! write queue (`writes.rs`), and hands each full buffer (or the packet's
-//! end) back to the control engine for its write-back. A burst is pushed
+//! end) back to the control engine for its write-back; the packet's last
+//! write-back is not waited for (its answer, which comes before the next
+//! packet's, is skipped): the next packet asks for its buffer as soon as
+//! that request is taken, and takes the buffer with its answer. A burst is pushed
 //! once its last beat is: bursts end at every min(max_burst, 32 beats)
 //! boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
 //! An error (descriptor read refused, zero-length buffer) is reported to the
@@ -83,6 +86,9 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     /// The packet's last beat is in; the packet is done (write-back asked).
     done_in: DFF<Bit>,
     pkt_done: DFF<Bit>,
+    /// The answer to a packet's last write-back, still to come, is not
+    /// waited for: it is skipped.
+    skip: DFF<Bit>,
     eop_w: DFF<Bit>,
     /// Bytes gathered (up to two beats) and how many.
     acc: DFF<Bits<DW2>>,
@@ -111,6 +117,9 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     wd_strb: DFF<Bits<KW>>,
     wc_v: DFF<Bit>,
     wc: DFF<WriteBurst>,
+    /// An answer (not a skipped one); a buffer taken now.
+    ans: Signal<Local, Bit>,
+    load: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
     in_mask: Signal<Local, Bits<DW>>,
     n: Signal<Local, Bits<8>>,
@@ -194,6 +203,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             req_k: Default::default(),
             done_in: Default::default(),
             pkt_done: Default::default(),
+            skip: Default::default(),
             eop_w: Default::default(),
             acc: Default::default(),
             fill: Default::default(),
@@ -215,6 +225,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             wd_strb: Default::default(),
             wc_v: Default::default(),
             wc: Default::default(),
+            ans: Default::default(),
+            load: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
             n: Default::default(),
@@ -242,7 +254,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, state, drop, fn_q, gen, code, req_v, req_k, done_in, pkt_done, eop_w, acc, fill, bv, bq, dirq,
+            self, clk, state, drop, fn_q, gen, code, req_v, req_k, done_in, pkt_done, skip, eop_w, acc, fill, bv, bq, dirq,
             addr, left, used, off, nmax, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
             wc_v, wc
         );
@@ -279,6 +291,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.bv.d.next = true;
             self.bq.d.next = self.buf_desc.val();
         }
+        // Answers come in the order of the requests.
+        self.ans.next = self.ans_valid.val() & !self.skip.q.val();
+        if self.ans_valid.val() {
+            self.skip.d.next = false;
+        }
+        // The buffer is taken with its answer if it came with it, else on its arrival.
+        self.load.next = self.bv.q.val()
+            & ((self.state.q.val() == C2hState::WaitBuffer)
+                | ((self.state.q.val() == C2hState::WaitAnswer) & self.ans.val() & self.ans_ok.val()));
 
         // The input beat's bytes (keep is contiguous from byte 0).
         self.in_count.next = 0.into();
@@ -322,7 +343,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
 
         match self.state.q.val() {
             C2hState::Idle => {
-                if !self.drop.q.val() & self.stream_in.m_axis_tvalid.val() {
+                // (Once the last packet's write-back request is taken.)
+                if !self.drop.q.val() & self.stream_in.m_axis_tvalid.val() & !self.req_v.q.val() {
                     if self.stream_in.m_axis_tid.val() > self.last_function.val() {
                         self.drop.d.next = true;
                     } else {
@@ -337,7 +359,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                 }
             }
             C2hState::WaitAnswer => {
-                if self.ans_valid.val() {
+                if self.ans.val() {
                     if self.ans_ok.val() {
                         if !self.code.q.val().get_bit(0) {
                             self.gen.d.next = self.ans_gen.val();
@@ -349,33 +371,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                     }
                 }
             }
-            C2hState::WaitBuffer => {
-                if self.bv.q.val() {
-                    self.bv.d.next = false;
-                    self.addr.d.next = self.bq.q.val().addr;
-                    self.left.d.next = self.bq.q.val().len;
-                    self.off.d.next = self.b_off.val();
-                    self.nmax.d.next = self.b_nmax.val();
-                    self.bnd.d.next = self.b_bnd.val();
-                    self.nmax_ends_buf.d.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
-                    self.nmax_ends_burst.d.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val())
-                        | (self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val()));
-                    self.dirq.d.next = self.bq.q.val().irq;
-                    self.used.d.next = 0.into();
-                    self.state.d.next = C2hState::Data;
-                    if self.bq.q.val().err {
-                        self.req_v.d.next = true;
-                        self.req_k.d.next = C2hReqKind::Error;
-                        self.code.d.next = 6.into(); // ERR_DESC_READ
-                        self.state.d.next = C2hState::WaitError;
-                    } else if self.bq.q.val().len == 0 {
-                        self.req_v.d.next = true;
-                        self.req_k.d.next = C2hReqKind::Error;
-                        self.code.d.next = 3.into(); // ERR_ZERO_LENGTH
-                        self.state.d.next = C2hState::WaitError;
-                    }
-                }
-            }
+            C2hState::WaitBuffer => {}
             C2hState::Data => {
                 if self.done_in.q.val() & (self.fill.q.val() == 0) {
                     if self.bb.q.val() != 0 {
@@ -388,11 +384,13 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                             self.bb.d.next = 0.into();
                         }
                     } else {
+                        // The packet's last write-back: its answer is not waited for.
                         self.pkt_done.d.next = true;
                         self.eop_w.d.next = true;
                         self.req_v.d.next = true;
                         self.req_k.d.next = C2hReqKind::WriteBack;
-                        self.state.d.next = C2hState::WaitWriteBack;
+                        self.skip.d.next = true;
+                        self.state.d.next = C2hState::Idle;
                     }
                 } else if self.pop.val() {
                     self.wd_v.d.next = true;
@@ -432,11 +430,15 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                         self.req_v.d.next = true;
                         self.req_k.d.next = C2hReqKind::WriteBack;
                         self.state.d.next = C2hState::WaitWriteBack;
+                        if self.pkt_last.val() {
+                            self.skip.d.next = true;
+                            self.state.d.next = C2hState::Idle;
+                        }
                     }
                 }
             }
             C2hState::WaitWriteBack => {
-                if self.ans_valid.val() {
+                if self.ans.val() {
                     if self.ans_ok.val() & !self.pkt_done.q.val() {
                         self.req_v.d.next = true;
                         self.req_k.d.next = C2hReqKind::Buffer;
@@ -449,10 +451,36 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                 }
             }
             C2hState::WaitError => {
-                if self.ans_valid.val() {
+                if self.ans.val() {
                     self.drop.d.next = !self.done_in.q.val();
                     self.state.d.next = C2hState::Idle;
                 }
+            }
+        }
+
+        if self.load.val() {
+            self.bv.d.next = false;
+            self.addr.d.next = self.bq.q.val().addr;
+            self.left.d.next = self.bq.q.val().len;
+            self.off.d.next = self.b_off.val();
+            self.nmax.d.next = self.b_nmax.val();
+            self.bnd.d.next = self.b_bnd.val();
+            self.nmax_ends_buf.d.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
+            self.nmax_ends_burst.d.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val())
+                | (self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val()));
+            self.dirq.d.next = self.bq.q.val().irq;
+            self.used.d.next = 0.into();
+            self.state.d.next = C2hState::Data;
+            if self.bq.q.val().err {
+                self.req_v.d.next = true;
+                self.req_k.d.next = C2hReqKind::Error;
+                self.code.d.next = 6.into(); // ERR_DESC_READ
+                self.state.d.next = C2hState::WaitError;
+            } else if self.bq.q.val().len == 0 {
+                self.req_v.d.next = true;
+                self.req_k.d.next = C2hReqKind::Error;
+                self.code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                self.state.d.next = C2hState::WaitError;
             }
         }
 
@@ -494,6 +522,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.state.d.next = C2hState::Idle;
             self.drop.d.next = false;
             self.req_v.d.next = false;
+            self.skip.d.next = false;
             self.bv.d.next = false;
             self.fill.d.next = 0.into();
             self.bb.d.next = 0.into();

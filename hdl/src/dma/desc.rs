@@ -104,13 +104,16 @@ pub struct WriteBack {
 pub enum C2hState {
     /// No packet: the next one's first beat picks the function.
     Idle,
-    /// A buffer was asked of the control engine: its answer.
+    /// A buffer was asked of the control engine: its answer (the buffer is
+    /// taken with it if it came with it).
     WaitAnswer,
-    /// The buffer's descriptor (from the prefetch slot or a host read).
+    /// The buffer's descriptor (from a prefetch slot or a host read).
     WaitBuffer,
     /// Beats into the write queue until the buffer is full or the packet ends.
     Data,
-    /// The buffer's write-back was asked: its answer.
+    /// The write-back of a buffer the packet goes on after was asked: its
+    /// answer (the packet's last write-back is not waited for: its answer is
+    /// skipped when it comes).
     WaitWriteBack,
     /// An error was reported: its answer (the rest of the packet is dropped).
     WaitError,
