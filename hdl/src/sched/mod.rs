@@ -26,7 +26,10 @@
 //! which only re-arm the DMA's waiting report of a VF, are answered too
 //! and cannot be mistaken for this one), ctx SWITCH(p, o ->
 //! n) (which waits for the partition to be idle, saves o's context and
-//! restores n's), account o's cycles, owner := n, open n's gate. With no
+//! restores n's), account o's cycles, owner := n, open n's gate. Before
+//! all that, n's debt (the drains of its turns) is paid: whole slices with
+//! rounds of its turn; if even one round cannot pay it, n's turn is skipped
+//! (back to the queue's end, a slice paid; o keeps p). With no
 //! owner: ctx RESTORE(p, n) and the rest. DETACH of the owner: close, wait,
 //! ctx SAVE(p, o), owner := 0. One turn change at a time for all partitions.
 //! The idle loop visits one partition per cycle and starts a turn change
@@ -71,6 +74,9 @@ pub enum SchedState {
     /// A turn change: the head of the queue is being read.
     PopRead,
     PopDecide,
+    /// The head's debt: whole slices paid with rounds, one per cycle; then
+    /// its turn is skipped (its debt covers it) or the switch starts.
+    PopPay,
     /// Waiting for the DMA to report that the old owner's close took effect.
     WaitClosed,
     OpIssue,
@@ -166,6 +172,9 @@ pub struct Sched {
     slice_len: Vec<DFF<Bits<16>>>,
     slice_left: Vec<DFF<Bits<16>>>,
     rounds_left: Vec<DFF<Bits<8>>>,
+    /// The owner's weight, to give it another turn when the VF waiting
+    /// alone behind it is skipped.
+    owner_weight: Vec<DFF<Bits<8>>>,
     /// The debt the owner's turn could not pay (it runs one cycle): carried
     /// into the debt of its next turn.
     carry: Vec<DFF<Bits<16>>>,
@@ -212,8 +221,12 @@ pub struct Sched {
     first_slice: Signal<Local, Bits<16>>,
     first_carry: Signal<Local, Bits<16>>,
     /// The turn being started still owes a whole slice and has a round to
-    /// give up for it (one round per cycle, while the switch runs).
+    /// give up for it (one round per cycle, in PopPay).
     paying: Signal<Local, Bit>,
+    /// Even a turn of one round cannot pay the debt.
+    unpayable: Signal<Local, Bit>,
+    /// A skip of the queue's only VF: the owner's turn starts again.
+    renew: Signal<Local, Bit>,
 
     // Per-cycle views.
     entry: Signal<Local, Bits<ENTRY_BITS>>,
@@ -226,6 +239,7 @@ pub struct Sched {
     c_head: Signal<Local, Bits<FW>>,
     c_since: Signal<Local, Bits<32>>,
     c_carry: Signal<Local, Bits<16>>,
+    c_queued: Signal<Local, Bit>,
     s_head: Signal<Local, Bits<FW>>,
     s_owner: Signal<Local, Bits<FW>>,
     s_queued: Signal<Local, Bit>,
@@ -318,6 +332,7 @@ impl Sched {
             slice_len: (0..partitions).map(|_| Default::default()).collect(),
             slice_left: (0..partitions).map(|_| Default::default()).collect(),
             carry: (0..partitions).map(|_| Default::default()).collect(),
+            owner_weight: (0..partitions).map(|_| Default::default()).collect(),
             rounds_left: (0..partitions).map(|_| Default::default()).collect(),
             since: (0..partitions).map(|_| Default::default()).collect(),
             switches: (0..partitions).map(|_| Default::default()).collect(),
@@ -353,6 +368,8 @@ impl Sched {
             debt_sum: Default::default(),
             first_carry: Default::default(),
             paying: Default::default(),
+            unpayable: Default::default(),
+            renew: Default::default(),
             first_slice: Default::default(),
             entry: Default::default(),
             e_attached: Default::default(),
@@ -364,6 +381,7 @@ impl Sched {
             c_head: Default::default(),
             c_since: Default::default(),
             c_carry: Default::default(),
+            c_queued: Default::default(),
             s_head: Default::default(),
             s_owner: Default::default(),
             s_queued: Default::default(),
@@ -420,9 +438,13 @@ impl Logic for Sched {
         // A turn pays the VF's debt (its overruns) so that turns with their
         // drains follow the weights: a whole slice of debt costs a round
         // (`paying`, before the turn starts), the rest shortens the first
-        // slice, and what even a one-round turn cannot pay (all but one
-        // cycle of its slice) is carried to the next.
+        // slice. A debt that even one round cannot pay skips the turn (the
+        // debt less a slice goes back with the VF to the end of the queue)
+        // when another VF owns the partition; with no owner the VF runs one
+        // cycle and the rest (all but that cycle of its slice) is carried.
         self.paying.next = (self.cur_debt.q.val() >= self.eff_slice.val()) & (self.cur_weight.q.val() > 1);
+        self.unpayable.next = self.cur_debt.q.val() >= self.eff_slice.val();
+        self.renew.next = false;
         self.first_slice.next = 1.into();
         self.first_carry.next = 0.into();
         if self.cur_debt.q.val() < self.eff_slice.val() {
@@ -435,6 +457,7 @@ impl Logic for Sched {
         self.c_head.next = 0.into();
         self.c_since.next = 0.into();
         self.c_carry.next = 0.into();
+        self.c_queued.next = false;
         self.s_head.next = 0.into();
         self.s_owner.next = 0.into();
         self.s_queued.next = false;
@@ -459,6 +482,8 @@ impl Logic for Sched {
             self.rounds_left[i].d.next = self.rounds_left[i].q.val();
             self.carry[i].clock.next = self.clk.val();
             self.carry[i].d.next = self.carry[i].q.val();
+            self.owner_weight[i].clock.next = self.clk.val();
+            self.owner_weight[i].d.next = self.owner_weight[i].q.val();
             self.since[i].clock.next = self.clk.val();
             self.since[i].d.next = self.since[i].q.val();
             self.switches[i].clock.next = self.clk.val();
@@ -477,6 +502,7 @@ impl Logic for Sched {
                 self.c_head.next = self.head[i].q.val();
                 self.c_since.next = self.since[i].q.val();
                 self.c_carry.next = self.carry[i].q.val();
+                self.c_queued.next = self.queued[i].q.val();
             }
             if self.scan.q.val() == self.part_index[i].val() {
                 self.s_head.next = self.head[i].q.val();
@@ -666,6 +692,33 @@ impl Logic for Sched {
                     self.cur_weight.d.next = self.e_weight.val();
                     self.cur_slice.d.next = self.e_slice.val();
                     self.cur_debt.d.next = self.debt_q.q.val();
+                    self.state.d.next = SchedState::PopPay;
+                } else if self.e_attached.val() {
+                    // Detached and attached elsewhere meanwhile: it keeps its
+                    // place in the line, in its new partition's queue.
+                    self.app_valid.next = true;
+                } else {
+                    // Detached while queued: dropped.
+                    self.vf_ram.write_data.next = self.entry.val() & self.not_queued.val();
+                    self.vf_ram.write_enable.next = true;
+                }
+            }
+            SchedState::PopPay => {
+                if self.paying.val() {
+                    self.cur_debt.d.next = self.cur_debt.q.val() - self.eff_slice.val();
+                    self.cur_weight.d.next = self.cur_weight.q.val() - 1;
+                } else if self.unpayable.val() & self.c_owner.val().any() {
+                    // Skipped: back to the end of the queue, a slice paid.
+                    self.vf_ram.write_data.next = self.entry.val() | self.queued_bit.val();
+                    self.vf_ram.write_enable.next = true;
+                    self.debt_ram.write_address.next = self.cur_f.q.val();
+                    self.debt_ram.write_data.next = self.cur_debt.q.val() - self.eff_slice.val();
+                    self.debt_ram.write_enable.next = true;
+                    self.app_valid.next = true;
+                    self.app_p.next = self.cur_p.q.val();
+                    self.renew.next = !self.c_queued.val();
+                    self.state.d.next = SchedState::Idle;
+                } else {
                     self.old.d.next = self.c_owner.val();
                     self.close_at.d.next = self.now.q.val();
                     if self.c_owner.val().any() {
@@ -677,14 +730,6 @@ impl Logic for Sched {
                         self.op_code.d.next = self.op_restore.val();
                         self.state.d.next = SchedState::OpIssue;
                     }
-                } else if self.e_attached.val() {
-                    // Detached and attached elsewhere meanwhile: it keeps its
-                    // place in the line, in its new partition's queue.
-                    self.app_valid.next = true;
-                } else {
-                    // Detached while queued: dropped.
-                    self.vf_ram.write_data.next = self.entry.val() & self.not_queued.val();
-                    self.vf_ram.write_enable.next = true;
                 }
             }
             SchedState::WaitClosed => {
@@ -721,34 +766,18 @@ impl Logic for Sched {
                 self.state.d.next = SchedState::Finish;
             }
             SchedState::Finish => {
-                // cur_f (0 after a DETACH of the owner) owns the partition,
-                // once its turn has given up the rounds its debt costs.
-                if !(self.cur_f.q.val().any() & self.paying.val()) {
-                    self.new_owner.next = true;
-                    self.m_owner_valid.next = true;
-                    if self.cur_f.q.val().any() {
-                        self.m_gate_valid.next = true;
-                        self.m_gate_open.next = true;
-                    }
-                    self.state.d.next = SchedState::Idle;
+                // cur_f (0 after a DETACH of the owner) owns the partition.
+                self.new_owner.next = true;
+                self.m_owner_valid.next = true;
+                if self.cur_f.q.val().any() {
+                    self.m_gate_valid.next = true;
+                    self.m_gate_open.next = true;
                 }
+                self.state.d.next = SchedState::Idle;
             }
             _ => {
                 self.state.d.next = SchedState::Idle;
             }
-        }
-
-        // ---- The debt's whole slices, paid with rounds while the switch runs.
-        if self.paying.val()
-            & ((self.state.q.val() == SchedState::WaitClosed)
-                | (self.state.q.val() == SchedState::OpIssue)
-                | (self.state.q.val() == SchedState::OpWait)
-                | (self.state.q.val() == SchedState::AcctRead)
-                | (self.state.q.val() == SchedState::AcctWrite)
-                | (self.state.q.val() == SchedState::Finish))
-        {
-            self.cur_debt.d.next = self.cur_debt.q.val() - self.eff_slice.val();
-            self.cur_weight.d.next = self.cur_weight.q.val() - 1;
         }
 
         // ---- Closes outstanding.
@@ -772,12 +801,17 @@ impl Logic for Sched {
                     self.head[i].d.next = self.app_f.val();
                 }
             }
+            if self.renew.val() & (self.cur_p.q.val() == self.part_index[i].val()) {
+                self.slice_left[i].d.next = self.slice_len[i].q.val();
+                self.rounds_left[i].d.next = self.owner_weight[i].q.val();
+            }
             if self.new_owner.val() & (self.cur_p.q.val() == self.part_index[i].val()) {
                 self.owner[i].d.next = self.cur_f.q.val();
                 self.since[i].d.next = self.now.q.val();
                 self.slice_len[i].d.next = self.eff_slice.val();
                 self.slice_left[i].d.next = self.first_slice.val();
                 self.rounds_left[i].d.next = self.cur_weight.q.val();
+                self.owner_weight[i].d.next = self.e_weight.val();
                 self.carry[i].d.next = self.first_carry.val();
                 if !self.cur_f.q.val().any() {
                     self.carry[i].d.next = 0.into();

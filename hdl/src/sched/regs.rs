@@ -48,9 +48,10 @@ pub fn sched_regs() -> RegBlock {
               the next VF's restored (ctx SWITCH), then the next VF owns it. Packets the DMA had \
               fetched before the end still go out (the turn's overrun, up to its 16 prefetched \
               descriptors): that is the VF's debt, paid from its next turns so that turns follow the \
-              weights: each whole slice of debt costs the next turn a round, the rest shortens its \
-              first slice, and what a turn of one round cannot pay (all but one cycle of its slice) \
-              is carried to the turn after (up to 65535 cycles). A VF's first packet \
+              weights: each whole slice of debt costs the next turn a round and the rest shortens its \
+              first slice; a debt that even a turn of one round cannot pay skips the turn (the VF goes \
+              back to the end of the queue, a slice paid, and the owner keeps the partition), or, \
+              with no owner, the VF runs one cycle and carries the rest (up to 65535 cycles). A VF's first packet \
               waits for its context to be restored (RESTORE), so a VF alone on a partition also \
               runs with the context in its window. Nobody starves: a waiting VF is served after at \
               most the turns of the VFs queued before it."
