@@ -8,7 +8,8 @@
 //! - context operations name the partition's real owner, and start only after
 //!   the old owner's close took effect;
 //! - every VF with work gets its turn within a bound (no starvation);
-//! - with weights 1:3 on one partition the shares of its time are 1:3 (5 %);
+//! - with weights 1:3 on one partition the shares of its time are 1:3 (5 %),
+//!   also when closes drain for longer than a slice;
 //! - the counters in the PF window equal what the models saw.
 
 mod common;
