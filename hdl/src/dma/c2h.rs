@@ -129,8 +129,16 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pop: Signal<Local, Bit>,
     open: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
-    acc_out: Signal<Local, Bits<DW2>>,
-    fill_out: Signal<Local, Bits<8>>,
+    /// The gathered bytes and their count after a beat leaves (`pop`), the
+    /// input beat placed after the bytes left with and without a pop, and
+    /// whether an input beat is taken in either case: all from registers,
+    /// so that `pop` only selects (it never sets a shift amount).
+    acc_pop: Signal<Local, Bits<DW2>>,
+    fill_pop: Signal<Local, Bits<8>>,
+    in_keep: Signal<Local, Bits<DW2>>,
+    in_pop: Signal<Local, Bits<DW2>>,
+    open_keep: Signal<Local, Bit>,
+    open_pop: Signal<Local, Bit>,
     left_nx: Signal<Local, Bits<24>>,
     bnd_nx: Signal<Local, Bits<13>>,
     b_addr: Signal<Local, Bits<64>>,
@@ -236,8 +244,12 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             pop: Default::default(),
             open: Default::default(),
             take: Default::default(),
-            acc_out: Default::default(),
-            fill_out: Default::default(),
+            acc_pop: Default::default(),
+            fill_pop: Default::default(),
+            in_keep: Default::default(),
+            in_pop: Default::default(),
+            open_keep: Default::default(),
+            open_pop: Default::default(),
             left_nx: Default::default(),
             bnd_nx: Default::default(),
             b_addr: Default::default(),
@@ -486,30 +498,40 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
 
         // Input: taken while the bytes left after this cycle's beat fit in
         // one beat (when a beat leaves with the packet open, it has nmax bytes).
-        self.acc_out.next = self.acc.q.val();
-        self.fill_out.next = self.fill.q.val();
-        if self.pop.val() {
-            self.acc_out.next = self.acc.q.val() >> (bit_cast::<11, 8>(self.nmax.q.val()) << 3);
-            self.fill_out.next = self.fill.q.val() - self.nmax.q.val();
-            if self.fill_lt.val() {
-                self.fill_out.next = 0.into();
-            }
+        self.acc_pop.next = self.acc.q.val() >> (bit_cast::<11, 8>(self.nmax.q.val()) << 3);
+        self.fill_pop.next = self.fill.q.val() - self.nmax.q.val();
+        if self.fill_lt.val() {
+            self.fill_pop.next = 0.into();
         }
-        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & (self.fill_out.val() <= self.kw.val());
+        self.in_keep.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
+            << (bit_cast::<11, 8>(self.fill.q.val()) << 3);
+        self.in_pop.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
+            << (bit_cast::<11, 8>(self.fill_pop.val()) << 3);
+        self.open_keep.next = self.fill.q.val() <= self.kw.val();
+        self.open_pop.next = self.fill_pop.val() <= self.kw.val();
+        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.open_keep.val();
+        if self.pop.val() {
+            self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.open_pop.val();
+        }
         self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
         self.stream_in.m_axis_tready.next = self.drop.q.val() | self.open.val();
-        self.acc.d.next = self.acc_out.val();
-        self.fill.d.next = self.fill_out.val();
+        if self.pop.val() {
+            self.acc.d.next = self.acc_pop.val();
+            self.fill.d.next = self.fill_pop.val();
+        }
         if self.take.val() {
             if self.drop.q.val() {
                 if self.stream_in.m_axis_tlast.val() {
                     self.drop.d.next = false;
                 }
             } else {
-                self.acc.d.next = self.acc_out.val()
-                    | (bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
-                        << (bit_cast::<11, 8>(self.fill_out.val()) << 3));
-                self.fill.d.next = self.fill_out.val() + self.in_count.val();
+                if self.pop.val() {
+                    self.acc.d.next = self.acc_pop.val() | self.in_pop.val();
+                    self.fill.d.next = self.fill_pop.val() + self.in_count.val();
+                } else {
+                    self.acc.d.next = self.acc.q.val() | self.in_keep.val();
+                    self.fill.d.next = self.fill.q.val() + self.in_count.val();
+                }
                 self.done_in.d.next = self.stream_in.m_axis_tlast.val();
             }
         }
