@@ -203,7 +203,10 @@ pub struct Sched {
     rq_pending: DFF<Bit>,
     /// Closes issued and not yet answered (the DMA answers them in order).
     closes_out: DFF<Bits<12>>,
-    close_at: DFF<Bits<32>>,
+    /// The leaving owner's debt, counted while its close drains (from what
+    /// its turn could not pay; saturates at 65535): a register, so the
+    /// debt RAM's write data comes from no adder.
+    drain_debt: DFF<Bits<16>>,
     /// When the old owner's close took effect: the end of its owned time
     /// (the context switch that follows is nobody's).
     drained_at: DFF<Bits<32>>,
@@ -216,8 +219,6 @@ pub struct Sched {
     next_q: DFF<Bits<FW>>,
     debt_q: DFF<Bits<16>>,
     owned_q: DFF<Bits<32>>,
-    overrun: Signal<Local, Bits<32>>,
-    debt_sum: Signal<Local, Bits<32>>,
     first_slice: Signal<Local, Bits<16>>,
     first_carry: Signal<Local, Bits<16>>,
     /// The turn being started still owes a whole slice and has a round to
@@ -357,15 +358,13 @@ impl Sched {
             rq_wstrb: Default::default(),
             rq_pending: Default::default(),
             closes_out: Default::default(),
-            close_at: Default::default(),
+            drain_debt: Default::default(),
             drained_at: Default::default(),
             cur_debt: Default::default(),
             entry_q: Default::default(),
             next_q: Default::default(),
             debt_q: Default::default(),
             owned_q: Default::default(),
-            overrun: Default::default(),
-            debt_sum: Default::default(),
             first_carry: Default::default(),
             paying: Default::default(),
             unpayable: Default::default(),
@@ -409,7 +408,7 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, close_at, drained_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
+            closes_out, drain_debt, drained_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -452,7 +451,6 @@ impl Logic for Sched {
         } else {
             self.first_carry.next = self.cur_debt.q.val() - self.eff_slice.val() + 1;
         }
-        self.overrun.next = self.now.q.val() - self.close_at.q.val();
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
         self.c_since.next = 0.into();
@@ -548,11 +546,7 @@ impl Logic for Sched {
         self.owned_ram.write_enable.next = false;
         self.debt_ram.read_address.next = self.cur_f.q.val();
         self.debt_ram.write_address.next = self.old.q.val();
-        self.debt_sum.next = self.overrun.val() + bit_cast::<32, 16>(self.c_carry.val());
-        self.debt_ram.write_data.next = 0xFFFF.into();
-        if (self.overrun.val() < 0xFFFF) & (self.debt_sum.val() < 0xFFFF) {
-            self.debt_ram.write_data.next = self.debt_sum.val().get_bits::<16>(0);
-        }
+        self.debt_ram.write_data.next = self.drain_debt.q.val();
         self.debt_ram.write_enable.next = false;
         self.app_valid.next = false;
         self.app_f.next = self.cur_f.q.val();
@@ -646,7 +640,7 @@ impl Logic for Sched {
                 self.state.d.next = SchedState::Idle;
                 if (self.cur_kind.q.val() == self.ev_detach.val()) & (self.c_owner.val() == self.cur_f.q.val()) {
                     // The owner leaves: save its context, the partition is free.
-                    self.close_at.d.next = self.now.q.val();
+                    self.drain_debt.d.next = 0.into();
                     self.old.d.next = self.cur_f.q.val();
                     self.cur_f.d.next = 0.into();
                     self.op_code.d.next = self.op_save.val();
@@ -720,7 +714,7 @@ impl Logic for Sched {
                     self.state.d.next = SchedState::Idle;
                 } else {
                     self.old.d.next = self.c_owner.val();
-                    self.close_at.d.next = self.now.q.val();
+                    self.drain_debt.d.next = self.c_carry.val();
                     if self.c_owner.val().any() {
                         self.op_code.d.next = self.op_switch.val();
                         self.m_gate_valid.next = true;
@@ -739,6 +733,8 @@ impl Logic for Sched {
                     self.state.d.next = SchedState::OpIssue;
                     self.drained_at.d.next = self.now.q.val();
                     self.debt_ram.write_enable.next = true;
+                } else if self.drain_debt.q.val() != 0xFFFF {
+                    self.drain_debt.d.next = self.drain_debt.q.val() + 1;
                 }
             }
             SchedState::OpIssue => {
