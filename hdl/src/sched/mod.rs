@@ -211,6 +211,11 @@ pub struct Sched {
     /// (the context switch that follows is nobody's).
     drained_at: DFF<Bits<32>>,
     cur_debt: DFF<Bits<16>>,
+    /// The turn's slice (its SET_QOS slice, or DEFAULT_SLICE if 0), taken
+    /// when the turn change starts, and whether `cur_debt` covers it (kept
+    /// exact a cycle ahead, so that no decision waits for a compare).
+    turn_slice: DFF<Bits<16>>,
+    debt_ge: DFF<Bit>,
     /// Block-RAM read data, registered before any logic uses it (timing
     /// rules): the VF entry, its queue successor and debt (read in Idle or
     /// on taking an event or report, registered the cycle after), and the
@@ -248,6 +253,7 @@ pub struct Sched {
     sel_owner: Signal<Local, Bits<FW>>,
     sel_queued: Signal<Local, Bit>,
     sel_switches: Signal<Local, Bits<32>>,
+    /// The queue head's slice: its SET_QOS slice, or DEFAULT_SLICE if 0.
     eff_slice: Signal<Local, Bits<16>>,
     app_valid: Signal<Local, Bit>,
     app_f: Signal<Local, Bits<FW>>,
@@ -361,6 +367,8 @@ impl Sched {
             drain_debt: Default::default(),
             drained_at: Default::default(),
             cur_debt: Default::default(),
+            turn_slice: Default::default(),
+            debt_ge: Default::default(),
             entry_q: Default::default(),
             next_q: Default::default(),
             debt_q: Default::default(),
@@ -408,7 +416,7 @@ impl Logic for Sched {
         dff_setup!(
             self, clk, state, clear_idx, now, scan, cur_kind, cur_f, cur_p, cur_weight, cur_slice, old,
             op_code, default_slice, part_sel, vf_sel, rq_write, rq_addr, rq_wdata, rq_function,
-            closes_out, drain_debt, drained_at, cur_debt, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
+            closes_out, drain_debt, drained_at, cur_debt, turn_slice, debt_ge, rq_pending, rq_wstrb, entry_q, next_q, debt_q, owned_q
         );
         self.vf_ram.clock.next = self.clk.val();
         self.next_ram.clock.next = self.clk.val();
@@ -430,8 +438,8 @@ impl Logic for Sched {
         self.e_weight.next = self.entry.val().get_bits::<8>(7);
         self.e_slice.next = self.entry.val().get_bits::<16>(15);
         self.e_queued.next = self.entry.val().get_bit(31);
-        self.eff_slice.next = self.cur_slice.q.val();
-        if !self.cur_slice.q.val().any() {
+        self.eff_slice.next = self.e_slice.val();
+        if !self.e_slice.val().any() {
             self.eff_slice.next = self.default_slice.q.val();
         }
         // A turn pays the VF's debt (its overruns) so that turns with their
@@ -441,15 +449,15 @@ impl Logic for Sched {
         // debt less a slice goes back with the VF to the end of the queue)
         // when another VF owns the partition; with no owner the VF runs one
         // cycle and the rest (all but that cycle of its slice) is carried.
-        self.paying.next = (self.cur_debt.q.val() >= self.eff_slice.val()) & (self.cur_weight.q.val() > 1);
-        self.unpayable.next = self.cur_debt.q.val() >= self.eff_slice.val();
+        self.paying.next = self.debt_ge.q.val() & (self.cur_weight.q.val() > 1);
+        self.unpayable.next = self.debt_ge.q.val();
         self.renew.next = false;
         self.first_slice.next = 1.into();
         self.first_carry.next = 0.into();
-        if self.cur_debt.q.val() < self.eff_slice.val() {
-            self.first_slice.next = self.eff_slice.val() - self.cur_debt.q.val();
+        if self.debt_ge.q.val() {
+            self.first_carry.next = self.cur_debt.q.val() - self.turn_slice.q.val() + 1;
         } else {
-            self.first_carry.next = self.cur_debt.q.val() - self.eff_slice.val() + 1;
+            self.first_slice.next = self.turn_slice.q.val() - self.cur_debt.q.val();
         }
         self.c_owner.next = 0.into();
         self.c_head.next = 0.into();
@@ -684,8 +692,9 @@ impl Logic for Sched {
                     self.vf_ram.write_data.next = self.entry.val() & self.not_queued.val();
                     self.vf_ram.write_enable.next = true;
                     self.cur_weight.d.next = self.e_weight.val();
-                    self.cur_slice.d.next = self.e_slice.val();
                     self.cur_debt.d.next = self.debt_q.q.val();
+                    self.turn_slice.d.next = self.eff_slice.val();
+                    self.debt_ge.d.next = self.debt_q.q.val() >= self.eff_slice.val();
                     self.state.d.next = SchedState::PopPay;
                 } else if self.e_attached.val() {
                     // Detached and attached elsewhere meanwhile: it keeps its
@@ -699,14 +708,15 @@ impl Logic for Sched {
             }
             SchedState::PopPay => {
                 if self.paying.val() {
-                    self.cur_debt.d.next = self.cur_debt.q.val() - self.eff_slice.val();
+                    self.cur_debt.d.next = self.cur_debt.q.val() - self.turn_slice.q.val();
                     self.cur_weight.d.next = self.cur_weight.q.val() - 1;
+                    self.debt_ge.d.next = (self.cur_debt.q.val() - self.turn_slice.q.val()) >= self.turn_slice.q.val();
                 } else if self.unpayable.val() & self.c_owner.val().any() {
                     // Skipped: back to the end of the queue, a slice paid.
                     self.vf_ram.write_data.next = self.entry.val() | self.queued_bit.val();
                     self.vf_ram.write_enable.next = true;
                     self.debt_ram.write_address.next = self.cur_f.q.val();
-                    self.debt_ram.write_data.next = self.cur_debt.q.val() - self.eff_slice.val();
+                    self.debt_ram.write_data.next = self.cur_debt.q.val() - self.turn_slice.q.val();
                     self.debt_ram.write_enable.next = true;
                     self.app_valid.next = true;
                     self.app_p.next = self.cur_p.q.val();
@@ -804,7 +814,7 @@ impl Logic for Sched {
             if self.new_owner.val() & (self.cur_p.q.val() == self.part_index[i].val()) {
                 self.owner[i].d.next = self.cur_f.q.val();
                 self.since[i].d.next = self.now.q.val();
-                self.slice_len[i].d.next = self.eff_slice.val();
+                self.slice_len[i].d.next = self.turn_slice.q.val();
                 self.slice_left[i].d.next = self.first_slice.val();
                 self.rounds_left[i].d.next = self.cur_weight.q.val();
                 self.owner_weight[i].d.next = self.e_weight.val();
