@@ -480,16 +480,22 @@ fn random_sharing_never_mixes_contexts_and_never_starves() {
     b.check_counters(np);
 }
 
-/// Weights 1:3 on one partition, both VFs always busy: shares 25 % / 75 %.
-#[test]
-fn weights_one_to_three_share_within_five_percent() {
-    let mut b = Bench::new("weights_one_to_three_share_within_five_percent", 1, 4);
+/// VF 1 (weight 1) and VF 2 (weight 3) on partition 0, slices of 256
+/// cycles, both with endless work.
+fn attach_busy_one_to_three(b: &mut Bench) {
     b.run(20);
     b.event(Event::Attach { f: 1, p: 0, weight: 1, slice: 256 });
     b.event(Event::Attach { f: 2, p: 0, weight: 3, slice: 256 });
     b.run(8);
     b.env.vfs[1].work = u64::MAX / 2;
     b.env.vfs[2].work = u64::MAX / 2;
+}
+
+/// Weights 1:3 on one partition, both VFs always busy: shares 25 % / 75 %.
+#[test]
+fn weights_one_to_three_share_within_five_percent() {
+    let mut b = Bench::new("weights_one_to_three_share_within_five_percent", 1, 4);
+    attach_busy_one_to_three(&mut b);
     b.run(60_000);
     let (a, c) = (b.env.vfs[1].sent as f64, b.env.vfs[2].sent as f64);
     let share = c / (a + c);
@@ -502,8 +508,8 @@ fn weights_one_to_three_share_within_five_percent() {
 
 /// Weights 1:3 when a close's drain (the packets the DMA had fetched) lasts
 /// longer than a slice, as behind a slow accelerator: the drains are each
-/// VF's debt, paid from its next turns and carried when a one-round turn
-/// cannot pay it all, so the time each VF owns still follows the weights.
+/// VF's debt, paid from its next turns (a turn the debt covers is skipped),
+/// so the time each VF owns still follows the weights.
 /// A drain is at most 4 cycles per cycle the turn ran (up to 2048), as the
 /// DMA's: a turn cut to one cycle fetched almost nothing. (If even such a
 /// turn drained for longer than a slice, no turn length could pay it.)
@@ -512,12 +518,7 @@ fn weights_hold_when_drains_outlast_slices() {
     let mut b = Bench::new("weights_hold_when_drains_outlast_slices", 1, 4);
     b.drain_max = 2048;
     b.drain_per_open_cycle = Some(4);
-    b.run(20);
-    b.event(Event::Attach { f: 1, p: 0, weight: 1, slice: 256 });
-    b.event(Event::Attach { f: 2, p: 0, weight: 3, slice: 256 });
-    b.run(8);
-    b.env.vfs[1].work = u64::MAX / 2;
-    b.env.vfs[2].work = u64::MAX / 2;
+    attach_busy_one_to_three(&mut b);
     b.run(10_000);
     let before = b.env.owned.clone();
     b.run(200_000);
