@@ -635,9 +635,9 @@ pub fn weights_1_to_3<P: Bench>(w: &mut World<P>, d: &mut Tenant, e: &mut Tenant
         w.name,
         w.sim.cycle()
     );
-    // The scheduler's share is time: VF_OWNED counts from a turn's start to
-    // the end of the switch that ends it (drain and context switch
-    // included); the drain is paid back from the VF's next turns.
+    // The scheduler's share is time: VF_OWNED counts from a turn's start
+    // until its close took effect (its drain included, the context switch
+    // after it not); the drain is paid back from the VF's next turns.
     assert!((owned_share - 0.75).abs() <= 0.05 * 0.75, "weight 3 of 4 owned {owned_share:.4} of the time");
     // Bytes follow within 10 %: since the block boundaries were registered
     // the weight-1 VF moves fewer bytes per owned cycle than the weight-3 VF

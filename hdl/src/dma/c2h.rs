@@ -122,6 +122,8 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     load: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
     in_mask: Signal<Local, Bits<DW>>,
+    /// The input beat's valid bytes, zero above them.
+    in_bytes: Signal<Local, Bits<DW2>>,
     n: Signal<Local, Bits<8>>,
     fill_lt: Signal<Local, Bit>,
     pkt_last: Signal<Local, Bit>,
@@ -129,16 +131,16 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pop: Signal<Local, Bit>,
     open: Signal<Local, Bit>,
     take: Signal<Local, Bit>,
-    /// The gathered bytes and their count after a beat leaves (`pop`), the
-    /// input beat placed after the bytes left with and without a pop, and
-    /// whether an input beat is taken in either case: all from registers,
-    /// so that `pop` only selects (it never sets a shift amount).
+    /// The gathered bytes and their count after a beat leaves (`pop`), and
+    /// the input beat placed after the bytes left with and without a pop:
+    /// all from registers, so that `pop` only selects (it never sets a
+    /// shift amount).
     acc_pop: Signal<Local, Bits<DW2>>,
     fill_pop: Signal<Local, Bits<8>>,
     in_keep: Signal<Local, Bits<DW2>>,
     in_pop: Signal<Local, Bits<DW2>>,
-    open_keep: Signal<Local, Bit>,
-    open_pop: Signal<Local, Bit>,
+    /// The bytes left after this cycle fit in a beat (with or without a pop).
+    fits: Signal<Local, Bit>,
     left_nx: Signal<Local, Bits<24>>,
     bnd_nx: Signal<Local, Bits<13>>,
     b_addr: Signal<Local, Bits<64>>,
@@ -237,6 +239,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             load: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
+            in_bytes: Default::default(),
             n: Default::default(),
             fill_lt: Default::default(),
             pkt_last: Default::default(),
@@ -248,8 +251,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             fill_pop: Default::default(),
             in_keep: Default::default(),
             in_pop: Default::default(),
-            open_keep: Default::default(),
-            open_pop: Default::default(),
+            fits: Default::default(),
             left_nx: Default::default(),
             bnd_nx: Default::default(),
             b_addr: Default::default(),
@@ -503,16 +505,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         if self.fill_lt.val() {
             self.fill_pop.next = 0.into();
         }
-        self.in_keep.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
-            << (bit_cast::<11, 8>(self.fill.q.val()) << 3);
-        self.in_pop.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val())
-            << (bit_cast::<11, 8>(self.fill_pop.val()) << 3);
-        self.open_keep.next = self.fill.q.val() <= self.kw.val();
-        self.open_pop.next = self.fill_pop.val() <= self.kw.val();
-        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.open_keep.val();
+        self.in_bytes.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val());
+        self.in_keep.next = self.in_bytes.val() << (bit_cast::<11, 8>(self.fill.q.val()) << 3);
+        self.in_pop.next = self.in_bytes.val() << (bit_cast::<11, 8>(self.fill_pop.val()) << 3);
+        self.fits.next = self.fill.q.val() <= self.kw.val();
         if self.pop.val() {
-            self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.open_pop.val();
+            self.fits.next = self.fill_pop.val() <= self.kw.val();
         }
+        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.fits.val();
         self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
         self.stream_in.m_axis_tready.next = self.drop.q.val() | self.open.val();
         if self.pop.val() {

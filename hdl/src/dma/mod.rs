@@ -243,10 +243,12 @@ impl DmaParams {
     /// H2C there at 0.61), 60 at 512 bits, where a 256-byte packet is 4
     /// beats (16 x 4 beats held it at 0.31; 52 cover the round trip). Not
     /// 60 everywhere: a burst in flight is also data that a sharing turn
-    /// drains after its gate closes, counted in the turn's time
-    /// (tests/shell_pcie.rs `kxor_weights_1_to_3_256`: the weight-3 VF's
-    /// share of the time fell from 0.719 to 0.702 with 60, the bound being
-    /// 0.7125).
+    /// drains after its gate closes (tests/shell_pcie.rs
+    /// `kxor_weights_1_to_3_256`: the weight-3 VF's share of the time fell
+    /// from 0.719 to 0.702 with 60, the bound being 0.7125, when the
+    /// scheduler forgave most of a drain). The scheduler now pays drains
+    /// back in full (`sched`), so that reason is gone: 60 everywhere is to
+    /// be measured (block RAM, drain lengths, bench dma at every width).
     pub fn new(functions: usize, data_width: usize) -> Self {
         let outstanding = if data_width >= 512 { MAX_OUTSTANDING } else { 16 };
         DmaParams { functions, max_burst: (32 * data_width / 8).min(4096), outstanding }

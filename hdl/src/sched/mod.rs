@@ -229,8 +229,6 @@ pub struct Sched {
     /// The turn being started still owes a whole slice and has a round to
     /// give up for it (one round per cycle, in PopPay).
     paying: Signal<Local, Bit>,
-    /// Even a turn of one round cannot pay the debt.
-    unpayable: Signal<Local, Bit>,
     /// A skip of the queue's only VF: the owner's turn starts again.
     renew: Signal<Local, Bit>,
 
@@ -375,7 +373,6 @@ impl Sched {
             owned_q: Default::default(),
             first_carry: Default::default(),
             paying: Default::default(),
-            unpayable: Default::default(),
             renew: Default::default(),
             first_slice: Default::default(),
             entry: Default::default(),
@@ -450,7 +447,6 @@ impl Logic for Sched {
         // when another VF owns the partition; with no owner the VF runs one
         // cycle and the rest (all but that cycle of its slice) is carried.
         self.paying.next = self.debt_ge.q.val() & (self.cur_weight.q.val() > 1);
-        self.unpayable.next = self.debt_ge.q.val();
         self.renew.next = false;
         self.first_slice.next = 1.into();
         self.first_carry.next = 0.into();
@@ -711,8 +707,9 @@ impl Logic for Sched {
                     self.cur_debt.d.next = self.cur_debt.q.val() - self.turn_slice.q.val();
                     self.cur_weight.d.next = self.cur_weight.q.val() - 1;
                     self.debt_ge.d.next = (self.cur_debt.q.val() - self.turn_slice.q.val()) >= self.turn_slice.q.val();
-                } else if self.unpayable.val() & self.c_owner.val().any() {
-                    // Skipped: back to the end of the queue, a slice paid.
+                } else if self.debt_ge.q.val() & self.c_owner.val().any() {
+                    // Even a turn of one round cannot pay the debt: skipped,
+                    // back to the end of the queue, a slice paid.
                     self.vf_ram.write_data.next = self.entry.val() | self.queued_bit.val();
                     self.vf_ram.write_enable.next = true;
                     self.debt_ram.write_address.next = self.cur_f.q.val();
