@@ -25,8 +25,8 @@
 //! requests leave from registers; the credits (`*_room`) and answers come
 //! from registers of the other side: no path from an input to an output.
 
+use super::c2h_input::C2hInput;
 use super::desc::{C2hBuf, C2hReq, C2hReqKind, C2hState, WriteBurst};
-use crate::skid::AxisSkid;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -54,8 +54,13 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     /// The buffer asked for (one cycle; after or with its answer).
     pub buf_valid: Signal<In, Bit>,
     pub buf_desc: Signal<In, C2hBuf>,
-    /// The packet's function (the read side hands over a prefetch it waits for).
+    /// The function of the buffer asked for (the read side hands over a
+    /// prefetch it waits for).
     pub pkt_function: Signal<Out, Bits<FW>>,
+    /// A function stopped or reset (the control engine's stop mailbox): a
+    /// first buffer already asked for it is not used.
+    pub kill_valid: Signal<In, Bit>,
+    pub kill_function: Signal<In, Bits<FW>>,
     /// Beats into the write queue, and bursts whose beats are all in.
     pub data_push: Signal<Out, Bit>,
     pub data: Signal<Out, Bits<DW>>,
@@ -64,7 +69,7 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pub burst_push: Signal<Out, Bit>,
     pub burst: Signal<Out, WriteBurst>,
     pub burst_room: Signal<In, Bit>,
-    stream_in: AxisSkid<DW, KW>,
+    stream_in: C2hInput<DW, KW>,
     last_function: Constant<Bits<FW>>,
     kw: Constant<Bits<8>>,
     kw_mask: Constant<Bits<8>>,
@@ -80,22 +85,53 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     drop: DFF<Bit>,
     fn_q: DFF<Bits<FW>>,
     gen: DFF<Bit>,
-    code: DFF<Bits<4>>,
+    /// The packet's requests (write-backs, a next buffer, errors), held
+    /// until taken; `rq_skip`: its answer is not waited for (the packet's
+    /// last write-back).
     req_v: DFF<Bit>,
     req_k: DFF<C2hReqKind>,
+    rq: DFF<C2hReq>,
+    rq_skip: DFF<Bit>,
     /// The packet's last beat is in; the packet is done (write-back asked).
     done_in: DFF<Bit>,
     pkt_done: DFF<Bit>,
-    /// The answer to a packet's last write-back, still to come, is not
-    /// waited for: it is skipped.
-    skip: DFF<Bit>,
-    eop_w: DFF<Bit>,
+    /// Look-ahead: the next packet (`pa_fn`, popped from the input's
+    /// heads) and its first buffer, asked (`pa_rv`: the request, held until
+    /// taken), answered, staged with its first beat's arithmetic (`pa_*`),
+    /// or not to be had (`pa_no`: refused, no such function, stopped since).
+    pa_v: DFF<Bit>,
+    pa_fn: DFF<Bits<FW>>,
+    pa_rv: DFF<Bit>,
+    pa_asked: DFF<Bit>,
+    pa_got: DFF<Bit>,
+    pa_ok: DFF<Bit>,
+    pa_no: DFF<Bit>,
+    pa_gen: DFF<Bit>,
+    pa_buf: DFF<C2hBuf>,
+    pa_off: DFF<Bits<8>>,
+    pa_nmax: DFF<Bits<8>>,
+    pa_bnd: DFF<Bits<13>>,
+    pa_eb: DFF<Bit>,
+    pa_ebu: DFF<Bit>,
+    pa_bad: DFF<Bit>,
+    /// Requests shown: the packet's before the look-ahead's; which one the
+    /// control engine took (it acknowledges a cycle later) and so whose the
+    /// next answer is (an answer comes before the next request is taken).
+    shown_pa: DFF<Bit>,
+    ao_pa: DFF<Bit>,
+    ao_skip: DFF<Bit>,
+    /// One buffer request at a time is out (answer, then buffer): whose,
+    /// and the function (`pkt_function`).
+    buf_busy: DFF<Bit>,
+    bo_pa: DFF<Bit>,
+    bf_fn: DFF<Bits<FW>>,
     /// Bytes gathered (up to two beats) and how many.
     acc: DFF<Bits<DW2>>,
     fill: DFF<Bits<8>>,
-    /// The buffer handed over and not yet taken.
+    /// The buffer handed over and not yet taken (`bq_pa`: the look-ahead's).
     bv: DFF<Bit>,
     bq: DFF<C2hBuf>,
+    bq_pa: DFF<Bit>,
     dirq: DFF<Bit>,
     /// The buffer: address, bytes left, bytes used; the arithmetic a beat
     /// ahead: offset in the beat, bytes of the next output beat (nmax =
@@ -117,9 +153,24 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     wd_strb: DFF<Bits<KW>>,
     wc_v: DFF<Bit>,
     wc: DFF<WriteBurst>,
-    /// An answer (not a skipped one); a buffer taken now.
+    /// An answer to the packet's request (not a skipped one), to the
+    /// look-ahead's; a buffer taken now, the packet's or (`ldp`, a new packet)
+    /// the look-ahead's; the look-ahead's is ready for its packet.
     ans: Signal<Local, Bit>,
+    pans: Signal<Local, Bit>,
     load: Signal<Local, Bit>,
+    ldp: Signal<Local, Bit>,
+    pa_ready: Signal<Local, Bit>,
+    used_nx: Signal<Local, Bits<24>>,
+    /// The buffer taken and its first beat's arithmetic (`b_*`, or `pa_*`).
+    l_buf: Signal<Local, C2hBuf>,
+    l_off: Signal<Local, Bits<8>>,
+    l_nmax: Signal<Local, Bits<8>>,
+    l_bnd: Signal<Local, Bits<13>>,
+    l_eb: Signal<Local, Bit>,
+    l_ebu: Signal<Local, Bit>,
+    l_fn: Signal<Local, Bits<FW>>,
+    l_gen: Signal<Local, Bit>,
     in_count: Signal<Local, Bits<8>>,
     in_mask: Signal<Local, Bits<DW>>,
     /// The input beat's valid bytes, zero above them.
@@ -149,6 +200,8 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     b_room: Signal<Local, Bits<8>>,
     b_nmax: Signal<Local, Bits<8>>,
     b_bnd: Signal<Local, Bits<13>>,
+    b_eb: Signal<Local, Bit>,
+    b_ebu: Signal<Local, Bit>,
 }
 
 impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> {
@@ -179,6 +232,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             buf_valid: Default::default(),
             buf_desc: Default::default(),
             pkt_function: Default::default(),
+            kill_valid: Default::default(),
+            kill_function: Default::default(),
             data_push: Default::default(),
             data: Default::default(),
             strb: Default::default(),
@@ -208,17 +263,38 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             drop: Default::default(),
             fn_q: Default::default(),
             gen: Default::default(),
-            code: Default::default(),
             req_v: Default::default(),
             req_k: Default::default(),
+            rq: Default::default(),
+            rq_skip: Default::default(),
             done_in: Default::default(),
             pkt_done: Default::default(),
-            skip: Default::default(),
-            eop_w: Default::default(),
+            pa_v: Default::default(),
+            pa_fn: Default::default(),
+            pa_rv: Default::default(),
+            pa_asked: Default::default(),
+            pa_got: Default::default(),
+            pa_ok: Default::default(),
+            pa_no: Default::default(),
+            pa_gen: Default::default(),
+            pa_buf: Default::default(),
+            pa_off: Default::default(),
+            pa_nmax: Default::default(),
+            pa_bnd: Default::default(),
+            pa_eb: Default::default(),
+            pa_ebu: Default::default(),
+            pa_bad: Default::default(),
+            shown_pa: Default::default(),
+            ao_pa: Default::default(),
+            ao_skip: Default::default(),
+            buf_busy: Default::default(),
+            bo_pa: Default::default(),
+            bf_fn: Default::default(),
             acc: Default::default(),
             fill: Default::default(),
             bv: Default::default(),
             bq: Default::default(),
+            bq_pa: Default::default(),
             dirq: Default::default(),
             addr: Default::default(),
             left: Default::default(),
@@ -236,7 +312,19 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             wc_v: Default::default(),
             wc: Default::default(),
             ans: Default::default(),
+            pans: Default::default(),
             load: Default::default(),
+            ldp: Default::default(),
+            pa_ready: Default::default(),
+            used_nx: Default::default(),
+            l_buf: Default::default(),
+            l_off: Default::default(),
+            l_nmax: Default::default(),
+            l_bnd: Default::default(),
+            l_eb: Default::default(),
+            l_ebu: Default::default(),
+            l_fn: Default::default(),
+            l_gen: Default::default(),
             in_count: Default::default(),
             in_mask: Default::default(),
             in_bytes: Default::default(),
@@ -260,6 +348,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             b_room: Default::default(),
             b_nmax: Default::default(),
             b_bnd: Default::default(),
+            b_eb: Default::default(),
+            b_ebu: Default::default(),
         }
     }
 }
@@ -268,8 +358,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, state, drop, fn_q, gen, code, req_v, req_k, done_in, pkt_done, skip, eop_w, acc, fill, bv, bq, dirq,
-            addr, left, used, off, nmax, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
+            self, clk, state, drop, fn_q, gen, req_v, req_k, rq, rq_skip, done_in, pkt_done, pa_v, pa_fn, pa_rv, pa_asked,
+            pa_got, pa_ok, pa_no, pa_gen, pa_buf, pa_off, pa_nmax, pa_bnd, pa_eb, pa_ebu, pa_bad, shown_pa, ao_pa, ao_skip, buf_busy,
+            bo_pa, bf_fn, acc, fill, bv, bq, bq_pa, dirq, addr, left, used, off, nmax, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
             wc_v, wc
         );
         self.stream_in.clk.next = self.clk.val();
@@ -279,18 +370,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         self.stream_in.s_axis_tkeep.next = self.s_tkeep.val();
         self.stream_in.s_axis_tlast.next = self.s_tlast.val();
         self.stream_in.s_axis_tid.next = self.s_tid.val();
-        self.stream_in.s_axis_tuser.next = false;
         self.s_tready.next = self.stream_in.s_axis_tready.val();
-        // Outputs: registers.
-        self.req_valid.next = self.req_v.q.val();
+        self.stream_in.head_pop.next = false;
+        // Outputs: registers (the request: the packet's, else the look-ahead's).
+        self.req_valid.next = self.req_v.q.val() | self.pa_rv.q.val();
         self.req_kind.next = self.req_k.q.val();
-        self.req.next.function = self.fn_q.q.val();
-        self.req.next.gen = self.gen.q.val();
-        self.req.next.used = self.used.q.val();
-        self.req.next.eop = self.eop_w.q.val();
-        self.req.next.irq = self.dirq.q.val();
-        self.req.next.code = self.code.q.val();
-        self.pkt_function.next = self.fn_q.q.val();
+        self.req.next = self.rq.q.val();
+        if !self.req_v.q.val() {
+            self.req_kind.next = C2hReqKind::Buffer;
+            self.req.next.function = self.pa_fn.q.val();
+            self.req.next.gen = false;
+            self.req.next.used = 0.into();
+            self.req.next.eop = false;
+            self.req.next.irq = false;
+            self.req.next.code = 0.into();
+        }
+        self.shown_pa.d.next = !self.req_v.q.val() & self.pa_rv.q.val();
+        self.pkt_function.next = self.bf_fn.q.val();
         self.data_push.next = self.wd_v.q.val();
         self.data.next = self.wd_data.q.val();
         self.strb.next = self.wd_strb.q.val();
@@ -299,21 +395,101 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         self.wd_v.d.next = false;
         self.wc_v.d.next = false;
         if self.req_take.val() {
-            self.req_v.d.next = false;
+            self.ao_pa.d.next = self.shown_pa.q.val();
+            self.ao_skip.d.next = !self.shown_pa.q.val() & self.rq_skip.q.val();
+            if self.shown_pa.q.val() {
+                self.pa_rv.d.next = false;
+            } else {
+                self.req_v.d.next = false;
+            }
         }
         if self.buf_valid.val() {
             self.bv.d.next = true;
             self.bq.d.next = self.buf_desc.val();
+            self.bq_pa.d.next = self.bo_pa.q.val();
+            self.buf_busy.d.next = false;
         }
-        // Answers come in the order of the requests.
-        self.ans.next = self.ans_valid.val() & !self.skip.q.val();
-        if self.ans_valid.val() {
-            self.skip.d.next = false;
-        }
-        // The buffer is taken with its answer if it came with it, else on its arrival.
+        // Answers come in the order the requests were taken.
+        self.ans.next = self.ans_valid.val() & !self.ao_pa.q.val() & !self.ao_skip.q.val();
+        self.pans.next = self.ans_valid.val() & self.ao_pa.q.val();
+        // The packet's buffer is taken with its answer if it came with it,
+        // else on its arrival.
         self.load.next = self.bv.q.val()
+            & !self.bq_pa.q.val()
             & ((self.state.q.val() == C2hState::WaitBuffer)
                 | ((self.state.q.val() == C2hState::WaitAnswer) & self.ans.val() & self.ans_ok.val()));
+
+        // A new buffer: its first beat.
+        self.b_addr.next = self.bq.q.val().addr;
+        self.b_len.next = self.bq.q.val().len;
+        self.b_off.next = self.b_addr.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.b_room.next = self.kw.val() - self.b_off.val();
+        self.b_nmax.next = self.b_room.val();
+        if self.b_len.val() < bit_cast::<24, 8>(self.b_room.val()) {
+            self.b_nmax.next = self.b_len.val().get_bits::<8>(0);
+        }
+        self.b_bnd.next = self.cburst.val() - (self.b_addr.val().get_bits::<13>(0) & self.cburst_mask.val());
+        self.b_eb.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
+        self.b_ebu.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val()) | self.b_eb.val();
+
+        // ---- Look-ahead: the next packet's first buffer is asked as soon
+        // as its first beat is in the input FIFO (`c2h_input.rs`), so that it
+        // is there when the packets before it are done. For a function whose
+        // packet is still open it is asked only once that packet has asked
+        // its last buffer (once it is done, its last write-back asked first:
+        // the control engine hands the buffer at CIDX).
+        if !self.pa_v.q.val() & self.stream_in.head_valid.val() {
+            self.stream_in.head_pop.next = true;
+            self.pa_v.d.next = true;
+            self.pa_fn.d.next = self.stream_in.head_tid.val();
+            self.pa_asked.d.next = false;
+            self.pa_got.d.next = false;
+            self.pa_ok.d.next = false;
+            self.pa_no.d.next = false;
+        }
+        if self.pa_v.q.val() & !self.pa_asked.q.val() & !self.pa_no.q.val() {
+            if self.pa_fn.q.val() > self.last_function.val() {
+                self.pa_no.d.next = true;
+            } else if !self.buf_busy.q.val()
+                & (self.state.q.val() != C2hState::WantBuffer)
+                & ((self.pa_fn.q.val() != self.fn_q.q.val()) | (self.state.q.val() == C2hState::Idle))
+            {
+                self.pa_rv.d.next = true;
+                self.pa_asked.d.next = true;
+                self.buf_busy.d.next = true;
+                self.bo_pa.d.next = true;
+                self.bf_fn.d.next = self.pa_fn.q.val();
+            }
+        }
+        if self.pans.val() {
+            self.pa_gen.d.next = self.ans_gen.val();
+            self.pa_ok.d.next = self.ans_ok.val();
+            if !self.ans_ok.val() {
+                self.pa_no.d.next = true;
+                self.buf_busy.d.next = false;
+            }
+        }
+        if self.bv.q.val() & self.bq_pa.q.val() {
+            // Its buffer, staged with its first beat's arithmetic.
+            self.bv.d.next = false;
+            self.pa_got.d.next = true;
+            self.pa_buf.d.next = self.bq.q.val();
+            self.pa_off.d.next = self.b_off.val();
+            self.pa_nmax.d.next = self.b_nmax.val();
+            self.pa_bnd.d.next = self.b_bnd.val();
+            self.pa_eb.d.next = self.b_eb.val();
+            self.pa_ebu.d.next = self.b_ebu.val();
+            self.pa_bad.d.next = self.bq.q.val().err | (self.bq.q.val().len == 0);
+        }
+        if self.kill_valid.val() & (self.kill_function.val() == self.pa_fn.q.val()) {
+            self.pa_no.d.next = true;
+        }
+        // Ready: refused (and no buffer of it still to come), or answered
+        // and staged (a buffer out of a prefetch slot comes before its answer).
+        self.pa_ready.next = self.pa_v.q.val()
+            & ((self.pa_no.q.val() & !(self.buf_busy.q.val() & self.bo_pa.q.val()))
+                | (self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()));
+        self.ldp.next = false;
 
         // The input beat's bytes (keep is contiguous from byte 0).
         self.in_count.next = 0.into();
@@ -333,56 +509,63 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         }
         self.pkt_last.next = self.done_in.q.val() & (self.fill.q.val() <= self.nmax.q.val());
         self.bend.next = self.nmax_ends_burst.q.val() | self.pkt_last.val();
+        // (A beat that fills the buffer asks its write-back: the request
+        // register must be free.)
         self.pop.next = (self.state.q.val() == C2hState::Data)
             & !(self.done_in.q.val() & (self.fill.q.val() == 0))
             & (!self.fill_lt.val() | self.done_in.q.val())
             & self.data_room.val()
+            & !(self.nmax_ends_buf.q.val() & self.req_v.q.val())
             & (!self.bend.val() | self.burst_room.val());
+        self.used_nx.next = self.used.q.val() + bit_cast::<24, 8>(self.n.val());
         // The buffer's next beat, if this one has nmax bytes: aligned.
         self.left_nx.next = self.left.q.val() - bit_cast::<24, 8>(self.nmax.q.val());
         self.bnd_nx.next = self.bnd.q.val() - bit_cast::<13, 8>(self.nmax.q.val());
         if self.bnd_nx.val() == 0 {
             self.bnd_nx.next = self.cburst.val();
         }
-        // A new buffer: its first beat.
-        self.b_addr.next = self.bq.q.val().addr;
-        self.b_len.next = self.bq.q.val().len;
-        self.b_off.next = self.b_addr.val().get_bits::<8>(0) & self.kw_mask.val();
-        self.b_room.next = self.kw.val() - self.b_off.val();
-        self.b_nmax.next = self.b_room.val();
-        if self.b_len.val() < bit_cast::<24, 8>(self.b_room.val()) {
-            self.b_nmax.next = self.b_len.val().get_bits::<8>(0);
-        }
-        self.b_bnd.next = self.cburst.val() - (self.b_addr.val().get_bits::<13>(0) & self.cburst_mask.val());
 
         match self.state.q.val() {
             C2hState::Idle => {
-                // (Once the last packet's write-back request is taken.)
-                if !self.drop.q.val() & self.stream_in.m_axis_tvalid.val() & !self.req_v.q.val() {
-                    if self.stream_in.m_axis_tid.val() > self.last_function.val() {
+                // The next packet, with the look-ahead's buffer (a bad one
+                // is reported: the request register must be free), or dropped.
+                if !self.drop.q.val() & self.pa_ready.val() & !(self.pa_bad.q.val() & self.req_v.q.val()) {
+                    self.pa_v.d.next = false;
+                    self.fn_q.d.next = self.pa_fn.q.val();
+                    self.done_in.d.next = false;
+                    self.pkt_done.d.next = false;
+                    if self.pa_no.q.val() {
                         self.drop.d.next = true;
                     } else {
-                        self.fn_q.d.next = self.stream_in.m_axis_tid.val();
-                        self.done_in.d.next = false;
-                        self.pkt_done.d.next = false;
-                        self.req_v.d.next = true;
-                        self.req_k.d.next = C2hReqKind::Buffer;
-                        self.code.d.next = 0.into();
-                        self.state.d.next = C2hState::WaitAnswer;
+                        self.gen.d.next = self.pa_gen.q.val();
+                        self.ldp.next = true;
                     }
                 }
             }
             C2hState::WaitAnswer => {
                 if self.ans.val() {
                     if self.ans_ok.val() {
-                        if !self.code.q.val().get_bit(0) {
-                            self.gen.d.next = self.ans_gen.val();
-                        }
                         self.state.d.next = C2hState::WaitBuffer;
                     } else {
                         self.drop.d.next = !self.done_in.q.val();
+                        self.buf_busy.d.next = false;
                         self.state.d.next = C2hState::Idle;
                     }
+                }
+            }
+            C2hState::WantBuffer => {
+                // The packet's next buffer, once no other buffer request is out.
+                if !self.req_v.q.val() & !self.buf_busy.q.val() {
+                    self.req_v.d.next = true;
+                    self.req_k.d.next = C2hReqKind::Buffer;
+                    self.rq.d.next.function = self.fn_q.q.val();
+                    self.rq.d.next.gen = self.gen.q.val();
+                    self.rq.d.next.code = 1.into(); // continuation of the packet
+                    self.rq_skip.d.next = false;
+                    self.buf_busy.d.next = true;
+                    self.bo_pa.d.next = false;
+                    self.bf_fn.d.next = self.fn_q.q.val();
+                    self.state.d.next = C2hState::WaitAnswer;
                 }
             }
             C2hState::WaitBuffer => {}
@@ -397,20 +580,25 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                             self.wc.d.next.function = self.fn_q.q.val();
                             self.bb.d.next = 0.into();
                         }
-                    } else {
+                    } else if !self.req_v.q.val() {
                         // The packet's last write-back: its answer is not waited for.
                         self.pkt_done.d.next = true;
-                        self.eop_w.d.next = true;
                         self.req_v.d.next = true;
                         self.req_k.d.next = C2hReqKind::WriteBack;
-                        self.skip.d.next = true;
+                        self.rq.d.next.function = self.fn_q.q.val();
+                        self.rq.d.next.gen = self.gen.q.val();
+                        self.rq.d.next.used = self.used.q.val();
+                        self.rq.d.next.eop = true;
+                        self.rq.d.next.irq = self.dirq.q.val();
+                        self.rq.d.next.code = 0.into();
+                        self.rq_skip.d.next = true;
                         self.state.d.next = C2hState::Idle;
                     }
                 } else if self.pop.val() {
                     self.wd_v.d.next = true;
                     self.wd_data.d.next = bit_cast::<DW, DW2>(self.acc.q.val() << (bit_cast::<11, 8>(self.off.q.val()) << 3));
                     self.wd_strb.d.next = (self.keep_all.val() >> (self.kw.val() - self.n.val())) << self.off.q.val();
-                    self.used.d.next = self.used.q.val() + bit_cast::<24, 8>(self.n.val());
+                    self.used.d.next = self.used_nx.val();
                     // The next beat (if any: a beat of fewer than nmax bytes ends the packet).
                     self.addr.d.next = self.addr.q.val() + bit_cast::<64, 8>(self.nmax.q.val());
                     self.left.d.next = self.left_nx.val();
@@ -439,13 +627,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                     }
                     if self.nmax_ends_buf.q.val() & !self.fill_lt.val() {
                         // Buffer full: its write-back; end of packet if it ends here too.
-                        self.eop_w.d.next = self.pkt_last.val();
                         self.pkt_done.d.next = self.pkt_last.val();
                         self.req_v.d.next = true;
                         self.req_k.d.next = C2hReqKind::WriteBack;
+                        self.rq.d.next.function = self.fn_q.q.val();
+                        self.rq.d.next.gen = self.gen.q.val();
+                        self.rq.d.next.used = self.used_nx.val();
+                        self.rq.d.next.eop = self.pkt_last.val();
+                        self.rq.d.next.irq = self.dirq.q.val();
+                        self.rq.d.next.code = 0.into();
+                        self.rq_skip.d.next = self.pkt_last.val();
                         self.state.d.next = C2hState::WaitWriteBack;
                         if self.pkt_last.val() {
-                            self.skip.d.next = true;
                             self.state.d.next = C2hState::Idle;
                         }
                     }
@@ -454,10 +647,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             C2hState::WaitWriteBack => {
                 if self.ans.val() {
                     if self.ans_ok.val() & !self.pkt_done.q.val() {
-                        self.req_v.d.next = true;
-                        self.req_k.d.next = C2hReqKind::Buffer;
-                        self.code.d.next = 1.into(); // continuation of the packet
-                        self.state.d.next = C2hState::WaitAnswer;
+                        self.state.d.next = C2hState::WantBuffer;
                     } else {
                         self.drop.d.next = !self.ans_ok.val() & !self.done_in.q.val();
                         self.state.d.next = C2hState::Idle;
@@ -472,28 +662,55 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             }
         }
 
+        // The buffer taken: the packet's next one, or the look-ahead's.
+        self.l_buf.next = self.bq.q.val();
+        self.l_off.next = self.b_off.val();
+        self.l_nmax.next = self.b_nmax.val();
+        self.l_bnd.next = self.b_bnd.val();
+        self.l_eb.next = self.b_eb.val();
+        self.l_ebu.next = self.b_ebu.val();
+        self.l_fn.next = self.fn_q.q.val();
+        self.l_gen.next = self.gen.q.val();
+        if self.ldp.val() {
+            self.l_buf.next = self.pa_buf.q.val();
+            self.l_off.next = self.pa_off.q.val();
+            self.l_nmax.next = self.pa_nmax.q.val();
+            self.l_bnd.next = self.pa_bnd.q.val();
+            self.l_eb.next = self.pa_eb.q.val();
+            self.l_ebu.next = self.pa_ebu.q.val();
+            self.l_fn.next = self.pa_fn.q.val();
+            self.l_gen.next = self.pa_gen.q.val();
+        }
         if self.load.val() {
             self.bv.d.next = false;
-            self.addr.d.next = self.bq.q.val().addr;
-            self.left.d.next = self.bq.q.val().len;
-            self.off.d.next = self.b_off.val();
-            self.nmax.d.next = self.b_nmax.val();
-            self.bnd.d.next = self.b_bnd.val();
-            self.nmax_ends_buf.d.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
-            self.nmax_ends_burst.d.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val())
-                | (self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val()));
-            self.dirq.d.next = self.bq.q.val().irq;
+        }
+        if self.load.val() | self.ldp.val() {
+            self.addr.d.next = self.l_buf.val().addr;
+            self.left.d.next = self.l_buf.val().len;
+            self.off.d.next = self.l_off.val();
+            self.nmax.d.next = self.l_nmax.val();
+            self.bnd.d.next = self.l_bnd.val();
+            self.nmax_ends_buf.d.next = self.l_eb.val();
+            self.nmax_ends_burst.d.next = self.l_ebu.val();
+            self.dirq.d.next = self.l_buf.val().irq;
             self.used.d.next = 0.into();
             self.state.d.next = C2hState::Data;
-            if self.bq.q.val().err {
+            // (An error is reported from the request register, free then:
+            // it holds the last packet's write-back until taken.)
+            if self.l_buf.val().err | (self.l_buf.val().len == 0) {
+                self.rq.d.next.function = self.l_fn.val();
+                self.rq.d.next.gen = self.l_gen.val();
+                self.rq_skip.d.next = false;
+            }
+            if self.l_buf.val().err {
                 self.req_v.d.next = true;
                 self.req_k.d.next = C2hReqKind::Error;
-                self.code.d.next = 6.into(); // ERR_DESC_READ
+                self.rq.d.next.code = 6.into(); // ERR_DESC_READ
                 self.state.d.next = C2hState::WaitError;
-            } else if self.bq.q.val().len == 0 {
+            } else if self.l_buf.val().len == 0 {
                 self.req_v.d.next = true;
                 self.req_k.d.next = C2hReqKind::Error;
-                self.code.d.next = 3.into(); // ERR_ZERO_LENGTH
+                self.rq.d.next.code = 3.into(); // ERR_ZERO_LENGTH
                 self.state.d.next = C2hState::WaitError;
             }
         }
@@ -544,7 +761,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.state.d.next = C2hState::Idle;
             self.drop.d.next = false;
             self.req_v.d.next = false;
-            self.skip.d.next = false;
+            self.pa_v.d.next = false;
+            self.pa_rv.d.next = false;
+            self.buf_busy.d.next = false;
             self.bv.d.next = false;
             self.fill.d.next = 0.into();
             self.bb.d.next = 0.into();

@@ -102,8 +102,11 @@ pub struct WriteBack {
 /// State of the C2H engine (one packet at a time).
 #[derive(Copy, Clone, PartialEq, Debug, LogicState)]
 pub enum C2hState {
-    /// No packet: the next one's first beat picks the function.
+    /// No packet: the next one starts with the look-ahead's first buffer
+    /// (or is dropped).
     Idle,
+    /// The packet's next buffer, to be asked once no buffer request is out.
+    WantBuffer,
     /// A buffer was asked of the control engine: its answer (the buffer is
     /// taken with it if it came with it).
     WaitAnswer,

@@ -179,6 +179,7 @@
 mod bank;
 mod banks;
 mod c2h;
+mod c2h_input;
 mod ctrl;
 pub mod desc;
 mod desc_reader;
@@ -569,6 +570,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.c2h.s_tlast.next = self.s_axis_c2h.tlast.val();
         self.c2h.s_tid.next = self.s_axis_c2h.tid.val();
         self.s_axis_c2h.tready.next = self.c2h.s_tready.val();
+        self.c2h.kill_valid.next = self.ctrl.issuer.k_valid.val();
+        self.c2h.kill_function.next = self.ctrl.issuer.k_function.val();
         self.c2h.ans_valid.next = self.ctrl.c2h.ans_valid.val();
         self.c2h.ans_ok.next = self.ctrl.c2h.ans_ok.val();
         self.c2h.ans_gen.next = self.ctrl.c2h.ans_gen.val();
