@@ -1899,3 +1899,54 @@ fn c2h_prefetch() {
     assert_eq!(error_irqs(&b), vec![3], "no other error");
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
 }
+
+/// The C2H look-ahead (`c2h_input.rs`, `c2h.rs`): a packet's first buffer is
+/// asked while the packet before it is still being written. Function 2 is
+/// reset while its next packet's buffer is held (or still on its way: the
+/// reset comes 0 to 300 cycles after the packet is all in the engine's
+/// input, function 1's 4 KiB packet before it written at 2 % write
+/// readiness): that buffer, posted before the reset, is never written, the
+/// packet is dropped and nothing is completed; function 1's packet lands
+/// whole, and function 2's next packet after the reset lands in its new
+/// buffer.
+#[test]
+fn c2h_lookahead_buffer_of_a_reset_function_is_not_used() {
+    let name = "dma_c2h_lookahead_reset";
+    let (mut b, mut ds, mut rng) = c2h_bench(name);
+    let mut board = vfpga_sim::Scoreboard::new("c2h");
+    let (start, _) = region(2);
+    for round in 0..4u64 {
+        let cidx1 = b.read(1, R_C2H_CIDX);
+        assert!(ds[0].post_rx(&mut b, 4096, 0, false).unwrap());
+        ds[0].ring(&mut b).unwrap();
+        let old = start + 0x20_0000 + round * 0x1000;
+        b.host.write_bytes(old, &[0xee; 1024]);
+        ds[1].post_rx_raw(&mut b, old, 1024, 0);
+        ds[1].ring(&mut b).unwrap();
+        b.host.ready_prob = 0.02;
+        c2h_send(&mut b, &mut board, 1, rng.bytes(4096));
+        b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(rng.bytes(100)).tid(2));
+        let limit = b.cycle + 100_000;
+        while !b.c2h_src.as_ref().unwrap().is_idle() {
+            b.step();
+            assert!(b.cycle < limit, "round {round}: C2H input stalled");
+        }
+        for _ in 0..round * 100 {
+            b.step();
+        }
+        assert_eq!(b.read(1, R_C2H_CIDX), cidx1, "round {round}: function 1's packet is still being written at the reset");
+        ds[1].reset(&mut b).unwrap();
+        b.host.ready_prob = 0.9;
+        c2h_settle(&mut b, &mut ds[..1], &[4096], &mut board, 1500);
+        assert!(b.host.read_bytes(old, 1024).iter().all(|&x| x == 0xee), "round {round}: the buffer posted before the reset was written");
+        assert_eq!((b.read(2, R_C2H_CIDX), ds[1].error(&mut b).unwrap()), (0, ERR_NONE), "round {round}: nothing completed, no error");
+        assert!(ds[1].post_rx(&mut b, 1024, rng.below(64), false).unwrap());
+        ds[1].ring(&mut b).unwrap();
+        let n = rng.range_usize(1..1025);
+        c2h_send(&mut b, &mut board, 2, rng.bytes(n));
+        c2h_settle(&mut b, &mut ds[..2], &[4096, 1024], &mut board, 1500);
+        ds[1].reset(&mut b).unwrap();
+    }
+    board.finish().unwrap();
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
+}
