@@ -159,16 +159,7 @@ impl Logic for DmaCtrl {
         self.rec.s_qos_valid.next = self.s_qos_valid.val();
         self.rec.s_qos_function.next = self.s_qos_function.val();
         self.rec.s_qos_weight.next = self.s_qos_weight.val();
-        self.rec.s_reg.req_valid.next = self.s_reg.req_valid.val();
-        self.rec.s_reg.req_write.next = self.s_reg.req_write.val();
-        self.rec.s_reg.req_function.next = self.s_reg.req_function.val();
-        self.rec.s_reg.req_addr.next = self.s_reg.req_addr.val();
-        self.rec.s_reg.req_wdata.next = self.s_reg.req_wdata.val();
-        self.rec.s_reg.req_wstrb.next = self.s_reg.req_wstrb.val();
-        self.s_reg.req_ready.next = self.rec.s_reg.req_ready.val();
-        self.s_reg.resp_valid.next = self.rec.s_reg.resp_valid.val();
-        self.s_reg.resp_rdata.next = self.rec.s_reg.resp_rdata.val();
-        self.s_reg.resp_error.next = self.rec.s_reg.resp_error.val();
+        RegBusSlave::link(&mut self.s_reg, &mut self.rec.s_reg);
         self.rec.req_take.next = false;
         self.banks.pick.next = false;
         self.rec.answer.next = false;
