@@ -142,6 +142,10 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     used: DFF<Bits<24>>,
     off: DFF<Bits<8>>,
     nmax: DFF<Bits<8>>,
+    /// nmax + beat: after a beat of nmax bytes leaves, an input beat fits
+    /// iff `fill` <= this (a compare of registers, where `fill - nmax`
+    /// then a compare was the engine's critical path).
+    nmax_kw: DFF<Bits<8>>,
     bnd: DFF<Bits<13>>,
     nmax_ends_buf: DFF<Bit>,
     nmax_ends_burst: DFF<Bit>,
@@ -301,6 +305,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             used: Default::default(),
             off: Default::default(),
             nmax: Default::default(),
+            nmax_kw: Default::default(),
             bnd: Default::default(),
             nmax_ends_buf: Default::default(),
             nmax_ends_burst: Default::default(),
@@ -360,7 +365,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         dff_setup!(
             self, clk, state, drop, fn_q, gen, req_v, req_k, rq, rq_skip, done_in, pkt_done, pa_v, pa_fn, pa_rv, pa_asked,
             pa_got, pa_ok, pa_no, pa_gen, pa_buf, pa_off, pa_nmax, pa_bnd, pa_eb, pa_ebu, pa_bad, shown_pa, ao_pa, ao_skip, buf_busy,
-            bo_pa, bf_fn, acc, fill, bv, bq, bq_pa, dirq, addr, left, used, off, nmax, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
+            bo_pa, bf_fn, acc, fill, bv, bq, bq_pa, dirq, addr, left, used, off, nmax, nmax_kw, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
             wc_v, wc
         );
         self.stream_in.clk.next = self.clk.val();
@@ -604,8 +609,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                     self.left.d.next = self.left_nx.val();
                     self.off.d.next = 0.into();
                     self.nmax.d.next = self.kw.val();
+                    self.nmax_kw.d.next = self.kw.val() << 1;
                     if self.left_nx.val() < bit_cast::<24, 8>(self.kw.val()) {
                         self.nmax.d.next = self.left_nx.val().get_bits::<8>(0);
+                        self.nmax_kw.d.next = self.left_nx.val().get_bits::<8>(0) + self.kw.val();
                     }
                     self.bnd.d.next = self.bnd_nx.val();
                     self.nmax_ends_buf.d.next = self.left_nx.val() <= bit_cast::<24, 8>(self.kw.val());
@@ -689,6 +696,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.left.d.next = self.l_buf.val().len;
             self.off.d.next = self.l_off.val();
             self.nmax.d.next = self.l_nmax.val();
+            self.nmax_kw.d.next = self.l_nmax.val() + self.kw.val();
             self.bnd.d.next = self.l_bnd.val();
             self.nmax_ends_buf.d.next = self.l_eb.val();
             self.nmax_ends_burst.d.next = self.l_ebu.val();
@@ -727,7 +735,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         self.in_pop.next = self.in_bytes.val() << (bit_cast::<11, 8>(self.fill_pop.val()) << 3);
         self.fits.next = self.fill.q.val() <= self.kw.val();
         if self.pop.val() {
-            self.fits.next = self.fill_pop.val() <= self.kw.val();
+            self.fits.next = self.fill.q.val() <= self.nmax_kw.q.val();
         }
         self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.fits.val();
         self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
