@@ -237,21 +237,19 @@ pub struct DmaParams {
 }
 
 impl DmaParams {
-    /// Defaults: bursts of 32 beats (at most 4 KiB); 16 of them in flight
-    /// (512 beats of long bursts hide 200 cycles of host latency at one beat
-    /// per cycle; 256-byte packets are one burst each, 32 beats at 64 bits,
-    /// but 8 at 256 bits: 16 x 8 beats per 205-cycle round trip hold 256 B
-    /// H2C there at 0.61), 60 at 512 bits, where a 256-byte packet is 4
-    /// beats (16 x 4 beats held it at 0.31; 52 cover the round trip). Not
-    /// 60 everywhere: a burst in flight is also data that a sharing turn
-    /// drains after its gate closes (tests/shell_pcie.rs
-    /// `kxor_weights_1_to_3_256`: the weight-3 VF's share of the time fell
-    /// from 0.719 to 0.702 with 60, the bound being 0.7125, when the
-    /// scheduler forgave most of a drain). The scheduler now pays drains
-    /// back in full (`sched`), so that reason is gone: 60 everywhere is to
-    /// be measured (block RAM, drain lengths, bench dma at every width).
+    /// Defaults: bursts of 32 beats (at most 4 KiB); `MAX_OUTSTANDING` of
+    /// them in flight at every width. Long bursts need 16 (512 beats hide
+    /// 200 cycles of host latency at one beat per cycle); 256-byte packets
+    /// are one burst each, 32 beats at 64 bits but 8 at 256 bits and 4 at
+    /// 512, and need more to cover the round trip (`bench dma`, 256 B H2C
+    /// at 256 bits: 0.61 beats per cycle with 16, 0.75 / 0.90 with 1 / 16
+    /// functions with 60; 64 bits unchanged). 16 below 512 bits was kept
+    /// because a burst in flight is also data that a sharing turn drains
+    /// after its gate closes, and the scheduler forgave most of a drain;
+    /// it now pays drains back in full (`sched`). The tag FIFO holds 64
+    /// either way: no more block RAM.
     pub fn new(functions: usize, data_width: usize) -> Self {
-        let outstanding = if data_width >= 512 { MAX_OUTSTANDING } else { 16 };
+        let outstanding = MAX_OUTSTANDING;
         DmaParams { functions, max_burst: (32 * data_width / 8).min(4096), outstanding }
     }
 
