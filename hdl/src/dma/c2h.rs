@@ -1,14 +1,27 @@
 //! The DMA's C2H engine: one packet of `s_axis_c2h` at a time into its
 //! function's buffers in host memory.
 //!
-//! For each packet it asks the control engine for the function's next buffer
-//! (usually prefetched: module doc of `dma`), unpacks the stream into beats
+//! The stream comes through a FIFO of 32 beats that also queues the
+//! function of each packet whose first beat is in it (`c2h_input.rs`).
+//! Look-ahead: the next packet's first buffer is asked of the control
+//! engine as soon as that packet's function is queued, while the packets
+//! before it stream (one packet ahead; for the function of the packet still
+//! open, only once that packet is done and has asked its last write-back,
+//! since the control engine hands the buffer at CIDX), and its answer and
+//! buffer (usually prefetched: module doc of `dma`) are staged with the
+//! first beat's arithmetic, so the packet starts the cycle after the one
+//! before it ends. A refused buffer, a function beyond the design, or a
+//! function stopped or reset (its stop in the control engine's mailbox,
+//! `kill_*`) since its buffer was asked: the packet is dropped and the
+//! buffer never written. The engine then unpacks the stream into beats
 //! aligned to the buffer's address (with strobes) and pushes them into the
 //! write queue (`writes.rs`), and hands each full buffer (or the packet's
-//! end) back to the control engine for its write-back; the packet's last
-//! write-back is not waited for (its answer, which comes before the next
-//! packet's, is skipped): the next packet asks for its buffer as soon as
-//! that request is taken, and takes the buffer with its answer. A burst is pushed
+//! end) back to the control engine for its write-back, and asks for the
+//! packet's next buffer if it goes on; the packet's last write-back is not
+//! waited for (its answer is skipped). Requests: one register for the
+//! packet's (held with their fields until taken), one for the look-ahead's,
+//! the packet's shown first; one buffer request out at a time (answer, then
+//! buffer); answers come in the order the requests were taken. A burst is pushed
 //! once its last beat is: bursts end at every min(max_burst, 32 beats)
 //! boundary (so never cross 4 KiB), at the buffer's end and at the packet's.
 //! An error (descriptor read refused, zero-length buffer) is reported to the

@@ -238,10 +238,9 @@ impl Logic for DmaCtrl {
         // ---- Per-function records of the function the control engine serves.
         self.c_rd_go.next = false;
         self.c_rd_addr.next = self.rec.fa_c.val();
-        self.c_rd_seq.next = 0.into();
+        self.c_rd_seq.next = self.rec.c.val().seq + 1;
         if self.p_ph.q.val() {
             self.c_rd_addr.next = self.rec.fa_cn.val();
-            self.c_rd_seq.next = self.rec.c.val().seq + 1;
         }
         self.nh.next = self.rec.h.val();
         self.nc.next = self.rec.c.val();
@@ -371,6 +370,14 @@ impl Logic for DmaCtrl {
                 self.f_we.next = self.rec.w_f.val();
                 self.q_reset.next = self.rec.w_reset.val();
                 self.irq_defer.next = self.rec.w_irq.val();
+                if self.rec.w_cpf.val() & self.rd_free.val() {
+                    // A doorbell on an empty C2H ring: the buffer at CIDX is
+                    // prefetched (a packet's first buffer then never waits
+                    // a host read; no read free now: none, it is read then).
+                    self.c_rd_go.next = true;
+                    self.nc.next.pf = true;
+                    self.nc.next.seq = self.rec.c.val().seq + 1;
+                }
                 if self.rec.w_park.val() & self.mail.wt_free.val() {
                     // A doorbell of a closed function: it waits for its gate.
                     self.nf.next.parked = true;
@@ -572,18 +579,6 @@ impl Logic for DmaCtrl {
                     self.state.d.next = CtlState::Dispatch;
                 }
             }
-            // The one place a C2H descriptor read leaves: marked and
-            // numbered if prefetched.
-            if self.c_rd_go.val() {
-                self.rd_v.d.next = true;
-                self.rd_q.d.next.addr = self.c_rd_addr.val();
-                self.rd_q.d.next.function = self.cur_fn.q.val();
-                self.rd_q.d.next.c2h = true;
-                self.rd_q.d.next.gen = false;
-                self.rd_q.d.next.bank = false;
-                self.rd_q.d.next.prefetch = self.p_ph.q.val();
-                self.rd_q.d.next.seq = self.c_rd_seq.val();
-            }
         } else if self.op.q.val() == Op::FnCtl {
             // Attach: the function may run. Detach: it may not, and it is
             // reset like CTRL.RESET and more (function-level reset): rings,
@@ -707,6 +702,18 @@ impl Logic for DmaCtrl {
             self.h_we.next = true;
             self.c_we.next = true;
             self.stale.next = true;
+        }
+        // The one place a C2H descriptor read leaves: marked and numbered
+        // if prefetched (the number matters only then).
+        if self.c_rd_go.val() {
+            self.rd_v.d.next = true;
+            self.rd_q.d.next.addr = self.c_rd_addr.val();
+            self.rd_q.d.next.function = self.cur_fn.q.val();
+            self.rd_q.d.next.c2h = true;
+            self.rd_q.d.next.gen = false;
+            self.rd_q.d.next.bank = false;
+            self.rd_q.d.next.prefetch = self.p_ph.q.val() | (self.op.q.val() == Op::Reg);
+            self.rd_q.d.next.seq = self.c_rd_seq.val();
         }
         if self.stale.val() {
             // This function's generation is over (error or reset): descriptors

@@ -32,11 +32,13 @@
 //!   its bursts; fetched descriptors go into their bank (H2C), the C2H
 //!   engine or a prefetch slot. The shell merges both ports onto its one
 //!   host port.
-//! - the *C2H engine* (`c2h.rs`) asks the control engine for the packet's
-//!   function's next buffer (usually prefetched: see below), unpacks
-//!   `s_axis_c2h` into beats aligned to the buffer's address, pushes them and
-//!   its bursts into the host writes, and hands each full buffer (or the
-//!   packet's end) back for its write-back.
+//! - the *C2H engine* (`c2h.rs`) takes `s_axis_c2h` through a FIFO of 32
+//!   beats (`c2h_input.rs`) and asks the control engine for each packet's
+//!   first buffer (usually prefetched: see below) as soon as the packet's
+//!   first beat is in that FIFO, while the packets before it stream
+//!   (look-ahead); it unpacks the stream into beats aligned to the buffer's
+//!   address, pushes them and its bursts into the host writes, and hands
+//!   each full buffer (or the packet's end) back for its write-back.
 //! - the *host writes* (`writes.rs`) issue the C2H bursts and the control
 //!   engine's completion write-backs on AW/W and sort B. A register read is
 //!   answered only after every write-back queued before it has left on W
@@ -149,7 +151,8 @@
 //! reader behind its port's front end `tagged_reads.rs` (AR, R, the read
 //! tags); `packer.rs`,
 //! the data FIFO and the packer behind `m_axis_h2c` (`vfpga_dma_packer`);
-//! `c2h.rs`, the C2H engine (`vfpga_dma_c2h`); `writes.rs`, the host writes
+//! `c2h.rs`, the C2H engine (`vfpga_dma_c2h`) with its input FIFO
+//! `c2h_input.rs` (`vfpga_dma_c2h_stream_in`); `writes.rs`, the host writes
 //! (`vfpga_dma_writes`); `gate.rs`, the sharing gate's requests and answers
 //! (`vfpga_dma_gate`); FIFOs are `fifo.rs`'s. This file holds only the
 //! wiring between them.

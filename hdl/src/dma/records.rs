@@ -90,7 +90,9 @@ pub struct CtlRecords {
     /// accepted write leaves: the records (`w_nh`, `w_nc`, `w_nf`, the
     /// unchanged ones otherwise) and which to write; CTRL.RESET (`w_reset`);
     /// an unmask of a pending source (`w_irq`); a doorbell of a closed,
-    /// live function not yet reported (`w_park`).
+    /// live function not yet reported (`w_park`); a doorbell that posts
+    /// buffers on an empty C2H ring of a live function (`w_cpf`: the buffer
+    /// at CIDX is to be prefetched).
     pub answer: Signal<In, Bit>,
     pub w_nh: Signal<Out, H2cRing>,
     pub w_nc: Signal<Out, C2hRing>,
@@ -101,6 +103,7 @@ pub struct CtlRecords {
     pub w_reset: Signal<Out, Bit>,
     pub w_irq: Signal<Out, Bit>,
     pub w_park: Signal<Out, Bit>,
+    pub w_cpf: Signal<Out, Bit>,
 
     /// PF + VFs - 1: accesses to a function beyond are refused.
     pub last_function: Signal<In, Bits<FW>>,
@@ -173,6 +176,7 @@ pub struct CtlRecords {
     l_w_reset: Signal<Local, Bit>,
     l_w_irq: Signal<Local, Bit>,
     l_w_park: Signal<Local, Bit>,
+    l_w_cpf: Signal<Local, Bit>,
     /// Fields indexed further (a field is not indexed in place).
     f_run: Signal<Local, Bits<2>>,
     h_base: Signal<Local, Bits<64>>,
@@ -250,6 +254,7 @@ impl Default for CtlRecords {
             w_reset: Default::default(),
             w_irq: Default::default(),
             w_park: Default::default(),
+            w_cpf: Default::default(),
             last_function: Default::default(),
             dma_id: cst(DMA_ID as u64),
             dma_version: cst(DMA_VERSION as u64),
@@ -305,6 +310,7 @@ impl Default for CtlRecords {
             l_w_reset: Default::default(),
             l_w_irq: Default::default(),
             l_w_park: Default::default(),
+            l_w_cpf: Default::default(),
             f_run: Default::default(),
             h_base: Default::default(),
             c_base: Default::default(),
@@ -593,6 +599,7 @@ impl Logic for CtlRecords {
         self.l_w_reset.next = false;
         self.l_w_irq.next = false;
         self.l_w_park.next = false;
+        self.l_w_cpf.next = false;
         if self.wr_ok.val() {
             match self.r_sel.q.val() {
                 RegSel::Ctrl => {
@@ -640,6 +647,13 @@ impl Logic for CtlRecords {
                 RegSel::CPidx => {
                     self.l_w_nc.next.pidx = self.r_wdata.q.val().get_bits::<16>(0);
                     self.l_w_c.next = true;
+                    // (An empty ring holds no buffer handed to the C2H engine:
+                    // the next one is at CIDX.)
+                    self.l_w_cpf.next = self.c_live.val()
+                        & !self.c_bad.val()
+                        & (self.c_rec.q.val().pidx == self.c_rec.q.val().cidx)
+                        & (self.r_wdata.q.val().get_bits::<16>(0) != self.c_rec.q.val().cidx)
+                        & (self.r_wdata.q.val().get_bits::<16>(0) <= self.ring_mask_c.val());
                 }
                 RegSel::IrqMask => {
                     // Unmasking a pending source queues its interrupt.
@@ -666,6 +680,7 @@ impl Logic for CtlRecords {
         self.w_reset.next = self.l_w_reset.val();
         self.w_irq.next = self.l_w_irq.val();
         self.w_park.next = self.l_w_park.val();
+        self.w_cpf.next = self.l_w_cpf.val();
 
         if self.rst.val() {
             self.resp_v.d.next = false;
