@@ -50,7 +50,11 @@
 //! after it, if the host has posted it (below PIDX), into the function's
 //! prefetch slot (one per function, in block RAM), so that the function's
 //! next packet, or the next buffer of the same packet, finds it there instead
-//! of waiting a host read round trip. The ring record marks a prefetch
+//! of waiting a host read round trip. A doorbell (C2H_PIDX) that posts
+//! buffers on an empty ring of a running function prefetches the one at
+//! CIDX the same way (an empty ring has no buffer handed to the C2H engine),
+//! so that a packet's first buffer does not wait either (none if the control
+//! engine's descriptor read is busy then: it is read when needed). The ring record marks a prefetch
 //! pending and numbers each prefetch (8 bits, never reset); the slot keeps
 //! the number of the prefetch it holds, so a prefetch still in flight (or a
 //! stale one of before a reset) is told apart from the one wanted: the C2H
