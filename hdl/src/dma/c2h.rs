@@ -499,7 +499,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.pa_ebu.d.next = self.b_ebu.val();
             self.pa_bad.d.next = self.bq.q.val().err | (self.bq.q.val().len == 0);
         }
-        if self.kill_valid.val() & (self.kill_function.val() == self.pa_fn.q.val()) {
+        // (Only an entry held: one popped this cycle is another packet's.)
+        if self.kill_valid.val() & self.pa_v.q.val() & (self.kill_function.val() == self.pa_fn.q.val()) {
             self.pa_no.d.next = true;
         }
         // Ready: refused (and no buffer of it still to come), or answered
