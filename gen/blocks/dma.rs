@@ -18,6 +18,7 @@ const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_ctrl_banks_bank0",
     "vfpga_dma_ctrl_banks_bank1",
     "vfpga_dma_c2h",
+    "vfpga_dma_c2h_stream_in",
     "vfpga_dma_writes",
     "vfpga_dma_gate",
     "vfpga_dma_reader",
@@ -50,7 +51,9 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // and the C2H stream's tuser (C2H packets carry no cut flag). In the
     // child blocks: the `full` and `count` outputs of FIFOs whose room is
     // reserved before every push (the packer's data FIFO, the descriptor banks,
-    // the reader's tag FIFO).
+    // the reader's tag FIFO); in the C2H input (`c2h_input.rs`) the flags and
+    // counts of the keep and side FIFOs, which move in step with the data
+    // FIFO whose flags are used, the heads FIFO's count, and its slices' tuser.
     crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));
     mods
 }
