@@ -9,8 +9,8 @@
 //! open, only once that packet is done and has asked its last write-back,
 //! since the control engine hands the buffer at CIDX), and its answer and
 //! buffer (usually prefetched: module doc of `dma`) are staged with the
-//! first beat's arithmetic, so the packet starts the cycle after the one
-//! before it ends. A refused buffer, a function beyond the design, or a
+//! first beat's arithmetic: a packet then costs two cycles besides its
+//! beats (`bench dma`: 4 KiB at 512 bits, 64 beats every 66 cycles). A refused buffer, a function beyond the design, or a
 //! function stopped or reset (its stop in the control engine's mailbox,
 //! `kill_*`) since its buffer was asked: the packet is dropped and the
 //! buffer never written. The engine then unpacks the stream into beats
