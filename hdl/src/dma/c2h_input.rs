@@ -1,5 +1,5 @@
-//! The C2H engine's input: `s_axis_c2h` through a FIFO of
-//! `C2H_LOOKAHEAD_BEATS` beats, and the function (`tid`) of every packet
+//! The C2H engine's input: `s_axis_c2h` through a FIFO of 32 beats
+//! (`LOOKAHEAD_LOG2`), and the function (`tid`) of every packet
 //! whose first beat has entered it, in stream order (`head_*`).
 //!
 //! Why: the engine asks the control engine for a packet's first buffer
@@ -20,7 +20,6 @@ use rust_hdl::prelude::*;
 
 /// log2 of the FIFO's depth in beats (and of the packets it may hold).
 const LOOKAHEAD_LOG2: usize = 5;
-
 
 #[derive(LogicBlock, Default)]
 pub struct C2hInput<const DW: usize, const KW: usize> {
