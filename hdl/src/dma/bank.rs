@@ -12,15 +12,19 @@ use crate::fifo::Fifo;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct DescBank {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    /// Scheduler: a new turn of `start_fn` (with its first fetch).
+    /// Scheduler: a new turn of `start_fn` (with its first fetch), of
+    /// `start_budget` descriptors.
     pub start: Signal<In, Bit>,
     pub start_fn: Signal<In, Bits<FW>>,
-    /// Scheduler: one more descriptor fetch issued for this bank.
+    pub start_budget: Signal<In, Bits<16>>,
+    /// Scheduler: one more descriptor read issued for this bank, of
+    /// `fetch_n` descriptors (1 to 4).
     pub fetch: Signal<In, Bit>,
+    pub fetch_n: Signal<In, Bits<3>>,
     /// Scheduler: the turn ends (budget spent, no work, gate closed).
     pub end_turn: Signal<In, Bit>,
     /// Scheduler: the other bank's new turn continues this one (same
@@ -40,8 +44,14 @@ pub struct DescBank {
     pub free: Signal<In, Bit>,
     pub state: Signal<Out, BankState>,
     pub owner: Signal<Out, Bits<FW>>,
-    /// Descriptors fetched in this turn.
+    /// Descriptors fetched in this turn, and left of its budget.
     pub served: Signal<Out, Bits<16>>,
+    pub left: Signal<Out, Bits<16>>,
+    /// Descriptors the next read may fetch: min(4, room, left). A register
+    /// of the counts a cycle before: it lags a fetch by two cycles (the
+    /// scheduler's operations are three apart) and a pop by two (it may
+    /// only be lower than the room).
+    pub take_n: Signal<Out, Bits<3>>,
     /// Fetches in flight.
     pub inflight: Signal<Out, Bits<5>>,
     /// Descriptors fetched and not yet taken by the issuer.
@@ -56,19 +66,72 @@ pub struct DescBank {
     /// Done, nothing in flight, nothing left: the issuer may free it.
     pub drained: Signal<Out, Bit>,
     fifo: Fifo<H2cDesc, 4, 5>,
+    /// The FIFO's depth, less four.
+    cap4: Constant<Bits<5>>,
     st: DFF<BankState>,
     fn_q: DFF<Bits<FW>>,
     served_q: DFF<Bits<16>>,
+    left_q: DFF<Bits<16>>,
+    /// The turn's budget (a tail fetching again has it anew).
+    budget_q: DFF<Bits<16>>,
+    take_q: DFF<Bits<3>>,
     inf_q: DFF<Bits<5>>,
     used_q: DFF<Bits<5>>,
     open_q: DFF<Bit>,
     kill_q: DFF<Bit>,
 }
 
+impl Default for DescBank {
+    fn default() -> Self {
+        Self {
+            clk: Default::default(),
+            rst: Default::default(),
+            start: Default::default(),
+            start_fn: Default::default(),
+            start_budget: Default::default(),
+            fetch: Default::default(),
+            fetch_n: Default::default(),
+            end_turn: Default::default(),
+            merged: Default::default(),
+            stop: Default::default(),
+            stop_fn: Default::default(),
+            arrive: Default::default(),
+            arrive_desc: Default::default(),
+            arrive_open: Default::default(),
+            pop: Default::default(),
+            free: Default::default(),
+            state: Default::default(),
+            owner: Default::default(),
+            served: Default::default(),
+            left: Default::default(),
+            take_n: Default::default(),
+            inflight: Default::default(),
+            used: Default::default(),
+            open: Default::default(),
+            killed: Default::default(),
+            empty: Default::default(),
+            head: Default::default(),
+            drained: Default::default(),
+            fifo: Default::default(),
+            cap4: Constant::new(((super::DESC_PREFETCH - 4) as u64).into()),
+            st: Default::default(),
+            fn_q: Default::default(),
+            served_q: Default::default(),
+            left_q: Default::default(),
+            budget_q: Default::default(),
+            take_q: Default::default(),
+            inf_q: Default::default(),
+            used_q: Default::default(),
+            open_q: Default::default(),
+            kill_q: Default::default(),
+        }
+    }
+}
+
 impl Logic for DescBank {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, st, fn_q, served_q, inf_q, used_q, open_q, kill_q);
+        dff_setup!(self, clk, st, fn_q, served_q, left_q, budget_q, take_q, inf_q, used_q, open_q, kill_q);
         self.fifo.clk.next = self.clk.val();
         self.fifo.rst.next = self.rst.val();
         self.fifo.write.next = self.arrive.val();
@@ -85,6 +148,7 @@ impl Logic for DescBank {
             if self.open_q.q.val() & !self.kill_q.q.val() {
                 self.st.d.next = BankState::Fetching;
                 self.served_q.d.next = 0.into();
+                self.left_q.d.next = self.budget_q.q.val();
             }
         }
         if self.free.val() {
@@ -93,14 +157,24 @@ impl Logic for DescBank {
         if self.start.val() {
             self.st.d.next = BankState::Fetching;
             self.fn_q.d.next = self.start_fn.val();
+            self.budget_q.d.next = self.start_budget.val();
             self.open_q.d.next = false;
             self.kill_q.d.next = false;
         }
         if self.fetch.val() {
-            self.served_q.d.next = self.served_q.q.val() + 1;
+            self.served_q.d.next = self.served_q.q.val() + bit_cast::<16, 3>(self.fetch_n.val());
+            self.left_q.d.next = self.left_q.q.val() - bit_cast::<16, 3>(self.fetch_n.val());
             if self.start.val() {
-                self.served_q.d.next = 1.into();
+                self.served_q.d.next = bit_cast::<16, 3>(self.fetch_n.val());
+                self.left_q.d.next = self.start_budget.val() - bit_cast::<16, 3>(self.fetch_n.val());
             }
+        }
+        self.take_q.d.next = 4.into();
+        if self.used_q.q.val() > self.cap4.val() {
+            self.take_q.d.next = bit_cast::<3, 5>(self.cap4.val() + 4 - self.used_q.q.val());
+        }
+        if self.left_q.q.val() < bit_cast::<16, 3>(self.take_q.d.val()) {
+            self.take_q.d.next = bit_cast::<3, 16>(self.left_q.q.val());
         }
         if self.end_turn.val() {
             self.st.d.next = BankState::Tail;
@@ -117,21 +191,17 @@ impl Logic for DescBank {
         }
         // Fetches in flight (in by the scheduler, out by arrival) and
         // descriptors held (in by the scheduler, out by the issuer).
-        if self.fetch.val() & !self.arrive.val() {
-            self.inf_q.d.next = self.inf_q.q.val() + 1;
-        }
-        if !self.fetch.val() & self.arrive.val() {
-            self.inf_q.d.next = self.inf_q.q.val() - 1;
-        }
-        if self.fetch.val() & !self.pop.val() {
-            self.used_q.d.next = self.used_q.q.val() + 1;
-        }
-        if !self.fetch.val() & self.pop.val() {
-            self.used_q.d.next = self.used_q.q.val() - 1;
+        self.inf_q.d.next = self.inf_q.q.val() - bit_cast::<5, 1>(self.arrive.val().into());
+        self.used_q.d.next = self.used_q.q.val() - bit_cast::<5, 1>(self.pop.val().into());
+        if self.fetch.val() {
+            self.inf_q.d.next = self.inf_q.q.val() + bit_cast::<5, 3>(self.fetch_n.val()) - bit_cast::<5, 1>(self.arrive.val().into());
+            self.used_q.d.next = self.used_q.q.val() + bit_cast::<5, 3>(self.fetch_n.val()) - bit_cast::<5, 1>(self.pop.val().into());
         }
         self.state.next = self.st.q.val();
         self.owner.next = self.fn_q.q.val();
         self.served.next = self.served_q.q.val();
+        self.left.next = self.left_q.q.val();
+        self.take_n.next = self.take_q.q.val();
         self.inflight.next = self.inf_q.q.val();
         self.used.next = self.used_q.q.val();
         self.open.next = self.open_q.q.val();
@@ -143,6 +213,7 @@ impl Logic for DescBank {
             self.st.d.next = BankState::Free;
             self.inf_q.d.next = 0.into();
             self.used_q.d.next = 0.into();
+            self.take_q.d.next = 0.into();
             self.open_q.d.next = false;
             self.kill_q.d.next = false;
         }

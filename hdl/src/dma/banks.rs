@@ -34,6 +34,10 @@ pub struct DescBanks {
     pub served: Signal<Out, Bits<16>>,
     pub starved: Signal<Out, Bit>,
     pub room: Signal<Out, Bit>,
+    /// The scheduler operation's bank: descriptors left of its turn's
+    /// budget; how many its next read may fetch (`bank.rs`).
+    pub left: Signal<Out, Bits<16>>,
+    pub take_n: Signal<Out, Bits<3>>,
     pub other_tail: Signal<Out, Bit>,
     pub other_fetching: Signal<Out, Bit>,
     pub other_fn: Signal<Out, Bits<FW>>,
@@ -43,7 +47,9 @@ pub struct DescBanks {
     /// over (`stop`).
     pub fn_cur: Signal<In, Bits<FW>>,
     pub start: Signal<In, Bit>,
+    pub start_budget: Signal<In, Bits<16>>,
     pub fetch: Signal<In, Bit>,
+    pub fetch_n: Signal<In, Bits<3>>,
     pub end_turn: Signal<In, Bit>,
     pub merged: Signal<In, Bit>,
     pub stop: Signal<In, Bit>,
@@ -65,7 +71,6 @@ pub struct DescBanks {
     pub turn1_busy: Signal<Out, Bit>,
     pub turn1_owner: Signal<Out, Bits<FW>>,
 
-    dq_cap: Constant<Bits<5>>,
     bank0: DescBank,
     bank1: DescBank,
     /// Bank the issuer drains (the older turn), the scheduler operation's.
@@ -93,12 +98,16 @@ impl Default for DescBanks {
             served: Default::default(),
             starved: Default::default(),
             room: Default::default(),
+            left: Default::default(),
+            take_n: Default::default(),
             other_tail: Default::default(),
             other_fetching: Default::default(),
             other_fn: Default::default(),
             fn_cur: Default::default(),
             start: Default::default(),
+            start_budget: Default::default(),
             fetch: Default::default(),
+            fetch_n: Default::default(),
             end_turn: Default::default(),
             merged: Default::default(),
             stop: Default::default(),
@@ -114,7 +123,6 @@ impl Default for DescBanks {
             turn0_owner: Default::default(),
             turn1_busy: Default::default(),
             turn1_owner: Default::default(),
-            dq_cap: Constant::new((super::DESC_PREFETCH as u64).into()),
             bank0: Default::default(),
             bank1: Default::default(),
             ib: Default::default(),
@@ -144,14 +152,18 @@ impl Logic for DescBanks {
         if self.sb_q.q.val() {
             self.served.next = self.bank1.served.val();
             self.starved.next = self.bank1.open.val() & (self.bank1.inflight.val() == 0);
-            self.room.next = self.bank1.used.val() < self.dq_cap.val();
+            self.room.next = self.bank1.take_n.val() != 0;
+            self.left.next = self.bank1.left.val();
+            self.take_n.next = self.bank1.take_n.val();
             self.other_tail.next = self.bank0.state.val() == BankState::Tail;
             self.other_fetching.next = self.bank0.state.val() == BankState::Fetching;
             self.other_fn.next = self.bank0.owner.val();
         } else {
             self.served.next = self.bank0.served.val();
             self.starved.next = self.bank0.open.val() & (self.bank0.inflight.val() == 0);
-            self.room.next = self.bank0.used.val() < self.dq_cap.val();
+            self.room.next = self.bank0.take_n.val() != 0;
+            self.left.next = self.bank0.left.val();
+            self.take_n.next = self.bank0.take_n.val();
             self.other_tail.next = self.bank1.state.val() == BankState::Tail;
             self.other_fetching.next = self.bank1.state.val() == BankState::Fetching;
             self.other_fn.next = self.bank1.owner.val();
@@ -206,6 +218,10 @@ impl Logic for DescBanks {
         self.bank1.start.next = self.start.val() & self.sb_q.q.val();
         self.bank0.start_fn.next = self.fn_cur.val();
         self.bank1.start_fn.next = self.fn_cur.val();
+        self.bank0.start_budget.next = self.start_budget.val();
+        self.bank1.start_budget.next = self.start_budget.val();
+        self.bank0.fetch_n.next = self.fetch_n.val();
+        self.bank1.fetch_n.next = self.fetch_n.val();
         self.bank0.fetch.next = self.fetch.val() & !self.sb_q.q.val();
         self.bank1.fetch.next = self.fetch.val() & self.sb_q.q.val();
         self.bank0.end_turn.next = self.end_turn.val() & !self.sb_q.q.val();

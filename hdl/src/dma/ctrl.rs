@@ -110,7 +110,8 @@ pub struct DmaCtrl {
     /// The served function's interrupt mask (a field is not indexed in place).
     f_mask: Signal<Local, Bits<3>>,
     /// The C2H descriptor read the engine issues this cycle: the buffer at
-    /// CIDX, or (prefetch step) the one after it, with its number.
+    /// CIDX, or (prefetch step) the one after it, with its number (the
+    /// address also an H2C fetch's, `fetch`).
     c_rd_go: Signal<Local, Bit>,
     c_rd_addr: Signal<Local, Bits<64>>,
     c_rd_seq: Signal<Local, Bits<8>>,
@@ -128,6 +129,8 @@ pub struct DmaCtrl {
     q_reset: Signal<Local, Bit>,
     irq_raise: Signal<Local, Bit>,
     fetch: Signal<Local, Bit>,
+    /// Descriptors the scheduler's read fetches (1 to 4).
+    fetch_n: Signal<Local, Bits<3>>,
     start_turn: Signal<Local, Bit>,
     shortcut: Signal<Local, Bit>,
     end_turn: Signal<Local, Bit>,
@@ -256,6 +259,7 @@ impl Logic for DmaCtrl {
         self.irq_defer.next = false;
         self.iq_pend.next = self.rec.f.val().pend & !self.rec.f.val().mask;
         self.fetch.next = false;
+        self.fetch_n.next = 1.into();
         self.start_turn.next = false;
         self.shortcut.next = false;
         self.end_turn.next = false;
@@ -446,20 +450,18 @@ impl Logic for DmaCtrl {
                 self.e_anygen.d.next = true;
                 self.state.d.next = CtlState::Run;
             } else if self.banks.room.val() & self.rd_free.val() {
+                // Up to four descriptors in one read (`h_run`: one when closed).
                 self.fetch.next = true;
-                self.end_turn.next = ((self.banks.served.val() + 1) >= self.rec.budget.val()) | self.rec.f.val().closed;
+                self.fetch_n.next = self.banks.take_n.val();
+                if self.rec.h_run.val() < self.banks.take_n.val() {
+                    self.fetch_n.next = self.rec.h_run.val();
+                }
+                self.end_turn.next = (self.banks.left.val() == bit_cast::<16, 3>(self.fetch_n.val())) | self.rec.f.val().closed;
             }
             if self.fetch.val() {
-                // Fetch the descriptor at the fetch index into bank sb.
-                self.rd_v.d.next = true;
-                self.rd_q.d.next.addr = self.rec.fa_h.val();
-                self.rd_q.d.next.function = self.cur_fn.q.val();
-                self.rd_q.d.next.c2h = false;
-                self.rd_q.d.next.gen = self.rec.f.val().gen;
-                self.rd_q.d.next.bank = self.banks.sb.val();
-                self.rd_q.d.next.prefetch = false;
-                self.rd_q.d.next.seq = 0.into();
-                self.nh.next.fetch = (self.rec.h.val().fetch + 1) & self.rec.ring_mask_h.val();
+                // Fetch the descriptors at the fetch index into bank sb.
+                self.c_rd_addr.next = self.rec.fa_h.val();
+                self.nh.next.fetch = (self.rec.h.val().fetch + bit_cast::<16, 3>(self.fetch_n.val())) & self.rec.ring_mask_h.val();
                 self.h_we.next = true;
             }
         } else if (self.op.q.val() == Op::H2cDone) | (self.op.q.val() == Op::C2hDone) {
@@ -703,15 +705,17 @@ impl Logic for DmaCtrl {
             self.c_we.next = true;
             self.stale.next = true;
         }
-        // The one place a C2H descriptor read leaves: marked and numbered
-        // if prefetched (the number matters only then).
-        if self.c_rd_go.val() {
+        // The one place a descriptor read leaves: H2C (into bank sb, of the
+        // generation), or C2H, marked and numbered if prefetched (the number
+        // matters only then).
+        if self.c_rd_go.val() | self.fetch.val() {
             self.rd_v.d.next = true;
             self.rd_q.d.next.addr = self.c_rd_addr.val();
             self.rd_q.d.next.function = self.cur_fn.q.val();
-            self.rd_q.d.next.c2h = true;
-            self.rd_q.d.next.gen = false;
-            self.rd_q.d.next.bank = false;
+            self.rd_q.d.next.c2h = !self.fetch.val();
+            self.rd_q.d.next.gen = self.rec.f.val().gen & self.fetch.val();
+            self.rd_q.d.next.bank = self.banks.sb.val() & self.fetch.val();
+            self.rd_q.d.next.more = bit_cast::<2, 3>(self.fetch_n.val() - 1);
             self.rd_q.d.next.prefetch = self.p_ph.q.val() | (self.op.q.val() == Op::Reg);
             self.rd_q.d.next.seq = self.c_rd_seq.val();
         }
@@ -732,6 +736,8 @@ impl Logic for DmaCtrl {
         self.banks.fn_cur.next = self.cur_fn.q.val();
         self.banks.start.next = self.start_turn.val();
         self.banks.fetch.next = self.fetch.val();
+        self.banks.fetch_n.next = self.fetch_n.val();
+        self.banks.start_budget.next = self.rec.budget.val();
         self.banks.end_turn.next = self.end_turn.val();
         self.banks.merged.next = self.shortcut.val();
         self.banks.stop.next = self.stale.val();

@@ -206,7 +206,8 @@ pub enum ReadKind {
 /// `bytes`: the burst's bytes; `n0`: bytes of its first beat (min(beat -
 /// offset, bytes), computed before the push). Data: `eop` (its last burst
 /// ends the packet), `lastd` (last burst of its descriptor: its completion,
-/// with `gen`, `len`, `irq`). H2C descriptor: `bank`, `gen`. C2H
+/// with `gen`, `len`, `irq`). H2C descriptors (`bytes`: 16 each, up to
+/// four): `bank`, `gen`. C2H
 /// descriptor: `prefetch` (into the slot) and its `seq`uence number.
 #[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
 pub struct ReadTag {
@@ -227,7 +228,8 @@ pub struct ReadTag {
 
 /// A descriptor read of the control engine (-> read side): its host
 /// address (16-byte aligned), function; H2C (into `bank`, of generation
-/// `gen`) or C2H (`prefetch`ed into the slot with number `seq`, or not).
+/// `gen`, and `more` descriptors after the first, in the same 64-byte
+/// block) or C2H (one; `prefetch`ed into the slot with number `seq`, or not).
 #[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
 pub struct CtlRead {
     pub addr: Bits<64>,
@@ -235,6 +237,7 @@ pub struct CtlRead {
     pub c2h: Bit,
     pub gen: Bit,
     pub bank: Bit,
+    pub more: Bits<2>,
     pub prefetch: Bit,
     pub seq: Bits<8>,
 }

@@ -9,8 +9,10 @@
 //! before it. Here a descriptor read goes to AR as soon as the control
 //! engine asks (`ctl_*`: it waits in the control engine's request register;
 //! `ctl_take`, a register, a cycle after it went), with a tag into the tag
-//! FIFO (64, in AXI order); the R beats are assembled into the descriptor,
-//! which goes to its bank (`arrive_*`, H2C), to the C2H engine (`buf_*`: the
+//! FIFO (64, in AXI order); the R beats are assembled into the descriptors
+//! (an H2C fetch reads up to four, in one 64-byte block; a beat of several
+//! is held while they leave, one a cycle); each goes to its bank
+//! (`arrive_*`, H2C), to the C2H engine (`buf_*`: the
 //! one it waits for) or to its function's prefetch slot (`slot_*`; a
 //! prefetch waits while `pf_block`: the control engine reads the slot).
 //!
@@ -78,7 +80,8 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     /// The control engine's read went to AR the cycle before.
     cq_took: DFF<Bit>,
     // ---- assembly
-    rc_first: DFF<Bit>,
+    /// Descriptors of the tag at the head done so far.
+    d_idx: DFF<Bits<2>>,
     /// The descriptor's bytes in so far, and whether a beat was refused.
     d_acc: DFF<Bits<128>>,
     d_fill: DFF<Bits<8>>,
@@ -101,14 +104,16 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     tag_in: Signal<Local, ReadTag>,
     ar_in: Signal<Local, WriteBurst>,
     t: Signal<Local, ReadTag>,
-    r_last: Signal<Local, Bit>,
     r_bad: Signal<Local, Bit>,
     r_ready: Signal<Local, Bit>,
     r_fire: Signal<Local, Bit>,
-    /// The beat's bytes of the descriptor: where they start in the beat and
-    /// how many (the first beat's from its tag, the second's the rest).
+    /// The beat's bytes of the descriptor: where they start in the beat
+    /// (its 16-byte lane; 0 in a 64-bit beat) and how many (`desc_n0`).
     rb_s: Signal<Local, Bits<8>>,
-    rb_n: Signal<Local, Bits<8>>,
+    /// This step ends the descriptor, the tag's last descriptor, the beat.
+    d_done: Signal<Local, Bit>,
+    d_last: Signal<Local, Bit>,
+    b_done: Signal<Local, Bit>,
     rb_data: Signal<Local, Bits<128>>,
     d_acc_nx: Signal<Local, Bits<128>>,
     d_err_nx: Signal<Local, Bit>,
@@ -133,15 +138,15 @@ impl<const DW: usize, const KW: usize> Default for DescReader<DW, KW> {
             kw_mask: cst8(KW - 1),
             log2_kw: cst8(KW.trailing_zeros() as usize),
             desc_n0: cst8(KW.min(16)),
-            port: Default::default(), cq_took: Default::default(), rc_first: Default::default(), d_acc: Default::default(),
+            port: Default::default(), cq_took: Default::default(), d_idx: Default::default(), d_acc: Default::default(),
             d_fill: Default::default(), d_err: Default::default(), pg_v: Default::default(),
             dq_v: Default::default(), dq_d: Default::default(), dq_bank: Default::default(),
             bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
             sl_fn: Default::default(), sl_d: Default::default(), cq_go: Default::default(),
             cq_lo: Default::default(), tag_in: Default::default(), ar_in: Default::default(),
-            t: Default::default(), r_last: Default::default(), r_bad: Default::default(),
+            t: Default::default(), r_bad: Default::default(),
             r_ready: Default::default(), r_fire: Default::default(), rb_s: Default::default(),
-            rb_n: Default::default(), rb_data: Default::default(), d_acc_nx: Default::default(),
+            d_done: Default::default(), d_last: Default::default(), b_done: Default::default(), rb_data: Default::default(), d_acc_nx: Default::default(),
             d_err_nx: Default::default(), pf_arr: Default::default(),
         }
     }
@@ -151,7 +156,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, cq_took, rc_first, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d,
+            self, clk, cq_took, d_idx, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d,
             sl_v, sl_fn, sl_d
         );
         // ---- The port: AR, R, the tags.
@@ -179,7 +184,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         }
         self.tag_in.next.function = self.ctl_rd.val().function;
         self.tag_in.next.offset = self.cq_lo.val();
-        self.tag_in.next.bytes = 16.into();
+        self.tag_in.next.bytes = bit_cast::<13, 2>(self.ctl_rd.val().more + 1) << 4;
         self.tag_in.next.n0 = self.desc_n0.val();
         self.tag_in.next.eop = false;
         self.tag_in.next.lastd = false;
@@ -190,7 +195,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.tag_in.next.prefetch = self.ctl_rd.val().prefetch;
         self.tag_in.next.seq = self.ctl_rd.val().seq;
         self.ar_in.next.addr = self.ctl_rd.val().addr;
-        self.ar_in.next.last = (self.cq_lo.val() + 15) >> self.log2_kw.val();
+        self.ar_in.next.last = (self.cq_lo.val() + (bit_cast::<8, 2>(self.ctl_rd.val().more) << 4) + 15) >> self.log2_kw.val();
         self.ar_in.next.function = self.ctl_rd.val().function;
         self.port.ar_push.next = self.cq_go.val();
         self.port.ar.next = self.ar_in.val();
@@ -198,24 +203,23 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.port.tag_in.next = self.tag_in.val();
 
         // ---- R: beats assembled by the tag at the head. A descriptor is
-        // 16 bytes at a 16-byte aligned address: one beat from 128 bits
-        // up, else two (the second carries the rest).
+        // 16 bytes at a 16-byte aligned address: from 128 bits up, one
+        // 16-byte lane of a beat (the tag's first at its offset, the next
+        // ones in the lanes after it: a beat of several is held until its
+        // last has left), else two beats of 8 bytes.
         self.t.next = self.port.tag.val();
-        self.r_last.next = self.port.beat_last.val();
         self.r_bad.next = self.port.beat_bad.val();
-        self.rb_s.next = 0.into();
-        self.rb_n.next = self.kw.val();
-        if self.rc_first.q.val() {
-            self.rb_s.next = self.t.val().offset;
-            self.rb_n.next = self.t.val().n0;
-        }
+        self.rb_s.next = (self.t.val().offset + (bit_cast::<8, 2>(self.d_idx.q.val()) << 4)) & self.kw_mask.val();
+        self.d_done.next = (self.d_fill.q.val() + self.desc_n0.val()) == 16;
+        self.d_last.next = (bit_cast::<13, 2>(self.d_idx.q.val() + 1) << 4) == self.t.val().bytes;
+        self.b_done.next = ((self.rb_s.val() + self.desc_n0.val()) == self.kw.val()) | (self.d_done.val() & self.d_last.val());
         self.rb_data.next = bit_cast::<128, DW>(self.port.beat_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3));
         if self.r_bad.val() {
             self.rb_data.next = 0.into();
         }
         self.d_acc_nx.next = self.d_acc.q.val() | (self.rb_data.val() << (bit_cast::<11, 8>(self.d_fill.q.val()) << 3));
         self.d_err_nx.next = self.d_err.q.val() | self.r_bad.val();
-        if self.rc_first.q.val() {
+        if self.d_fill.q.val() == 0 {
             self.d_acc_nx.next = self.rb_data.val();
             self.d_err_nx.next = self.r_bad.val();
         }
@@ -250,9 +254,15 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         if self.r_fire.val() {
             self.d_acc.d.next = self.d_acc_nx.val();
             self.d_err.d.next = self.d_err_nx.val();
-            self.d_fill.d.next = self.rb_n.val();
-            self.rc_first.d.next = self.r_last.val();
-            if self.r_last.val() {
+            self.d_fill.d.next = self.d_fill.q.val() + self.desc_n0.val();
+            if self.d_done.val() {
+                self.d_fill.d.next = 0.into();
+                self.d_idx.d.next = self.d_idx.q.val() + 1;
+                if self.d_last.val() {
+                    self.d_idx.d.next = 0.into();
+                }
+            }
+            if self.d_done.val() {
                 if self.t.val().kind == ReadKind::H2cDesc {
                     self.dq_v.d.next = true;
                 } else if self.pf_arr.val() {
@@ -271,8 +281,8 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
                 }
             }
         }
-        self.port.tag_pop.next = self.r_fire.val() & self.r_last.val();
-        self.port.beat_take.next = self.r_ready.val();
+        self.port.tag_pop.next = self.r_fire.val() & self.d_done.val() & self.d_last.val();
+        self.port.beat_take.next = self.r_ready.val() & self.b_done.val();
 
         // ---- Outputs (registers).
         self.arrive.next = self.dq_v.q.val();
@@ -287,7 +297,8 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
 
         if self.rst.val() {
             self.cq_took.d.next = false;
-            self.rc_first.d.next = true;
+            self.d_idx.d.next = 0.into();
+            self.d_fill.d.next = 0.into();
             self.pg_v.d.next = false;
             self.dq_v.d.next = false;
             self.bf_v.d.next = false;

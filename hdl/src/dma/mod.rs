@@ -70,7 +70,11 @@
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
-//! fetches, ahead of their data. A turn fills one of two descriptor banks
+//! fetches, ahead of their data. A scheduler operation reads up to four
+//! descriptors at once (those posted in the 64-byte block of the fetch
+//! index, before the ring's end, within the bank's room and the turn's
+//! budget; one at a time while the function is closed), so that fetching
+//! takes fewer of the control engine's operations. A turn fills one of two descriptor banks
 //! (FIFOs of 16 in one RAM, each holding one function's descriptors in fetch
 //! order); the issuer drains the older bank, then the newer one, so packets of
 //! different functions never interleave on the stream. When a turn ends
@@ -228,7 +232,7 @@ pub const DATA_FIFO_BEATS: usize = 512;
 pub const DONE_CREDITS: usize = 64;
 const _: () = assert!(DONE_CREDITS >= MAX_OUTSTANDING && DONE_CREDITS < 128);
 /// H2C descriptors fetched ahead per bank (in flight or waiting for the
-/// issuer); two banks.
+/// issuer); two banks. (`bank.rs`'s FIFO is of this depth.)
 pub const DESC_PREFETCH: usize = 16;
 /// Descriptors per weight unit in one scheduler turn.
 pub const QUANTUM: usize = 16;

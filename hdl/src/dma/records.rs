@@ -50,6 +50,10 @@ pub struct CtlRecords {
     pub h_bad: Signal<Out, Bit>,
     pub c_bad: Signal<Out, Bit>,
     pub budget: Signal<Out, Bits<16>>,
+    /// H2C descriptors one read may fetch at the fetch index (1 to 4):
+    /// posted, before the ring's end, in the 64-byte block of the first;
+    /// one when the function is closed (only its open packet is finished).
+    pub h_run: Signal<Out, Bits<3>>,
     pub ring_mask_h: Signal<Out, Bits<16>>,
     pub ring_mask_c: Signal<Out, Bits<16>>,
     pub fa_h: Signal<Out, Bits<64>>,
@@ -183,6 +187,13 @@ pub struct CtlRecords {
     c_base: Signal<Local, Bits<64>>,
     enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
+    /// Descriptors posted beyond the fetch index; the fetch index's lane in
+    /// the 64-byte block; descriptors to the end of the block or the ring's
+    /// next four, whichever is first.
+    h_avail: Signal<Local, Bits<16>>,
+    h_lane_a: Signal<Local, Bits<2>>,
+    h_lane_n: Signal<Local, Bits<2>>,
+    h_lim: Signal<Local, Bits<3>>,
     c_nidx: Signal<Local, Bits<16>>,
     req_addr: Signal<Local, Bits<OW>>,
     sel: Signal<Local, RegSel>,
@@ -214,6 +225,11 @@ impl Default for CtlRecords {
             h_bad: Default::default(),
             c_bad: Default::default(),
             budget: Default::default(),
+            h_run: Default::default(),
+            h_avail: Default::default(),
+            h_lane_a: Default::default(),
+            h_lane_n: Default::default(),
+            h_lim: Default::default(),
             ring_mask_h: Default::default(),
             ring_mask_c: Default::default(),
             fa_h: Default::default(),
@@ -421,6 +437,26 @@ impl Logic for CtlRecords {
             | self.c_base.val().get_bits::<4>(0).any()
             | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
         self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
+        // A read of several descriptors stays in the 64-byte block of the
+        // first (so never crosses 4 KiB) and before the ring's end (a ring
+        // is a multiple of four descriptors).
+        self.h_avail.next = (self.h_rec.q.val().pidx - self.h_rec.q.val().fetch) & self.ring_mask_h.val();
+        // (`!` on a narrow value inside a wider expression would widen first
+        // in the Verilog: the lane's complement is a 2-bit signal of its own.)
+        self.h_lane_a.next = self.h_base.val().get_bits::<2>(4) + self.h_rec.q.val().fetch.get_bits::<2>(0);
+        if self.h_lane_a.val() > self.h_rec.q.val().fetch.get_bits::<2>(0) {
+            self.h_lane_n.next = !self.h_lane_a.val();
+        } else {
+            self.h_lane_n.next = !self.h_rec.q.val().fetch.get_bits::<2>(0);
+        }
+        self.h_lim.next = bit_cast::<3, 2>(self.h_lane_n.val()) + 1;
+        if self.f_rec.q.val().closed {
+            self.h_run.next = 1.into();
+        } else if self.h_avail.val() < bit_cast::<16, 3>(self.h_lim.val()) {
+            self.h_run.next = bit_cast::<3, 16>(self.h_avail.val());
+        } else {
+            self.h_run.next = self.h_lim.val();
+        }
         self.wa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().cidx) << 4) + 8;
         self.fa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4);
         self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;
