@@ -191,6 +191,9 @@ pub struct CtlRecords {
     /// the 64-byte block; descriptors to the end of the block or the ring's
     /// next four, whichever is first.
     h_avail: Signal<Local, Bits<16>>,
+    /// (The fetch index as a signal of its own: a bit range of a field of
+    /// a struct is a range of a range in the Verilog, which Yosys refuses.)
+    h_fetch: Signal<Local, Bits<16>>,
     h_lane_a: Signal<Local, Bits<2>>,
     h_lane_n: Signal<Local, Bits<2>>,
     h_lim: Signal<Local, Bits<3>>,
@@ -227,6 +230,7 @@ impl Default for CtlRecords {
             budget: Default::default(),
             h_run: Default::default(),
             h_avail: Default::default(),
+            h_fetch: Default::default(),
             h_lane_a: Default::default(),
             h_lane_n: Default::default(),
             h_lim: Default::default(),
@@ -443,11 +447,12 @@ impl Logic for CtlRecords {
         self.h_avail.next = (self.h_rec.q.val().pidx - self.h_rec.q.val().fetch) & self.ring_mask_h.val();
         // (`!` on a narrow value inside a wider expression would widen first
         // in the Verilog: the lane's complement is a 2-bit signal of its own.)
-        self.h_lane_a.next = self.h_base.val().get_bits::<2>(4) + self.h_rec.q.val().fetch.get_bits::<2>(0);
-        if self.h_lane_a.val() > self.h_rec.q.val().fetch.get_bits::<2>(0) {
+        self.h_fetch.next = self.h_rec.q.val().fetch;
+        self.h_lane_a.next = self.h_base.val().get_bits::<2>(4) + self.h_fetch.val().get_bits::<2>(0);
+        if self.h_lane_a.val() > self.h_fetch.val().get_bits::<2>(0) {
             self.h_lane_n.next = !self.h_lane_a.val();
         } else {
-            self.h_lane_n.next = !self.h_rec.q.val().fetch.get_bits::<2>(0);
+            self.h_lane_n.next = !self.h_fetch.val().get_bits::<2>(0);
         }
         self.h_lim.next = bit_cast::<3, 2>(self.h_lane_n.val()) + 1;
         if self.f_rec.q.val().closed {
