@@ -184,7 +184,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         }
         self.tag_in.next.function = self.ctl_rd.val().function;
         self.tag_in.next.offset = self.cq_lo.val();
-        self.tag_in.next.bytes = bit_cast::<13, 2>(self.ctl_rd.val().more + 1) << 4;
+        self.tag_in.next.bytes = (bit_cast::<13, 2>(self.ctl_rd.val().more) + 1) << 4;
         self.tag_in.next.n0 = self.desc_n0.val();
         self.tag_in.next.eop = false;
         self.tag_in.next.lastd = false;
@@ -211,7 +211,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.r_bad.next = self.port.beat_bad.val();
         self.rb_s.next = (self.t.val().offset + (bit_cast::<8, 2>(self.d_idx.q.val()) << 4)) & self.kw_mask.val();
         self.d_done.next = (self.d_fill.q.val() + self.desc_n0.val()) == 16;
-        self.d_last.next = (bit_cast::<13, 2>(self.d_idx.q.val() + 1) << 4) == self.t.val().bytes;
+        self.d_last.next = ((bit_cast::<13, 2>(self.d_idx.q.val()) + 1) << 4) == self.t.val().bytes;
         self.b_done.next = ((self.rb_s.val() + self.desc_n0.val()) == self.kw.val()) | (self.d_done.val() & self.d_last.val());
         self.rb_data.next = bit_cast::<128, DW>(self.port.beat_data.val() >> (bit_cast::<11, 8>(self.rb_s.val()) << 3));
         if self.r_bad.val() {
