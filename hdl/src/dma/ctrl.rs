@@ -22,6 +22,7 @@
 //! alone: no output follows an input within a cycle.
 
 use super::banks::DescBanks;
+use super::c2h_ahead::C2hAhead;
 use super::desc::{C2hBuf, C2hReqKind, C2hRing, CtlRead, CtlState, FnRecord, H2cDone, H2cRing, Op, WriteBack};
 use super::mail::CtlMail;
 use super::ports::{CtlC2hPorts, CtlGatePorts, CtlIssuerPorts, CtlReadPorts, CtlWritesPorts};
@@ -66,6 +67,7 @@ pub struct DmaCtrl {
     rec: CtlRecords,
     mail: CtlMail,
     banks: DescBanks,
+    ahead: C2hAhead,
     clear_addr: DFF<Bits<FW>>,
 
     // ---- the engine
@@ -117,6 +119,12 @@ pub struct DmaCtrl {
     c_rd_seq: Signal<Local, Bits<8>>,
     c_buf_v: Signal<Local, Bit>,
     c_buf: Signal<Local, C2hBuf>,
+    /// The run-ahead (`c2h_ahead.rs`) is the function's; holds the buffer at
+    /// CIDX; is dropped; takes `fetch_n` more (a claim if not the function's).
+    ra_mine: Signal<Local, Bit>,
+    ra_hit: Signal<Local, Bit>,
+    ra_drop: Signal<Local, Bit>,
+    ra_read: Signal<Local, Bit>,
     rd_free: Signal<Local, Bit>,
     h_we: Signal<Local, Bit>,
     c_we: Signal<Local, Bit>,
@@ -267,6 +275,13 @@ impl Logic for DmaCtrl {
         self.wb_go.next = false;
         self.c_buf_v.next = false;
         self.c_buf.next = self.rec.s_buf.val();
+        self.ra_mine.next = self.ahead.on.val() & (self.ahead.owner.val() == self.cur_fn.q.val());
+        self.ra_hit.next = self.ra_mine.val() & (self.ahead.held.val() != 0) & (self.ahead.head.val() == self.rec.c.val().cidx);
+        self.ra_drop.next = false;
+        self.ra_read.next = false;
+        self.ahead.hand.next = false;
+        self.rec.ahead_mine.next = self.ra_mine.val();
+        self.rec.ahead_next.next = self.ahead.next_index.val();
         self.wb_addr.next = self.rec.wa_h.val();
         self.wb_word.next = 0.into();
 
@@ -374,6 +389,7 @@ impl Logic for DmaCtrl {
                 self.f_we.next = self.rec.w_f.val();
                 self.q_reset.next = self.rec.w_reset.val();
                 self.irq_defer.next = self.rec.w_irq.val();
+                self.ra_drop.next = self.rec.w_cring.val();
                 if self.rec.w_cpf.val() & self.rd_free.val() {
                     // A doorbell on an empty C2H ring: the buffer at CIDX is
                     // prefetched (a packet's first buffer then never waits
@@ -523,10 +539,29 @@ impl Logic for DmaCtrl {
             }
         } else if self.op.q.val() == Op::C2hBuf {
             // C2H: the next buffer of the packet's function (the one at CIDX):
-            // prefetched (in the slot, or still in flight: the read side hands
-            // it over), else read now; then, as a second step, the descriptor
-            // after it is prefetched if the host has posted it.
-            if self.p_ph.q.val() {
+            // read ahead (the run-ahead's head), prefetched (in the slot, or
+            // still in flight: the read side hands it over), else read now;
+            // then, as a second step, the run-ahead's next read if it is the
+            // function's or free (it is then taken), else the descriptor
+            // after CIDX is prefetched into the slot if the host posted it.
+            if !self.p_ph.q.val() & self.ra_mine.val() & !self.ra_hit.val() {
+                self.ra_drop.next = true;
+            }
+            if self.p_ph.q.val() & (self.ra_mine.val() | self.ahead.free.val()) {
+                self.fetch_n.next = self.rec.c_run.val();
+                if bit_cast::<4, 3>(self.rec.c_run.val()) > self.ahead.room.val() {
+                    self.fetch_n.next = bit_cast::<3, 4>(self.ahead.room.val());
+                }
+                if (self.fetch_n.val() == 0) | self.rd_free.val() {
+                    self.state.d.next = CtlState::Dispatch;
+                    self.p_ph.d.next = false;
+                    self.ra_read.next = self.fetch_n.val() != 0;
+                    self.c_rd_go.next = self.ra_read.val();
+                    self.c_rd_addr.next = self.rec.fa_ca.val();
+                    self.nc.next.pf = false;
+                    self.c_we.next = true;
+                }
+            } else if self.p_ph.q.val() {
                 if self.rd_free.val() {
                     self.state.d.next = CtlState::Dispatch;
                     self.p_ph.d.next = false;
@@ -550,6 +585,12 @@ impl Logic for DmaCtrl {
                 self.op.d.next = Op::Error;
                 self.e_code.d.next = 5.into(); // ERR_NO_BUFFER
                 self.e_anygen.d.next = true;
+            } else if self.ra_hit.val() {
+                self.ahead.hand.next = true;
+                self.c_ans_v.d.next = true;
+                self.c_ans_ok.d.next = true;
+                self.c_ans_gen.d.next = self.rec.f.val().gen;
+                self.p_ph.d.next = true;
             } else if self.rec.c.val().pf {
                 // Prefetched: from the slot, or on its arrival (the read side
                 // holds prefetch arrivals from the slot's read until here).
@@ -697,6 +738,7 @@ impl Logic for DmaCtrl {
             self.nc.next.pidx = 0.into();
             self.nc.next.cidx = 0.into();
             self.nc.next.pf = false;
+            self.ra_drop.next = true;
             self.nf.next.err = 0.into();
             self.nf.next.stat = 0.into();
             self.nf.next.pend = 0.into();
@@ -716,7 +758,8 @@ impl Logic for DmaCtrl {
             self.rd_q.d.next.gen = self.rec.f.val().gen & self.fetch.val();
             self.rd_q.d.next.bank = self.banks.sb.val() & self.fetch.val();
             self.rd_q.d.next.more = bit_cast::<2, 3>(self.fetch_n.val() - 1);
-            self.rd_q.d.next.prefetch = self.p_ph.q.val() | (self.op.q.val() == Op::Reg);
+            self.rd_q.d.next.prefetch = (self.p_ph.q.val() | (self.op.q.val() == Op::Reg)) & !self.ra_read.val();
+            self.rd_q.d.next.ahead = self.ra_read.val();
             self.rd_q.d.next.seq = self.c_rd_seq.val();
         }
         if self.stale.val() {
@@ -750,6 +793,19 @@ impl Logic for DmaCtrl {
         self.issuer.dq_head.next = self.banks.dq_head.val();
         self.issuer.ib_kill.next = self.banks.ib_kill.val();
 
+        // ---- The C2H run-ahead (`c2h_ahead.rs`).
+        self.ahead.clk.next = self.clk.val();
+        self.ahead.rst.next = self.rst.val();
+        self.ahead.claim.next = self.ra_read.val() & !self.ra_mine.val();
+        self.ahead.claim_fn.next = self.cur_fn.q.val();
+        self.ahead.claim_index.next = self.rec.c_ahead_index.val();
+        self.ahead.issue.next = self.ra_read.val();
+        self.ahead.issue_n.next = self.fetch_n.val();
+        self.ahead.ring_mask.next = self.rec.ring_mask_c.val();
+        self.ahead.drop.next = self.ra_drop.val() & self.ra_mine.val();
+        self.ahead.arrive.next = self.rside.ahead_valid.val();
+        self.ahead.arrive_buf.next = self.rside.ahead_buf.val();
+
         // ---- The records the operation writes back (`records.rs`), and the
         // function it dispatches now, whose records are read.
         self.rec.fn_next.next = self.cur_fn.d.val();
@@ -771,8 +827,11 @@ impl Logic for DmaCtrl {
         self.close_fn.d.next = self.cur_fn.q.val();
         // A buffer out of the prefetch slot; prefetch arrivals wait while the
         // slot is read for a buffer (its read, then its use).
-        self.c2h.slot_buf_valid.next = self.c_buf_v.val();
+        self.c2h.slot_buf_valid.next = self.c_buf_v.val() | self.ahead.buf_valid.val();
         self.c2h.slot_buf.next = self.c_buf.val();
+        if self.ahead.buf_valid.val() {
+            self.c2h.slot_buf.next = self.ahead.buf_desc.val();
+        }
         self.c2h.pf_block.next = (self.op.q.val() == Op::C2hBuf)
             & ((self.state.q.val() == CtlState::Read)
                 | ((self.state.q.val() == CtlState::Run) & !self.p_ph.q.val() & self.rec.c.val().pf));

@@ -208,7 +208,8 @@ pub enum ReadKind {
 /// ends the packet), `lastd` (last burst of its descriptor: its completion,
 /// with `gen`, `len`, `irq`). H2C descriptors (`bytes`: 16 each, up to
 /// four): `bank`, `gen`. C2H
-/// descriptor: `prefetch` (into the slot) and its `seq`uence number.
+/// descriptors: `prefetch` (one, into the slot) and its `seq`uence number,
+/// or `ahead` (up to four, into the run-ahead: `c2h_ahead.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
 pub struct ReadTag {
     pub kind: ReadKind,
@@ -224,6 +225,7 @@ pub struct ReadTag {
     pub bank: Bit,
     pub prefetch: Bit,
     pub seq: Bits<8>,
+    pub ahead: Bit,
 }
 
 /// A descriptor read of the control engine (-> read side): its host
@@ -240,6 +242,7 @@ pub struct CtlRead {
     pub more: Bits<2>,
     pub prefetch: Bit,
     pub seq: Bits<8>,
+    pub ahead: Bit,
 }
 
 /// State of the control engine.

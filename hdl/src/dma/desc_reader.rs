@@ -1,6 +1,6 @@
 //! The DMA's descriptor reads, on their own AXI read port (`m_axi_desc_*`):
 //! the control engine's H2C descriptor fetches, C2H buffer reads and C2H
-//! prefetches.
+//! prefetches and run-ahead reads.
 //!
 //! Why a port of their own: on the data reads' in-order R channel every
 //! 16-byte descriptor took R beats from the data (a 256-byte packet's two
@@ -10,11 +10,13 @@
 //! engine asks (`ctl_*`: it waits in the control engine's request register;
 //! `ctl_take`, a register, a cycle after it went), with a tag into the tag
 //! FIFO (64, in AXI order); the R beats are assembled into the descriptors
-//! (an H2C fetch reads up to four, in one 64-byte block; a beat of several
+//! (an H2C fetch or a C2H run-ahead read reads up to four, in one 64-byte
+//! block; a beat of several
 //! is held while they leave, one a cycle); each goes to its bank
 //! (`arrive_*`, H2C), to the C2H engine (`buf_*`: the
 //! one it waits for) or to its function's prefetch slot (`slot_*`; a
-//! prefetch waits while `pf_block`: the control engine reads the slot).
+//! prefetch waits while `pf_block`: the control engine reads the slot) or
+//! to the C2H run-ahead (`ahead_valid`, with `buf_desc`).
 //!
 //! Boundary: AR leaves and R enters through register slices (the port's
 //! front end, `tagged_reads.rs`); every other output is a register (the
@@ -66,6 +68,8 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     pub slot_write: Signal<Out, Bit>,
     pub slot_function: Signal<Out, Bits<FW>>,
     pub slot: Signal<Out, C2hSlot>,
+    /// A C2H descriptor read ahead, for the run-ahead (in `buf_desc`).
+    pub ahead_valid: Signal<Out, Bit>,
 
     // ---- configuration
     kw: Constant<Bits<8>>,
@@ -94,6 +98,7 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     dq_bank: DFF<Bit>,
     bf_v: DFF<Bit>,
     bf_d: DFF<C2hBuf>,
+    ah_v: DFF<Bit>,
     sl_v: DFF<Bit>,
     sl_fn: DFF<Bits<FW>>,
     sl_d: DFF<C2hSlot>,
@@ -133,7 +138,7 @@ impl<const DW: usize, const KW: usize> Default for DescReader<DW, KW> {
             buf_valid: Default::default(), buf_desc: Default::default(), pf_wait: Default::default(),
             pf_seq: Default::default(), pf_function: Default::default(), pf_got: Default::default(),
             pf_block: Default::default(), slot_write: Default::default(), slot_function: Default::default(),
-            slot: Default::default(),
+            slot: Default::default(), ahead_valid: Default::default(),
             kw: cst8(KW),
             kw_mask: cst8(KW - 1),
             log2_kw: cst8(KW.trailing_zeros() as usize),
@@ -141,7 +146,7 @@ impl<const DW: usize, const KW: usize> Default for DescReader<DW, KW> {
             port: Default::default(), cq_took: Default::default(), d_idx: Default::default(), d_acc: Default::default(),
             d_fill: Default::default(), d_err: Default::default(), pg_v: Default::default(),
             dq_v: Default::default(), dq_d: Default::default(), dq_bank: Default::default(),
-            bf_v: Default::default(), bf_d: Default::default(), sl_v: Default::default(),
+            bf_v: Default::default(), bf_d: Default::default(), ah_v: Default::default(), sl_v: Default::default(),
             sl_fn: Default::default(), sl_d: Default::default(), cq_go: Default::default(),
             cq_lo: Default::default(), tag_in: Default::default(), ar_in: Default::default(),
             t: Default::default(), r_bad: Default::default(),
@@ -156,7 +161,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, cq_took, d_idx, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d,
+            self, clk, cq_took, d_idx, d_acc, d_fill, d_err, pg_v, dq_v, dq_d, dq_bank, bf_v, bf_d, ah_v,
             sl_v, sl_fn, sl_d
         );
         // ---- The port: AR, R, the tags.
@@ -194,6 +199,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.tag_in.next.bank = self.ctl_rd.val().bank;
         self.tag_in.next.prefetch = self.ctl_rd.val().prefetch;
         self.tag_in.next.seq = self.ctl_rd.val().seq;
+        self.tag_in.next.ahead = self.ctl_rd.val().ahead;
         self.ar_in.next.addr = self.ctl_rd.val().addr;
         self.ar_in.next.last = (self.cq_lo.val() + (bit_cast::<8, 2>(self.ctl_rd.val().more) << 4) + 15) >> self.log2_kw.val();
         self.ar_in.next.function = self.ctl_rd.val().function;
@@ -235,6 +241,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.dq_d.d.next.err = self.d_err_nx.val();
         self.dq_bank.d.next = self.t.val().bank;
         self.bf_v.d.next = false;
+        self.ah_v.d.next = false;
         self.pg_v.d.next = false;
         self.bf_d.d.next.addr = self.d_acc_nx.val().get_bits::<64>(0);
         self.bf_d.d.next.len = self.d_acc_nx.val().get_bits::<24>(64);
@@ -265,6 +272,8 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
             if self.d_done.val() {
                 if self.t.val().kind == ReadKind::H2cDesc {
                     self.dq_v.d.next = true;
+                } else if self.t.val().ahead {
+                    self.ah_v.d.next = true;
                 } else if self.pf_arr.val() {
                     // A C2H prefetch: into the slot; to the C2H engine
                     // too if it waits for this one.
@@ -289,6 +298,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
         self.arrive_desc.next = self.dq_d.q.val();
         self.arrive_bank.next = self.dq_bank.q.val();
         self.buf_valid.next = self.bf_v.q.val();
+        self.ahead_valid.next = self.ah_v.q.val();
         self.buf_desc.next = self.bf_d.q.val();
         self.pf_got.next = self.pg_v.q.val();
         self.slot_write.next = self.sl_v.q.val();
@@ -302,6 +312,7 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
             self.pg_v.d.next = false;
             self.dq_v.d.next = false;
             self.bf_v.d.next = false;
+            self.ah_v.d.next = false;
             self.sl_v.d.next = false;
         }
     }

@@ -190,6 +190,7 @@
 mod bank;
 mod banks;
 mod c2h;
+mod c2h_ahead;
 mod c2h_input;
 mod ctrl;
 pub mod desc;
@@ -200,6 +201,7 @@ mod packer;
 mod ports;
 mod reader;
 mod records;
+mod ring_run;
 mod tagged_reads;
 mod writes;
 pub mod regs;
@@ -548,6 +550,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.ctrl.rside.slot_write.next = self.desc_reader.slot_write.val();
         self.ctrl.rside.slot_function.next = self.desc_reader.slot_function.val();
         self.ctrl.rside.slot.next = self.desc_reader.slot.val();
+        self.ctrl.rside.ahead_valid.next = self.desc_reader.ahead_valid.val();
+        self.ctrl.rside.ahead_buf.next = self.desc_reader.buf_desc.val();
         self.desc_reader.pf_block.next =
             self.ctrl.c2h.pf_block.val() | (self.ctrl.dispatching.val() & self.c2h.req_valid.val());
         self.desc_reader.pf_wait.next = self.ctrl.c2h.pf_wait.val();

@@ -61,7 +61,8 @@ pub struct CtlC2hPorts {
 }
 
 /// Read side (`reader.rs`): the prefetch waited for is handed over
-/// (`pf_got`); a prefetched C2H descriptor into `slot_function`'s slot; a
+/// (`pf_got`); a prefetched C2H descriptor into `slot_function`'s slot, or
+/// one read ahead for the run-ahead (`ahead_*`); a
 /// descriptor read (H2C fetch, C2H buffer or prefetch), held until
 /// `rd_take`; a fetched H2C descriptor for bank `arrive_bank`; the last beat
 /// of a descriptor's data (its completion; `hc_left`: one left the FIFO,
@@ -72,6 +73,8 @@ pub struct CtlReadPorts {
     pub slot_write: Signal<In, Bit>,
     pub slot_function: Signal<In, Bits<FW>>,
     pub slot: Signal<In, C2hSlot>,
+    pub ahead_valid: Signal<In, Bit>,
+    pub ahead_buf: Signal<In, C2hBuf>,
     pub rd_valid: Signal<Out, Bit>,
     pub rd: Signal<Out, CtlRead>,
     pub rd_take: Signal<In, Bit>,

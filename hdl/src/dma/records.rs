@@ -13,6 +13,7 @@
 
 use super::desc::{C2hBuf, C2hRing, C2hSlot, FnRecord, H2cRing, RegSel};
 use super::regs::*;
+use super::ring_run::RingRun;
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
 use crate::skid::Skid;
 use crate::FUNCTION_ID_BITS as FW;
@@ -62,6 +63,15 @@ pub struct CtlRecords {
     pub wa_c: Signal<Out, Bits<64>>,
     pub c_npost: Signal<Out, Bit>,
     pub fa_cn: Signal<Out, Bits<64>>,
+    /// The C2H run-ahead (`c2h_ahead.rs`): whether it is the served
+    /// function's, its next index; the index and address of its next read
+    /// (its next index, or the one after CIDX) and the descriptors the read
+    /// may take there (0 to 4).
+    pub ahead_mine: Signal<In, Bit>,
+    pub ahead_next: Signal<In, Bits<16>>,
+    pub c_ahead_index: Signal<Out, Bits<16>>,
+    pub fa_ca: Signal<Out, Bits<64>>,
+    pub c_run: Signal<Out, Bits<3>>,
     pub s_hit: Signal<Out, Bit>,
     pub s_buf: Signal<Out, C2hBuf>,
     /// The records the operation writes back.
@@ -96,7 +106,7 @@ pub struct CtlRecords {
     /// an unmask of a pending source (`w_irq`); a doorbell of a closed,
     /// live function not yet reported (`w_park`); a doorbell that posts
     /// buffers on an empty C2H ring of a live function (`w_cpf`: the buffer
-    /// at CIDX is to be prefetched).
+    /// at CIDX is to be prefetched); a new C2H ring base or size (`w_cring`).
     pub answer: Signal<In, Bit>,
     pub w_nh: Signal<Out, H2cRing>,
     pub w_nc: Signal<Out, C2hRing>,
@@ -108,6 +118,7 @@ pub struct CtlRecords {
     pub w_irq: Signal<Out, Bit>,
     pub w_park: Signal<Out, Bit>,
     pub w_cpf: Signal<Out, Bit>,
+    pub w_cring: Signal<Out, Bit>,
 
     /// PF + VFs - 1: accesses to a function beyond are refused.
     pub last_function: Signal<In, Bits<FW>>,
@@ -181,22 +192,18 @@ pub struct CtlRecords {
     l_w_irq: Signal<Local, Bit>,
     l_w_park: Signal<Local, Bit>,
     l_w_cpf: Signal<Local, Bit>,
+    l_w_cring: Signal<Local, Bit>,
     /// Fields indexed further (a field is not indexed in place).
     f_run: Signal<Local, Bits<2>>,
     h_base: Signal<Local, Bits<64>>,
     c_base: Signal<Local, Bits<64>>,
     enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
-    /// Descriptors posted beyond the fetch index; the fetch index's lane in
-    /// the 64-byte block; descriptors to the end of the block or the ring's
-    /// next four, whichever is first.
-    h_avail: Signal<Local, Bits<16>>,
-    /// (The fetch index as a signal of its own: a bit range of a field of
-    /// a struct is a range of a range in the Verilog, which Yosys refuses.)
-    h_fetch: Signal<Local, Bits<16>>,
-    h_lane_a: Signal<Local, Bits<2>>,
-    h_lane_n: Signal<Local, Bits<2>>,
-    h_lim: Signal<Local, Bits<3>>,
+    /// Descriptors one read may take at the H2C fetch index and at the
+    /// C2H run-ahead's index (`c_ai`).
+    h_ring_run: RingRun,
+    c_ring_run: RingRun,
+    c_ai: Signal<Local, Bits<16>>,
     c_nidx: Signal<Local, Bits<16>>,
     req_addr: Signal<Local, Bits<OW>>,
     sel: Signal<Local, RegSel>,
@@ -229,11 +236,9 @@ impl Default for CtlRecords {
             c_bad: Default::default(),
             budget: Default::default(),
             h_run: Default::default(),
-            h_avail: Default::default(),
-            h_fetch: Default::default(),
-            h_lane_a: Default::default(),
-            h_lane_n: Default::default(),
-            h_lim: Default::default(),
+            h_ring_run: Default::default(),
+            c_ring_run: Default::default(),
+            c_ai: Default::default(),
             ring_mask_h: Default::default(),
             ring_mask_c: Default::default(),
             fa_h: Default::default(),
@@ -242,6 +247,11 @@ impl Default for CtlRecords {
             wa_c: Default::default(),
             c_npost: Default::default(),
             fa_cn: Default::default(),
+            ahead_mine: Default::default(),
+            ahead_next: Default::default(),
+            c_ahead_index: Default::default(),
+            fa_ca: Default::default(),
+            c_run: Default::default(),
             s_hit: Default::default(),
             s_buf: Default::default(),
             nh: Default::default(),
@@ -275,6 +285,7 @@ impl Default for CtlRecords {
             w_irq: Default::default(),
             w_park: Default::default(),
             w_cpf: Default::default(),
+            w_cring: Default::default(),
             last_function: Default::default(),
             dma_id: cst(DMA_ID as u64),
             dma_version: cst(DMA_VERSION as u64),
@@ -331,6 +342,7 @@ impl Default for CtlRecords {
             l_w_irq: Default::default(),
             l_w_park: Default::default(),
             l_w_cpf: Default::default(),
+            l_w_cring: Default::default(),
             f_run: Default::default(),
             h_base: Default::default(),
             c_base: Default::default(),
@@ -441,33 +453,33 @@ impl Logic for CtlRecords {
             | self.c_base.val().get_bits::<4>(0).any()
             | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
         self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
-        // A read of several descriptors stays in the 64-byte block of the
-        // first (so never crosses 4 KiB) and before the ring's end (a ring
-        // is a multiple of four descriptors).
-        self.h_avail.next = (self.h_rec.q.val().pidx - self.h_rec.q.val().fetch) & self.ring_mask_h.val();
-        // (`!` on a narrow value inside a wider expression would widen first
-        // in the Verilog: the lane's complement is a 2-bit signal of its own.)
-        self.h_fetch.next = self.h_rec.q.val().fetch;
-        self.h_lane_a.next = self.h_base.val().get_bits::<2>(4) + self.h_fetch.val().get_bits::<2>(0);
-        if self.h_lane_a.val() > self.h_fetch.val().get_bits::<2>(0) {
-            self.h_lane_n.next = !self.h_lane_a.val();
-        } else {
-            self.h_lane_n.next = !self.h_fetch.val().get_bits::<2>(0);
-        }
-        self.h_lim.next = bit_cast::<3, 2>(self.h_lane_n.val()) + 1;
+        self.h_ring_run.base_lane.next = self.h_base.val().get_bits::<2>(4);
+        self.h_ring_run.index.next = self.h_rec.q.val().fetch;
+        self.h_ring_run.pidx.next = self.h_rec.q.val().pidx;
+        self.h_ring_run.ring_mask.next = self.ring_mask_h.val();
+        self.h_run.next = self.h_ring_run.run.val();
         if self.f_rec.q.val().closed {
             self.h_run.next = 1.into();
-        } else if self.h_avail.val() < bit_cast::<16, 3>(self.h_lim.val()) {
-            self.h_run.next = bit_cast::<3, 16>(self.h_avail.val());
-        } else {
-            self.h_run.next = self.h_lim.val();
         }
         self.wa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().cidx) << 4) + 8;
         self.fa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4);
         self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;
         self.c_nidx.next = (self.c_rec.q.val().cidx + 1) & self.ring_mask_c.val();
         self.c_npost.next = self.c_nidx.val() != self.c_rec.q.val().pidx;
+        // The C2H run-ahead's next read: at its next index if it is the
+        // function's, else (to be taken) after CIDX.
+        self.c_ai.next = self.c_nidx.val();
+        if self.ahead_mine.val() {
+            self.c_ai.next = self.ahead_next.val();
+        }
+        self.c_ring_run.base_lane.next = self.c_base.val().get_bits::<2>(4);
+        self.c_ring_run.index.next = self.c_ai.val();
+        self.c_ring_run.pidx.next = self.c_rec.q.val().pidx;
+        self.c_ring_run.ring_mask.next = self.ring_mask_c.val();
+        self.c_run.next = self.c_ring_run.run.val();
+        self.c_ahead_index.next = self.c_ai.val();
         self.fa_cn.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
+        self.fa_ca.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_ai.val()) << 4);
         self.s_hit.next = self.s_rec.q.val().seq == self.c_rec.q.val().seq;
         self.s_buf.next.addr = self.s_rec.q.val().addr;
         self.s_buf.next.len = self.s_rec.q.val().len;
@@ -641,6 +653,7 @@ impl Logic for CtlRecords {
         self.l_w_irq.next = false;
         self.l_w_park.next = false;
         self.l_w_cpf.next = false;
+        self.l_w_cring.next = false;
         if self.wr_ok.val() {
             match self.r_sel.q.val() {
                 RegSel::Ctrl => {
@@ -673,16 +686,19 @@ impl Logic for CtlRecords {
                 RegSel::CBaseLo => {
                     self.l_w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff00000000_u64) | bit_cast::<64, 32>(self.r_wdata.q.val());
                     self.l_w_nc.next.pf = false;
+                    self.l_w_cring.next = true;
                     self.l_w_c.next = true;
                 }
                 RegSel::CBaseHi => {
                     self.l_w_nc.next.base = (self.c_rec.q.val().base & 0xffffffff_u64) | (bit_cast::<64, 32>(self.r_wdata.q.val()) << 32);
                     self.l_w_nc.next.pf = false;
+                    self.l_w_cring.next = true;
                     self.l_w_c.next = true;
                 }
                 RegSel::CSize => {
                     self.l_w_nc.next.log2 = self.r_wdata.q.val().get_bits::<4>(0);
                     self.l_w_nc.next.pf = false;
+                    self.l_w_cring.next = true;
                     self.l_w_c.next = true;
                 }
                 RegSel::CPidx => {
@@ -722,6 +738,7 @@ impl Logic for CtlRecords {
         self.w_irq.next = self.l_w_irq.val();
         self.w_park.next = self.l_w_park.val();
         self.w_cpf.next = self.l_w_cpf.val();
+        self.w_cring.next = self.l_w_cring.val();
 
         if self.rst.val() {
             self.resp_v.d.next = false;

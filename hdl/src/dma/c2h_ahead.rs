@@ -1,0 +1,150 @@
+//! The DMA's C2H run-ahead: buffer descriptors of one function read ahead
+//! of its CIDX, up to eight of them, four at most per read.
+//!
+//! Why: a function's prefetch slot (`records.rs`) holds one descriptor, so a
+//! function streaming alone waits one host read round trip per buffer (256 B
+//! packets at 64 bits: 0.258 beats per cycle with 200 cycles of latency).
+//! Eight descriptors per function in block RAM would be 8 x 2048 words; one
+//! run-ahead shared by the functions costs eight words in all. It belongs to
+//! one function at a time (`owner`): the first whose buffer is handed while
+//! it is free. With several functions busy the others still have their
+//! slots, and their turns overlap their round trips.
+//!
+//! It holds the descriptors at ring indices [`head`, `next_index`) (`held` of
+//! them, read or in flight); arrivals come in read order, so the FIFO's
+//! head is always the descriptor at `head`. The control engine hands the
+//! head only if it is the one at the function's CIDX (else it drops the
+//! run-ahead: a buffer given back, a reset, a new ring); `hand` asks for it
+//! and it leaves on `buf_*` once it is here. `drop` empties it; what is still
+//! in flight is then thrown away as it arrives (but for a head asked before
+//! the drop: the C2H engine waits for it and drops it), and it is `free`
+//! again once nothing is in flight.
+//!
+//! Every input is a one-cycle command of the control engine or an arrival
+//! of the read side; every output is a register.
+
+use super::desc::C2hBuf;
+use crate::fifo::Fifo;
+use crate::FUNCTION_ID_BITS as FW;
+use rust_hdl::prelude::*;
+
+/// Descriptors the run-ahead holds: 8 (its FIFO's depth).
+const AHEAD_LOG2: usize = 3;
+
+#[derive(LogicBlock, Default)]
+pub struct C2hAhead {
+    pub clk: Signal<In, Clock>,
+    pub rst: Signal<In, Bit>,
+    /// Control engine: the run-ahead taken for `claim_fn` from ring index
+    /// `claim_index` (free only), with its first read.
+    pub claim: Signal<In, Bit>,
+    pub claim_fn: Signal<In, Bits<FW>>,
+    pub claim_index: Signal<In, Bits<16>>,
+    /// Control engine: a read of `issue_n` descriptors (1 to 4) issued at
+    /// `next_index` (or at `claim_index`, with `claim`).
+    pub issue: Signal<In, Bit>,
+    pub issue_n: Signal<In, Bits<3>>,
+    pub ring_mask: Signal<In, Bits<16>>,
+    /// Control engine: the head to the C2H engine, now or on its arrival.
+    pub hand: Signal<In, Bit>,
+    pub drop: Signal<In, Bit>,
+    /// Read side: the next descriptor read ahead (in read order).
+    pub arrive: Signal<In, Bit>,
+    pub arrive_buf: Signal<In, C2hBuf>,
+    pub on: Signal<Out, Bit>,
+    pub owner: Signal<Out, Bits<FW>>,
+    pub head: Signal<Out, Bits<16>>,
+    pub next_index: Signal<Out, Bits<16>>,
+    /// Descriptors held (read or in flight), and room for more.
+    pub held: Signal<Out, Bits<4>>,
+    pub room: Signal<Out, Bits<4>>,
+    pub free: Signal<Out, Bit>,
+    pub buf_valid: Signal<Out, Bit>,
+    pub buf_desc: Signal<Out, C2hBuf>,
+    fifo: Fifo<C2hBuf, AHEAD_LOG2, { AHEAD_LOG2 + 1 }>,
+    on_q: DFF<Bit>,
+    fn_q: DFF<Bits<FW>>,
+    head_q: DFF<Bits<16>>,
+    next_q: DFF<Bits<16>>,
+    held_q: DFF<Bits<4>>,
+    /// Descriptors in flight (kept through a drop: they still arrive).
+    inflight: DFF<Bits<4>>,
+    /// The head is asked for and not yet out.
+    want: DFF<Bit>,
+    out_v: DFF<Bit>,
+    out_d: DFF<C2hBuf>,
+    /// An arrival asked for with nothing before it: out at once.
+    bypass: Signal<Local, Bit>,
+    pop: Signal<Local, Bit>,
+    issued: Signal<Local, Bits<4>>,
+}
+
+impl Logic for C2hAhead {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clk, on_q, fn_q, head_q, next_q, held_q, inflight, want, out_v, out_d);
+        self.bypass.next = self.want.q.val() & self.arrive.val() & (self.fifo.count.val() == 0);
+        self.pop.next = self.want.q.val() & !self.fifo.empty.val();
+        self.fifo.clk.next = self.clk.val();
+        self.fifo.rst.next = self.rst.val() | self.drop.val();
+        self.fifo.write.next = self.arrive.val() & self.on_q.q.val() & !self.bypass.val();
+        self.fifo.data_in.next = self.arrive_buf.val();
+        self.fifo.read.next = self.pop.val();
+
+        self.out_v.d.next = self.bypass.val() | self.pop.val();
+        self.out_d.d.next = self.fifo.data_out.val();
+        if self.bypass.val() {
+            self.out_d.d.next = self.arrive_buf.val();
+        }
+        if self.bypass.val() | self.pop.val() {
+            self.want.d.next = false;
+        }
+        if self.hand.val() {
+            self.want.d.next = true;
+            self.head_q.d.next = (self.head_q.q.val() + 1) & self.ring_mask.val();
+        }
+
+        // Counts: a read adds its descriptors, an arrival takes one off those
+        // in flight, a hand one off those held.
+        self.issued.next = 0.into();
+        if self.issue.val() {
+            self.issued.next = bit_cast::<4, 3>(self.issue_n.val());
+        }
+        self.inflight.d.next = self.inflight.q.val() + self.issued.val() - bit_cast::<4, 1>(self.arrive.val().into());
+        self.held_q.d.next = self.held_q.q.val() + self.issued.val() - bit_cast::<4, 1>(self.hand.val().into());
+        // (`ring_mask` is the served function's: used only when it is ours.)
+        if self.issue.val() {
+            self.next_q.d.next = (self.next_q.q.val() + bit_cast::<16, 4>(self.issued.val())) & self.ring_mask.val();
+        }
+        if self.claim.val() {
+            self.on_q.d.next = true;
+            self.fn_q.d.next = self.claim_fn.val();
+            self.head_q.d.next = self.claim_index.val();
+            self.next_q.d.next = (self.claim_index.val() + bit_cast::<16, 4>(self.issued.val())) & self.ring_mask.val();
+            self.held_q.d.next = self.issued.val();
+        }
+        if self.drop.val() {
+            self.on_q.d.next = false;
+            self.held_q.d.next = 0.into();
+        }
+
+        self.on.next = self.on_q.q.val();
+        self.owner.next = self.fn_q.q.val();
+        self.head.next = self.head_q.q.val();
+        self.next_index.next = self.next_q.q.val();
+        self.held.next = self.held_q.q.val();
+        // (8: 1 << `AHEAD_LOG2`.)
+        self.room.next = bit_cast::<4, 4>(8_u64.into()) - self.held_q.q.val();
+        self.free.next = !self.on_q.q.val() & (self.inflight.q.val() == 0) & !self.want.q.val();
+        self.buf_valid.next = self.out_v.q.val();
+        self.buf_desc.next = self.out_d.q.val();
+
+        if self.rst.val() {
+            self.on_q.d.next = false;
+            self.held_q.d.next = 0.into();
+            self.inflight.d.next = 0.into();
+            self.want.d.next = false;
+            self.out_v.d.next = false;
+        }
+    }
+}
