@@ -670,6 +670,7 @@ fn no_combinational_path_from_any_input_to_any_output() {
             "vfpga_dma_ctrl_mail",
             "vfpga_dma_ctrl_banks",
             "vfpga_dma_ctrl_banks_bank0",
+            "vfpga_dma_ctrl_ahead",
             "vfpga_dma_reader",
         ];
         for block in std::iter::once(top).chain(children) {
@@ -1685,6 +1686,96 @@ fn c2h_settle(b: &mut Bench, ds: &mut [VfDriver], sizes: &[u32], board: &mut vfp
         }
         assert_eq!(d.error(b).unwrap(), ERR_NONE, "function {} stopped", d.function);
     }
+}
+
+/// The C2H run-ahead (`c2h_ahead.rs`: one function's buffer descriptors
+/// read ahead of CIDX, up to sixteen, several per read) against the
+/// scoreboard: (1) one function streaming alone (60 buffers of 1 KiB posted
+/// at once, 60 packets of up to 1 KiB): every read is of its C2H ring, in
+/// one 64-byte block, and there are fewer than half as many reads as
+/// buffers; (2) the function reset in the middle of a stream, while
+/// descriptors are read ahead or in flight (at several delays after its
+/// first three packets are written): no buffer posted before the reset is
+/// written but those three, and the packets after the reset land in the
+/// new buffers.
+#[test]
+fn c2h_run_ahead() {
+    let name = "dma_c2h_run_ahead";
+    let (mut b, mut ds, mut rng) = c2h_bench(name);
+    let mut board = vfpga_sim::Scoreboard::new("c2h");
+    let sizes = [1024u32, 4096, 4096];
+    let (start, _) = region(1);
+    let ring = start + (16 << 6); // function 1's C2H ring (VfDriver: H2C ring, then C2H)
+    let kw = Config::default().data_width as u64 / 8;
+
+    // (1) One function streaming alone.
+    let first = b.desc.bursts.len();
+    for _ in 0..60 {
+        assert!(ds[0].post_rx(&mut b, 1024, 0, false).unwrap());
+    }
+    ds[0].ring(&mut b).unwrap();
+    for _ in 0..60 {
+        let n = rng.range_usize(1..1025);
+        c2h_send(&mut b, &mut board, 1, rng.bytes(n));
+    }
+    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 2000);
+    assert_eq!(board.outstanding(), 0, "(1) every packet back");
+    let (mut reads, mut descs) = (0u64, 0u64);
+    for &(f, addr, beats) in &b.desc.bursts[first..] {
+        let end = addr + beats * kw;
+        assert_eq!(f, 1, "(1) descriptor read of function {f}");
+        assert!(addr >= ring && end <= ring + (16 << 6), "(1) read at {addr:#x} outside the C2H ring");
+        assert_eq!(addr / 64, (end - 1) / 64, "(1) read at {addr:#x} ({beats} beats) crosses a 64-byte block");
+        reads += 1;
+        descs += (end - addr) / 16;
+    }
+    assert!(descs >= 60, "(1) {descs} descriptors read for 60 buffers");
+    assert!(2 * reads < 60, "(1) {reads} descriptor reads for 60 buffers: not read ahead");
+    eprintln!("{name}: (1) {reads} reads, {descs} descriptors for 60 buffers");
+
+    // (2) Reset in the middle of a stream.
+    for round in 0..6u64 {
+        ds[0].reset(&mut b).unwrap();
+        let old: Vec<u64> = (0..12).map(|k| start + 0x20_0000 + round * 0x1_0000 + k * 0x1000).collect();
+        for &a in &old {
+            b.host.write_bytes(a, &[0xee; 1024]);
+            ds[0].post_rx_raw(&mut b, a, 1024, 0);
+        }
+        ds[0].ring(&mut b).unwrap();
+        for _ in 0..3 {
+            b.c2h_src.as_mut().unwrap().push(vfpga_sim::Packet::new(rng.bytes(1000)).tid(1));
+        }
+        // Until the three are written (the run-ahead holds the next ones,
+        // read or in flight), then a delay.
+        let limit = b.cycle + 20_000;
+        while b.read(1, R_C2H_CIDX) != 3 {
+            b.step();
+            assert!(b.cycle < limit, "(2) C2H stalled");
+        }
+        for _ in 0..round * 60 {
+            b.step();
+        }
+        ds[0].reset(&mut b).unwrap();
+        for _ in 0..500 {
+            b.step();
+        }
+        let fresh: Vec<u64> = (0..4).map(|k| start + 0x30_0000 + round * 0x1_0000 + k * 0x1000).collect();
+        for &a in &fresh {
+            ds[0].post_rx_raw(&mut b, a, 1024, 0);
+        }
+        ds[0].ring(&mut b).unwrap();
+        for _ in 0..4 {
+            let n = rng.range_usize(1..1025);
+            c2h_send(&mut b, &mut board, 1, rng.bytes(n));
+        }
+        c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
+        for &a in &old[3..] {
+            assert!(b.host.read_bytes(a, 1024).iter().all(|&x| x == 0xee), "(2) round {round}: a buffer posted before the reset at {a:#x} was written");
+        }
+        assert_eq!(b.read(1, R_C2H_CIDX), 4, "(2) round {round}: the four new buffers used");
+    }
+    board.finish().unwrap();
+    assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
 }
 
 /// The C2H buffer prefetch (each function's next posted buffer descriptor

@@ -1,11 +1,12 @@
 //! The DMA's C2H run-ahead: buffer descriptors of one function read ahead
-//! of its CIDX, up to eight of them, four at most per read.
+//! of its CIDX, up to sixteen of them, in reads of up to four (a read waits for room for
+//! all the descriptors it may take, so that reads stay whole 64-byte blocks).
 //!
 //! Why: a function's prefetch slot (`records.rs`) holds one descriptor, so a
 //! function streaming alone waits one host read round trip per buffer (256 B
 //! packets at 64 bits: 0.258 beats per cycle with 200 cycles of latency).
-//! Eight descriptors per function in block RAM would be 8 x 2048 words; one
-//! run-ahead shared by the functions costs eight words in all. It belongs to
+//! Sixteen descriptors per function in block RAM would be 16 x 2048 words;
+//! one run-ahead shared by the functions costs sixteen words in all. It belongs to
 //! one function at a time (`owner`): the first whose buffer is handed while
 //! it is free. With several functions busy the others still have their
 //! slots, and their turns overlap their round trips.
@@ -28,8 +29,8 @@ use crate::fifo::Fifo;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
-/// Descriptors the run-ahead holds: 8 (its FIFO's depth).
-const AHEAD_LOG2: usize = 3;
+/// Descriptors the run-ahead holds: 16 (its FIFO's depth).
+const AHEAD_LOG2: usize = 4;
 
 #[derive(LogicBlock, Default)]
 pub struct C2hAhead {
@@ -56,8 +57,8 @@ pub struct C2hAhead {
     pub head: Signal<Out, Bits<16>>,
     pub next_index: Signal<Out, Bits<16>>,
     /// Descriptors held (read or in flight), and room for more.
-    pub held: Signal<Out, Bits<4>>,
-    pub room: Signal<Out, Bits<4>>,
+    pub held: Signal<Out, Bits<5>>,
+    pub room: Signal<Out, Bits<5>>,
     pub free: Signal<Out, Bit>,
     pub buf_valid: Signal<Out, Bit>,
     pub buf_desc: Signal<Out, C2hBuf>,
@@ -66,9 +67,9 @@ pub struct C2hAhead {
     fn_q: DFF<Bits<FW>>,
     head_q: DFF<Bits<16>>,
     next_q: DFF<Bits<16>>,
-    held_q: DFF<Bits<4>>,
+    held_q: DFF<Bits<5>>,
     /// Descriptors in flight (kept through a drop: they still arrive).
-    inflight: DFF<Bits<4>>,
+    inflight: DFF<Bits<5>>,
     /// The head is asked for and not yet out.
     want: DFF<Bit>,
     out_v: DFF<Bit>,
@@ -76,7 +77,7 @@ pub struct C2hAhead {
     /// An arrival asked for with nothing before it: out at once.
     bypass: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
-    issued: Signal<Local, Bits<4>>,
+    issued: Signal<Local, Bits<5>>,
 }
 
 impl Logic for C2hAhead {
@@ -108,19 +109,19 @@ impl Logic for C2hAhead {
         // in flight, a hand one off those held.
         self.issued.next = 0.into();
         if self.issue.val() {
-            self.issued.next = bit_cast::<4, 3>(self.issue_n.val());
+            self.issued.next = bit_cast::<5, 3>(self.issue_n.val());
         }
-        self.inflight.d.next = self.inflight.q.val() + self.issued.val() - bit_cast::<4, 1>(self.arrive.val().into());
-        self.held_q.d.next = self.held_q.q.val() + self.issued.val() - bit_cast::<4, 1>(self.hand.val().into());
+        self.inflight.d.next = self.inflight.q.val() + self.issued.val() - bit_cast::<5, 1>(self.arrive.val().into());
+        self.held_q.d.next = self.held_q.q.val() + self.issued.val() - bit_cast::<5, 1>(self.hand.val().into());
         // (`ring_mask` is the served function's: used only when it is ours.)
         if self.issue.val() {
-            self.next_q.d.next = (self.next_q.q.val() + bit_cast::<16, 4>(self.issued.val())) & self.ring_mask.val();
+            self.next_q.d.next = (self.next_q.q.val() + bit_cast::<16, 5>(self.issued.val())) & self.ring_mask.val();
         }
         if self.claim.val() {
             self.on_q.d.next = true;
             self.fn_q.d.next = self.claim_fn.val();
             self.head_q.d.next = self.claim_index.val();
-            self.next_q.d.next = (self.claim_index.val() + bit_cast::<16, 4>(self.issued.val())) & self.ring_mask.val();
+            self.next_q.d.next = (self.claim_index.val() + bit_cast::<16, 5>(self.issued.val())) & self.ring_mask.val();
             self.held_q.d.next = self.issued.val();
         }
         if self.drop.val() {
@@ -133,8 +134,8 @@ impl Logic for C2hAhead {
         self.head.next = self.head_q.q.val();
         self.next_index.next = self.next_q.q.val();
         self.held.next = self.held_q.q.val();
-        // (8: 1 << `AHEAD_LOG2`.)
-        self.room.next = bit_cast::<4, 4>(8_u64.into()) - self.held_q.q.val();
+        // (16: 1 << `AHEAD_LOG2`.)
+        self.room.next = bit_cast::<5, 5>(16_u64.into()) - self.held_q.q.val();
         self.free.next = !self.on_q.q.val() & (self.inflight.q.val() == 0) & !self.want.q.val();
         self.buf_valid.next = self.out_v.q.val();
         self.buf_desc.next = self.out_d.q.val();

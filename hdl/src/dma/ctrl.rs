@@ -23,10 +23,11 @@
 
 use super::banks::DescBanks;
 use super::c2h_ahead::C2hAhead;
-use super::desc::{C2hBuf, C2hReqKind, C2hRing, CtlRead, CtlState, FnRecord, H2cDone, H2cRing, Op, WriteBack};
+use super::desc::{C2hReqKind, C2hRing, CtlRead, CtlState, FnRecord, H2cDone, H2cRing, Op, WriteBack};
 use super::mail::CtlMail;
 use super::ports::{CtlC2hPorts, CtlGatePorts, CtlIssuerPorts, CtlReadPorts, CtlWritesPorts};
 use super::records::CtlRecords;
+use super::sched_step::SchedStep;
 use crate::regbus::RegBusSlave;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
@@ -67,6 +68,7 @@ pub struct DmaCtrl {
     rec: CtlRecords,
     mail: CtlMail,
     banks: DescBanks,
+    sched: SchedStep,
     ahead: C2hAhead,
     clear_addr: DFF<Bits<FW>>,
 
@@ -109,22 +111,21 @@ pub struct DmaCtrl {
     nh: Signal<Local, H2cRing>,
     nc: Signal<Local, C2hRing>,
     nf: Signal<Local, FnRecord>,
-    /// The served function's interrupt mask (a field is not indexed in place).
-    f_mask: Signal<Local, Bits<3>>,
     /// The C2H descriptor read the engine issues this cycle: the buffer at
     /// CIDX, or (prefetch step) the one after it, with its number (the
     /// address also an H2C fetch's, `fetch`).
     c_rd_go: Signal<Local, Bit>,
     c_rd_addr: Signal<Local, Bits<64>>,
-    c_rd_seq: Signal<Local, Bits<8>>,
     c_buf_v: Signal<Local, Bit>,
-    c_buf: Signal<Local, C2hBuf>,
     /// The run-ahead (`c2h_ahead.rs`) is the function's; holds the buffer at
     /// CIDX; is dropped; takes `fetch_n` more (a claim if not the function's).
     ra_mine: Signal<Local, Bit>,
     ra_hit: Signal<Local, Bit>,
     ra_drop: Signal<Local, Bit>,
     ra_read: Signal<Local, Bit>,
+    /// The C2H engine's request is answered: granted, refused.
+    c_ok: Signal<Local, Bit>,
+    c_no: Signal<Local, Bit>,
     rd_free: Signal<Local, Bit>,
     h_we: Signal<Local, Bit>,
     c_we: Signal<Local, Bit>,
@@ -139,12 +140,17 @@ pub struct DmaCtrl {
     fetch: Signal<Local, Bit>,
     /// Descriptors the scheduler's read fetches (1 to 4).
     fetch_n: Signal<Local, Bits<3>>,
-    start_turn: Signal<Local, Bit>,
-    shortcut: Signal<Local, Bit>,
-    end_turn: Signal<Local, Bit>,
+    /// The scheduler operation runs: its decision (`sched`) is applied.
+    sched_run: Signal<Local, Bit>,
     /// The interrupt sources the operation defers (output busy or masked).
     irq_defer: Signal<Local, Bit>,
     iq_pend: Signal<Local, Bits<3>>,
+    /// (3-bit signals of their own: `!` on a narrow value inside a wider
+    /// expression would widen first in the Verilog.)
+    iq_neg: Signal<Local, Bits<3>>,
+    iq_bit: Signal<Local, Bits<3>>,
+    /// The operation's interrupt source bit (1 H2C, 2 C2H, 4 error).
+    raise_src: Signal<Local, Bits<3>>,
 }
 
 impl Logic for DmaCtrl {
@@ -208,7 +214,6 @@ impl Logic for DmaCtrl {
         self.mail.fq_pop.next = false;
         self.mail.hc_pop.next = false;
         self.mail.ie_pop.next = false;
-        self.mail.k_set.next = false;
         self.mail.iq_push.next = false;
         self.mail.iq_pop.next = false;
         self.mail.irq_push.next = false;
@@ -249,14 +254,12 @@ impl Logic for DmaCtrl {
         // ---- Per-function records of the function the control engine serves.
         self.c_rd_go.next = false;
         self.c_rd_addr.next = self.rec.fa_c.val();
-        self.c_rd_seq.next = self.rec.c.val().seq + 1;
         if self.p_ph.q.val() {
             self.c_rd_addr.next = self.rec.fa_cn.val();
         }
         self.nh.next = self.rec.h.val();
         self.nc.next = self.rec.c.val();
         self.nf.next = self.rec.f.val();
-        self.f_mask.next = self.rec.f.val().mask;
         self.h_we.next = false;
         self.c_we.next = false;
         self.f_we.next = false;
@@ -266,24 +269,48 @@ impl Logic for DmaCtrl {
         self.irq_raise.next = false;
         self.irq_defer.next = false;
         self.iq_pend.next = self.rec.f.val().pend & !self.rec.f.val().mask;
+        self.iq_neg.next = !self.iq_pend.val() + 1;
+        self.iq_bit.next = self.iq_pend.val() & self.iq_neg.val();
+        self.raise_src.next = 0.into();
         self.fetch.next = false;
         self.fetch_n.next = 1.into();
-        self.start_turn.next = false;
-        self.shortcut.next = false;
-        self.end_turn.next = false;
+        self.sched_run.next = false;
         self.stale.next = false;
         self.wb_go.next = false;
         self.c_buf_v.next = false;
-        self.c_buf.next = self.rec.s_buf.val();
         self.ra_mine.next = self.ahead.on.val() & (self.ahead.owner.val() == self.cur_fn.q.val());
         self.ra_hit.next = self.ra_mine.val() & (self.ahead.held.val() != 0) & (self.ahead.head.val() == self.rec.c.val().cidx);
         self.ra_drop.next = false;
         self.ra_read.next = false;
+        self.c_ok.next = false;
+        self.c_no.next = false;
         self.ahead.hand.next = false;
         self.rec.ahead_mine.next = self.ra_mine.val();
         self.rec.ahead_next.next = self.ahead.next_index.val();
         self.wb_addr.next = self.rec.wa_h.val();
-        self.wb_word.next = 0.into();
+        // A completion's write-back word.
+        self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
+            | (bit_cast::<64, 1>(self.cm.q.val().eop.into()) << 32)
+            | (bit_cast::<64, 1>(self.cm.q.val().irq.into()) << 33)
+            | (bit_cast::<64, 1>(true.into()) << 63);
+
+        // ---- The scheduler's decision (`sched_step.rs`) on the served function.
+        self.sched.new_turn.next = self.s_new.q.val();
+        self.sched.live.next = self.rec.h_live.val();
+        self.sched.bad.next = self.rec.h_bad.val();
+        self.sched.posted.next = self.rec.h.val().pidx != self.rec.h.val().fetch;
+        self.sched.closed.next = self.rec.f.val().closed;
+        self.sched.parked.next = self.rec.f.val().parked;
+        self.sched.h_run.next = self.rec.h_run.val();
+        self.sched.wt_free.next = self.mail.wt_free.val();
+        self.sched.rd_free.next = self.rd_free.val();
+        self.sched.other_fetching.next = self.banks.other_fetching.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
+        self.sched.other_tail.next = self.banks.other_tail.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
+        self.sched.starved.next = self.banks.starved.val();
+        self.sched.served_any.next = self.banks.served.val() != 0;
+        self.sched.room.next = self.banks.room.val();
+        self.sched.take_n.next = self.banks.take_n.val();
+        self.sched.left.next = self.banks.left.val();
 
         // ---- The control engine: one short operation on one function at a time.
         if self.state.q.val() == CtlState::Clear {
@@ -406,74 +433,30 @@ impl Logic for DmaCtrl {
                 }
             }
         } else if self.op.q.val() == Op::Sched {
-            // Scheduler: a new turn for `scan_fn` in a free bank, or the next
-            // descriptor of the turn in bank `sb`.
+            // Scheduler (its decision: `sched_step.rs`): a new turn for
+            // `scan_fn` in a free bank, or the next descriptors of the turn
+            // in bank `sb`.
             self.state.d.next = CtlState::Dispatch;
-            if self.s_new.q.val() {
+            if self.s_new.q.val() & !self.sched.revisit.val() {
                 self.scan_fn.d.next = self.scan_fn.q.val() + 1;
                 if self.scan_fn.q.val() == self.last_function.val() {
                     self.scan_fn.d.next = 0.into();
                 }
-                if self.rec.f.val().closed & self.rec.h_live.val() & (self.rec.h.val().pidx != self.rec.h.val().fetch) {
-                    // Gate closed: no new packet. Reported once per closed
-                    // period, then parked until opened.
-                    if !self.rec.f.val().parked & self.mail.wt_free.val() {
-                        self.nf.next.parked = true;
-                        self.f_we.next = true;
-                        self.mail.wt_push.next = true;
-                    }
-                } else if self.rec.h_live.val() & self.rec.h_bad.val() & (self.rec.h.val().pidx != self.rec.h.val().fetch) {
-                    self.op.d.next = Op::Error;
-                    self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
-                    self.e_anygen.d.next = true;
-                    self.state.d.next = CtlState::Run;
-                } else if self.rec.h_live.val() & (self.rec.h.val().pidx != self.rec.h.val().fetch) {
-                    if self.banks.other_fetching.val() & (self.banks.other_fn.val() == self.cur_fn.q.val()) {
-                        // The older turn of this function went back to
-                        // fetching (its last arrival, since this operation
-                        // was dispatched, left a packet open): it fetches
-                        // the next descriptors, first. A second turn of the
-                        // same function now would take some of them into
-                        // this bank, which the issuer drains after that one:
-                        // out of ring order. Visit the function again.
-                        self.scan_fn.d.next = self.scan_fn.q.val();
-                    } else if self.rd_free.val() {
-                        self.fetch.next = true;
-                        self.start_turn.next = true;
-                        // The older turn, of the same function and still
-                        // waiting for its last arrivals: this turn continues it.
-                        self.shortcut.next = self.banks.other_tail.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
-                    } else {
-                        self.scan_fn.d.next = self.scan_fn.q.val();
-                    }
-                }
-            } else if !(self.rec.h_live.val() & (self.rec.h.val().pidx != self.rec.h.val().fetch)) {
-                if self.banks.starved.val() {
-                    // The packet's next descriptor is not posted (or the queue stopped).
-                    self.op.d.next = Op::Error;
-                    self.e_code.d.next = 7.into(); // ERR_INCOMPLETE
-                    self.e_anygen.d.next = true;
-                    self.state.d.next = CtlState::Run;
-                } else {
-                    self.end_turn.next = true;
-                }
-            } else if self.rec.f.val().closed & (self.banks.served.val() != 0) {
-                // Closed: only the open packet is finished, one descriptor at a time.
-                self.end_turn.next = true;
-            } else if self.rec.h_bad.val() {
+            }
+            if self.sched.park.val() {
+                self.nf.next.parked = true;
+                self.f_we.next = true;
+                self.mail.wt_push.next = true;
+            }
+            if self.sched.error.val() != 0 {
                 self.op.d.next = Op::Error;
-                self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
+                self.e_code.d.next = self.sched.error.val();
                 self.e_anygen.d.next = true;
                 self.state.d.next = CtlState::Run;
-            } else if self.banks.room.val() & self.rd_free.val() {
-                // Up to four descriptors in one read (`h_run`: one when closed).
-                self.fetch.next = true;
-                self.fetch_n.next = self.banks.take_n.val();
-                if self.rec.h_run.val() < self.banks.take_n.val() {
-                    self.fetch_n.next = self.rec.h_run.val();
-                }
-                self.end_turn.next = (self.banks.left.val() == bit_cast::<16, 3>(self.fetch_n.val())) | self.rec.f.val().closed;
             }
+            self.sched_run.next = true;
+            self.fetch.next = self.sched.fetch.val();
+            self.fetch_n.next = self.sched.fetch_n.val();
             if self.fetch.val() {
                 // Fetch the descriptors at the fetch index into bank sb.
                 self.c_rd_addr.next = self.rec.fa_h.val();
@@ -484,57 +467,31 @@ impl Logic for DmaCtrl {
             // Completion (2 H2C, 4 C2H): write-back, CIDX, interrupt.
             if self.op.q.val() == Op::C2hDone {
                 self.wb_addr.next = self.rec.wa_c.val();
-                self.irq_raise.next = self.cm.q.val().irq & !self.f_mask.val().get_bit(1);
-            } else {
-                self.irq_raise.next = self.cm.q.val().irq & !self.f_mask.val().get_bit(0);
             }
-            self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
-                | (bit_cast::<64, 1>(self.cm.q.val().eop.into()) << 32)
-                | (bit_cast::<64, 1>(self.cm.q.val().irq.into()) << 33)
-                | (bit_cast::<64, 1>(true.into()) << 63);
             if (self.cm.q.val().gen != self.rec.f.val().gen) | (self.rec.f.val().err != 0) {
                 // Of a queue reset or stopped since: dropped.
                 self.state.d.next = CtlState::Dispatch;
-                if self.op.q.val() == Op::C2hDone {
-                    self.c_ans_v.d.next = true;
-                    self.c_ans_ok.d.next = false;
-                }
+                self.c_no.next = self.op.q.val() == Op::C2hDone;
             } else if self.cm.q.val().err & (self.op.q.val() == Op::H2cDone) {
                 self.op.d.next = Op::Error;
                 self.e_code.d.next = 1.into(); // ERR_H2C_READ
                 self.e_anygen.d.next = true;
             } else if self.writes.wb_room.val() {
-                // (An interrupt the output cannot take now is deferred.)
-                self.irq_defer.next = self.irq_raise.val() & self.mail.irq_busy.val();
                 self.state.d.next = CtlState::Dispatch;
                 self.wb_go.next = true;
                 if self.op.q.val() == Op::C2hDone {
                     self.nc.next.cidx = (self.rec.c.val().cidx + 1) & self.rec.ring_mask_c.val();
                     self.c_we.next = true;
-                    if self.cm.q.val().irq {
-                        self.nf.next.stat = self.rec.f.val().stat | 2;
-                        self.f_we.next = true;
-                        if !self.irq_raise.val() | self.mail.irq_busy.val() {
-                            self.nf.next.pend = self.rec.f.val().pend | 2;
-                        }
-                    }
-                    self.c_ans_v.d.next = true;
-                    self.c_ans_ok.d.next = true;
+                    self.c_ok.next = true;
                 } else {
                     self.nh.next.cidx = (self.rec.h.val().cidx + 1) & self.rec.ring_mask_h.val();
                     self.h_we.next = true;
-                    if self.cm.q.val().irq {
-                        self.nf.next.stat = self.rec.f.val().stat | 1;
-                        self.f_we.next = true;
-                        if !self.irq_raise.val() | self.mail.irq_busy.val() {
-                            self.nf.next.pend = self.rec.f.val().pend | 1;
-                        }
-                    }
                 }
-                if self.irq_raise.val() & !self.mail.irq_busy.val() {
-                    self.mail.irq_push.next = true;
-                    self.mail.irq_load.next = true;
-                    self.mail.irq_vec_in.next = bit_cast::<4, 1>((self.op.q.val() == Op::C2hDone).into());
+                if self.cm.q.val().irq {
+                    self.raise_src.next = 1.into();
+                    if self.op.q.val() == Op::C2hDone {
+                        self.raise_src.next = 2.into();
+                    }
                 }
             }
         } else if self.op.q.val() == Op::C2hBuf {
@@ -549,8 +506,8 @@ impl Logic for DmaCtrl {
             }
             if self.p_ph.q.val() & (self.ra_mine.val() | self.ahead.free.val()) {
                 self.fetch_n.next = self.rec.c_run.val();
-                if bit_cast::<4, 3>(self.rec.c_run.val()) > self.ahead.room.val() {
-                    self.fetch_n.next = bit_cast::<3, 4>(self.ahead.room.val());
+                if bit_cast::<5, 3>(self.rec.c_run.val()) > self.ahead.room.val() {
+                    self.fetch_n.next = 0.into();
                 }
                 if (self.fetch_n.val() == 0) | self.rd_free.val() {
                     self.state.d.next = CtlState::Dispatch;
@@ -575,32 +532,25 @@ impl Logic for DmaCtrl {
             {
                 // Not accepting (or reset since the packet began): dropped.
                 self.state.d.next = CtlState::Dispatch;
-                self.c_ans_v.d.next = true;
-                self.c_ans_ok.d.next = false;
-            } else if self.rec.c_bad.val() {
-                self.op.d.next = Op::Error;
-                self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
-                self.e_anygen.d.next = true;
-            } else if self.rec.c.val().pidx == self.rec.c.val().cidx {
+                self.c_no.next = true;
+            } else if self.rec.c_bad.val() | (self.rec.c.val().pidx == self.rec.c.val().cidx) {
                 self.op.d.next = Op::Error;
                 self.e_code.d.next = 5.into(); // ERR_NO_BUFFER
+                if self.rec.c_bad.val() {
+                    self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
+                }
                 self.e_anygen.d.next = true;
             } else if self.ra_hit.val() {
                 self.ahead.hand.next = true;
-                self.c_ans_v.d.next = true;
-                self.c_ans_ok.d.next = true;
-                self.c_ans_gen.d.next = self.rec.f.val().gen;
+                self.c_ok.next = true;
                 self.p_ph.d.next = true;
             } else if self.rec.c.val().pf {
                 // Prefetched: from the slot, or on its arrival (the read side
                 // holds prefetch arrivals from the slot's read until here).
-                self.c_ans_v.d.next = true;
-                self.c_ans_ok.d.next = true;
-                self.c_ans_gen.d.next = self.rec.f.val().gen;
+                self.c_ok.next = true;
                 if self.rec.s_hit.val() {
                     self.c_buf_v.next = true;
-                    self.c_buf.next = self.rec.s_buf.val();
-                } else {
+                            } else {
                     self.c_pfw.d.next = true;
                     self.c_pfseq.d.next = self.rec.c.val().seq;
                 }
@@ -613,9 +563,7 @@ impl Logic for DmaCtrl {
                 }
             } else if self.rd_free.val() {
                 self.c_rd_go.next = true;
-                self.c_ans_v.d.next = true;
-                self.c_ans_ok.d.next = true;
-                self.c_ans_gen.d.next = self.rec.f.val().gen;
+                self.c_ok.next = true;
                 if self.rec.c_npost.val() {
                     self.p_ph.d.next = true;
                 } else {
@@ -662,25 +610,16 @@ impl Logic for DmaCtrl {
                 self.close_v.d.next = true;
             }
         } else if self.op.q.val() == Op::Irq {
-            // A deferred interrupt: the first unmasked pending source is
-            // requested (the output is free: only this engine fills it); the
-            // function leaves the queue once none is left (masked ones wait
-            // for their unmask, cleared ones are dropped).
+            // A deferred interrupt: the first unmasked pending source (the
+            // lowest bit, `iq_bit`; its vector is `iq_bit >> 1`) is requested
+            // (the output is free: only this engine fills it); the function
+            // leaves the queue once none is left (masked ones wait for their
+            // unmask, cleared ones are dropped).
             self.state.d.next = CtlState::Dispatch;
             if !self.mail.irq_busy.val() {
-                if self.iq_pend.val().get_bit(0) {
-                    self.mail.irq_push.next = true;
-                    self.mail.irq_vec_in.next = 0.into();
-                    self.nf.next.pend = self.rec.f.val().pend & 6;
-                } else if self.iq_pend.val().get_bit(1) {
-                    self.mail.irq_push.next = true;
-                    self.mail.irq_vec_in.next = 1.into();
-                    self.nf.next.pend = self.rec.f.val().pend & 5;
-                } else if self.iq_pend.val().get_bit(2) {
-                    self.mail.irq_push.next = true;
-                    self.mail.irq_vec_in.next = 2.into();
-                    self.nf.next.pend = self.rec.f.val().pend & 3;
-                }
+                self.mail.irq_push.next = self.iq_pend.val() != 0;
+                self.mail.irq_vec_in.next = bit_cast::<4, 3>(self.iq_bit.val() >> 1);
+                self.nf.next.pend = self.rec.f.val().pend & !self.iq_bit.val();
                 self.mail.irq_load.next = true;
                 if (self.nf.val().pend & !self.rec.f.val().mask) == 0 {
                     self.mail.iq_pop.next = true;
@@ -691,35 +630,42 @@ impl Logic for DmaCtrl {
         } else {
             // Error: record it, stop this function's queues, interrupt; what it
             // had in flight is dropped (the issuer ends its open H2C packet).
-            self.irq_raise.next = !self.f_mask.val().get_bit(2);
             if (!self.e_anygen.q.val() & (self.e_gen.q.val() != self.rec.f.val().gen)) | (self.rec.f.val().err != 0) {
                 // Stale, or the function has stopped already.
                 self.state.d.next = CtlState::Dispatch;
                 self.stale.next = true;
-                if self.e_c2h.q.val() {
-                    self.c_ans_v.d.next = true;
-                    self.c_ans_ok.d.next = false;
-                }
+                self.c_no.next = self.e_c2h.q.val();
             } else if !self.mail.k_valid.val() {
                 self.state.d.next = CtlState::Dispatch;
-                self.irq_defer.next = self.irq_raise.val() & self.mail.irq_busy.val();
                 self.nf.next.err = self.e_code.q.val();
                 self.nf.next.run = 0.into();
-                self.nf.next.stat = self.rec.f.val().stat | 4;
-                if !self.irq_raise.val() | self.mail.irq_busy.val() {
-                    self.nf.next.pend = self.rec.f.val().pend | 4;
-                }
                 self.f_we.next = true;
                 self.stale.next = true;
-                if self.irq_raise.val() & !self.mail.irq_busy.val() {
-                    self.mail.irq_push.next = true;
-                    self.mail.irq_load.next = true;
-                    self.mail.irq_vec_in.next = 2.into();
-                }
-                if self.e_c2h.q.val() {
-                    self.c_ans_v.d.next = true;
-                    self.c_ans_ok.d.next = false;
-                }
+                self.raise_src.next = 4.into();
+                self.c_no.next = self.e_c2h.q.val();
+            }
+        }
+        if self.c_ok.val() | self.c_no.val() {
+            // The answer to the C2H engine's request (a buffer: the function's generation).
+            self.c_ans_v.d.next = true;
+            self.c_ans_ok.d.next = self.c_ok.val();
+            self.c_ans_gen.d.next = self.rec.f.val().gen;
+        }
+        if self.raise_src.val() != 0 {
+            // The operation's interrupt source (1 H2C, 2 C2H, 4 error): its
+            // status bit; requested now (vector `raise_src >> 1`) if unmasked
+            // and the output is free, else pending (deferred if unmasked).
+            self.irq_raise.next = (self.rec.f.val().mask & self.raise_src.val()) == 0;
+            self.nf.next.stat = self.rec.f.val().stat | self.raise_src.val();
+            self.f_we.next = true;
+            if !self.irq_raise.val() | self.mail.irq_busy.val() {
+                self.nf.next.pend = self.rec.f.val().pend | self.raise_src.val();
+            }
+            self.irq_defer.next = self.irq_raise.val() & self.mail.irq_busy.val();
+            if self.irq_raise.val() & !self.mail.irq_busy.val() {
+                self.mail.irq_push.next = true;
+                self.mail.irq_load.next = true;
+                self.mail.irq_vec_in.next = bit_cast::<4, 3>(self.raise_src.val() >> 1);
             }
         }
         if self.irq_defer.val() & !self.rec.f.val().queued {
@@ -760,29 +706,24 @@ impl Logic for DmaCtrl {
             self.rd_q.d.next.more = bit_cast::<2, 3>(self.fetch_n.val() - 1);
             self.rd_q.d.next.prefetch = (self.p_ph.q.val() | (self.op.q.val() == Op::Reg)) & !self.ra_read.val();
             self.rd_q.d.next.ahead = self.ra_read.val();
-            self.rd_q.d.next.seq = self.c_rd_seq.val();
+            self.rd_q.d.next.seq = self.rec.c.val().seq + 1;
         }
-        if self.stale.val() {
-            // This function's generation is over (error or reset): descriptors
-            // still in flight are dropped, an open H2C packet is ended, and the
-            // scheduler no longer waits for it.
-            if !self.mail.k_valid.val() {
-                self.mail.k_set.next = true;
-            }
-            // (Its banks are killed below.)
-        }
+        // This function's generation is over (error or reset): descriptors
+        // still in flight are dropped, an open H2C packet is ended, and the
+        // scheduler no longer waits for it (its banks are killed below).
+        self.mail.k_set.next = self.stale.val() & !self.mail.k_valid.val();
 
         // ---- The descriptor banks (`banks.rs`): the scheduler operation's
         // commands, arrivals, the issuer's side.
         self.banks.clk.next = self.clk.val();
         self.banks.rst.next = self.rst.val();
         self.banks.fn_cur.next = self.cur_fn.q.val();
-        self.banks.start.next = self.start_turn.val();
+        self.banks.start.next = self.sched.start.val() & self.sched_run.val();
         self.banks.fetch.next = self.fetch.val();
         self.banks.fetch_n.next = self.fetch_n.val();
         self.banks.start_budget.next = self.rec.budget.val();
-        self.banks.end_turn.next = self.end_turn.val();
-        self.banks.merged.next = self.shortcut.val();
+        self.banks.end_turn.next = self.sched.end_turn.val() & self.sched_run.val();
+        self.banks.merged.next = self.sched.merged.val() & self.sched_run.val();
         self.banks.stop.next = self.stale.val();
         self.banks.arrive.next = self.rside.arrive.val();
         self.banks.arrive_bank.next = self.rside.arrive_bank.val();
@@ -828,7 +769,7 @@ impl Logic for DmaCtrl {
         // A buffer out of the prefetch slot; prefetch arrivals wait while the
         // slot is read for a buffer (its read, then its use).
         self.c2h.slot_buf_valid.next = self.c_buf_v.val() | self.ahead.buf_valid.val();
-        self.c2h.slot_buf.next = self.c_buf.val();
+        self.c2h.slot_buf.next = self.rec.s_buf.val();
         if self.ahead.buf_valid.val() {
             self.c2h.slot_buf.next = self.ahead.buf_desc.val();
         }

@@ -202,6 +202,7 @@ mod ports;
 mod reader;
 mod records;
 mod ring_run;
+mod sched_step;
 mod tagged_reads;
 mod writes;
 pub mod regs;
