@@ -22,7 +22,6 @@
 //! alone: no output follows an input within a cycle.
 
 use super::banks::DescBanks;
-use super::c2h_ahead::C2hAhead;
 use super::desc::{C2hReqKind, C2hRing, CtlRead, CtlState, FnRecord, H2cDone, H2cRing, Op, WriteBack};
 use super::mail::CtlMail;
 use super::ports::{CtlC2hPorts, CtlGatePorts, CtlIssuerPorts, CtlReadPorts, CtlWritesPorts};
@@ -69,7 +68,6 @@ pub struct DmaCtrl {
     mail: CtlMail,
     banks: DescBanks,
     sched: SchedStep,
-    ahead: C2hAhead,
     clear_addr: DFF<Bits<FW>>,
 
     // ---- the engine
@@ -117,10 +115,8 @@ pub struct DmaCtrl {
     c_rd_go: Signal<Local, Bit>,
     c_rd_addr: Signal<Local, Bits<64>>,
     c_buf_v: Signal<Local, Bit>,
-    /// The run-ahead (`c2h_ahead.rs`) is the function's; holds the buffer at
-    /// CIDX; is dropped; takes `fetch_n` more (a claim if not the function's).
-    ra_mine: Signal<Local, Bit>,
-    ra_hit: Signal<Local, Bit>,
+    /// The run-ahead (`c2h_ahead.rs`, in `rec`) is dropped; reads `fetch_n`
+    /// more (it is taken if it is not the function's).
     ra_drop: Signal<Local, Bit>,
     ra_read: Signal<Local, Bit>,
     /// The C2H engine's request is answered: granted, refused.
@@ -278,15 +274,11 @@ impl Logic for DmaCtrl {
         self.stale.next = false;
         self.wb_go.next = false;
         self.c_buf_v.next = false;
-        self.ra_mine.next = self.ahead.on.val() & (self.ahead.owner.val() == self.cur_fn.q.val());
-        self.ra_hit.next = self.ra_mine.val() & (self.ahead.held.val() != 0) & (self.ahead.head.val() == self.rec.c.val().cidx);
         self.ra_drop.next = false;
         self.ra_read.next = false;
         self.c_ok.next = false;
         self.c_no.next = false;
-        self.ahead.hand.next = false;
-        self.rec.ahead_mine.next = self.ra_mine.val();
-        self.rec.ahead_next.next = self.ahead.next_index.val();
+        self.rec.ahead_hand.next = false;
         self.wb_addr.next = self.rec.wa_h.val();
         // A completion's write-back word.
         self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
@@ -501,14 +493,11 @@ impl Logic for DmaCtrl {
             // then, as a second step, the run-ahead's next read if it is the
             // function's or free (it is then taken), else the descriptor
             // after CIDX is prefetched into the slot if the host posted it.
-            if !self.p_ph.q.val() & self.ra_mine.val() & !self.ra_hit.val() {
+            if !self.p_ph.q.val() & self.rec.ahead_mine.val() & !self.rec.ahead_hit.val() {
                 self.ra_drop.next = true;
             }
-            if self.p_ph.q.val() & (self.ra_mine.val() | self.ahead.free.val()) {
-                self.fetch_n.next = self.rec.c_run.val();
-                if bit_cast::<5, 3>(self.rec.c_run.val()) > self.ahead.room.val() {
-                    self.fetch_n.next = 0.into();
-                }
+            if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_free.val()) {
+                self.fetch_n.next = self.rec.ahead_take_n.val();
                 if (self.fetch_n.val() == 0) | self.rd_free.val() {
                     self.state.d.next = CtlState::Dispatch;
                     self.p_ph.d.next = false;
@@ -540,8 +529,8 @@ impl Logic for DmaCtrl {
                     self.e_code.d.next = 4.into(); // ERR_RING_CONFIG
                 }
                 self.e_anygen.d.next = true;
-            } else if self.ra_hit.val() {
-                self.ahead.hand.next = true;
+            } else if self.rec.ahead_hit.val() {
+                self.rec.ahead_hand.next = true;
                 self.c_ok.next = true;
                 self.p_ph.d.next = true;
             } else if self.rec.c.val().pf {
@@ -734,18 +723,12 @@ impl Logic for DmaCtrl {
         self.issuer.dq_head.next = self.banks.dq_head.val();
         self.issuer.ib_kill.next = self.banks.ib_kill.val();
 
-        // ---- The C2H run-ahead (`c2h_ahead.rs`).
-        self.ahead.clk.next = self.clk.val();
-        self.ahead.rst.next = self.rst.val();
-        self.ahead.claim.next = self.ra_read.val() & !self.ra_mine.val();
-        self.ahead.claim_fn.next = self.cur_fn.q.val();
-        self.ahead.claim_index.next = self.rec.c_ahead_index.val();
-        self.ahead.issue.next = self.ra_read.val();
-        self.ahead.issue_n.next = self.fetch_n.val();
-        self.ahead.ring_mask.next = self.rec.ring_mask_c.val();
-        self.ahead.drop.next = self.ra_drop.val() & self.ra_mine.val();
-        self.ahead.arrive.next = self.rside.ahead_valid.val();
-        self.ahead.arrive_buf.next = self.rside.ahead_buf.val();
+        // ---- The C2H run-ahead (`c2h_ahead.rs`, in `rec`).
+        self.rec.ahead_drop.next = self.ra_drop.val();
+        self.rec.ahead_read.next = self.ra_read.val();
+        self.rec.ahead_n.next = self.fetch_n.val();
+        self.rec.ahead_arrive.next = self.rside.ahead_valid.val();
+        self.rec.ahead_arrive_buf.next = self.rside.ahead_buf.val();
 
         // ---- The records the operation writes back (`records.rs`), and the
         // function it dispatches now, whose records are read.
@@ -768,10 +751,10 @@ impl Logic for DmaCtrl {
         self.close_fn.d.next = self.cur_fn.q.val();
         // A buffer out of the prefetch slot; prefetch arrivals wait while the
         // slot is read for a buffer (its read, then its use).
-        self.c2h.slot_buf_valid.next = self.c_buf_v.val() | self.ahead.buf_valid.val();
+        self.c2h.slot_buf_valid.next = self.c_buf_v.val() | self.rec.ahead_buf_valid.val();
         self.c2h.slot_buf.next = self.rec.s_buf.val();
-        if self.ahead.buf_valid.val() {
-            self.c2h.slot_buf.next = self.ahead.buf_desc.val();
+        if self.rec.ahead_buf_valid.val() {
+            self.c2h.slot_buf.next = self.rec.ahead_buf.val();
         }
         self.c2h.pf_block.next = (self.op.q.val() == Op::C2hBuf)
             & ((self.state.q.val() == CtlState::Read)

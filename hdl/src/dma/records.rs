@@ -1,7 +1,8 @@
 //! The control engine's per-function state and its register view (child
 //! `rec` of `ctrl.rs`): the records in block RAM (H2C and C2H rings,
 //! function records, C2H prefetch slots, enable bits, scheduler weights),
-//! cleared after reset; the served function's records, registered out of
+//! cleared after reset, and the C2H run-ahead shared by the functions
+//! (`c2h_ahead.rs`); the served function's records, registered out of
 //! their RAMs; the register bus's request slice, the access decoded as the
 //! engine takes it, the read answer and the records a write leaves.
 //!
@@ -12,6 +13,7 @@
 //! port: no output follows an input within a cycle.
 
 use super::desc::{C2hBuf, C2hRing, C2hSlot, FnRecord, H2cRing, RegSel};
+use super::c2h_ahead::C2hAhead;
 use super::regs::*;
 use super::ring_run::RingRun;
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
@@ -63,15 +65,26 @@ pub struct CtlRecords {
     pub wa_c: Signal<Out, Bits<64>>,
     pub c_npost: Signal<Out, Bit>,
     pub fa_cn: Signal<Out, Bits<64>>,
-    /// The C2H run-ahead (`c2h_ahead.rs`): whether it is the served
-    /// function's, its next index; the index and address of its next read
-    /// (its next index, or the one after CIDX) and the descriptors the read
-    /// may take there (0 to 4).
-    pub ahead_mine: Signal<In, Bit>,
-    pub ahead_next: Signal<In, Bits<16>>,
-    pub c_ahead_index: Signal<Out, Bits<16>>,
+    /// The C2H run-ahead (`c2h_ahead.rs`, a child): the control engine's
+    /// commands (the head handed; dropped if the served function's; a read
+    /// of `ahead_n` descriptors, which takes it if it is not the function's)
+    /// and the read side's arrivals. Whether it is the served function's
+    /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), is free; its
+    /// next read's address and size (0 to 4: the descriptors posted in the
+    /// 64-byte block, 0 without room for them all); the head it hands.
+    pub ahead_hand: Signal<In, Bit>,
+    pub ahead_drop: Signal<In, Bit>,
+    pub ahead_read: Signal<In, Bit>,
+    pub ahead_n: Signal<In, Bits<3>>,
+    pub ahead_arrive: Signal<In, Bit>,
+    pub ahead_arrive_buf: Signal<In, C2hBuf>,
+    pub ahead_mine: Signal<Out, Bit>,
+    pub ahead_hit: Signal<Out, Bit>,
+    pub ahead_free: Signal<Out, Bit>,
     pub fa_ca: Signal<Out, Bits<64>>,
-    pub c_run: Signal<Out, Bits<3>>,
+    pub ahead_take_n: Signal<Out, Bits<3>>,
+    pub ahead_buf_valid: Signal<Out, Bit>,
+    pub ahead_buf: Signal<Out, C2hBuf>,
     pub s_hit: Signal<Out, Bit>,
     pub s_buf: Signal<Out, C2hBuf>,
     /// The records the operation writes back.
@@ -204,6 +217,10 @@ pub struct CtlRecords {
     h_ring_run: RingRun,
     c_ring_run: RingRun,
     c_ai: Signal<Local, Bits<16>>,
+    run_ahead: C2hAhead,
+    /// The run-ahead's owner is the function dispatched (`fn_next`), a
+    /// cycle later: the served one's while an operation runs.
+    ahead_fn_q: DFF<Bit>,
     c_nidx: Signal<Local, Bits<16>>,
     req_addr: Signal<Local, Bits<OW>>,
     sel: Signal<Local, RegSel>,
@@ -239,6 +256,8 @@ impl Default for CtlRecords {
             h_ring_run: Default::default(),
             c_ring_run: Default::default(),
             c_ai: Default::default(),
+            run_ahead: Default::default(),
+            ahead_fn_q: Default::default(),
             ring_mask_h: Default::default(),
             ring_mask_c: Default::default(),
             fa_h: Default::default(),
@@ -247,11 +266,19 @@ impl Default for CtlRecords {
             wa_c: Default::default(),
             c_npost: Default::default(),
             fa_cn: Default::default(),
+            ahead_hand: Default::default(),
+            ahead_drop: Default::default(),
+            ahead_read: Default::default(),
+            ahead_n: Default::default(),
+            ahead_arrive: Default::default(),
+            ahead_arrive_buf: Default::default(),
             ahead_mine: Default::default(),
-            ahead_next: Default::default(),
-            c_ahead_index: Default::default(),
+            ahead_hit: Default::default(),
+            ahead_free: Default::default(),
             fa_ca: Default::default(),
-            c_run: Default::default(),
+            ahead_take_n: Default::default(),
+            ahead_buf_valid: Default::default(),
+            ahead_buf: Default::default(),
             s_hit: Default::default(),
             s_buf: Default::default(),
             nh: Default::default(),
@@ -361,7 +388,7 @@ impl Default for CtlRecords {
 impl Logic for CtlRecords {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
+        dff_setup!(self, clk, ahead_fn_q, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
         // ---- Registered boundary: the register bus and `s_qos` slices.
         self.reg_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
@@ -466,18 +493,40 @@ impl Logic for CtlRecords {
         self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;
         self.c_nidx.next = (self.c_rec.q.val().cidx + 1) & self.ring_mask_c.val();
         self.c_npost.next = self.c_nidx.val() != self.c_rec.q.val().pidx;
-        // The C2H run-ahead's next read: at its next index if it is the
+        // The C2H run-ahead: its next read is at its next index if it is the
         // function's, else (to be taken) after CIDX.
+        self.run_ahead.clk.next = self.clk.val();
+        self.run_ahead.rst.next = self.rst.val();
+        self.ahead_fn_q.d.next = self.run_ahead.owner.val() == self.fn_next.val();
+        self.ahead_mine.next = self.run_ahead.on.val() & self.ahead_fn_q.q.val();
+        self.ahead_hit.next = self.ahead_mine.val()
+            & (self.run_ahead.held.val() != 0)
+            & (self.run_ahead.head.val() == self.c_rec.q.val().cidx);
+        self.ahead_free.next = self.run_ahead.free.val();
         self.c_ai.next = self.c_nidx.val();
         if self.ahead_mine.val() {
-            self.c_ai.next = self.ahead_next.val();
+            self.c_ai.next = self.run_ahead.next_index.val();
         }
         self.c_ring_run.base_lane.next = self.c_base.val().get_bits::<2>(4);
         self.c_ring_run.index.next = self.c_ai.val();
         self.c_ring_run.pidx.next = self.c_rec.q.val().pidx;
         self.c_ring_run.ring_mask.next = self.ring_mask_c.val();
-        self.c_run.next = self.c_ring_run.run.val();
-        self.c_ahead_index.next = self.c_ai.val();
+        self.ahead_take_n.next = self.c_ring_run.run.val();
+        if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.run_ahead.room.val() {
+            self.ahead_take_n.next = 0.into();
+        }
+        self.run_ahead.claim.next = self.ahead_read.val() & !self.ahead_mine.val();
+        self.run_ahead.claim_fn.next = self.fn_cur.val();
+        self.run_ahead.claim_index.next = self.c_ai.val();
+        self.run_ahead.issue.next = self.ahead_read.val();
+        self.run_ahead.issue_n.next = self.ahead_n.val();
+        self.run_ahead.ring_mask.next = self.ring_mask_c.val();
+        self.run_ahead.hand.next = self.ahead_hand.val();
+        self.run_ahead.drop.next = self.ahead_drop.val() & self.ahead_mine.val();
+        self.run_ahead.arrive.next = self.ahead_arrive.val();
+        self.run_ahead.arrive_buf.next = self.ahead_arrive_buf.val();
+        self.ahead_buf_valid.next = self.run_ahead.buf_valid.val();
+        self.ahead_buf.next = self.run_ahead.buf_desc.val();
         self.fa_cn.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
         self.fa_ca.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_ai.val()) << 4);
         self.s_hit.next = self.s_rec.q.val().seq == self.c_rec.q.val().seq;
