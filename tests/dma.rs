@@ -1688,6 +1688,38 @@ fn c2h_settle(b: &mut Bench, ds: &mut [VfDriver], sizes: &[u32], board: &mut vfp
     }
 }
 
+/// After function 1 (`ds[0]`) was reset in round `round` of part `part`:
+/// four new buffers of 1 KiB at other addresses, four packets into them (on
+/// the scoreboard); the buffers `untouched`, posted before the reset, still
+/// hold their 0xee marks, and the four new ones were used.
+#[allow(clippy::too_many_arguments)]
+fn c2h_after_reset(
+    b: &mut Bench,
+    ds: &mut [VfDriver],
+    sizes: &[u32],
+    board: &mut vfpga_sim::Scoreboard<u32>,
+    rng: &mut Rng,
+    round: u64,
+    untouched: &[u64],
+    part: &str,
+) {
+    let (start, _) = region(1);
+    let fresh: Vec<u64> = (0..4).map(|k| start + 0x30_0000 + round * 0x1_0000 + k * 0x1000).collect();
+    for &a in &fresh {
+        ds[0].post_rx_raw(b, a, 1024, 0);
+    }
+    ds[0].ring(b).unwrap();
+    for _ in 0..4 {
+        let n = rng.range_usize(1..1025);
+        c2h_send(b, board, 1, rng.bytes(n));
+    }
+    c2h_settle(b, ds, sizes, board, 1500);
+    for &a in untouched {
+        assert!(b.host.read_bytes(a, 1024).iter().all(|&x| x == 0xee), "{part} round {round}: a buffer posted before the reset at {a:#x} was written");
+    }
+    assert_eq!(b.read(1, R_C2H_CIDX), 4, "{part} round {round}: the four new buffers used");
+}
+
 /// The C2H run-ahead (`c2h_ahead.rs`: one function's buffer descriptors
 /// read ahead of CIDX, up to sixteen, several per read) against the
 /// scoreboard: (1) one function streaming alone (60 buffers of 1 KiB posted
@@ -1759,20 +1791,7 @@ fn c2h_run_ahead() {
         for _ in 0..500 {
             b.step();
         }
-        let fresh: Vec<u64> = (0..4).map(|k| start + 0x30_0000 + round * 0x1_0000 + k * 0x1000).collect();
-        for &a in &fresh {
-            ds[0].post_rx_raw(&mut b, a, 1024, 0);
-        }
-        ds[0].ring(&mut b).unwrap();
-        for _ in 0..4 {
-            let n = rng.range_usize(1..1025);
-            c2h_send(&mut b, &mut board, 1, rng.bytes(n));
-        }
-        c2h_settle(&mut b, &mut ds, &sizes, &mut board, 1500);
-        for &a in &old[3..] {
-            assert!(b.host.read_bytes(a, 1024).iter().all(|&x| x == 0xee), "(2) round {round}: a buffer posted before the reset at {a:#x} was written");
-        }
-        assert_eq!(b.read(1, R_C2H_CIDX), 4, "(2) round {round}: the four new buffers used");
+        c2h_after_reset(&mut b, &mut ds, &sizes, &mut board, &mut rng, round, &old[3..], "(2)");
     }
     board.finish().unwrap();
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
@@ -1940,20 +1959,7 @@ fn c2h_prefetch() {
             b.step();
         }
         // New buffers after the reset, at other addresses.
-        let fresh: Vec<u64> = (0..4).map(|k| start + 0x30_0000 + round * 0x1_0000 + k * 0x1000).collect();
-        for &a in &fresh {
-            ds[0].post_rx_raw(&mut b, a, 1024, 0);
-        }
-        ds[0].ring(&mut b).unwrap();
-        for _ in 0..4 {
-            let n = rng.range_usize(1..1025);
-            c2h_send(&mut b, &mut board, 1, rng.bytes(n));
-        }
-        c2h_settle(&mut b, &mut ds, &[1024, sizes[1], sizes[2]], &mut board, 1500);
-        for &a in &old[1..] {
-            assert!(b.host.read_bytes(a, 1024).iter().all(|&x| x == 0xee), "(3) round {round}: a buffer posted before the reset at {a:#x} was written");
-        }
-        assert_eq!(b.read(1, R_C2H_CIDX), 4, "(3) round {round}: the four new buffers used");
+        c2h_after_reset(&mut b, &mut ds, &[1024, sizes[1], sizes[2]], &mut board, &mut rng, round, &old[1..], "(3)");
         ds[0].reset(&mut b).unwrap();
     }
     assert_eq!(board.outstanding(), 0, "(3) every packet back");

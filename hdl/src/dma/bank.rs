@@ -44,8 +44,8 @@ pub struct DescBank {
     pub free: Signal<In, Bit>,
     pub state: Signal<Out, BankState>,
     pub owner: Signal<Out, Bits<FW>>,
-    /// Descriptors fetched in this turn, and left of its budget.
-    pub served: Signal<Out, Bits<16>>,
+    /// The turn has fetched (its budget is not whole); descriptors left of it.
+    pub served_any: Signal<Out, Bit>,
     pub left: Signal<Out, Bits<16>>,
     /// Descriptors the next read may fetch: min(4, room, left). A register
     /// of the counts a cycle before: it lags a fetch by two cycles (the
@@ -70,7 +70,6 @@ pub struct DescBank {
     cap4: Constant<Bits<5>>,
     st: DFF<BankState>,
     fn_q: DFF<Bits<FW>>,
-    served_q: DFF<Bits<16>>,
     left_q: DFF<Bits<16>>,
     /// The turn's budget (a tail fetching again has it anew).
     budget_q: DFF<Bits<16>>,
@@ -102,7 +101,7 @@ impl Default for DescBank {
             free: Default::default(),
             state: Default::default(),
             owner: Default::default(),
-            served: Default::default(),
+            served_any: Default::default(),
             left: Default::default(),
             take_n: Default::default(),
             inflight: Default::default(),
@@ -116,7 +115,6 @@ impl Default for DescBank {
             cap4: Constant::new(((super::DESC_PREFETCH - 4) as u64).into()),
             st: Default::default(),
             fn_q: Default::default(),
-            served_q: Default::default(),
             left_q: Default::default(),
             budget_q: Default::default(),
             take_q: Default::default(),
@@ -131,7 +129,7 @@ impl Default for DescBank {
 impl Logic for DescBank {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, st, fn_q, served_q, left_q, budget_q, take_q, inf_q, used_q, open_q, kill_q);
+        dff_setup!(self, clk, st, fn_q, left_q, budget_q, take_q, inf_q, used_q, open_q, kill_q);
         self.fifo.clk.next = self.clk.val();
         self.fifo.rst.next = self.rst.val();
         self.fifo.write.next = self.arrive.val();
@@ -147,7 +145,6 @@ impl Logic for DescBank {
             self.st.d.next = BankState::Done;
             if self.open_q.q.val() & !self.kill_q.q.val() {
                 self.st.d.next = BankState::Fetching;
-                self.served_q.d.next = 0.into();
                 self.left_q.d.next = self.budget_q.q.val();
             }
         }
@@ -162,10 +159,8 @@ impl Logic for DescBank {
             self.kill_q.d.next = false;
         }
         if self.fetch.val() {
-            self.served_q.d.next = self.served_q.q.val() + bit_cast::<16, 3>(self.fetch_n.val());
             self.left_q.d.next = self.left_q.q.val() - bit_cast::<16, 3>(self.fetch_n.val());
             if self.start.val() {
-                self.served_q.d.next = bit_cast::<16, 3>(self.fetch_n.val());
                 self.left_q.d.next = self.start_budget.val() - bit_cast::<16, 3>(self.fetch_n.val());
             }
         }
@@ -199,7 +194,7 @@ impl Logic for DescBank {
         }
         self.state.next = self.st.q.val();
         self.owner.next = self.fn_q.q.val();
-        self.served.next = self.served_q.q.val();
+        self.served_any.next = self.left_q.q.val() != self.budget_q.q.val();
         self.left.next = self.left_q.q.val();
         self.take_n.next = self.take_q.q.val();
         self.inflight.next = self.inf_q.q.val();

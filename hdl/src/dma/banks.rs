@@ -27,11 +27,11 @@ pub struct DescBanks {
     pub pick_fn: Signal<Out, Bits<FW>>,
     pub pick: Signal<In, Bit>,
     pub sb: Signal<Out, Bit>,
-    /// The scheduler operation's bank: descriptors fetched in the turn; its
+    /// The scheduler operation's bank: the turn has fetched; its
     /// last arrival leaves the packet open and nothing is in flight; room
     /// for one more fetch. The other bank: in its tail, fetching again (a
     /// tail whose packet was left open), of which function.
-    pub served: Signal<Out, Bits<16>>,
+    pub served_any: Signal<Out, Bit>,
     pub starved: Signal<Out, Bit>,
     pub room: Signal<Out, Bit>,
     /// The scheduler operation's bank: descriptors left of its turn's
@@ -95,7 +95,7 @@ impl Default for DescBanks {
             pick_fn: Default::default(),
             pick: Default::default(),
             sb: Default::default(),
-            served: Default::default(),
+            served_any: Default::default(),
             starved: Default::default(),
             room: Default::default(),
             left: Default::default(),
@@ -150,7 +150,7 @@ impl Logic for DescBanks {
         // simulator (Icarus hung so at time 125 ns).
         self.sb.next = self.sb_q.q.val();
         if self.sb_q.q.val() {
-            self.served.next = self.bank1.served.val();
+            self.served_any.next = self.bank1.served_any.val();
             self.starved.next = self.bank1.open.val() & (self.bank1.inflight.val() == 0);
             self.room.next = self.bank1.take_n.val() != 0;
             self.left.next = self.bank1.left.val();
@@ -159,7 +159,7 @@ impl Logic for DescBanks {
             self.other_fetching.next = self.bank0.state.val() == BankState::Fetching;
             self.other_fn.next = self.bank0.owner.val();
         } else {
-            self.served.next = self.bank0.served.val();
+            self.served_any.next = self.bank0.served_any.val();
             self.starved.next = self.bank0.open.val() & (self.bank0.inflight.val() == 0);
             self.room.next = self.bank0.take_n.val() != 0;
             self.left.next = self.bank0.left.val();

@@ -109,11 +109,11 @@ pub struct DmaCtrl {
     nh: Signal<Local, H2cRing>,
     nc: Signal<Local, C2hRing>,
     nf: Signal<Local, FnRecord>,
-    /// The C2H descriptor read the engine issues this cycle: the buffer at
-    /// CIDX, or (prefetch step) the one after it, with its number (the
-    /// address also an H2C fetch's, `fetch`).
+    /// A C2H descriptor read the engine issues this cycle (the buffer at
+    /// CIDX, the one after it into the slot, or a run-ahead read), and the
+    /// address of the read (also an H2C fetch's, `fetch`).
     c_rd_go: Signal<Local, Bit>,
-    c_rd_addr: Signal<Local, Bits<64>>,
+    rd_addr: Signal<Local, Bits<64>>,
     c_buf_v: Signal<Local, Bit>,
     /// The run-ahead (`c2h_ahead.rs`, in `rec`) is dropped; reads `fetch_n`
     /// more (it is taken if it is not the function's).
@@ -249,9 +249,9 @@ impl Logic for DmaCtrl {
 
         // ---- Per-function records of the function the control engine serves.
         self.c_rd_go.next = false;
-        self.c_rd_addr.next = self.rec.fa_c.val();
+        self.rd_addr.next = self.rec.fa_c.val();
         if self.p_ph.q.val() {
-            self.c_rd_addr.next = self.rec.fa_cn.val();
+            self.rd_addr.next = self.rec.fa_cn.val();
         }
         self.nh.next = self.rec.h.val();
         self.nc.next = self.rec.c.val();
@@ -299,7 +299,7 @@ impl Logic for DmaCtrl {
         self.sched.other_fetching.next = self.banks.other_fetching.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
         self.sched.other_tail.next = self.banks.other_tail.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
         self.sched.starved.next = self.banks.starved.val();
-        self.sched.served_any.next = self.banks.served.val() != 0;
+        self.sched.served_any.next = self.banks.served_any.val();
         self.sched.room.next = self.banks.room.val();
         self.sched.take_n.next = self.banks.take_n.val();
         self.sched.left.next = self.banks.left.val();
@@ -451,7 +451,7 @@ impl Logic for DmaCtrl {
             self.fetch_n.next = self.sched.fetch_n.val();
             if self.fetch.val() {
                 // Fetch the descriptors at the fetch index into bank sb.
-                self.c_rd_addr.next = self.rec.fa_h.val();
+                self.rd_addr.next = self.rec.fa_h.val();
                 self.nh.next.fetch = (self.rec.h.val().fetch + bit_cast::<16, 3>(self.fetch_n.val())) & self.rec.ring_mask_h.val();
                 self.h_we.next = true;
             }
@@ -503,7 +503,7 @@ impl Logic for DmaCtrl {
                     self.p_ph.d.next = false;
                     self.ra_read.next = self.fetch_n.val() != 0;
                     self.c_rd_go.next = self.ra_read.val();
-                    self.c_rd_addr.next = self.rec.fa_ca.val();
+                    self.rd_addr.next = self.rec.fa_ca.val();
                     self.nc.next.pf = false;
                     self.c_we.next = true;
                 }
@@ -687,7 +687,7 @@ impl Logic for DmaCtrl {
         // matters only then).
         if self.c_rd_go.val() | self.fetch.val() {
             self.rd_v.d.next = true;
-            self.rd_q.d.next.addr = self.c_rd_addr.val();
+            self.rd_q.d.next.addr = self.rd_addr.val();
             self.rd_q.d.next.function = self.cur_fn.q.val();
             self.rd_q.d.next.c2h = !self.fetch.val();
             self.rd_q.d.next.gen = self.rec.f.val().gen & self.fetch.val();

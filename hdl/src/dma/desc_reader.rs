@@ -268,8 +268,6 @@ impl<const DW: usize, const KW: usize> Logic for DescReader<DW, KW> {
                 if self.d_last.val() {
                     self.d_idx.d.next = 0.into();
                 }
-            }
-            if self.d_done.val() {
                 if self.t.val().kind == ReadKind::H2cDesc {
                     self.dq_v.d.next = true;
                 } else if self.t.val().ahead {
