@@ -76,6 +76,7 @@ pub struct C2hAhead {
     out_d: DFF<C2hBuf>,
     /// An arrival asked for with nothing before it: out at once.
     bypass: Signal<Local, Bit>,
+    asked: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     issued: Signal<Local, Bits<5>>,
 }
@@ -84,8 +85,11 @@ impl Logic for C2hAhead {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clk, on_q, fn_q, head_q, next_q, held_q, inflight, want, out_v, out_d);
-        self.bypass.next = self.want.q.val() & self.arrive.val() & (self.fifo.count.val() == 0);
-        self.pop.next = self.want.q.val() & !self.fifo.empty.val();
+        // The head leaves the cycle after it is asked for if it is here
+        // (with the control engine's answer), else once it arrives.
+        self.asked.next = self.want.q.val() | self.hand.val();
+        self.bypass.next = self.asked.val() & self.arrive.val() & (self.fifo.count.val() == 0);
+        self.pop.next = self.asked.val() & !self.fifo.empty.val();
         self.fifo.clk.next = self.clk.val();
         self.fifo.rst.next = self.rst.val() | self.drop.val();
         self.fifo.write.next = self.arrive.val() & self.on_q.q.val() & !self.bypass.val();
@@ -97,11 +101,8 @@ impl Logic for C2hAhead {
         if self.bypass.val() {
             self.out_d.d.next = self.arrive_buf.val();
         }
-        if self.bypass.val() | self.pop.val() {
-            self.want.d.next = false;
-        }
+        self.want.d.next = self.asked.val() & !(self.bypass.val() | self.pop.val());
         if self.hand.val() {
-            self.want.d.next = true;
             self.head_q.d.next = (self.head_q.q.val() + 1) & self.ring_mask.val();
         }
 
