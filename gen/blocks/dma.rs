@@ -13,6 +13,7 @@ const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_packer",
     "vfpga_dma_ctrl",
     "vfpga_dma_ctrl_rec",
+    "vfpga_dma_ctrl_rec_run_ahead",
     "vfpga_dma_ctrl_mail",
     "vfpga_dma_ctrl_banks",
     "vfpga_dma_ctrl_banks_bank0",
@@ -51,7 +52,7 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // and the C2H stream's tuser (C2H packets carry no cut flag). In the
     // child blocks: the `full` and `count` outputs of FIFOs whose room is
     // reserved before every push (the packer's data FIFO, the descriptor banks,
-    // the reader's tag FIFO); in the C2H input (`c2h_input.rs`) the flags and
+    // the reader's tag FIFO, the C2H run-ahead's FIFO); in the C2H input (`c2h_input.rs`) the flags and
     // counts of the keep and side FIFOs, which move in step with the data
     // FIFO whose flags are used, the heads FIFO's count, and its slices' tuser.
     crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));

@@ -344,6 +344,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         self.tag_in.next.bank = false;
         self.tag_in.next.prefetch = false;
         self.tag_in.next.seq = 0.into();
+        self.tag_in.next.ahead = false;
         self.ar_in.next.addr = self.b_addr.q.val();
         self.ar_in.next.last = bit_cast::<8, 10>(self.i_beats.q.val() - 1);
         self.ar_in.next.function = self.i_fn.q.val();
