@@ -6,16 +6,19 @@
 //! function streaming alone waits one host read round trip per buffer (256 B
 //! packets at 64 bits: 0.258 beats per cycle with 200 cycles of latency).
 //! Sixteen descriptors per function in block RAM would be 16 x 2048 words;
-//! one run-ahead shared by the functions costs sixteen words in all. It belongs to
-//! one function at a time (`owner`): the first whose buffer is handed while
-//! it is free. With several functions busy the others still have their
-//! slots, and their turns overlap their round trips.
+//! one run-ahead shared by the functions costs sixteen words in all. It
+//! belongs to one function at a time (`owner`): one handed two buffers in a
+//! row while it is free (a function streaming alone); it is dropped when
+//! another function's buffer is handed. Functions whose packets interleave
+//! keep to their slots (their round trips overlap); a function streaming
+//! alone for a while (a time slice of a shared accelerator) has it then.
 //!
 //! It holds the descriptors at ring indices [`head`, `next_index`) (`held` of
 //! them, read or in flight); arrivals come in read order, so the FIFO's
 //! head is always the descriptor at `head`. The control engine hands the
 //! head only if it is the one at the function's CIDX (else it drops the
-//! run-ahead: a buffer given back, a reset, a new ring); `hand` asks for it
+//! run-ahead: another function's buffer, a buffer given back, a reset, a
+//! new ring); `hand` asks for it
 //! and it leaves on `buf_*` once it is here. `drop` empties it; what is still
 //! in flight is then thrown away as it arrives (but for a head asked before
 //! the drop: the C2H engine waits for it and drops it), and it is `free`
@@ -49,6 +52,9 @@ pub struct C2hAhead {
     /// Control engine: the head to the C2H engine, now or on its arrival.
     pub hand: Signal<In, Bit>,
     pub drop: Signal<In, Bit>,
+    /// Control engine: a buffer is handed to function `claim_fn` (by any
+    /// path: the run-ahead, the slot, a read).
+    pub handed: Signal<In, Bit>,
     /// Read side: the next descriptor read ahead (in read order).
     pub arrive: Signal<In, Bit>,
     pub arrive_buf: Signal<In, C2hBuf>,
@@ -60,6 +66,9 @@ pub struct C2hAhead {
     pub held: Signal<Out, Bits<5>>,
     pub room: Signal<Out, Bits<5>>,
     pub free: Signal<Out, Bit>,
+    /// Free, and the function handed the last buffer was handed the one
+    /// before it too (it streams alone): it may take the run-ahead.
+    pub claim_ok: Signal<Out, Bit>,
     pub buf_valid: Signal<Out, Bit>,
     pub buf_desc: Signal<Out, C2hBuf>,
     fifo: Fifo<C2hBuf, AHEAD_LOG2, { AHEAD_LOG2 + 1 }>,
@@ -74,6 +83,9 @@ pub struct C2hAhead {
     want: DFF<Bit>,
     out_v: DFF<Bit>,
     out_d: DFF<C2hBuf>,
+    /// The function handed the last buffer; it was handed the one before.
+    last_fn: DFF<Bits<FW>>,
+    again: DFF<Bit>,
     /// An arrival asked for with nothing before it: out at once.
     bypass: Signal<Local, Bit>,
     asked: Signal<Local, Bit>,
@@ -84,7 +96,7 @@ pub struct C2hAhead {
 impl Logic for C2hAhead {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, on_q, fn_q, head_q, next_q, held_q, inflight, want, out_v, out_d);
+        dff_setup!(self, clk, on_q, fn_q, head_q, next_q, held_q, inflight, want, out_v, out_d, last_fn, again);
         // The head leaves the cycle after it is asked for if it is here
         // (with the control engine's answer), else once it arrives.
         self.asked.next = self.want.q.val() | self.hand.val();
@@ -138,6 +150,11 @@ impl Logic for C2hAhead {
         // (16: 1 << `AHEAD_LOG2`.)
         self.room.next = bit_cast::<5, 5>(16_u64.into()) - self.held_q.q.val();
         self.free.next = !self.on_q.q.val() & (self.inflight.q.val() == 0) & !self.want.q.val();
+        if self.handed.val() {
+            self.last_fn.d.next = self.claim_fn.val();
+            self.again.d.next = self.last_fn.q.val() == self.claim_fn.val();
+        }
+        self.claim_ok.next = self.free.val() & self.again.q.val();
         self.buf_valid.next = self.out_v.q.val();
         self.buf_desc.next = self.out_d.q.val();
 
@@ -147,6 +164,7 @@ impl Logic for C2hAhead {
             self.inflight.d.next = 0.into();
             self.want.d.next = false;
             self.out_v.d.next = false;
+            self.again.d.next = false;
         }
     }
 }

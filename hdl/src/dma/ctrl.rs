@@ -491,9 +491,10 @@ impl Logic for DmaCtrl {
             // read ahead (the run-ahead's head), prefetched (in the slot, or
             // still in flight: the read side hands it over), else read now;
             // then, as a second step, the run-ahead's next read if it is the
-            // function's or free (it is then taken), else the descriptor
+            // function's or may be taken (it is then), else the descriptor
             // after CIDX is prefetched into the slot if the host posted it.
-            if !self.p_ph.q.val() & self.rec.ahead_mine.val() & !self.rec.ahead_hit.val() {
+            // Any other buffer drops the run-ahead.
+            if !self.p_ph.q.val() & !self.rec.ahead_hit.val() {
                 self.ra_drop.next = true;
             }
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_free.val()) {
@@ -725,6 +726,7 @@ impl Logic for DmaCtrl {
 
         // ---- The C2H run-ahead (`c2h_ahead.rs`, in `rec`).
         self.rec.ahead_drop.next = self.ra_drop.val();
+        self.rec.ahead_handed.next = self.c_ok.val() & (self.op.q.val() == Op::C2hBuf);
         self.rec.ahead_read.next = self.ra_read.val();
         self.rec.ahead_n.next = self.fetch_n.val();
         self.rec.ahead_arrive.next = self.rside.ahead_valid.val();

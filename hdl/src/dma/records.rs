@@ -66,14 +66,16 @@ pub struct CtlRecords {
     pub c_npost: Signal<Out, Bit>,
     pub fa_cn: Signal<Out, Bits<64>>,
     /// The C2H run-ahead (`c2h_ahead.rs`, a child): the control engine's
-    /// commands (the head handed; dropped if the served function's; a read
-    /// of `ahead_n` descriptors, which takes it if it is not the function's)
+    /// commands (the head handed; dropped; a buffer handed by any path; a
+    /// read of `ahead_n` descriptors, which takes it if not the function's)
     /// and the read side's arrivals. Whether it is the served function's
-    /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), is free; its
+    /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), may be taken
+    /// (`claim_ok`); its
     /// next read's address and size (0 to 4: the descriptors posted in the
     /// 64-byte block, 0 without room for them all); the head it hands.
     pub ahead_hand: Signal<In, Bit>,
     pub ahead_drop: Signal<In, Bit>,
+    pub ahead_handed: Signal<In, Bit>,
     pub ahead_read: Signal<In, Bit>,
     pub ahead_n: Signal<In, Bits<3>>,
     pub ahead_arrive: Signal<In, Bit>,
@@ -268,6 +270,7 @@ impl Default for CtlRecords {
             fa_cn: Default::default(),
             ahead_hand: Default::default(),
             ahead_drop: Default::default(),
+            ahead_handed: Default::default(),
             ahead_read: Default::default(),
             ahead_n: Default::default(),
             ahead_arrive: Default::default(),
@@ -502,7 +505,8 @@ impl Logic for CtlRecords {
         self.ahead_hit.next = self.ahead_mine.val()
             & (self.run_ahead.held.val() != 0)
             & (self.run_ahead.head.val() == self.c_rec.q.val().cidx);
-        self.ahead_free.next = self.run_ahead.free.val();
+        self.ahead_free.next = self.run_ahead.claim_ok.val();
+        self.run_ahead.handed.next = self.ahead_handed.val();
         self.c_ai.next = self.c_nidx.val();
         if self.ahead_mine.val() {
             self.c_ai.next = self.run_ahead.next_index.val();
@@ -522,7 +526,7 @@ impl Logic for CtlRecords {
         self.run_ahead.issue_n.next = self.ahead_n.val();
         self.run_ahead.ring_mask.next = self.ring_mask_c.val();
         self.run_ahead.hand.next = self.ahead_hand.val();
-        self.run_ahead.drop.next = self.ahead_drop.val() & self.ahead_mine.val();
+        self.run_ahead.drop.next = self.ahead_drop.val();
         self.run_ahead.arrive.next = self.ahead_arrive.val();
         self.run_ahead.arrive_buf.next = self.ahead_arrive_buf.val();
         self.ahead_buf_valid.next = self.run_ahead.buf_valid.val();
