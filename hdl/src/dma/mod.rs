@@ -71,11 +71,12 @@
 //! C2H run-ahead (`c2h_ahead.rs`): one slot holds one descriptor, so a
 //! function streaming alone would wait a host read round trip for each
 //! buffer. The run-ahead, shared by the functions, holds up to 16 buffer
-//! descriptors of one function (the first whose buffer is handed while it is
-//! free), read ahead in whole 64-byte blocks (up to four per read, a read
-//! only once there is room for all it may take), and hands its head instead
-//! of the slot when the head is the descriptor at CIDX. Else (a buffer not
-//! written back, a reset, a new ring) it is dropped: what it holds is never
+//! descriptors of one function (one handed two buffers in a row while it is
+//! free: a function streaming alone), read ahead in whole 64-byte blocks (up
+//! to four per read, a read only once there is room for all it may take),
+//! and hands its head instead of the slot when the head is the descriptor
+//! at CIDX. Any other buffer handed (another function's, a buffer not
+//! written back), a reset or a new ring drops it: what it holds is never
 //! used, what is in flight is thrown away on arrival, and it may be taken
 //! again once nothing is in flight. The same checks are made at each buffer
 //! as without it; it reads only posted descriptors.
