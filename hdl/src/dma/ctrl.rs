@@ -115,8 +115,8 @@ pub struct DmaCtrl {
     c_rd_go: Signal<Local, Bit>,
     rd_addr: Signal<Local, Bits<64>>,
     c_buf_v: Signal<Local, Bit>,
-    /// The run-ahead (`c2h_ahead.rs`, in `rec`) is dropped; reads `fetch_n`
-    /// more (it is taken if it is not the function's).
+    /// The run-ahead (`c2h_ahead.rs`, in `rec`) is dropped; reads
+    /// `rec.ahead_take_n` more (it is taken if it is not the function's).
     ra_drop: Signal<Local, Bit>,
     ra_read: Signal<Local, Bit>,
     /// The C2H engine's request is answered: granted, refused.
@@ -498,11 +498,12 @@ impl Logic for DmaCtrl {
                 self.ra_drop.next = true;
             }
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_free.val()) {
-                self.fetch_n.next = self.rec.ahead_take_n.val();
-                if (self.fetch_n.val() == 0) | self.rd_free.val() {
+                // (Its size is the records' `ahead_take_n`, not `fetch_n`: the
+                // banks' arithmetic stays off this path.)
+                if (self.rec.ahead_take_n.val() == 0) | self.rd_free.val() {
                     self.state.d.next = CtlState::Dispatch;
                     self.p_ph.d.next = false;
-                    self.ra_read.next = self.fetch_n.val() != 0;
+                    self.ra_read.next = self.rec.ahead_take_n.val() != 0;
                     self.c_rd_go.next = self.ra_read.val();
                     self.rd_addr.next = self.rec.fa_ca.val();
                     self.nc.next.pf = false;
@@ -694,6 +695,9 @@ impl Logic for DmaCtrl {
             self.rd_q.d.next.gen = self.rec.f.val().gen & self.fetch.val();
             self.rd_q.d.next.bank = self.banks.sb.val() & self.fetch.val();
             self.rd_q.d.next.more = bit_cast::<2, 3>(self.fetch_n.val() - 1);
+            if self.ra_read.val() {
+                self.rd_q.d.next.more = bit_cast::<2, 3>(self.rec.ahead_take_n.val() - 1);
+            }
             self.rd_q.d.next.prefetch = (self.p_ph.q.val() | (self.op.q.val() == Op::Reg)) & !self.ra_read.val();
             self.rd_q.d.next.ahead = self.ra_read.val();
             self.rd_q.d.next.seq = self.rec.c.val().seq + 1;
@@ -728,7 +732,6 @@ impl Logic for DmaCtrl {
         self.rec.ahead_drop.next = self.ra_drop.val();
         self.rec.ahead_handed.next = self.c_ok.val() & (self.op.q.val() == Op::C2hBuf);
         self.rec.ahead_read.next = self.ra_read.val();
-        self.rec.ahead_n.next = self.fetch_n.val();
         self.rec.ahead_arrive.next = self.rside.ahead_valid.val();
         self.rec.ahead_arrive_buf.next = self.rside.ahead_buf.val();
 

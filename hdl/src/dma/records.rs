@@ -67,7 +67,7 @@ pub struct CtlRecords {
     pub fa_cn: Signal<Out, Bits<64>>,
     /// The C2H run-ahead (`c2h_ahead.rs`, a child): the control engine's
     /// commands (the head handed; dropped; a buffer handed by any path; a
-    /// read of `ahead_n` descriptors, which takes it if not the function's)
+    /// read of `ahead_take_n` descriptors, which takes it if not the function's)
     /// and the read side's arrivals. Whether it is the served function's
     /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), may be taken
     /// (`claim_ok`); its
@@ -77,7 +77,6 @@ pub struct CtlRecords {
     pub ahead_drop: Signal<In, Bit>,
     pub ahead_handed: Signal<In, Bit>,
     pub ahead_read: Signal<In, Bit>,
-    pub ahead_n: Signal<In, Bits<3>>,
     pub ahead_arrive: Signal<In, Bit>,
     pub ahead_arrive_buf: Signal<In, C2hBuf>,
     pub ahead_mine: Signal<Out, Bit>,
@@ -272,7 +271,6 @@ impl Default for CtlRecords {
             ahead_drop: Default::default(),
             ahead_handed: Default::default(),
             ahead_read: Default::default(),
-            ahead_n: Default::default(),
             ahead_arrive: Default::default(),
             ahead_arrive_buf: Default::default(),
             ahead_mine: Default::default(),
@@ -523,7 +521,7 @@ impl Logic for CtlRecords {
         self.run_ahead.claim_fn.next = self.fn_cur.val();
         self.run_ahead.claim_index.next = self.c_ai.val();
         self.run_ahead.issue.next = self.ahead_read.val();
-        self.run_ahead.issue_n.next = self.ahead_n.val();
+        self.run_ahead.issue_n.next = self.ahead_take_n.val();
         self.run_ahead.ring_mask.next = self.ring_mask_c.val();
         self.run_ahead.hand.next = self.ahead_hand.val();
         self.run_ahead.drop.next = self.ahead_drop.val();
