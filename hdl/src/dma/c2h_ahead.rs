@@ -65,9 +65,9 @@ pub struct C2hAhead {
     /// Descriptors held (read or in flight), and room for more.
     pub held: Signal<Out, Bits<5>>,
     pub room: Signal<Out, Bits<5>>,
-    pub free: Signal<Out, Bit>,
-    /// Free, and the function handed the last buffer was handed the one
-    /// before it too (it streams alone): it may take the run-ahead.
+    /// Free (nothing held, in flight or asked for), and the function handed
+    /// the last buffer was handed the one before it too (it streams alone):
+    /// it may take the run-ahead.
     pub claim_ok: Signal<Out, Bit>,
     pub buf_valid: Signal<Out, Bit>,
     pub buf_desc: Signal<Out, C2hBuf>,
@@ -90,6 +90,7 @@ pub struct C2hAhead {
     bypass: Signal<Local, Bit>,
     asked: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
+    free: Signal<Local, Bit>,
     issued: Signal<Local, Bits<5>>,
 }
 

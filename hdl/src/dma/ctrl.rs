@@ -497,7 +497,7 @@ impl Logic for DmaCtrl {
             if !self.p_ph.q.val() & !self.rec.ahead_hit.val() {
                 self.ra_drop.next = true;
             }
-            if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_free.val()) {
+            if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_claim_ok.val()) {
                 // (Its size is the records' `ahead_take_n`, not `fetch_n`: the
                 // banks' arithmetic stays off this path.)
                 if (self.rec.ahead_take_n.val() == 0) | self.rd_free.val() {

@@ -70,7 +70,7 @@ pub struct CtlRecords {
     /// read of `ahead_take_n` descriptors, which takes it if not the function's)
     /// and the read side's arrivals. Whether it is the served function's
     /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), may be taken
-    /// (`claim_ok`); its
+    /// (`ahead_claim_ok`); its
     /// next read's address and size (0 to 4: the descriptors posted in the
     /// 64-byte block, 0 without room for them all); the head it hands.
     pub ahead_hand: Signal<In, Bit>,
@@ -81,7 +81,7 @@ pub struct CtlRecords {
     pub ahead_arrive_buf: Signal<In, C2hBuf>,
     pub ahead_mine: Signal<Out, Bit>,
     pub ahead_hit: Signal<Out, Bit>,
-    pub ahead_free: Signal<Out, Bit>,
+    pub ahead_claim_ok: Signal<Out, Bit>,
     pub fa_ca: Signal<Out, Bits<64>>,
     pub ahead_take_n: Signal<Out, Bits<3>>,
     pub ahead_buf_valid: Signal<Out, Bit>,
@@ -275,7 +275,7 @@ impl Default for CtlRecords {
             ahead_arrive_buf: Default::default(),
             ahead_mine: Default::default(),
             ahead_hit: Default::default(),
-            ahead_free: Default::default(),
+            ahead_claim_ok: Default::default(),
             fa_ca: Default::default(),
             ahead_take_n: Default::default(),
             ahead_buf_valid: Default::default(),
@@ -503,7 +503,7 @@ impl Logic for CtlRecords {
         self.ahead_hit.next = self.ahead_mine.val()
             & (self.run_ahead.held.val() != 0)
             & (self.run_ahead.head.val() == self.c_rec.q.val().cidx);
-        self.ahead_free.next = self.run_ahead.claim_ok.val();
+        self.ahead_claim_ok.next = self.run_ahead.claim_ok.val();
         self.run_ahead.handed.next = self.ahead_handed.val();
         self.c_ai.next = self.c_nidx.val();
         if self.ahead_mine.val() {
