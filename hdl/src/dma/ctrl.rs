@@ -279,6 +279,7 @@ impl Logic for DmaCtrl {
         self.c_ok.next = false;
         self.c_no.next = false;
         self.rec.ahead_hand.next = false;
+        self.rec.ahead_plan.next = false;
         self.wb_addr.next = self.rec.wa_h.val();
         // A completion's write-back word.
         self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
@@ -494,12 +495,14 @@ impl Logic for DmaCtrl {
             // function's or may be taken (it is then), else the descriptor
             // after CIDX is prefetched into the slot if the host posted it.
             // Any other buffer drops the run-ahead.
+            self.rec.ahead_plan.next = !self.p_ph.q.val();
             if !self.p_ph.q.val() & !self.rec.ahead_hit.val() {
                 self.ra_drop.next = true;
             }
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_claim_ok.val()) {
-                // (Its size is the records' `ahead_take_n`, not `fetch_n`: the
-                // banks' arithmetic stays off this path.)
+                // (Its size is the records' `ahead_take_n`, planned in the
+                // first step, not `fetch_n`: the banks' arithmetic stays off
+                // this path.)
                 if (self.rec.ahead_take_n.val() == 0) | self.rd_free.val() {
                     self.state.d.next = CtlState::Dispatch;
                     self.p_ph.d.next = false;

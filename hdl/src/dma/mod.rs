@@ -214,6 +214,7 @@ mod packer;
 mod ports;
 mod reader;
 mod records;
+mod reg_decode;
 mod ring_run;
 mod sched_step;
 mod tagged_reads;

@@ -14,6 +14,7 @@
 
 use super::desc::{C2hBuf, C2hRing, C2hSlot, FnRecord, H2cRing, RegSel};
 use super::c2h_ahead::C2hAhead;
+use super::reg_decode::RegDecode;
 use super::regs::*;
 use super::ring_run::RingRun;
 use crate::regbus::{RegBusSlave, REG_ADDR_BITS as OW};
@@ -67,12 +68,14 @@ pub struct CtlRecords {
     pub fa_cn: Signal<Out, Bits<64>>,
     /// The C2H run-ahead (`c2h_ahead.rs`, a child): the control engine's
     /// commands (the head handed; dropped; a buffer handed by any path; a
-    /// read of `ahead_take_n` descriptors, which takes it if not the function's)
-    /// and the read side's arrivals. Whether it is the served function's
-    /// (`ahead_mine`), holds the buffer at CIDX (`ahead_hit`), may be taken
-    /// (`ahead_claim_ok`); its
-    /// next read's address and size (0 to 4: the descriptors posted in the
-    /// 64-byte block, 0 without room for them all); the head it hands.
+    /// read of `ahead_take_n` descriptors at `fa_ca`, which takes it if not
+    /// the function's) and the read side's arrivals. Whether it is the
+    /// served function's (`ahead_mine`), holds the buffer at CIDX
+    /// (`ahead_hit`), may be taken (`ahead_claim_ok`). `ahead_plan`: the
+    /// buffer operation's first step, which plans the read of its second
+    /// step (registered: 0 to 4 descriptors, those posted in the 64-byte
+    /// block, 0 without room for them all); the head it hands.
+    pub ahead_plan: Signal<In, Bit>,
     pub ahead_hand: Signal<In, Bit>,
     pub ahead_drop: Signal<In, Bit>,
     pub ahead_handed: Signal<In, Bit>,
@@ -140,23 +143,6 @@ pub struct CtlRecords {
     // ---- configuration
     dma_id: Constant<Bits<32>>,
     dma_version: Constant<Bits<32>>,
-    o_id: Constant<Bits<OW>>,
-    o_version: Constant<Bits<OW>>,
-    o_ctrl: Constant<Bits<OW>>,
-    o_status: Constant<Bits<OW>>,
-    o_h_base_lo: Constant<Bits<OW>>,
-    o_h_base_hi: Constant<Bits<OW>>,
-    o_h_size: Constant<Bits<OW>>,
-    o_h_pidx: Constant<Bits<OW>>,
-    o_h_cidx: Constant<Bits<OW>>,
-    o_c_base_lo: Constant<Bits<OW>>,
-    o_c_base_hi: Constant<Bits<OW>>,
-    o_c_size: Constant<Bits<OW>>,
-    o_c_pidx: Constant<Bits<OW>>,
-    o_c_cidx: Constant<Bits<OW>>,
-    o_irq_mask: Constant<Bits<OW>>,
-    o_irq_status: Constant<Bits<OW>>,
-    o_weight: Constant<Bits<OW>>,
 
     // ---- per-function state (block RAM), the served function's records
     h2c_ring: RAM<H2cRing, FW>,
@@ -214,17 +200,22 @@ pub struct CtlRecords {
     enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
     /// Descriptors one read may take at the H2C fetch index and at the
-    /// C2H run-ahead's index (`c_ai`).
+    /// C2H run-ahead's next read's index (`c_ai`).
     h_ring_run: RingRun,
     c_ring_run: RingRun,
     c_ai: Signal<Local, Bits<16>>,
+    /// Room in the run-ahead after the first step; the next read planned
+    /// in it (index, descriptors).
+    c_room: Signal<Local, Bits<5>>,
+    plan_index: DFF<Bits<16>>,
+    plan_n: DFF<Bits<3>>,
     run_ahead: C2hAhead,
     /// The run-ahead's owner is the function dispatched (`fn_next`), a
     /// cycle later: the served one's while an operation runs.
     ahead_fn_q: DFF<Bit>,
     c_nidx: Signal<Local, Bits<16>>,
     req_addr: Signal<Local, Bits<OW>>,
-    sel: Signal<Local, RegSel>,
+    decode: RegDecode,
     old_word: Signal<Local, Bits<32>>,
     w1c: Signal<Local, Bits<3>>,
     wr_ok: Signal<Local, Bit>,
@@ -257,6 +248,10 @@ impl Default for CtlRecords {
             h_ring_run: Default::default(),
             c_ring_run: Default::default(),
             c_ai: Default::default(),
+            c_room: Default::default(),
+            plan_index: Default::default(),
+            plan_n: Default::default(),
+            ahead_plan: Default::default(),
             run_ahead: Default::default(),
             ahead_fn_q: Default::default(),
             ring_mask_h: Default::default(),
@@ -317,23 +312,6 @@ impl Default for CtlRecords {
             last_function: Default::default(),
             dma_id: cst(DMA_ID as u64),
             dma_version: cst(DMA_VERSION as u64),
-            o_id: cst(R_ID as u64),
-            o_version: cst(R_VERSION as u64),
-            o_ctrl: cst(R_CTRL as u64),
-            o_status: cst(R_STATUS as u64),
-            o_h_base_lo: cst(R_H2C_BASE_LO as u64),
-            o_h_base_hi: cst(R_H2C_BASE_HI as u64),
-            o_h_size: cst(R_H2C_SIZE as u64),
-            o_h_pidx: cst(R_H2C_PIDX as u64),
-            o_h_cidx: cst(R_H2C_CIDX as u64),
-            o_c_base_lo: cst(R_C2H_BASE_LO as u64),
-            o_c_base_hi: cst(R_C2H_BASE_HI as u64),
-            o_c_size: cst(R_C2H_SIZE as u64),
-            o_c_pidx: cst(R_C2H_PIDX as u64),
-            o_c_cidx: cst(R_C2H_CIDX as u64),
-            o_irq_mask: cst(R_IRQ_MASK as u64),
-            o_irq_status: cst(R_IRQ_STATUS as u64),
-            o_weight: cst(R_WEIGHT as u64),
             h2c_ring: Default::default(),
             c2h_ring: Default::default(),
             c_slot: Default::default(),
@@ -378,7 +356,7 @@ impl Default for CtlRecords {
             weight: Default::default(),
             c_nidx: Default::default(),
             req_addr: Default::default(),
-            sel: Default::default(),
+            decode: Default::default(),
             old_word: Default::default(),
             w1c: Default::default(),
             wr_ok: Default::default(),
@@ -389,7 +367,7 @@ impl Default for CtlRecords {
 impl Logic for CtlRecords {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, ahead_fn_q, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
+        dff_setup!(self, clk, ahead_fn_q, plan_index, plan_n, h_rec, c_rec, f_rec, en_rec, w_rec, s_rec, sw_v, sw_fn, sw_d, r_write_q, r_sel, r_wdata, r_hit, r_ro, fn0, resp_v, resp_data, resp_err);
         // ---- Registered boundary: the register bus and `s_qos` slices.
         self.reg_in.clk.next = self.clk.val();
         self.qos_in.clk.next = self.clk.val();
@@ -494,8 +472,12 @@ impl Logic for CtlRecords {
         self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;
         self.c_nidx.next = (self.c_rec.q.val().cidx + 1) & self.ring_mask_c.val();
         self.c_npost.next = self.c_nidx.val() != self.c_rec.q.val().pidx;
-        // The C2H run-ahead: its next read is at its next index if it is the
-        // function's, else (to be taken) after CIDX.
+        // The C2H run-ahead. Its next read is planned in the buffer
+        // operation's first step, for its second (the ring's records, PIDX
+        // among them, stay off the path into the run-ahead's indices): at
+        // its next index if it hands its head now (it stays the
+        // function's), else after CIDX (it is dropped now and may be taken
+        // then, empty).
         self.run_ahead.clk.next = self.clk.val();
         self.run_ahead.rst.next = self.rst.val();
         self.ahead_fn_q.d.next = self.run_ahead.owner.val() == self.fn_next.val();
@@ -506,22 +488,28 @@ impl Logic for CtlRecords {
         self.ahead_claim_ok.next = self.run_ahead.claim_ok.val();
         self.run_ahead.handed.next = self.ahead_handed.val();
         self.c_ai.next = self.c_nidx.val();
-        if self.ahead_mine.val() {
+        self.c_room.next = bit_cast::<5, 5>(16_u64.into());
+        if self.ahead_hit.val() {
             self.c_ai.next = self.run_ahead.next_index.val();
+            self.c_room.next = self.run_ahead.room.val() + 1;
         }
         self.c_ring_run.base_lane.next = self.c_base.val().get_bits::<2>(4);
         self.c_ring_run.index.next = self.c_ai.val();
         self.c_ring_run.pidx.next = self.c_rec.q.val().pidx;
         self.c_ring_run.ring_mask.next = self.ring_mask_c.val();
-        self.ahead_take_n.next = self.c_ring_run.run.val();
-        if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.run_ahead.room.val() {
-            self.ahead_take_n.next = 0.into();
+        if self.ahead_plan.val() {
+            self.plan_index.d.next = self.c_ai.val();
+            self.plan_n.d.next = self.c_ring_run.run.val();
+            if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.c_room.val() {
+                self.plan_n.d.next = 0.into();
+            }
         }
+        self.ahead_take_n.next = self.plan_n.q.val();
         self.run_ahead.claim.next = self.ahead_read.val() & !self.ahead_mine.val();
         self.run_ahead.claim_fn.next = self.fn_cur.val();
-        self.run_ahead.claim_index.next = self.c_ai.val();
+        self.run_ahead.claim_index.next = self.plan_index.q.val();
         self.run_ahead.issue.next = self.ahead_read.val();
-        self.run_ahead.issue_n.next = self.ahead_take_n.val();
+        self.run_ahead.issue_n.next = self.plan_n.q.val();
         self.run_ahead.ring_mask.next = self.ring_mask_c.val();
         self.run_ahead.hand.next = self.ahead_hand.val();
         self.run_ahead.drop.next = self.ahead_drop.val();
@@ -530,7 +518,7 @@ impl Logic for CtlRecords {
         self.ahead_buf_valid.next = self.run_ahead.buf_valid.val();
         self.ahead_buf.next = self.run_ahead.buf_desc.val();
         self.fa_cn.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_nidx.val()) << 4);
-        self.fa_ca.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_ai.val()) << 4);
+        self.fa_ca.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.plan_index.q.val()) << 4);
         self.s_hit.next = self.s_rec.q.val().seq == self.c_rec.q.val().seq;
         self.s_buf.next.addr = self.s_rec.q.val().addr;
         self.s_buf.next.len = self.s_rec.q.val().len;
@@ -605,55 +593,15 @@ impl Logic for CtlRecords {
         // function beyond the last one, or a partial write, is refused and
         // changes nothing (regmap.md).
         self.req_addr.next = self.reg_in.m_data.val().get_bits::<OW>(12);
-        self.sel.next = RegSel::None;
-        if self.req_addr.val() == self.o_id.val() {
-            self.sel.next = RegSel::Id;
-        } else if self.req_addr.val() == self.o_version.val() {
-            self.sel.next = RegSel::Version;
-        } else if self.req_addr.val() == self.o_ctrl.val() {
-            self.sel.next = RegSel::Ctrl;
-        } else if self.req_addr.val() == self.o_status.val() {
-            self.sel.next = RegSel::Status;
-        } else if self.req_addr.val() == self.o_h_base_lo.val() {
-            self.sel.next = RegSel::HBaseLo;
-        } else if self.req_addr.val() == self.o_h_base_hi.val() {
-            self.sel.next = RegSel::HBaseHi;
-        } else if self.req_addr.val() == self.o_h_size.val() {
-            self.sel.next = RegSel::HSize;
-        } else if self.req_addr.val() == self.o_h_pidx.val() {
-            self.sel.next = RegSel::HPidx;
-        } else if self.req_addr.val() == self.o_h_cidx.val() {
-            self.sel.next = RegSel::HCidx;
-        } else if self.req_addr.val() == self.o_c_base_lo.val() {
-            self.sel.next = RegSel::CBaseLo;
-        } else if self.req_addr.val() == self.o_c_base_hi.val() {
-            self.sel.next = RegSel::CBaseHi;
-        } else if self.req_addr.val() == self.o_c_size.val() {
-            self.sel.next = RegSel::CSize;
-        } else if self.req_addr.val() == self.o_c_pidx.val() {
-            self.sel.next = RegSel::CPidx;
-        } else if self.req_addr.val() == self.o_c_cidx.val() {
-            self.sel.next = RegSel::CCidx;
-        } else if self.req_addr.val() == self.o_irq_mask.val() {
-            self.sel.next = RegSel::IrqMask;
-        } else if self.req_addr.val() == self.o_irq_status.val() {
-            self.sel.next = RegSel::IrqStatus;
-        } else if self.req_addr.val() == self.o_weight.val() {
-            self.sel.next = RegSel::Weight;
-        }
+        self.decode.addr.next = self.req_addr.val();
         if self.req_take.val() {
             self.r_write_q.d.next = self.reg_in.m_data.val().get_bit(0);
-            self.r_sel.d.next = self.sel.val();
+            self.r_sel.d.next = self.decode.sel.val();
             self.r_wdata.d.next = self.reg_in.m_data.val().get_bits::<32>(24);
-            self.r_hit.d.next = (self.sel.val() != RegSel::None)
+            self.r_hit.d.next = (self.decode.sel.val() != RegSel::None)
                 & (self.reg_in.m_data.val().get_bits::<FW>(1) <= self.last_function.val())
                 & !(self.reg_in.m_data.val().get_bit(0) & (self.reg_in.m_data.val().get_bits::<4>(56) != 0xf));
-            self.r_ro.d.next = (self.sel.val() == RegSel::Id)
-                | (self.sel.val() == RegSel::Version)
-                | (self.sel.val() == RegSel::Status)
-                | (self.sel.val() == RegSel::HCidx)
-                | (self.sel.val() == RegSel::CCidx)
-                | (self.sel.val() == RegSel::Weight);
+            self.r_ro.d.next = self.decode.ro.val();
         }
         self.r_write.next = self.r_write_q.q.val();
         self.r_ctrl.next = self.r_sel.q.val() == RegSel::Ctrl;
