@@ -5,12 +5,15 @@
 //! function of each packet whose first beat is in it (`c2h_input.rs`).
 //! Look-ahead: the next packet's first buffer is asked of the control
 //! engine as soon as that packet's function is queued, while the packets
-//! before it stream (one packet ahead; for the function of the packet still
-//! open, only once that packet is done and has asked its last write-back,
-//! since the control engine hands the buffer at CIDX), and its answer and
-//! buffer (usually prefetched: module doc of `dma`) are staged with the
-//! first beat's arithmetic: a packet then costs two cycles besides its
-//! beats (`bench dma`: 4 KiB at 512 bits, 64 beats every 66 cycles). A refused buffer, a function beyond the design, or a
+//! before it stream (one packet ahead). For the function of the packet
+//! still open it is asked early, flagged as the buffer after the one in
+//! use, if that packet fits in the buffer it has (its length bound comes
+//! from the input); the control engine hands it from its run-ahead or
+//! answers "not now", and it is then asked once that packet is done and
+//! has asked its last write-back (the control engine hands the buffer at
+//! CIDX). Its answer and buffer (usually prefetched: module doc of `dma`)
+//! are staged with the first beat's arithmetic: a packet then costs two
+//! cycles besides its beats. A refused buffer, a function beyond the design, or a
 //! function stopped or reset (its stop in the control engine's mailbox,
 //! `kill_*`) since its buffer was asked: the packet is dropped and the
 //! buffer never written. The engine then unpacks the stream into beats
@@ -38,6 +41,7 @@
 //! requests leave from registers; the credits (`*_room`) and answers come
 //! from registers of the other side: no path from an input to an output.
 
+use super::c2h_first_beat::C2hFirstBeat;
 use super::c2h_input::C2hInput;
 use super::desc::{C2hBuf, C2hReq, C2hReqKind, C2hState, WriteBurst};
 use crate::FUNCTION_ID_BITS as FW;
@@ -83,16 +87,12 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pub burst: Signal<Out, WriteBurst>,
     pub burst_room: Signal<In, Bit>,
     stream_in: C2hInput<DW, KW>,
+    first: C2hFirstBeat,
     last_function: Constant<Bits<FW>>,
     kw: Constant<Bits<8>>,
-    kw_mask: Constant<Bits<8>>,
-    /// Burst span in bytes (min(max_burst, 32 beats)) and its mask.
+    /// Burst span in bytes (min(max_burst, 32 beats)).
     cburst: Constant<Bits<13>>,
-    cburst_mask: Constant<Bits<13>>,
     keep_all: Constant<Bits<KW>>,
-    keep_bit: Vec<Constant<Bits<KW>>>,
-    keep_count: Vec<Constant<Bits<8>>>,
-    byte_mask: Vec<Constant<Bits<DW>>>,
     state: DFF<C2hState>,
     /// Dropping the rest of a packet (refused, or of no such function).
     drop: DFF<Bit>,
@@ -127,6 +127,19 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pa_eb: DFF<Bit>,
     pa_ebu: DFF<Bit>,
     pa_bad: DFF<Bit>,
+    /// Early: the look-ahead is of the function of the packet streaming,
+    /// which fits in the buffer it has (`fit`: its length bound, from the
+    /// input, is no more than `blen`, its first buffer's length; 0 once it
+    /// has a second). Its buffer is then asked while the packet streams,
+    /// flagged as the one after the buffer in use (`pa_nx`, once per
+    /// packet: `pa_tried`); the control engine hands it only from its
+    /// run-ahead, else answers "not now" and it is asked again once the
+    /// packet is done.
+    pa_nx: DFF<Bit>,
+    pa_tried: DFF<Bit>,
+    blen: DFF<Bits<24>>,
+    fit: DFF<Bit>,
+    early: Signal<Local, Bit>,
     /// Requests shown: the packet's before the look-ahead's; which one the
     /// control engine took (it acknowledges a cycle later) and so whose the
     /// next answer is (an answer comes before the next request is taken).
@@ -188,8 +201,6 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     l_ebu: Signal<Local, Bit>,
     l_fn: Signal<Local, Bits<FW>>,
     l_gen: Signal<Local, Bit>,
-    in_count: Signal<Local, Bits<8>>,
-    in_mask: Signal<Local, Bits<DW>>,
     /// The input beat's valid bytes, zero above them.
     in_bytes: Signal<Local, Bits<DW2>>,
     n: Signal<Local, Bits<8>>,
@@ -211,14 +222,6 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     fits: Signal<Local, Bit>,
     left_nx: Signal<Local, Bits<24>>,
     bnd_nx: Signal<Local, Bits<13>>,
-    b_addr: Signal<Local, Bits<64>>,
-    b_len: Signal<Local, Bits<24>>,
-    b_off: Signal<Local, Bits<8>>,
-    b_room: Signal<Local, Bits<8>>,
-    b_nmax: Signal<Local, Bits<8>>,
-    b_bnd: Signal<Local, Bits<13>>,
-    b_eb: Signal<Local, Bit>,
-    b_ebu: Signal<Local, Bit>,
 }
 
 impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> {
@@ -259,23 +262,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             burst: Default::default(),
             burst_room: Default::default(),
             stream_in: Default::default(),
+            first: C2hFirstBeat::new(KW, burst_bytes),
             last_function: Constant::new(((functions - 1) as u64).into()),
             kw: cst(KW as u64),
-            kw_mask: cst(KW as u64 - 1),
             cburst: Constant::new((burst_bytes as u64).into()),
-            cburst_mask: Constant::new((burst_bytes as u64 - 1).into()),
             keep_all: Constant::new(keep_all),
-            keep_bit: (0..KW).map(|i| Constant::new(Bits::<KW>::default().replace_bit(i, true))).collect(),
-            keep_count: (0..KW).map(|i| cst(i as u64 + 1)).collect(),
-            byte_mask: (0..KW)
-                .map(|i| {
-                    let mut m: Bits<DW> = Bits::default();
-                    for b in 0..8 {
-                        m = m.replace_bit(8 * i + b, true);
-                    }
-                    Constant::new(m)
-                })
-                .collect(),
             state: Default::default(),
             drop: Default::default(),
             fn_q: Default::default(),
@@ -301,6 +292,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             pa_eb: Default::default(),
             pa_ebu: Default::default(),
             pa_bad: Default::default(),
+            pa_nx: Default::default(),
+            pa_tried: Default::default(),
+            blen: Default::default(),
+            fit: Default::default(),
+            early: Default::default(),
             shown_pa: Default::default(),
             ao_pa: Default::default(),
             ao_skip: Default::default(),
@@ -343,8 +339,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             l_ebu: Default::default(),
             l_fn: Default::default(),
             l_gen: Default::default(),
-            in_count: Default::default(),
-            in_mask: Default::default(),
             in_bytes: Default::default(),
             n: Default::default(),
             fill_lt: Default::default(),
@@ -360,14 +354,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             fits: Default::default(),
             left_nx: Default::default(),
             bnd_nx: Default::default(),
-            b_addr: Default::default(),
-            b_len: Default::default(),
-            b_off: Default::default(),
-            b_room: Default::default(),
-            b_nmax: Default::default(),
-            b_bnd: Default::default(),
-            b_eb: Default::default(),
-            b_ebu: Default::default(),
         }
     }
 }
@@ -377,7 +363,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
     fn update(&mut self) {
         dff_setup!(
             self, clk, state, drop, fn_q, gen, req_v, req_k, rq, rq_skip, done_in, pkt_done, pa_v, pa_fn, pa_rv, pa_asked,
-            pa_got, pa_ok, pa_no, pa_gen, pa_buf, pa_off, pa_nmax, pa_bnd, pa_eb, pa_ebu, pa_bad, shown_pa, ao_pa, ao_skip, buf_busy,
+            pa_got, pa_ok, pa_no, pa_gen, pa_buf, pa_off, pa_nmax, pa_bnd, pa_eb, pa_ebu, pa_bad, pa_nx, pa_tried, blen, fit, shown_pa, ao_pa, ao_skip, buf_busy,
             bo_pa, bf_fn, acc, fill, bv, bq, bq_pa, dirq, addr, left, used, off, nmax, nmax_kw, bnd, nmax_ends_buf, nmax_ends_burst, bb, bstart, wd_v, wd_data, wd_strb,
             wc_v, wc
         );
@@ -401,7 +387,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.req.next.used = 0.into();
             self.req.next.eop = false;
             self.req.next.irq = false;
-            self.req.next.code = 0.into();
+            self.req.next.code = bit_cast::<4, 1>(self.pa_nx.q.val().into()) << 1;
         }
         self.shown_pa.d.next = !self.req_v.q.val() & self.pa_rv.q.val();
         self.pkt_function.next = self.bf_fn.q.val();
@@ -418,7 +404,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             if self.shown_pa.q.val() {
                 self.pa_rv.d.next = false;
             } else {
+                // (The packet's request goes first: a buffer asked early is
+                // no longer the one after the buffer in use.)
                 self.req_v.d.next = false;
+                self.pa_nx.d.next = false;
             }
         }
         if self.buf_valid.val() {
@@ -437,25 +426,14 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             & ((self.state.q.val() == C2hState::WaitBuffer)
                 | ((self.state.q.val() == C2hState::WaitAnswer) & self.ans.val() & self.ans_ok.val()));
 
-        // A new buffer: its first beat.
-        self.b_addr.next = self.bq.q.val().addr;
-        self.b_len.next = self.bq.q.val().len;
-        self.b_off.next = self.b_addr.val().get_bits::<8>(0) & self.kw_mask.val();
-        self.b_room.next = self.kw.val() - self.b_off.val();
-        self.b_nmax.next = self.b_room.val();
-        if self.b_len.val() < bit_cast::<24, 8>(self.b_room.val()) {
-            self.b_nmax.next = self.b_len.val().get_bits::<8>(0);
-        }
-        self.b_bnd.next = self.cburst.val() - (self.b_addr.val().get_bits::<13>(0) & self.cburst_mask.val());
-        self.b_eb.next = self.b_len.val() <= bit_cast::<24, 8>(self.b_room.val());
-        self.b_ebu.next = (bit_cast::<13, 8>(self.b_nmax.val()) == self.b_bnd.val()) | self.b_eb.val();
+        // A new buffer: its first beat (`c2h_first_beat.rs`).
+        self.first.buffer.next = self.bq.q.val();
 
         // ---- Look-ahead: the next packet's first buffer is asked as soon
         // as its first beat is in the input FIFO (`c2h_input.rs`), so that it
         // is there when the packets before it are done. For a function whose
-        // packet is still open it is asked only once that packet has asked
-        // its last buffer (once it is done, its last write-back asked first:
-        // the control engine hands the buffer at CIDX).
+        // packet is still open it is asked early (`early`) or once that
+        // packet is done, its last write-back asked first (module doc).
         if !self.pa_v.q.val() & self.stream_in.head_valid.val() {
             self.stream_in.head_pop.next = true;
             self.pa_v.d.next = true;
@@ -464,14 +442,27 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.pa_got.d.next = false;
             self.pa_ok.d.next = false;
             self.pa_no.d.next = false;
+            self.pa_nx.d.next = false;
+            self.pa_tried.d.next = false;
         }
+        self.fit.d.next = (self.state.q.val() == C2hState::Data)
+            & !self.done_in.q.val()
+            & self.stream_in.len_valid.val()
+            & (self.stream_in.len_bound.val() <= bit_cast::<25, 24>(self.blen.q.val()));
+        self.early.next = self.fit.q.val()
+            & !self.pa_tried.q.val()
+            & !self.req_v.q.val()
+            & (self.pa_fn.q.val() == self.fn_q.q.val())
+            & (self.state.q.val() == C2hState::Data);
         if self.pa_v.q.val() & !self.pa_asked.q.val() & !self.pa_no.q.val() {
             if self.pa_fn.q.val() > self.last_function.val() {
                 self.pa_no.d.next = true;
             } else if !self.buf_busy.q.val()
                 & (self.state.q.val() != C2hState::WantBuffer)
-                & ((self.pa_fn.q.val() != self.fn_q.q.val()) | (self.state.q.val() == C2hState::Idle))
+                & ((self.pa_fn.q.val() != self.fn_q.q.val()) | (self.state.q.val() == C2hState::Idle) | self.early.val())
             {
+                self.pa_nx.d.next = self.early.val();
+                self.pa_tried.d.next = self.pa_tried.q.val() | self.early.val();
                 self.pa_rv.d.next = true;
                 self.pa_asked.d.next = true;
                 self.buf_busy.d.next = true;
@@ -483,7 +474,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.pa_gen.d.next = self.ans_gen.val();
             self.pa_ok.d.next = self.ans_ok.val();
             if !self.ans_ok.val() {
-                self.pa_no.d.next = true;
+                // (Asked early and not now: asked again once the packet is done.)
+                self.pa_no.d.next = !self.pa_nx.q.val();
+                self.pa_asked.d.next = !self.pa_nx.q.val();
+                self.pa_nx.d.next = false;
                 self.buf_busy.d.next = false;
             }
         }
@@ -492,11 +486,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.bv.d.next = false;
             self.pa_got.d.next = true;
             self.pa_buf.d.next = self.bq.q.val();
-            self.pa_off.d.next = self.b_off.val();
-            self.pa_nmax.d.next = self.b_nmax.val();
-            self.pa_bnd.d.next = self.b_bnd.val();
-            self.pa_eb.d.next = self.b_eb.val();
-            self.pa_ebu.d.next = self.b_ebu.val();
+            self.pa_off.d.next = self.first.off.val();
+            self.pa_nmax.d.next = self.first.nmax.val();
+            self.pa_bnd.d.next = self.first.bnd.val();
+            self.pa_eb.d.next = self.first.ends_buf.val();
+            self.pa_ebu.d.next = self.first.ends_burst.val();
             self.pa_bad.d.next = self.bq.q.val().err | (self.bq.q.val().len == 0);
         }
         // (Only an entry held: one popped this cycle is another packet's.)
@@ -509,16 +503,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             & ((self.pa_no.q.val() & !(self.buf_busy.q.val() & self.bo_pa.q.val()))
                 | (self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()));
         self.ldp.next = false;
-
-        // The input beat's bytes (keep is contiguous from byte 0).
-        self.in_count.next = 0.into();
-        self.in_mask.next = 0.into();
-        for i in 0..self.keep_bit.len() {
-            if (self.stream_in.m_axis_tkeep.val() & self.keep_bit[i].val()).any() {
-                self.in_count.next = self.keep_count[i].val();
-                self.in_mask.next = self.in_mask.val() | self.byte_mask[i].val();
-            }
-        }
 
         // This cycle's output beat: nmax bytes, or the packet's last fewer.
         self.fill_lt.next = self.fill.q.val() < self.nmax.q.val();
@@ -685,11 +669,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
 
         // The buffer taken: the packet's next one, or the look-ahead's.
         self.l_buf.next = self.bq.q.val();
-        self.l_off.next = self.b_off.val();
-        self.l_nmax.next = self.b_nmax.val();
-        self.l_bnd.next = self.b_bnd.val();
-        self.l_eb.next = self.b_eb.val();
-        self.l_ebu.next = self.b_ebu.val();
+        self.l_off.next = self.first.off.val();
+        self.l_nmax.next = self.first.nmax.val();
+        self.l_bnd.next = self.first.bnd.val();
+        self.l_eb.next = self.first.ends_buf.val();
+        self.l_ebu.next = self.first.ends_burst.val();
         self.l_fn.next = self.fn_q.q.val();
         self.l_gen.next = self.gen.q.val();
         if self.ldp.val() {
@@ -704,6 +688,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         }
         if self.load.val() {
             self.bv.d.next = false;
+            self.blen.d.next = 0.into();
+        }
+        if self.ldp.val() {
+            self.blen.d.next = self.pa_buf.q.val().len;
         }
         if self.load.val() | self.ldp.val() {
             self.addr.d.next = self.l_buf.val().addr;
@@ -744,7 +732,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         if self.fill_lt.val() {
             self.fill_pop.next = 0.into();
         }
-        self.in_bytes.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val() & self.in_mask.val());
+        self.in_bytes.next = bit_cast::<DW2, DW>(self.stream_in.m_axis_tdata.val());
         self.in_keep.next = self.in_bytes.val() << (bit_cast::<11, 8>(self.fill.q.val()) << 3);
         self.in_pop.next = self.in_bytes.val() << (bit_cast::<11, 8>(self.fill_pop.val()) << 3);
         self.fits.next = self.fill.q.val() <= self.kw.val();
@@ -754,6 +742,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.fits.val();
         self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
         self.stream_in.m_axis_tready.next = self.drop.q.val() | self.open.val();
+        self.stream_in.len_pop.next = self.take.val() & self.stream_in.m_axis_tlast.val();
         if self.pop.val() {
             self.acc.d.next = self.acc_pop.val();
             self.fill.d.next = self.fill_pop.val();
@@ -766,10 +755,10 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             } else {
                 if self.pop.val() {
                     self.acc.d.next = self.acc_pop.val() | self.in_pop.val();
-                    self.fill.d.next = self.fill_pop.val() + self.in_count.val();
+                    self.fill.d.next = self.fill_pop.val() + self.stream_in.m_axis_count.val();
                 } else {
                     self.acc.d.next = self.acc.q.val() | self.in_keep.val();
-                    self.fill.d.next = self.fill.q.val() + self.in_count.val();
+                    self.fill.d.next = self.fill.q.val() + self.stream_in.m_axis_count.val();
                 }
                 self.done_in.d.next = self.stream_in.m_axis_tlast.val();
             }
@@ -785,6 +774,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.req_v.d.next = false;
             self.pa_v.d.next = false;
             self.pa_rv.d.next = false;
+            self.pa_nx.d.next = false;
+            self.fit.d.next = false;
             self.buf_busy.d.next = false;
             self.bv.d.next = false;
             self.fill.d.next = 0.into();

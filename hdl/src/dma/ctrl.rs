@@ -1,9 +1,9 @@
 //! The DMA's control engine: one short operation on one function at a time
 //! (module doc of `dma`). Its per-function state in block RAM and the
 //! register view of it are its child `rec` (`records.rs`), its mailboxes
-//! and its interrupt and waiting outputs its child `mail` (`mail.rs`); it
-//! the two H2C descriptor banks its child `banks` (`banks.rs`); it does short
-//! read-modify-write operations on one function: register accesses, H2C
+//! and its interrupt and waiting outputs its child `mail` (`mail.rs`), the
+//! two H2C descriptor banks its child `banks` (`banks.rs`). Its operations
+//! are short read-modify-writes on one function: register accesses, H2C
 //! descriptor fetches (the scheduler), completions of both directions
 //! (write-back, CIDX, interrupt), C2H buffer fetches and prefetches, errors,
 //! sharing gate and `s_fnctl` requests, deferred interrupts. It never waits
@@ -250,9 +250,6 @@ impl Logic for DmaCtrl {
         // ---- Per-function records of the function the control engine serves.
         self.c_rd_go.next = false;
         self.rd_addr.next = self.rec.fa_c.val();
-        if self.p_ph.q.val() {
-            self.rd_addr.next = self.rec.fa_cn.val();
-        }
         self.nh.next = self.rec.h.val();
         self.nc.next = self.rec.c.val();
         self.nf.next = self.rec.f.val();
@@ -496,9 +493,8 @@ impl Logic for DmaCtrl {
             // after CIDX is prefetched into the slot if the host posted it.
             // Any other buffer drops the run-ahead.
             self.rec.ahead_plan.next = !self.p_ph.q.val();
-            if !self.p_ph.q.val() & !self.rec.ahead_hit.val() {
-                self.ra_drop.next = true;
-            }
+            self.rec.ahead_next.next = self.e_code.q.val() == 2;
+            self.ra_drop.next = !self.p_ph.q.val() & !self.rec.ahead_hit.val() & (self.e_code.q.val() != 2);
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_claim_ok.val()) {
                 // (Its size is the records' `ahead_take_n`, planned in the
                 // first step, not `fetch_n`: the banks' arithmetic stays off
@@ -517,9 +513,21 @@ impl Logic for DmaCtrl {
                     self.state.d.next = CtlState::Dispatch;
                     self.p_ph.d.next = false;
                     self.c_rd_go.next = true;
+                    self.rd_addr.next = self.rec.fa_cn.val();
                     self.nc.next.pf = true;
                     self.nc.next.seq = self.rec.c.val().seq + 1;
                     self.c_we.next = true;
+                }
+            } else if self.e_code.q.val() == 2 {
+                // The buffer after the one in use (asked while the packet
+                // in it streams): the run-ahead's head, else not now (asked
+                // again at CIDX once that packet is done).
+                self.c_ok.next = self.rec.ahead_hit_nx.val() & self.rec.c_live.val() & !self.rec.c_bad.val();
+                self.c_no.next = !self.c_ok.val();
+                self.rec.ahead_hand.next = self.c_ok.val();
+                self.p_ph.d.next = self.c_ok.val();
+                if !self.c_ok.val() {
+                    self.state.d.next = CtlState::Dispatch;
                 }
             } else if !self.rec.c_live.val()
                 | (self.e_code.q.val().get_bit(0) & (self.e_gen.q.val() != self.rec.f.val().gen))

@@ -69,7 +69,9 @@ pub enum C2hReqKind {
 
 /// A C2H engine request: the packet's function and generation, the
 /// buffer's bytes used, end of packet and interrupt flag (write-back), the
-/// code (error; 1 on a buffer request: the packet continues).
+/// code (error; on a buffer request, 1: the packet continues, 2: the next
+/// packet's first buffer, asked while the packet before it, of the same
+/// function, streams in the buffer at CIDX).
 #[derive(Clone, Copy, Debug, PartialEq, Default, LogicStruct)]
 pub struct C2hReq {
     pub function: Bits<FW>,

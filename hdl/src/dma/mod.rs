@@ -204,6 +204,7 @@ mod bank;
 mod banks;
 mod c2h;
 mod c2h_ahead;
+mod c2h_first_beat;
 mod c2h_input;
 mod ctrl;
 pub mod desc;

@@ -71,11 +71,15 @@ pub struct CtlRecords {
     /// read of `ahead_take_n` descriptors at `fa_ca`, which takes it if not
     /// the function's) and the read side's arrivals. Whether it is the
     /// served function's (`ahead_mine`), holds the buffer at CIDX
-    /// (`ahead_hit`), may be taken (`ahead_claim_ok`). `ahead_plan`: the
-    /// buffer operation's first step, which plans the read of its second
-    /// step (registered: 0 to 4 descriptors, those posted in the 64-byte
-    /// block, 0 without room for them all); the head it hands.
+    /// (`ahead_hit`) or the one after it (`ahead_hit_nx`), may be taken
+    /// (`ahead_claim_ok`). `ahead_plan`: the buffer operation's first step,
+    /// which plans the read of its second step (registered: 0 to 4
+    /// descriptors, those posted in the 64-byte block, 0 without room for
+    /// them all), for a request of the buffer after CIDX if `ahead_next`;
+    /// the head it hands.
     pub ahead_plan: Signal<In, Bit>,
+    pub ahead_next: Signal<In, Bit>,
+    pub ahead_hit_nx: Signal<Out, Bit>,
     pub ahead_hand: Signal<In, Bit>,
     pub ahead_drop: Signal<In, Bit>,
     pub ahead_handed: Signal<In, Bit>,
@@ -199,14 +203,17 @@ pub struct CtlRecords {
     c_base: Signal<Local, Bits<64>>,
     enabled: Signal<Local, Bit>,
     weight: Signal<Local, Bits<8>>,
-    /// Descriptors one read may take at the H2C fetch index and at the
-    /// C2H run-ahead's next read's index (`c_ai`).
+    /// Descriptors one read may take at the H2C fetch index, at the C2H
+    /// run-ahead's next index and after CIDX (worked out apart, chosen at
+    /// the end: `c_ai` is the index chosen).
     h_ring_run: RingRun,
     c_ring_run: RingRun,
+    cn_ring_run: RingRun,
     c_ai: Signal<Local, Bits<16>>,
     /// Room in the run-ahead after the first step; the next read planned
     /// in it (index, descriptors).
     c_room: Signal<Local, Bits<5>>,
+    c_hit: Signal<Local, Bit>,
     plan_index: DFF<Bits<16>>,
     plan_n: DFF<Bits<3>>,
     run_ahead: C2hAhead,
@@ -247,11 +254,15 @@ impl Default for CtlRecords {
             h_run: Default::default(),
             h_ring_run: Default::default(),
             c_ring_run: Default::default(),
+            cn_ring_run: Default::default(),
             c_ai: Default::default(),
             c_room: Default::default(),
             plan_index: Default::default(),
             plan_n: Default::default(),
             ahead_plan: Default::default(),
+            ahead_next: Default::default(),
+            ahead_hit_nx: Default::default(),
+            c_hit: Default::default(),
             run_ahead: Default::default(),
             ahead_fn_q: Default::default(),
             ring_mask_h: Default::default(),
@@ -460,9 +471,8 @@ impl Logic for CtlRecords {
             | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
         self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
         self.h_ring_run.base_lane.next = self.h_base.val().get_bits::<2>(4);
-        self.h_ring_run.index.next = self.h_rec.q.val().fetch;
-        self.h_ring_run.pidx.next = self.h_rec.q.val().pidx;
-        self.h_ring_run.ring_mask.next = self.ring_mask_h.val();
+        self.h_ring_run.idx_lane.next = self.h_rec.q.val().fetch.get_bits::<2>(0);
+        self.h_ring_run.avail.next = (self.h_rec.q.val().pidx - self.h_rec.q.val().fetch) & self.ring_mask_h.val();
         self.h_run.next = self.h_ring_run.run.val();
         if self.f_rec.q.val().closed {
             self.h_run.next = 1.into();
@@ -477,7 +487,8 @@ impl Logic for CtlRecords {
         // among them, stay off the path into the run-ahead's indices): at
         // its next index if it hands its head now (it stays the
         // function's), else after CIDX (it is dropped now and may be taken
-        // then, empty).
+        // then, empty). (A request of the buffer after CIDX that it cannot
+        // serve ends in the first step.)
         self.run_ahead.clk.next = self.clk.val();
         self.run_ahead.rst.next = self.rst.val();
         self.ahead_fn_q.d.next = self.run_ahead.owner.val() == self.fn_next.val();
@@ -485,23 +496,38 @@ impl Logic for CtlRecords {
         self.ahead_hit.next = self.ahead_mine.val()
             & (self.run_ahead.held.val() != 0)
             & (self.run_ahead.head.val() == self.c_rec.q.val().cidx);
+        // (Its head is the one after CIDX: the one before it is at CIDX.)
+        self.ahead_hit_nx.next = self.ahead_mine.val()
+            & (self.run_ahead.held.val() != 0)
+            & (((self.run_ahead.head.val() - 1) & self.ring_mask_c.val()) == self.c_rec.q.val().cidx);
         self.ahead_claim_ok.next = self.run_ahead.claim_ok.val();
         self.run_ahead.handed.next = self.ahead_handed.val();
+        self.c_hit.next = self.ahead_hit.val();
+        if self.ahead_next.val() {
+            self.c_hit.next = self.ahead_hit_nx.val();
+        }
         self.c_ai.next = self.c_nidx.val();
-        self.c_room.next = bit_cast::<5, 5>(16_u64.into());
-        if self.ahead_hit.val() {
+        if self.c_hit.val() {
             self.c_ai.next = self.run_ahead.next_index.val();
-            self.c_room.next = self.run_ahead.room.val() + 1;
         }
         self.c_ring_run.base_lane.next = self.c_base.val().get_bits::<2>(4);
-        self.c_ring_run.index.next = self.c_ai.val();
-        self.c_ring_run.pidx.next = self.c_rec.q.val().pidx;
-        self.c_ring_run.ring_mask.next = self.ring_mask_c.val();
+        self.c_ring_run.idx_lane.next = self.run_ahead.next_index.val().get_bits::<2>(0);
+        self.c_ring_run.avail.next = (self.c_rec.q.val().pidx - self.run_ahead.next_index.val()) & self.ring_mask_c.val();
+        // (Posted after CIDX: PIDX - CIDX - 1, one adder.)
+        self.cn_ring_run.base_lane.next = self.c_base.val().get_bits::<2>(4);
+        self.cn_ring_run.idx_lane.next = self.c_nidx.val().get_bits::<2>(0);
+        self.cn_ring_run.avail.next = (self.c_rec.q.val().pidx + !self.c_rec.q.val().cidx) & self.ring_mask_c.val();
+        // Room after the hand; after CIDX the run-ahead is empty (dropped
+        // now, or free), room for any read.
+        self.c_room.next = self.run_ahead.room.val() + 1;
         if self.ahead_plan.val() {
             self.plan_index.d.next = self.c_ai.val();
-            self.plan_n.d.next = self.c_ring_run.run.val();
-            if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.c_room.val() {
-                self.plan_n.d.next = 0.into();
+            self.plan_n.d.next = self.cn_ring_run.run.val();
+            if self.c_hit.val() {
+                self.plan_n.d.next = self.c_ring_run.run.val();
+                if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.c_room.val() {
+                    self.plan_n.d.next = 0.into();
+                }
             }
         }
         self.ahead_take_n.next = self.plan_n.q.val();

@@ -2,7 +2,8 @@
 //! from it, in the 64-byte block of the first (so a read never crosses
 //! 4 KiB) and before the ring's next four (a ring is a multiple of four
 //! descriptors, so never past its end). Used for the scheduler's H2C
-//! fetches and the C2H run-ahead's reads (`records.rs`).
+//! fetches and the C2H run-ahead's reads (`records.rs`), which work out
+//! the descriptors posted from the index (`avail`) each its own way.
 
 use rust_hdl::prelude::*;
 
@@ -10,14 +11,13 @@ use rust_hdl::prelude::*;
 pub struct RingRun {
     /// Bits 5:4 of the ring's base (its lane in a 64-byte block).
     pub base_lane: Signal<In, Bits<2>>,
-    pub index: Signal<In, Bits<16>>,
-    pub pidx: Signal<In, Bits<16>>,
-    pub ring_mask: Signal<In, Bits<16>>,
+    /// Bits 1:0 of the index (its lane in the ring's four); descriptors
+    /// posted from it.
+    pub idx_lane: Signal<In, Bits<2>>,
+    pub avail: Signal<In, Bits<16>>,
     pub run: Signal<Out, Bits<3>>,
-    /// Posted from the index; the index's lane in the block and in the
-    /// ring's four; descriptors to the end of the later of the two.
-    avail: Signal<Local, Bits<16>>,
-    idx_lane: Signal<Local, Bits<2>>,
+    /// The index's lane in the block; descriptors to the end of the later
+    /// of the two.
     lane_a: Signal<Local, Bits<2>>,
     /// (`!` on a narrow value inside a wider expression would widen first
     /// in the Verilog: the lane's complement is a 2-bit signal of its own.)
@@ -28,8 +28,6 @@ pub struct RingRun {
 impl Logic for RingRun {
     #[hdl_gen]
     fn update(&mut self) {
-        self.avail.next = (self.pidx.val() - self.index.val()) & self.ring_mask.val();
-        self.idx_lane.next = self.index.val().get_bits::<2>(0);
         self.lane_a.next = self.base_lane.val() + self.idx_lane.val();
         if self.lane_a.val() > self.idx_lane.val() {
             self.lane_n.next = !self.lane_a.val();
