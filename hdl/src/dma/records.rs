@@ -471,7 +471,7 @@ impl Logic for CtlRecords {
             | (self.c_rec.q.val().pidx > self.ring_mask_c.val());
         self.fa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().fetch) << 4);
         self.h_ring_run.base_lane.next = self.h_base.val().get_bits::<2>(4);
-        self.h_ring_run.idx_lane.next = self.h_rec.q.val().fetch.get_bits::<2>(0);
+        self.h_ring_run.idx_lane.next = bit_cast::<2, 16>(self.h_rec.q.val().fetch);
         self.h_ring_run.avail.next = (self.h_rec.q.val().pidx - self.h_rec.q.val().fetch) & self.ring_mask_h.val();
         self.h_run.next = self.h_ring_run.run.val();
         if self.f_rec.q.val().closed {
