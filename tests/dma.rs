@@ -1729,7 +1729,10 @@ fn c2h_after_reset(
 /// descriptors are read ahead or in flight (at several delays after its
 /// first three packets are written): no buffer posted before the reset is
 /// written but those three, and the packets after the reset land in the
-/// new buffers.
+/// new buffers; (3) one function's packets that fit in their buffer (the
+/// next packet's buffer is then asked while they stream, `c2h.rs`) mixed at
+/// random with packets that need two: each packet in as many buffers as it
+/// needs, in ring order, its bytes intact.
 #[test]
 fn c2h_run_ahead() {
     let name = "dma_c2h_run_ahead";
@@ -1793,6 +1796,23 @@ fn c2h_run_ahead() {
         }
         c2h_after_reset(&mut b, &mut ds, &sizes, &mut board, &mut rng, round, &old[3..], "(2)");
     }
+
+    // (3) Packets that fit in their buffer and packets that need two.
+    ds[0].reset(&mut b).unwrap();
+    for _ in 0..60 {
+        assert!(ds[0].post_rx(&mut b, 1024, 0, false).unwrap());
+    }
+    ds[0].ring(&mut b).unwrap();
+    let (mut used, mut two) = (0, 0);
+    while used + 2 <= 60 {
+        let n = if rng.below(2) == 0 { rng.range_usize(1..1025) } else { rng.range_usize(1025..2049) };
+        used += n.div_ceil(1024);
+        two += usize::from(n > 1024);
+        c2h_send(&mut b, &mut board, 1, rng.bytes(n));
+    }
+    c2h_settle(&mut b, &mut ds, &sizes, &mut board, 2000);
+    assert_eq!(board.outstanding(), 0, "(3) every packet back");
+    eprintln!("{name}: (3) {used} buffers, {two} packets of two");
     board.finish().unwrap();
     assert!(b.host.iommu.violations.is_empty(), "IOMMU violations: {:?}", b.host.iommu.violations);
 }

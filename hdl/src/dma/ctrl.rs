@@ -277,6 +277,7 @@ impl Logic for DmaCtrl {
         self.c_no.next = false;
         self.rec.ahead_hand.next = false;
         self.rec.ahead_plan.next = false;
+        self.rec.ahead_next.next = self.e_code.q.val() == 2;
         self.wb_addr.next = self.rec.wa_h.val();
         // A completion's write-back word.
         self.wb_word.next = bit_cast::<64, 24>(self.cm.q.val().len)
@@ -493,7 +494,6 @@ impl Logic for DmaCtrl {
             // after CIDX is prefetched into the slot if the host posted it.
             // Any other buffer drops the run-ahead.
             self.rec.ahead_plan.next = !self.p_ph.q.val();
-            self.rec.ahead_next.next = self.e_code.q.val() == 2;
             self.ra_drop.next = !self.p_ph.q.val() & !self.rec.ahead_hit.val() & (self.e_code.q.val() != 2);
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_claim_ok.val()) {
                 // (Its size is the records' `ahead_take_n`, planned in the
