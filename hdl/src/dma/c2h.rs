@@ -739,7 +739,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         if self.pop.val() {
             self.fits.next = self.fill.q.val() <= self.nmax_kw.q.val();
         }
-        self.open.next = (self.state.q.val() != C2hState::Idle) & !self.done_in.q.val() & self.fits.val();
+        // (A packet's first beat is taken as it starts, `ldp`: it leaves the
+        // cycle after.)
+        self.open.next = (((self.state.q.val() != C2hState::Idle) & !self.done_in.q.val()) | self.ldp.val()) & self.fits.val();
         self.take.next = self.stream_in.m_axis_tvalid.val() & (self.drop.q.val() | self.open.val());
         self.stream_in.m_axis_tready.next = self.drop.q.val() | self.open.val();
         self.stream_in.len_pop.next = self.take.val() & self.stream_in.m_axis_tlast.val();
@@ -747,13 +749,21 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.acc.d.next = self.acc_pop.val();
             self.fill.d.next = self.fill_pop.val();
         }
+        // (Idle: what a packet cut short left is not kept.)
+        if self.state.q.val() == C2hState::Idle {
+            self.fill.d.next = 0.into();
+            self.acc.d.next = 0.into();
+        }
         if self.take.val() {
             if self.drop.q.val() {
                 if self.stream_in.m_axis_tlast.val() {
                     self.drop.d.next = false;
                 }
             } else {
-                if self.pop.val() {
+                if self.state.q.val() == C2hState::Idle {
+                    self.acc.d.next = self.in_bytes.val();
+                    self.fill.d.next = self.stream_in.m_axis_count.val();
+                } else if self.pop.val() {
                     self.acc.d.next = self.acc_pop.val() | self.in_pop.val();
                     self.fill.d.next = self.fill_pop.val() + self.stream_in.m_axis_count.val();
                 } else {
@@ -762,10 +772,6 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                 }
                 self.done_in.d.next = self.stream_in.m_axis_tlast.val();
             }
-        }
-        if self.state.q.val() == C2hState::Idle {
-            self.fill.d.next = 0.into();
-            self.acc.d.next = 0.into();
         }
 
         if self.rst.val() {
