@@ -427,7 +427,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                 | ((self.state.q.val() == C2hState::WaitAnswer) & self.ans.val() & self.ans_ok.val()));
 
         // A new buffer: its first beat (`c2h_first_beat.rs`).
-        self.first.buffer.next = self.bq.q.val();
+        self.first.addr.next = bit_cast::<13, 64>(self.bq.q.val().addr);
+        self.first.len.next = self.bq.q.val().len;
 
         // ---- Look-ahead: the next packet's first buffer is asked as soon
         // as its first beat is in the input FIFO (`c2h_input.rs`), so that it

@@ -4,12 +4,14 @@
 //! ends a burst. Logic alone, on the buffer the engine holds in a register;
 //! every later beat of the buffer is aligned (`c2h.rs` works those out).
 
-use super::desc::C2hBuf;
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
 pub struct C2hFirstBeat {
-    pub buffer: Signal<In, C2hBuf>,
+    /// The buffer's address (bits 12:0: its place in the beat and in a
+    /// burst span) and length.
+    pub addr: Signal<In, Bits<13>>,
+    pub len: Signal<In, Bits<24>>,
     pub off: Signal<Out, Bits<8>>,
     pub nmax: Signal<Out, Bits<8>>,
     pub bnd: Signal<Out, Bits<13>>,
@@ -21,8 +23,6 @@ pub struct C2hFirstBeat {
     kw_mask: Constant<Bits<8>>,
     cburst: Constant<Bits<13>>,
     cburst_mask: Constant<Bits<13>>,
-    addr: Signal<Local, Bits<64>>,
-    len: Signal<Local, Bits<24>>,
     l_off: Signal<Local, Bits<8>>,
     room: Signal<Local, Bits<8>>,
     l_nmax: Signal<Local, Bits<8>>,
@@ -33,7 +33,8 @@ pub struct C2hFirstBeat {
 impl C2hFirstBeat {
     pub fn new(beat_bytes: usize, burst_bytes: usize) -> Self {
         Self {
-            buffer: Default::default(),
+            addr: Default::default(),
+            len: Default::default(),
             off: Default::default(),
             nmax: Default::default(),
             bnd: Default::default(),
@@ -43,8 +44,6 @@ impl C2hFirstBeat {
             kw_mask: Constant::new((beat_bytes as u64 - 1).into()),
             cburst: Constant::new((burst_bytes as u64).into()),
             cburst_mask: Constant::new((burst_bytes as u64 - 1).into()),
-            addr: Default::default(),
-            len: Default::default(),
             l_off: Default::default(),
             room: Default::default(),
             l_nmax: Default::default(),
@@ -57,15 +56,13 @@ impl C2hFirstBeat {
 impl Logic for C2hFirstBeat {
     #[hdl_gen]
     fn update(&mut self) {
-        self.addr.next = self.buffer.val().addr;
-        self.len.next = self.buffer.val().len;
-        self.l_off.next = self.addr.val().get_bits::<8>(0) & self.kw_mask.val();
+        self.l_off.next = bit_cast::<8, 13>(self.addr.val()) & self.kw_mask.val();
         self.room.next = self.kw.val() - self.l_off.val();
         self.l_nmax.next = self.room.val();
         if self.len.val() < bit_cast::<24, 8>(self.room.val()) {
             self.l_nmax.next = self.len.val().get_bits::<8>(0);
         }
-        self.l_bnd.next = self.cburst.val() - (self.addr.val().get_bits::<13>(0) & self.cburst_mask.val());
+        self.l_bnd.next = self.cburst.val() - (self.addr.val() & self.cburst_mask.val());
         self.l_eb.next = self.len.val() <= bit_cast::<24, 8>(self.room.val());
         self.off.next = self.l_off.val();
         self.nmax.next = self.l_nmax.val();
