@@ -12,9 +12,10 @@
 //! answers "not now", and it is then asked once that packet is done and
 //! has asked its last write-back (the control engine hands the buffer at
 //! CIDX). Its answer and buffer (usually prefetched: module doc of `dma`)
-//! are staged with the first beat's arithmetic: a packet then costs two
-//! cycles besides its beats. A refused buffer, a function beyond the design, or a
-//! function stopped or reset (its stop in the control engine's mailbox,
+//! are staged with the first beat's arithmetic, and its first beat is taken
+//! from the input as it starts: a packet then costs one cycle besides its
+//! beats. A refused buffer, a function beyond the design, or a function
+//! stopped or reset (its stop in the control engine's mailbox,
 //! `kill_*`) since its buffer was asked: the packet is dropped and the
 //! buffer never written. The engine then unpacks the stream into beats
 //! aligned to the buffer's address (with strobes) and pushes them into the
