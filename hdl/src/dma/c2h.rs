@@ -388,6 +388,7 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.req.next.used = 0.into();
             self.req.next.eop = false;
             self.req.next.irq = false;
+            // (Code 2 if asked early: the buffer after the one in use.)
             self.req.next.code = bit_cast::<4, 1>(self.pa_nx.q.val().into()) << 1;
         }
         self.shown_pa.d.next = !self.req_v.q.val() & self.pa_rv.q.val();

@@ -277,6 +277,7 @@ impl Logic for DmaCtrl {
         self.c_no.next = false;
         self.rec.ahead_hand.next = false;
         self.rec.ahead_plan.next = false;
+        // (A buffer request of code 2: the buffer after the one in use.)
         self.rec.ahead_next.next = self.e_code.q.val() == 2;
         self.wb_addr.next = self.rec.wa_h.val();
         // A completion's write-back word.
@@ -494,7 +495,7 @@ impl Logic for DmaCtrl {
             // after CIDX is prefetched into the slot if the host posted it.
             // Any other buffer drops the run-ahead.
             self.rec.ahead_plan.next = !self.p_ph.q.val();
-            self.ra_drop.next = !self.p_ph.q.val() & !self.rec.ahead_hit.val() & (self.e_code.q.val() != 2);
+            self.ra_drop.next = !self.p_ph.q.val() & !self.rec.ahead_hit.val() & !self.rec.ahead_next.val();
             if self.p_ph.q.val() & (self.rec.ahead_mine.val() | self.rec.ahead_claim_ok.val()) {
                 // (Its size is the records' `ahead_take_n`, planned in the
                 // first step, not `fetch_n`: the banks' arithmetic stays off
@@ -518,7 +519,7 @@ impl Logic for DmaCtrl {
                     self.nc.next.seq = self.rec.c.val().seq + 1;
                     self.c_we.next = true;
                 }
-            } else if self.e_code.q.val() == 2 {
+            } else if self.rec.ahead_next.val() {
                 // The buffer after the one in use (asked while the packet
                 // in it streams): the run-ahead's head, else not now (asked
                 // again at CIDX once that packet is done).
