@@ -669,7 +669,7 @@ fn no_combinational_path_from_any_input_to_any_output() {
             "vfpga_dma_ctrl_rec",
             "vfpga_dma_ctrl_mail",
             "vfpga_dma_ctrl_banks",
-            "vfpga_dma_ctrl_banks_bank0",
+            "vfpga_dma_ctrl_banks_bank",
             "vfpga_dma_ctrl_rec_run_ahead",
             "vfpga_dma_reader",
         ];

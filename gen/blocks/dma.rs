@@ -16,8 +16,7 @@ const DMA_CHILDREN: &[&str] = &[
     "vfpga_dma_ctrl_rec_run_ahead",
     "vfpga_dma_ctrl_mail",
     "vfpga_dma_ctrl_banks",
-    "vfpga_dma_ctrl_banks_bank0",
-    "vfpga_dma_ctrl_banks_bank1",
+    "vfpga_dma_ctrl_banks_bank",
     "vfpga_dma_c2h",
     "vfpga_dma_c2h_stream_in",
     "vfpga_dma_writes",
@@ -55,6 +54,15 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // the reader's tag FIFO, the C2H run-ahead's FIFO); in the C2H input (`c2h_input.rs`) the flags and
     // counts of the keep and side FIFOs, which move in step with the data
     // FIFO whose flags are used, the heads FIFO's count, and its slices' tuser.
-    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&n));
+    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&without_variant(n)));
     mods
+}
+
+/// A module's name without the `_v2`, `_v3`, ... the emitter gives a copy of
+/// a block whose children are other copies (the descriptor banks).
+fn without_variant(name: &str) -> &str {
+    match name.rsplit_once("_v") {
+        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => base,
+        _ => name,
+    }
 }

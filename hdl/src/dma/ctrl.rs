@@ -74,8 +74,7 @@ pub struct DmaCtrl {
     state: DFF<CtlState>,
     op: DFF<Op>,
     cur_fn: DFF<Bits<FW>>,
-    scan_fn: DFF<Bits<FW>>,
-    /// The scheduler operation visits `scan_fn` for a new turn.
+    /// The scheduler operation visits the scan's candidate for a new turn.
     s_new: DFF<Bit>,
     e_code: DFF<Bits<4>>,
     e_gen: DFF<Bit>,
@@ -153,7 +152,7 @@ impl Logic for DmaCtrl {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, clear_addr, state, op, cur_fn, scan_fn, s_new, e_code, e_gen, e_anygen, e_c2h, cm, c_ans_v, c_ans_ok, c_ans_gen, g_open, c_pfw, c_pfseq, p_ph, rd_v, rd_q,
+            self, clk, clear_addr, state, op, cur_fn, s_new, e_code, e_gen, e_anygen, e_c2h, cm, c_ans_v, c_ans_ok, c_ans_gen, g_open, c_pfw, c_pfseq, p_ph, rd_v, rd_q,
             berr_take_r, gate_take, c2h_take, close_v, close_fn, wb_v, wb_q
         );
         // ---- The records and the register view (`records.rs`): the register
@@ -296,8 +295,8 @@ impl Logic for DmaCtrl {
         self.sched.h_run.next = self.rec.h_run.val();
         self.sched.wt_free.next = self.mail.wt_free.val();
         self.sched.rd_free.next = self.rd_free.val();
-        self.sched.other_fetching.next = self.banks.other_fetching.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
-        self.sched.other_tail.next = self.banks.other_tail.val() & (self.banks.other_fn.val() == self.cur_fn.q.val());
+        self.sched.other_fetching.next = self.banks.other_fetching.val();
+        self.sched.other_tail.next = self.banks.other_tail.val();
         self.sched.starved.next = self.banks.starved.val();
         self.sched.served_any.next = self.banks.served_any.val();
         self.sched.room.next = self.banks.room.val();
@@ -369,16 +368,13 @@ impl Logic for DmaCtrl {
                 self.op.d.next = Op::Reg;
                 self.cur_fn.d.next = self.rec.req_function.val();
             } else if self.banks.pick_ok.val() {
-                // Scheduler (`banks.rs`): the older turn's bank first (it may
-                // have a packet to finish), then the newer one's, else a new
-                // turn for `scan_fn` in a free bank.
+                // Scheduler (`banks.rs`): an older turn's bank first (it may
+                // have a packet to finish), then the newest one's, else a new
+                // turn for the scan's candidate in a free bank.
                 self.op.d.next = Op::Sched;
                 self.banks.pick.next = true;
                 self.s_new.d.next = self.banks.pick_new.val();
                 self.cur_fn.d.next = self.banks.pick_fn.val();
-                if self.banks.pick_new.val() {
-                    self.cur_fn.d.next = self.scan_fn.q.val();
-                }
             } else {
                 self.state.d.next = CtlState::Dispatch;
             }
@@ -429,12 +425,6 @@ impl Logic for DmaCtrl {
             // `scan_fn` in a free bank, or the next descriptors of the turn
             // in bank `sb`.
             self.state.d.next = CtlState::Dispatch;
-            if self.s_new.q.val() & !self.sched.revisit.val() {
-                self.scan_fn.d.next = self.scan_fn.q.val() + 1;
-                if self.scan_fn.q.val() == self.last_function.val() {
-                    self.scan_fn.d.next = 0.into();
-                }
-            }
             if self.sched.park.val() {
                 self.nf.next.parked = true;
                 self.f_we.next = true;
@@ -705,7 +695,7 @@ impl Logic for DmaCtrl {
             self.rd_q.d.next.function = self.cur_fn.q.val();
             self.rd_q.d.next.c2h = !self.fetch.val();
             self.rd_q.d.next.gen = self.rec.f.val().gen & self.fetch.val();
-            self.rd_q.d.next.bank = self.banks.sb.val() & self.fetch.val();
+            self.rd_q.d.next.bank = self.banks.sb.val();
             self.rd_q.d.next.more = bit_cast::<2, 3>(self.fetch_n.val() - 1);
             if self.ra_read.val() {
                 self.rd_q.d.next.more = bit_cast::<2, 3>(self.rec.ahead_take_n.val() - 1);
@@ -724,6 +714,15 @@ impl Logic for DmaCtrl {
         self.banks.clk.next = self.clk.val();
         self.banks.rst.next = self.rst.val();
         self.banks.fn_cur.next = self.cur_fn.q.val();
+        // The scan (`turn_scan.rs`): a register, `s_fnctl` or gate operation
+        // may give the function work; a new-turn visit moves the scan on
+        // (unless it must come back), and leaves the function out if it
+        // found nothing to do.
+        self.banks.last_function.next = self.last_function.val();
+        self.banks.may_work.next = (self.state.q.val() == CtlState::Run)
+            & ((self.op.q.val() == Op::Reg) | (self.op.q.val() == Op::FnCtl) | (self.op.q.val() == Op::Gate));
+        self.banks.visit.next = self.sched_run.val() & self.s_new.q.val() & !self.sched.revisit.val();
+        self.banks.idle.next = self.sched_run.val() & self.s_new.q.val() & self.sched.idle.val();
         self.banks.start.next = self.sched.start.val() & self.sched_run.val();
         self.banks.fetch.next = self.fetch.val();
         self.banks.fetch_n.next = self.fetch_n.val();
@@ -777,15 +776,13 @@ impl Logic for DmaCtrl {
             & ((self.state.q.val() == CtlState::Read)
                 | ((self.state.q.val() == CtlState::Run) & !self.p_ph.q.val() & self.rec.c.val().pf));
         self.dispatching.next = self.state.q.val() == CtlState::Dispatch;
-        self.gate.turn0_busy.next = self.banks.turn0_busy.val();
-        self.gate.turn0_owner.next = self.banks.turn0_owner.val();
-        self.gate.turn1_busy.next = self.banks.turn1_busy.val();
-        self.gate.turn1_owner.next = self.banks.turn1_owner.val();
+        self.banks.gate_fn.next = self.gate.head_fn.val();
+        self.gate.held.next = self.banks.held.val();
+        self.gate.held_fn.next = self.banks.held_fn.val();
 
         if self.rst.val() {
             self.state.d.next = CtlState::Clear;
             self.clear_addr.d.next = 0.into();
-            self.scan_fn.d.next = 0.into();
             self.c_ans_v.d.next = false;
             self.c_pfw.d.next = false;
             self.p_ph.d.next = false;

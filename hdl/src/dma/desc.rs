@@ -3,6 +3,7 @@
 //! so that writer and reader name its fields instead of bit offsets.
 //! Fields are packed in declaration order from bit 0.
 
+use super::H2C_BANK_BITS;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -224,7 +225,7 @@ pub struct ReadTag {
     pub gen: Bit,
     pub len: Bits<24>,
     pub irq: Bit,
-    pub bank: Bit,
+    pub bank: Bits<H2C_BANK_BITS>,
     pub prefetch: Bit,
     pub seq: Bits<8>,
     pub ahead: Bit,
@@ -240,7 +241,7 @@ pub struct CtlRead {
     pub function: Bits<FW>,
     pub c2h: Bit,
     pub gen: Bit,
-    pub bank: Bit,
+    pub bank: Bits<H2C_BANK_BITS>,
     pub more: Bits<2>,
     pub prefetch: Bit,
     pub seq: Bits<8>,

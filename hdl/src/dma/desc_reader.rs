@@ -25,6 +25,7 @@
 
 use super::desc::{C2hBuf, C2hSlot, CtlRead, H2cDesc, ReadKind, ReadTag, WriteBurst};
 use super::tagged_reads::TaggedReads;
+use super::H2C_BANK_BITS;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -52,7 +53,7 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     /// A fetched H2C descriptor for bank `arrive_bank`.
     pub arrive: Signal<Out, Bit>,
     pub arrive_desc: Signal<Out, H2cDesc>,
-    pub arrive_bank: Signal<Out, Bit>,
+    pub arrive_bank: Signal<Out, Bits<H2C_BANK_BITS>>,
     /// A C2H buffer for the C2H engine.
     pub buf_valid: Signal<Out, Bit>,
     pub buf_desc: Signal<Out, C2hBuf>,
@@ -95,7 +96,7 @@ pub struct DescReader<const DW: usize, const KW: usize> {
     // the results, registered
     dq_v: DFF<Bit>,
     dq_d: DFF<H2cDesc>,
-    dq_bank: DFF<Bit>,
+    dq_bank: DFF<Bits<H2C_BANK_BITS>>,
     bf_v: DFF<Bit>,
     bf_d: DFF<C2hBuf>,
     ah_v: DFF<Bit>,

@@ -37,11 +37,12 @@ pub struct DmaGate {
     pub close_room: Signal<Out, Bit>,
     pub close_push: Signal<In, Bit>,
     pub close_function: Signal<In, Bits<FW>>,
-    /// The descriptor banks: holding a turn (not free), and of which function.
-    pub bank0_busy: Signal<In, Bit>,
-    pub bank0_owner: Signal<In, Bits<FW>>,
-    pub bank1_busy: Signal<In, Bit>,
-    pub bank1_owner: Signal<In, Bits<FW>>,
+    /// The descriptor banks: the function of the close at the head
+    /// (`head_fn`); a bank holds a turn of function `held_fn` (`head_fn` a
+    /// cycle before: until it is the head's, the head counts as held).
+    pub head_fn: Signal<Out, Bits<FW>>,
+    pub held: Signal<In, Bit>,
+    pub held_fn: Signal<In, Bits<FW>>,
     /// What the issuer holds: the descriptor it issues, the packet it left
     /// open, the end of a stopped packet to write, a stop to apply.
     pub iss_cur_v: Signal<In, Bit>,
@@ -104,8 +105,8 @@ impl Logic for DmaGate {
 
         // The close at the head: answered in two steps.
         self.head.next = self.closes.data_out.val();
-        self.in_sched.next = (self.bank0_busy.val() & (self.bank0_owner.val() == self.head.val()))
-            | (self.bank1_busy.val() & (self.bank1_owner.val() == self.head.val()));
+        self.head_fn.next = self.head.val();
+        self.in_sched.next = self.held.val() | (self.held_fn.val() != self.head.val());
         self.in_issuer.next = (self.iss_cur_v.val() & (self.iss_cur_fn.val() == self.head.val()))
             | (self.iss_open_v.val() & (self.iss_open_fn.val() == self.head.val()))
             | (self.iss_close_v.val() & (self.iss_close_fn.val() == self.head.val()))

@@ -166,7 +166,7 @@
 //! the register view of them (`vfpga_dma_ctrl_rec`), `mail.rs`, its
 //! mailboxes and its interrupt and waiting outputs (`vfpga_dma_ctrl_mail`),
 //! and `banks.rs`, the two H2C descriptor banks (`vfpga_dma_ctrl_banks`),
-//! each `bank.rs` (`vfpga_dma_ctrl_banks_bank0`); `reader.rs`, the H2C issuer, AR
+//! each `bank.rs` (`vfpga_dma_ctrl_banks_bank`, its copies `_v2`...); `reader.rs`, the H2C issuer, AR
 //! with its tag FIFO and the read side (`vfpga_dma_reader`);
 //! `desc_reader.rs`, the descriptor reads (`vfpga_dma_desc_reader`), each
 //! reader behind its port's front end `tagged_reads.rs` (AR, R, the read
@@ -219,6 +219,7 @@ mod reg_decode;
 mod ring_run;
 mod sched_step;
 mod tagged_reads;
+mod turn_scan;
 mod writes;
 pub mod regs;
 
@@ -250,8 +251,13 @@ pub const DATA_FIFO_BEATS: usize = 512;
 pub const DONE_CREDITS: usize = 64;
 const _: () = assert!(DONE_CREDITS >= MAX_OUTSTANDING && DONE_CREDITS < 128);
 /// H2C descriptors fetched ahead per bank (in flight or waiting for the
-/// issuer); two banks. (`bank.rs`'s FIFO is of this depth.)
+/// issuer). (`bank.rs`'s FIFO is of this depth.)
 pub const DESC_PREFETCH: usize = 16;
+/// H2C descriptor banks (scheduler turns fetched ahead of the issuer,
+/// `banks.rs`), and the bits that number one. Four turns of 16 hold 64
+/// descriptors: a host read round trip of 256-byte packets at 512 bits.
+pub const H2C_BANKS: usize = 4;
+pub const H2C_BANK_BITS: usize = 2;
 /// Descriptors per weight unit in one scheduler turn.
 pub const QUANTUM: usize = 16;
 /// Build-time parameters of the engine.
@@ -641,10 +647,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         self.gate.s_gate_valid.next = self.s_gate_valid.val();
         self.gate.s_gate_function.next = self.s_gate_function.val();
         self.gate.s_gate_open.next = self.s_gate_open.val();
-        self.gate.bank0_busy.next = self.ctrl.gate.turn0_busy.val();
-        self.gate.bank0_owner.next = self.ctrl.gate.turn0_owner.val();
-        self.gate.bank1_busy.next = self.ctrl.gate.turn1_busy.val();
-        self.gate.bank1_owner.next = self.ctrl.gate.turn1_owner.val();
+        self.gate.held.next = self.ctrl.gate.held.val();
+        self.gate.held_fn.next = self.ctrl.gate.held_fn.val();
+        self.ctrl.gate.head_fn.next = self.gate.head_fn.val();
         self.gate.iss_cur_v.next = self.reader.iss_cur_v.val();
         self.gate.iss_cur_fn.next = self.reader.iss_cur_fn.val();
         self.gate.iss_open_v.next = self.reader.iss_open_v.val();

@@ -5,6 +5,7 @@
 //! cycle before.
 
 use super::desc::{C2hBuf, C2hReq, C2hReqKind, C2hSlot, CtlRead, H2cDesc, H2cDone, WriteBack};
+use super::H2C_BANK_BITS;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
@@ -20,10 +21,9 @@ pub struct CtlGatePorts {
     pub close_room: Signal<In, Bit>,
     pub close_push: Signal<Out, Bit>,
     pub close_function: Signal<Out, Bits<FW>>,
-    pub turn0_busy: Signal<Out, Bit>,
-    pub turn0_owner: Signal<Out, Bits<FW>>,
-    pub turn1_busy: Signal<Out, Bit>,
-    pub turn1_owner: Signal<Out, Bits<FW>>,
+    pub head_fn: Signal<In, Bits<FW>>,
+    pub held: Signal<Out, Bit>,
+    pub held_fn: Signal<Out, Bits<FW>>,
 }
 
 /// Host writes (`writes.rs`): an error answer on B (`berr_take`);
@@ -79,7 +79,7 @@ pub struct CtlReadPorts {
     pub rd: Signal<Out, CtlRead>,
     pub rd_take: Signal<In, Bit>,
     pub arrive: Signal<In, Bit>,
-    pub arrive_bank: Signal<In, Bit>,
+    pub arrive_bank: Signal<In, Bits<H2C_BANK_BITS>>,
     pub arrive_desc: Signal<In, H2cDesc>,
     pub hc_push: Signal<In, Bit>,
     pub hc_in: Signal<In, H2cDone>,

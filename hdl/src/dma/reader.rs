@@ -341,7 +341,7 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         self.tag_in.next.gen = self.i_gen.q.val();
         self.tag_in.next.len = self.i_len.q.val();
         self.tag_in.next.irq = self.i_irq.q.val();
-        self.tag_in.next.bank = false;
+        self.tag_in.next.bank = 0.into();
         self.tag_in.next.prefetch = false;
         self.tag_in.next.seq = 0.into();
         self.tag_in.next.ahead = false;

@@ -7,10 +7,13 @@
 //! function's gate is closed (it is parked, reported once per closed
 //! period), an error if its ring is misconfigured, else a turn with its
 //! first read if the descriptor read is free; the scan visits the function
-//! again (`revisit`) if the read is busy or if the older turn of the same
-//! function went back to fetching (it fetches the next descriptors first: a
-//! second turn now would take some of them into this bank, which the issuer
-//! drains after that one, out of ring order).
+//! again (`revisit`) if the read is busy. None either, and the scan goes on,
+//! if an older turn of the same function still fetches or waits for its
+//! last arrivals (it may fetch the next descriptors: a second turn now
+//! would take some of them into a bank the issuer drains after that one,
+//! out of ring order). `idle`: the visit found nothing to do for now (no
+//! work, an error, parked or reported): the scan leaves the function out
+//! until an operation may give it work (`turn_scan.rs`).
 //!
 //! The next read of a turn: up to four descriptors (`h_run`, the bank's
 //! `take_n`); the turn ends once its budget is spent, when nothing is
@@ -58,6 +61,7 @@ pub struct SchedStep {
     pub start: Signal<Out, Bit>,
     pub merged: Signal<Out, Bit>,
     pub end_turn: Signal<Out, Bit>,
+    pub idle: Signal<Out, Bit>,
     /// The decision as it is worked out (outputs are assigned once: see
     /// `banks.rs`).
     l_park: Signal<Local, Bit>,
@@ -67,6 +71,7 @@ pub struct SchedStep {
     l_fetch_n: Signal<Local, Bits<3>>,
     l_start: Signal<Local, Bit>,
     l_end: Signal<Local, Bit>,
+    l_idle: Signal<Local, Bit>,
     work: Signal<Local, Bit>,
 }
 
@@ -81,13 +86,19 @@ impl Logic for SchedStep {
         self.l_fetch_n.next = 1.into();
         self.l_start.next = false;
         self.l_end.next = false;
+        self.l_idle.next = false;
         if self.new_turn.val() {
             if self.closed.val() & self.work.val() {
+                // (Not reported, the output busy: visited again.)
                 self.l_park.next = !self.parked.val() & self.wt_free.val();
+                self.l_idle.next = self.parked.val() | self.wt_free.val();
             } else if self.work.val() & self.bad.val() {
                 self.l_error.next = 4.into(); // ERR_RING_CONFIG
-            } else if self.work.val() {
-                if self.other_fetching.val() | !self.rd_free.val() {
+                self.l_idle.next = true;
+            } else if !self.work.val() {
+                self.l_idle.next = true;
+            } else if !self.other_fetching.val() {
+                if !self.rd_free.val() {
                     self.l_revisit.next = true;
                 } else {
                     self.l_fetch.next = true;
@@ -122,5 +133,6 @@ impl Logic for SchedStep {
         // last arrivals: this turn continues it.
         self.merged.next = self.l_start.val() & self.other_tail.val();
         self.end_turn.next = self.l_end.val();
+        self.idle.next = self.l_idle.val();
     }
 }
