@@ -670,6 +670,7 @@ fn no_combinational_path_from_any_input_to_any_output() {
             "vfpga_dma_ctrl_mail",
             "vfpga_dma_ctrl_banks",
             "vfpga_dma_ctrl_banks_bank",
+            "vfpga_dma_ctrl_banks_scan",
             "vfpga_dma_ctrl_rec_run_ahead",
             "vfpga_dma_reader",
         ];
@@ -867,38 +868,67 @@ fn pump(b: &mut Bench, ts: &mut [Traffic], board: &mut vfpga_sim::Scoreboard<u32
 /// One function whose turns end inside packets: small packets over 1..3
 /// descriptors, far more posted than a turn fetches. A turn's tail then
 /// fetches again to finish its packet, sometimes while the scheduler starts
-/// the function's next turn in the other bank; the tail must fetch the next
+/// the function's next turn in the next bank; the tail must fetch the next
 /// descriptors, never the new turn (which the issuer drains after it). Every
 /// packet comes out whole and in order, and every descriptor is written back
 /// with its own length and end flag (`reap_tx`).
 #[test]
 fn turns_ending_inside_packets_keep_ring_order() {
+    turn_tails_run("dma_turn_tails", &[1]);
+}
+
+/// The same with three functions, so that the banks (a ring of four) hold
+/// turns of several functions at once: a function whose older turn still
+/// waits for its tail, behind another function's turn, gets no new turn
+/// until that tail is done; packets of different functions never
+/// interleave on the stream.
+#[test]
+fn turns_of_three_functions_ending_inside_packets() {
+    turn_tails_run("dma_turn_tails_3", &[1, 2, 3]);
+}
+
+fn turn_tails_run(name: &str, functions: &[u32]) {
     let cfg = Config::default();
-    let (mut b, mut rng) = Bench::with_h2c_sink(&cfg, "dma_turn_tails", 200, 0.9);
-    let f = 1u32;
-    b.host.iommu.map(f, region(f).0, region(f).1, true);
-    b.enable(f);
-    let mut t = Traffic::new(VfDriver::open(&mut b, f, region(f), 8).unwrap());
-    t.window = 200;
-    t.max_len = 300;
-    let mut ts = [t];
-    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c of function 1");
+    let (mut b, mut rng) = Bench::with_h2c_sink(&cfg, name, 200, 0.9);
+    let mut ts = Vec::new();
+    for &f in functions {
+        b.host.iommu.map(f, region(f).0, region(f).1, true);
+        b.enable(f);
+        let mut t = Traffic::new(VfDriver::open(&mut b, f, region(f), 8).unwrap());
+        t.window = 200;
+        t.max_len = 300;
+        ts.push(t);
+    }
+    let mut board: vfpga_sim::Scoreboard<u32> = vfpga_sim::Scoreboard::new("h2c per function");
     for _ in 0..200 {
         pump(&mut b, &mut ts, &mut board, &mut rng, 500);
     }
-    ts[0].post = false;
+    for t in ts.iter_mut() {
+        t.post = false;
+    }
     let limit = b.cycle + 100_000;
     while board.outstanding() > 0 {
         pump(&mut b, &mut ts, &mut board, &mut rng, 500);
-        assert!(b.cycle < limit, "H2C stalled: {} packets missing", board.outstanding());
+        if b.cycle >= limit {
+            for t in ts.iter() {
+                let f = t.d.function;
+                let regs: Vec<u32> = [R_STATUS, R_H2C_PIDX, R_H2C_CIDX].iter().map(|&o| b.read(f, o)).collect();
+                eprintln!("function {f}: status/h2c pidx,cidx {regs:?}, {} posted, {} received", t.posted, t.received);
+            }
+            panic!("H2C stalled: {} packets missing", board.outstanding());
+        }
     }
     board.finish().unwrap();
     pump(&mut b, &mut ts, &mut board, &mut rng, 2000);
-    ts[0].d.reap_tx(&mut b).unwrap();
-    assert_eq!(ts[0].d.tx_in_flight(), 0, "every descriptor written back and reaped");
-    assert_eq!(ts[0].d.error(&mut b).unwrap(), ERR_NONE, "function 1 stopped");
+    for t in ts.iter_mut() {
+        let f = t.d.function;
+        t.d.reap_tx(&mut b).unwrap();
+        assert_eq!(t.d.tx_in_flight(), 0, "function {f}: every descriptor written back and reaped");
+        assert_eq!(t.d.error(&mut b).unwrap(), ERR_NONE, "function {f} stopped");
+    }
     assert!(b.stray.is_empty(), "packets of another function: {}", b.stray.len());
-    eprintln!("dma_turn_tails: {} packets in {} cycles", ts[0].received, b.cycle);
+    let received: Vec<u64> = ts.iter().map(|t| t.received).collect();
+    eprintln!("{name}: {received:?} packets in {} cycles", b.cycle);
 }
 
 /// What the test knows of one function's gate.

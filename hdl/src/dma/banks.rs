@@ -97,6 +97,8 @@ pub struct DescBanks {
     scan: TurnScan,
     bank: Vec<DescBank>,
     bank_id: Vec<Constant<Bits<BB>>>,
+    /// Ages after the issuer's bank, oldest last (the last match wins).
+    age_rank: Vec<Constant<Bits<BB>>>,
     all_busy: Constant<Bits<BP>>,
     /// The issuer's bank (the oldest turn), the next new turn's; the
     /// scheduler operation's.
@@ -172,6 +174,7 @@ impl Default for DescBanks {
             scan: Default::default(),
             bank: (0..NB).map(|_| DescBank::default()).collect(),
             bank_id: (0..NB).map(|i| Constant::new((i as u64).into())).collect(),
+            age_rank: (0..NB).map(|k| Constant::new(((NB - 1 - k) as u64).into())).collect(),
             all_busy: Constant::new((NB as u64).into()),
             ib_p: Default::default(),
             nb_p: Default::default(),
@@ -232,21 +235,19 @@ impl Logic for DescBanks {
         self.i_head.next = self.bank[0].head.val();
         self.i_kill.next = false;
         self.ib_done.next = false;
-        // The scheduler's next operation: the newest turn if it fetches ...
-        for i in 0..NB {
-            if (self.bank_id[i].val() == self.newest.val()) & (self.bank[i].state.val() == BankState::Fetching) {
-                self.l_ok.next = true;
-                self.l_sb.next = self.bank_id[i].val();
-                self.l_fn.next = self.bank[i].owner.val();
-            }
-        }
-        // ... an older one fetching again first (the issuer waits for its
-        // packet's end) ...
-        for i in 0..NB {
-            if (self.bank_id[i].val() != self.newest.val()) & (self.bank[i].state.val() == BankState::Fetching) {
-                self.l_ok.next = true;
-                self.l_sb.next = self.bank_id[i].val();
-                self.l_fn.next = self.bank[i].owner.val();
+        // The scheduler's next operation: the oldest bank that fetches (the
+        // issuer drains them in that order: a younger one first could wait
+        // for room the issuer makes only after the older one's packet is
+        // done) ...
+        for k in 0..NB {
+            for i in 0..NB {
+                if ((self.bank_id[i].val() - self.ib.val()) == self.age_rank[k].val())
+                    & (self.bank[i].state.val() == BankState::Fetching)
+                {
+                    self.l_ok.next = true;
+                    self.l_sb.next = self.bank_id[i].val();
+                    self.l_fn.next = self.bank[i].owner.val();
+                }
             }
         }
         // ... else a new turn in the next bank, if it is free, for the
