@@ -32,10 +32,11 @@ const BP: usize = BB + 1;
 pub struct DescBanks {
     pub clk: Signal<In, Clock>,
     pub rst: Signal<In, Bit>,
-    /// A scheduler operation could run (`pick_ok`): an older turn's bank if
-    /// it fetches again (it has a packet to finish), then the newest turn's,
-    /// else a new turn (`pick_new`) in a free bank, for the scan's candidate;
-    /// of function `pick_fn`. `pick`: it is dispatched, its bank (`sb`) kept.
+    /// A scheduler operation could run (`pick_ok`): the oldest bank that
+    /// fetches (an older turn's fetching again to finish its packet, or the
+    /// newest turn), else a new turn (`pick_new`) in a free bank, for the
+    /// scan's candidate; of function `pick_fn`. `pick`: it is dispatched,
+    /// its bank (`sb`) kept.
     pub pick_ok: Signal<Out, Bit>,
     pub pick_new: Signal<Out, Bit>,
     pub pick_fn: Signal<Out, Bits<FW>>,

@@ -1,12 +1,12 @@
 //! The DMA's C2H run-ahead: buffer descriptors of one function read ahead
-//! of its CIDX, up to sixteen of them, in reads of up to four (a read waits for room for
+//! of its CIDX, up to 64 of them, in reads of up to four (a read waits for room for
 //! all the descriptors it may take, so that reads stay whole 64-byte blocks).
 //!
 //! Why: a function's prefetch slot (`records.rs`) holds one descriptor, so a
 //! function streaming alone waits one host read round trip per buffer (256 B
 //! packets at 64 bits: 0.258 beats per cycle with 200 cycles of latency).
-//! Sixteen descriptors per function in block RAM would be 16 x 2048 words;
-//! one run-ahead shared by the functions costs sixteen words in all. It
+//! 64 descriptors per function in block RAM would be 64 x 2048 words;
+//! one run-ahead shared by the functions costs 64 words in all. It
 //! belongs to one function at a time (`owner`): one handed two buffers in a
 //! row while it is free (a function streaming alone); it is dropped when
 //! another function's buffer is handed. Functions whose packets interleave
@@ -32,8 +32,10 @@ use crate::fifo::Fifo;
 use crate::FUNCTION_ID_BITS as FW;
 use rust_hdl::prelude::*;
 
-/// Descriptors the run-ahead holds: 16 (its FIFO's depth).
-const AHEAD_LOG2: usize = 4;
+/// Descriptors the run-ahead holds: 64 (its FIFO's depth). A host read
+/// round trip (about 205 cycles) of one-buffer packets of 4 beats (256 B at
+/// 512 bits), 8 cycles each, is 26 descriptors: 16 ran dry every 16 packets.
+const AHEAD_LOG2: usize = 6;
 
 #[derive(LogicBlock, Default)]
 pub struct C2hAhead {
@@ -63,8 +65,8 @@ pub struct C2hAhead {
     pub head: Signal<Out, Bits<16>>,
     pub next_index: Signal<Out, Bits<16>>,
     /// Descriptors held (read or in flight), and room for more.
-    pub held: Signal<Out, Bits<5>>,
-    pub room: Signal<Out, Bits<5>>,
+    pub held: Signal<Out, Bits<7>>,
+    pub room: Signal<Out, Bits<7>>,
     /// Free (nothing held, in flight or asked for), and the function handed
     /// the last buffer was handed the one before it too (it streams alone):
     /// it may take the run-ahead.
@@ -76,9 +78,9 @@ pub struct C2hAhead {
     fn_q: DFF<Bits<FW>>,
     head_q: DFF<Bits<16>>,
     next_q: DFF<Bits<16>>,
-    held_q: DFF<Bits<5>>,
+    held_q: DFF<Bits<7>>,
     /// Descriptors in flight (kept through a drop: they still arrive).
-    inflight: DFF<Bits<5>>,
+    inflight: DFF<Bits<7>>,
     /// The head is asked for and not yet out.
     want: DFF<Bit>,
     out_v: DFF<Bit>,
@@ -91,7 +93,7 @@ pub struct C2hAhead {
     asked: Signal<Local, Bit>,
     pop: Signal<Local, Bit>,
     free: Signal<Local, Bit>,
-    issued: Signal<Local, Bits<5>>,
+    issued: Signal<Local, Bits<7>>,
 }
 
 impl Logic for C2hAhead {
@@ -123,19 +125,19 @@ impl Logic for C2hAhead {
         // in flight, a hand one off those held.
         self.issued.next = 0.into();
         if self.issue.val() {
-            self.issued.next = bit_cast::<5, 3>(self.issue_n.val());
+            self.issued.next = bit_cast::<7, 3>(self.issue_n.val());
         }
-        self.inflight.d.next = self.inflight.q.val() + self.issued.val() - bit_cast::<5, 1>(self.arrive.val().into());
-        self.held_q.d.next = self.held_q.q.val() + self.issued.val() - bit_cast::<5, 1>(self.hand.val().into());
+        self.inflight.d.next = self.inflight.q.val() + self.issued.val() - bit_cast::<7, 1>(self.arrive.val().into());
+        self.held_q.d.next = self.held_q.q.val() + self.issued.val() - bit_cast::<7, 1>(self.hand.val().into());
         // (`ring_mask` is the served function's: used only when it is ours.)
         if self.issue.val() {
-            self.next_q.d.next = (self.next_q.q.val() + bit_cast::<16, 5>(self.issued.val())) & self.ring_mask.val();
+            self.next_q.d.next = (self.next_q.q.val() + bit_cast::<16, 7>(self.issued.val())) & self.ring_mask.val();
         }
         if self.claim.val() {
             self.on_q.d.next = true;
             self.fn_q.d.next = self.claim_fn.val();
             self.head_q.d.next = self.claim_index.val();
-            self.next_q.d.next = (self.claim_index.val() + bit_cast::<16, 5>(self.issued.val())) & self.ring_mask.val();
+            self.next_q.d.next = (self.claim_index.val() + bit_cast::<16, 7>(self.issued.val())) & self.ring_mask.val();
             self.held_q.d.next = self.issued.val();
         }
         if self.drop.val() {
@@ -148,8 +150,8 @@ impl Logic for C2hAhead {
         self.head.next = self.head_q.q.val();
         self.next_index.next = self.next_q.q.val();
         self.held.next = self.held_q.q.val();
-        // (16: 1 << `AHEAD_LOG2`.)
-        self.room.next = bit_cast::<5, 5>(16_u64.into()) - self.held_q.q.val();
+        // (64: 1 << `AHEAD_LOG2`.)
+        self.room.next = bit_cast::<7, 7>(64_u64.into()) - self.held_q.q.val();
         self.free.next = !self.on_q.q.val() & (self.inflight.q.val() == 0) & !self.want.q.val();
         if self.handed.val() {
             self.last_fn.d.next = self.claim_fn.val();

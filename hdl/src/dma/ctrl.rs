@@ -2,7 +2,7 @@
 //! (module doc of `dma`). Its per-function state in block RAM and the
 //! register view of it are its child `rec` (`records.rs`), its mailboxes
 //! and its interrupt and waiting outputs its child `mail` (`mail.rs`), the
-//! two H2C descriptor banks its child `banks` (`banks.rs`). Its operations
+//! H2C descriptor banks its child `banks` (`banks.rs`). Its operations
 //! are short read-modify-writes on one function: register accesses, H2C
 //! descriptor fetches (the scheduler), completions of both directions
 //! (write-back, CIDX, interrupt), C2H buffer fetches and prefetches, errors,

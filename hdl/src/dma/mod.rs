@@ -83,22 +83,27 @@
 //!
 //! Scheduling (H2C, weighted round robin): the scheduler visits the functions
 //! in turn; a function with work gets a turn of up to 16 x WEIGHT descriptor
-//! fetches, ahead of their data. A scheduler operation reads up to four
-//! descriptors at once (those posted in the 64-byte block of the fetch
-//! index, before the ring's end, within the bank's room and the turn's
-//! budget; one at a time while the function is closed), so that fetching
-//! takes fewer of the control engine's operations. A turn fills one of two descriptor banks
-//! (FIFOs of 16 in one RAM, each holding one function's descriptors in fetch
-//! order); the issuer drains the older bank, then the newer one, so packets of
+//! fetches, ahead of their data. The visits skip functions with nothing to
+//! send (`turn_scan.rs`: a bit per function, set by any operation that may
+//! give it work, cleared by a visit that finds none, walked one function a
+//! cycle), so no operation is spent on idle functions. A scheduler
+//! operation reads up to four descriptors at once (those posted in the
+//! 64-byte block of the fetch index, before the ring's end, within the
+//! bank's room and the turn's budget; one at a time while the function is
+//! closed), so that fetching takes fewer of the control engine's
+//! operations. A turn fills one of `H2C_BANKS` (4) descriptor banks, used
+//! as a ring (FIFOs of 16, each holding one function's descriptors in fetch
+//! order); the issuer drains the oldest bank, then the next, so packets of
 //! different functions never interleave on the stream. When a turn ends
 //! (budget spent, no more work, gate closed) its bank waits for its last
 //! fetches to arrive: if the last one leaves a packet open, the bank fetches
-//! again (first, ahead of the newer turn) until a descriptor ends it; else it
-//! is done. Meanwhile the next turn already fills the other bank, so the
+//! again (first, ahead of the newest turn) until a descriptor ends it; else
+//! it is done. Meanwhile the next turns already fill the next banks, so the
 //! fetch pipeline never drains at a turn boundary (a new turn of the same
-//! function simply continues the older one). Two banks keep up to 32
-//! descriptors fetched ahead of the issuer, enough to keep R busy across a
-//! turn.
+//! function simply continues the newest one; a function whose older turn
+//! is still open gets no new turn until it is done). Four banks keep up to
+//! 64 descriptors fetched ahead of the issuer: a host round trip of
+//! 256-byte packets at 512 bits is about 50.
 //!
 //! Errors (an error answer from the host, a zero-length descriptor, a ring
 //! misconfigured, no C2H buffer, an H2C packet whose next descriptor is not
@@ -165,7 +170,8 @@
 //! `records.rs`, the per-function RAMs, the served function's records and
 //! the register view of them (`vfpga_dma_ctrl_rec`), `mail.rs`, its
 //! mailboxes and its interrupt and waiting outputs (`vfpga_dma_ctrl_mail`),
-//! and `banks.rs`, the two H2C descriptor banks (`vfpga_dma_ctrl_banks`),
+//! and `banks.rs`, the H2C descriptor banks and the scheduler's scan
+//! `turn_scan.rs` (`vfpga_dma_ctrl_banks`, `vfpga_dma_ctrl_banks_scan`),
 //! each `bank.rs` (`vfpga_dma_ctrl_banks_bank`, its copies `_v2`...); `reader.rs`, the H2C issuer, AR
 //! with its tag FIFO and the read side (`vfpga_dma_reader`);
 //! `desc_reader.rs`, the descriptor reads (`vfpga_dma_desc_reader`), each

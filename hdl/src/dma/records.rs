@@ -212,7 +212,7 @@ pub struct CtlRecords {
     c_ai: Signal<Local, Bits<16>>,
     /// Room in the run-ahead after the first step; the next read planned
     /// in it (index, descriptors).
-    c_room: Signal<Local, Bits<5>>,
+    c_room: Signal<Local, Bits<7>>,
     c_hit: Signal<Local, Bit>,
     plan_index: DFF<Bits<16>>,
     plan_n: DFF<Bits<3>>,
@@ -525,7 +525,7 @@ impl Logic for CtlRecords {
             self.plan_n.d.next = self.cn_ring_run.run.val();
             if self.c_hit.val() {
                 self.plan_n.d.next = self.c_ring_run.run.val();
-                if bit_cast::<5, 3>(self.c_ring_run.run.val()) > self.c_room.val() {
+                if bit_cast::<7, 3>(self.c_ring_run.run.val()) > self.c_room.val() {
                     self.plan_n.d.next = 0.into();
                 }
             }
