@@ -98,8 +98,11 @@ pub struct DescBanks {
     scan: TurnScan,
     bank: Vec<DescBank>,
     bank_id: Vec<Constant<Bits<BB>>>,
-    /// Ages after the issuer's bank, oldest last (the last match wins).
-    age_rank: Vec<Constant<Bits<BB>>>,
+    /// Per bank: its age after the issuer's bank, it fetches, it is the
+    /// oldest that does.
+    age: Vec<Signal<Local, Bits<BB>>>,
+    fetching: Vec<Signal<Local, Bit>>,
+    chosen: Vec<Signal<Local, Bit>>,
     all_busy: Constant<Bits<BP>>,
     /// The issuer's bank (the oldest turn), the next new turn's; the
     /// scheduler operation's.
@@ -175,7 +178,9 @@ impl Default for DescBanks {
             scan: Default::default(),
             bank: (0..NB).map(|_| DescBank::default()).collect(),
             bank_id: (0..NB).map(|i| Constant::new((i as u64).into())).collect(),
-            age_rank: (0..NB).map(|k| Constant::new(((NB - 1 - k) as u64).into())).collect(),
+            age: (0..NB).map(|_| Default::default()).collect(),
+            fetching: (0..NB).map(|_| Default::default()).collect(),
+            chosen: (0..NB).map(|_| Default::default()).collect(),
             all_busy: Constant::new((NB as u64).into()),
             ib_p: Default::default(),
             nb_p: Default::default(),
@@ -240,15 +245,25 @@ impl Logic for DescBanks {
         // issuer drains them in that order: a younger one first could wait
         // for room the issuer makes only after the older one's packet is
         // done) ...
-        for k in 0..NB {
-            for i in 0..NB {
-                if ((self.bank_id[i].val() - self.ib.val()) == self.age_rank[k].val())
-                    & (self.bank[i].state.val() == BankState::Fetching)
-                {
-                    self.l_ok.next = true;
-                    self.l_sb.next = self.bank_id[i].val();
-                    self.l_fn.next = self.bank[i].owner.val();
+        // (Each bank's test in parallel, at most one chosen: no chain of
+        // priorities on the dispatch's path.)
+        for i in 0..NB {
+            self.age[i].next = self.bank_id[i].val() - self.ib.val();
+            self.fetching[i].next = self.bank[i].state.val() == BankState::Fetching;
+        }
+        for i in 0..NB {
+            self.chosen[i].next = self.fetching[i].val();
+            for j in 0..NB {
+                if self.fetching[j].val() & (self.age[j].val() < self.age[i].val()) {
+                    self.chosen[i].next = false;
                 }
+            }
+        }
+        for i in 0..NB {
+            if self.chosen[i].val() {
+                self.l_ok.next = true;
+                self.l_sb.next = self.bank_id[i].val();
+                self.l_fn.next = self.bank[i].owner.val();
             }
         }
         // ... else a new turn in the next bank, if it is free, for the

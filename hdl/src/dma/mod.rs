@@ -70,7 +70,7 @@
 //!
 //! C2H run-ahead (`c2h_ahead.rs`): one slot holds one descriptor, so a
 //! function streaming alone would wait a host read round trip for each
-//! buffer. The run-ahead, shared by the functions, holds up to 16 buffer
+//! buffer. The run-ahead, shared by the functions, holds up to 64 buffer
 //! descriptors of one function (one handed two buffers in a row while it is
 //! free: a function streaming alone), read ahead in whole 64-byte blocks (up
 //! to four per read, a read only once there is room for all it may take),
