@@ -254,6 +254,16 @@ fn canonical_dff(m: &mut RawModule) {
     }
 }
 
+/// The name of the block a module was emitted for: its name without the
+/// `_v2`, `_v3`, ... that `emit_with_blocks` gives a block emitted again
+/// with other text (a copy of a block whose children are other copies).
+pub fn variant_base(name: &str) -> &str {
+    match name.rsplit_once("_v") {
+        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => base,
+        _ => name,
+    }
+}
+
 /// Name of a group of identical modules: flip-flops by width, anything else
 /// by its place in the design with array indices left out.
 fn module_name_for(group: &[&RawModule], prefix: &str, blocks: &[(&str, &str)]) -> String {
@@ -538,6 +548,14 @@ fn dependency_order(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variants_name_their_block() {
+        assert_eq!(variant_base("vfpga_dma_ctrl_banks_bank_v3"), "vfpga_dma_ctrl_banks_bank");
+        assert_eq!(variant_base("vfpga_dma_ctrl_banks_bank"), "vfpga_dma_ctrl_banks_bank");
+        assert_eq!(variant_base("vfpga_dma_c2h_first_v"), "vfpga_dma_c2h_first_v");
+        assert_eq!(variant_base("vfpga_dma_ctrl_rec_v2x"), "vfpga_dma_ctrl_rec_v2x");
+    }
 
     #[test]
     fn identifiers_lose_their_dollars() {

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::design::emit_block;
-use crate::emit::Module;
+use crate::emit::{variant_base, Module};
 use vfpga_hdl::dma::{Dma, DmaParams};
 
 /// Name of the DMA engine's top module.
@@ -54,15 +54,7 @@ pub fn dma_modules_with(cfg: &Config, p: DmaParams) -> Vec<Module> {
     // the reader's tag FIFO, the C2H run-ahead's FIFO); in the C2H input (`c2h_input.rs`) the flags and
     // counts of the keep and side FIFOs, which move in step with the data
     // FIFO whose flags are used, the heads FIFO's count, and its slices' tuser.
-    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&without_variant(n)));
+    // (The descriptor banks are emitted as copies, `_v2`...: one name.)
+    crate::design::waive_unused_signals(&mut mods, |n| n == DMA_TOP || DMA_CHILDREN.contains(&variant_base(n)));
     mods
-}
-
-/// A module's name without the `_v2`, `_v3`, ... the emitter gives a copy of
-/// a block whose children are other copies (the descriptor banks).
-fn without_variant(name: &str) -> &str {
-    match name.rsplit_once("_v") {
-        Some((base, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => base,
-        _ => name,
-    }
 }

@@ -421,9 +421,9 @@ impl Logic for DmaCtrl {
                 }
             }
         } else if self.op.q.val() == Op::Sched {
-            // Scheduler (its decision: `sched_step.rs`): a new turn for
-            // `scan_fn` in a free bank, or the next descriptors of the turn
-            // in bank `sb`.
+            // Scheduler (its decision: `sched_step.rs`): a new turn for the
+            // scan's candidate in a free bank, or the next descriptors of the
+            // turn in bank `sb`.
             self.state.d.next = CtlState::Dispatch;
             if self.sched.park.val() {
                 self.nf.next.parked = true;
