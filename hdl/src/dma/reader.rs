@@ -175,12 +175,25 @@ pub struct DmaReader<const DW: usize, const KW: usize> {
     hc_d: DFF<H2cDone>,
 
     // ---- combinational
-    p_addr: Signal<Local, Bits<64>>,
-    p_left: Signal<Local, Bits<24>>,
-    p_room: Signal<Local, Bits<24>>,
-    p_burst: Signal<Local, Bits<24>>,
-    p_beats: Signal<Local, Bits<24>>,
-    p_n0: Signal<Local, Bits<8>>,
+    /// The next burst planned twice, [0] from the descriptor's registers
+    /// (`b_*`), [1] from the slot (`ds`), and chosen by the state after:
+    /// the state's decode stays off the arithmetic (its critical path).
+    /// (In 24 bits: the address's low bits and the constants widened once,
+    /// as the loop's index is substituted only in a method call's receiver.)
+    p_addr: Vec<Signal<Local, Bits<24>>>,
+    p_left: Vec<Signal<Local, Bits<24>>>,
+    p_room: Vec<Signal<Local, Bits<24>>>,
+    p_burst: Vec<Signal<Local, Bits<24>>>,
+    p_beats: Vec<Signal<Local, Bits<24>>>,
+    p_n0: Vec<Signal<Local, Bits<24>>>,
+    p_last: Vec<Signal<Local, Bit>>,
+    w_burst: Signal<Local, Bits<24>>,
+    w_burst_mask: Signal<Local, Bits<24>>,
+    w_kw: Signal<Local, Bits<24>>,
+    w_kw_mask: Signal<Local, Bits<24>>,
+    w_log2_kw: Signal<Local, Bits<24>>,
+    /// The plan used: [1] in `Idle`, else [0].
+    p_sel: Signal<Local, Bit>,
     ar_free: Signal<Local, Bit>,
     i_ok: Signal<Local, Bit>,
     /// The issuer enters `Issue` next cycle (from `Prep` or a descriptor taken).
@@ -256,9 +269,10 @@ impl<const DW: usize, const KW: usize> DmaReader<DW, KW> {
             rc_left: Default::default(), rc_n: Default::default(), rd_err: Default::default(),
             cut: Default::default(),
             df_v: Default::default(), df_d: Default::default(), df_m: Default::default(), hc_v: Default::default(),
-            hc_d: Default::default(), p_addr: Default::default(),
-            p_left: Default::default(), p_room: Default::default(), p_burst: Default::default(),
-            p_beats: Default::default(), p_n0: Default::default(),
+            hc_d: Default::default(), p_addr: plans(), p_left: plans(), p_room: plans(), p_burst: plans(),
+            p_beats: plans(), p_n0: plans(), p_last: plans(), w_burst: Default::default(),
+            w_burst_mask: Default::default(), w_kw: Default::default(), w_kw_mask: Default::default(),
+            w_log2_kw: Default::default(), p_sel: Default::default(),
             ar_free: Default::default(), i_ok: Default::default(), close_go: Default::default(),
             tag_push: Default::default(), tag_in: Default::default(), ar_in: Default::default(),
             dres_inc: Default::default(), out_inc: Default::default(), out_dec: Default::default(),
@@ -296,27 +310,32 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         self.ar_free.next = self.port.ar_room.val() & !self.port.tags_full.val();
 
         // ---- Issuer. The burst after `p_addr`, `p_left`: from the slot as a
-        // descriptor is taken, else from the descriptor's registers.
-        self.p_addr.next = self.b_addr.q.val();
-        self.p_left.next = self.b_left.q.val();
-        if self.st.q.val() == IssState::Idle {
-            self.p_addr.next = self.ds.q.val().addr;
-            self.p_left.next = self.ds.q.val().len;
+        // descriptor is taken (plan [1], in `Idle`), else from the
+        // descriptor's registers (plan [0]).
+        self.p_addr[0].next = bit_cast::<24, 64>(self.b_addr.q.val());
+        self.p_left[0].next = self.b_left.q.val();
+        self.p_addr[1].next = bit_cast::<24, 64>(self.ds.q.val().addr);
+        self.p_left[1].next = self.ds.q.val().len;
+        self.w_burst.next = bit_cast::<24, 13>(self.max_burst.val());
+        self.w_burst_mask.next = self.w_burst.val() - 1;
+        self.w_kw.next = bit_cast::<24, 8>(self.kw.val());
+        self.w_kw_mask.next = bit_cast::<24, 8>(self.kw_mask.val());
+        self.w_log2_kw.next = bit_cast::<24, 8>(self.log2_kw.val());
+        for i in 0..2 {
+            self.p_room[i].next = self.w_burst.val() - (self.p_addr[i].val() & self.w_burst_mask.val());
+            self.p_burst[i].next = self.p_left[i].val();
+            if self.p_room[i].val() < self.p_left[i].val() {
+                self.p_burst[i].next = self.p_room[i].val();
+            }
+            self.p_beats[i].next = ((self.p_addr[i].val() & self.w_kw_mask.val()) + self.p_burst[i].val() + self.w_kw_mask.val())
+                >> self.w_log2_kw.val();
+            self.p_n0[i].next = self.w_kw.val() - (self.p_addr[i].val() & self.w_kw_mask.val());
+            if self.p_burst[i].val() < self.p_n0[i].val() {
+                self.p_n0[i].next = self.p_burst[i].val();
+            }
+            self.p_last[i].next = self.p_burst[i].val() == self.p_left[i].val();
         }
-        self.p_room.next = bit_cast::<24, 13>(self.max_burst.val())
-            - (bit_cast::<24, 64>(self.p_addr.val()) & (bit_cast::<24, 13>(self.max_burst.val()) - 1));
-        self.p_burst.next = self.p_left.val();
-        if self.p_room.val() < self.p_left.val() {
-            self.p_burst.next = self.p_room.val();
-        }
-        self.p_beats.next = ((bit_cast::<24, 64>(self.p_addr.val()) & bit_cast::<24, 8>(self.kw_mask.val()))
-            + self.p_burst.val()
-            + bit_cast::<24, 8>(self.kw_mask.val()))
-            >> bit_cast::<24, 8>(self.log2_kw.val());
-        self.p_n0.next = self.kw.val() - (self.p_addr.val().get_bits::<8>(0) & self.kw_mask.val());
-        if self.p_burst.val() < bit_cast::<24, 8>(self.p_n0.val()) {
-            self.p_n0.next = bit_cast::<8, 24>(self.p_burst.val());
-        }
+        self.p_sel.next = self.st.q.val() == IssState::Idle;
         // Issue: registers only (the burst was computed the cycle before);
         // a stop to apply goes first. The end of a stopped function's
         // packet, after its data in flight, when no burst is issued, so
@@ -429,10 +448,16 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
         // The burst computed for the next issue (its registers are not read
         // before the issue state that follows).
         if self.st.q.val() != IssState::Issue {
-            self.i_burst.d.next = bit_cast::<13, 24>(self.p_burst.val());
-            self.i_beats.d.next = bit_cast::<10, 24>(self.p_beats.val());
-            self.i_n0.d.next = self.p_n0.val();
-            self.i_last.d.next = self.p_burst.val() == self.p_left.val();
+            self.i_burst.d.next = bit_cast::<13, 24>(self.p_burst[0].val());
+            self.i_beats.d.next = bit_cast::<10, 24>(self.p_beats[0].val());
+            self.i_n0.d.next = bit_cast::<8, 24>(self.p_n0[0].val());
+            self.i_last.d.next = self.p_last[0].val();
+            if self.p_sel.val() {
+                self.i_burst.d.next = bit_cast::<13, 24>(self.p_burst[1].val());
+                self.i_beats.d.next = bit_cast::<10, 24>(self.p_beats[1].val());
+                self.i_n0.d.next = bit_cast::<8, 24>(self.p_n0[1].val());
+                self.i_last.d.next = self.p_last[1].val();
+            }
         }
         if self.close_go.val() {
             self.tag_push.next = true;
@@ -615,4 +640,9 @@ impl<const DW: usize, const KW: usize> Logic for DmaReader<DW, KW> {
             self.hc_v.d.next = false;
         }
     }
+}
+
+/// The issuer's two burst plans' signals (see `p_addr`).
+fn plans<T: Synth>() -> Vec<Signal<Local, T>> {
+    (0..2).map(|_| Default::default()).collect()
 }
