@@ -14,7 +14,11 @@
 //! CIDX). Its answer and buffer (usually prefetched: module doc of `dma`)
 //! are staged with the first beat's arithmetic, and its first beat is taken
 //! from the input as it starts: a packet then costs one cycle besides its
-//! beats. A refused buffer, a function beyond the design, or a function
+//! beats (a buffer out of the control engine's run-ahead is staged as it
+//! comes, one out of a prefetch slot or a read a cycle later). The packet
+//! after it is popped from the input's heads in the cycle it starts, its fit
+//! known then: a function's next buffer is asked one cycle after its packet
+//! starts. A refused buffer, a function beyond the design, or a function
 //! stopped or reset (its stop in the control engine's mailbox,
 //! `kill_*`) since its buffer was asked: the packet is dropped and the
 //! buffer never written. The engine then unpacks the stream into beats
@@ -72,6 +76,10 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     /// The buffer asked for (one cycle; after or with its answer).
     pub buf_valid: Signal<In, Bit>,
     pub buf_desc: Signal<In, C2hBuf>,
+    /// The buffer asked for, out of the run-ahead's output register (a
+    /// look-ahead's is staged as it comes: no logic before it).
+    pub ahead_valid: Signal<In, Bit>,
+    pub ahead_desc: Signal<In, C2hBuf>,
     /// The function of the buffer asked for (the read side hands over a
     /// prefetch it waits for).
     pub pkt_function: Signal<Out, Bits<FW>>,
@@ -89,6 +97,7 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     pub burst_room: Signal<In, Bit>,
     stream_in: C2hInput<DW, KW>,
     first: C2hFirstBeat,
+    first_pa: C2hFirstBeat,
     last_function: Constant<Bits<FW>>,
     kw: Constant<Bits<8>>,
     /// Burst span in bytes (min(max_burst, 32 beats)).
@@ -192,6 +201,8 @@ pub struct C2hEngine<const DW: usize, const KW: usize, const DW2: usize> {
     load: Signal<Local, Bit>,
     ldp: Signal<Local, Bit>,
     pa_ready: Signal<Local, Bit>,
+    pa_take: Signal<Local, Bit>,
+    pa_pop: Signal<Local, Bit>,
     used_nx: Signal<Local, Bits<24>>,
     /// The buffer taken and its first beat's arithmetic (`b_*`, or `pa_*`).
     l_buf: Signal<Local, C2hBuf>,
@@ -235,125 +246,51 @@ impl<const DW: usize, const KW: usize, const DW2: usize> C2hEngine<DW, KW, DW2> 
             keep_all = keep_all.replace_bit(i, true);
         }
         Self {
-            clk: Default::default(),
-            rst: Default::default(),
-            s_tvalid: Default::default(),
-            s_tready: Default::default(),
-            s_tdata: Default::default(),
-            s_tkeep: Default::default(),
-            s_tlast: Default::default(),
-            s_tid: Default::default(),
-            req_valid: Default::default(),
-            req_kind: Default::default(),
-            req: Default::default(),
-            req_take: Default::default(),
-            ans_valid: Default::default(),
-            ans_ok: Default::default(),
-            ans_gen: Default::default(),
-            buf_valid: Default::default(),
-            buf_desc: Default::default(),
-            pkt_function: Default::default(),
-            kill_valid: Default::default(),
-            kill_function: Default::default(),
-            data_push: Default::default(),
-            data: Default::default(),
-            strb: Default::default(),
-            data_room: Default::default(),
-            burst_push: Default::default(),
-            burst: Default::default(),
-            burst_room: Default::default(),
-            stream_in: Default::default(),
+            clk: Default::default(), rst: Default::default(), s_tvalid: Default::default(),
+            s_tready: Default::default(), s_tdata: Default::default(), s_tkeep: Default::default(),
+            s_tlast: Default::default(), s_tid: Default::default(), req_valid: Default::default(),
+            req_kind: Default::default(), req: Default::default(), req_take: Default::default(),
+            ans_valid: Default::default(), ans_ok: Default::default(), ans_gen: Default::default(),
+            buf_valid: Default::default(), buf_desc: Default::default(), ahead_valid: Default::default(),
+            ahead_desc: Default::default(), pkt_function: Default::default(), kill_valid: Default::default(),
+            kill_function: Default::default(), data_push: Default::default(), data: Default::default(),
+            strb: Default::default(), data_room: Default::default(), burst_push: Default::default(),
+            burst: Default::default(), burst_room: Default::default(), stream_in: Default::default(),
             first: C2hFirstBeat::new(KW, burst_bytes),
+            first_pa: C2hFirstBeat::new(KW, burst_bytes),
             last_function: Constant::new(((functions - 1) as u64).into()),
             kw: cst(KW as u64),
             cburst: Constant::new((burst_bytes as u64).into()),
             keep_all: Constant::new(keep_all),
-            state: Default::default(),
-            drop: Default::default(),
-            fn_q: Default::default(),
-            gen: Default::default(),
-            req_v: Default::default(),
-            req_k: Default::default(),
-            rq: Default::default(),
-            rq_skip: Default::default(),
-            done_in: Default::default(),
-            pkt_done: Default::default(),
-            pa_v: Default::default(),
-            pa_fn: Default::default(),
-            pa_rv: Default::default(),
-            pa_asked: Default::default(),
-            pa_got: Default::default(),
-            pa_ok: Default::default(),
-            pa_no: Default::default(),
-            pa_gen: Default::default(),
-            pa_buf: Default::default(),
-            pa_off: Default::default(),
-            pa_nmax: Default::default(),
-            pa_bnd: Default::default(),
-            pa_eb: Default::default(),
-            pa_ebu: Default::default(),
-            pa_bad: Default::default(),
-            pa_nx: Default::default(),
-            pa_tried: Default::default(),
-            blen: Default::default(),
-            fit: Default::default(),
-            early: Default::default(),
-            shown_pa: Default::default(),
-            ao_pa: Default::default(),
-            ao_skip: Default::default(),
-            buf_busy: Default::default(),
-            bo_pa: Default::default(),
-            bf_fn: Default::default(),
-            acc: Default::default(),
-            fill: Default::default(),
-            bv: Default::default(),
-            bq: Default::default(),
-            bq_pa: Default::default(),
-            dirq: Default::default(),
-            addr: Default::default(),
-            left: Default::default(),
-            used: Default::default(),
-            off: Default::default(),
-            nmax: Default::default(),
-            nmax_kw: Default::default(),
-            bnd: Default::default(),
-            nmax_ends_buf: Default::default(),
-            nmax_ends_burst: Default::default(),
-            bb: Default::default(),
-            bstart: Default::default(),
-            wd_v: Default::default(),
-            wd_data: Default::default(),
-            wd_strb: Default::default(),
-            wc_v: Default::default(),
-            wc: Default::default(),
-            ans: Default::default(),
-            pans: Default::default(),
-            load: Default::default(),
-            ldp: Default::default(),
-            pa_ready: Default::default(),
-            used_nx: Default::default(),
-            l_buf: Default::default(),
-            l_off: Default::default(),
-            l_nmax: Default::default(),
-            l_bnd: Default::default(),
-            l_eb: Default::default(),
-            l_ebu: Default::default(),
-            l_fn: Default::default(),
-            l_gen: Default::default(),
-            in_bytes: Default::default(),
-            n: Default::default(),
-            fill_lt: Default::default(),
-            pkt_last: Default::default(),
-            bend: Default::default(),
-            pop: Default::default(),
-            open: Default::default(),
-            take: Default::default(),
-            acc_pop: Default::default(),
-            fill_pop: Default::default(),
-            in_keep: Default::default(),
-            in_pop: Default::default(),
-            fits: Default::default(),
-            left_nx: Default::default(),
+            state: Default::default(), drop: Default::default(), fn_q: Default::default(),
+            gen: Default::default(), req_v: Default::default(), req_k: Default::default(),
+            rq: Default::default(), rq_skip: Default::default(), done_in: Default::default(),
+            pkt_done: Default::default(), pa_v: Default::default(), pa_fn: Default::default(),
+            pa_rv: Default::default(), pa_asked: Default::default(), pa_got: Default::default(),
+            pa_ok: Default::default(), pa_no: Default::default(), pa_gen: Default::default(),
+            pa_buf: Default::default(), pa_off: Default::default(), pa_nmax: Default::default(),
+            pa_bnd: Default::default(), pa_eb: Default::default(), pa_ebu: Default::default(),
+            pa_bad: Default::default(), pa_nx: Default::default(), pa_tried: Default::default(),
+            blen: Default::default(), fit: Default::default(), early: Default::default(),
+            shown_pa: Default::default(), ao_pa: Default::default(), ao_skip: Default::default(),
+            buf_busy: Default::default(), bo_pa: Default::default(), bf_fn: Default::default(),
+            acc: Default::default(), fill: Default::default(), bv: Default::default(), bq: Default::default(),
+            bq_pa: Default::default(), dirq: Default::default(), addr: Default::default(),
+            left: Default::default(), used: Default::default(), off: Default::default(),
+            nmax: Default::default(), nmax_kw: Default::default(), bnd: Default::default(),
+            nmax_ends_buf: Default::default(), nmax_ends_burst: Default::default(), bb: Default::default(),
+            bstart: Default::default(), wd_v: Default::default(), wd_data: Default::default(),
+            wd_strb: Default::default(), wc_v: Default::default(), wc: Default::default(),
+            ans: Default::default(), pans: Default::default(), load: Default::default(),
+            ldp: Default::default(), pa_ready: Default::default(), pa_take: Default::default(),
+            pa_pop: Default::default(), used_nx: Default::default(), l_buf: Default::default(),
+            l_off: Default::default(), l_nmax: Default::default(), l_bnd: Default::default(),
+            l_eb: Default::default(), l_ebu: Default::default(), l_fn: Default::default(),
+            l_gen: Default::default(), in_bytes: Default::default(), n: Default::default(),
+            fill_lt: Default::default(), pkt_last: Default::default(), bend: Default::default(),
+            pop: Default::default(), open: Default::default(), take: Default::default(),
+            acc_pop: Default::default(), fill_pop: Default::default(), in_keep: Default::default(),
+            in_pop: Default::default(), fits: Default::default(), left_nx: Default::default(),
             bnd_nx: Default::default(),
         }
     }
@@ -412,11 +349,16 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
                 self.pa_nx.d.next = false;
             }
         }
-        if self.buf_valid.val() {
+        if self.buf_valid.val() | self.ahead_valid.val() {
+            self.buf_busy.d.next = false;
+        }
+        if self.buf_valid.val() | (self.ahead_valid.val() & !self.bo_pa.q.val()) {
             self.bv.d.next = true;
             self.bq.d.next = self.buf_desc.val();
+            if self.ahead_valid.val() {
+                self.bq.d.next = self.ahead_desc.val();
+            }
             self.bq_pa.d.next = self.bo_pa.q.val();
-            self.buf_busy.d.next = false;
         }
         // Answers come in the order the requests were taken.
         self.ans.next = self.ans_valid.val() & !self.ao_pa.q.val() & !self.ao_skip.q.val();
@@ -437,7 +379,18 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         // is there when the packets before it are done. For a function whose
         // packet is still open it is asked early (`early`) or once that
         // packet is done, its last write-back asked first (module doc).
-        if !self.pa_v.q.val() & self.stream_in.head_valid.val() {
+        // Ready: refused (and no buffer of it still to come), or answered
+        // and staged (a buffer out of a prefetch slot comes before its answer).
+        // Taken by the next packet (`Idle`), the next entry popped at once.
+        self.pa_ready.next = self.pa_v.q.val()
+            & ((self.pa_no.q.val() & !(self.buf_busy.q.val() & self.bo_pa.q.val()))
+                | (self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()));
+        self.pa_take.next = (self.state.q.val() == C2hState::Idle)
+            & !self.drop.q.val()
+            & self.pa_ready.val()
+            & !(self.pa_bad.q.val() & self.req_v.q.val());
+        self.pa_pop.next = (!self.pa_v.q.val() | self.pa_take.val()) & self.stream_in.head_valid.val();
+        if self.pa_pop.val() {
             self.stream_in.head_pop.next = true;
             self.pa_v.d.next = true;
             self.pa_fn.d.next = self.stream_in.head_tid.val();
@@ -452,6 +405,11 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             & !self.done_in.q.val()
             & self.stream_in.len_valid.val()
             & (self.stream_in.len_bound.val() <= bit_cast::<25, 24>(self.blen.q.val()));
+        // (Known as the packet starts: the length queued is its own then.)
+        if self.pa_take.val() & !self.pa_no.q.val() {
+            self.fit.d.next = self.stream_in.len_valid.val()
+                & (self.stream_in.len_bound.val() <= bit_cast::<25, 24>(self.pa_buf.q.val().len));
+        }
         self.early.next = self.fit.q.val()
             & !self.pa_tried.q.val()
             & !self.req_v.q.val()
@@ -496,15 +454,23 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             self.pa_ebu.d.next = self.first.ends_burst.val();
             self.pa_bad.d.next = self.bq.q.val().err | (self.bq.q.val().len == 0);
         }
+        self.first_pa.addr.next = bit_cast::<13, 64>(self.ahead_desc.val().addr);
+        self.first_pa.len.next = self.ahead_desc.val().len;
+        if self.ahead_valid.val() & self.bo_pa.q.val() {
+            // Out of the run-ahead: staged as it comes.
+            self.pa_got.d.next = true;
+            self.pa_buf.d.next = self.ahead_desc.val();
+            self.pa_off.d.next = self.first_pa.off.val();
+            self.pa_nmax.d.next = self.first_pa.nmax.val();
+            self.pa_bnd.d.next = self.first_pa.bnd.val();
+            self.pa_eb.d.next = self.first_pa.ends_buf.val();
+            self.pa_ebu.d.next = self.first_pa.ends_burst.val();
+            self.pa_bad.d.next = self.ahead_desc.val().err | (self.ahead_desc.val().len == 0);
+        }
         // (Only an entry held: one popped this cycle is another packet's.)
-        if self.kill_valid.val() & self.pa_v.q.val() & (self.kill_function.val() == self.pa_fn.q.val()) {
+        if self.kill_valid.val() & self.pa_v.q.val() & (self.kill_function.val() == self.pa_fn.q.val()) & !self.pa_pop.val() {
             self.pa_no.d.next = true;
         }
-        // Ready: refused (and no buffer of it still to come), or answered
-        // and staged (a buffer out of a prefetch slot comes before its answer).
-        self.pa_ready.next = self.pa_v.q.val()
-            & ((self.pa_no.q.val() & !(self.buf_busy.q.val() & self.bo_pa.q.val()))
-                | (self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()));
         self.ldp.next = false;
 
         // This cycle's output beat: nmax bytes, or the packet's last fewer.
@@ -535,8 +501,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             C2hState::Idle => {
                 // The next packet, with the look-ahead's buffer (a bad one
                 // is reported: the request register must be free), or dropped.
-                if !self.drop.q.val() & self.pa_ready.val() & !(self.pa_bad.q.val() & self.req_v.q.val()) {
-                    self.pa_v.d.next = false;
+                if self.pa_take.val() {
+                    self.pa_v.d.next = self.pa_pop.val();
                     self.fn_q.d.next = self.pa_fn.q.val();
                     self.done_in.d.next = false;
                     self.pkt_done.d.next = false;

@@ -516,8 +516,8 @@ impl Logic for DmaCtrl {
                 self.c_ok.next = self.rec.ahead_hit_nx.val() & self.rec.c_live.val() & !self.rec.c_bad.val();
                 self.c_no.next = !self.c_ok.val();
                 self.rec.ahead_hand.next = self.c_ok.val();
-                self.p_ph.d.next = self.c_ok.val();
-                if !self.c_ok.val() {
+                self.p_ph.d.next = self.c_ok.val() & !self.rec.ahead_no_read.val();
+                if !self.c_ok.val() | self.rec.ahead_no_read.val() {
                     self.state.d.next = CtlState::Dispatch;
                 }
             } else if !self.rec.c_live.val()
@@ -536,7 +536,10 @@ impl Logic for DmaCtrl {
             } else if self.rec.ahead_hit.val() {
                 self.rec.ahead_hand.next = true;
                 self.c_ok.next = true;
-                self.p_ph.d.next = true;
+                self.p_ph.d.next = !self.rec.ahead_no_read.val();
+                if self.rec.ahead_no_read.val() {
+                    self.state.d.next = CtlState::Dispatch;
+                }
             } else if self.rec.c.val().pf {
                 // Prefetched: from the slot, or on its arrival (the read side
                 // holds prefetch arrivals from the slot's read until here).
@@ -767,11 +770,10 @@ impl Logic for DmaCtrl {
         self.close_fn.d.next = self.cur_fn.q.val();
         // A buffer out of the prefetch slot; prefetch arrivals wait while the
         // slot is read for a buffer (its read, then its use).
-        self.c2h.slot_buf_valid.next = self.c_buf_v.val() | self.rec.ahead_buf_valid.val();
+        self.c2h.slot_buf_valid.next = self.c_buf_v.val();
         self.c2h.slot_buf.next = self.rec.s_buf.val();
-        if self.rec.ahead_buf_valid.val() {
-            self.c2h.slot_buf.next = self.rec.ahead_buf.val();
-        }
+        self.c2h.ahead_buf_valid.next = self.rec.ahead_buf_valid.val();
+        self.c2h.ahead_buf.next = self.rec.ahead_buf.val();
         self.c2h.pf_block.next = (self.op.q.val() == Op::C2hBuf)
             & ((self.state.q.val() == CtlState::Read)
                 | ((self.state.q.val() == CtlState::Run) & !self.p_ph.q.val() & self.rec.c.val().pf));

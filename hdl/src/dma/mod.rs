@@ -622,6 +622,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for Dma<DW, KW, D
         if self.ctrl.c2h.slot_buf_valid.val() {
             self.c2h.buf_desc.next = self.ctrl.c2h.slot_buf.val();
         }
+        // Or out of the run-ahead, straight from its register.
+        self.c2h.ahead_valid.next = self.ctrl.c2h.ahead_buf_valid.val();
+        self.c2h.ahead_desc.next = self.ctrl.c2h.ahead_buf.val();
         self.c2h.data_room.next = self.writes.data_room.val();
         self.c2h.burst_room.next = self.writes.burst_room.val();
         self.writes.clk.next = self.clk.val();

@@ -41,7 +41,8 @@ pub struct CtlWritesPorts {
 }
 
 /// C2H engine (`c2h.rs`): its request (`req_take`), the answer, a buffer out
-/// of the prefetch slot. The C2H engine waits for the prefetch numbered
+/// of the prefetch slot or out of the run-ahead (`ahead_buf*`, from its
+/// output register). The C2H engine waits for the prefetch numbered
 /// `pf_seq`, still in flight (the read side hands it over); prefetch
 /// arrivals wait while `pf_block` (the engine reads the slot).
 #[derive(LogicInterface, Default)]
@@ -55,6 +56,8 @@ pub struct CtlC2hPorts {
     pub ans_gen: Signal<Out, Bit>,
     pub slot_buf_valid: Signal<Out, Bit>,
     pub slot_buf: Signal<Out, C2hBuf>,
+    pub ahead_buf_valid: Signal<Out, Bit>,
+    pub ahead_buf: Signal<Out, C2hBuf>,
     pub pf_wait: Signal<Out, Bit>,
     pub pf_seq: Signal<Out, Bits<8>>,
     pub pf_block: Signal<Out, Bit>,

@@ -91,6 +91,9 @@ pub struct CtlRecords {
     pub ahead_claim_ok: Signal<Out, Bit>,
     pub fa_ca: Signal<Out, Bits<64>>,
     pub ahead_take_n: Signal<Out, Bits<3>>,
+    /// A buffer handed from the run-ahead needs no second step: no room for
+    /// a read of four after the hand, no slot prefetch flag (`pf`) to clear.
+    pub ahead_no_read: Signal<Out, Bit>,
     pub ahead_buf_valid: Signal<Out, Bit>,
     pub ahead_buf: Signal<Out, C2hBuf>,
     pub s_hit: Signal<Out, Bit>,
@@ -284,6 +287,7 @@ impl Default for CtlRecords {
             ahead_claim_ok: Default::default(),
             fa_ca: Default::default(),
             ahead_take_n: Default::default(),
+            ahead_no_read: Default::default(),
             ahead_buf_valid: Default::default(),
             ahead_buf: Default::default(),
             s_hit: Default::default(),
@@ -531,6 +535,7 @@ impl Logic for CtlRecords {
             }
         }
         self.ahead_take_n.next = self.plan_n.q.val();
+        self.ahead_no_read.next = (self.run_ahead.room.val() < 3) & !self.c_rec.q.val().pf;
         self.run_ahead.claim.next = self.ahead_read.val() & !self.ahead_mine.val();
         self.run_ahead.claim_fn.next = self.fn_cur.val();
         self.run_ahead.claim_index.next = self.plan_index.q.val();
