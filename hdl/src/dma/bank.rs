@@ -71,6 +71,14 @@ pub struct DescBank {
     st: DFF<BankState>,
     fn_q: DFF<Bits<FW>>,
     left_q: DFF<Bits<16>>,
+    /// The scheduler's fetch (and start), applied to `left_q` a cycle later:
+    /// its size ends the scheduler's longest path (the H2C ring record ->
+    /// the run -> `fetch_n`); the bank's next operation reads `left` three
+    /// cycles on at the earliest. What is in flight counts at once.
+    fetch_r: DFF<Bit>,
+    fetch_n_r: DFF<Bits<3>>,
+    start_r: DFF<Bit>,
+    budget_r: DFF<Bits<16>>,
     /// The turn's budget (a tail fetching again has it anew).
     budget_q: DFF<Bits<16>>,
     take_q: DFF<Bits<3>>,
@@ -116,6 +124,10 @@ impl Default for DescBank {
             st: Default::default(),
             fn_q: Default::default(),
             left_q: Default::default(),
+            fetch_r: Default::default(),
+            fetch_n_r: Default::default(),
+            start_r: Default::default(),
+            budget_r: Default::default(),
             budget_q: Default::default(),
             take_q: Default::default(),
             inf_q: Default::default(),
@@ -129,7 +141,7 @@ impl Default for DescBank {
 impl Logic for DescBank {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, st, fn_q, left_q, budget_q, take_q, inf_q, used_q, open_q, kill_q);
+        dff_setup!(self, clk, st, fn_q, left_q, fetch_r, fetch_n_r, start_r, budget_r, budget_q, take_q, inf_q, used_q, open_q, kill_q);
         self.fifo.clk.next = self.clk.val();
         self.fifo.rst.next = self.rst.val();
         self.fifo.write.next = self.arrive.val();
@@ -158,10 +170,14 @@ impl Logic for DescBank {
             self.open_q.d.next = false;
             self.kill_q.d.next = false;
         }
-        if self.fetch.val() {
-            self.left_q.d.next = self.left_q.q.val() - bit_cast::<16, 3>(self.fetch_n.val());
-            if self.start.val() {
-                self.left_q.d.next = self.start_budget.val() - bit_cast::<16, 3>(self.fetch_n.val());
+        self.fetch_r.d.next = self.fetch.val();
+        self.fetch_n_r.d.next = self.fetch_n.val();
+        self.start_r.d.next = self.start.val();
+        self.budget_r.d.next = self.start_budget.val();
+        if self.fetch_r.q.val() {
+            self.left_q.d.next = self.left_q.q.val() - bit_cast::<16, 3>(self.fetch_n_r.q.val());
+            if self.start_r.q.val() {
+                self.left_q.d.next = self.budget_r.q.val() - bit_cast::<16, 3>(self.fetch_n_r.q.val());
             }
         }
         self.take_q.d.next = 4.into();
@@ -211,6 +227,7 @@ impl Logic for DescBank {
             self.take_q.d.next = 0.into();
             self.open_q.d.next = false;
             self.kill_q.d.next = false;
+            self.fetch_r.d.next = false;
         }
     }
 }
