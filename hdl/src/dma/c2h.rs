@@ -381,7 +381,9 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
         // packet is done, its last write-back asked first (module doc).
         // Ready: refused (and no buffer of it still to come), or answered
         // and staged (a buffer out of a prefetch slot comes before its answer).
-        // Taken by the next packet (`Idle`), the next entry popped at once.
+        // Taken by the next packet (`Idle`); the next entry popped at once
+        // if nothing of this one is still to land (answered and staged: a
+        // refused or stopped entry may have its answer or buffer land now).
         self.pa_ready.next = self.pa_v.q.val()
             & ((self.pa_no.q.val() & !(self.buf_busy.q.val() & self.bo_pa.q.val()))
                 | (self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()));
@@ -389,7 +391,8 @@ impl<const DW: usize, const KW: usize, const DW2: usize> Logic for C2hEngine<DW,
             & !self.drop.q.val()
             & self.pa_ready.val()
             & !(self.pa_bad.q.val() & self.req_v.q.val());
-        self.pa_pop.next = (!self.pa_v.q.val() | self.pa_take.val()) & self.stream_in.head_valid.val();
+        self.pa_pop.next = (!self.pa_v.q.val() | (self.pa_take.val() & self.pa_got.q.val() & self.pa_ok.q.val() & !self.pa_no.q.val()))
+            & self.stream_in.head_valid.val();
         if self.pa_pop.val() {
             self.stream_in.head_pop.next = true;
             self.pa_v.d.next = true;
