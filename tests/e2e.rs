@@ -592,13 +592,15 @@ fn a_tenant_s_results_never_reach_the_partition_s_owner() {
 
 /// CIDX promises that the descriptors before it are done and written back
 /// (register map). The DMA advances CIDX (and raises the interrupt) in the
-/// cycle it *issues* a descriptor's write-back, not when the write reaches
-/// host memory (its B response), so a driver that reads CIDX while the host
-/// is slow to take the write sees a descriptor CIDX has passed without its
-/// DONE flag. Host memory that stalls AW/W often makes it happen at once;
-/// the driver here trusts CIDX (`trust_cidx`).
+/// cycle it *issues* a descriptor's write-back, so it answers a register
+/// read only once every write-back queued before the read has left on W
+/// (as PCIe orders a read's completion after the posted writes before it):
+/// a driver that reads CIDX while the host is slow to take the write must
+/// still find every descriptor before it DONE. Host memory that stalls AW/W
+/// makes the race likely at once; the driver here trusts CIDX
+/// (`trust_cidx`). (Without the control engine's wait for `wb_idle` it
+/// fails: a C2H buffer is seen with flags 0.)
 #[test]
-#[ignore = "dma: CIDX advances when the write-back is issued, before it reaches host memory"]
 fn cidx_never_runs_ahead_of_its_write_back() {
     let mut w = world("e2e_cidx_order");
     w.sim.host.ready_prob = 0.3;
