@@ -78,7 +78,6 @@ pub struct DescBank {
     fetch_r: DFF<Bit>,
     fetch_n_r: DFF<Bits<3>>,
     start_r: DFF<Bit>,
-    budget_r: DFF<Bits<16>>,
     /// The turn's budget (a tail fetching again has it anew).
     budget_q: DFF<Bits<16>>,
     take_q: DFF<Bits<3>>,
@@ -127,7 +126,6 @@ impl Default for DescBank {
             fetch_r: Default::default(),
             fetch_n_r: Default::default(),
             start_r: Default::default(),
-            budget_r: Default::default(),
             budget_q: Default::default(),
             take_q: Default::default(),
             inf_q: Default::default(),
@@ -141,7 +139,7 @@ impl Default for DescBank {
 impl Logic for DescBank {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, st, fn_q, left_q, fetch_r, fetch_n_r, start_r, budget_r, budget_q, take_q, inf_q, used_q, open_q, kill_q);
+        dff_setup!(self, clk, st, fn_q, left_q, fetch_r, fetch_n_r, start_r, budget_q, take_q, inf_q, used_q, open_q, kill_q);
         self.fifo.clk.next = self.clk.val();
         self.fifo.rst.next = self.rst.val();
         self.fifo.write.next = self.arrive.val();
@@ -173,11 +171,11 @@ impl Logic for DescBank {
         self.fetch_r.d.next = self.fetch.val();
         self.fetch_n_r.d.next = self.fetch_n.val();
         self.start_r.d.next = self.start.val();
-        self.budget_r.d.next = self.start_budget.val();
         if self.fetch_r.q.val() {
             self.left_q.d.next = self.left_q.q.val() - bit_cast::<16, 3>(self.fetch_n_r.q.val());
             if self.start_r.q.val() {
-                self.left_q.d.next = self.budget_r.q.val() - bit_cast::<16, 3>(self.fetch_n_r.q.val());
+                // (`budget_q` took the start's budget with `start_r`.)
+                self.left_q.d.next = self.budget_q.q.val() - bit_cast::<16, 3>(self.fetch_n_r.q.val());
             }
         }
         self.take_q.d.next = 4.into();
