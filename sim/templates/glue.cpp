@@ -18,7 +18,9 @@
 #include <string>
 
 #include "verilated.h"
+{%- if trace %}
 #include "verilated_vcd_c.h"
+{%- endif %}
 #include "{{ prefix }}.h"
 
 #define VFPGA_API extern "C" __attribute__((visibility("default")))
@@ -30,6 +32,16 @@ struct VfpgaFatal final : std::exception {
     explicit VfpgaFatal(std::string m) : msg(std::move(m)) {}
     const char* what() const noexcept override { return msg.c_str(); }
 };
+
+{%- if !trace %}
+// Built without tracing (no VCD code in the runtime either): a stand-in for
+// the trace file, never opened (`vfpga_trace_open` refuses).
+struct VerilatedVcdC {
+    void close() {}
+    void dump(uint64_t) {}
+    void flush() {}
+};
+{%- endif %}
 
 struct VfpgaModel {
     VerilatedContext* ctx = nullptr;
@@ -234,11 +246,16 @@ VFPGA_API int vfpga_trace_open(void* h, const char* path) {
             m->tfp->close();
             delete m->tfp;
         }
+{%- if trace %}
         m->tfp = new VerilatedVcdC();
         m->top->trace(m->tfp, 99);
         m->tfp->open(path);
         if (!m->tfp->isOpen()) throw VfpgaFatal(std::string("cannot open ") + path);
         return 0;
+{%- else %}
+        (void)path;
+        throw VfpgaFatal("model built without tracing: build it with VFPGA_WAVES set or ModelSpec::trace");
+{%- endif %}
     } catch (const std::exception& e) {
         m->error = e.what();
     } catch (...) {

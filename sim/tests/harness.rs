@@ -19,9 +19,14 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/axis_slice.v")
 }
 
+/// The fixture's model, with tracing (`explicit_vcd` writes a VCD).
+fn fixture_spec() -> ModelSpec {
+    ModelSpec::new(TOP, [fixture()]).trace(true)
+}
+
 static LIB: LazyLock<Arc<ModelLib>> = LazyLock::new(|| {
     let t0 = Instant::now();
-    let lib = ModelLib::build(&ModelSpec::new(TOP, [fixture()])).expect("build the fixture");
+    let lib = ModelLib::build(&fixture_spec()).expect("build the fixture");
     eprintln!("fixture model ready in {:.1} s (built: {})", t0.elapsed().as_secs_f64(), lib.was_built());
     lib
 });
@@ -316,6 +321,32 @@ fn explicit_vcd() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A model built without tracing (the default unless `VFPGA_WAVES` is set)
+/// has no tracing code: asking it for a VCD is refused by name, and its
+/// cache entry is not the traced one's.
+#[test]
+fn an_untraced_model_refuses_a_vcd() {
+    let spec = ModelSpec::new(TOP, [fixture()]);
+    if spec.traced() {
+        eprintln!("VFPGA_WAVES is set: every model is traced, nothing to check");
+        return;
+    }
+    let lib = ModelLib::build(&spec).unwrap();
+    assert_ne!(lib.dir(), LIB.dir(), "tracing is part of the cache key");
+    let path = std::env::temp_dir().join(format!("vfpga-sim-test-untraced-{}.vcd", std::process::id()));
+    let err = std::panic::catch_unwind(|| {
+        lib.instantiate_with_vcd("untraced", Some(&path));
+    })
+    .expect_err("a VCD from an untraced model");
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(msg.contains("without tracing"), "{msg}");
+    // The same model runs without one.
+    let mut m = lib.instantiate("untraced_run");
+    m.set("in33", 5);
+    m.eval();
+    assert_eq!(m.get("out33"), 6);
+}
+
 // ------------------------------------------------- cache, across processes
 
 /// Run as a child process by `cache_hits_rebuilds_and_locks`: builds the
@@ -363,7 +394,7 @@ fn child_result(c: std::process::Child) -> String {
 fn cache_hits_rebuilds_and_locks() {
     // Same inputs: cache hit, no C++ compiled.
     let _ = &*LIB;
-    let again = ModelLib::build(&ModelSpec::new(TOP, [fixture()])).unwrap();
+    let again = ModelLib::build(&fixture_spec()).unwrap();
     assert!(!again.was_built());
     assert_eq!(again.dir(), LIB.dir());
 

@@ -240,6 +240,8 @@ struct Glue<'a> {
     prefix: &'a str,
     abi_version: u32,
     ports: &'a [GluePort],
+    /// Built with `--trace` (else the model has no `trace()`).
+    trace: bool,
 }
 
 fn c_string_body(s: &str) -> String {
@@ -319,6 +321,7 @@ pub(crate) fn build_model(
     sources: &[(PathBuf, Vec<u8>)],
     top: &str,
     extra_args: &[String],
+    trace: bool,
     scratch: &Path,
     out: &Path,
 ) -> Result<(), SimError> {
@@ -328,7 +331,8 @@ pub(crate) fn build_model(
     let mut cmd = Command::new("verilator");
     cmd.args(["--cc", "--Mdir"])
         .arg(&mdir)
-        .args(["--top-module", top, "--prefix", PREFIX, "-Wno-fatal", "--trace", "--no-timing"])
+        .args(["--top-module", top, "--prefix", PREFIX, "-Wno-fatal", "--no-timing"])
+        .args(trace.then_some("--trace"))
         .args(extra_args)
         .args(sources.iter().map(|s| &s.0));
     let res = cmd
@@ -379,7 +383,7 @@ pub(crate) fn build_model(
             }
         })
         .collect();
-    let glue = Glue { top, prefix: PREFIX, abi_version: ABI_VERSION, ports: &glue_ports }
+    let glue = Glue { top, prefix: PREFIX, abi_version: ABI_VERSION, ports: &glue_ports, trace }
         .render()
         .map_err(|e| SimError::new(ErrorKind::Compile, format!("cannot render the glue: {e}")))?;
     let glue_path = mdir.join("vfpga_glue.cpp");
@@ -466,7 +470,7 @@ pub(crate) fn build_model(
         ));
     }
     let info = format!(
-        "top: {top}\nfiles:\n{}\nverilator args: {extra_args:?}\nverilator: {}\nc++: {} ({} fast + {} slow units)\n",
+        "top: {top}\nfiles:\n{}\nverilator args: {extra_args:?} (trace: {trace})\nverilator: {}\nc++: {} ({} fast + {} slow units)\n",
         sources.iter().map(|s| format!("  {}", s.0.display())).collect::<Vec<_>>().join("\n"),
         secs(t_verilator),
         secs(t1.elapsed()),

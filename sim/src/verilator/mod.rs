@@ -9,8 +9,9 @@
 //!    C++ glue template, `verilator --version`, the C++ compiler and its
 //!    flags) into a cache key, and returns the cached `libmodel.so` if the
 //!    key is already built: no C++ is compiled then;
-//! 2. otherwise runs `verilator --cc --trace` (`-Wno-fatal`: lint is checked
-//!    elsewhere), reads the ports from the generated model header, renders
+//! 2. otherwise runs `verilator --cc` (`-Wno-fatal`: lint is checked
+//!    elsewhere; `--trace` only for a model that may write waveforms, see
+//!    below: tracing code is about 30 % of a model's C++), reads the ports from the generated model header, renders
 //!    the C API glue (`sim/templates/glue.cpp`, an askama template), and
 //!    compiles the model into a shared library with the `cc` crate. The
 //!    Verilator runtime (`verilated.cpp` & co.) is compiled once per
@@ -64,6 +65,10 @@
 //! `instantiate("")`, is the test's thread name: test `switch::routes`
 //! writes `switch__routes.vcd`). Time advances 10 units per clock period
 //! (the unit is the design's time precision, 1 ps by default).
+//!
+//! Only a model built with tracing can write one: [`ModelSpec::trace`], or
+//! any model built while `VFPGA_WAVES` is set (tracing is part of the cache
+//! key). Without it the model's C++ has no tracing code, which builds faster.
 
 mod compile;
 mod hash;
@@ -94,6 +99,9 @@ pub struct ModelSpec {
     /// Extra Verilator arguments (e.g. `-GWIDTH=64`, `-DSIM`, `-I<dir>`).
     /// They are part of the cache key.
     pub verilator_args: Vec<String>,
+    /// Build with tracing (`verilator --trace`) so that instances can write
+    /// a VCD; also when `VFPGA_WAVES` is set at build time. Part of the key.
+    pub trace: bool,
 }
 
 impl ModelSpec {
@@ -112,6 +120,18 @@ impl ModelSpec {
     pub fn verilator_arg(mut self, arg: impl Into<String>) -> Self {
         self.verilator_args.push(arg.into());
         self
+    }
+
+    /// Builds with tracing ([`ModelLib::instantiate_with_vcd`] needs it).
+    pub fn trace(mut self, on: bool) -> Self {
+        self.trace = on;
+        self
+    }
+
+    /// Whether the model is built with tracing: [`ModelSpec::trace`], or
+    /// `VFPGA_WAVES` set (its instances write waveforms).
+    pub fn traced(&self) -> bool {
+        self.trace || std::env::var_os("VFPGA_WAVES").is_some_and(|d| !d.is_empty())
     }
 
     /// The cache directory this spec uses.
@@ -286,6 +306,8 @@ impl ModelLib {
         for a in &spec.verilator_args {
             h.field(a);
         }
+        let trace = spec.traced();
+        h.field(if trace { "trace" } else { "no trace" });
         h.field("files");
         for (_, text) in &sources {
             h.field(text);
@@ -294,7 +316,7 @@ impl ModelLib {
         let key = format!("{}-{hash:016x}", sanitize(&spec.top));
         let cache = spec.resolved_cache_dir();
         let (dir, built) = cached_entry(&cache, &key, |scratch, out| {
-            compile::build_model(tc, &cache, &sources, &spec.top, &spec.verilator_args, scratch, out)
+            compile::build_model(tc, &cache, &sources, &spec.top, &spec.verilator_args, trace, scratch, out)
         })?;
         let elapsed = t0.elapsed();
         if built {
