@@ -486,7 +486,7 @@ pub fn synthesize(dir: &Path, family: Option<Family>) -> Result<Report, SynthErr
     let tree = work.path().join("design");
     copy_tree(dir, &tree, &manifest)?;
     let script = work.path().join("synth.ys");
-    let stat = "synth_stat.json";
+    let stat = STAT_FILE;
     let (top, rtl) = crate::chip_top::synth_view(&manifest.top, &manifest.rtl);
     fs::write(
         &script,
