@@ -71,10 +71,11 @@ pub struct DescBank {
     st: DFF<BankState>,
     fn_q: DFF<Bits<FW>>,
     left_q: DFF<Bits<16>>,
-    /// The scheduler's fetch (and start), applied to `left_q` a cycle later:
-    /// its size ends the scheduler's longest path (the H2C ring record ->
-    /// the run -> `fetch_n`); the bank's next operation reads `left` three
-    /// cycles on at the earliest. What is in flight counts at once.
+    /// The scheduler's fetch (and start), applied to `left_q`, `inf_q` and
+    /// `used_q` a cycle later: its size ends the scheduler's longest path
+    /// (the H2C ring record -> the run -> `fetch_n`); the bank's next
+    /// operation reads them three cycles on at the earliest. A tail (and a
+    /// drained bank) waits for it: never zero in flight before it counts.
     fetch_r: DFF<Bit>,
     fetch_n_r: DFF<Bits<3>>,
     start_r: DFF<Bit>,
@@ -151,7 +152,7 @@ impl Logic for DescBank {
             self.open_q.d.next = self.arrive_open.val();
         }
         // A tail learns from its last arrival whether its packet is left open.
-        if (self.st.q.val() == BankState::Tail) & (self.inf_q.q.val() == 0) {
+        if (self.st.q.val() == BankState::Tail) & (self.inf_q.q.val() == 0) & !self.fetch_r.q.val() {
             self.st.d.next = BankState::Done;
             if self.open_q.q.val() & !self.kill_q.q.val() {
                 self.st.d.next = BankState::Fetching;
@@ -198,13 +199,14 @@ impl Logic for DescBank {
                 self.st.d.next = BankState::Tail;
             }
         }
-        // Fetches in flight (in by the scheduler, out by arrival) and
-        // descriptors held (in by the scheduler, out by the issuer).
+        // Fetches in flight (in by the scheduler, a cycle later: `fetch_r`;
+        // out by arrival) and descriptors held (in by the scheduler, out by
+        // the issuer).
         self.inf_q.d.next = self.inf_q.q.val() - bit_cast::<5, 1>(self.arrive.val().into());
         self.used_q.d.next = self.used_q.q.val() - bit_cast::<5, 1>(self.pop.val().into());
-        if self.fetch.val() {
-            self.inf_q.d.next = self.inf_q.q.val() + bit_cast::<5, 3>(self.fetch_n.val()) - bit_cast::<5, 1>(self.arrive.val().into());
-            self.used_q.d.next = self.used_q.q.val() + bit_cast::<5, 3>(self.fetch_n.val()) - bit_cast::<5, 1>(self.pop.val().into());
+        if self.fetch_r.q.val() {
+            self.inf_q.d.next = self.inf_q.q.val() + bit_cast::<5, 3>(self.fetch_n_r.q.val()) - bit_cast::<5, 1>(self.arrive.val().into());
+            self.used_q.d.next = self.used_q.q.val() + bit_cast::<5, 3>(self.fetch_n_r.q.val()) - bit_cast::<5, 1>(self.pop.val().into());
         }
         self.state.next = self.st.q.val();
         self.owner.next = self.fn_q.q.val();
@@ -217,7 +219,8 @@ impl Logic for DescBank {
         self.killed.next = self.kill_q.q.val();
         self.empty.next = self.fifo.empty.val();
         self.head.next = self.fifo.data_out.val();
-        self.drained.next = (self.st.q.val() == BankState::Done) & (self.inf_q.q.val() == 0) & (self.fifo.count.val() == 0);
+        self.drained.next =
+            (self.st.q.val() == BankState::Done) & (self.inf_q.q.val() == 0) & !self.fetch_r.q.val() & (self.fifo.count.val() == 0);
         if self.rst.val() {
             self.st.d.next = BankState::Free;
             self.inf_q.d.next = 0.into();

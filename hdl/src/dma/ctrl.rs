@@ -293,6 +293,7 @@ impl Logic for DmaCtrl {
         self.sched.closed.next = self.rec.f.val().closed;
         self.sched.parked.next = self.rec.f.val().parked;
         self.sched.h_run.next = self.rec.h_run.val();
+        self.sched.fetch_after.next = self.rec.h_fetch_after.val();
         self.sched.wt_free.next = self.mail.wt_free.val();
         self.sched.rd_free.next = self.rd_free.val();
         self.sched.other_fetching.next = self.banks.other_fetching.val();
@@ -442,7 +443,7 @@ impl Logic for DmaCtrl {
             if self.fetch.val() {
                 // Fetch the descriptors at the fetch index into bank sb.
                 self.rd_addr.next = self.rec.fa_h.val();
-                self.nh.next.fetch = (self.rec.h.val().fetch + bit_cast::<16, 3>(self.fetch_n.val())) & self.rec.ring_mask_h.val();
+                self.nh.next.fetch = self.sched.next_fetch.val();
                 self.h_we.next = true;
             }
         } else if (self.op.q.val() == Op::H2cDone) | (self.op.q.val() == Op::C2hDone) {

@@ -58,6 +58,10 @@ pub struct CtlRecords {
     /// posted, before the ring's end, in the 64-byte block of the first;
     /// one when the function is closed (only its open packet is finished).
     pub h_run: Signal<Out, Bits<3>>,
+    /// The fetch index after a read of 1, 2, 3 and 4 descriptors (16 bits
+    /// each, 1 lowest), in the ring: the scheduler picks one by its read's
+    /// size, no adder after that choice.
+    pub h_fetch_after: Signal<Out, Bits<64>>,
     pub ring_mask_h: Signal<Out, Bits<16>>,
     pub ring_mask_c: Signal<Out, Bits<16>>,
     pub fa_h: Signal<Out, Bits<64>>,
@@ -255,6 +259,7 @@ impl Default for CtlRecords {
             c_bad: Default::default(),
             budget: Default::default(),
             h_run: Default::default(),
+            h_fetch_after: Default::default(),
             h_ring_run: Default::default(),
             c_ring_run: Default::default(),
             cn_ring_run: Default::default(),
@@ -481,6 +486,10 @@ impl Logic for CtlRecords {
         if self.f_rec.q.val().closed {
             self.h_run.next = 1.into();
         }
+        self.h_fetch_after.next = bit_cast::<64, 16>((self.h_rec.q.val().fetch + 1) & self.ring_mask_h.val())
+            | (bit_cast::<64, 16>((self.h_rec.q.val().fetch + 2) & self.ring_mask_h.val()) << 16)
+            | (bit_cast::<64, 16>((self.h_rec.q.val().fetch + 3) & self.ring_mask_h.val()) << 32)
+            | (bit_cast::<64, 16>((self.h_rec.q.val().fetch + 4) & self.ring_mask_h.val()) << 48);
         self.wa_h.next = self.h_rec.q.val().base + (bit_cast::<64, 16>(self.h_rec.q.val().cidx) << 4) + 8;
         self.fa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4);
         self.wa_c.next = self.c_rec.q.val().base + (bit_cast::<64, 16>(self.c_rec.q.val().cidx) << 4) + 8;

@@ -35,7 +35,8 @@ impl Logic for RingRun {
             self.lane_n.next = !self.idx_lane.val();
         }
         self.lim.next = bit_cast::<3, 2>(self.lane_n.val()) + 1;
-        if self.avail.val() < bit_cast::<16, 3>(self.lim.val()) {
+        // (avail < lim, lim at most 4: no compare across avail's 16 bits.)
+        if (self.avail.val().get_bits::<13>(3) == 0) & (bit_cast::<3, 16>(self.avail.val()) < self.lim.val()) {
             self.run.next = bit_cast::<3, 16>(self.avail.val());
         } else {
             self.run.next = self.lim.val();

@@ -36,6 +36,8 @@ pub struct SchedStep {
     pub closed: Signal<In, Bit>,
     pub parked: Signal<In, Bit>,
     pub h_run: Signal<In, Bits<3>>,
+    /// The fetch index after a read of 1 to 4 descriptors (`records.rs`).
+    pub fetch_after: Signal<In, Bits<64>>,
     /// Room in the waiting report; the descriptor read is free.
     pub wt_free: Signal<In, Bit>,
     pub rd_free: Signal<In, Bit>,
@@ -58,6 +60,8 @@ pub struct SchedStep {
     pub revisit: Signal<Out, Bit>,
     pub fetch: Signal<Out, Bit>,
     pub fetch_n: Signal<Out, Bits<3>>,
+    /// The fetch index after the read (of `fetch_after`).
+    pub next_fetch: Signal<Out, Bits<16>>,
     pub start: Signal<Out, Bit>,
     pub merged: Signal<Out, Bit>,
     pub end_turn: Signal<Out, Bit>,
@@ -128,6 +132,14 @@ impl Logic for SchedStep {
         self.revisit.next = self.l_revisit.val();
         self.fetch.next = self.l_fetch.val();
         self.fetch_n.next = self.l_fetch_n.val();
+        self.next_fetch.next = self.fetch_after.val().get_bits::<16>(0);
+        if self.l_fetch_n.val() == 2 {
+            self.next_fetch.next = self.fetch_after.val().get_bits::<16>(16);
+        } else if self.l_fetch_n.val() == 3 {
+            self.next_fetch.next = self.fetch_after.val().get_bits::<16>(32);
+        } else if self.l_fetch_n.val() == 4 {
+            self.next_fetch.next = self.fetch_after.val().get_bits::<16>(48);
+        }
         self.start.next = self.l_start.val();
         // The older turn, of the same function and still waiting for its
         // last arrivals: this turn continues it.
