@@ -162,12 +162,19 @@ impl Logic for DescBank {
         if self.free.val() {
             self.st.d.next = BankState::Free;
         }
-        if self.start.val() {
-            self.st.d.next = BankState::Fetching;
+        // A free bank keeps the served function and its budget (the start's
+        // values in the cycle of the start; a new turn takes a free bank
+        // only), and its flags clear: the start itself only sets the state
+        // (its fan-out to ~30 registers a bank ended the scheduler's path
+        // in the whole shell). Nothing reads a free bank's owner or budget.
+        if self.st.q.val() == BankState::Free {
             self.fn_q.d.next = self.start_fn.val();
             self.budget_q.d.next = self.start_budget.val();
             self.open_q.d.next = false;
             self.kill_q.d.next = false;
+        }
+        if self.start.val() {
+            self.st.d.next = BankState::Fetching;
         }
         self.fetch_r.d.next = self.fetch.val();
         self.fetch_n_r.d.next = self.fetch_n.val();
